@@ -1,0 +1,193 @@
+package costfile
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/seeda33a2f4f/resellerkit/billing"
+)
+
+// tagKind says how the billing-group tag is stored.
+type tagKind uint8
+
+const (
+	tagNone  tagKind = iota
+	tagPlain         // a column holding the tag value (legacy resourceTags/user:CmBillingGroup)
+	tagJSON          // a column holding a JSON object of tags (CUR 2.0 resource_tags, FOCUS Tags)
+)
+
+// slot names a value the readers extract from a row.
+type slot int
+
+const (
+	sAccount slot = iota
+	sProductCode
+	sProductName
+	sLineItemType
+	sUsageType
+	sOperation
+	sBillingEntity
+	sCost
+	sPublicCost
+	sStart
+	sTag
+	sProductMap // CUR 2.0 "product" map (JSON text in CSV), for product_name
+	sProvider   // FOCUS ProviderName
+	sPublisher  // FOCUS PublisherName
+	sSkuID      // FOCUS SkuId
+	numSlots
+)
+
+// schema maps the header of one file to the columns the readers need.
+type schema struct {
+	format  billing.Format
+	names   []string // header, for error messages
+	ncols   int
+	col     [numSlots]int // column index per slot, -1 when absent
+	tagKind tagKind
+	// need lists the present slots in column order, with their column index.
+	need []slotCol
+}
+
+type slotCol struct {
+	col  int
+	slot slot
+}
+
+// columnNames lists, per format, the source column of each LineItem field. The first
+// name found wins. Required columns are marked in required.
+type columnNames struct {
+	account, productCode, productName, lineItemType, usageType, operation []string
+	billingEntity, cost, publicCost, start                                []string
+	tagPlain, tagJSON, productMap, provider, publisher, skuID             []string
+	required                                                              []string
+}
+
+var (
+	// Legacy CUR (B-1): "category/Name" headers.
+	legacyNames = columnNames{
+		account:       []string{"lineItem/UsageAccountId"},
+		productCode:   []string{"lineItem/ProductCode"},
+		productName:   []string{"product/ProductName", "product/productName"},
+		lineItemType:  []string{"lineItem/LineItemType"},
+		usageType:     []string{"lineItem/UsageType"},
+		operation:     []string{"lineItem/Operation"},
+		billingEntity: []string{"bill/BillingEntity"},
+		cost:          []string{"lineItem/UnblendedCost"},
+		publicCost:    []string{"pricing/publicOnDemandCost"},
+		start:         []string{"lineItem/UsageStartDate"},
+		tagPlain:      []string{"resourceTags/user:CmBillingGroup"},
+		required: []string{"lineItem/UsageAccountId", "lineItem/ProductCode", "lineItem/LineItemType",
+			"lineItem/UnblendedCost", "lineItem/UsageStartDate"},
+	}
+	// CUR 2.0 (AWS Data Exports) and the snake_case legacy-CUR Athena layout.
+	cur2Names = columnNames{
+		account:       []string{"line_item_usage_account_id"},
+		productCode:   []string{"line_item_product_code"},
+		productName:   []string{"product_product_name"},
+		lineItemType:  []string{"line_item_line_item_type"},
+		usageType:     []string{"line_item_usage_type"},
+		operation:     []string{"line_item_operation"},
+		billingEntity: []string{"bill_billing_entity"},
+		cost:          []string{"line_item_unblended_cost"},
+		publicCost:    []string{"pricing_public_on_demand_cost"},
+		start:         []string{"line_item_usage_start_date"},
+		tagPlain:      []string{"resource_tags_user_cm_billing_group"},
+		tagJSON:       []string{"resource_tags"},
+		productMap:    []string{"product"},
+		required: []string{"line_item_usage_account_id", "line_item_product_code", "line_item_line_item_type",
+			"line_item_unblended_cost", "line_item_usage_start_date"},
+	}
+	// FOCUS 1.0 – 1.2 (AWS's FOCUS export adds the x_ columns).
+	focusNames = columnNames{
+		account:      []string{"SubAccountId"},
+		productCode:  []string{"ServiceName"},
+		productName:  []string{"ServiceName"},
+		lineItemType: []string{"ChargeCategory"},
+		usageType:    []string{"x_UsageType"},
+		operation:    []string{"x_Operation"},
+		cost:         []string{"BilledCost"},
+		publicCost:   []string{"ListCost"},
+		start:        []string{"ChargePeriodStart"},
+		tagJSON:      []string{"Tags"},
+		provider:     []string{"ProviderName", "ServiceProviderName"},
+		publisher:    []string{"PublisherName"},
+		skuID:        []string{"SkuId"},
+		required:     []string{"BilledCost", "ChargeCategory", "ChargePeriodStart", "SubAccountId", "ServiceName"},
+	}
+)
+
+// newSchema detects the format of a header (B-1) and locates its columns. Header
+// names are matched exactly after trimming spaces; column order is free and unknown
+// columns are ignored.
+func newSchema(header []string) (*schema, error) {
+	idx := make(map[string]int, len(header))
+	for i, h := range header {
+		h = strings.TrimSpace(h)
+		if _, dup := idx[h]; !dup {
+			idx[h] = i
+		}
+	}
+	has := func(n string) bool { _, ok := idx[n]; return ok }
+	var f billing.Format
+	var names *columnNames
+	switch {
+	case has("lineItem/UnblendedCost") || has("lineItem/LineItemType") || has("lineItem/UsageAccountId"):
+		f, names = billing.FormatCURLegacy, &legacyNames
+	case has("line_item_unblended_cost") || has("line_item_line_item_type") || has("line_item_usage_account_id"):
+		f, names = billing.FormatCUR2, &cur2Names
+	case has("BilledCost") && has("ChargeCategory"):
+		f, names = billing.FormatFOCUS, &focusNames
+	default:
+		return nil, fmt.Errorf("%w: the header has none of lineItem/UnblendedCost (legacy CUR), line_item_unblended_cost (CUR 2.0) or BilledCost+ChargeCategory (FOCUS) (B-1)", ErrUnknownFormat)
+	}
+	for _, r := range names.required {
+		if !has(r) {
+			return nil, &Error{Column: r, Err: fmt.Errorf("%w for %s (B-1)", ErrMissingColumn, f)}
+		}
+	}
+	if f == billing.FormatFOCUS && !has("ProviderName") && !has("ServiceProviderName") {
+		return nil, &Error{Column: "ProviderName", Err: fmt.Errorf("%w for %s (B-1)", ErrMissingColumn, f)}
+	}
+	look := func(cands []string) int {
+		for _, c := range cands {
+			if i, ok := idx[c]; ok {
+				return i
+			}
+		}
+		return -1
+	}
+	s := &schema{format: f, names: header, ncols: len(header)}
+	for i, c := range [numSlots][]string{
+		sAccount: names.account, sProductCode: names.productCode, sProductName: names.productName,
+		sLineItemType: names.lineItemType, sUsageType: names.usageType, sOperation: names.operation,
+		sBillingEntity: names.billingEntity, sCost: names.cost, sPublicCost: names.publicCost,
+		sStart: names.start, sProductMap: names.productMap, sProvider: names.provider,
+		sPublisher: names.publisher, sSkuID: names.skuID,
+	} {
+		s.col[i] = look(c)
+	}
+	if i := look(names.tagPlain); i >= 0 {
+		s.col[sTag], s.tagKind = i, tagPlain
+	} else if i := look(names.tagJSON); i >= 0 {
+		s.col[sTag], s.tagKind = i, tagJSON
+	} else {
+		s.col[sTag] = -1
+	}
+	for sl, c := range s.col {
+		if c >= 0 {
+			s.need = append(s.need, slotCol{col: c, slot: slot(sl)})
+		}
+	}
+	slices.SortFunc(s.need, func(a, b slotCol) int { return a.col - b.col })
+	return s, nil
+}
+
+// colName returns the header name of column i, or "" when i is out of range.
+func (s *schema) colName(i int) string {
+	if i < 0 || i >= len(s.names) {
+		return ""
+	}
+	return s.names[i]
+}
