@@ -1,0 +1,23 @@
+package memberstest_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/seeda33a2f4f/resellerkit/members/memberstest"
+	"github.com/seeda33a2f4f/resellerkit/members/memstore"
+)
+
+// A store's test calls memberstest.TestStore(t, newStore); the record builders the
+// suite uses are exported for stores' own extra tests.
+func Example() {
+	ctx := context.Background()
+	s := memstore.New()
+	_ = s.CreateOrganization(ctx, memberstest.Org("o1", "acme"))
+	_ = s.CreateAccount(ctx, memberstest.Account("o1", "123456789012", "p1"))
+	a, _ := s.GetAccount(ctx, "o1", "123456789012")
+	owner, _ := a.ProjectAt(memberstest.T0)
+	fmt.Println(a.ID, owner, a.Version)
+	// Output:
+	// 123456789012 p1 1
+}

@@ -1,0 +1,132 @@
+package members
+
+import (
+	"fmt"
+	"slices"
+)
+
+// Permission is one right a general user may be granted in an organization (M-5).
+type Permission string
+
+// The permissions of M-5. Power users hold all of them plus user management.
+const (
+	PermProjectView       Permission = "project.view"
+	PermAccountView       Permission = "account.view"
+	PermChargesView       Permission = "charges.view"
+	PermInvoiceView       Permission = "invoice.view"
+	PermContactsEdit      Permission = "contacts.edit"
+	PermSecurityEdit      Permission = "security.edit"
+	PermSupportInquire    Permission = "support.inquire"
+	PermUserView          Permission = "user.view"
+	PermInvitationView    Permission = "invitation.view"
+	PermApplicationSubmit Permission = "application.submit"
+	PermOrgEdit           Permission = "org.edit"
+)
+
+// PermUserManage is the right to manage members and invitations and to edit the
+// organization record. It is not grantable: only power users hold it (M-4, M-5).
+// Service operations and Check use it as a requirement.
+const PermUserManage Permission = "user.manage"
+
+// AllPermissions lists the grantable permissions of M-5 in a fixed order.
+var AllPermissions = []Permission{
+	PermProjectView, PermAccountView, PermChargesView, PermInvoiceView,
+	PermContactsEdit, PermSecurityEdit, PermSupportInquire, PermUserView,
+	PermInvitationView, PermApplicationSubmit, PermOrgEdit,
+}
+
+// prerequisites is the implication table of M-5: a permission requires the listed one.
+var prerequisites = map[Permission]Permission{
+	PermAccountView:       PermProjectView,
+	PermChargesView:       PermProjectView,
+	PermInvoiceView:       PermProjectView,
+	PermContactsEdit:      PermAccountView,
+	PermSecurityEdit:      PermAccountView,
+	PermApplicationSubmit: PermProjectView,
+	PermInvitationView:    PermUserView,
+}
+
+// Prerequisite returns the permission p requires (M-5) and whether it has one.
+func (p Permission) Prerequisite() (Permission, bool) {
+	q, ok := prerequisites[p]
+	return q, ok
+}
+
+// Valid reports whether p is one of the grantable permissions of M-5.
+func (p Permission) Valid() bool { return slices.Contains(AllPermissions, p) }
+
+// NormalizePermissions validates a permission set for a member type and returns it
+// sorted without duplicates (M-5). For power users it returns nil: they hold every
+// permission, an explicit set is ignored. For general users every permission must be
+// known, grantable, and have its prerequisite in the set; otherwise a
+// *ValidationError names the offending permission and, for a missing prerequisite,
+// the missing one. A prerequisite is never added silently.
+func NormalizePermissions(t MemberType, perms []Permission) ([]Permission, error) {
+	switch t {
+	case MemberPower:
+		return nil, nil
+	case MemberGeneral:
+	default:
+		return nil, invalid("type", string(t), "M-4", `must be "power" or "general"`)
+	}
+	set := slices.Clone(perms)
+	slices.Sort(set)
+	set = slices.Compact(set)
+	for _, p := range set {
+		if !p.Valid() {
+			return nil, invalid("permissions", string(p), "M-5", "unknown or non-grantable permission")
+		}
+		if q, ok := p.Prerequisite(); ok && !slices.Contains(set, q) {
+			return nil, invalid("permissions", string(p), "M-5", fmt.Sprintf("requires %q, which is not granted", q))
+		}
+	}
+	if len(set) == 0 {
+		return nil, nil
+	}
+	return set, nil
+}
+
+// Principal is who acts: an identity (identities arrive with the identity package,
+// here they are an id and an email), whether it signed in with MFA, and whether it is
+// the reseller's staff.
+type Principal struct {
+	IdentityID string
+	Email      string
+	MFA        bool // signed in with a second factor (M-6)
+	// Operator marks the reseller's staff. Operators act on every organization
+	// without a membership (the reseller owns the payer accounts), and only they
+	// register accounts and review applications. They still pass the M-6 gate.
+	Operator bool
+}
+
+// Check decides whether p may exercise need in org, given p's membership there (nil
+// when p is not a member). It is pure and checks, in order:
+//
+//  1. isolation (M-7): a non-operator needs a membership of exactly this organization,
+//     otherwise ErrPermissionDenied — the same answer whether or not org exists;
+//  2. the EnforceMFA gate (M-6): ErrMFARequired before any permission check;
+//  3. the permission (M-4, M-5): power users hold everything including
+//     PermUserManage; general users hold their explicit set. An empty need asks
+//     for membership alone (e.g. to leave the organization).
+func Check(p Principal, org Organization, m *Membership, need Permission) error {
+	if !p.Operator {
+		if m == nil || org.ID == "" || m.OrgID != org.ID || m.IdentityID != p.IdentityID || p.IdentityID == "" {
+			return ErrPermissionDenied
+		}
+	}
+	if org.EnforceMFA && !p.MFA {
+		return ErrMFARequired
+	}
+	if p.Operator || need == "" {
+		return nil
+	}
+	switch m.Type {
+	case MemberPower:
+		return nil
+	case MemberGeneral:
+		if need != PermUserManage && slices.Contains(m.Permissions, need) {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: %q is required", ErrPermissionDenied, need)
+}
