@@ -1,0 +1,131 @@
+package billing
+
+import "bytes"
+
+// Kind is what the engine does with a line item (B-2, B-3, B-4, B-7).
+type Kind uint8
+
+// The kinds of line item.
+const (
+	// KindCharge rows are billed to the customer: Usage, DiscountedUsage, Savings
+	// Plans covered usage and negation, Fee, RIFee, Savings Plans fees,
+	// BundledDiscount, RiVolumeDiscount, Marketplace, domain registrations, FOCUS
+	// Usage/Purchase/Adjustment, and unknown types (Class.Unknown, B-2).
+	KindCharge Kind = iota
+	// KindCredit rows (Credit, Refund) go to the account's credits: not priced, not
+	// in the support-fee base.
+	KindCredit
+	// KindTax rows are AWS's tax, the reseller's input tax: never billed (B-4).
+	KindTax
+	// KindResellerDiscount rows (EdpDiscount, PrivateRateDiscount, SppDiscount,
+	// DistributorDiscount) are the reseller's own discounts with AWS: not passed to
+	// the customer unless the project says so (B-3).
+	KindResellerDiscount
+	// KindAWSSupport rows are AWS's support plan, replaced by the reseller's support
+	// fee (B-7): product code starting "AWSSupport", or product name
+	// "AWS Premium Support" or starting "AWS Support".
+	KindAWSSupport
+)
+
+var kindNames = [...]string{"charge", "credit", "tax", "reseller_discount", "aws_support"}
+
+// String returns the kind's name: "charge", "credit", "tax", "reseller_discount" or
+// "aws_support".
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "unknown"
+}
+
+// Class is the classification of a line item.
+type Class struct {
+	Kind Kind
+	// Unknown reports a line item type outside B-2 (or a FOCUS ChargeCategory outside
+	// FOCUS 1.x): kept, classified "other", charged and warned about.
+	Unknown bool
+	// Marketplace reports an AWS Marketplace row (B-8): not priced, not in the
+	// support-fee base.
+	Marketplace bool
+	// DomainRegistration reports a Route 53 domain registration (B-8): not in the
+	// support-fee base.
+	DomainRegistration bool
+}
+
+// CURLineItemTypes lists the legacy CUR / CUR 2.0 line item types of B-2, each with
+// its Kind.
+var CURLineItemTypes = map[string]Kind{
+	"Usage":                   KindCharge,
+	"DiscountedUsage":         KindCharge,
+	"Fee":                     KindCharge,
+	"RIFee":                   KindCharge,
+	"Credit":                  KindCredit,
+	"Refund":                  KindCredit,
+	"Tax":                     KindTax,
+	"SavingsPlanUpfrontFee":   KindCharge,
+	"SavingsPlanRecurringFee": KindCharge,
+	"SavingsPlanCoveredUsage": KindCharge,
+	"SavingsPlanNegation":     KindCharge,
+	"EdpDiscount":             KindResellerDiscount,
+	"PrivateRateDiscount":     KindResellerDiscount,
+	"BundledDiscount":         KindCharge,
+	"RiVolumeDiscount":        KindCharge,
+	"SppDiscount":             KindResellerDiscount,
+	"DistributorDiscount":     KindResellerDiscount,
+}
+
+// FOCUSChargeCategories lists the FOCUS 1.x ChargeCategory values, each with its Kind.
+var FOCUSChargeCategories = map[string]Kind{
+	"Usage":      KindCharge,
+	"Purchase":   KindCharge,
+	"Adjustment": KindCharge,
+	"Credit":     KindCredit,
+	"Tax":        KindTax,
+}
+
+// MarketplaceBillingEntity is the bill/BillingEntity value of Marketplace rows (B-8).
+const MarketplaceBillingEntity = "AWS Marketplace"
+
+// Classify classifies a line item by its type and product (B-2, B-3, B-4, B-7, B-8).
+// Order: Tax rows first; then AWS support-plan rows of any type (a refund of support
+// is excluded like the support itself); then credits and refunds; then the reseller's
+// discounts; everything else is a charge.
+func Classify(li *LineItem) Class {
+	var c Class
+	c.Marketplace = string(li.BillingEntity) == MarketplaceBillingEntity
+	c.DomainRegistration = isDomainRegistration(li.ProductCode, li.Operation, li.UsageType)
+	table := CURLineItemTypes
+	if li.Format == FormatFOCUS {
+		table = FOCUSChargeCategories
+	}
+	kind, known := table[string(li.LineItemType)]
+	c.Unknown = !known
+	switch {
+	case known && kind == KindTax:
+		c.Kind = KindTax
+	case isAWSSupport(li.ProductCode, li.ProductName):
+		c.Kind = KindAWSSupport
+	default:
+		c.Kind = kind // KindCharge for unknown types
+	}
+	return c
+}
+
+func isAWSSupport(code, name []byte) bool {
+	return bytes.HasPrefix(code, []byte("AWSSupport")) ||
+		string(name) == "AWS Premium Support" ||
+		bytes.HasPrefix(name, []byte("AWS Support"))
+}
+
+func isDomainRegistration(code, op, usageType []byte) bool {
+	switch string(code) {
+	case "AmazonRegistrar":
+		return true
+	case "AmazonRoute53":
+		switch string(op) {
+		case "RegisterDomain", "RenewDomain", "TransferDomain":
+			return true
+		}
+	}
+	return bytes.Contains(usageType, []byte("DomainRegistration"))
+}

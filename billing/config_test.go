@@ -1,0 +1,99 @@
+package billing
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestConfigValidate(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		mutate func(c *Config)
+		field  string
+		value  string
+		rule   string
+	}{
+		{"B12 registration number too short", func(c *Config) { c.Issuer.RegistrationNumber = "T123" }, "issuer.registration_number", "T123", "13 digits"},
+		{"B12 registration number without T", func(c *Config) { c.Issuer.RegistrationNumber = "11234567890123" }, "issuer.registration_number", "11234567890123", "13 digits"},
+		{"B12 registration number with letter", func(c *Config) { c.Issuer.RegistrationNumber = "T123456789012X" }, "issuer.registration_number", "T123456789012X", "13 digits"},
+		{"B12 issuer name", func(c *Config) { c.Issuer.Name = "" }, "issuer.name", "", "required"},
+		{"B11 tax rate", func(c *Config) { c.Tax.Rate = dec("10") }, "tax.rate", "10", "[0, 1)"},
+		{"B11 tax rounding", func(c *Config) { c.Tax.Rounding = "nearest" }, "tax.rounding", "nearest", "floor"},
+		{"B5 unknown scope", func(c *Config) { c.Projects[0].PricingRules[0].Scope = "region" }, "projects[0].pricing_rules[0].scope", "region", "global, billing_entity, service or sku"},
+		{"B5 unknown type", func(c *Config) { c.Projects[0].PricingRules[0].Type = "rebate" }, "projects[0].pricing_rules[0].type", "rebate", "discount or markup"},
+		{"B5 percent 3 decimals", func(c *Config) { c.Projects[0].PricingRules[3].Percent = *dec("12.555") }, "projects[0].pricing_rules[3].percent", "12.555", "at most 2 decimals"},
+		{"B5 negative percent", func(c *Config) { c.Projects[0].PricingRules[0].Percent = *dec("-1") }, "projects[0].pricing_rules[0].percent", "-1", "negative"},
+		{"B5 discount over 100", func(c *Config) { c.Projects[0].PricingRules[1].Percent = *dec("100.01") }, "projects[0].pricing_rules[1].percent", "100.01", "at most 100"},
+		{"B5 sku incomplete", func(c *Config) { c.Projects[0].PricingRules[3].Operation = "" }, "projects[0].pricing_rules[3]", "", "usage_type and operation"},
+		{"B5 service missing", func(c *Config) { c.Projects[0].PricingRules[2].Service = "" }, "projects[0].pricing_rules[2].service", "", "required"},
+		{"B5 duplicate rule", func(c *Config) {
+			c.Projects[0].PricingRules = append(c.Projects[0].PricingRules, PricingRule{Scope: "service", Service: "AmazonEC2", Type: "markup", Percent: *dec("1")})
+		}, "projects[0].pricing_rules[4]", "service", "one rule per line"},
+		{"M3 account in two projects", func(c *Config) {
+			c.Projects = append(c.Projects, Project{ID: "proj-b", Currency: "USD", Accounts: []string{acctB, acctA}})
+		}, "projects[1].accounts[1]", acctA, "already in project proj-a"},
+		{"M3 account twice", func(c *Config) { c.Projects[0].Accounts = []string{acctA, acctA} }, "projects[0].accounts[1]", acctA, "twice"},
+		{"M3 account id", func(c *Config) { c.Projects[0].Accounts = []string{"12345"} }, "projects[0].accounts[0]", "12345", "12 digits"},
+		{"M2 duplicate project", func(c *Config) { c.Projects = append(c.Projects, Project{ID: "proj-a", Currency: "USD"}) }, "projects[1].id", "proj-a", "unique"},
+		{"B10 currency", func(c *Config) { c.Projects[0].Currency = "EUR" }, "projects[0].currency", "EUR", "JPY or USD"},
+		{"B10 JPY needs a rate", func(c *Config) { c.Projects[0].ExchangeRate = nil }, "projects[0].exchange_rate", "", "required"},
+		{"B10 rate positive", func(c *Config) { c.Projects[0].ExchangeRate = dec("0") }, "projects[0].exchange_rate", "0", "positive"},
+		{"B10 USD rate is 1", func(c *Config) { c.Projects[0].Currency = "USD" }, "projects[0].exchange_rate", "151.37", "rate 1"},
+		{"B10 conversion", func(c *Config) { c.Projects[0].Conversion = "monthly" }, "projects[0].conversion", "monthly", "line or total"},
+		{"B10 conversion rounding", func(c *Config) { c.Projects[0].ConversionRounding = "up" }, "projects[0].conversion_rounding", "up", "half_up"},
+		{"B7 plan", func(c *Config) { c.Projects[0].SupportFee = &SupportFee{Plan: "gold"} }, "projects[0].support_fee.plan", "gold", "business"},
+		{"B7 plan and rate", func(c *Config) { c.Projects[0].SupportFee = &SupportFee{Plan: "business", Rate: dec("0.1")} }, "projects[0].support_fee.rate", "0.1", "exclusive"},
+		{"B7 rate range", func(c *Config) { c.Projects[0].SupportFee = &SupportFee{Rate: dec("1.5")} }, "projects[0].support_fee.rate", "1.5", "[0, 1]"},
+		{"B6 type", func(c *Config) {
+			c.Projects[0].CustomItems = []CustomItem{{Description: "x", Type: "gift", AmountUSD: dec("1"), Start: "2026-10"}}
+		}, "projects[0].custom_items[0].type", "gift", "fee or credit"},
+		{"B6 amount and percent", func(c *Config) {
+			c.Projects[0].CustomItems = []CustomItem{{Description: "x", Type: "fee", AmountUSD: dec("1"), Percent: dec("1"), Start: "2026-10"}}
+		}, "projects[0].custom_items[0]", "", "exactly one"},
+		{"B6 account outside project", func(c *Config) {
+			c.Projects[0].CustomItems = []CustomItem{{Description: "x", Type: "fee", AmountUSD: dec("1"), Start: "2026-10", Account: acctB}}
+		}, "projects[0].custom_items[0].account", acctB, "not an account"},
+		{"B6 end before start", func(c *Config) {
+			c.Projects[0].CustomItems = []CustomItem{{Description: "x", Type: "fee", AmountUSD: dec("1"), Start: "2026-10", End: "2026-10", Recurring: true}}
+		}, "projects[0].custom_items[0].end", "2026-10", "after start"},
+		{"B6 start", func(c *Config) {
+			c.Projects[0].CustomItems = []CustomItem{{Description: "x", Type: "fee", AmountUSD: dec("1"), Start: "Oct"}}
+		}, "projects[0].custom_items[0].start", "Oct", "YYYY-MM"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := issueConfig()
+			require.NoError(t, cfg.Validate())
+			tc.mutate(cfg)
+			err := cfg.Validate()
+			require.Error(t, err)
+			require.ErrorIs(t, err, ErrInvalid)
+			var ve *ValidationError
+			require.True(t, errors.As(err, &ve))
+			assert.Equal(t, tc.field, ve.Field)
+			assert.Equal(t, tc.value, ve.Value)
+			assert.Contains(t, ve.Rule, tc.rule)
+			_, cerr := Compute(cfg, NewAggregator(oct))
+			require.ErrorIs(t, cerr, ErrInvalid, "Compute refuses an invalid config")
+		})
+	}
+}
+
+func TestConfigValidate_CollectsAll(t *testing.T) {
+	cfg := issueConfig()
+	cfg.Issuer.RegistrationNumber = "x"
+	cfg.Projects[0].PricingRules[0].Scope = "nope"
+	err := cfg.Validate()
+	require.Error(t, err)
+	errs := err.(interface{ Unwrap() []error }).Unwrap()
+	assert.Len(t, errs, 2)
+	assert.Equal(t, `billing: issuer.registration_number "x": want "T" followed by 13 digits (B-12)`, errs[0].Error())
+}
+
+func TestB5_PercentTwoDecimalsByValue(t *testing.T) {
+	cfg := issueConfig()
+	cfg.Projects[0].PricingRules[3].Percent = *dec("12.500")
+	require.NoError(t, cfg.Validate())
+}

@@ -1,0 +1,65 @@
+// Package billing turns AWS cost data into exact reseller invoices (DOMAIN.md §2).
+//
+// # Model
+//
+// Readers (package billing/costfile) normalize every row of legacy CUR, CUR 2.0 and
+// FOCUS files into a LineItem and hand it to a Sink. The engine's Sink is the
+// Aggregator: it sums the rows of one billing period (a UTC month, B-1) into groups
+// keyed by account, product code, product name, line item type, usage type,
+// operation, billing entity, CmBillingGroup tag value and source format — everything
+// classification and pricing depend on — with exact fixed-point sums (money.Sum) and
+// no allocation per row once a group exists. Rows of other months are counted, not
+// charged. Each reader worker has its own Aggregator; Merge combines them.
+//
+// Compute then prices the few aggregates with a Config (DESIGN.md rule 5:
+// percentages distribute over sums, so pricing aggregates is exact):
+//
+//   - B-2/B-3/B-4/B-7/B-8 classification (Classify): Tax rows, the reseller's own
+//     discounts (EdpDiscount, PrivateRateDiscount, SppDiscount, DistributorDiscount)
+//     and AWS support-plan rows are kept off the bill (and reported in ExcludedUSD);
+//     Credit and Refund go to the account's credits; everything else is charged,
+//     unknown types too (warned). FOCUS ChargeCategory: Tax → tax, Credit → credit,
+//     anything else → charge.
+//   - B-5 pricing rules: the most specific matching rule (sku > service >
+//     billing_entity > global) multiplies a non-Marketplace charge by (1 − p/100) or
+//     (1 + p/100).
+//   - B-6 custom items, B-7 support fee (rate of the base, default 0.10, or AWS's
+//     support-plan formulas with marginal bands, SupportPlanFee), B-9 CmBillingGroup
+//     breakdown, B-10 conversion, B-11 tax once per invoice per rate, B-12 lines.
+//
+// # Invariants
+//
+// Money is never a float. Every row of the period lands in exactly one place: an
+// invoice's charges, credits or exclusions, or Unassigned (accounts in the data but in
+// no project are listed, never dropped). Per-account charges sum to the invoice's
+// charges; the lines' USD amounts sum to charges + credits + custom items + support
+// fee; the lines' rounded amounts sum to the subtotal; the result does not depend on
+// how rows were split over files or workers or in which order they came.
+//
+// # Choices where DOMAIN.md is silent
+//
+//   - A null (empty) cost is zero; a non-decimal cost is an error.
+//   - An AWS support-plan row is excluded whatever its type (a support refund too);
+//     Tax rows are classified first.
+//   - Marketplace rows are not priced; domain registrations are priced but not in
+//     the support-fee base. A pricing rule's service is the line's product code (in
+//     FOCUS data, ServiceName, e.g. "Amazon Elastic Compute Cloud").
+//   - Pricing percent: at most 2 decimals by value ("12.50" is fine), a discount at
+//     most 100; two rules with the same scope and target are rejected.
+//   - Account ids in the data shorter than 12 digits (spreadsheets strip leading
+//     zeros; the FOCUS sample is anonymized that way) are left-padded with zeros, with
+//     a warning. Config account ids must be exactly 12 digits.
+//   - Invoice lines whose USD amount is exactly zero are omitted; the support-fee line
+//     only when non-zero. Line order: per account (config order) its services by name
+//     then its credits; custom items; the support fee.
+//   - Conversion "line" (default) rounds each line half-up (configurable);
+//     "total" converts the USD total once and allocates it over the lines by largest
+//     remainder, so the lines still sum to the subtotal.
+//   - Custom items are taxable, not in the support-fee base; a percent item's base
+//     is charges after pricing. Custom credits are lines, not credits_usd.
+//   - A negative support-fee base gives a zero rate fee (plans still charge their
+//     minimum). B-9 ratios have 4 decimals and sum to exactly 1.
+//   - Tax applies to the subtotal as is, credits included; a negative subtotal gets a
+//     negative tax rounded with the same mode.
+//   - Cost basis public_on_demand (B-3) is not implemented yet: charges are unblended.
+package billing

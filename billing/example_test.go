@@ -1,0 +1,50 @@
+package billing_test
+
+import (
+	"fmt"
+
+	"github.com/seeda33a2f4f/resellerkit/billing"
+	"github.com/seeda33a2f4f/resellerkit/money"
+)
+
+func Example() {
+	period := billing.Period{Year: 2026, Month: 10}
+	agg := billing.NewAggregator(period)
+	add := func(account, product, typ, cost string) {
+		err := agg.Add(&billing.LineItem{Format: billing.FormatCURLegacy, Period: period,
+			AccountID: []byte(account), ProductCode: []byte(product), LineItemType: []byte(typ),
+			BillingEntity: []byte("AWS"), Cost: []byte(cost)})
+		if err != nil {
+			panic(err)
+		}
+	}
+	add("123456789012", "AmazonEC2", "Usage", "12000.00")
+	add("123456789012", "AmazonEC2", "Usage", "345.0000000000")
+	add("123456789012", "AmazonEC2", "Tax", "1234.5")  // AWS tax: not billed (B-4)
+	add("123456789012", "AmazonEC2", "Credit", "-100") // credits (B-12)
+	add("210987654321", "AmazonS3", "Usage", "5")      // in no project: listed
+
+	rate, discount := money.MustParse("150"), money.MustParse("3")
+	cfg := &billing.Config{
+		Issuer: billing.Issuer{Name: "Example Reseller K.K.", RegistrationNumber: "T1234567890123"},
+		Projects: []billing.Project{{ID: "proj-a", Currency: "JPY", ExchangeRate: &rate,
+			Accounts:     []string{"123456789012"},
+			PricingRules: []billing.PricingRule{{Scope: "service", Service: "AmazonEC2", Type: "discount", Percent: discount}}}},
+	}
+	res, err := billing.Compute(cfg, agg)
+	if err != nil {
+		panic(err)
+	}
+	inv := res.Invoices[0]
+	for _, l := range inv.Lines {
+		fmt.Printf("%-40s %12s USD %10s JPY\n", l.Description, l.AmountUSD, l.Amount)
+	}
+	fmt.Println("subtotal", inv.Subtotal, "tax", inv.Tax, "total", inv.Total)
+	fmt.Println("unassigned", res.Unassigned[0].AccountID, res.Unassigned[0].ChargesUSD)
+	// Output:
+	// AWS AmazonEC2 (account 123456789012)         11974.65 USD    1796198 JPY
+	// AWS credits (account 123456789012)               -100 USD     -15000 JPY
+	// Support fee (10% of 11974.65 USD)            1197.465 USD     179620 JPY
+	// subtotal 1960818 tax 196081 total 2156899
+	// unassigned 210987654321 5
+}

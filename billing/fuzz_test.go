@@ -1,0 +1,63 @@
+package billing
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/seeda33a2f4f/resellerkit/money"
+	"github.com/stretchr/testify/require"
+)
+
+// FuzzAggregatorCost: Add accepts exactly the costs money.Parse accepts (or empty),
+// sums them exactly, and leaves the Aggregator unchanged on error.
+func FuzzAggregatorCost(f *testing.F) {
+	for _, s := range []string{"0.00000080000", "", "-1", "1e-11", "abc", "99999999999.5", "1.2.3"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, cost string) {
+		a := NewAggregator(oct)
+		require.NoError(t, a.Add(row{acct: acctA, code: "AmazonEC2", cost: "1"}.item()))
+		err := a.Add(row{acct: acctA, code: "AmazonEC2", cost: cost}.item())
+		want := money.NewFromInt(1)
+		if cost != "" {
+			d, perr := money.Parse(cost)
+			if perr != nil {
+				require.Error(t, err)
+				require.Equal(t, "1", a.Groups()[0].Cost.String())
+				require.Equal(t, int64(1), a.Rows())
+				return
+			}
+			want = want.Add(d)
+		}
+		require.NoError(t, err)
+		require.True(t, want.Equal(a.Groups()[0].Cost), "%s ≠ %s", want, a.Groups()[0].Cost)
+	})
+}
+
+// FuzzConfig: any JSON either fails to decode, fails Validate with *ValidationError
+// errors, or computes an invoice without panicking.
+func FuzzConfig(f *testing.F) {
+	seed, _ := json.Marshal(propertyConfig())
+	f.Add(seed)
+	f.Add([]byte(`{"issuer":{"name":"R","registration_number":"T1234567890123"},"projects":[{"id":"a","currency":"USD","accounts":["123456789012"],"pricing_rules":[{"scope":"sku","type":"markup","percent":"0.01"}]}]}`))
+	f.Add([]byte(`{"projects":[{"custom_items":[{"type":"fee","percent":"1.5","start":"2026-10","end":"2026-09","recurring":true}]}]}`))
+	agg := NewAggregator(oct)
+	for _, r := range randomRows(randSource(), 50) {
+		_ = agg.Add(r.item())
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var cfg Config
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if dec.Decode(&cfg) != nil {
+			return
+		}
+		res, err := Compute(&cfg, agg)
+		if err != nil {
+			require.ErrorIs(t, err, ErrInvalid)
+			return
+		}
+		require.Len(t, res.Invoices, len(cfg.Projects))
+	})
+}

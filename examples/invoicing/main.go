@@ -1,0 +1,268 @@
+// Command invoicing prices AWS cost files into reseller invoices (DOMAIN.md §2).
+//
+//	go run ./examples/invoicing -config CONFIG.json -period 2026-10 FILE...
+//
+// It reads every FILE (legacy CUR CSV, CUR 2.0 CSV or Parquet, FOCUS CSV, any of them
+// gzip-compressed; the format is detected) in order, each with all cores, aggregates
+// the rows of the period, prices the aggregates with the projects of CONFIG and
+// writes the invoices as JSON on stdout. On any error it exits with status 1, writes
+// exactly one line on stderr ("file:line: problem") and nothing on stdout.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/seeda33a2f4f/resellerkit/billing"
+	"github.com/seeda33a2f4f/resellerkit/billing/costfile"
+)
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// output is the JSON document written on stdout: the billing.Result plus what was read.
+type output struct {
+	*billing.Result
+	Files []fileStats `json:"files"`
+}
+
+type fileStats struct {
+	Path        string           `json:"path"`
+	Format      string           `json:"format"`
+	Gzip        bool             `json:"gzip,omitempty"`
+	Parquet     bool             `json:"parquet,omitempty"`
+	Rows        int64            `json:"rows"`
+	Bytes       int64            `json:"bytes"`
+	SkippedRows int64            `json:"skipped_rows,omitempty"`
+	Skipped     map[string]int64 `json:"skipped_by_provider,omitempty"`
+}
+
+// run is the whole command; it returns the exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	out, err := invoice(ctx, args)
+	if err != nil {
+		msg := strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", " ")
+		fmt.Fprintln(stderr, msg)
+		return 1
+	}
+	if _, err := stdout.Write(out); err != nil {
+		fmt.Fprintln(stderr, "invoicing: write output:", err)
+		return 1
+	}
+	return 0
+}
+
+func invoice(ctx context.Context, args []string) ([]byte, error) {
+	fs := flag.NewFlagSet("invoicing", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	configPath := fs.String("config", "", "configuration file (JSON): issuer, tax, projects")
+	periodFlag := fs.String("period", "", "billing period, a UTC month: YYYY-MM")
+	workers := fs.Int("workers", 0, "reader goroutines per file (default GOMAXPROCS)")
+	if err := fs.Parse(args); err != nil {
+		return nil, fmt.Errorf("invoicing: %v (usage: invoicing -config CONFIG.json -period YYYY-MM FILE...)", err)
+	}
+	if *configPath == "" || *periodFlag == "" || fs.NArg() == 0 {
+		return nil, errors.New("invoicing: usage: invoicing -config CONFIG.json -period YYYY-MM FILE (one or more cost files)")
+	}
+	period, err := billing.ParsePeriod(*periodFlag)
+	if err != nil {
+		return nil, fmt.Errorf("invoicing: -period: %w", err)
+	}
+	cfg, err := loadConfig(*configPath)
+	if err != nil {
+		return nil, err
+	}
+
+	var (
+		mu    sync.Mutex
+		sinks []*billing.Aggregator
+	)
+	newSink := func() billing.Sink {
+		a := billing.NewAggregator(period)
+		mu.Lock()
+		sinks = append(sinks, a)
+		mu.Unlock()
+		return a
+	}
+	var files []fileStats
+	var skipWarnings []string
+	for _, path := range fs.Args() {
+		st, err := costfile.ScanFile(ctx, path, newSink, costfile.Options{Workers: *workers})
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, fileStats{Path: path, Format: st.Format.String(), Gzip: st.Gzip, Parquet: st.Parquet,
+			Rows: st.Rows, Bytes: st.Bytes, SkippedRows: st.SkippedRows, Skipped: st.SkippedByProvider})
+		if st.SkippedRows > 0 {
+			skipWarnings = append(skipWarnings, fmt.Sprintf("%s: skipped %d FOCUS rows whose ProviderName is not AWS (%s)", path, st.SkippedRows, providers(st.SkippedByProvider)))
+		}
+	}
+	agg := billing.NewAggregator(period)
+	for _, s := range sinks {
+		if err := agg.Merge(s); err != nil {
+			return nil, err
+		}
+	}
+	res, err := billing.Compute(cfg, agg)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", *configPath, err)
+	}
+	res.Warnings = append(res.Warnings, skipWarnings...)
+	b, err := json.MarshalIndent(output{Result: res, Files: files}, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+func providers(m map[string]int64) string {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	parts := make([]string, len(names))
+	for i, n := range names {
+		label := n
+		if label == "" {
+			label = "(none)"
+		}
+		parts[i] = fmt.Sprintf("%s: %d", label, m[n])
+	}
+	return strings.Join(parts, ", ")
+}
+
+// loadConfig reads and validates the configuration; every error names the file and,
+// when it can be found, the line of the offending value.
+func loadConfig(path string) (*billing.Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err // *fs.PathError names the file
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var cfg billing.Config
+	if err := dec.Decode(&cfg); err != nil {
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &syn):
+			return nil, fmt.Errorf("%s:%d: %v", path, lineAt(data, syn.Offset), err)
+		case errors.As(err, &typ):
+			return nil, fmt.Errorf("%s:%d: %v", path, lineAt(data, typ.Offset), err)
+		}
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("%s:%d: unexpected data after the configuration object", path, lineAt(data, dec.InputOffset()))
+	}
+	if err := cfg.Validate(); err != nil {
+		errs := []error{err}
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			errs = j.Unwrap()
+		}
+		first := errs[0]
+		more := ""
+		if len(errs) > 1 {
+			more = fmt.Sprintf(" (and %d more problems)", len(errs)-1)
+		}
+		var ve *billing.ValidationError
+		if errors.As(first, &ve) {
+			if off, ok := jsonPaths(data)[ve.Field]; ok {
+				return nil, fmt.Errorf("%s:%d: %v%s", path, lineAt(data, off), first, more)
+			}
+		}
+		return nil, fmt.Errorf("%s: %v%s", path, first, more)
+	}
+	return &cfg, nil
+}
+
+// lineAt returns the 1-based line of byte offset off in data.
+func lineAt(data []byte, off int64) int {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	if off < 0 {
+		off = 0
+	}
+	return 1 + bytes.Count(data[:off], []byte("\n"))
+}
+
+// jsonPaths maps the path of every value of a JSON document ("projects[0].accounts[1]")
+// to the offset where the value starts. The document is already known to be valid.
+func jsonPaths(data []byte) map[string]int64 {
+	paths := map[string]int64{}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	type frame struct {
+		array bool
+		index int
+		key   string
+		path  string
+	}
+	var stack []frame
+	expectKey := false
+	cur := func() string {
+		if len(stack) == 0 {
+			return ""
+		}
+		f := stack[len(stack)-1]
+		if f.array {
+			return f.path + "[" + strconv.Itoa(f.index) + "]"
+		}
+		if f.path == "" {
+			return f.key
+		}
+		return f.path + "." + f.key
+	}
+	for {
+		start := dec.InputOffset()
+		tok, err := dec.Token()
+		if err != nil {
+			return paths
+		}
+		// InputOffset is before any separator; skip whitespace, ':' and ',' to the value.
+		for start < int64(len(data)) && strings.IndexByte(" \t\r\n:,", data[start]) >= 0 {
+			start++
+		}
+		if expectKey {
+			if s, ok := tok.(string); ok {
+				stack[len(stack)-1].key = s
+				expectKey = false
+				continue
+			}
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			p := cur()
+			if p != "" {
+				paths[p] = start
+			}
+			stack = append(stack, frame{array: tok == json.Delim('['), path: p})
+			expectKey = tok == json.Delim('{')
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+		default:
+			paths[cur()] = start
+		}
+		// A value ended: advance the enclosing container.
+		if len(stack) > 0 {
+			if stack[len(stack)-1].array {
+				stack[len(stack)-1].index++
+			} else {
+				expectKey = true
+			}
+		}
+	}
+}

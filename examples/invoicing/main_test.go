@@ -1,0 +1,204 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+const focusSample = "../../../shared/data/focus_sample.csv"
+
+func invoke(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test -update to create %s", path)
+	assert.Equal(t, string(want), got)
+}
+
+// TestSmoke_CURLegacy runs the command in-process on hand-written legacy CUR files
+// (BOM, quoted commas, quotes and newlines, NULL, both timestamp forms of B-1, an
+// unknown type, an unassigned account, a row of another month) and checks the golden
+// output; the amounts of proj-a are the hand-computed ones of billing.TestB12_Invoice.
+func TestSmoke_CURLegacy(t *testing.T) {
+	stdout, stderr, code := invoke(t, "-config", "testdata/config.json", "-period", "2026-10", "testdata/cur_small.csv", "testdata/cur_part2.csv")
+	require.Equal(t, 0, code, stderr)
+	assert.Empty(t, stderr)
+	golden(t, "cur_small.golden.json", stdout)
+
+	var doc struct {
+		Invoices []struct {
+			ProjectID string `json:"project_id"`
+			Subtotal  string `json:"subtotal"`
+			Tax       string `json:"tax"`
+			Total     string `json:"total"`
+		} `json:"invoices"`
+		Unassigned []struct {
+			AccountID string `json:"account_id"`
+		} `json:"unassigned_accounts"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &doc))
+	require.Len(t, doc.Invoices, 2)
+	assert.Equal(t, "60862", doc.Invoices[0].Subtotal) // B-12
+	assert.Equal(t, "6086", doc.Invoices[0].Tax)       // B-11: floor, once
+	assert.Equal(t, "66948", doc.Invoices[0].Total)
+	require.Len(t, doc.Unassigned, 1)
+	assert.Equal(t, "999999999999", doc.Unassigned[0].AccountID)
+}
+
+// TestSmoke_FOCUSSample runs the command on the real FOCUS sample (B-1, 2024-09).
+func TestSmoke_FOCUSSample(t *testing.T) {
+	if _, err := os.Stat(focusSample); err != nil {
+		t.Skip("shared/data/focus_sample.csv not beside the repository")
+	}
+	stdout, stderr, code := invoke(t, "-config", "testdata/focus_config.json", "-period", "2024-09", focusSample)
+	require.Equal(t, 0, code, stderr)
+	assert.Empty(t, stderr)
+	golden(t, "focus_sample.golden.json", stdout)
+	assert.Contains(t, stdout, "skipped 58 FOCUS rows whose ProviderName is not AWS (Microsoft: 51, Oracle: 7)")
+}
+
+// TestProperty_FileOrderAndWorkers: the order of the files and the number of workers
+// change nothing in the output but the files list.
+func TestProperty_FileOrderAndWorkers(t *testing.T) {
+	strip := func(s string) map[string]any {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal([]byte(s), &m))
+		delete(m, "files")
+		return m
+	}
+	base, stderr, code := invoke(t, "-config", "testdata/config.json", "-period", "2026-10", "testdata/cur_small.csv", "testdata/cur_part2.csv")
+	require.Equal(t, 0, code, stderr)
+	for _, args := range [][]string{
+		{"-workers", "1", "testdata/cur_part2.csv", "testdata/cur_small.csv"},
+		{"-workers", "3", "testdata/cur_small.csv", "testdata/cur_part2.csv"},
+	} {
+		got, stderr, code := invoke(t, append([]string{"-config", "testdata/config.json", "-period", "2026-10"}, args...)...)
+		require.Equal(t, 0, code, stderr)
+		assert.Equal(t, strip(base), strip(got), "%v", args)
+	}
+}
+
+func TestErrors_OneLineNothingOnStdout(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
+		return p
+	}
+	brokenGzip := write("broken.csv.gz", "\x1f\x8b\x08\x00garbage-not-deflate")
+	cfg := func(body string) string { return write("cfg.json", body) }
+	issuer := `"issuer": {"name": "R", "registration_number": "T1234567890123"},`
+	project := func(extra string) string {
+		return `{` + issuer + `
+"projects": [{"id": "a", "currency": "JPY", "exchange_rate": "150",
+  "accounts": ["123456789012"]` + extra + `}]}`
+	}
+	for _, tc := range []struct {
+		name   string
+		args   func() []string
+		prefix string
+		want   string
+	}{
+		{"missing file", func() []string {
+			return []string{"-config", "testdata/config.json", "-period", "2026-10", "testdata/nope.csv"}
+		}, "testdata/nope.csv", "no such file"},
+		{"broken gzip", func() []string { return []string{"-config", "testdata/config.json", "-period", "2026-10", brokenGzip} }, brokenGzip, "gzip"},
+		{"unknown header", func() []string {
+			return []string{"-config", "testdata/config.json", "-period", "2026-10", "testdata/unknown_header.csv"}
+		}, "testdata/unknown_header.csv:1:", "unknown cost file format"},
+		{"malformed number", func() []string {
+			return []string{"-config", "testdata/config.json", "-period", "2026-10", "testdata/bad_number.csv"}
+		}, "testdata/bad_number.csv:3:", `"1.0.5": not a decimal number`},
+		{"ragged row", func() []string {
+			return []string{"-config", "testdata/config.json", "-period", "2026-10", "testdata/ragged.csv"}
+		}, "testdata/ragged.csv:3:", "fields"},
+		{"bad period", func() []string {
+			return []string{"-config", "testdata/config.json", "-period", "2026-13", "testdata/cur_small.csv"}
+		}, "invoicing: -period", "YYYY-MM"},
+		{"no files", func() []string { return []string{"-config", "testdata/config.json", "-period", "2026-10"} }, "invoicing: usage", ""},
+		{"unknown flag", func() []string { return []string{"-bogus"} }, "invoicing:", "bogus"},
+		{"missing config", func() []string {
+			return []string{"-config", "testdata/none.json", "-period", "2026-10", "testdata/cur_small.csv"}
+		}, "open testdata/none.json", ""},
+		{"unknown scope", func() []string {
+			return []string{"-config", cfg(project(`,
+  "pricing_rules": [{"scope": "region", "type": "discount", "percent": "1"}]`)), "-period", "2026-10", "testdata/cur_small.csv"}
+		}, "cfg.json:4:", `projects[0].pricing_rules[0].scope "region": want global, billing_entity, service or sku (B-5)`},
+		{"unknown type", func() []string {
+			return []string{"-config", cfg(project(`,
+  "pricing_rules": [{"scope": "global", "type": "rebate", "percent": "1"}]`)), "-period", "2026-10", "testdata/cur_small.csv"}
+		}, "cfg.json:4:", `type "rebate": want discount or markup (B-5)`},
+		{"percent with 3 decimals", func() []string {
+			return []string{"-config", cfg(project(`,
+  "pricing_rules": [
+    {"scope": "global", "type": "discount",
+     "percent": "12.555"}]`)), "-period", "2026-10", "testdata/cur_small.csv"}
+		}, "cfg.json:6:", `percent "12.555": at most 2 decimals (B-5)`},
+		{"account in two projects", func() []string {
+			return []string{"-config", cfg(`{` + issuer + `
+"projects": [{"id": "a", "currency": "USD", "accounts": ["123456789012"]},
+  {"id": "b", "currency": "USD",
+   "accounts": ["123456789012"]}]}`), "-period", "2026-10", "testdata/cur_small.csv"}
+		}, "cfg.json:4:", `projects[1].accounts[0] "123456789012": account already in project a`},
+		{"malformed registration number", func() []string {
+			return []string{"-config", cfg(`{"issuer": {"name": "R",
+ "registration_number": "T123"}, "projects": [{"id": "a", "currency": "USD", "accounts": []}]}`), "-period", "2026-10", "testdata/cur_small.csv"}
+		}, "cfg.json:2:", `issuer.registration_number "T123": want "T" followed by 13 digits (B-12)`},
+		{"unknown config field", func() []string {
+			return []string{"-config", cfg(project(`, "discount": "5"`)), "-period", "2026-10", "testdata/cur_small.csv"}
+		}, "cfg.json", `unknown field "discount"`},
+		{"config syntax", func() []string {
+			return []string{"-config", cfg("{\n\"issuer\": {,\n}"), "-period", "2026-10", "testdata/cur_small.csv"}
+		}, "cfg.json:2:", "invalid character"},
+		{"config bad decimal", func() []string {
+			return []string{"-config", cfg(project(`, "exchange_rate": "1,5"`)), "-period", "2026-10", "testdata/cur_small.csv"}
+		}, "cfg.json", `"1,5": not a decimal number`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			stdout, stderr, code := invoke(t, tc.args()...)
+			assert.Equal(t, 1, code)
+			assert.Empty(t, stdout)
+			require.True(t, strings.HasSuffix(stderr, "\n"), "stderr %q", stderr)
+			line := strings.TrimSuffix(stderr, "\n")
+			assert.NotContains(t, line, "\n", "exactly one line")
+			prefix := strings.Replace(tc.prefix, "cfg.json", filepath.Join(dir, "cfg.json"), 1)
+			assert.True(t, strings.HasPrefix(line, prefix), "stderr %q, want prefix %q", line, prefix)
+			assert.Contains(t, line, tc.want)
+		})
+	}
+}
+
+func TestJSONPaths(t *testing.T) {
+	data := []byte(`{"a": {"b": [1, {"c": "x"}, []], "d": {}},
+"e": [[true], null]}`)
+	p := jsonPaths(data)
+	for path, want := range map[string]string{
+		"a": `{"b"`, "a.b": `[1,`, "a.b[0]": `1,`, "a.b[1]": `{"c"`, "a.b[1].c": `"x"`, "a.b[2]": `[]]`,
+		"a.d": `{}}`, "e": `[[true]`, "e[0]": `[true]`, "e[0][0]": `true`, "e[1]": `null`,
+	} {
+		off, ok := p[path]
+		require.True(t, ok, path)
+		assert.True(t, bytes.HasPrefix(data[off:], []byte(want)), "%s at %d: %q", path, off, data[off:])
+	}
+}

@@ -1,0 +1,100 @@
+package money
+
+import (
+	"errors"
+	"fmt"
+	"math/big"
+	"sort"
+)
+
+// Currency is an ISO 4217 currency and the number of digits of its minor unit.
+type Currency struct {
+	Code        string // ISO 4217 code, e.g. "JPY"
+	MinorDigits int32  // fractional digits of the smallest unit: 0 for JPY, 2 for USD
+}
+
+// The currencies invoices can be issued in (B-10).
+var (
+	JPY = Currency{Code: "JPY", MinorDigits: 0}
+	USD = Currency{Code: "USD", MinorDigits: 2}
+)
+
+// ParseCurrency returns the Currency for a supported ISO 4217 code ("JPY" or "USD").
+func ParseCurrency(code string) (Currency, error) {
+	switch code {
+	case "JPY":
+		return JPY, nil
+	case "USD":
+		return USD, nil
+	}
+	return Currency{}, fmt.Errorf("currency %q: want JPY or USD", code)
+}
+
+// String returns the currency code.
+func (c Currency) String() string { return c.Code }
+
+// Round rounds d to a whole minor unit of c (a whole yen, a cent) with mode.
+func (c Currency) Round(d Decimal, mode RoundingMode) Decimal { return d.Round(c.MinorDigits, mode) }
+
+// ErrAllocate is wrapped by the errors Allocate returns.
+var ErrAllocate = errors.New("money: cannot allocate")
+
+// Allocate splits total into len(weights) parts proportional to weights, each with at
+// most places fractional digits, such that the parts always sum exactly to total
+// (largest-remainder method): every part is first rounded toward −∞, then the units
+// left over go one each to the parts with the largest discarded remainders (ties to
+// the earlier part). Weights may have mixed signs but must not sum to zero, and total
+// must itself have at most places fractional digits.
+func Allocate(total Decimal, weights []Decimal, places int32) ([]Decimal, error) {
+	if len(weights) == 0 {
+		return nil, fmt.Errorf("%w: no weights", ErrAllocate)
+	}
+	if !total.Round(places, Down).Equal(total) {
+		return nil, fmt.Errorf("%w: total %s has more than %d fractional digits", ErrAllocate, total, places)
+	}
+	sum := Zero
+	for _, w := range weights {
+		sum = sum.Add(w)
+	}
+	if sum.IsZero() {
+		return nil, fmt.Errorf("%w: weights sum to zero", ErrAllocate)
+	}
+	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(abs32(places))), nil)
+	toUnits := func(r *big.Rat) *big.Rat {
+		if places >= 0 {
+			return r.Mul(r, new(big.Rat).SetInt(scale))
+		}
+		return r.Quo(r, new(big.Rat).SetInt(scale))
+	}
+	totalUnits := toUnits(total.Rat()).Num() // an integer, checked above
+	sumRat := sum.Rat()
+	type part struct {
+		i     int
+		floor *big.Int
+		rem   *big.Rat
+	}
+	parts := make([]part, len(weights))
+	assigned := new(big.Int)
+	for i, w := range weights {
+		share := toUnits(new(big.Rat).Quo(new(big.Rat).Mul(total.Rat(), w.Rat()), sumRat))
+		fl, _ := new(big.Int).DivMod(share.Num(), share.Denom(), new(big.Int))
+		rem := new(big.Rat).Sub(share, new(big.Rat).SetInt(fl))
+		parts[i] = part{i: i, floor: fl, rem: rem}
+		assigned.Add(assigned, fl)
+	}
+	left := new(big.Int).Sub(totalUnits, assigned).Int64() // 0 ≤ left < len(weights)
+	order := make([]int, len(parts))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return parts[order[a]].rem.Cmp(parts[order[b]].rem) > 0 })
+	for k := int64(0); k < left; k++ {
+		p := &parts[order[k]]
+		p.floor.Add(p.floor, big.NewInt(1))
+	}
+	out := make([]Decimal, len(parts))
+	for i, p := range parts {
+		out[i] = NewFromBigInt(p.floor, -places)
+	}
+	return out, nil
+}
