@@ -1,0 +1,206 @@
+package main
+
+import (
+	"time"
+
+	"github.com/seeda33a2f4f/resellerkit/members"
+)
+
+// The JSON documents of the API. They mirror the members types with snake_case
+// names; the handlers only convert, members.Service decides everything.
+
+type orgJSON struct {
+	ID          string    `json:"id"`
+	Code        string    `json:"code"`
+	Name        string    `json:"name"`
+	Alias       string    `json:"alias,omitempty"`
+	DisplayName string    `json:"display_name"`
+	EnforceMFA  bool      `json:"enforce_mfa"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+	Version     int64     `json:"version"`
+}
+
+func toOrg(o members.Organization) orgJSON {
+	return orgJSON{ID: o.ID, Code: o.Code, Name: o.Name, Alias: o.Alias, DisplayName: o.DisplayName(),
+		EnforceMFA: o.EnforceMFA, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, Version: o.Version}
+}
+
+type billingJSON struct {
+	PricingPlan        string `json:"pricing_plan,omitempty"`
+	SupportFeeRule     string `json:"support_fee_rule,omitempty"`
+	ExchangeRatePolicy string `json:"exchange_rate_policy,omitempty"`
+}
+
+// projectJSON is both the output and the input of projects. On input, id, org_id and
+// the timestamps are ignored; version is the version the client read.
+type projectJSON struct {
+	ID            string      `json:"id"`
+	OrgID         string      `json:"org_id"`
+	Name          string      `json:"name"`
+	Plan          string      `json:"plan"`
+	PaymentMethod string      `json:"payment_method"`
+	Currency      string      `json:"currency"`
+	InvoiceTo     []string    `json:"invoice_to"`
+	InvoiceCC     []string    `json:"invoice_cc"`
+	Billing       billingJSON `json:"billing"`
+	CreatedAt     time.Time   `json:"created_at,omitzero"`
+	UpdatedAt     time.Time   `json:"updated_at,omitzero"`
+	Version       int64       `json:"version"`
+}
+
+func toProject(p members.Project) projectJSON {
+	return projectJSON{
+		ID: p.ID, OrgID: p.OrgID, Name: p.Name, Plan: p.Plan, PaymentMethod: string(p.PaymentMethod),
+		Currency: string(p.Currency), InvoiceTo: nonNil(p.InvoiceTo), InvoiceCC: nonNil(p.InvoiceCC),
+		Billing:   billingJSON{p.Billing.PricingPlan, p.Billing.SupportFeeRule, p.Billing.ExchangeRatePolicy},
+		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, Version: p.Version,
+	}
+}
+
+// projectInput is what clients send to create or replace a project.
+type projectInput struct {
+	Name          string      `json:"name"`
+	Plan          string      `json:"plan"`
+	PaymentMethod string      `json:"payment_method"`
+	Currency      string      `json:"currency"`
+	InvoiceTo     []string    `json:"invoice_to"`
+	InvoiceCC     []string    `json:"invoice_cc"`
+	Billing       billingJSON `json:"billing"`
+	// Version is the version the client read; 0 skips the check (last writer wins).
+	Version int64 `json:"version"`
+}
+
+func (in projectInput) project(id string) members.Project {
+	return members.Project{
+		ID: id, Name: in.Name, Plan: in.Plan, PaymentMethod: members.PaymentMethod(in.PaymentMethod),
+		Currency: members.Currency(in.Currency), InvoiceTo: in.InvoiceTo, InvoiceCC: in.InvoiceCC,
+		Billing: members.BillingSettings{PricingPlan: in.Billing.PricingPlan, SupportFeeRule: in.Billing.SupportFeeRule,
+			ExchangeRatePolicy: in.Billing.ExchangeRatePolicy},
+		Version: in.Version,
+	}
+}
+
+type ownershipJSON struct {
+	ProjectID string    `json:"project_id"`
+	From      time.Time `json:"from"`
+}
+
+type accountJSON struct {
+	ID               string          `json:"id"`
+	OrgID            string          `json:"org_id"`
+	Name             string          `json:"name"`
+	Labels           []string        `json:"labels"`
+	CurrentProjectID string          `json:"current_project_id,omitempty"`
+	Ownership        []ownershipJSON `json:"ownership"`
+	ClosedFrom       time.Time       `json:"closed_from,omitzero"`
+	CreatedAt        time.Time       `json:"created_at"`
+	UpdatedAt        time.Time       `json:"updated_at"`
+	Version          int64           `json:"version"`
+}
+
+func toAccount(a members.Account, now time.Time) accountJSON {
+	out := accountJSON{ID: a.ID, OrgID: a.OrgID, Name: a.Name, Labels: nonNil(a.Labels), ClosedFrom: a.ClosedFrom,
+		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Version: a.Version, Ownership: []ownershipJSON{}}
+	out.CurrentProjectID, _ = a.ProjectAt(now)
+	for _, o := range a.Ownership {
+		out.Ownership = append(out.Ownership, ownershipJSON{ProjectID: o.ProjectID, From: o.From})
+	}
+	return out
+}
+
+type memberJSON struct {
+	OrgID       string    `json:"org_id"`
+	IdentityID  string    `json:"identity_id"`
+	Email       string    `json:"email,omitempty"`
+	Type        string    `json:"type"`
+	Permissions []string  `json:"permissions"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+	Version     int64     `json:"version"`
+}
+
+func toMember(m members.Membership) memberJSON {
+	return memberJSON{OrgID: m.OrgID, IdentityID: m.IdentityID, Email: m.Email, Type: string(m.Type),
+		Permissions: permStrings(m.Permissions), CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, Version: m.Version}
+}
+
+type invitationJSON struct {
+	ID          string    `json:"id"`
+	OrgID       string    `json:"org_id"`
+	Email       string    `json:"email"`
+	Type        string    `json:"type"`
+	Permissions []string  `json:"permissions"`
+	State       string    `json:"state"`
+	InvitedBy   string    `json:"invited_by"`
+	AcceptedBy  string    `json:"accepted_by,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+	ExpiresAt   time.Time `json:"expires_at"`
+	DecidedAt   time.Time `json:"decided_at,omitzero"`
+	Version     int64     `json:"version"`
+}
+
+func toInvitation(i members.Invitation) invitationJSON {
+	return invitationJSON{ID: i.ID, OrgID: i.OrgID, Email: i.Email, Type: string(i.Type),
+		Permissions: permStrings(i.Permissions), State: string(i.State), InvitedBy: i.InvitedBy,
+		AcceptedBy: i.AcceptedBy, CreatedAt: i.CreatedAt, ExpiresAt: i.ExpiresAt, DecidedAt: i.DecidedAt, Version: i.Version}
+}
+
+type applicationJSON struct {
+	ID          string    `json:"id"`
+	OrgID       string    `json:"org_id"`
+	Kind        string    `json:"kind"`
+	State       string    `json:"state"`
+	AccountID   string    `json:"account_id,omitempty"`
+	ProjectID   string    `json:"project_id,omitempty"`
+	Details     string    `json:"details,omitempty"`
+	SubmittedBy string    `json:"submitted_by"`
+	ReviewedBy  string    `json:"reviewed_by,omitempty"`
+	Reason      string    `json:"reason,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+	Version     int64     `json:"version"`
+}
+
+func toApplication(a members.Application) applicationJSON {
+	return applicationJSON{ID: a.ID, OrgID: a.OrgID, Kind: string(a.Kind), State: string(a.State),
+		AccountID: a.AccountID, ProjectID: a.ProjectID, Details: a.Details, SubmittedBy: a.SubmittedBy,
+		ReviewedBy: a.ReviewedBy, Reason: a.Reason, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Version: a.Version}
+}
+
+// listJSON wraps every collection so the response can grow (paging) without breaking
+// clients.
+type listJSON[T any] struct {
+	Items []T `json:"items"`
+}
+
+func list[S any, T any](in []S, conv func(S) T) listJSON[T] {
+	out := listJSON[T]{Items: make([]T, 0, len(in))}
+	for _, v := range in {
+		out.Items = append(out.Items, conv(v))
+	}
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func permStrings(ps []members.Permission) []string {
+	out := make([]string, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, string(p))
+	}
+	return out
+}
+
+func permissions(ss []string) []members.Permission {
+	out := make([]members.Permission, 0, len(ss))
+	for _, s := range ss {
+		out = append(out, members.Permission(s))
+	}
+	return out
+}

@@ -1,0 +1,634 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seeda33a2f4f/resellerkit/internal/sqldb/sqldbtest"
+	"github.com/seeda33a2f4f/resellerkit/members"
+)
+
+// backends lists the stores every HTTP test runs on: memstore, sqlstore on an
+// SQLite file in a temporary directory, and sqlstore on a fresh PostgreSQL schema
+// when RESELLERKIT_TEST_POSTGRES_DSN is set (skipped otherwise).
+var backends = []string{"memstore", "sqlite", "postgresql"}
+
+// openTestBackend opens a fresh, empty backend of kind.
+func openTestBackend(t *testing.T, kind string) *backend {
+	t.Helper()
+	ctx := context.Background()
+	var (
+		b   *backend
+		err error
+	)
+	switch kind {
+	case "memstore":
+		b, err = openBackend(ctx, memoryDSN)
+	case "sqlite":
+		// through the same path as -db FILE
+		b, err = openBackend(ctx, filepath.Join(t.TempDir(), "portal.db"))
+	case "postgresql":
+		b, err = sqlBackend(ctx, sqldbtest.Postgres(t), "PostgreSQL")
+	}
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = b.Close() })
+	return b
+}
+
+// outsider is a power user of another organization, used by the isolation test.
+var outsider = members.Principal{IdentityID: "test-outsider", Email: "outsider@other.example.com", MFA: true}
+
+// fixture is a running portal on a fresh, seeded store.
+type fixture struct {
+	t      *testing.T
+	srv    *httptest.Server
+	svc    *members.Service
+	b      *backend
+	tokens tokenMinter
+	orgID  string
+}
+
+func newFixture(t *testing.T, kind string) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	b := openTestBackend(t, kind)
+	secret, err := b.state.Secret(ctx)
+	require.NoError(t, err)
+	svc := members.NewService(b.store)
+	orgID, err := seed(ctx, svc, b.state, time.Now())
+	require.NoError(t, err)
+	require.NotEmpty(t, orgID)
+
+	principals := demoPrincipals()
+	principals[outsider.IdentityID] = outsider
+	tokens := tokenMinter{secret: secret}
+	s := newServer(svc, tokens, principals, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv := httptest.NewServer(s.routes())
+	t.Cleanup(srv.Close)
+	return &fixture{t: t, srv: srv, svc: svc, b: b, tokens: tokens, orgID: orgID}
+}
+
+func (f *fixture) token(p members.Principal) string { return f.tokens.mint(p.IdentityID) }
+
+// do sends a request and decodes the JSON answer into out (when non-nil); it
+// returns the status.
+func (f *fixture) do(method, path, token string, body any, out any) int {
+	f.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		if s, ok := body.(string); ok {
+			rd = strings.NewReader(s)
+		} else {
+			b, err := json.Marshal(body)
+			require.NoError(f.t, err)
+			rd = bytes.NewReader(b)
+		}
+	}
+	req, err := http.NewRequest(method, f.srv.URL+path, rd)
+	require.NoError(f.t, err)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := f.srv.Client().Do(req)
+	require.NoError(f.t, err)
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	require.NoError(f.t, err)
+	if resp.StatusCode != http.StatusNoContent {
+		assert.Equal(f.t, "application/json; charset=utf-8", resp.Header.Get("Content-Type"), "body: %s", raw)
+	}
+	if out != nil {
+		require.NoError(f.t, json.Unmarshal(raw, out), "body: %s", raw)
+	}
+	return resp.StatusCode
+}
+
+// errorJSON decodes the error document strictly: exactly the documented shape.
+type errorJSON struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+		Field   string `json:"field"`
+	} `json:"error"`
+}
+
+func eachBackend(t *testing.T, fn func(t *testing.T, f *fixture)) {
+	for _, kind := range backends {
+		t.Run(kind, func(t *testing.T) { fn(t, newFixture(t, kind)) })
+	}
+}
+
+func TestPortal_401WithoutValidToken(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		foreign := tokenMinter{secret: []byte("another portal's secret, 32 byte")}
+		for name, auth := range map[string]string{
+			"no header":          "",
+			"empty bearer":       "Bearer ",
+			"basic scheme":       "Basic " + f.token(demoPower),
+			"garbage":            "Bearer hello",
+			"tampered":           "Bearer " + f.token(demoPower) + "x",
+			"other secret":       "Bearer " + foreign.mint(demoPower.IdentityID),
+			"unknown identity":   "Bearer " + f.tokens.mint("nobody"),
+			"identity swapped":   "Bearer " + tokenPrefix + strings.SplitN(strings.TrimPrefix(f.token(demoGeneral), tokenPrefix), ".", 2)[0] + "." + strings.SplitN(strings.TrimPrefix(f.token(demoPower), tokenPrefix), ".", 2)[1],
+			"lower-case scheme ": "bearer",
+		} {
+			t.Run(name, func(t *testing.T) {
+				req, err := http.NewRequest(http.MethodGet, f.srv.URL+"/v1/orgs/"+f.orgID+"/projects", nil)
+				require.NoError(t, err)
+				if auth != "" {
+					req.Header.Set("Authorization", auth)
+				}
+				resp, err := f.srv.Client().Do(req)
+				require.NoError(t, err)
+				defer resp.Body.Close()
+				require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+				assert.Contains(t, resp.Header.Get("WWW-Authenticate"), "Bearer")
+				var e errorJSON
+				require.NoError(t, json.NewDecoder(resp.Body).Decode(&e))
+				assert.Equal(t, "unauthenticated", e.Error.Code)
+			})
+		}
+	})
+}
+
+func TestM2_PowerUserListsTheTwoDemoProjects(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		var got listJSON[projectJSON]
+		require.Equal(t, http.StatusOK, f.do("GET", "/v1/orgs/"+f.orgID+"/projects", f.token(demoPower), nil, &got))
+		var names []string
+		for _, p := range got.Items {
+			names = append(names, p.Name)
+			assert.Equal(t, f.orgID, p.OrgID)
+		}
+		assert.ElementsMatch(t, []string{"Production", "Development"}, names)
+
+		// The view-only general user sees them too (project.view).
+		require.Equal(t, http.StatusOK, f.do("GET", "/v1/orgs/"+f.orgID+"/projects", f.token(demoGeneral), nil, &got))
+		assert.Len(t, got.Items, 2)
+	})
+}
+
+func TestM3_DemoHasFiveAccountsAcrossBothProjects(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		var got listJSON[accountJSON]
+		require.Equal(t, http.StatusOK, f.do("GET", "/v1/orgs/"+f.orgID+"/accounts", f.token(demoGeneral), nil, &got))
+		require.Len(t, got.Items, 5)
+		perProject := map[string]int{}
+		for _, a := range got.Items {
+			perProject[a.CurrentProjectID]++
+		}
+		assert.Len(t, perProject, 2)
+	})
+}
+
+func TestM5_GeneralUserCannotInvite(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		body := map[string]any{"email": "new@demo.example.com", "type": "general", "permissions": []string{"project.view"}}
+		var e errorJSON
+		require.Equal(t, http.StatusForbidden, f.do("POST", "/v1/orgs/"+f.orgID+"/invitations", f.token(demoGeneral), body, &e))
+		assert.Equal(t, "permission_denied", e.Error.Code)
+
+		// The power user can; the invitation then shows up.
+		var inv invitationJSON
+		require.Equal(t, http.StatusCreated, f.do("POST", "/v1/orgs/"+f.orgID+"/invitations", f.token(demoPower), body, &inv))
+		assert.Equal(t, "pending", inv.State)
+		assert.Equal(t, []string{"project.view"}, inv.Permissions)
+	})
+}
+
+func TestM5_GrantWithoutPrerequisiteIs400NamingTheField(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		body := map[string]any{"email": "new@demo.example.com", "type": "general", "permissions": []string{"account.view"}}
+		var e errorJSON
+		require.Equal(t, http.StatusBadRequest, f.do("POST", "/v1/orgs/"+f.orgID+"/invitations", f.token(demoPower), body, &e))
+		assert.Equal(t, "invalid", e.Error.Code)
+		assert.Equal(t, "permissions", e.Error.Field)
+		assert.Contains(t, e.Error.Message, "project.view")
+	})
+}
+
+func TestM6_EnforceMFADeniesTheGeneralUserWithoutMFA(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		var org orgJSON
+		require.Equal(t, http.StatusOK, f.do("PATCH", "/v1/orgs/"+f.orgID, f.token(demoPower), map[string]any{"enforce_mfa": true}, &org))
+		require.True(t, org.EnforceMFA)
+		var e errorJSON
+		require.Equal(t, http.StatusForbidden, f.do("GET", "/v1/orgs/"+f.orgID+"/projects", f.token(demoGeneral), nil, &e))
+		assert.Equal(t, "mfa_required", e.Error.Code)
+		// The power user signed in with MFA and still works.
+		require.Equal(t, http.StatusOK, f.do("GET", "/v1/orgs/"+f.orgID+"/projects", f.token(demoPower), nil, nil))
+	})
+}
+
+func TestM7_OutsiderGetsNothingOfTheDemoOrganization(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		var other orgJSON
+		require.Equal(t, http.StatusCreated, f.do("POST", "/v1/orgs", f.token(outsider), map[string]any{"code": "other", "name": "Other K.K."}, &other))
+		var demoProjects listJSON[projectJSON]
+		require.Equal(t, http.StatusOK, f.do("GET", "/v1/orgs/"+f.orgID+"/projects", f.token(demoPower), nil, &demoProjects))
+		projectID := demoProjects.Items[0].ID
+
+		for _, tc := range []struct{ method, path string }{
+			{"GET", "/v1/orgs/" + f.orgID},
+			{"GET", "/v1/orgs/" + f.orgID + "/projects"},
+			{"GET", "/v1/orgs/" + f.orgID + "/projects/" + projectID},
+			{"GET", "/v1/orgs/" + f.orgID + "/accounts/100000000001"},
+			{"GET", "/v1/orgs/" + f.orgID + "/members"},
+			{"GET", "/v1/orgs/does-not-exist/projects"}, // same answer as a foreign org
+		} {
+			var e errorJSON
+			require.Equal(t, http.StatusForbidden, f.do(tc.method, tc.path, f.token(outsider), nil, &e), tc.path)
+			assert.Equal(t, "permission_denied", e.Error.Code)
+		}
+		// An id of the demo org addressed through the outsider's own org is not found,
+		// exactly like a missing id.
+		var e errorJSON
+		require.Equal(t, http.StatusNotFound, f.do("GET", "/v1/orgs/"+other.ID+"/projects/"+projectID, f.token(outsider), nil, &e))
+		assert.Equal(t, "not_found", e.Error.Code)
+		var orgs listJSON[orgJSON]
+		require.Equal(t, http.StatusOK, f.do("GET", "/v1/orgs", f.token(outsider), nil, &orgs))
+		require.Len(t, orgs.Items, 1)
+		assert.Equal(t, other.ID, orgs.Items[0].ID)
+	})
+}
+
+func TestPortal_StaleProjectVersionIs409(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		var ps listJSON[projectJSON]
+		require.Equal(t, http.StatusOK, f.do("GET", "/v1/orgs/"+f.orgID+"/projects", f.token(demoPower), nil, &ps))
+		p := ps.Items[0]
+		path := "/v1/orgs/" + f.orgID + "/projects/" + p.ID
+		in := projectInput{Name: p.Name + " (renamed)", Plan: p.Plan, PaymentMethod: p.PaymentMethod, Currency: p.Currency,
+			InvoiceTo: p.InvoiceTo, InvoiceCC: p.InvoiceCC, Version: p.Version}
+
+		var updated projectJSON
+		require.Equal(t, http.StatusOK, f.do("PUT", path, f.token(demoPower), in, &updated))
+		assert.Equal(t, p.Version+1, updated.Version)
+		assert.Equal(t, p.Name+" (renamed)", updated.Name)
+
+		// A second writer who read the same version loses.
+		in.Name = "lost update"
+		var e errorJSON
+		require.Equal(t, http.StatusConflict, f.do("PUT", path, f.token(demoPower), in, &e))
+		assert.Equal(t, "conflict", e.Error.Code)
+
+		var got projectJSON
+		require.Equal(t, http.StatusOK, f.do("GET", path, f.token(demoPower), nil, &got))
+		assert.Equal(t, p.Name+" (renamed)", got.Name, "the stale write changed nothing")
+		assert.Equal(t, updated.Version, got.Version)
+	})
+}
+
+func TestPortal_ErrorShape(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		org := "/v1/orgs/" + f.orgID
+		power, general := f.token(demoPower), f.token(demoGeneral)
+		for _, tc := range []struct {
+			name, method, path, token string
+			body                      any
+			status                    int
+			code, field               string
+		}{
+			{"no token", "GET", org, "", nil, 401, "unauthenticated", ""},
+			{"missing project", "GET", org + "/projects/nope", power, nil, 404, "not_found", ""},
+			{"permission", "PATCH", org, general, map[string]any{"alias": "x"}, 403, "permission_denied", ""},
+			{"bad email (M-8)", "POST", org + "/invitations", power, map[string]any{"email": "not-an-email", "type": "general"}, 400, "invalid", "email"},
+			{"bad account id (M-3)", "POST", org + "/accounts", f.token(demoOperator), map[string]any{"id": "12345", "project_id": "x"}, 400, "invalid", "account_id"},
+			{"malformed JSON", "POST", org + "/invitations", power, `{"email":`, 400, "bad_request", ""},
+			{"unknown field", "POST", org + "/invitations", power, `{"mail":"a@b.example.com"}`, 400, "bad_request", ""},
+			{"wrong type", "PATCH", org, power, `{"enforce_mfa":"yes"}`, 400, "bad_request", "enforce_mfa"},
+			{"two documents", "PATCH", org, power, `{} {}`, 400, "bad_request", ""},
+			{"empty body", "POST", org + "/projects", power, nil, 400, "bad_request", ""},
+			{"missing application", "POST", org + "/applications/nope/review", f.token(demoOperator), nil, 404, "not_found", ""},
+			{"unknown route", "GET", "/v2/whatever", power, nil, 404, "not_found", ""},
+			{"wrong method", "DELETE", org + "/projects", power, nil, 405, "method_not_allowed", ""},
+			{"duplicate org code", "POST", "/v1/orgs", power, map[string]any{"code": "demo", "name": "Again"}, 409, "conflict", ""},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				var raw map[string]map[string]any
+				require.Equal(t, tc.status, f.do(tc.method, tc.path, tc.token, tc.body, &raw))
+				require.Len(t, raw, 1, "only the error key")
+				e := raw["error"]
+				assert.Equal(t, tc.code, e["code"])
+				assert.NotEmpty(t, e["message"])
+				if tc.field != "" {
+					assert.Equal(t, tc.field, e["field"])
+				} else {
+					assert.NotContains(t, e, "field")
+				}
+				for k := range e {
+					assert.Contains(t, []string{"code", "message", "field"}, k)
+				}
+			})
+		}
+	})
+}
+
+func TestM11_ApplicationLifecycleOverHTTP(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		org := "/v1/orgs/" + f.orgID
+		// The view-only general user may not submit (application.submit).
+		body := map[string]any{"kind": "account_closure", "account_id": "100000000005"}
+		require.Equal(t, http.StatusForbidden, f.do("POST", org+"/applications", f.token(demoGeneral), body, nil))
+
+		var app applicationJSON
+		require.Equal(t, http.StatusCreated, f.do("POST", org+"/applications", f.token(demoPower), body, &app))
+		assert.Equal(t, "submitted", app.State)
+		appPath := org + "/applications/" + app.ID
+
+		// Customers cannot review; completing before review is an invalid transition.
+		require.Equal(t, http.StatusForbidden, f.do("POST", appPath+"/review", f.token(demoPower), nil, nil))
+		var e errorJSON
+		require.Equal(t, http.StatusBadRequest, f.do("POST", appPath+"/complete", f.token(demoOperator), nil, &e))
+		assert.Equal(t, "state", e.Error.Field)
+
+		require.Equal(t, http.StatusOK, f.do("POST", appPath+"/review", f.token(demoOperator), nil, &app))
+		assert.Equal(t, "in_review", app.State)
+		require.Equal(t, http.StatusOK, f.do("POST", appPath+"/reject", f.token(demoOperator), map[string]any{"reason": "needs a signature"}, &app))
+		assert.Equal(t, "rejected", app.State)
+		assert.Equal(t, "needs a signature", app.Reason)
+
+		var apps listJSON[applicationJSON]
+		require.Equal(t, http.StatusOK, f.do("GET", org+"/applications", f.token(demoPower), nil, &apps))
+		require.Len(t, apps.Items, 1)
+	})
+}
+
+func TestM8_InvitationAcceptRejectRevokeOverHTTP(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		org := "/v1/orgs/" + f.orgID
+		var inv invitationJSON
+		require.Equal(t, http.StatusCreated, f.do("POST", org+"/invitations", f.token(demoPower),
+			map[string]any{"email": outsider.Email, "type": "general", "permissions": []string{"project.view"}}, &inv))
+
+		var mine listJSON[invitationJSON]
+		require.Equal(t, http.StatusOK, f.do("GET", "/v1/me/invitations", f.token(outsider), nil, &mine))
+		require.Len(t, mine.Items, 1)
+
+		// Someone else cannot accept it; the invitee can, once.
+		require.Equal(t, http.StatusNotFound, f.do("POST", org+"/invitations/"+inv.ID+"/accept", f.token(demoGeneral), nil, nil))
+		var m memberJSON
+		require.Equal(t, http.StatusOK, f.do("POST", org+"/invitations/"+inv.ID+"/accept", f.token(outsider), nil, &m))
+		assert.Equal(t, "general", m.Type)
+		require.Equal(t, http.StatusBadRequest, f.do("POST", org+"/invitations/"+inv.ID+"/revoke", f.token(demoPower), nil, nil))
+
+		var ms listJSON[memberJSON]
+		require.Equal(t, http.StatusOK, f.do("GET", org+"/members", f.token(demoPower), nil, &ms))
+		assert.Len(t, ms.Items, 3)
+
+		// M-9: the last power user cannot leave; removing the new member works.
+		var e errorJSON
+		require.Equal(t, http.StatusBadRequest, f.do("DELETE", org+"/members/"+demoPower.IdentityID, f.token(demoPower), nil, &e))
+		assert.Contains(t, e.Error.Message, "M-9")
+		require.Equal(t, http.StatusNoContent, f.do("DELETE", org+"/members/"+outsider.IdentityID, f.token(demoPower), nil, nil))
+	})
+}
+
+func TestM3_MoveAccountTakesEffectNextMonth(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		org := "/v1/orgs/" + f.orgID
+		var a accountJSON
+		require.Equal(t, http.StatusOK, f.do("GET", org+"/accounts/100000000001", f.token(demoPower), nil, &a))
+		var ps listJSON[projectJSON]
+		require.Equal(t, http.StatusOK, f.do("GET", org+"/projects", f.token(demoPower), nil, &ps))
+		to := ps.Items[0].ID
+		if to == a.CurrentProjectID {
+			to = ps.Items[1].ID
+		}
+		var moved accountJSON
+		require.Equal(t, http.StatusOK, f.do("POST", org+"/accounts/100000000001/move", f.token(demoPower),
+			map[string]any{"project_id": to, "version": a.Version}, &moved))
+		assert.Equal(t, a.CurrentProjectID, moved.CurrentProjectID, "this month stays with the old owner")
+		require.Len(t, moved.Ownership, 2)
+		assert.Equal(t, to, moved.Ownership[1].ProjectID)
+		assert.Equal(t, 1, moved.Ownership[1].From.Day())
+
+		// The general user is view-only.
+		require.Equal(t, http.StatusForbidden, f.do("POST", org+"/accounts/100000000002/move", f.token(demoGeneral),
+			map[string]any{"project_id": to}, nil))
+	})
+}
+
+func TestM10_BulkEditIsAllOrNothingOverHTTP(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		org := "/v1/orgs/" + f.orgID
+		var e errorJSON
+		require.Equal(t, http.StatusNotFound, f.do("POST", org+"/accounts/bulk-edit", f.token(demoPower),
+			map[string]any{"account_ids": []string{"100000000001", "999999999999"}, "name": "renamed"}, &e))
+		var a accountJSON
+		require.Equal(t, http.StatusOK, f.do("GET", org+"/accounts/100000000001", f.token(demoPower), nil, &a))
+		assert.Equal(t, "prod-web", a.Name, "nothing changed")
+
+		var got listJSON[accountJSON]
+		require.Equal(t, http.StatusOK, f.do("POST", org+"/accounts/bulk-edit", f.token(demoPower),
+			map[string]any{"account_ids": []string{"100000000001", "100000000002"}, "labels": []string{"prod"}}, &got))
+		require.Len(t, got.Items, 2)
+		assert.Equal(t, []string{"prod"}, got.Items[1].Labels)
+	})
+}
+
+func TestPortal_SeedingTwiceDoesNotDuplicate(t *testing.T) {
+	for _, kind := range backends {
+		t.Run(kind, func(t *testing.T) {
+			ctx := context.Background()
+			b := openTestBackend(t, kind)
+			svc := members.NewService(b.store)
+			now := time.Now()
+
+			org1, err := seed(ctx, svc, b.state, now)
+			require.NoError(t, err)
+			org2, err := seed(ctx, svc, b.state, now)
+			require.NoError(t, err)
+			require.Equal(t, org1, org2)
+			// An interrupted seed re-runs every step: still nothing duplicated.
+			require.NoError(t, seedSteps(ctx, svc, now))
+			require.NoError(t, seedSteps(ctx, svc, now))
+
+			orgs, err := svc.ListOrganizations(ctx, demoOperator)
+			require.NoError(t, err)
+			assert.Len(t, orgs, 1)
+			ps, err := svc.ListProjects(ctx, demoPower, org1)
+			require.NoError(t, err)
+			assert.Len(t, ps, 2)
+			as, err := svc.ListAccounts(ctx, demoPower, org1)
+			require.NoError(t, err)
+			assert.Len(t, as, 5)
+			ms, err := svc.ListMembers(ctx, demoPower, org1)
+			require.NoError(t, err)
+			require.Len(t, ms, 2)
+			for _, m := range ms {
+				if m.IdentityID == demoGeneral.IdentityID {
+					assert.Equal(t, members.MemberGeneral, m.Type)
+					assert.Equal(t, []members.Permission{"account.view", "charges.view", "invoice.view", "project.view"}, m.Permissions)
+				}
+			}
+			invs, err := svc.ListInvitations(ctx, demoPower, org1)
+			require.NoError(t, err)
+			assert.Len(t, invs, 1)
+		})
+	}
+}
+
+func TestPortal_SeedRespectsLaterEdits(t *testing.T) {
+	// Once seeded, a restart does not bring back what users removed.
+	ctx := context.Background()
+	b, err := openBackend(ctx, memoryDSN)
+	require.NoError(t, err)
+	svc := members.NewService(b.store)
+	orgID, err := seed(ctx, svc, b.state, time.Now())
+	require.NoError(t, err)
+	require.NoError(t, svc.RemoveMember(ctx, demoPower, orgID, demoGeneral.IdentityID))
+	_, err = seed(ctx, svc, b.state, time.Now())
+	require.NoError(t, err)
+	_, err = svc.GetMember(ctx, demoPower, orgID, demoGeneral.IdentityID)
+	require.ErrorIs(t, err, members.ErrNotFound)
+}
+
+// TestRun_SmokeStartsServesAndShutsDown runs the real program on 127.0.0.1:0 and an
+// SQLite file, twice: the second start finds the seeded data and prints the same
+// tokens (they are stable across restarts).
+func TestRun_SmokeStartsServesAndShutsDown(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "portal.db")
+	start := func() (out string) {
+		ctx, cancel := context.WithCancel(context.Background())
+		var buf syncBuffer
+		addrc := make(chan string, 1)
+		done := make(chan error, 1)
+		go func() {
+			done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-db", db}, &buf, func(a net.Addr) { addrc <- a.String() })
+		}()
+		var addr string
+		select {
+		case addr = <-addrc:
+		case err := <-done:
+			t.Fatalf("run returned early: %v\n%s", err, buf.String())
+		case <-time.After(30 * time.Second):
+			t.Fatal("server did not start")
+		}
+		token := tokenFromOutput(t, buf.String(), "power user")
+		orgID := orgFromOutput(t, buf.String())
+		req, err := http.NewRequest("GET", "http://"+addr+"/v1/orgs/"+orgID+"/projects", nil)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		var got listJSON[projectJSON]
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&got))
+		resp.Body.Close()
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		require.Len(t, got.Items, 2)
+
+		cancel()
+		select {
+		case err := <-done:
+			require.NoError(t, err)
+		case <-time.After(shutdownTimeout + 5*time.Second):
+			t.Fatal("server did not shut down")
+		}
+		_, err = http.Get("http://" + addr + "/healthz")
+		require.Error(t, err, "the listener is closed")
+		return buf.String()
+	}
+	first, second := start(), start()
+	assert.Equal(t, tokenFromOutput(t, first, "power user"), tokenFromOutput(t, second, "power user"))
+	assert.Equal(t, orgFromOutput(t, first), orgFromOutput(t, second))
+	assert.Contains(t, second, "shutting down")
+}
+
+func TestRun_BadFlags(t *testing.T) {
+	var buf bytes.Buffer
+	require.Error(t, run(context.Background(), []string{"-nope"}, &buf, nil))
+	require.Error(t, run(context.Background(), []string{"extra"}, &buf, nil))
+	require.Error(t, run(context.Background(), []string{"-db", "postgres://127.0.0.1:1/x?connect_timeout=1"}, &buf, nil))
+}
+
+func tokenFromOutput(t *testing.T, out, label string) string {
+	t.Helper()
+	for line := range strings.Lines(out) {
+		if strings.HasPrefix(strings.TrimSpace(line), label) {
+			f := strings.Fields(line)
+			return f[len(f)-1]
+		}
+	}
+	t.Fatalf("no %q token in output:\n%s", label, out)
+	return ""
+}
+
+func orgFromOutput(t *testing.T, out string) string {
+	t.Helper()
+	_, after, ok := strings.Cut(out, "/v1/orgs/")
+	require.True(t, ok, out)
+	id, _, _ := strings.Cut(after, "\n")
+	id, _, _ = strings.Cut(id, "/")
+	return strings.TrimSpace(id)
+}
+
+// syncBuffer is a bytes.Buffer safe for the server goroutine writing and the test
+// reading.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestPortal_ConcurrentProjectUpdatesOneWinsOneConflicts(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		var ps listJSON[projectJSON]
+		require.Equal(t, http.StatusOK, f.do("GET", "/v1/orgs/"+f.orgID+"/projects", f.token(demoPower), nil, &ps))
+		p := ps.Items[0]
+		path := "/v1/orgs/" + f.orgID + "/projects/" + p.ID
+		statuses := make(chan int, 2)
+		var wg sync.WaitGroup
+		for i := range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				in := projectInput{Name: fmt.Sprintf("writer %d", i), PaymentMethod: p.PaymentMethod, Currency: p.Currency,
+					InvoiceTo: p.InvoiceTo, InvoiceCC: p.InvoiceCC, Version: p.Version}
+				body, _ := json.Marshal(in)
+				req, _ := http.NewRequest("PUT", f.srv.URL+path, bytes.NewReader(body))
+				req.Header.Set("Authorization", "Bearer "+f.token(demoPower))
+				resp, err := f.srv.Client().Do(req) // no require here: not the test goroutine
+				if err != nil {
+					statuses <- -1
+					return
+				}
+				resp.Body.Close()
+				statuses <- resp.StatusCode
+			}()
+		}
+		wg.Wait()
+		close(statuses)
+		var got []int
+		for s := range statuses {
+			got = append(got, s)
+		}
+		assert.ElementsMatch(t, []int{http.StatusOK, http.StatusConflict}, got)
+	})
+}

@@ -1,0 +1,178 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Migration is one numbered SQL script of a component.
+type Migration struct {
+	Component string // who owns the schema, e.g. "members"
+	Version   int    // the NNN prefix of the file name
+	Name      string // the file name, e.g. "001_init.sql"
+	SQL       string // the script; may hold several statements
+}
+
+// migrationFile matches "001_init.sql": digits, underscore, a name, ".sql".
+var migrationFile = regexp.MustCompile(`^([0-9]+)_([A-Za-z0-9_\-]+)\.sql$`)
+
+// componentName limits component names to something safe to print and store.
+var componentName = regexp.MustCompile(`^[a-z][a-z0-9_./-]{0,62}$`)
+
+// LoadMigrations reads the migrations of component from the top directory of
+// fsys: every file named NNN_name.sql, ordered by NNN. Other files are
+// ignored. Two files with the same number, a zero number, or an empty script
+// are errors naming the file.
+func LoadMigrations(component string, fsys fs.FS) ([]Migration, error) {
+	if !componentName.MatchString(component) {
+		return nil, fmt.Errorf("sqldb: migrations: component %q: want lower-case letters, digits and _./- (at most 63)", component)
+	}
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, fmt.Errorf("sqldb: migrations of %s: %w", component, err)
+	}
+	var ms []Migration
+	seen := map[int]string{}
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".sql") {
+			continue
+		}
+		m := migrationFile.FindStringSubmatch(e.Name())
+		if m == nil {
+			return nil, fmt.Errorf("sqldb: migrations of %s: file %q: name must be NNN_name.sql", component, e.Name())
+		}
+		v, err := strconv.Atoi(m[1])
+		if err != nil || v <= 0 {
+			return nil, fmt.Errorf("sqldb: migrations of %s: file %q: version must be a positive number", component, e.Name())
+		}
+		if prev, dup := seen[v]; dup {
+			return nil, fmt.Errorf("sqldb: migrations of %s: files %q and %q share version %d", component, prev, e.Name(), v)
+		}
+		seen[v] = e.Name()
+		body, err := fs.ReadFile(fsys, e.Name())
+		if err != nil {
+			return nil, fmt.Errorf("sqldb: migrations of %s: %w", component, err)
+		}
+		if strings.TrimSpace(string(body)) == "" {
+			return nil, fmt.Errorf("sqldb: migrations of %s: file %q is empty", component, e.Name())
+		}
+		ms = append(ms, Migration{Component: component, Version: v, Name: e.Name(), SQL: string(body)})
+	}
+	slices.SortFunc(ms, func(a, b Migration) int { return a.Version - b.Version })
+	return ms, nil
+}
+
+// createMigrationsTable is portable DDL for the bookkeeping table.
+const createMigrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
+	component  VARCHAR(63)  NOT NULL,
+	version    INTEGER      NOT NULL,
+	name       VARCHAR(255) NOT NULL,
+	applied_at TIMESTAMP    NOT NULL,
+	PRIMARY KEY (component, version)
+)`
+
+// Migrate applies the migrations of component found in fsys (see
+// LoadMigrations) that are not yet recorded in the schema_migrations table,
+// in version order. Each migration runs in its own transaction together with
+// the row that records it, so a failed script leaves nothing behind (both
+// databases have transactional DDL), and concurrent or repeated calls apply
+// each version exactly once: a process that loses the race finds the row
+// (or gets a unique or serialization error, which is retried) and skips it.
+// Versions recorded in the database but absent from fsys are ignored, so an
+// older binary can run against a newer schema.
+func (db *DB) Migrate(ctx context.Context, component string, fsys fs.FS) error {
+	ms, err := LoadMigrations(component, fsys)
+	if err != nil {
+		return err
+	}
+	if err := db.ensureMigrationsTable(ctx); err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if err := db.apply(ctx, m); err != nil {
+			return fmt.Errorf("sqldb: migration %s/%s: %w", m.Component, m.Name, err)
+		}
+	}
+	return nil
+}
+
+func (db *DB) ensureMigrationsTable(ctx context.Context) error {
+	// Two PostgreSQL sessions running CREATE TABLE IF NOT EXISTS at the same
+	// time can collide on the catalog's unique index; the loser retries and
+	// then sees the table.
+	var err error
+	for range 5 {
+		err = db.InTx(ctx, func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, createMigrationsTable)
+			return err
+		})
+		if err == nil || !errors.Is(err, ErrUniqueViolation) {
+			break
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("sqldb: create schema_migrations: %w", err)
+	}
+	return nil
+}
+
+func (db *DB) apply(ctx context.Context, m Migration) error {
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx,
+			`SELECT COUNT(*) FROM schema_migrations WHERE component = $1 AND version = $2`,
+			m.Component, m.Version).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return nil // already applied
+		}
+		// Claim the version first: a concurrent migrator blocks here until
+		// we commit, then fails with a unique violation and skips.
+		if _, err := tx.ExecContext(ctx,
+			`INSERT INTO schema_migrations (component, version, name, applied_at) VALUES ($1, $2, $3, $4)`,
+			m.Component, m.Version, m.Name, time.Now().UTC()); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+			return fmt.Errorf("run script: %w", err)
+		}
+		return nil
+	})
+	if errors.Is(err, ErrUniqueViolation) && Constraint(err) != "" && isMigrationsKey(Constraint(err)) {
+		return nil // another process applied it concurrently
+	}
+	return err
+}
+
+// isMigrationsKey reports whether a constraint name is schema_migrations' key.
+func isMigrationsKey(c string) bool {
+	return c == "schema_migrations_pkey" || strings.HasPrefix(c, "schema_migrations.")
+}
+
+// AppliedMigrations lists the versions of component recorded as applied, in order.
+func (db *DB) AppliedMigrations(ctx context.Context, component string) ([]int, error) {
+	rows, err := db.QueryContext(ctx,
+		`SELECT version FROM schema_migrations WHERE component = $1 ORDER BY version`, component)
+	if err != nil {
+		return nil, fmt.Errorf("sqldb: applied migrations of %s: %w", component, MapError(err))
+	}
+	defer rows.Close()
+	var vs []int
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("sqldb: applied migrations of %s: %w", component, err)
+		}
+		vs = append(vs, v)
+	}
+	return vs, rows.Err()
+}

@@ -1,0 +1,198 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	// Register the "pgx" database/sql driver.
+	_ "github.com/jackc/pgx/v5/stdlib"
+	"modernc.org/sqlite"
+)
+
+// init registers, for SQLite connections, the collation "C" that PostgreSQL
+// has built in: plain byte order. Queries write ORDER BY id COLLATE "C" and
+// get the same order on both databases, whatever the server's locale. An
+// error means another package registered "C" already; that one is kept.
+func init() {
+	_ = sqlite.RegisterCollationUtf8("C", strings.Compare)
+}
+
+// Dialect identifies the SQL database behind a DB.
+type Dialect int
+
+// The supported dialects.
+const (
+	// SQLite is an embedded SQLite file opened through modernc.org/sqlite.
+	SQLite Dialect = iota + 1
+	// PostgreSQL is a PostgreSQL server reached through pgx/v5's database/sql driver.
+	PostgreSQL
+)
+
+// String returns "sqlite" or "postgresql".
+func (d Dialect) String() string {
+	switch d {
+	case SQLite:
+		return "sqlite"
+	case PostgreSQL:
+		return "postgresql"
+	default:
+		return fmt.Sprintf("Dialect(%d)", int(d))
+	}
+}
+
+// Placeholders returns n comma-separated positional placeholders starting at
+// $start, e.g. Placeholders(3, 2) == "$3, $4". Both dialects accept $N
+// placeholders, so stores write one query text for both.
+func Placeholders(start, n int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "$%d", start+i)
+	}
+	return b.String()
+}
+
+// DB is an open SQLite or PostgreSQL database. It embeds the *sql.DB, so
+// QueryContext, ExecContext and friends are available directly; use InTx for
+// every multi-statement change.
+type DB struct {
+	*sql.DB
+	dialect Dialect
+	opts    options
+}
+
+// Dialect reports which database DB talks to.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Option configures Open.
+type Option func(*options)
+
+type options struct {
+	busyTimeout time.Duration
+	maxAttempts int
+	baseBackoff time.Duration
+}
+
+func defaultOptions() options {
+	return options{busyTimeout: 10 * time.Second, maxAttempts: 8, baseBackoff: 2 * time.Millisecond}
+}
+
+// WithBusyTimeout sets how long an SQLite statement waits for another
+// connection's write lock before failing with ErrSerialization (default 10s).
+// It has no effect on PostgreSQL.
+func WithBusyTimeout(d time.Duration) Option {
+	return func(o *options) { o.busyTimeout = d }
+}
+
+// WithMaxAttempts sets how many times InTx runs a transaction that keeps
+// failing with ErrSerialization before giving up (default 8; minimum 1).
+func WithMaxAttempts(n int) Option {
+	return func(o *options) { o.maxAttempts = max(n, 1) }
+}
+
+// Open opens and pings a database. dsn is either a PostgreSQL URL
+// ("postgres://…" or "postgresql://…", passed to pgx unchanged) or an SQLite
+// file path (optionally "file:" prefixed, optionally with SQLite URI query
+// parameters). ":memory:" opens a private in-memory SQLite database limited
+// to one connection.
+//
+// SQLite files are opened in WAL mode with foreign keys on, synchronous=NORMAL,
+// a busy timeout, and write transactions that start with BEGIN IMMEDIATE, so
+// concurrent writers queue for the single write lock instead of failing half
+// way through a transaction; a writer that still cannot get the lock fails
+// with ErrSerialization and InTx retries it.
+func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
+	o := defaultOptions()
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if dsn == "" {
+		return nil, errors.New("sqldb: empty DSN: want a postgres:// URL or an SQLite file path")
+	}
+	var (
+		driverName, driverDSN string
+		dialect               Dialect
+		memory                bool
+	)
+	if IsPostgresDSN(dsn) {
+		driverName, driverDSN, dialect = "pgx", dsn, PostgreSQL
+	} else {
+		var err error
+		driverDSN, memory, err = sqliteDSN(dsn, o)
+		if err != nil {
+			return nil, err
+		}
+		driverName, dialect = "sqlite", SQLite
+	}
+	sqlDB, err := sql.Open(driverName, driverDSN)
+	if err != nil {
+		return nil, fmt.Errorf("sqldb: open %s: %w", dialect, err)
+	}
+	if memory {
+		// Every connection to ":memory:" is a separate database.
+		sqlDB.SetMaxOpenConns(1)
+	}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		_ = sqlDB.Close()
+		return nil, fmt.Errorf("sqldb: connect to %s %s: %w", dialect, redact(dsn), MapError(err))
+	}
+	return &DB{DB: sqlDB, dialect: dialect, opts: o}, nil
+}
+
+// IsPostgresDSN reports whether dsn is a PostgreSQL URL rather than an SQLite path.
+func IsPostgresDSN(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// sqliteDSN turns a path into a modernc.org/sqlite DSN carrying our pragmas.
+func sqliteDSN(dsn string, o options) (string, bool, error) {
+	if scheme, _, ok := strings.Cut(dsn, "://"); ok && !strings.ContainsAny(scheme, "/\\?") {
+		return "", false, fmt.Errorf("sqldb: DSN scheme %q is not supported: want postgres://, postgresql:// or an SQLite file path", scheme)
+	}
+	if strings.Contains(dsn, "dbname=") || strings.HasPrefix(dsn, "host=") {
+		return "", false, errors.New("sqldb: PostgreSQL keyword/value DSNs are not supported: use a postgres:// URL")
+	}
+	path, query, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
+	if path == "" {
+		return "", false, fmt.Errorf("sqldb: SQLite DSN %q has no file path", dsn)
+	}
+	q, err := url.ParseQuery(query)
+	if err != nil {
+		return "", false, fmt.Errorf("sqldb: SQLite DSN %q: bad query: %w", dsn, err)
+	}
+	memory := path == ":memory:" || q.Get("mode") == "memory"
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", o.busyTimeout.Milliseconds()))
+	q.Add("_pragma", "foreign_keys(1)")
+	if !memory {
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+	}
+	if q.Get("_txlock") == "" {
+		q.Set("_txlock", "immediate")
+	}
+	if q.Get("_time_format") == "" {
+		// "2006-01-02 15:04:05.999999999-07:00": with UTC values it sorts
+		// lexicographically in time order, so SQL comparisons work.
+		q.Set("_time_format", "sqlite")
+	}
+	return "file:" + path + "?" + q.Encode(), memory, nil
+}
+
+// redact hides a password in a PostgreSQL URL for error messages.
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		if IsPostgresDSN(dsn) && err != nil {
+			return "(unparsable URL)"
+		}
+		return dsn
+	}
+	return u.Redacted()
+}

@@ -1,0 +1,149 @@
+package sqlstore
+
+import (
+	"context"
+
+	"github.com/seeda33a2f4f/resellerkit/members"
+)
+
+const accountColumns = `id, org_id, name, labels, closed_from, created_at, updated_at, version`
+
+func scanAccount(r scanner) (members.Account, error) {
+	var a members.Account
+	err := r.Scan(&a.ID, &a.OrgID, &a.Name, jsonList[string]{&a.Labels},
+		nullTime{&a.ClosedFrom}, nullTime{&a.CreatedAt}, nullTime{&a.UpdatedAt}, &a.Version)
+	return a, err
+}
+
+type ownershipRow struct {
+	accountID string
+	o         members.Ownership
+}
+
+func scanOwnership(r scanner) (ownershipRow, error) {
+	var row ownershipRow
+	err := r.Scan(&row.accountID, &row.o.ProjectID, nullTime{&row.o.From})
+	return row, err
+}
+
+// withOwnership loads the ownership history of the accounts selected by
+// where (a condition on table alias a, with args) into accts, which must be
+// those same accounts.
+func withOwnership(ctx context.Context, q querier, accts []members.Account, where string, args ...any) error {
+	if len(accts) == 0 {
+		return nil
+	}
+	rows, err := collect(ctx, q, scanOwnership, `SELECT o.account_id, o.project_id, o.from_month
+		FROM account_ownership o JOIN accounts a ON a.id = o.account_id
+		WHERE `+where+` ORDER BY o.account_id, o.from_month`, args...)
+	if err != nil {
+		return err
+	}
+	byID := make(map[string]int, len(accts))
+	for i, a := range accts {
+		byID[a.ID] = i
+	}
+	for _, r := range rows {
+		if i, ok := byID[r.accountID]; ok {
+			accts[i].Ownership = append(accts[i].Ownership, r.o)
+		}
+	}
+	return nil
+}
+
+func insertOwnership(ctx context.Context, q querier, a members.Account) error {
+	for _, o := range a.Ownership {
+		if _, err := q.ExecContext(ctx,
+			`INSERT INTO account_ownership (account_id, from_month, project_id) VALUES ($1, $2, $3)`,
+			a.ID, timeArg(o.From), o.ProjectID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CreateAccount implements members.Store.
+func (s *Store) CreateAccount(ctx context.Context, a members.Account) error {
+	labels, err := listArg(a.Labels)
+	if err == nil {
+		err = s.write(ctx, func(q querier) error {
+			if _, err := q.ExecContext(ctx, `INSERT INTO accounts (`+accountColumns+`)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, 1)`,
+				a.ID, a.OrgID, a.Name, labels, timeArg(a.ClosedFrom), timeArg(a.CreatedAt), timeArg(a.UpdatedAt)); err != nil {
+				return err
+			}
+			return insertOwnership(ctx, q, a)
+		})
+	}
+	return mapErr(err, "account", a.ID)
+}
+
+func (s *Store) getAccount(ctx context.Context, where string, args ...any) (members.Account, error) {
+	var a members.Account
+	err := s.read(ctx, func(q querier) error {
+		var err error
+		a, err = scanAccount(q.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts a WHERE `+where, args...))
+		if err != nil {
+			return err
+		}
+		accts := []members.Account{a}
+		if err := withOwnership(ctx, q, accts, where, args...); err != nil {
+			return err
+		}
+		a = accts[0]
+		return nil
+	})
+	return a, err
+}
+
+// GetAccount implements members.Store.
+func (s *Store) GetAccount(ctx context.Context, orgID, accountID string) (members.Account, error) {
+	a, err := s.getAccount(ctx, `a.org_id = $1 AND a.id = $2`, orgID, accountID)
+	return a, mapErr(err, "account", accountID)
+}
+
+// FindAccount implements members.Store. Unscoped (trusted system callers only).
+func (s *Store) FindAccount(ctx context.Context, accountID string) (members.Account, error) {
+	a, err := s.getAccount(ctx, `a.id = $1`, accountID)
+	return a, mapErr(err, "account", accountID)
+}
+
+// ListAccounts implements members.Store.
+func (s *Store) ListAccounts(ctx context.Context, orgID string) ([]members.Account, error) {
+	var accts []members.Account
+	err := s.read(ctx, func(q querier) error {
+		var err error
+		accts, err = collect(ctx, q, scanAccount,
+			`SELECT `+accountColumns+` FROM accounts a WHERE a.org_id = $1 ORDER BY a.id COLLATE "C"`, orgID)
+		if err != nil {
+			return err
+		}
+		return withOwnership(ctx, q, accts, `a.org_id = $1`, orgID)
+	})
+	return accts, mapErr(err, "accounts of organization", orgID)
+}
+
+// UpdateAccount implements members.Store.
+func (s *Store) UpdateAccount(ctx context.Context, a members.Account) error {
+	labels, err := listArg(a.Labels)
+	if err == nil {
+		err = s.write(ctx, func(q querier) error {
+			res, err := q.ExecContext(ctx, `UPDATE accounts
+				SET name = $1, labels = $2, closed_from = $3, updated_at = $4, version = version + 1
+				WHERE org_id = $5 AND id = $6 AND version = $7`,
+				a.Name, labels, timeArg(a.ClosedFrom), timeArg(a.UpdatedAt), a.OrgID, a.ID, a.Version)
+			if err != nil {
+				return err
+			}
+			if err := checkVersioned(ctx, q, res, "account", a.ID, a.Version,
+				`SELECT version FROM accounts WHERE org_id = $1 AND id = $2`, a.OrgID, a.ID); err != nil {
+				return err
+			}
+			if _, err := q.ExecContext(ctx, `DELETE FROM account_ownership WHERE account_id = $1`, a.ID); err != nil {
+				return err
+			}
+			return insertOwnership(ctx, q, a)
+		})
+	}
+	return mapErr(err, "account", a.ID)
+}

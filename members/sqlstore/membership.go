@@ -1,0 +1,86 @@
+package sqlstore
+
+import (
+	"context"
+
+	"github.com/seeda33a2f4f/resellerkit/members"
+)
+
+const membershipColumns = `org_id, identity_id, email, member_type, permissions, created_at, updated_at, version`
+
+func scanMembership(r scanner) (members.Membership, error) {
+	var m members.Membership
+	err := r.Scan(&m.OrgID, &m.IdentityID, &m.Email, &m.Type, jsonList[members.Permission]{&m.Permissions},
+		nullTime{&m.CreatedAt}, nullTime{&m.UpdatedAt}, &m.Version)
+	return m, err
+}
+
+func memberKey(orgID, identityID string) string { return orgID + "/" + identityID }
+
+// CreateMembership implements members.Store.
+func (s *Store) CreateMembership(ctx context.Context, m members.Membership) error {
+	perms, err := listArg(m.Permissions)
+	if err == nil {
+		_, err = s.q().ExecContext(ctx, `INSERT INTO memberships (`+membershipColumns+`)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, 1)`,
+			m.OrgID, m.IdentityID, m.Email, string(m.Type), perms, timeArg(m.CreatedAt), timeArg(m.UpdatedAt))
+	}
+	return mapErr(err, "membership", memberKey(m.OrgID, m.IdentityID))
+}
+
+// GetMembership implements members.Store.
+func (s *Store) GetMembership(ctx context.Context, orgID, identityID string) (members.Membership, error) {
+	m, err := scanMembership(s.q().QueryRowContext(ctx,
+		`SELECT `+membershipColumns+` FROM memberships WHERE org_id = $1 AND identity_id = $2`, orgID, identityID))
+	return m, mapErr(err, "membership", memberKey(orgID, identityID))
+}
+
+// ListMemberships implements members.Store.
+func (s *Store) ListMemberships(ctx context.Context, orgID string) ([]members.Membership, error) {
+	l, err := collect(ctx, s.q(), scanMembership,
+		`SELECT `+membershipColumns+` FROM memberships WHERE org_id = $1 ORDER BY identity_id COLLATE "C"`, orgID)
+	return l, mapErr(err, "memberships of organization", orgID)
+}
+
+// ListMembershipsOfIdentity implements members.Store: the identity's own view
+// across organizations (M-4).
+func (s *Store) ListMembershipsOfIdentity(ctx context.Context, identityID string) ([]members.Membership, error) {
+	l, err := collect(ctx, s.q(), scanMembership,
+		`SELECT `+membershipColumns+` FROM memberships WHERE identity_id = $1 ORDER BY org_id COLLATE "C"`, identityID)
+	return l, mapErr(err, "memberships of identity", identityID)
+}
+
+// UpdateMembership implements members.Store.
+func (s *Store) UpdateMembership(ctx context.Context, m members.Membership) error {
+	key := memberKey(m.OrgID, m.IdentityID)
+	perms, err := listArg(m.Permissions)
+	if err == nil {
+		err = s.write(ctx, func(q querier) error {
+			res, err := q.ExecContext(ctx, `UPDATE memberships
+				SET email = $1, member_type = $2, permissions = $3, updated_at = $4, version = version + 1
+				WHERE org_id = $5 AND identity_id = $6 AND version = $7`,
+				m.Email, string(m.Type), perms, timeArg(m.UpdatedAt), m.OrgID, m.IdentityID, m.Version)
+			if err != nil {
+				return err
+			}
+			return checkVersioned(ctx, q, res, "membership", key, m.Version,
+				`SELECT version FROM memberships WHERE org_id = $1 AND identity_id = $2`, m.OrgID, m.IdentityID)
+		})
+	}
+	return mapErr(err, "membership", key)
+}
+
+// DeleteMembership implements members.Store. Only orgID's membership goes (M-9).
+func (s *Store) DeleteMembership(ctx context.Context, orgID, identityID string, version int64) error {
+	key := memberKey(orgID, identityID)
+	err := s.write(ctx, func(q querier) error {
+		res, err := q.ExecContext(ctx,
+			`DELETE FROM memberships WHERE org_id = $1 AND identity_id = $2 AND version = $3`, orgID, identityID, version)
+		if err != nil {
+			return err
+		}
+		return checkVersioned(ctx, q, res, "membership", key, version,
+			`SELECT version FROM memberships WHERE org_id = $1 AND identity_id = $2`, orgID, identityID)
+	})
+	return mapErr(err, "membership", key)
+}

@@ -1,0 +1,52 @@
+package sqlstore
+
+import (
+	"context"
+
+	"github.com/seeda33a2f4f/resellerkit/members"
+)
+
+const orgColumns = `id, code, name, alias, enforce_mfa, created_at, updated_at, version`
+
+func scanOrg(r scanner) (members.Organization, error) {
+	var o members.Organization
+	err := r.Scan(&o.ID, &o.Code, &o.Name, &o.Alias, &o.EnforceMFA,
+		nullTime{&o.CreatedAt}, nullTime{&o.UpdatedAt}, &o.Version)
+	return o, err
+}
+
+// CreateOrganization implements members.Store.
+func (s *Store) CreateOrganization(ctx context.Context, o members.Organization) error {
+	_, err := s.q().ExecContext(ctx, `INSERT INTO organizations (`+orgColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, 1)`,
+		o.ID, o.Code, o.Name, o.Alias, o.EnforceMFA, timeArg(o.CreatedAt), timeArg(o.UpdatedAt))
+	return mapErr(err, "organization", o.ID)
+}
+
+// GetOrganization implements members.Store.
+func (s *Store) GetOrganization(ctx context.Context, orgID string) (members.Organization, error) {
+	o, err := scanOrg(s.q().QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organizations WHERE id = $1`, orgID))
+	return o, mapErr(err, "organization", orgID)
+}
+
+// ListOrganizations implements members.Store. Unscoped (operators only).
+func (s *Store) ListOrganizations(ctx context.Context) ([]members.Organization, error) {
+	l, err := collect(ctx, s.q(), scanOrg, `SELECT `+orgColumns+` FROM organizations ORDER BY id COLLATE "C"`)
+	return l, mapErr(err, "organizations", "")
+}
+
+// UpdateOrganization implements members.Store.
+func (s *Store) UpdateOrganization(ctx context.Context, o members.Organization) error {
+	err := s.write(ctx, func(q querier) error {
+		res, err := q.ExecContext(ctx, `UPDATE organizations
+			SET name = $1, alias = $2, enforce_mfa = $3, updated_at = $4, version = version + 1
+			WHERE id = $5 AND version = $6`,
+			o.Name, o.Alias, o.EnforceMFA, timeArg(o.UpdatedAt), o.ID, o.Version)
+		if err != nil {
+			return err
+		}
+		return checkVersioned(ctx, q, res, "organization", o.ID, o.Version,
+			`SELECT version FROM organizations WHERE id = $1`, o.ID)
+	})
+	return mapErr(err, "organization", o.ID)
+}

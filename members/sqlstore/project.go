@@ -1,0 +1,78 @@
+package sqlstore
+
+import (
+	"context"
+
+	"github.com/seeda33a2f4f/resellerkit/members"
+)
+
+const projectColumns = `id, org_id, name, plan, payment_method, currency, invoice_to, invoice_cc,
+	pricing_plan, support_fee_rule, exchange_rate_policy, created_at, updated_at, version`
+
+func scanProject(r scanner) (members.Project, error) {
+	var p members.Project
+	err := r.Scan(&p.ID, &p.OrgID, &p.Name, &p.Plan, &p.PaymentMethod, &p.Currency,
+		jsonList[string]{&p.InvoiceTo}, jsonList[string]{&p.InvoiceCC},
+		&p.Billing.PricingPlan, &p.Billing.SupportFeeRule, &p.Billing.ExchangeRatePolicy,
+		nullTime{&p.CreatedAt}, nullTime{&p.UpdatedAt}, &p.Version)
+	return p, err
+}
+
+func projectLists(p members.Project) (to, cc string, err error) {
+	if to, err = listArg(p.InvoiceTo); err != nil {
+		return "", "", err
+	}
+	cc, err = listArg(p.InvoiceCC)
+	return to, cc, err
+}
+
+// CreateProject implements members.Store.
+func (s *Store) CreateProject(ctx context.Context, p members.Project) error {
+	to, cc, err := projectLists(p)
+	if err == nil {
+		_, err = s.q().ExecContext(ctx, `INSERT INTO projects (`+projectColumns+`)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1)`,
+			p.ID, p.OrgID, p.Name, p.Plan, string(p.PaymentMethod), string(p.Currency), to, cc,
+			p.Billing.PricingPlan, p.Billing.SupportFeeRule, p.Billing.ExchangeRatePolicy,
+			timeArg(p.CreatedAt), timeArg(p.UpdatedAt))
+	}
+	return mapErr(err, "project", p.ID)
+}
+
+// GetProject implements members.Store.
+func (s *Store) GetProject(ctx context.Context, orgID, projectID string) (members.Project, error) {
+	p, err := scanProject(s.q().QueryRowContext(ctx,
+		`SELECT `+projectColumns+` FROM projects WHERE org_id = $1 AND id = $2`, orgID, projectID))
+	return p, mapErr(err, "project", projectID)
+}
+
+// ListProjects implements members.Store.
+func (s *Store) ListProjects(ctx context.Context, orgID string) ([]members.Project, error) {
+	l, err := collect(ctx, s.q(), scanProject,
+		`SELECT `+projectColumns+` FROM projects WHERE org_id = $1 ORDER BY id COLLATE "C"`, orgID)
+	return l, mapErr(err, "projects of organization", orgID)
+}
+
+// UpdateProject implements members.Store.
+func (s *Store) UpdateProject(ctx context.Context, p members.Project) error {
+	to, cc, err := projectLists(p)
+	if err != nil {
+		return mapErr(err, "project", p.ID)
+	}
+	err = s.write(ctx, func(q querier) error {
+		res, err := q.ExecContext(ctx, `UPDATE projects
+			SET name = $1, plan = $2, payment_method = $3, currency = $4, invoice_to = $5, invoice_cc = $6,
+				pricing_plan = $7, support_fee_rule = $8, exchange_rate_policy = $9, updated_at = $10,
+				version = version + 1
+			WHERE org_id = $11 AND id = $12 AND version = $13`,
+			p.Name, p.Plan, string(p.PaymentMethod), string(p.Currency), to, cc,
+			p.Billing.PricingPlan, p.Billing.SupportFeeRule, p.Billing.ExchangeRatePolicy, timeArg(p.UpdatedAt),
+			p.OrgID, p.ID, p.Version)
+		if err != nil {
+			return err
+		}
+		return checkVersioned(ctx, q, res, "project", p.ID, p.Version,
+			`SELECT version FROM projects WHERE org_id = $1 AND id = $2`, p.OrgID, p.ID)
+	})
+	return mapErr(err, "project", p.ID)
+}

@@ -1,0 +1,35 @@
+package sqlstore_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/seeda33a2f4f/resellerkit/internal/sqldb"
+	"github.com/seeda33a2f4f/resellerkit/internal/sqldb/sqldbtest"
+	"github.com/seeda33a2f4f/resellerkit/members"
+	"github.com/seeda33a2f4f/resellerkit/members/memberstest"
+	"github.com/seeda33a2f4f/resellerkit/members/sqlstore"
+)
+
+func newStore(d sqldb.Dialect) func(t *testing.T) members.Store {
+	return func(t *testing.T) members.Store {
+		s, err := sqlstore.New(context.Background(), sqldbtest.Open(t, d))
+		require.NoError(t, err)
+		return s
+	}
+}
+
+// TestStore runs the members conformance suite (M-1…M-11 storage contract,
+// M-7 isolation, optimistic concurrency) on SQLite, and on PostgreSQL when
+// RESELLERKIT_TEST_POSTGRES_DSN is set.
+func TestStore(t *testing.T) {
+	for _, d := range sqldbtest.Dialects() {
+		t.Run(d.String(), func(t *testing.T) {
+			sqldbtest.SkipUnavailable(t, d)
+			t.Parallel()
+			memberstest.TestStore(t, newStore(d))
+		})
+	}
+}
