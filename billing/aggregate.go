@@ -23,19 +23,24 @@ type GroupKey struct {
 }
 
 // Group is one aggregate of line items: its key, its classification and the exact
-// sum of its costs in USD.
+// sums of its costs in USD on both bases of B-3.
 type Group struct {
 	GroupKey
 	Class Class
 	Rows  int64
-	Cost  money.Decimal
+	// Cost is the sum of the rows' unblended cost (LineItem.Cost).
+	Cost money.Decimal
+	// PublicCost is the sum of the rows' public on-demand cost (LineItem.PublicCost),
+	// where a row without one (an empty PublicCost) counts at its Cost (B-3).
+	PublicCost money.Decimal
 }
 
 type group struct {
-	key   GroupKey
-	class Class
-	rows  int64
-	cost  money.Sum
+	key    GroupKey
+	class  Class
+	rows   int64
+	cost   money.Sum
+	public money.Sum
 }
 
 // Aggregator is the Sink that sums line items of one billing period into groups
@@ -59,17 +64,21 @@ func NewAggregator(period Period) *Aggregator {
 func (a *Aggregator) Period() Period { return a.period }
 
 // Add adds one line item. Rows of another period are validated, counted and not
-// charged (B-1). An empty cost is zero; a cost that is not decimal text is an error
-// naming the value, and leaves the Aggregator unchanged.
+// charged (B-1). An empty cost is zero; an empty public cost counts as the row's cost
+// (B-3); a cost or public cost that is not decimal text is an error naming the value,
+// and leaves the Aggregator unchanged.
 func (a *Aggregator) Add(li *LineItem) error {
-	if li.Period != a.period {
-		if len(li.Cost) > 0 {
-			if _, ok := money.ParseUnits(li.Cost); !ok {
-				if _, err := money.ParseBytes(li.Cost); err != nil {
-					return fmt.Errorf("cost %w", err)
-				}
-			}
+	cost, err := parseCost(li.Cost, "cost")
+	if err != nil {
+		return err
+	}
+	public := cost
+	if len(li.PublicCost) > 0 {
+		if public, err = parseCost(li.PublicCost, "public cost"); err != nil {
+			return err
 		}
+	}
+	if li.Period != a.period {
 		a.outside[li.Period]++
 		return nil
 	}
@@ -97,30 +106,43 @@ func (a *Aggregator) Add(li *LineItem) error {
 			BillingEntity: string(li.BillingEntity),
 			BillingGroup:  string(li.BillingGroup),
 		}, class: Classify(li)}
-		if err := addCost(&g.cost, li.Cost); err != nil {
-			return err
-		}
 		a.groups[string(k)] = g
-	} else if err := addCost(&g.cost, li.Cost); err != nil {
-		return err
 	}
+	cost.addTo(&g.cost)
+	public.addTo(&g.public)
 	g.rows++
 	a.rows++
 	return nil
 }
 
-func addCost(s *money.Sum, cost []byte) error {
-	if len(cost) == 0 {
-		return nil
+// amount is a parsed cost: 1e-10 units on the fast path, else an exact decimal.
+type amount struct {
+	units int64
+	slow  bool
+	dec   money.Decimal
+}
+
+// parseCost parses decimal cost text without allocating on the fast path; empty is 0.
+func parseCost(b []byte, field string) (amount, error) {
+	if len(b) == 0 {
+		return amount{}, nil
 	}
-	if v, ok := money.ParseUnits(cost); ok {
-		s.AddUnits(v)
-		return nil
+	if v, ok := money.ParseUnits(b); ok {
+		return amount{units: v}, nil
 	}
-	if err := s.AddBytes(cost); err != nil {
-		return fmt.Errorf("cost %w", err)
+	d, err := money.ParseBytes(b)
+	if err != nil {
+		return amount{}, fmt.Errorf("%s %w", field, err)
 	}
-	return nil
+	return amount{slow: true, dec: d}, nil
+}
+
+func (v *amount) addTo(s *money.Sum) {
+	if v.slow {
+		s.AddDecimal(v.dec)
+	} else {
+		s.AddUnits(v.units)
+	}
 }
 
 func appendField(k, f []byte) []byte {
@@ -141,6 +163,7 @@ func (a *Aggregator) Merge(o *Aggregator) error {
 			a.groups[k] = g
 		}
 		g.cost.Merge(&og.cost)
+		g.public.Merge(&og.public)
 		g.rows += og.rows
 	}
 	a.rows += o.rows
@@ -167,7 +190,7 @@ func (a *Aggregator) OutsideRows() map[Period]int64 {
 func (a *Aggregator) Groups() []Group {
 	out := make([]Group, 0, len(a.groups))
 	for _, g := range a.groups {
-		out = append(out, Group{GroupKey: g.key, Class: g.class, Rows: g.rows, Cost: g.cost.Decimal()})
+		out = append(out, Group{GroupKey: g.key, Class: g.class, Rows: g.rows, Cost: g.cost.Decimal(), PublicCost: g.public.Decimal()})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].GroupKey.less(&out[j].GroupKey) })
 	return out

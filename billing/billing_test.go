@@ -16,6 +16,7 @@ var oct = Period{Year: 2026, Month: 10}
 // row builds a CUR line item of October 2026.
 type row struct {
 	acct, code, name, typ, usage, op, entity, group, cost string
+	public                                                string // PublicCost (B-3); empty when the source lacks it
 	format                                                Format
 	period                                                Period
 }
@@ -39,7 +40,7 @@ func (r row) item() *LineItem {
 	}
 	return &LineItem{Format: f, Period: p, AccountID: []byte(r.acct), ProductCode: []byte(r.code), ProductName: []byte(r.name),
 		LineItemType: []byte(typ), UsageType: []byte(r.usage), Operation: []byte(r.op), BillingEntity: []byte(entity),
-		BillingGroup: []byte(r.group), Cost: []byte(r.cost)}
+		BillingGroup: []byte(r.group), Cost: []byte(r.cost), PublicCost: []byte(r.public)}
 }
 
 func aggregate(t testing.TB, rows ...row) *Aggregator {
@@ -247,6 +248,80 @@ func TestB3_ResellerDiscountsPassThrough(t *testing.T) {
 	assert.True(t, res.Invoices[0].ExcludedUSD.ResellerDiscount.IsZero())
 }
 
+// TestB3_CostBasis: a project on the public_on_demand basis is charged the list price
+// (PublicCost) of its rows, and the rows that have no public price (an empty
+// PublicCost: credits, fees, Marketplace…) at their unblended cost; credits are
+// always at their unblended cost. Pricing rules then apply to that basis.
+func TestB3_CostBasis(t *testing.T) {
+	rows := []row{
+		{acct: acctA, code: "AmazonEC2", cost: "70", public: "100"},                                // DiscountedUsage-like: RI rate vs list
+		{acct: acctA, code: "AmazonEC2", typ: "SavingsPlanCoveredUsage", cost: "50", public: "50"}, // covered usage at on-demand
+		{acct: acctA, code: "AmazonEC2", typ: "SavingsPlanNegation", cost: "-50", public: "0"},     // negation has no list price
+		{acct: acctA, code: "AmazonEC2", cost: "0.0000000001", public: "0.0000000003"},             // exact at 1e-10
+		{acct: acctA, code: "AmazonS3", typ: "Fee", cost: "12.5"},                                  // no public price: unblended
+		{acct: acctA, code: "prod-mp", entity: "AWS Marketplace", cost: "30", public: ""},          // Marketplace: unblended
+		{acct: acctA, code: "AmazonEC2", typ: "Credit", cost: "-5", public: "0"},                   // credits: always unblended
+		{acct: acctA, code: "AmazonEC2", typ: "Tax", cost: "7", public: ""},                        // excluded either way
+		{acct: acctA, code: "AmazonEC2", cost: "1E-11", public: "2E-11"},                           // slow path
+		{acct: acctA, code: "AmazonRDS", typ: "SavingsPlanCoveredUsage", cost: "20", public: "25"},
+		{acct: acctA, code: "AmazonRDS", typ: "SavingsPlanNegation", cost: "-20"},              // no public cost: AWS's discount, 0 at list price
+		{acct: acctA, code: "ComputeSavingsPlans", typ: "SavingsPlanRecurringFee", cost: "15"}, // the commitment: 0 at list price
+	}
+	for _, tc := range []struct {
+		basis                   string
+		charges, before, credit string
+	}{
+		{"", "127.50000000011", "127.50000000011", "-5"},
+		{CostBasisUnblended, "127.50000000011", "127.50000000011", "-5"},
+		{CostBasisPublicOnDemand, "217.50000000032", "217.50000000032", "-5"}, // 100 + 50 + 0 + 3e-10 + 12.5 + 30 + 2e-11 + 25 + 0 + 0
+	} {
+		t.Run("basis="+tc.basis, func(t *testing.T) {
+			cfg := issueConfig()
+			cfg.Projects[0].PricingRules = nil
+			cfg.Projects[0].CostBasis = tc.basis
+			res, err := Compute(cfg, aggregate(t, rows...))
+			require.NoError(t, err)
+			inv := res.Invoices[0]
+			assert.Equal(t, tc.charges, inv.ChargesUSD.String())
+			assert.Equal(t, tc.before, inv.ChargesBeforePricingUSD.String())
+			assert.Equal(t, tc.credit, inv.CreditsUSD.String())
+			assert.Equal(t, "7", inv.ExcludedUSD.Tax.String())
+			want := tc.basis
+			if want == "" {
+				want = CostBasisUnblended
+			}
+			assert.Equal(t, want, inv.CostBasis)
+		})
+	}
+	// Markups apply to the list price: 100 list × 1.05 = 105 (not 70 × 1.05).
+	cfg := issueConfig()
+	cfg.Projects[0].PricingRules = []PricingRule{{Scope: "global", Type: "markup", Percent: *dec("5")}}
+	cfg.Projects[0].CostBasis = CostBasisPublicOnDemand
+	res, err := Compute(cfg, aggregate(t, rows[0]))
+	require.NoError(t, err)
+	assert.Equal(t, "105", res.Invoices[0].ChargesUSD.String())
+	assert.Equal(t, "100", res.Invoices[0].ChargesBeforePricingUSD.String())
+
+	// The aggregator sums both bases exactly, row by row.
+	g := aggregate(t, rows[0], rows[3], rows[4]).Groups()
+	require.Len(t, g, 2)
+	assert.Equal(t, "70.0000000001", g[0].Cost.String())
+	assert.Equal(t, "100.0000000003", g[0].PublicCost.String())
+	assert.Equal(t, "12.5", g[1].PublicCost.String()) // empty PublicCost falls back to Cost
+
+	// A malformed public cost is an error naming it and changes nothing.
+	a := aggregate(t, rows[0])
+	err = a.Add(row{acct: acctA, code: "AmazonEC2", cost: "1", public: "1,5"}.item())
+	require.ErrorIs(t, err, money.ErrSyntax)
+	assert.Contains(t, err.Error(), `public cost "1,5"`)
+	err = a.Add(row{acct: acctA, code: "AmazonNew", cost: "1", public: "x"}.item())
+	require.ErrorIs(t, err, money.ErrSyntax)
+	assert.Equal(t, int64(1), a.Rows())
+	require.Len(t, a.Groups(), 1)
+	assert.Equal(t, "70", a.Groups()[0].Cost.String())
+	assert.Equal(t, "100", a.Groups()[0].PublicCost.String())
+}
+
 func TestB2_UnknownTypeChargedAndWarned(t *testing.T) {
 	cfg := issueConfig()
 	cfg.Projects[0].PricingRules = nil
@@ -320,7 +395,7 @@ func TestB11_TaxOncePerInvoice(t *testing.T) {
 	assert.Equal(t, "35801", inv.Subtotal.String())
 	assert.Equal(t, "3580", inv.Tax.String()) // not 1234 + 2345 = 3579
 	assert.Equal(t, "39381", inv.Total.String())
-	assert.Equal(t, []TaxAmount{{Rate: money.MustParse("0.10"), Taxable: money.MustParse("35801"), Tax: money.MustParse("3580"), Rounding: "floor"}}, inv.TaxBreakdown)
+	assert.Equal(t, []TaxAmount{{Rate: money.MustParse("0.10"), Taxable: money.JPY.Amount(money.MustParse("35801")), Tax: money.JPY.Amount(money.MustParse("3580")), Rounding: "floor"}}, inv.TaxBreakdown)
 
 	for _, tc := range []struct{ mode, want string }{{"floor", "3580"}, {"ceil", "3581"}, {"half_up", "3580"}} {
 		cfg.Tax.Rounding = tc.mode
@@ -463,7 +538,7 @@ func TestAggregator_BadCost(t *testing.T) {
 
 func TestAggregator_AddDoesNotAllocate(t *testing.T) {
 	a := NewAggregator(oct)
-	li := row{acct: acctA, code: "AmazonEC2", name: "Amazon Elastic Compute Cloud", usage: "APN1-BoxUsage:m5.large", op: "RunInstances", group: "team-a", cost: "0.12340000000"}.item()
+	li := row{acct: acctA, code: "AmazonEC2", name: "Amazon Elastic Compute Cloud", usage: "APN1-BoxUsage:m5.large", op: "RunInstances", group: "team-a", cost: "0.12340000000", public: "0.192"}.item()
 	require.NoError(t, a.Add(li))
 	allocs := testing.AllocsPerRun(1000, func() { _ = a.Add(li) })
 	assert.Zero(t, allocs)
@@ -558,13 +633,13 @@ func TestProperty_SplitShuffleMerge(t *testing.T) {
 			}
 			for _, l := range inv.Lines {
 				lines = lines.Add(l.AmountUSD)
-				amounts = amounts.Add(l.Amount)
+				amounts = amounts.Add(l.Amount.Decimal)
 			}
 			require.True(t, charges.Equal(inv.ChargesUSD), "%s ≠ %s", charges, inv.ChargesUSD)
 			require.True(t, credits.Equal(inv.CreditsUSD))
 			require.True(t, lines.Equal(inv.ChargesUSD.Add(inv.CreditsUSD).Add(inv.CustomItemsUSD).Add(inv.SupportFeeUSD)))
-			require.True(t, amounts.Equal(inv.Subtotal))
-			require.True(t, inv.Total.Equal(inv.Subtotal.Add(inv.Tax)))
+			require.True(t, amounts.Equal(inv.Subtotal.Decimal))
+			require.True(t, inv.Total.Equal(inv.Subtotal.Add(inv.Tax.Decimal)))
 		}
 	}
 }
@@ -589,4 +664,93 @@ func BenchmarkAggregatorAdd(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// TestB10_InvoiceCurrencyDigits: invoice-currency amounts (subtotal, tax, total, line
+// amounts, tax breakdown) print with exactly the currency's minor digits, while the
+// exact USD amounts stay exact and trimmed.
+func TestB10_InvoiceCurrencyDigits(t *testing.T) {
+	cfg := &Config{
+		Issuer: Issuer{Name: "R", RegistrationNumber: "T1234567890123"},
+		Tax:    Tax{Rate: dec("0")},
+		Projects: []Project{
+			{ID: "usd", Currency: "USD", Accounts: []string{acctA}, SupportFee: &SupportFee{Rate: dec("0")}},
+			{ID: "jpy", Currency: "JPY", ExchangeRate: dec("150"), Accounts: []string{acctB}, SupportFee: &SupportFee{Rate: dec("0")}},
+		},
+	}
+	res, err := Compute(cfg, aggregate(t,
+		row{acct: acctA, code: "AmazonEC2", cost: "882.5"},
+		row{acct: acctA, code: "AmazonS3", cost: "0.0012500000"},
+		row{acct: acctB, code: "AmazonEC2", cost: "16.3"}))
+	require.NoError(t, err)
+	b, err := json.Marshal(res)
+	require.NoError(t, err)
+	var doc struct {
+		Invoices []struct {
+			ChargesUSD   string `json:"charges_usd"`
+			Subtotal     string `json:"subtotal"`
+			Tax          string `json:"tax"`
+			Total        string `json:"total"`
+			TaxBreakdown []struct {
+				Rate, Taxable, Tax string
+			} `json:"tax_breakdown"`
+			Lines []struct {
+				AmountUSD string `json:"amount_usd"`
+				Amount    string `json:"amount"`
+			} `json:"lines"`
+		} `json:"invoices"`
+	}
+	require.NoError(t, json.Unmarshal(b, &doc))
+	usd, jpy := doc.Invoices[0], doc.Invoices[1]
+	assert.Equal(t, "882.50125", usd.ChargesUSD) // exact, trimmed
+	assert.Equal(t, "882.50", usd.Subtotal)
+	assert.Equal(t, "0.00", usd.Tax)
+	assert.Equal(t, "882.50", usd.Total)
+	require.Len(t, usd.Lines, 2)
+	assert.Equal(t, "882.5", usd.Lines[0].AmountUSD)
+	assert.Equal(t, "882.50", usd.Lines[0].Amount)
+	assert.Equal(t, "0.00125", usd.Lines[1].AmountUSD)
+	assert.Equal(t, "0.00", usd.Lines[1].Amount)
+	require.Len(t, usd.TaxBreakdown, 1)
+	assert.Equal(t, "0", usd.TaxBreakdown[0].Rate)
+	assert.Equal(t, "882.50", usd.TaxBreakdown[0].Taxable)
+	assert.Equal(t, "0.00", usd.TaxBreakdown[0].Tax)
+	assert.Equal(t, "2445", jpy.Subtotal)
+	assert.Equal(t, "2445", jpy.Total)
+	assert.Equal(t, "0", jpy.Tax)
+	assert.Equal(t, "2445", jpy.Lines[0].Amount)
+}
+
+// TestB12_LineDescriptions: invoice lines read well on a printed invoice: the service's
+// name (its product code when the data has none) and the account; credits; the
+// support fee with its rate and base.
+func TestB12_LineDescriptions(t *testing.T) {
+	cfg := issueConfig()
+	cfg.Projects[0].PricingRules = nil
+	res, err := Compute(cfg, aggregate(t,
+		row{acct: acctA, code: "AmazonEC2", name: "Amazon Elastic Compute Cloud", cost: "100"},
+		row{acct: acctA, code: "AmazonEC2", typ: "Fee", cost: "2.005"}, // no product name on this row
+		row{acct: acctA, code: "AWS Systems Manager", name: "AWS Systems Manager", format: FormatFOCUS, cost: "1"},
+		row{acct: acctA, code: "AmazonS3", cost: "1"},
+		row{acct: acctA, code: "AmazonEC2", typ: "Credit", cost: "-3"}))
+	require.NoError(t, err)
+	var got []string
+	for _, l := range res.Invoices[0].Lines {
+		got = append(got, l.Description)
+	}
+	assert.Equal(t, []string{
+		"AWS Systems Manager — account 123456789012",
+		"Amazon Elastic Compute Cloud — account 123456789012",
+		"AmazonS3 — account 123456789012", // no name in the data: the product code
+		"Credits — account 123456789012",
+		"Support fee (10% of $104.01)", // base 104.005, shown to the cent
+	}, got)
+	assert.Equal(t, "Amazon Elastic Compute Cloud", res.Invoices[0].Lines[1].ServiceName)
+
+	cfg.Projects[0].SupportFee = &SupportFee{Plan: "enterprise_on_ramp"}
+	res, err = Compute(cfg, aggregate(t, row{acct: acctA, code: "AmazonEC2", cost: "100"}))
+	require.NoError(t, err)
+	lines := res.Invoices[0].Lines
+	assert.Equal(t, "AmazonEC2 — account 123456789012", lines[0].Description)
+	assert.Equal(t, "Support fee (AWS Enterprise On-Ramp plan rates on $100.00)", lines[len(lines)-1].Description)
 }

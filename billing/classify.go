@@ -50,6 +50,20 @@ type Class struct {
 	// DomainRegistration reports a Route 53 domain registration (B-8): not in the
 	// support-fee base.
 	DomainRegistration bool
+	// NotListPriced reports a CUR row that counts zero on the public_on_demand basis
+	// (B-3): AWS's commitment fees (RIFee, SavingsPlanUpfrontFee,
+	// SavingsPlanRecurringFee) and its discounts off the list price
+	// (SavingsPlanNegation, BundledDiscount, RiVolumeDiscount). At list price the
+	// covered usage is charged in full, so charging these too would count the
+	// commitment twice (AWS Billing Conductor likewise keeps them off a billing
+	// group's pro forma cost).
+	NotListPriced bool
+}
+
+// notListPriced lists the CUR line item types of Class.NotListPriced.
+var notListPriced = map[string]bool{
+	"RIFee": true, "SavingsPlanUpfrontFee": true, "SavingsPlanRecurringFee": true,
+	"SavingsPlanNegation": true, "BundledDiscount": true, "RiVolumeDiscount": true,
 }
 
 // CURLineItemTypes lists the legacy CUR / CUR 2.0 line item types of B-2, each with
@@ -100,6 +114,7 @@ func Classify(li *LineItem) Class {
 	}
 	kind, known := table[string(li.LineItemType)]
 	c.Unknown = !known
+	c.NotListPriced = li.Format != FormatFOCUS && notListPriced[string(li.LineItemType)]
 	switch {
 	case known && kind == KindTax:
 		c.Kind = KindTax

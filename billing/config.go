@@ -71,6 +71,9 @@ type Project struct {
 	ConversionRounding string `json:"conversion_rounding,omitempty"`
 	// SupportFee is the reseller support fee (B-7); nil means rate 0.10.
 	SupportFee *SupportFee `json:"support_fee,omitempty"`
+	// CostBasis is the cost the project's charges start from (B-3):
+	// CostBasisUnblended (the default when empty) or CostBasisPublicOnDemand.
+	CostBasis string `json:"cost_basis,omitempty"`
 	// PassResellerDiscounts passes the reseller's own discounts (EdpDiscount, …) to
 	// the customer as charges (B-3); false by default.
 	PassResellerDiscounts bool          `json:"pass_reseller_discounts,omitempty"`
@@ -86,6 +89,19 @@ type SupportFee struct {
 	// Plan is "developer", "business", "enterprise_on_ramp" or "enterprise".
 	Plan string `json:"plan,omitempty"`
 }
+
+// Cost bases of a project (B-3).
+const (
+	// CostBasisUnblended charges the rows' unblended cost (CUR lineItem/UnblendedCost,
+	// FOCUS BilledCost): the cash basis, the default.
+	CostBasisUnblended = "unblended"
+	// CostBasisPublicOnDemand charges the rows' public on-demand (list) cost (CUR
+	// pricing/publicOnDemandCost, FOCUS ListCost), the basis for markups as AWS
+	// Billing Conductor uses it; AWS's commitment fees and discounts off the list price
+	// count zero (Class.NotListPriced), a row without a public price counts at its
+	// unblended cost, and credits always do.
+	CostBasisPublicOnDemand = "public_on_demand"
+)
 
 // Rule scopes and types (B-5).
 const (
@@ -216,6 +232,11 @@ func (c *Config) Validate() error {
 		}
 		if p.Conversion != "" && p.Conversion != "line" && p.Conversion != "total" {
 			bad(f+".conversion", p.Conversion, "want line or total (B-10)")
+		}
+		switch p.CostBasis {
+		case "", CostBasisUnblended, CostBasisPublicOnDemand:
+		default:
+			bad(f+".cost_basis", p.CostBasis, "want unblended or public_on_demand (B-3)")
 		}
 		if p.ConversionRounding != "" {
 			if _, err := money.ParseRoundingMode(p.ConversionRounding); err != nil {

@@ -38,6 +38,7 @@ func TestConfigValidate(t *testing.T) {
 		{"M3 account twice", func(c *Config) { c.Projects[0].Accounts = []string{acctA, acctA} }, "projects[0].accounts[1]", acctA, "twice"},
 		{"M3 account id", func(c *Config) { c.Projects[0].Accounts = []string{"12345"} }, "projects[0].accounts[0]", "12345", "12 digits"},
 		{"M2 duplicate project", func(c *Config) { c.Projects = append(c.Projects, Project{ID: "proj-a", Currency: "USD"}) }, "projects[1].id", "proj-a", "unique"},
+		{"B3 cost basis", func(c *Config) { c.Projects[0].CostBasis = "blended" }, "projects[0].cost_basis", "blended", "B-3"},
 		{"B10 currency", func(c *Config) { c.Projects[0].Currency = "EUR" }, "projects[0].currency", "EUR", "JPY or USD"},
 		{"B10 JPY needs a rate", func(c *Config) { c.Projects[0].ExchangeRate = nil }, "projects[0].exchange_rate", "", "required"},
 		{"B10 rate positive", func(c *Config) { c.Projects[0].ExchangeRate = dec("0") }, "projects[0].exchange_rate", "0", "positive"},

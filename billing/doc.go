@@ -7,8 +7,9 @@
 // Aggregator: it sums the rows of one billing period (a UTC month, B-1) into groups
 // keyed by account, product code, product name, line item type, usage type,
 // operation, billing entity, CmBillingGroup tag value and source format — everything
-// classification and pricing depend on — with exact fixed-point sums (money.Sum) and
-// no allocation per row once a group exists. Rows of other months are counted, not
+// classification and pricing depend on — with exact fixed-point sums (money.Sum) of
+// both cost bases of B-3 (unblended Cost and PublicCost) and no allocation per row
+// once a group exists. Rows of other months are counted, not
 // charged. Each reader worker has its own Aggregator; Merge combines them.
 //
 // Compute then prices the few aggregates with a Config (DESIGN.md rule 5:
@@ -61,5 +62,20 @@
 //     minimum). B-9 ratios have 4 decimals and sum to exactly 1.
 //   - Tax applies to the subtotal as is, credits included; a negative subtotal gets a
 //     negative tax rounded with the same mode.
-//   - Cost basis public_on_demand (B-3) is not implemented yet: charges are unblended.
+//   - Cost basis (B-3), per project "cost_basis": "unblended" (default) charges the
+//     rows' unblended cost; "public_on_demand" charges their list price, LineItem.
+//     PublicCost (CUR pricing/publicOnDemandCost, FOCUS ListCost), and pricing rules
+//     (markups) apply to it, as AWS Billing Conductor prices billing groups. A row
+//     with no public price (an empty PublicCost: AWS leaves it empty on fees, tax,
+//     Marketplace and credit rows) counts at its unblended cost, so nothing is
+//     dropped. AWS's commitment fees (RIFee, SavingsPlanUpfrontFee,
+//     SavingsPlanRecurringFee) and its discounts off the list price
+//     (SavingsPlanNegation, BundledDiscount, RiVolumeDiscount) count zero whatever
+//     their public cost (Class.NotListPriced): at list price the usage they cover is
+//     charged in full (its PublicCost), so the commitment must not count twice; in
+//     FOCUS data ListCost is taken as is. Credits and refunds always count at
+//     their unblended cost (they are money AWS gave back, not a price), as do the
+//     exclusions (tax, reseller discounts, AWS support) and unassigned accounts. The
+//     aggregator applies the fallback row by row, so the public sum stays exact and
+//     allocation-free.
 package billing

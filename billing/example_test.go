@@ -10,9 +10,10 @@ import (
 func Example() {
 	period := billing.Period{Year: 2026, Month: 10}
 	agg := billing.NewAggregator(period)
+	names := map[string]string{"AmazonEC2": "Amazon Elastic Compute Cloud", "AmazonS3": "Amazon Simple Storage Service"}
 	add := func(account, product, typ, cost string) {
 		err := agg.Add(&billing.LineItem{Format: billing.FormatCURLegacy, Period: period,
-			AccountID: []byte(account), ProductCode: []byte(product), LineItemType: []byte(typ),
+			AccountID: []byte(account), ProductCode: []byte(product), ProductName: []byte(names[product]), LineItemType: []byte(typ),
 			BillingEntity: []byte("AWS"), Cost: []byte(cost)})
 		if err != nil {
 			panic(err)
@@ -37,14 +38,14 @@ func Example() {
 	}
 	inv := res.Invoices[0]
 	for _, l := range inv.Lines {
-		fmt.Printf("%-40s %12s USD %10s JPY\n", l.Description, l.AmountUSD, l.Amount)
+		fmt.Printf("%-52s %9s USD %8s JPY\n", l.Description, l.AmountUSD, l.Amount)
 	}
 	fmt.Println("subtotal", inv.Subtotal, "tax", inv.Tax, "total", inv.Total)
 	fmt.Println("unassigned", res.Unassigned[0].AccountID, res.Unassigned[0].ChargesUSD)
 	// Output:
-	// AWS AmazonEC2 (account 123456789012)         11974.65 USD    1796198 JPY
-	// AWS credits (account 123456789012)               -100 USD     -15000 JPY
-	// Support fee (10% of 11974.65 USD)            1197.465 USD     179620 JPY
+	// Amazon Elastic Compute Cloud — account 123456789012   11974.65 USD  1796198 JPY
+	// Credits — account 123456789012                            -100 USD   -15000 JPY
+	// Support fee (10% of $11974.65)                        1197.465 USD   179620 JPY
 	// subtotal 1960818 tax 196081 total 2156899
 	// unassigned 210987654321 5
 }

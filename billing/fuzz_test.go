@@ -35,6 +35,35 @@ func FuzzAggregatorCost(f *testing.F) {
 	})
 }
 
+// FuzzB3_AggregatorPublicCost: Add accepts exactly the public costs money.Parse
+// accepts, sums them exactly (an empty one counts as the row's cost), and leaves the
+// Aggregator unchanged on error.
+func FuzzB3_AggregatorPublicCost(f *testing.F) {
+	for _, s := range []string{"0.192", "", "-1", "2E-11", "NULL", "1,5", "99999999999.5"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, public string) {
+		a := NewAggregator(oct)
+		require.NoError(t, a.Add(row{acct: acctA, code: "AmazonEC2", cost: "1", public: "2"}.item()))
+		err := a.Add(row{acct: acctA, code: "AmazonEC2", cost: "0.5", public: public}.item())
+		want := money.MustParse("2.5") // empty: the row's cost
+		if public != "" {
+			d, perr := money.Parse(public)
+			if perr != nil {
+				require.ErrorIs(t, err, money.ErrSyntax)
+				require.Equal(t, "2", a.Groups()[0].PublicCost.String())
+				require.Equal(t, "1", a.Groups()[0].Cost.String())
+				require.Equal(t, int64(1), a.Rows())
+				return
+			}
+			want = d.Add(money.NewFromInt(2))
+		}
+		require.NoError(t, err)
+		require.True(t, want.Equal(a.Groups()[0].PublicCost), "%s ≠ %s", want, a.Groups()[0].PublicCost)
+		require.Equal(t, "1.5", a.Groups()[0].Cost.String())
+	})
+}
+
 // FuzzConfig: any JSON either fails to decode, fails Validate with *ValidationError
 // errors, or computes an invoice without panicking.
 func FuzzConfig(f *testing.F) {

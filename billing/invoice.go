@@ -35,19 +35,20 @@ type Invoice struct {
 	Currency     string        `json:"currency"`
 	ExchangeRate money.Decimal `json:"exchange_rate"`
 	Conversion   string        `json:"conversion"`
+	CostBasis    string        `json:"cost_basis"` // B-3: unblended or public_on_demand
 
 	ChargesUSD              money.Decimal `json:"charges_usd"`                // charges after pricing (B-5)
-	ChargesBeforePricingUSD money.Decimal `json:"charges_before_pricing_usd"` // the same rows at AWS's cost
+	ChargesBeforePricingUSD money.Decimal `json:"charges_before_pricing_usd"` // the same rows on the cost basis (B-3), before pricing
 	SupportFeeBaseUSD       money.Decimal `json:"support_fee_base_usd"`       // B-7 base
 	SupportFeeUSD           money.Decimal `json:"support_fee_usd"`
 	CreditsUSD              money.Decimal `json:"credits_usd"`
 	CustomItemsUSD          money.Decimal `json:"custom_items_usd"` // B-6, fees positive, credits negative
 	ExcludedUSD             ExcludedUSD   `json:"excluded_usd"`
 
-	Subtotal     money.Decimal `json:"subtotal"`
-	Tax          money.Decimal `json:"tax"`
-	Total        money.Decimal `json:"total"`
-	TaxBreakdown []TaxAmount   `json:"tax_breakdown"`
+	Subtotal     money.Amount `json:"subtotal"`
+	Tax          money.Amount `json:"tax"`
+	Total        money.Amount `json:"total"`
+	TaxBreakdown []TaxAmount  `json:"tax_breakdown"`
 
 	Accounts []AccountCharges `json:"accounts"`
 	Lines    []Line           `json:"lines"`
@@ -61,11 +62,11 @@ type ExcludedUSD struct {
 }
 
 // TaxAmount is the tax of one rate: computed once on the sum of its taxable lines and
-// rounded once (B-11).
+// rounded once (B-11). Taxable and Tax are in the invoice currency.
 type TaxAmount struct {
 	Rate     money.Decimal `json:"rate"`
-	Taxable  money.Decimal `json:"taxable"`
-	Tax      money.Decimal `json:"tax"`
+	Taxable  money.Amount  `json:"taxable"`
+	Tax      money.Amount  `json:"tax"`
 	Rounding string        `json:"rounding"`
 }
 
@@ -107,10 +108,11 @@ const (
 type Line struct {
 	Kind        string        `json:"kind"`
 	AccountID   string        `json:"account_id,omitempty"`
-	Service     string        `json:"service,omitempty"`
+	Service     string        `json:"service,omitempty"`      // the product code
+	ServiceName string        `json:"service_name,omitempty"` // the product name, when the data has one
 	Description string        `json:"description"`
 	AmountUSD   money.Decimal `json:"amount_usd"`
-	Amount      money.Decimal `json:"amount"`
+	Amount      money.Amount  `json:"amount"`
 }
 
 // UnassignedAccount is an account in the data but in no project: listed, never
@@ -127,6 +129,7 @@ type accState struct {
 	charges       money.Decimal
 	credits       money.Decimal
 	services      map[string]money.Decimal
+	serviceNames  map[string]string // product code → product name (the least non-empty one)
 	billingGroups map[string]money.Decimal
 }
 
@@ -160,9 +163,13 @@ func Compute(cfg *Config, agg *Aggregator) (*Result, error) {
 		if p.Conversion != "" {
 			ps.inv.Conversion = p.Conversion
 		}
+		ps.inv.CostBasis = CostBasisUnblended
+		if p.CostBasis != "" {
+			ps.inv.CostBasis = p.CostBasis
+		}
 		for _, a := range p.Accounts {
 			owner[a] = i
-			ps.accounts[a] = &accState{id: a, services: map[string]money.Decimal{}, billingGroups: map[string]money.Decimal{}}
+			ps.accounts[a] = &accState{id: a, services: map[string]money.Decimal{}, serviceNames: map[string]string{}, billingGroups: map[string]money.Decimal{}}
 		}
 		projects[i] = ps
 	}
@@ -216,17 +223,27 @@ func Compute(cfg *Config, agg *Aggregator) (*Result, error) {
 			as.credits = as.credits.Add(g.Cost)
 			inv.CreditsUSD = inv.CreditsUSD.Add(g.Cost)
 		case KindCharge:
-			priced := g.Cost
-			if !g.Class.Marketplace {
-				priced = applyRule(matchRule(p.PricingRules, &g.GroupKey), g.Cost)
+			cost := g.Cost
+			if inv.CostBasis == CostBasisPublicOnDemand {
+				cost = g.PublicCost
+				if g.Class.NotListPriced {
+					cost = money.Zero // B-3: the covered usage is charged at list price instead
+				}
 			}
-			inv.ChargesBeforePricingUSD = inv.ChargesBeforePricingUSD.Add(g.Cost)
+			priced := cost
+			if !g.Class.Marketplace {
+				priced = applyRule(matchRule(p.PricingRules, &g.GroupKey), cost)
+			}
+			inv.ChargesBeforePricingUSD = inv.ChargesBeforePricingUSD.Add(cost)
 			inv.ChargesUSD = inv.ChargesUSD.Add(priced)
 			if !g.Class.Marketplace && !g.Class.DomainRegistration {
 				inv.SupportFeeBaseUSD = inv.SupportFeeBaseUSD.Add(priced)
 			}
 			as.charges = as.charges.Add(priced)
 			as.services[g.ProductCode] = as.services[g.ProductCode].Add(priced)
+			if n, ok := as.serviceNames[g.ProductCode]; g.ProductName != "" && (!ok || g.ProductName < n) {
+				as.serviceNames[g.ProductCode] = g.ProductName
+			}
 			as.billingGroups[g.BillingGroup] = as.billingGroups[g.BillingGroup].Add(priced)
 			ps.charges = append(ps.charges, pricedCharge{acct, g.ProductCode, g.LineItemType, priced})
 		}
@@ -322,8 +339,13 @@ func finishInvoice(p *Project, ps *projState, period Period, taxRate money.Decim
 			amt := as.services[svc]
 			ac.Services = append(ac.Services, ServiceCharges{Service: svc, ChargesUSD: amt})
 			if !amt.IsZero() {
-				inv.Lines = append(inv.Lines, Line{Kind: LineService, AccountID: id, Service: svc,
-					Description: fmt.Sprintf("AWS %s (account %s)", svc, id), AmountUSD: amt})
+				name := as.serviceNames[svc]
+				label := name
+				if label == "" {
+					label = svc
+				}
+				inv.Lines = append(inv.Lines, Line{Kind: LineService, AccountID: id, Service: svc, ServiceName: name,
+					Description: fmt.Sprintf("%s — account %s", label, id), AmountUSD: amt})
 			}
 		}
 		if _, untagged := as.billingGroups[""]; len(as.billingGroups) > 1 || (len(as.billingGroups) == 1 && !untagged) {
@@ -331,7 +353,7 @@ func finishInvoice(p *Project, ps *projState, period Period, taxRate money.Decim
 		}
 		if !as.credits.IsZero() {
 			inv.Lines = append(inv.Lines, Line{Kind: LineCredits, AccountID: id,
-				Description: fmt.Sprintf("AWS credits (account %s)", id), AmountUSD: as.credits})
+				Description: "Credits — account " + id, AmountUSD: as.credits})
 		}
 		inv.Accounts = append(inv.Accounts, ac)
 	}
@@ -363,11 +385,13 @@ func finishInvoice(p *Project, ps *projState, period Period, taxRate money.Decim
 		}
 	}
 	if !inv.SupportFeeUSD.IsZero() {
-		desc := "Support fee"
+		// The base is shown to the cent; the fee itself stays exact.
+		base := "$" + money.USD.Format(money.USD.Round(inv.SupportFeeBaseUSD, money.HalfUp))
+		var desc string
 		if plan == PlanRate {
-			desc = fmt.Sprintf("Support fee (%s%% of %s USD)", feeRate.MulPercent(money.NewFromInt(10000)).String(), inv.SupportFeeBaseUSD)
+			desc = fmt.Sprintf("Support fee (%s%% of %s)", feeRate.MulPercent(money.NewFromInt(10000)), base)
 		} else {
-			desc = fmt.Sprintf("Support fee (%s plan)", plan)
+			desc = fmt.Sprintf("Support fee (AWS %s plan rates on %s)", planNames[plan], base)
 		}
 		inv.Lines = append(inv.Lines, Line{Kind: LineSupportFee, Description: desc, AmountUSD: inv.SupportFeeUSD})
 	}
@@ -379,7 +403,7 @@ func finishInvoice(p *Project, ps *projState, period Period, taxRate money.Decim
 	totalUSD := money.Zero
 	for i := range inv.Lines {
 		totalUSD = totalUSD.Add(inv.Lines[i].AmountUSD)
-		inv.Lines[i].Amount = cur.Round(inv.Lines[i].AmountUSD.Mul(rate), convMode)
+		inv.Lines[i].Amount = cur.Amount(cur.Round(inv.Lines[i].AmountUSD.Mul(rate), convMode))
 	}
 	if inv.Conversion == "total" && len(inv.Lines) > 0 && !totalUSD.IsZero() {
 		weights := make([]money.Decimal, len(inv.Lines))
@@ -391,17 +415,18 @@ func finishInvoice(p *Project, ps *projState, period Period, taxRate money.Decim
 			return nil, fmt.Errorf("billing: project %s: %w", p.ID, err)
 		}
 		for i := range inv.Lines {
-			inv.Lines[i].Amount = parts[i]
+			inv.Lines[i].Amount = cur.Amount(parts[i])
 		}
 	}
-	inv.Subtotal = money.Zero
+	subtotal := money.Zero
 	for _, l := range inv.Lines {
-		inv.Subtotal = inv.Subtotal.Add(l.Amount)
+		subtotal = subtotal.Add(l.Amount.Decimal)
 	}
+	inv.Subtotal = cur.Amount(subtotal)
 
 	// Consumption tax, once per rate on the sum (B-11).
-	inv.Tax = cur.Round(inv.Subtotal.Mul(taxRate), taxMode)
-	inv.Total = inv.Subtotal.Add(inv.Tax)
+	inv.Tax = cur.Amount(cur.Round(subtotal.Mul(taxRate), taxMode))
+	inv.Total = cur.Amount(subtotal.Add(inv.Tax.Decimal))
 	inv.TaxBreakdown = []TaxAmount{{Rate: taxRate, Taxable: inv.Subtotal, Tax: inv.Tax, Rounding: taxMode.String()}}
 	return inv, nil
 }

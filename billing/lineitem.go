@@ -82,6 +82,12 @@ type LineItem struct {
 	// Period is the UTC month of the row's usage start (CUR lineItem/UsageStartDate,
 	// line_item_usage_start_date; FOCUS ChargePeriodStart).
 	Period Period
+	// BillingPeriod is the month of the bill the row belongs to (CUR
+	// bill/BillingPeriodStartDate, bill_billing_period_start_date; FOCUS
+	// BillingPeriodStart), or the zero Period when the source lacks the column. It
+	// decides which invoice a row lands in: a late credit for September usage in
+	// October's bill belongs to October (B-16). When it is zero, Period decides.
+	BillingPeriod Period
 
 	AccountID     []byte // usage account (CUR lineItem/UsageAccountId; FOCUS SubAccountId)
 	ProductCode   []byte // CUR lineItem/ProductCode; FOCUS ServiceName

@@ -21,6 +21,14 @@ var planFormulas = map[SupportPlan]planFormula{
 	PlanEnterprise:       {mustDec("15000"), []band{{mustDec("150000"), mustDec("0.10")}, {mustDec("500000"), mustDec("0.07")}, {mustDec("1000000"), mustDec("0.05")}, {rate: mustDec("0.03")}}},
 }
 
+// planNames are the plans' names as AWS prints them.
+var planNames = map[SupportPlan]string{
+	PlanDeveloper:        "Developer",
+	PlanBusiness:         "Business",
+	PlanEnterpriseOnRamp: "Enterprise On-Ramp",
+	PlanEnterprise:       "Enterprise",
+}
+
 // SupportPlanFee returns AWS's public support-plan price for a month's charges base
 // (B-7): the plan's minimum or the sum of its marginal bands, whichever is larger.
 // Bands are marginal: Business(85,000) = 10% of 10,000 + 7% of 70,000 + 5% of 5,000 =

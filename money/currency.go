@@ -1,6 +1,7 @@
 package money
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
@@ -35,6 +36,41 @@ func (c Currency) String() string { return c.Code }
 
 // Round rounds d to a whole minor unit of c (a whole yen, a cent) with mode.
 func (c Currency) Round(d Decimal, mode RoundingMode) Decimal { return d.Round(c.MinorDigits, mode) }
+
+// Format returns d with exactly the currency's minor digits: "882.50" and "0.00" in
+// USD, "2445" in JPY. It pads and never rounds: an amount with more fractional digits
+// than the minor unit (one that no rule has rounded yet) keeps all of them, so no
+// digit of money is ever hidden. Round first to print a rounded amount.
+func (c Currency) Format(d Decimal) string {
+	places := max(d.Places(), c.MinorDigits)
+	s := d.d.StringFixed(places)
+	if d.IsZero() && len(s) > 0 && s[0] == '-' {
+		s = s[1:]
+	}
+	return s
+}
+
+// Amount returns d as an Amount of c.
+func (c Currency) Amount(d Decimal) Amount { return Amount{Decimal: d, Currency: c} }
+
+// Amount is an exact decimal in a currency, typically already rounded to its minor
+// unit (B-10): an invoice's subtotal, tax, total and line amounts. Its text and JSON
+// forms have exactly the currency's minor digits (Currency.Format); the embedded
+// Decimal does the arithmetic. Decoding reads the number only and leaves Currency as
+// it was.
+type Amount struct {
+	Decimal
+	Currency Currency
+}
+
+// String returns the amount formatted with Currency.Format.
+func (a Amount) String() string { return a.Currency.Format(a.Decimal) }
+
+// MarshalJSON encodes the amount as a JSON string holding String(): "882.50".
+func (a Amount) MarshalJSON() ([]byte, error) { return json.Marshal(a.String()) }
+
+// MarshalText encodes the amount as String().
+func (a Amount) MarshalText() ([]byte, error) { return []byte(a.String()), nil }
 
 // ErrAllocate is wrapped by the errors Allocate returns.
 var ErrAllocate = errors.New("money: cannot allocate")

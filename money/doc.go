@@ -8,8 +8,11 @@
 // strings ("0.0000008"), never as JSON numbers.
 //
 // Currency knows the minor unit of the invoice currencies (JPY: whole yen, USD: cents,
-// B-10). Allocate splits an amount into parts that always sum to the whole by the
-// largest-remainder method (used for B-9 ratios and for per-total conversion).
+// B-10), and Currency.Format / Amount print an invoice-currency amount with exactly
+// the currency's minor digits ("882.50", "0.00", "2445") — padding, never rounding, so
+// exact amounts (the *_usd figures) keep their own String form. Allocate splits an
+// amount into parts that always sum to the whole by the largest-remainder method (used
+// for B-9 ratios and for per-total conversion).
 //
 // The fast path: AWS cost data carries at most 10 fractional digits (DOMAIN.md §2), so
 // ParseUnits reads decimal text into an int64 count of 1e-10 units without allocating,

@@ -335,3 +335,34 @@ func intDigits(s string) int {
 	}
 	return n
 }
+
+// TestB10_CurrencyFormat: invoice-currency amounts print with exactly the currency's
+// minor digits ("882.50", "0.00", "2445"), and never hide a digit of an amount that
+// was not rounded.
+func TestB10_CurrencyFormat(t *testing.T) {
+	for _, tc := range []struct {
+		cur  Currency
+		in   string
+		want string
+	}{
+		{USD, "882.5", "882.50"},
+		{USD, "0", "0.00"},
+		{USD, "-3", "-3.00"},
+		{USD, "12.34", "12.34"},
+		{USD, "0.001", "0.001"}, // not rounded by Format: exact
+		{JPY, "2445", "2445"},
+		{JPY, "-757", "-757"},
+		{JPY, "0", "0"},
+		{JPY, "1.5", "1.5"},
+	} {
+		t.Run(tc.cur.Code+"/"+tc.in, func(t *testing.T) {
+			assert.Equal(t, tc.want, tc.cur.Format(MustParse(tc.in)))
+			a := tc.cur.Amount(MustParse(tc.in))
+			assert.Equal(t, tc.want, a.String())
+			b, err := json.Marshal(a)
+			require.NoError(t, err)
+			assert.Equal(t, strconv.Quote(tc.want), string(b))
+			assert.True(t, a.Decimal.Equal(MustParse(tc.in)))
+		})
+	}
+}

@@ -78,6 +78,36 @@ func TestSmoke_FOCUSSample(t *testing.T) {
 	assert.Contains(t, stdout, "skipped 58 FOCUS rows whose ProviderName is not AWS (Microsoft: 51, Oracle: 7)")
 }
 
+// TestB3_CostBasisCLI: a project with "cost_basis": "public_on_demand" is charged the
+// list price (pricing/publicOnDemandCost): proj-b's Savings Plans covered usage at its
+// public 1200 instead of the netted usage plus the 730 commitment fee.
+func TestB3_CostBasisCLI(t *testing.T) {
+	data, err := os.ReadFile("testdata/config.json")
+	require.NoError(t, err)
+	cfg := strings.Replace(string(data), `"id": "proj-b",`, `"id": "proj-b", "cost_basis": "public_on_demand",`, 1)
+	require.NotEqual(t, string(data), cfg)
+	path := filepath.Join(t.TempDir(), "config.json")
+	require.NoError(t, os.WriteFile(path, []byte(cfg), 0o644))
+	stdout, stderr, code := invoke(t, "-config", path, "-period", "2026-10", "testdata/cur_small.csv", "testdata/cur_part2.csv")
+	require.Equal(t, 0, code, stderr)
+	var doc struct {
+		Invoices []struct {
+			CostBasis  string `json:"cost_basis"`
+			ChargesUSD string `json:"charges_usd"`
+			CreditsUSD string `json:"credits_usd"`
+		} `json:"invoices"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &doc))
+	require.Len(t, doc.Invoices, 2)
+	assert.Equal(t, "unblended", doc.Invoices[0].CostBasis)
+	assert.Equal(t, "373.88", doc.Invoices[0].ChargesUSD) // unchanged
+	assert.Equal(t, "public_on_demand", doc.Invoices[1].CostBasis)
+	assert.Equal(t, "-2.5", doc.Invoices[1].CreditsUSD) // credits stay unblended
+	// 1e-10 (Usage) + 1200 (covered usage at list) + 0 (negation) + 0 (SP fee) + 1.5e-7
+	// (unknown type, no public cost: unblended) + 8e-7 (cur_part2, no public column).
+	assert.Equal(t, "1200.0000009501", doc.Invoices[1].ChargesUSD)
+}
+
 // TestProperty_FileOrderAndWorkers: the order of the files and the number of workers
 // change nothing in the output but the files list.
 func TestProperty_FileOrderAndWorkers(t *testing.T) {
@@ -171,6 +201,10 @@ func TestErrors_OneLineNothingOnStdout(t *testing.T) {
 		{"config syntax", func() []string {
 			return []string{"-config", cfg("{\n\"issuer\": {,\n}"), "-period", "2026-10", "testdata/cur_small.csv"}
 		}, "cfg.json:2:", "invalid character"},
+		{"unknown cost basis", func() []string {
+			return []string{"-config", cfg(project(`,
+  "cost_basis": "blended"`)), "-period", "2026-10", "testdata/cur_small.csv"}
+		}, "cfg.json:4:", `projects[0].cost_basis "blended": want unblended or public_on_demand (B-3)`},
 		{"config bad decimal", func() []string {
 			return []string{"-config", cfg(project(`, "exchange_rate": "1,5"`)), "-period", "2026-10", "testdata/cur_small.csv"}
 		}, "cfg.json", `"1,5": not a decimal number`},

@@ -139,7 +139,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
 		// Every connection to ":memory:" is a separate database.
 		sqlDB.SetMaxOpenConns(1)
 	}
-	if err := sqlDB.PingContext(ctx); err != nil {
+	if err := connect(ctx, sqlDB, dialect, o.busyTimeout); err != nil {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("sqldb: connect to %s %s: %w", dialect, redact(dsn), MapError(err))
 	}
@@ -195,4 +195,23 @@ func redact(dsn string) string {
 		return dsn
 	}
 	return u.Redacted()
+}
+
+// connect opens the first connection. On SQLite, switching a new file to WAL takes an
+// exclusive lock for which SQLite does not call its busy handler, so processes (or
+// stores) opening the same new file at once can get SQLITE_BUSY there: connect retries
+// that, with backoff, for at most the busy timeout.
+func connect(ctx context.Context, db *sql.DB, d Dialect, busyTimeout time.Duration) error {
+	deadline := time.Now().Add(busyTimeout)
+	for wait := time.Millisecond; ; wait = min(2*wait, 100*time.Millisecond) {
+		err := db.PingContext(ctx)
+		if err == nil || d != SQLite || !errors.Is(MapError(err), ErrSerialization) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+	}
 }
