@@ -64,7 +64,9 @@ func NewAggregator(period Period) *Aggregator {
 func (a *Aggregator) Period() Period { return a.period }
 
 // Add adds one line item. Rows of another period are validated, counted and not
-// charged (B-1). An empty cost is zero; an empty public cost counts as the row's cost
+// charged (B-1); a row's period is its BillingPeriod when the source has one, so a
+// late credit in next month's bill lands in next month's invoice (B-16), else the
+// month of its usage start. An empty cost is zero; an empty public cost counts as the row's cost
 // (B-3); a cost or public cost that is not decimal text is an error naming the value,
 // and leaves the Aggregator unchanged.
 func (a *Aggregator) Add(li *LineItem) error {
@@ -78,8 +80,12 @@ func (a *Aggregator) Add(li *LineItem) error {
 			return err
 		}
 	}
-	if li.Period != a.period {
-		a.outside[li.Period]++
+	month := li.BillingPeriod // the bill the row belongs to decides (B-16) …
+	if month.IsZero() {
+		month = li.Period // … or, when the source has no billing period, the usage month
+	}
+	if month != a.period {
+		a.outside[month]++
 		return nil
 	}
 	k := a.scratch[:0]

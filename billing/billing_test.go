@@ -754,3 +754,33 @@ func TestB12_LineDescriptions(t *testing.T) {
 	assert.Equal(t, "AmazonEC2 — account 123456789012", lines[0].Description)
 	assert.Equal(t, "Support fee (AWS Enterprise On-Ramp plan rates on $100.00)", lines[len(lines)-1].Description)
 }
+
+// TestB16_LateCreditLandsInTheBillsMonth: a credit for September usage that AWS puts in
+// October's bill is charged in October's invoice, never rewriting September's; without
+// a billing period column the usage month decides.
+func TestB16_LateCreditLandsInTheBillsMonth(t *testing.T) {
+	sep := Period{Year: 2026, Month: 9}
+	tests := []struct {
+		name          string
+		billingPeriod Period
+		wantInPeriod  int64
+		wantCredits   string
+	}{
+		{"in October's bill", oct, 2, "-5"},
+		{"in September's bill", sep, 1, "0"},
+		{"no billing period column", Period{}, 1, "0"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			a := NewAggregator(oct)
+			require.NoError(t, a.Add(row{acct: acctA, code: "AmazonEC2", cost: "100"}.item()))
+			late := row{acct: acctA, code: "AmazonEC2", typ: "Credit", cost: "-5", period: sep}.item()
+			late.BillingPeriod = tc.billingPeriod
+			require.NoError(t, a.Add(late))
+			res, err := Compute(issueConfig(), a)
+			require.NoError(t, err)
+			assert.Equal(t, tc.wantInPeriod, res.Rows.InPeriod)
+			assert.Equal(t, tc.wantCredits, res.Invoices[0].CreditsUSD.String())
+		})
+	}
+}
