@@ -44,6 +44,9 @@ func (s *Service) RegisterAccount(ctx context.Context, p Principal, orgID string
 		CreatedAt: now, UpdatedAt: now, Version: 1,
 	}
 	err = s.store.InTx(ctx, func(tx Store) error {
+		if _, _, err := s.authorize(ctx, tx, p, orgID, PermOrgEdit); err != nil {
+			return err
+		}
 		if _, err := tx.GetProject(ctx, orgID, in.ProjectID); err != nil {
 			return err
 		}
@@ -76,18 +79,22 @@ func (s *Service) ListAccounts(ctx context.Context, p Principal, orgID string) (
 // next UTC month on (M-3): the current month stays billed to the current owner. A
 // pending move is replaced; moving back to the current owner cancels it. A project of
 // another organization is ErrNotFound, like a missing one. Needs org.edit. version is
-// the account version the caller read (0: no check).
+// the account version the caller read; it is required (below 1 is a *ValidationError
+// on field "version", M-3).
 func (s *Service) MoveAccount(ctx context.Context, p Principal, orgID, accountID, toProjectID string, version int64) (Account, error) {
 	if _, _, err := s.authorize(ctx, s.store, p, orgID, PermOrgEdit); err != nil {
 		return Account{}, err
 	}
 	var out Account
 	err := s.store.InTx(ctx, func(tx Store) error {
+		if _, _, err := s.authorize(ctx, tx, p, orgID, PermOrgEdit); err != nil {
+			return err
+		}
 		a, err := tx.GetAccount(ctx, orgID, accountID)
 		if err != nil {
 			return err
 		}
-		if err := versionOK(version, a.Version, "account", accountID); err != nil {
+		if err := versionOK(version, a.Version, "account", accountID, "M-3"); err != nil {
 			return err
 		}
 		if _, err := tx.GetProject(ctx, orgID, toProjectID); err != nil {
@@ -139,8 +146,14 @@ func (s *Service) ProjectOwning(ctx context.Context, accountID string, period ti
 // AccountEdit is one change that BulkEditAccounts applies to many accounts (M-10).
 // The contacts package adds edits of its own fields by implementing it; this package
 // provides SetAccountDetails.
+//
+// BulkEditAccounts does not trust an AccountEdit (M-7): Permission must be one of
+// AccountEditPermissions, and Apply may change only the customer-editable attributes
+// (Name, Labels). An Apply that changes ID, OrgID, Ownership, ClosedFrom, CreatedAt,
+// UpdatedAt or Version fails the whole batch with a *ValidationError.
 type AccountEdit interface {
-	// Permission is what the caller needs on the organization to make the edit.
+	// Permission is what the caller needs on the organization to make the edit; it
+	// must be one of AccountEditPermissions.
 	Permission() Permission
 	// Validate checks the edit's values without I/O; errors are *ValidationError.
 	Validate() error
@@ -189,6 +202,47 @@ func (e SetAccountDetails) Apply(a *Account) error {
 	return nil
 }
 
+// AccountEditPermissions returns the permissions an AccountEdit may require: the
+// rights to edit customer-maintained account attributes (M-5). Anything else, the
+// empty permission ("any member") and PermUserManage included, is rejected by
+// BulkEditAccounts.
+func AccountEditPermissions() []Permission {
+	return []Permission{PermContactsEdit, PermSecurityEdit}
+}
+
+// editPermission returns edit's permission if it is on the allowlist.
+func editPermission(edit AccountEdit) (Permission, error) {
+	need := edit.Permission()
+	if !slices.Contains(AccountEditPermissions(), need) {
+		return "", invalid("edit.permission", string(need), "M-10", "an account edit must require contacts.edit or security.edit")
+	}
+	return need, nil
+}
+
+// protectedChange names the first field outside an AccountEdit's reach that differs
+// between before and after, or returns "".
+func protectedChange(before, after Account) string {
+	switch {
+	case after.ID != before.ID:
+		return "id"
+	case after.OrgID != before.OrgID:
+		return "org_id"
+	case !slices.EqualFunc(before.Ownership, after.Ownership, func(a, b Ownership) bool {
+		return a.ProjectID == b.ProjectID && a.From.Equal(b.From)
+	}):
+		return "ownership"
+	case !after.ClosedFrom.Equal(before.ClosedFrom):
+		return "closed_from"
+	case !after.CreatedAt.Equal(before.CreatedAt):
+		return "created_at"
+	case !after.UpdatedAt.Equal(before.UpdatedAt):
+		return "updated_at"
+	case after.Version != before.Version:
+		return "version"
+	}
+	return ""
+}
+
 // BulkEditAccounts applies edit to every listed account of orgID in one store
 // transaction (M-10). It is all-or-nothing: an invalid value, an unknown id, an
 // account of another organization (reported like an unknown one) or a missing
@@ -198,7 +252,11 @@ func (s *Service) BulkEditAccounts(ctx context.Context, p Principal, orgID strin
 	if edit == nil {
 		return nil, invalid("edit", "", "M-10", "is required")
 	}
-	if _, _, err := s.authorize(ctx, s.store, p, orgID, edit.Permission()); err != nil {
+	need, err := editPermission(edit)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := s.authorize(ctx, s.store, p, orgID, need); err != nil {
 		return nil, err
 	}
 	if err := checkIDList(accountIDs); err != nil {
@@ -208,9 +266,9 @@ func (s *Service) BulkEditAccounts(ctx context.Context, p Principal, orgID strin
 		return nil, err
 	}
 	var out []Account
-	err := s.store.InTx(ctx, func(tx Store) error {
+	err = s.store.InTx(ctx, func(tx Store) error {
 		// Re-check inside the transaction: the membership may have changed.
-		if _, _, err := s.authorize(ctx, tx, p, orgID, edit.Permission()); err != nil {
+		if _, _, err := s.authorize(ctx, tx, p, orgID, need); err != nil {
 			return err
 		}
 		now := s.clock()
@@ -220,8 +278,13 @@ func (s *Service) BulkEditAccounts(ctx context.Context, p Principal, orgID strin
 			if err != nil {
 				return fmt.Errorf("bulk edit (M-10), account %q: %w", id, err)
 			}
+			before := a.Clone()
 			if err := edit.Apply(&a); err != nil {
 				return fmt.Errorf("bulk edit (M-10), account %q: %w", id, err)
+			}
+			if f := protectedChange(before, a); f != "" {
+				return fmt.Errorf("bulk edit (M-10), account %q: %w", id,
+					invalid(f, id, "M-7", "an account edit may change only name and labels"))
 			}
 			a.UpdatedAt = now
 			if err := tx.UpdateAccount(ctx, a); err != nil {

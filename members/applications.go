@@ -43,6 +43,9 @@ func (s *Service) SubmitApplication(ctx context.Context, p Principal, orgID stri
 		ProjectID: in.ProjectID, Details: in.Details, SubmittedBy: p.IdentityID, CreatedAt: now, UpdatedAt: now, Version: 1,
 	}
 	err := s.store.InTx(ctx, func(tx Store) error {
+		if _, _, err := s.authorize(ctx, tx, p, orgID, PermApplicationSubmit); err != nil {
+			return err
+		}
 		switch in.Kind {
 		case AppAccountClosure, AppOwnerChange:
 			a, err := tx.GetAccount(ctx, orgID, in.AccountID)

@@ -85,6 +85,18 @@
 //   - Any member may leave an organization; the last power user can neither leave nor
 //     be removed or demoted (M-9). Turning EnforceMFA on requires the caller to have
 //     signed in with MFA, so a power user cannot lock everyone out.
-//   - Update inputs carry the Version the caller read; 0 means "do not check" and the
-//     write is ordered by the transaction alone.
+//   - Update inputs carry the Version the caller read, and it is required: a version
+//     below 1 is a *ValidationError on field "version" (there is no blind
+//     last-writer-wins write); a stale one is ErrConflict.
+//   - An AccountEdit is not trusted (M-7): its Permission must be one of
+//     AccountEditPermissions (contacts.edit, security.edit), and its Apply may change
+//     only name and labels; anything else fails the whole batch. Stores also refuse an
+//     ownership history naming a project of another organization.
+//   - Every write authorizes the principal again inside its own transaction, so a
+//     member removed, demoted or locked out by EnforceMFA in between writes nothing.
+//     Operators pass the M-6 gate too, also when listing organizations.
+//   - Store transactions are serializable and may be retried: Service closures reset
+//     their captured outputs and have no effect outside the transaction.
+//   - A Principal is trusted input: only the application's authentication layer
+//     builds it from verified credentials; it is never decoded from client data.
 package members

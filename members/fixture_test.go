@@ -77,3 +77,28 @@ func (f *fixture) join(t *testing.T, orgID string, by, who members.Principal, ty
 	require.NoError(t, err)
 	return m
 }
+
+// memberVersion returns the stored version of identityID's membership of orgID, the
+// version a caller of ChangeMember must send (M-2 optimistic concurrency).
+func (f *fixture) memberVersion(t *testing.T, orgID, identityID string) int64 {
+	t.Helper()
+	m, err := f.store.GetMembership(f.ctx, orgID, identityID)
+	require.NoError(t, err)
+	return m.Version
+}
+
+// orgVersion returns the stored version of organization orgID.
+func (f *fixture) orgVersion(t *testing.T, orgID string) int64 {
+	t.Helper()
+	o, err := f.store.GetOrganization(f.ctx, orgID)
+	require.NoError(t, err)
+	return o.Version
+}
+
+// accountVersion returns the stored version of account accountID of orgID.
+func (f *fixture) accountVersion(t *testing.T, orgID, accountID string) int64 {
+	t.Helper()
+	a, err := f.store.GetAccount(f.ctx, orgID, accountID)
+	require.NoError(t, err)
+	return a.Version
+}

@@ -54,7 +54,8 @@ func powerUsers(ctx context.Context, tx Store, orgID string) (int, error) {
 // ChangeMember sets a member's type and permissions in orgID (M-4). Power users only
 // (M-5). The permission set must hold every prerequisite (M-5, the error names the
 // missing one); the last power user cannot be demoted (M-9). version is the
-// membership version the caller read (0: no check).
+// membership version the caller read; it is required (below 1 is a
+// *ValidationError on field "version", M-4).
 func (s *Service) ChangeMember(ctx context.Context, p Principal, orgID, identityID string, typ MemberType, perms []Permission, version int64) (Membership, error) {
 	if _, _, err := s.authorize(ctx, s.store, p, orgID, PermUserManage); err != nil {
 		return Membership{}, err
@@ -73,7 +74,7 @@ func (s *Service) ChangeMember(ctx context.Context, p Principal, orgID, identity
 		if err != nil {
 			return err
 		}
-		if err := versionOK(version, m.Version, "membership", identityID); err != nil {
+		if err := versionOK(version, m.Version, "membership", identityID, "M-4"); err != nil {
 			return err
 		}
 		if m.Type == MemberPower && typ != MemberPower {
@@ -144,7 +145,10 @@ type NewInvitation struct {
 // Invite invites an email address to orgID with a type and permission set (M-8),
 // valid for the Service's invitation TTL. Power users only. The permission set must
 // hold every prerequisite (M-5). ErrConflict if the address already has a pending
-// invitation to, or a membership of, the organization.
+// invitation to, or a membership of, the organization; concurrent invitations of one
+// address cannot both succeed, because stores keep at most one pending invitation
+// per organization and address (Store.CreateInvitation). A pending invitation past
+// its expiry is marked expired in the same transaction.
 func (s *Service) Invite(ctx context.Context, p Principal, orgID string, in NewInvitation) (Invitation, error) {
 	if _, _, err := s.authorize(ctx, s.store, p, orgID, PermUserManage); err != nil {
 		return Invitation{}, err
@@ -163,13 +167,25 @@ func (s *Service) Invite(ctx context.Context, p Principal, orgID string, in NewI
 		State: InvitationPending, InvitedBy: p.IdentityID, CreatedAt: now, ExpiresAt: now.Add(s.invTTL), Version: 1,
 	}
 	err = s.store.InTx(ctx, func(tx Store) error {
+		if _, _, err := s.authorize(ctx, tx, p, orgID, PermUserManage); err != nil {
+			return err
+		}
 		invs, err := tx.ListInvitations(ctx, orgID)
 		if err != nil {
 			return err
 		}
 		for _, i := range invs {
-			if i.Email == email && i.State == InvitationPending && now.Before(i.ExpiresAt) {
+			if i.Email != email || i.State != InvitationPending {
+				continue
+			}
+			if now.Before(i.ExpiresAt) {
 				return fmt.Errorf("%w: %s already has a pending invitation", ErrConflict, email)
+			}
+			// Past its expiry but not yet marked: mark it now, in this transaction,
+			// so the store's one-pending-invitation-per-address rule admits the new one.
+			i.State, i.DecidedAt = InvitationExpired, now
+			if err := tx.UpdateInvitation(ctx, i); err != nil {
+				return err
 			}
 		}
 		ms, err := tx.ListMemberships(ctx, orgID)
@@ -239,6 +255,9 @@ func (s *Service) AcceptInvitation(ctx context.Context, p Principal, orgID, invi
 	var out Membership
 	expired := false
 	err := s.store.InTx(ctx, func(tx Store) error {
+		// InTx may run fn more than once (a store retries serialization failures):
+		// reset every captured output first.
+		out, expired = Membership{}, false
 		inv, err := inviteeInvitation(ctx, tx, p, orgID, invitationID)
 		if err != nil {
 			return err

@@ -89,6 +89,14 @@ func NormalizePermissions(t MemberType, perms []Permission) ([]Permission, error
 // Principal is who acts: an identity (identities arrive with the identity package,
 // here they are an id and an email), whether it signed in with MFA, and whether it is
 // the reseller's staff.
+//
+// Security: a Principal is a statement of verified fact, and the whole isolation of
+// M-7 rests on it. It must only be built by the application's authentication layer
+// from verified credentials (a validated session or token, an operator sign-in), and
+// never decoded or copied from client input: never unmarshal a request body, query,
+// header or unverified claim into a Principal or a struct embedding one. Operator in
+// particular grants access to every organization. Principal has no JSON tags on
+// purpose.
 type Principal struct {
 	IdentityID string
 	Email      string

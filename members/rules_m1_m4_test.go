@@ -45,7 +45,7 @@ func TestM1_OrganizationCodeUniqueAndValidated(t *testing.T) {
 func TestM1_OnlyAliasAndEnforceMFAEditableByPowerUsers(t *testing.T) {
 	f := newFixture(t)
 	alias := "ACME"
-	_, err := f.svc.UpdateOrganization(f.ctx, f.bob, f.org.ID, members.OrganizationUpdate{Alias: &alias})
+	_, err := f.svc.UpdateOrganization(f.ctx, f.bob, f.org.ID, members.OrganizationUpdate{Alias: &alias, Version: f.org.Version})
 	require.ErrorIs(t, err, members.ErrPermissionDenied, "general users do not edit the organization (M-5)")
 
 	f.clock.add(time.Minute)
@@ -181,7 +181,7 @@ func TestM3_MoveTakesEffectNextMonthAndKeepsHistory(t *testing.T) {
 
 	// Moving twice within a month keeps only the last target; moving back to the
 	// current owner cancels the pending move.
-	a, err = f.svc.MoveAccount(f.ctx, f.alice, f.org.ID, f.acct1.ID, f.p2.ID, 0)
+	a, err = f.svc.MoveAccount(f.ctx, f.alice, f.org.ID, f.acct1.ID, f.p2.ID, a.Version)
 	require.NoError(t, err)
 	assert.Len(t, a.Ownership, 2)
 	assert.Equal(t, f.p2.ID, owner(may))
@@ -190,7 +190,7 @@ func TestM3_MoveTakesEffectNextMonthAndKeepsHistory(t *testing.T) {
 	_, err = f.svc.MoveAccount(f.ctx, f.alice, f.org.ID, f.acct1.ID, f.p1.ID, 1)
 	require.ErrorIs(t, err, members.ErrConflict)
 	// Needs org.edit.
-	_, err = f.svc.MoveAccount(f.ctx, f.bob, f.org.ID, f.acct1.ID, f.p1.ID, 0)
+	_, err = f.svc.MoveAccount(f.ctx, f.bob, f.org.ID, f.acct1.ID, f.p1.ID, a.Version)
 	require.ErrorIs(t, err, members.ErrPermissionDenied)
 }
 
@@ -201,14 +201,14 @@ func TestM3_MoveToAnotherOrganizationFails(t *testing.T) {
 	foreign, err := f.svc.CreateProject(f.ctx, f.alice, other.ID, project("Foreign"))
 	require.NoError(t, err)
 
-	_, errForeign := f.svc.MoveAccount(f.ctx, f.alice, f.org.ID, f.acct1.ID, foreign.ID, 0)
+	_, errForeign := f.svc.MoveAccount(f.ctx, f.alice, f.org.ID, f.acct1.ID, foreign.ID, f.acct1.Version)
 	require.ErrorIs(t, errForeign, members.ErrNotFound)
-	_, errMissing := f.svc.MoveAccount(f.ctx, f.alice, f.org.ID, f.acct1.ID, "no-such-project", 0)
+	_, errMissing := f.svc.MoveAccount(f.ctx, f.alice, f.org.ID, f.acct1.ID, "no-such-project", f.acct1.Version)
 	require.ErrorIs(t, errMissing, members.ErrNotFound, "a foreign project looks exactly like a missing one (M-7)")
 
 	// Even naming the other organization (where alice is power user too) does not
 	// reach an account of this one.
-	_, err = f.svc.MoveAccount(f.ctx, f.alice, other.ID, f.acct1.ID, foreign.ID, 0)
+	_, err = f.svc.MoveAccount(f.ctx, f.alice, other.ID, f.acct1.ID, foreign.ID, f.acct1.Version)
 	require.ErrorIs(t, err, members.ErrNotFound)
 
 	a, err := f.svc.GetAccount(f.ctx, f.alice, f.org.ID, f.acct1.ID)

@@ -52,7 +52,7 @@ func TestM5_GrantWithoutPrerequisiteRejectedNamingIt(t *testing.T) {
 			assert.Equal(t, string(c.bad), ve.Value)
 			assert.Contains(t, err.Error(), string(c.missing), "the error names the missing prerequisite")
 
-			_, err = f.svc.ChangeMember(f.ctx, f.alice, f.org.ID, f.bob.IdentityID, members.MemberGeneral, c.grant, 0)
+			_, err = f.svc.ChangeMember(f.ctx, f.alice, f.org.ID, f.bob.IdentityID, members.MemberGeneral, c.grant, f.memberVersion(t, f.org.ID, f.bob.IdentityID))
 			requireValidation(t, err, "permissions", "M-5")
 			_, err = f.svc.Invite(f.ctx, f.alice, f.org.ID, members.NewInvitation{Email: "new@x.example", Type: members.MemberGeneral, Permissions: c.grant})
 			requireValidation(t, err, "permissions", "M-5")
@@ -117,7 +117,7 @@ func TestM5_CheckEvaluatesPermissions(t *testing.T) {
 func TestM5_OnlyPowerUsersManageMembersAndInvitations(t *testing.T) {
 	f := newFixture(t)
 	all := []members.Permission{members.PermUserView, members.PermInvitationView, members.PermProjectView, members.PermAccountView}
-	_, err := f.svc.ChangeMember(f.ctx, f.alice, f.org.ID, f.bob.IdentityID, members.MemberGeneral, all, 0)
+	_, err := f.svc.ChangeMember(f.ctx, f.alice, f.org.ID, f.bob.IdentityID, members.MemberGeneral, all, f.memberVersion(t, f.org.ID, f.bob.IdentityID))
 	require.NoError(t, err)
 	_, err = f.svc.ListMembers(f.ctx, f.bob, f.org.ID)
 	require.NoError(t, err, "user.view lets bob see members")
@@ -125,7 +125,7 @@ func TestM5_OnlyPowerUsersManageMembersAndInvitations(t *testing.T) {
 	require.NoError(t, err, "invitation.view lets bob see invitations")
 	_, err = f.svc.Invite(f.ctx, f.bob, f.org.ID, members.NewInvitation{Email: "z@x.example", Type: members.MemberGeneral})
 	require.ErrorIs(t, err, members.ErrPermissionDenied)
-	_, err = f.svc.ChangeMember(f.ctx, f.bob, f.org.ID, f.bob.IdentityID, members.MemberPower, nil, 0)
+	_, err = f.svc.ChangeMember(f.ctx, f.bob, f.org.ID, f.bob.IdentityID, members.MemberPower, nil, f.memberVersion(t, f.org.ID, f.bob.IdentityID))
 	require.ErrorIs(t, err, members.ErrPermissionDenied, "no self-promotion")
 	err = f.svc.RemoveMember(f.ctx, f.bob, f.org.ID, f.alice.IdentityID)
 	require.ErrorIs(t, err, members.ErrPermissionDenied)
@@ -134,7 +134,7 @@ func TestM5_OnlyPowerUsersManageMembersAndInvitations(t *testing.T) {
 func TestM6_EnforceMFADeniesMembersWithoutMFA(t *testing.T) {
 	f := newFixture(t)
 	on := true
-	org, err := f.svc.UpdateOrganization(f.ctx, f.alice, f.org.ID, members.OrganizationUpdate{EnforceMFA: &on})
+	org, err := f.svc.UpdateOrganization(f.ctx, f.alice, f.org.ID, members.OrganizationUpdate{EnforceMFA: &on, Version: f.orgVersion(t, f.org.ID)})
 	require.NoError(t, err)
 	require.True(t, org.EnforceMFA)
 
@@ -189,9 +189,9 @@ func TestM6_EnforceMFADeniesMembersWithoutMFA(t *testing.T) {
 
 	// Turning enforcement on requires MFA oneself.
 	off := false
-	_, err = f.svc.UpdateOrganization(f.ctx, f.alice, f.org.ID, members.OrganizationUpdate{EnforceMFA: &off})
+	_, err = f.svc.UpdateOrganization(f.ctx, f.alice, f.org.ID, members.OrganizationUpdate{EnforceMFA: &off, Version: f.orgVersion(t, f.org.ID)})
 	require.NoError(t, err)
-	_, err = f.svc.UpdateOrganization(f.ctx, aliceNoMFA, f.org.ID, members.OrganizationUpdate{EnforceMFA: &on})
+	_, err = f.svc.UpdateOrganization(f.ctx, aliceNoMFA, f.org.ID, members.OrganizationUpdate{EnforceMFA: &on, Version: f.orgVersion(t, f.org.ID)})
 	requireValidation(t, err, "enforce_mfa", "M-6")
 }
 

@@ -143,11 +143,11 @@ func TestM7_PropertyNoCrossOrganizationReadOrWrite(t *testing.T) {
 			return []string{x.OrgID}, err
 		},
 		"MoveAccount/foreign account": func(p members.Principal, a, _ *tenant, id func(string) string) ([]string, error) {
-			x, err := svc.MoveAccount(ctx, p, a.org.ID, id("account"), pick(a.projects), 0)
+			x, err := svc.MoveAccount(ctx, p, a.org.ID, id("account"), pick(a.projects), 1)
 			return []string{x.OrgID}, err
 		},
 		"MoveAccount/foreign project": func(p members.Principal, a, _ *tenant, id func(string) string) ([]string, error) {
-			x, err := svc.MoveAccount(ctx, p, a.org.ID, pick(a.accounts), id("project"), 0)
+			x, err := svc.MoveAccount(ctx, p, a.org.ID, pick(a.accounts), id("project"), 1)
 			return []string{x.OrgID}, err
 		},
 		"BulkEditAccounts": func(p members.Principal, a, _ *tenant, id func(string) string) ([]string, error) {
@@ -166,7 +166,7 @@ func TestM7_PropertyNoCrossOrganizationReadOrWrite(t *testing.T) {
 			return []string{x.OrgID}, err
 		},
 		"ChangeMember": func(p members.Principal, a, _ *tenant, id func(string) string) ([]string, error) {
-			x, err := svc.ChangeMember(ctx, p, a.org.ID, id("member"), members.MemberPower, nil, 0)
+			x, err := svc.ChangeMember(ctx, p, a.org.ID, id("member"), members.MemberPower, nil, 1)
 			return []string{x.OrgID}, err
 		},
 		"RemoveMember": func(p members.Principal, a, _ *tenant, id func(string) string) ([]string, error) {
@@ -197,7 +197,7 @@ func TestM7_PropertyNoCrossOrganizationReadOrWrite(t *testing.T) {
 	inB := map[string]func(p members.Principal, orgID string) error{
 		"GetOrganization": func(p members.Principal, o string) error { _, err := svc.GetOrganization(ctx, p, o); return err },
 		"UpdateOrganization": func(p members.Principal, o string) error {
-			_, err := svc.UpdateOrganization(ctx, p, o, members.OrganizationUpdate{Alias: &name})
+			_, err := svc.UpdateOrganization(ctx, p, o, members.OrganizationUpdate{Alias: &name, Version: 1})
 			return err
 		},
 		"ListProjects": func(p members.Principal, o string) error { _, err := svc.ListProjects(ctx, p, o); return err },

@@ -15,7 +15,7 @@ func TestM9_LastPowerUserCannotLeaveOrBeDemoted(t *testing.T) {
 	f := newFixture(t)
 	err := f.svc.RemoveMember(f.ctx, f.alice, f.org.ID, f.alice.IdentityID)
 	requireValidation(t, err, "identity_id", "M-9")
-	_, err = f.svc.ChangeMember(f.ctx, f.alice, f.org.ID, f.alice.IdentityID, members.MemberGeneral, []members.Permission{members.PermProjectView}, 0)
+	_, err = f.svc.ChangeMember(f.ctx, f.alice, f.org.ID, f.alice.IdentityID, members.MemberGeneral, []members.Permission{members.PermProjectView}, f.memberVersion(t, f.org.ID, f.alice.IdentityID))
 	requireValidation(t, err, "type", "M-9")
 	err = f.svc.RemoveMember(f.ctx, f.op, f.org.ID, f.alice.IdentityID)
 	requireValidation(t, err, "identity_id", "M-9")
@@ -24,7 +24,7 @@ func TestM9_LastPowerUserCannotLeaveOrBeDemoted(t *testing.T) {
 	assert.Equal(t, members.MemberPower, m.Type)
 
 	// With a second power user, alice may leave; then bob is the last one.
-	_, err = f.svc.ChangeMember(f.ctx, f.alice, f.org.ID, f.bob.IdentityID, members.MemberPower, nil, 0)
+	_, err = f.svc.ChangeMember(f.ctx, f.alice, f.org.ID, f.bob.IdentityID, members.MemberPower, nil, f.memberVersion(t, f.org.ID, f.bob.IdentityID))
 	require.NoError(t, err)
 	require.NoError(t, f.svc.RemoveMember(f.ctx, f.alice, f.org.ID, f.alice.IdentityID))
 	_, err = f.svc.GetOrganization(f.ctx, f.alice, f.org.ID)
@@ -55,20 +55,21 @@ func TestM9_RemovalKeepsOtherOrganizations(t *testing.T) {
 func TestM9_ConcurrentDemotionsKeepAPowerUser(t *testing.T) {
 	for i := range 50 {
 		f := newFixture(t)
-		_, err := f.svc.ChangeMember(f.ctx, f.alice, f.org.ID, f.bob.IdentityID, members.MemberPower, nil, 0)
+		_, err := f.svc.ChangeMember(f.ctx, f.alice, f.org.ID, f.bob.IdentityID, members.MemberPower, nil, f.memberVersion(t, f.org.ID, f.bob.IdentityID))
 		require.NoError(t, err)
 		bob := f.bob
 		bob.MFA = true
+		vBob, vAlice := f.memberVersion(t, f.org.ID, bob.IdentityID), f.memberVersion(t, f.org.ID, f.alice.IdentityID)
 		var wg sync.WaitGroup
 		wg.Add(2)
 		errs := make([]error, 2)
 		go func() {
 			defer wg.Done()
-			_, errs[0] = f.svc.ChangeMember(f.ctx, f.alice, f.org.ID, bob.IdentityID, members.MemberGeneral, nil, 0)
+			_, errs[0] = f.svc.ChangeMember(f.ctx, f.alice, f.org.ID, bob.IdentityID, members.MemberGeneral, nil, vBob)
 		}()
 		go func() {
 			defer wg.Done()
-			_, errs[1] = f.svc.ChangeMember(f.ctx, bob, f.org.ID, f.alice.IdentityID, members.MemberGeneral, nil, 0)
+			_, errs[1] = f.svc.ChangeMember(f.ctx, bob, f.org.ID, f.alice.IdentityID, members.MemberGeneral, nil, vAlice)
 		}()
 		wg.Wait()
 		assert.False(t, errs[0] == nil && errs[1] == nil, "run %d: both demotions succeeded", i)
@@ -167,7 +168,7 @@ func TestM10_BulkEditIsAllOrNothing(t *testing.T) {
 
 	// A general user with contacts.edit may bulk edit.
 	_, err = f.svc.ChangeMember(f.ctx, f.alice, f.org.ID, f.bob.IdentityID, members.MemberGeneral,
-		[]members.Permission{members.PermProjectView, members.PermAccountView, members.PermContactsEdit}, 0)
+		[]members.Permission{members.PermProjectView, members.PermAccountView, members.PermContactsEdit}, f.memberVersion(t, f.org.ID, f.bob.IdentityID))
 	require.NoError(t, err)
 	_, err = f.svc.BulkEditAccounts(f.ctx, f.bob, f.org.ID, both, members.SetAccountDetails{Labels: &[]string{}})
 	require.NoError(t, err)
@@ -207,7 +208,7 @@ func TestM11_ApplicationsThroughTheService(t *testing.T) {
 	_, err := f.svc.SubmitApplication(f.ctx, f.bob, f.org.ID, members.NewApplication{Kind: members.AppAccountClosure, AccountID: f.acct1.ID})
 	require.ErrorIs(t, err, members.ErrPermissionDenied)
 	_, err = f.svc.ChangeMember(f.ctx, f.alice, f.org.ID, f.bob.IdentityID, members.MemberGeneral,
-		[]members.Permission{members.PermProjectView, members.PermAccountView, members.PermApplicationSubmit}, 0)
+		[]members.Permission{members.PermProjectView, members.PermAccountView, members.PermApplicationSubmit}, f.memberVersion(t, f.org.ID, f.bob.IdentityID))
 	require.NoError(t, err)
 
 	for _, c := range []struct {
@@ -267,7 +268,7 @@ func TestM11_ApplicationsThroughTheService(t *testing.T) {
 	assert.Equal(t, f.p1.ID, o.ProjectID, "billed for the month of closure")
 	_, err = f.svc.ProjectOwning(f.ctx, f.acct1.ID, t0.AddDate(0, 1, 0))
 	require.ErrorIs(t, err, members.ErrNotFound, "not billed after")
-	_, err = f.svc.MoveAccount(f.ctx, f.alice, f.org.ID, f.acct1.ID, f.p2.ID, 0)
+	_, err = f.svc.MoveAccount(f.ctx, f.alice, f.org.ID, f.acct1.ID, f.p2.ID, f.accountVersion(t, f.org.ID, f.acct1.ID))
 	requireValidation(t, err, "account_id", "M-11")
 	_, err = f.svc.SubmitApplication(f.ctx, f.bob, f.org.ID, members.NewApplication{Kind: members.AppAccountClosure, AccountID: f.acct1.ID})
 	requireValidation(t, err, "account_id", "M-11")

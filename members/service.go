@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -87,10 +88,16 @@ func (s *Service) authorize(ctx context.Context, st Store, p Principal, orgID st
 	return org, m, nil
 }
 
-// versionOK reports whether a caller-supplied version matches the stored one; 0
-// means "no check" (last writer wins inside the transaction).
-func versionOK(given, stored int64, what, id string) error {
-	if given != 0 && given != stored {
+// versionOK reports whether a caller-supplied version matches the stored one. The
+// version is mandatory (the optimistic-concurrency contract of M-2 and DESIGN.md
+// rule 4): a version below 1, such as the zero value of a field the caller forgot,
+// is a *ValidationError naming "version" with the operation's rule, never a blind
+// last-writer-wins write.
+func versionOK(given, stored int64, what, id, rule string) error {
+	if given < 1 {
+		return invalid("version", strconv.FormatInt(given, 10), rule, "required: send the version of the "+what+" you read")
+	}
+	if given != stored {
 		return fmt.Errorf("%w: %s %q: stale version %d, current is %d", ErrConflict, what, id, given, stored)
 	}
 	return nil
@@ -167,7 +174,19 @@ func (s *Service) GetOrganization(ctx context.Context, p Principal, orgID string
 // an operator), ordered by id. Organizations whose MFA gate p fails are left out.
 func (s *Service) ListOrganizations(ctx context.Context, p Principal) ([]Organization, error) {
 	if p.Operator {
-		return s.store.ListOrganizations(ctx)
+		all, err := s.store.ListOrganizations(ctx)
+		if err != nil {
+			return nil, err
+		}
+		// Operators pass the M-6 gate too: an MFA-enforcing organization is left out
+		// for an operator who signed in without MFA, as GetOrganization denies it.
+		out := all[:0]
+		for _, org := range all {
+			if Check(p, org, nil, "") == nil {
+				out = append(out, org)
+			}
+		}
+		return out, nil
 	}
 	if p.IdentityID == "" {
 		return nil, ErrPermissionDenied
@@ -193,7 +212,8 @@ func (s *Service) ListOrganizations(ctx context.Context, p Principal) ([]Organiz
 }
 
 // OrganizationUpdate is the input of UpdateOrganization: nil fields stay as they are.
-// Version is the version the caller read (0: no check).
+// Version is the version the caller read; it is required (a value below 1 is a
+// *ValidationError on field "version", M-1).
 type OrganizationUpdate struct {
 	Alias      *string
 	EnforceMFA *bool
@@ -210,7 +230,7 @@ func (s *Service) UpdateOrganization(ctx context.Context, p Principal, orgID str
 		if err != nil {
 			return err
 		}
-		if err := versionOK(upd.Version, org.Version, "organization", orgID); err != nil {
+		if err := versionOK(upd.Version, org.Version, "organization", orgID, "M-1"); err != nil {
 			return err
 		}
 		if upd.Alias != nil {
@@ -250,14 +270,23 @@ func (s *Service) CreateProject(ctx context.Context, p Principal, orgID string, 
 	}
 	now := s.clock()
 	proj.ID, proj.OrgID, proj.CreatedAt, proj.UpdatedAt, proj.Version = s.newID(), orgID, now, now, 1
-	if err := s.store.CreateProject(ctx, proj); err != nil {
+	err = s.store.InTx(ctx, func(tx Store) error {
+		// Authorize again inside the write's transaction: the check above is only a
+		// cheap early exit, the membership may change before the write.
+		if _, _, err := s.authorize(ctx, tx, p, orgID, PermOrgEdit); err != nil {
+			return err
+		}
+		return tx.CreateProject(ctx, proj)
+	})
+	if err != nil {
 		return Project{}, err
 	}
 	return proj, nil
 }
 
 // UpdateProject overwrites the editable fields of project in.ID with in's. in.Version
-// is the version the caller read (0: no check). Needs org.edit. ErrNotFound,
+// is the version the caller read; it is required (a value below 1 is a
+// *ValidationError on field "version", M-2). Needs org.edit. ErrNotFound,
 // ErrConflict.
 func (s *Service) UpdateProject(ctx context.Context, p Principal, orgID string, in Project) (Project, error) {
 	if _, _, err := s.authorize(ctx, s.store, p, orgID, PermOrgEdit); err != nil {
@@ -269,11 +298,14 @@ func (s *Service) UpdateProject(ctx context.Context, p Principal, orgID string, 
 	}
 	var out Project
 	err = s.store.InTx(ctx, func(tx Store) error {
+		if _, _, err := s.authorize(ctx, tx, p, orgID, PermOrgEdit); err != nil {
+			return err
+		}
 		cur, err := tx.GetProject(ctx, orgID, in.ID)
 		if err != nil {
 			return err
 		}
-		if err := versionOK(in.Version, cur.Version, "project", in.ID); err != nil {
+		if err := versionOK(in.Version, cur.Version, "project", in.ID, "M-2"); err != nil {
 			return err
 		}
 		v.ID, v.OrgID, v.CreatedAt, v.UpdatedAt, v.Version = cur.ID, cur.OrgID, cur.CreatedAt, s.clock(), cur.Version

@@ -32,8 +32,11 @@ type Store interface {
 	// error (InTx then returns that error unchanged, so errors.Is works). Multi-row
 	// changes (accepting an invitation, bulk edit, member changes with the last-power-
 	// user check) run inside InTx. Calling InTx on tx joins the same transaction. tx
-	// must not be used after fn returns. Implementations may return ErrConflict when
-	// the transaction cannot be serialized with a concurrent one.
+	// must not be used after fn returns. Transactions are serializable: two that
+	// read then write overlapping data never both commit as if the other had not
+	// run. Implementations may run fn more than once when it loses to a concurrent
+	// transaction, so fn must have no effect outside tx and must reset any captured
+	// output at its start; they return ErrConflict when it still cannot commit.
 	InTx(ctx context.Context, fn func(tx Store) error) error
 
 	// CreateOrganization stores a new organization. ErrConflict if the id or the code
@@ -62,7 +65,8 @@ type Store interface {
 
 	// CreateAccount stores a new account with its ownership history. ErrConflict if
 	// an account with the id exists in any organization (an AWS account has one
-	// owner).
+	// owner). ErrNotFound if the history names a project that is not one of
+	// a.OrgID's (M-3, M-7).
 	CreateAccount(ctx context.Context, a Account) error
 	// GetAccount returns the account of orgID with its ownership history (oldest
 	// first). ErrNotFound if none (or another organization's).
@@ -71,7 +75,8 @@ type Store interface {
 	ListAccounts(ctx context.Context, orgID string) ([]Account, error)
 	// UpdateAccount stores Name, Labels, Ownership (replacing the whole history),
 	// ClosedFrom and UpdatedAt if a.Version is current, matching the row by a.OrgID
-	// and a.ID (OrgID never changes). ErrNotFound, ErrConflict.
+	// and a.ID (OrgID never changes). ErrNotFound (also when the history names a
+	// project that is not one of a.OrgID's, M-3, M-7), ErrConflict.
 	UpdateAccount(ctx context.Context, a Account) error
 	// FindAccount returns the account with the id in whatever organization holds it.
 	// Unscoped: for trusted system callers only (billing's "which project owned
@@ -96,7 +101,10 @@ type Store interface {
 	// ErrConflict. Other organizations' memberships of the identity stay (M-9).
 	DeleteMembership(ctx context.Context, orgID, identityID string, version int64) error
 
-	// CreateInvitation stores a new invitation. ErrConflict if the id is used.
+	// CreateInvitation stores a new invitation. ErrConflict if the id is used, or if
+	// inv is pending and the organization already has a pending invitation for the
+	// same email (M-8: one pending invitation per address; SQL stores enforce it with
+	// a partial unique index, so it holds under any interleaving).
 	CreateInvitation(ctx context.Context, inv Invitation) error
 	// GetInvitation returns the invitation of orgID. ErrNotFound if none.
 	GetInvitation(ctx context.Context, orgID, invitationID string) (Invitation, error)

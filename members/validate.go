@@ -120,12 +120,13 @@ func ValidateProject(p Project) (Project, error) {
 			return p, invalid(fmt.Sprintf("invoice_cc[%d]", i), p.InvoiceCC[i], "M-2", "is already a TO recipient")
 		}
 	}
-	for field, v := range map[string]string{
-		"billing.pricing_plan":         p.Billing.PricingPlan,
-		"billing.support_fee_rule":     p.Billing.SupportFeeRule,
-		"billing.exchange_rate_policy": p.Billing.ExchangeRatePolicy,
+	// An ordered list, not a map: the same bad input must always name the same field.
+	for _, f := range []struct{ field, value string }{
+		{"billing.pricing_plan", p.Billing.PricingPlan},
+		{"billing.support_fee_rule", p.Billing.SupportFeeRule},
+		{"billing.exchange_rate_policy", p.Billing.ExchangeRatePolicy},
 	} {
-		if err := validateText(field, "M-2", v, false); err != nil {
+		if err := validateText(f.field, "M-2", f.value, false); err != nil {
 			return p, err
 		}
 	}

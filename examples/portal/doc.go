@@ -89,8 +89,9 @@
 //	POST    /v1/orgs/{org}/applications/{application}/cancel    CancelApplication         the applicant
 //
 // Collections answer {"items": [...]}. Creations answer 201 with the record, a
-// removal 204. Every record carries its version: send it back in updates (version 0
-// or absent means "no check"); a stale one is 409.
+// removal 204. Every record carries its version: send it back in every update. It
+// is required: an update body without it (or with 0) is 400 invalid naming field
+// "version"; a stale one is 409.
 //
 // # Errors
 //

@@ -67,7 +67,8 @@ type projectInput struct {
 	InvoiceTo     []string    `json:"invoice_to"`
 	InvoiceCC     []string    `json:"invoice_cc"`
 	Billing       billingJSON `json:"billing"`
-	// Version is the version the client read; 0 skips the check (last writer wins).
+	// Version is the version the client read. It is required: absent or 0 is a 400
+	// naming field "version"; a stale one is 409.
 	Version int64 `json:"version"`
 }
 

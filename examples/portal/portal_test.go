@@ -225,13 +225,58 @@ func TestM5_GrantWithoutPrerequisiteIs400NamingTheField(t *testing.T) {
 func TestM6_EnforceMFADeniesTheGeneralUserWithoutMFA(t *testing.T) {
 	eachBackend(t, func(t *testing.T, f *fixture) {
 		var org orgJSON
-		require.Equal(t, http.StatusOK, f.do("PATCH", "/v1/orgs/"+f.orgID, f.token(demoPower), map[string]any{"enforce_mfa": true}, &org))
+		require.Equal(t, http.StatusOK, f.do("GET", "/v1/orgs/"+f.orgID, f.token(demoPower), nil, &org))
+		require.Equal(t, http.StatusOK, f.do("PATCH", "/v1/orgs/"+f.orgID, f.token(demoPower), map[string]any{"enforce_mfa": true, "version": org.Version}, &org))
 		require.True(t, org.EnforceMFA)
 		var e errorJSON
 		require.Equal(t, http.StatusForbidden, f.do("GET", "/v1/orgs/"+f.orgID+"/projects", f.token(demoGeneral), nil, &e))
 		assert.Equal(t, "mfa_required", e.Error.Code)
 		// The power user signed in with MFA and still works.
 		require.Equal(t, http.StatusOK, f.do("GET", "/v1/orgs/"+f.orgID+"/projects", f.token(demoPower), nil, nil))
+	})
+}
+
+func TestM2_UpdateWithoutVersionIs400NamingVersion(t *testing.T) {
+	// The optimistic-concurrency contract: every update body carries the version the
+	// client read; leaving it out (or sending 0) is a 400 naming "version", never a
+	// blind last-writer-wins write.
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		var projects listJSON[projectJSON]
+		require.Equal(t, http.StatusOK, f.do("GET", "/v1/orgs/"+f.orgID+"/projects", f.token(demoPower), nil, &projects))
+		require.NotEmpty(t, projects.Items)
+		p := projects.Items[0]
+		var accounts listJSON[accountJSON]
+		require.Equal(t, http.StatusOK, f.do("GET", "/v1/orgs/"+f.orgID+"/accounts", f.token(demoPower), nil, &accounts))
+		require.NotEmpty(t, accounts.Items)
+		cases := []struct {
+			name, method, path string
+			body               map[string]any
+		}{
+			{"organization", "PATCH", "/v1/orgs/" + f.orgID, map[string]any{"alias": "X"}},
+			{"project", "PUT", "/v1/orgs/" + f.orgID + "/projects/" + p.ID, map[string]any{
+				"name": "renamed", "plan": p.Plan, "payment_method": p.PaymentMethod, "currency": p.Currency,
+				"invoice_to": p.InvoiceTo}},
+			{"move account", "POST", "/v1/orgs/" + f.orgID + "/accounts/" + accounts.Items[0].ID + "/move", map[string]any{"project_id": p.ID}},
+			{"member", "PUT", "/v1/orgs/" + f.orgID + "/members/" + demoGeneral.IdentityID, map[string]any{"type": "general", "permissions": []string{"project.view"}}},
+		}
+		for _, c := range cases {
+			for _, v := range []any{nil, 0} {
+				body := map[string]any{}
+				for k, x := range c.body {
+					body[k] = x
+				}
+				if v != nil {
+					body["version"] = v
+				}
+				var e errorJSON
+				require.Equal(t, http.StatusBadRequest, f.do(c.method, c.path, f.token(demoPower), body, &e), "%s, version %v", c.name, v)
+				assert.Equal(t, "invalid", e.Error.Code, c.name)
+				assert.Equal(t, "version", e.Error.Field, c.name)
+			}
+		}
+		var got projectJSON
+		require.Equal(t, http.StatusOK, f.do("GET", "/v1/orgs/"+f.orgID+"/projects/"+p.ID, f.token(demoPower), nil, &got))
+		assert.Equal(t, p, got, "nothing changed")
 	})
 }
 

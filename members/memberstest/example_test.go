@@ -8,12 +8,14 @@ import (
 	"github.com/seeda33a2f4f/resellerkit/members/memstore"
 )
 
-// A store's test calls memberstest.TestStore(t, newStore); the record builders the
-// suite uses are exported for stores' own extra tests.
+// A store's test calls memberstest.TestStore(t, newStore) and
+// memberstest.TestService(t, newStore); the record builders the suite uses are
+// exported for stores' own extra tests.
 func Example() {
 	ctx := context.Background()
 	s := memstore.New()
 	_ = s.CreateOrganization(ctx, memberstest.Org("o1", "acme"))
+	_ = s.CreateProject(ctx, memberstest.Project("o1", "p1")) // an account's owner must exist
 	_ = s.CreateAccount(ctx, memberstest.Account("o1", "123456789012", "p1"))
 	a, _ := s.GetAccount(ctx, "o1", "123456789012")
 	owner, _ := a.ProjectAt(memberstest.T0)

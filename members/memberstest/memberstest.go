@@ -268,31 +268,197 @@ func TestStore(t *testing.T, newStore func(t *testing.T) members.Store) {
 		assert.Equal(t, int64(2), got.Version)
 	})
 
-	run("Project/ConcurrentTransactionsOneWins", func(t *testing.T, s members.Store) {
-		// Read-modify-write inside InTx, as the Service does: of two transactions
-		// that read the same version, exactly one commits.
+	run("Tx/NoLostUpdate", func(t *testing.T, s members.Store) {
+		// Read-modify-write inside InTx, as the Service does, with no version check
+		// of its own: the store alone must make concurrent increments either all
+		// count or fail with ErrConflict. Every committed transaction is counted.
 		must(t, s.CreateOrganization(ctx, Org("o1", "acme")))
 		must(t, s.CreateProject(ctx, Project("o1", "p1")))
-		base, err := s.GetProject(ctx, "o1", "p1")
-		must(t, err)
-		errs := concurrently(2, func(i int) error {
+		const n = 4
+		meet := newBarrier(n, 300*time.Millisecond)
+		errs := concurrently(n, func(i int) error {
 			return s.InTx(ctx, func(tx members.Store) error {
 				p, err := tx.GetProject(ctx, "o1", "p1")
 				if err != nil {
 					return err
 				}
-				if p.Version != base.Version {
-					return fmt.Errorf("%w: read version %d", members.ErrConflict, p.Version)
+				meet.wait() // every transaction has read before any writes
+				var k int
+				if _, err := fmt.Sscanf(p.Plan, "n=%d", &k); err != nil {
+					k = 0
 				}
-				p.Name = fmt.Sprintf("writer %d", i)
+				p.Plan = fmt.Sprintf("n=%d", k+1)
 				return tx.UpdateProject(ctx, p)
 			})
 		})
-		winner := oneWinner(t, errs)
+		committed := 0
+		for i, err := range errs {
+			if err == nil {
+				committed++
+				continue
+			}
+			require.ErrorIs(t, err, members.ErrConflict, "transaction %d", i)
+		}
+		require.Positive(t, committed)
 		got, err := s.GetProject(ctx, "o1", "p1")
 		must(t, err)
-		assert.Equal(t, fmt.Sprintf("writer %d", winner), got.Name)
-		assert.Equal(t, int64(2), got.Version)
+		assert.Equal(t, fmt.Sprintf("n=%d", committed), got.Plan, "a committed increment was lost")
+		assert.Equal(t, int64(1+committed), got.Version)
+	})
+
+	run("Tx/NoWriteSkew", func(t *testing.T, s members.Store) {
+		// The M-9 shape at store level: two transactions each count the power users
+		// (two), then each demotes a different one. Run serially, the second would
+		// see one power user left and stop; so the two must never both commit.
+		errLast := errors.New("last power user")
+		for run := range 5 {
+			org := fmt.Sprintf("o%d", run)
+			must(t, s.CreateOrganization(ctx, Org(org, "code-"+org)))
+			for _, id := range []string{"alice", "bob"} {
+				m := Member(org, id)
+				m.Type, m.Permissions = members.MemberPower, nil
+				must(t, s.CreateMembership(ctx, m))
+			}
+			meet := newBarrier(2, 300*time.Millisecond)
+			victims := []string{"alice", "bob"}
+			errs := concurrently(2, func(i int) error {
+				return s.InTx(ctx, func(tx members.Store) error {
+					ms, err := tx.ListMemberships(ctx, org)
+					if err != nil {
+						return err
+					}
+					power := 0
+					for _, m := range ms {
+						if m.Type == members.MemberPower {
+							power++
+						}
+					}
+					meet.wait()
+					if power < 2 {
+						return errLast
+					}
+					m, err := tx.GetMembership(ctx, org, victims[i])
+					if err != nil {
+						return err
+					}
+					m.Type = members.MemberGeneral
+					return tx.UpdateMembership(ctx, m)
+				})
+			})
+			committed := 0
+			for i, err := range errs {
+				if err == nil {
+					committed++
+					continue
+				}
+				if !errors.Is(err, errLast) {
+					require.ErrorIs(t, err, members.ErrConflict, "run %d, transaction %d", run, i)
+				}
+			}
+			require.Equal(t, 1, committed, "run %d: exactly one demotion commits: %v", run, errs)
+			ms, err := s.ListMemberships(ctx, org)
+			must(t, err)
+			power := 0
+			for _, m := range ms {
+				if m.Type == members.MemberPower {
+					power++
+				}
+			}
+			require.Equal(t, 1, power, "run %d", run)
+		}
+	})
+
+	run("Tx/ContextCancelled", func(t *testing.T, s members.Store) {
+		must(t, s.CreateOrganization(ctx, Org("o1", "acme")))
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		err := s.InTx(cctx, func(tx members.Store) error {
+			return tx.CreateProject(cctx, Project("o1", "p1"))
+		})
+		require.ErrorIs(t, err, context.Canceled)
+		_, err = s.GetProject(ctx, "o1", "p1")
+		require.ErrorIs(t, err, members.ErrNotFound, "a cancelled transaction writes nothing")
+	})
+
+	run("Account/OwnerMustBeAProjectOfTheOrganization", func(t *testing.T, s members.Store) {
+		// M-3, M-7: an ownership entry naming a project of another organization, or
+		// none, is ErrNotFound on create and update and changes nothing.
+		must(t, s.CreateOrganization(ctx, Org("o1", "acme")))
+		must(t, s.CreateOrganization(ctx, Org("o2", "beta")))
+		must(t, s.CreateProject(ctx, Project("o1", "p1")))
+		must(t, s.CreateProject(ctx, Project("o2", "q1")))
+		for _, bad := range []string{"q1", "missing"} {
+			require.ErrorIs(t, s.CreateAccount(ctx, Account("o1", "111111111111", bad)), members.ErrNotFound, bad)
+			_, err := s.FindAccount(ctx, "111111111111")
+			require.ErrorIs(t, err, members.ErrNotFound, "nothing created for %s", bad)
+		}
+		a := Account("o1", "111111111111", "p1")
+		must(t, s.CreateAccount(ctx, a))
+		for _, bad := range []string{"q1", "missing"} {
+			upd := a.Clone()
+			upd.Ownership = append(upd.Ownership, members.Ownership{ProjectID: bad, From: month(1)})
+			require.ErrorIs(t, s.UpdateAccount(ctx, upd), members.ErrNotFound, bad)
+			got, err := s.GetAccount(ctx, "o1", a.ID)
+			must(t, err)
+			same(t, a, got, "unchanged after %s", bad)
+		}
+	})
+
+	run("Invitation/OnePendingPerAddress", func(t *testing.T, s members.Store) {
+		// M-8: at most one pending invitation per organization and address, even
+		// for concurrent creators; other organizations and decided invitations do
+		// not count.
+		must(t, s.CreateOrganization(ctx, Org("o1", "acme")))
+		must(t, s.CreateOrganization(ctx, Org("o2", "beta")))
+		must(t, s.CreateInvitation(ctx, Invitation("o1", "i1", "carol@example.com")))
+		require.ErrorIs(t, s.CreateInvitation(ctx, Invitation("o1", "i2", "carol@example.com")), members.ErrConflict)
+		must(t, s.CreateInvitation(ctx, Invitation("o2", "i3", "carol@example.com")))
+		must(t, s.CreateInvitation(ctx, Invitation("o1", "i4", "dave@example.com")))
+		inv, err := s.GetInvitation(ctx, "o1", "i1")
+		must(t, err)
+		inv.State, inv.DecidedAt = members.InvitationRevoked, T0
+		must(t, s.UpdateInvitation(ctx, inv))
+		must(t, s.CreateInvitation(ctx, Invitation("o1", "i5", "carol@example.com")))
+
+		errs := concurrently(2, func(i int) error {
+			return s.CreateInvitation(ctx, Invitation("o1", fmt.Sprintf("c%d", i), "erin@example.com"))
+		})
+		oneWinner(t, errs)
+		errs = concurrently(2, func(i int) error {
+			return s.InTx(ctx, func(tx members.Store) error {
+				return tx.CreateInvitation(ctx, Invitation("o1", fmt.Sprintf("t%d", i), "frank@example.com"))
+			})
+		})
+		oneWinner(t, errs)
+	})
+
+	run("Invitation/LeavesPendingExpiringListOnceDecided", func(t *testing.T, s members.Store) {
+		must(t, s.CreateOrganization(ctx, Org("o1", "acme")))
+		must(t, s.CreateInvitation(ctx, Invitation("o1", "i1", "carol@example.com")))
+		late := T0.Add(30 * 24 * time.Hour)
+		list, err := s.ListPendingInvitationsExpiring(ctx, late)
+		must(t, err)
+		require.Len(t, list, 1)
+		inv := list[0]
+		inv.State, inv.DecidedAt = members.InvitationRejected, T0
+		must(t, s.UpdateInvitation(ctx, inv))
+		list, err = s.ListPendingInvitationsExpiring(ctx, late)
+		must(t, err)
+		assert.Empty(t, list)
+	})
+
+	run("Organization/UpdateNeverChangesCode", func(t *testing.T, s members.Store) {
+		must(t, s.CreateOrganization(ctx, Org("o1", "acme")))
+		must(t, s.CreateOrganization(ctx, Org("o2", "beta")))
+		o, err := s.GetOrganization(ctx, "o2")
+		must(t, err)
+		o.Code = "acme" // collides with o1's: must be ignored, neither fail nor change
+		o.Alias = "B"
+		must(t, s.UpdateOrganization(ctx, o))
+		got, err := s.GetOrganization(ctx, "o2")
+		must(t, err)
+		assert.Equal(t, "beta", got.Code)
+		assert.Equal(t, "B", got.Alias)
 	})
 
 	run("Account/CRUDAndOwnershipHistory", func(t *testing.T, s members.Store) {
@@ -350,6 +516,8 @@ func TestStore(t *testing.T, newStore func(t *testing.T) members.Store) {
 	run("Account/UniqueAcrossOrganizations", func(t *testing.T, s members.Store) {
 		must(t, s.CreateOrganization(ctx, Org("o1", "acme")))
 		must(t, s.CreateOrganization(ctx, Org("o2", "beta")))
+		must(t, s.CreateProject(ctx, Project("o1", "p1")))
+		must(t, s.CreateProject(ctx, Project("o2", "q1")))
 		must(t, s.CreateAccount(ctx, Account("o1", "111111111111", "p1")))
 		require.ErrorIs(t, s.CreateAccount(ctx, Account("o2", "111111111111", "q1")), members.ErrConflict)
 		_, err := s.GetAccount(ctx, "o2", "111111111111")
@@ -363,6 +531,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) members.Store) {
 
 	run("Account/ListAndStaleVersion", func(t *testing.T, s members.Store) {
 		must(t, s.CreateOrganization(ctx, Org("o1", "acme")))
+		must(t, s.CreateProject(ctx, Project("o1", "p1")))
 		for _, id := range []string{"300000000000", "100000000000", "200000000000"} {
 			must(t, s.CreateAccount(ctx, Account("o1", id, "p1")))
 		}
@@ -595,6 +764,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) members.Store) {
 
 	run("Tx/FailureChangesNothing", func(t *testing.T, s members.Store) {
 		must(t, s.CreateOrganization(ctx, Org("o1", "acme")))
+		must(t, s.CreateProject(ctx, Project("o1", "p1")))
 		must(t, s.CreateAccount(ctx, Account("o1", "111111111111", "p1")))
 		must(t, s.CreateInvitation(ctx, Invitation("o1", "i1", "carol@example.com")))
 		must(t, s.CreateMembership(ctx, Member("o1", "carol")))
@@ -677,6 +847,34 @@ func TestStore(t *testing.T, newStore func(t *testing.T) members.Store) {
 		must(t, err)
 		assert.Equal(t, "to1@o1.example", again.InvoiceTo[0], "mutating a result does not change the store")
 	})
+}
+
+// barrier lets n goroutines meet: wait returns once all n have arrived, or after
+// timeout for a store whose transactions run one at a time (one transaction
+// cannot arrive while another holds the store). Once open it stays open, so a
+// retried transaction passes straight through.
+type barrier struct {
+	mu      sync.Mutex
+	n       int
+	open    chan struct{}
+	timeout time.Duration
+}
+
+func newBarrier(n int, timeout time.Duration) *barrier {
+	return &barrier{n: n, open: make(chan struct{}), timeout: timeout}
+}
+
+func (b *barrier) wait() {
+	b.mu.Lock()
+	b.n--
+	if b.n == 0 {
+		close(b.open)
+	}
+	b.mu.Unlock()
+	select {
+	case <-b.open:
+	case <-time.After(b.timeout):
+	}
 }
 
 // concurrently runs f(0..n-1) in n goroutines released together and returns their

@@ -2,12 +2,22 @@
 // the storage contract, and the fake to use in tests and examples.
 //
 // It is safe for concurrent use and copies every value on the way in and out, so
-// callers can never alias stored data. Transactions (InTx) run under the store's
-// single lock on a copy of the maps that replaces the live data only when the
-// transaction function succeeds: they are serial and all-or-nothing. Copying the maps
-// costs O(rows) per transaction, which is fine for tests and small deployments; use
-// members/sqlstore for anything persistent.
+// callers can never alias stored data.
 //
-// Optimistic concurrency, org scoping (M-7) and the error contract are exactly those
-// documented on members.Store and checked by memberstest.TestStore.
+// Transactions (InTx) behave like sqlstore's SERIALIZABLE ones as the Service sees
+// them, so Service tests on memstore exercise the same races: they run concurrently,
+// each on a private snapshot of the maps, recording the rows it read or wrote and the
+// sets it listed. When fn returns nil the transaction is validated under the store's
+// lock (optimistic concurrency control): if a transaction committed since the
+// snapshot changed any of those, it loses and fn runs again on a fresh snapshot, up
+// to 8 times, then InTx returns ErrConflict. So fn, as with sqlstore, must have no
+// effect outside tx. Taking the snapshot costs O(rows) per transaction, which is fine
+// for tests and small deployments; use members/sqlstore for anything persistent.
+// Calling the parent store from inside fn works (it is not locked while fn runs) but
+// sees committed data, not the transaction's.
+//
+// Optimistic concurrency, org scoping (M-7), the one-pending-invitation rule (M-8),
+// the ownership-must-name-a-project-of-the-organization rule (M-3) and the error
+// contract are exactly those documented on members.Store and checked by
+// memberstest.TestStore and memberstest.TestService.
 package memstore

@@ -11,3 +11,7 @@ import (
 func TestStore(t *testing.T) {
 	memberstest.TestStore(t, func(*testing.T) members.Store { return memstore.New() })
 }
+
+func TestService(t *testing.T) {
+	memberstest.TestService(t, func(*testing.T) members.Store { return memstore.New() })
+}

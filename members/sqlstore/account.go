@@ -2,6 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"fmt"
 
 	"github.com/seeda33a2f4f/resellerkit/members"
 )
@@ -51,8 +54,18 @@ func withOwnership(ctx context.Context, q querier, accts []members.Account, wher
 	return nil
 }
 
+// insertOwnership stores a's ownership history. Every project it names must be a
+// project of a.OrgID (M-3, M-7): ErrNotFound otherwise.
 func insertOwnership(ctx context.Context, q querier, a members.Account) error {
 	for _, o := range a.Ownership {
+		var one int
+		err := q.QueryRowContext(ctx, `SELECT 1 FROM projects WHERE org_id = $1 AND id = $2`, a.OrgID, o.ProjectID).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("%w: project %q", members.ErrNotFound, o.ProjectID)
+		}
+		if err != nil {
+			return err
+		}
 		if _, err := q.ExecContext(ctx,
 			`INSERT INTO account_ownership (account_id, from_month, project_id) VALUES ($1, $2, $3)`,
 			a.ID, timeArg(o.From), o.ProjectID); err != nil {

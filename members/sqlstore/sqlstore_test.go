@@ -33,3 +33,16 @@ func TestStore(t *testing.T) {
 		})
 	}
 }
+
+// TestService runs the Service-level concurrency checks (M-9 concurrent demotion,
+// M-8 duplicate invitation, M-2 concurrent project update) on SQLite, and on
+// PostgreSQL when RESELLERKIT_TEST_POSTGRES_DSN is set.
+func TestService(t *testing.T) {
+	for _, d := range sqldbtest.Dialects() {
+		t.Run(d.String(), func(t *testing.T) {
+			sqldbtest.SkipUnavailable(t, d)
+			t.Parallel()
+			memberstest.TestService(t, newStore(d))
+		})
+	}
+}
