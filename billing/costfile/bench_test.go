@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/seeda33a2f4f/resellerkit/billing"
+	"github.com/seeda33a2f4f/resellerkit/internal/curgen"
 )
 
 // benchCUR builds, once, an in-memory legacy CUR CSV of ~50k rows × 110 columns,
@@ -95,5 +96,25 @@ func BenchmarkSplit(b *testing.B) {
 			}
 			d = d[n:]
 		}
+	}
+}
+
+// curgenCUR is ~50k rows of realistic legacy CUR CSV from internal/curgen (121
+// columns, all B-2 line item types, quoted descriptions with newlines), in memory.
+var curgenCUR = sync.OnceValues(func() ([]byte, error) {
+	var b bytes.Buffer
+	_, err := curgen.Write(&b, curgen.Config{Rows: 50000, Seed: 1})
+	return b.Bytes(), err
+})
+
+// BenchmarkScanCurgen measures the reader on curgen's realistic legacy CUR, with
+// 1 and 2 workers and a no-op sink; it reports MB/s and rows/s.
+func BenchmarkScanCurgen(b *testing.B) {
+	data, err := curgenCUR()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, w := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) { benchScan(b, data, len(data), w) })
 	}
 }

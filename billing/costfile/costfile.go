@@ -109,11 +109,15 @@ type Stats struct {
 	// Bytes is the number of bytes of CSV text scanned (after decompression, header
 	// included), or the size of a Parquet file.
 	Bytes int64
-	// SkippedRows counts rows not handed to the sinks: FOCUS rows whose ProviderName
-	// is not AWS.
+	// SkippedRows counts rows not handed to the sinks: FOCUS rows that are not
+	// AWS's (see doc.go for the columns that decide).
 	SkippedRows int64
-	// SkippedByProvider breaks SkippedRows down by ProviderName ("" when null).
+	// SkippedByProvider breaks SkippedRows down by provider name (the value of the
+	// column that decided, see doc.go; "" when null).
 	SkippedByProvider map[string]int64
+	// Warnings are notes about the input that do not stop the scan, e.g. a FOCUS
+	// file without x_ServiceCode.
+	Warnings []string
 }
 
 func (s *Stats) addSkipped(m map[string]int64) {

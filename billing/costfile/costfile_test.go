@@ -93,6 +93,8 @@ func TestB1_FOCUSSample(t *testing.T) {
 	assert.Len(t, rows, 942)
 	assert.Equal(t, int64(58), st.SkippedRows)
 	assert.Equal(t, map[string]int64{"Microsoft": 51, "Oracle": 7}, st.SkippedByProvider)
+	require.Len(t, st.Warnings, 1, "the sample has no x_ServiceCode")
+	assert.Contains(t, st.Warnings[0], "x_ServiceCode")
 	var market, credits int
 	for _, r := range rows {
 		assert.Equal(t, "2024-09", r.Period)
@@ -110,7 +112,7 @@ func TestB1_FOCUSSample(t *testing.T) {
 	assert.Equal(t, 1, market, "the one Red Hat Inc. row is Marketplace (B-8)")
 	assert.Equal(t, 1, credits)
 	// The first data row of the file, by hand.
-	assert.Contains(t, rows, row{Format: billing.FormatFOCUS, Period: "2024-09", Account: "51738928782",
+	assert.Contains(t, rows, row{Format: billing.FormatFOCUS, Period: "2024-09", Bill: "2024-09", Account: "51738928782",
 		ProductCode: "Amazon Simple Queue Service", ProductName: "Amazon Simple Queue Service", Type: "Usage",
 		Usage: "G95FST5FTYV3JSRX", Ent: "AWS", Cost: "0.00000080000", Public: "0.00000080000"})
 

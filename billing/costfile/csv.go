@@ -13,6 +13,10 @@ import (
 
 var utf8BOM = []byte{0xef, 0xbb, 0xbf}
 
+// testHookDequeued, when set by a test, is called by a worker right after it takes
+// a block, before it decides whether to parse it.
+var testHookDequeued func(seq int64, done <-chan struct{})
+
 // block is a run of whole CSV records handed to a worker.
 type block struct {
 	buf  *[]byte // pooled buffer holding data
@@ -141,6 +145,11 @@ func scanCSV(ctx context.Context, name string, r io.Reader, newSink func() billi
 		firstAt int64 = -1
 		workers []*csvWorker
 	)
+	failedBefore := func(seq int64) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return firstAt >= 0 && firstAt < seq
+	}
 	fail := func(seq int64, err error) {
 		mu.Lock()
 		if firstAt < 0 || seq < firstAt {
@@ -151,6 +160,7 @@ func scanCSV(ctx context.Context, name string, r io.Reader, newSink func() billi
 	}
 	start := func(s *schema) {
 		st.Format = s.format
+		st.Warnings = append(st.Warnings, s.warnings...)
 		blocks = make(chan block, opt.Workers)
 		for range opt.Workers {
 			w := newCSVWorker(name, s, newSink())
@@ -159,9 +169,13 @@ func scanCSV(ctx context.Context, name string, r io.Reader, newSink func() billi
 			go func() {
 				defer wg.Done()
 				for b := range blocks {
-					select {
-					case <-done:
-					default:
+					if testHookDequeued != nil {
+						testHookDequeued(b.seq, done)
+					}
+					// Only blocks after the first failing one are skipped: an
+					// earlier block may hold an earlier error, and the error
+					// reported must be the first in file order.
+					if !failedBefore(b.seq) {
 						if err := ctx.Err(); err != nil {
 							fail(b.seq, &Error{File: name, Line: b.line, Err: err})
 						} else if err := w.run(b.data, b.line); err != nil {
@@ -219,16 +233,21 @@ func produce(ctx context.Context, name string, r io.Reader, opt Options, pool *b
 		st.Bytes += int64(n)
 		total := carry + n
 		eof := rerr == io.EOF || rerr == io.ErrUnexpectedEOF
-		if rerr != nil && !eof {
-			return &Error{File: name, Line: line, Err: rerr}
-		}
+		// broken: a read error (e.g. a corrupt or truncated gzip stream). The
+		// complete records read before it are still parsed, so an earlier bad row
+		// wins and the error names the line after the last complete record.
+		broken := rerr != nil && !eof
 		data := (*buf)[:total]
 		off := 0
 		if first && bytes.HasPrefix(data, utf8BOM) {
 			off = len(utf8BOM)
 		}
 		cut := total
-		if !eof {
+		if broken {
+			if cut = findCut(data); cut < off {
+				cut = off
+			}
+		} else if !eof {
 			if cut = findCut(data); cut < 0 {
 				if total >= opt.MaxRecordSize {
 					return &Error{File: name, Line: line, Err: fmt.Errorf("%w: no end of record within %d bytes", ErrRecordTooLong, opt.MaxRecordSize)}
@@ -241,6 +260,9 @@ func produce(ctx context.Context, name string, r io.Reader, opt Options, pool *b
 			}
 		}
 		if first {
+			if broken && cut <= off {
+				return &Error{File: name, Line: line, Err: rerr}
+			}
 			first = false
 			if cut <= off || len(bytes.TrimSpace(data[off:cut])) == 0 {
 				return &Error{File: name, Line: 1, Err: fmt.Errorf("%w: empty input, no header", ErrUnknownFormat)}
@@ -257,6 +279,16 @@ func produce(ctx context.Context, name string, r io.Reader, opt Options, pool *b
 			line += int64(bytes.Count(data[off:off+hn], newline))
 			off += hn
 			start(s)
+		}
+		if broken {
+			if cut > off {
+				b := block{buf: buf, data: data[off:cut], line: line, seq: seq}
+				line += int64(bytes.Count(b.data, newline))
+				send(b)
+			} else {
+				pool.put(buf)
+			}
+			return &Error{File: name, Line: line, Err: rerr}
 		}
 		var next *[]byte
 		if !eof {

@@ -9,7 +9,8 @@
 // "lineItem/…" columns are legacy CUR, "line_item_…" columns CUR 2.0 (also the
 // snake_case Athena layout of legacy CUR), BilledCost+ChargeCategory FOCUS. Columns
 // may come in any order; unknown columns are ignored; required ones (account, product
-// code, line item type, cost, usage start; FOCUS also ProviderName) must be present.
+// code, line item type, cost, usage start; FOCUS also one of ProviderName,
+// InvoiceIssuerName or HostProviderName) must be present.
 //
 // Mapping (see billing.LineItem): the period is the UTC month of the usage start
 // (lineItem/UsageStartDate, line_item_usage_start_date, ChargePeriodStart). Both B-1
@@ -22,10 +23,50 @@
 // JSON text is decoded only when it contains the key, so untagged rows cost nothing.
 // CUR 2.0 has no product_product_name in its fixed schema: the name is taken from
 // the "product" map's product_name key unless a product_product_name column exists.
-// FOCUS: rows whose ProviderName is not AWS are skipped and counted per provider in
-// Stats; the billing entity is "AWS Marketplace" when PublisherName is not an Amazon
-// Web Services entity ("AWS" or "Amazon Web Services…"), else "AWS" (B-8); the usage
-// type is x_UsageType, or SkuId when absent.
+//
+// # Billing period (B-16)
+//
+// LineItem.BillingPeriod is the UTC month of bill/BillingPeriodStartDate (legacy),
+// bill_billing_period_start_date (CUR 2.0 CSV and Parquet) or BillingPeriodStart
+// (FOCUS), parsed like the usage start (a malformed value is an ErrTimestamp naming
+// file:line and the column). It is the zero Period when the file has no such column
+// or the row's value is null: the engine then falls back to Period. A late credit
+// for September usage in October's bill thus has Period 2026-09 and BillingPeriod
+// 2026-10.
+//
+// # FOCUS
+//
+// Which export has which columns (checked against AWS's Data Exports table
+// dictionaries, "FOCUS 1.0 with AWS columns" and "FOCUS 1.2 with AWS columns", and
+// the FOCUS specification's column pages and appendices):
+//
+//   - AWS FOCUS 1.0 adds x_CostCategories, x_Discounts, x_Operation, x_ServiceCode and
+//     x_UsageType; AWS FOCUS 1.2 adds only x_Discounts, x_Operation and x_ServiceCode
+//     (no x_UsageType). Both have ProviderName, PublisherName and InvoiceIssuerName.
+//   - ProductCode is x_ServiceCode ("AmazonEC2", "AmazonRegistrar", "AWSSupportBusiness"
+//     — the CUR product code) when the column exists and the value is not null, else
+//     ServiceName ("Amazon Elastic Compute Cloud"). ProductName is ServiceName.
+//     Without x_ServiceCode, service-scoped pricing rules (B-5) and the product-code
+//     tests of B-7 and B-8 cannot match, so Stats.Warnings says so.
+//   - UsageType is x_UsageType, else SkuId (so with AWS FOCUS 1.2 the sku rules of B-5
+//     and the DomainRegistration usage-type test of B-8 see SkuId values, not CUR usage
+//     types). Operation is x_Operation when present.
+//
+// Whose row it is. FOCUS 1.0–1.2 define ProviderName as the entity that made the
+// service available for purchase: for a cloud marketplace offering that is the cloud
+// provider, while PublisherName is the third-party seller and InvoiceIssuerName the
+// cloud provider (spec appendix "Origination of cost data"). FOCUS 1.3 deprecates
+// ProviderName/PublisherName for ServiceProviderName, which for a marketplace offering
+// is the seller, with InvoiceIssuerName still the cloud provider and HostProviderName
+// the cloud provider or the seller (appendix "Entity identification"). So a row is
+// AWS's when the first non-null of ProviderName, InvoiceIssuerName, HostProviderName
+// is "AWS" or an "Amazon Web Services…" entity; ServiceProviderName is never used for
+// this, or an AWS Marketplace row (Red Hat sold through AWS) would be skipped as
+// another cloud's and its charge lost. Other rows are skipped and counted per name in
+// Stats.SkippedByProvider. A file with only ServiceProviderName is refused
+// (ErrMissingColumn). The billing entity is "AWS Marketplace" when PublisherName (or,
+// without it, ServiceProviderName) is not an Amazon Web Services entity, else "AWS"
+// (B-8).
 //
 // # Errors
 //

@@ -14,6 +14,13 @@ func FuzzScanCSV(f *testing.F) {
 	f.Add("BilledCost,ChargeCategory,ChargePeriodStart,SubAccountId,ServiceName,ProviderName,Tags\n1,Usage,2026-10-01 00:00:00,1,S,AWS,\"{\"\"CmBillingGroup\"\": \"\"x\"\"}\"\n", 3)
 	f.Add("line_item_usage_account_id,line_item_product_code,line_item_line_item_type,line_item_unblended_cost,line_item_usage_start_date\r\n1,p,Usage,NULL,2026-10-01T00:00:00+09:00\r\n", 1)
 	f.Add("\xef\xbb\xbflineItem/UsageAccountId\n\"", 2)
+	f.Add("BilledCost,ChargeCategory,ChargePeriodStart,BillingPeriodStart,SubAccountId,ServiceName,x_ServiceCode,ProviderName,PublisherName\n"+
+		"1,Credit,2026-09-10T00:00:00Z,2026-10-01T00:00:00Z,1,Amazon Registrar,AmazonRegistrar,AWS,Red Hat Inc.\n"+
+		"2,Usage,2026-10-10T00:00:00Z,NULL,1,Amazon S3,NULL,AWS,AWS\n", 5)
+	f.Add("BilledCost,ChargeCategory,ChargePeriodStart,SubAccountId,ServiceName,ServiceProviderName,HostProviderName,InvoiceIssuerName\n"+
+		"1,Usage,2026-10-01 00:00:00,1,RHEL,Red Hat Inc.,Red Hat Inc.,\"Amazon Web Services, Inc.\"\n1,Usage,2026-10-01 00:00:00,1,VM,Oracle,,Oracle\n", 9)
+	f.Add("lineItem/UsageAccountId,lineItem/LineItemType,lineItem/UsageStartDate,lineItem/ProductCode,lineItem/UnblendedCost,bill/BillingPeriodStartDate\n"+
+		"1,Credit,2026-09-10T00:00:00Z,AmazonEC2,-5,2026-10-01T00:00:00Z\n1,Usage,2026-10-10T00:00:00Z,AmazonEC2,5,2026-13-01\n", 4)
 	f.Fuzz(func(t *testing.T, text string, bs int) {
 		bs = 1 + (bs&0xff)%64
 		want, wst, werr := scanString(t, text, Options{Workers: 1})

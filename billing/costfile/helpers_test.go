@@ -19,12 +19,17 @@ import (
 type row struct {
 	Format                                                  billing.Format
 	Period                                                  string
+	Bill                                                    string // BillingPeriod, "" when zero
 	Account, ProductCode, ProductName, Type, Usage, Op, Ent string
 	Group, Cost, Public                                     string
 }
 
 func toRow(li *billing.LineItem) row {
-	return row{
+	bill := ""
+	if !li.BillingPeriod.IsZero() {
+		bill = li.BillingPeriod.String()
+	}
+	return row{Bill: bill,
 		Format: li.Format, Period: li.Period.String(),
 		Account: string(li.AccountID), ProductCode: string(li.ProductCode), ProductName: string(li.ProductName),
 		Type: string(li.LineItemType), Usage: string(li.UsageType), Op: string(li.Operation),

@@ -47,6 +47,7 @@ func scanParquet(ctx context.Context, name string, r io.ReaderAt, size int64, ne
 		return st, &Error{File: name, Err: err}
 	}
 	st.Format = s.format
+	st.Warnings = append(st.Warnings, s.warnings...)
 	var cols []pqColumn
 	for _, nc := range s.need {
 		field := header[nc.col]

@@ -107,7 +107,11 @@ func fromRow(r row) billing.LineItem {
 		}
 		return []byte(s)
 	}
-	return billing.LineItem{Format: r.Format, Period: per, AccountID: b(r.Account), ProductCode: b(r.ProductCode),
+	var bill billing.Period
+	if r.Bill != "" {
+		bill, _ = billing.ParsePeriod(r.Bill)
+	}
+	return billing.LineItem{Format: r.Format, Period: per, BillingPeriod: bill, AccountID: b(r.Account), ProductCode: b(r.ProductCode),
 		ProductName: b(r.ProductName), LineItemType: b(r.Type), UsageType: b(r.Usage), Operation: b(r.Op),
 		BillingEntity: b(r.Ent), BillingGroup: b(r.Group), Cost: b(r.Cost), PublicCost: b(r.Public)}
 }

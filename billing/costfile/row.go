@@ -26,6 +26,8 @@ type rowFiller struct {
 	skipped   map[string]int64
 	lastStart []byte // cache of the last timestamp text and its period
 	lastPer   billing.Period
+	lastBill  []byte // the same for the billing period start
+	lastBPer  billing.Period
 	// decoded: map columns (tags, CUR 2.0 product) already hold the wanted value,
 	// not JSON text (Parquet maps).
 	decoded bool
@@ -38,7 +40,7 @@ func (f *rowFiller) fill(li *billing.LineItem, v *rowVals) (skip bool, bad slot,
 	f.scratch = f.scratch[:0]
 	li.Format = s.format
 	if s.format == billing.FormatFOCUS {
-		if p := v[sProvider]; !isAWSName(p) {
+		if p := focusProvider(v); !isAWSName(p) {
 			if f.skipped == nil {
 				f.skipped = make(map[string]int64)
 			}
@@ -57,6 +59,22 @@ func (f *rowFiller) fill(li *billing.LineItem, v *rowVals) (skip bool, bad slot,
 		li.Period = p
 		f.lastStart = append(f.lastStart[:0], st...)
 		f.lastPer = p
+	}
+	// B-16: the bill the row belongs to. Absent column or null value: zero Period
+	// (the engine then uses Period).
+	li.BillingPeriod = billing.Period{}
+	if bs := v[sBillStart]; len(bs) > 0 {
+		if len(bs) == len(f.lastBill) && bytes.Equal(bs, f.lastBill) {
+			li.BillingPeriod = f.lastBPer
+		} else {
+			p, err := parsePeriod(bs)
+			if err != nil {
+				return false, sBillStart, err
+			}
+			li.BillingPeriod = p
+			f.lastBill = append(f.lastBill[:0], bs...)
+			f.lastBPer = p
+		}
 	}
 	li.AccountID = v[sAccount]
 	li.ProductCode = v[sProductCode]
@@ -83,6 +101,11 @@ func (f *rowFiller) fill(li *billing.LineItem, v *rowVals) (skip bool, bad slot,
 	}
 	switch s.format {
 	case billing.FormatFOCUS:
+		// AWS's x_ServiceCode ("AmazonEC2") is the CUR product code; other
+		// exports only have ServiceName.
+		if len(li.ProductCode) == 0 {
+			li.ProductCode = li.ProductName
+		}
 		if len(li.UsageType) == 0 {
 			li.UsageType = v[sSkuID]
 		}
@@ -138,6 +161,22 @@ func (f *rowFiller) jsonValue(raw []byte, keys []string) ([]byte, error) {
 		}
 	}
 	return nil, nil
+}
+
+// focusProvider returns the name that says whose charge a FOCUS row is: the first
+// non-null of ProviderName (FOCUS 1.0 – 1.2: the cloud provider, also for
+// Marketplace rows, whose third-party seller is PublisherName), InvoiceIssuerName
+// (AWS invoices Marketplace sales) and HostProviderName. ServiceProviderName, which
+// replaces ProviderName from FOCUS 1.3 on, names the Marketplace seller, so it is
+// never used here: a Red Hat row sold through AWS must be charged, not skipped.
+func focusProvider(v *rowVals) []byte {
+	if p := v[sProvider]; len(p) > 0 {
+		return p
+	}
+	if p := v[sIssuer]; len(p) > 0 {
+		return p
+	}
+	return v[sHost]
 }
 
 // isAWSName reports whether a FOCUS ProviderName or PublisherName names AWS: "AWS"

@@ -33,9 +33,12 @@ const (
 	sStart
 	sTag
 	sProductMap // CUR 2.0 "product" map (JSON text in CSV), for product_name
-	sProvider   // FOCUS ProviderName
-	sPublisher  // FOCUS PublisherName
+	sProvider   // FOCUS ProviderName (1.0 – 1.3)
+	sIssuer     // FOCUS InvoiceIssuerName
+	sHost       // FOCUS HostProviderName (1.3+)
+	sPublisher  // FOCUS PublisherName, or ServiceProviderName (1.3+)
 	sSkuID      // FOCUS SkuId
+	sBillStart  // billing period start (B-16)
 	numSlots
 )
 
@@ -48,6 +51,8 @@ type schema struct {
 	tagKind tagKind
 	// need lists the present slots in column order, with their column index.
 	need []slotCol
+	// warnings are notes about the header, copied to Stats.Warnings.
+	warnings []string
 }
 
 type slotCol struct {
@@ -60,7 +65,8 @@ type slotCol struct {
 type columnNames struct {
 	account, productCode, productName, lineItemType, usageType, operation []string
 	billingEntity, cost, publicCost, start                                []string
-	tagPlain, tagJSON, productMap, provider, publisher, skuID             []string
+	tagPlain, tagJSON, productMap, provider, issuer, host, publisher      []string
+	skuID, billStart                                                      []string
 	required                                                              []string
 }
 
@@ -77,6 +83,7 @@ var (
 		cost:          []string{"lineItem/UnblendedCost"},
 		publicCost:    []string{"pricing/publicOnDemandCost"},
 		start:         []string{"lineItem/UsageStartDate"},
+		billStart:     []string{"bill/BillingPeriodStartDate"},
 		tagPlain:      []string{"resourceTags/user:CmBillingGroup"},
 		required: []string{"lineItem/UsageAccountId", "lineItem/ProductCode", "lineItem/LineItemType",
 			"lineItem/UnblendedCost", "lineItem/UsageStartDate"},
@@ -93,16 +100,19 @@ var (
 		cost:          []string{"line_item_unblended_cost"},
 		publicCost:    []string{"pricing_public_on_demand_cost"},
 		start:         []string{"line_item_usage_start_date"},
+		billStart:     []string{"bill_billing_period_start_date"},
 		tagPlain:      []string{"resource_tags_user_cm_billing_group"},
 		tagJSON:       []string{"resource_tags"},
 		productMap:    []string{"product"},
 		required: []string{"line_item_usage_account_id", "line_item_product_code", "line_item_line_item_type",
 			"line_item_unblended_cost", "line_item_usage_start_date"},
 	}
-	// FOCUS 1.0 – 1.2 (AWS's FOCUS export adds the x_ columns).
+	// FOCUS 1.0 – 1.3 (AWS's "FOCUS with AWS columns" exports add the x_ columns;
+	// see doc.go). The product code is x_ServiceCode, or ServiceName when that is
+	// absent or null (fill). Who bills the row is decided by providerCols.
 	focusNames = columnNames{
 		account:      []string{"SubAccountId"},
-		productCode:  []string{"ServiceName"},
+		productCode:  []string{"x_ServiceCode"},
 		productName:  []string{"ServiceName"},
 		lineItemType: []string{"ChargeCategory"},
 		usageType:    []string{"x_UsageType"},
@@ -110,9 +120,12 @@ var (
 		cost:         []string{"BilledCost"},
 		publicCost:   []string{"ListCost"},
 		start:        []string{"ChargePeriodStart"},
+		billStart:    []string{"BillingPeriodStart"},
 		tagJSON:      []string{"Tags"},
-		provider:     []string{"ProviderName", "ServiceProviderName"},
-		publisher:    []string{"PublisherName"},
+		provider:     []string{"ProviderName"},
+		issuer:       []string{"InvoiceIssuerName"},
+		host:         []string{"HostProviderName"},
+		publisher:    []string{"PublisherName", "ServiceProviderName"},
 		skuID:        []string{"SkuId"},
 		required:     []string{"BilledCost", "ChargeCategory", "ChargePeriodStart", "SubAccountId", "ServiceName"},
 	}
@@ -147,8 +160,10 @@ func newSchema(header []string) (*schema, error) {
 			return nil, &Error{Column: r, Err: fmt.Errorf("%w for %s (B-1)", ErrMissingColumn, f)}
 		}
 	}
-	if f == billing.FormatFOCUS && !has("ProviderName") && !has("ServiceProviderName") {
-		return nil, &Error{Column: "ProviderName", Err: fmt.Errorf("%w for %s (B-1)", ErrMissingColumn, f)}
+	if f == billing.FormatFOCUS && !has("ProviderName") && !has("InvoiceIssuerName") && !has("HostProviderName") {
+		// ServiceProviderName alone cannot tell an AWS Marketplace row (seller: the
+		// publisher, sold and invoiced by AWS) from another cloud's row.
+		return nil, &Error{Column: "ProviderName", Err: fmt.Errorf("%w for %s: need ProviderName, InvoiceIssuerName or HostProviderName to tell AWS rows apart (B-1, B-8)", ErrMissingColumn, f)}
 	}
 	look := func(cands []string) int {
 		for _, c := range cands {
@@ -164,7 +179,8 @@ func newSchema(header []string) (*schema, error) {
 		sLineItemType: names.lineItemType, sUsageType: names.usageType, sOperation: names.operation,
 		sBillingEntity: names.billingEntity, sCost: names.cost, sPublicCost: names.publicCost,
 		sStart: names.start, sProductMap: names.productMap, sProvider: names.provider,
-		sPublisher: names.publisher, sSkuID: names.skuID,
+		sIssuer: names.issuer, sHost: names.host, sPublisher: names.publisher, sSkuID: names.skuID,
+		sBillStart: names.billStart,
 	} {
 		s.col[i] = look(c)
 	}
@@ -181,6 +197,11 @@ func newSchema(header []string) (*schema, error) {
 		}
 	}
 	slices.SortFunc(s.need, func(a, b slotCol) int { return a.col - b.col })
+	if f == billing.FormatFOCUS && !has("x_ServiceCode") {
+		s.warnings = append(s.warnings, "FOCUS data without x_ServiceCode: product codes are ServiceName values "+
+			"(e.g. \"Amazon Elastic Compute Cloud\", not \"AmazonEC2\"), so service-scoped pricing rules (B-5) and "+
+			"the product-code checks of B-7 and B-8 may not match")
+	}
 	return s, nil
 }
 
