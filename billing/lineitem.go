@@ -90,12 +90,12 @@ type LineItem struct {
 	BillingPeriod Period
 
 	AccountID     []byte // usage account (CUR lineItem/UsageAccountId; FOCUS SubAccountId)
-	ProductCode   []byte // CUR lineItem/ProductCode; FOCUS ServiceName
+	ProductCode   []byte // CUR lineItem/ProductCode; FOCUS x_ServiceCode, else ServiceName
 	ProductName   []byte // CUR product/ProductName; FOCUS ServiceName
 	LineItemType  []byte // CUR lineItem/LineItemType (B-2); FOCUS ChargeCategory
 	UsageType     []byte // CUR lineItem/UsageType; FOCUS x_UsageType or SkuId when absent
 	Operation     []byte // CUR lineItem/Operation; FOCUS x_Operation when present
-	BillingEntity []byte // CUR bill/BillingEntity; FOCUS: "AWS Marketplace" when PublisherName is not an Amazon Web Services entity, else "AWS" (B-8)
+	BillingEntity []byte // CUR bill/BillingEntity; FOCUS: "AWS Marketplace" when PublisherName (ServiceProviderName when absent) is not an Amazon Web Services entity, else "AWS" (B-8)
 	BillingGroup  []byte // value of the cost allocation tag CmBillingGroup, empty when untagged (B-9)
 
 	// Cost is the decimal text of the row's cost in USD: CUR lineItem/UnblendedCost,

@@ -96,7 +96,7 @@ func invoice(ctx context.Context, args []string) ([]byte, error) {
 		return a
 	}
 	var files []fileStats
-	var skipWarnings []string
+	var skipWarnings []string // the readers' notes about each file
 	for _, path := range fs.Args() {
 		st, err := costfile.ScanFile(ctx, path, newSink, costfile.Options{Workers: *workers})
 		if err != nil {
@@ -104,6 +104,9 @@ func invoice(ctx context.Context, args []string) ([]byte, error) {
 		}
 		files = append(files, fileStats{Path: path, Format: st.Format.String(), Gzip: st.Gzip, Parquet: st.Parquet,
 			Rows: st.Rows, Bytes: st.Bytes, SkippedRows: st.SkippedRows, Skipped: st.SkippedByProvider})
+		for _, w := range st.Warnings {
+			skipWarnings = append(skipWarnings, path+": "+w)
+		}
 		if st.SkippedRows > 0 {
 			skipWarnings = append(skipWarnings, fmt.Sprintf("%s: skipped %d FOCUS rows whose ProviderName is not AWS (%s)", path, st.SkippedRows, providers(st.SkippedByProvider)))
 		}
