@@ -1,0 +1,80 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seeda33a2f4f/resellerkit/internal/curgen"
+)
+
+func TestRun_WritesEachFormat(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name string
+		args []string
+		file string
+	}{
+		{"csv", []string{"-rows", "200", "-seed", "3"}, "cur.csv"},
+		{"gzip", []string{"-rows", "200", "-seed", "3", "-gzip"}, "cur.csv.gz"},
+		{"parquet", []string{"-rows", "200", "-seed", "3", "-format", "cur2-parquet"}, "cur.parquet"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(dir, tt.file)
+			var stdout, stderr bytes.Buffer
+			code := run(append(tt.args, "-out", path), &stdout, &stderr)
+			require.Equal(t, 0, code, stderr.String())
+			assert.Contains(t, stderr.String(), "200 rows")
+			f, err := os.Open(path)
+			require.NoError(t, err)
+			defer f.Close()
+			switch tt.name {
+			case "csv", "gzip":
+				var r = csv.NewReader(f)
+				if tt.name == "gzip" {
+					zr, err := gzip.NewReader(f)
+					require.NoError(t, err)
+					r = csv.NewReader(zr)
+				}
+				all, err := r.ReadAll()
+				require.NoError(t, err)
+				assert.Len(t, all, 201)
+				assert.Equal(t, curgen.Header(), all[0])
+			case "parquet":
+				st, err := f.Stat()
+				require.NoError(t, err)
+				pf, err := parquet.OpenFile(f, st.Size())
+				require.NoError(t, err)
+				assert.Equal(t, int64(200), pf.NumRows())
+				_, ok := pf.Schema().Lookup("line_item_unblended_cost")
+				assert.True(t, ok)
+			}
+		})
+	}
+}
+
+func TestRun_ListAccountsAndBadFlags(t *testing.T) {
+	var out, errb bytes.Buffer
+	require.Equal(t, 0, run([]string{"-list-accounts", "3"}, &out, &errb))
+	assert.Equal(t, strings.Join(curgen.AccountIDs(3), "\n")+"\n", out.String())
+
+	for _, args := range [][]string{
+		{"-period", "2026-13"},
+		{"-format", "xlsx"},
+		{"-format", "cur2-parquet", "-gzip"},
+		{"-rows", "-5", "-out", filepath.Join(t.TempDir(), "x.csv")},
+	} {
+		errb.Reset()
+		assert.NotEqual(t, 0, run(args, &out, &errb), args)
+		assert.NotEmpty(t, errb.String(), args)
+	}
+}
