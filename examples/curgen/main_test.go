@@ -78,3 +78,14 @@ func TestRun_ListAccountsAndBadFlags(t *testing.T) {
 		assert.NotEmpty(t, errb.String(), args)
 	}
 }
+
+// Example lists the first account ids the generator uses, the same for every seed,
+// so a config file can name them (scripts/testdata/bench-config.json does).
+func Example() {
+	var out, errOut bytes.Buffer
+	run([]string{"-list-accounts", "2"}, &out, &errOut)
+	os.Stdout.Write(out.Bytes())
+	// Output:
+	// 654602269276
+	// 912350637959
+}

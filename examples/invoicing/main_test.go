@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -235,4 +236,31 @@ func TestJSONPaths(t *testing.T) {
 		require.True(t, ok, path)
 		assert.True(t, bytes.HasPrefix(data[off:], []byte(want)), "%s at %d: %q", path, off, data[off:])
 	}
+}
+
+// Example runs the command in-process on a small legacy CUR file: two projects, one
+// in yen and one in dollars, each with its exact USD charges and its rounded total.
+func Example() {
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{
+		"-config", "testdata/config.json", "-period", "2026-10", "testdata/cur_small.csv",
+	}, &out, &errOut)
+	var doc struct {
+		Invoices []struct {
+			ProjectID  string `json:"project_id"`
+			Currency   string `json:"currency"`
+			ChargesUSD string `json:"charges_usd"`
+			Total      string `json:"total"`
+		} `json:"invoices"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		fmt.Println(code, errOut.String())
+		return
+	}
+	for _, inv := range doc.Invoices {
+		fmt.Println(inv.ProjectID, inv.Currency, inv.ChargesUSD, inv.Total)
+	}
+	// Output:
+	// proj-a JPY 373.88 66948
+	// proj-b USD 730.0000001501 968.00
 }
