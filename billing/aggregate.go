@@ -1,9 +1,9 @@
 package billing
 
 import (
-	"encoding/binary"
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 
 	"github.com/seeda33a2f4f/resellerkit/money"
 )
@@ -35,29 +35,159 @@ type Group struct {
 	PublicCost money.Decimal
 }
 
-type group struct {
-	key    GroupKey
+// numFields is the number of string fields of a GroupKey.
+const numFields = 8
+
+// groupID is a group's key as interned ids: [0] indexes Aggregator.formats, [1+f]
+// indexes the string table of field f (GroupKey order: AccountID … BillingGroup).
+// It is a fixed-size array of integers, so hashing and comparing it is cheap and the
+// map holding it has no pointers for the GC to scan.
+type groupID [1 + numFields]uint32
+
+// packedBits is how many bits of a packed key each id gets (64 in all): the
+// cardinalities of real CUR data fit with room to spare (up to 1024 accounts, 8192
+// usage types …). A group with an id too large for its bits is kept in the wide map.
+var packedBits = groupID{2, 10, 8, 8, 5, 13, 11, 3, 4}
+
+// pack returns k as one integer, the cheapest map key there is, when its ids fit.
+func pack(k groupID) (uint64, bool) {
+	var p uint64
+	for f, id := range k {
+		if id >= 1<<packedBits[f] {
+			return 0, false
+		}
+		p = p<<packedBits[f] | uint64(id)
+	}
+	return p, true
+}
+
+// unpack is the inverse of pack.
+func unpack(p uint64) groupID {
+	var k groupID
+	for f := len(k) - 1; f >= 0; f-- {
+		k[f] = uint32(p & (1<<packedBits[f] - 1))
+		p >>= packedBits[f]
+	}
+	return k
+}
+
+// lookup returns the position of k's group in sums.
+func (a *Aggregator) lookup(k groupID) (uint32, bool) {
+	if p, ok := pack(k); ok {
+		i, found := a.packed[p]
+		return i, found
+	}
+	i, found := a.wide[k]
+	return i, found
+}
+
+// each calls fn for every group.
+func (a *Aggregator) each(fn func(k groupID, i uint32)) {
+	for p, i := range a.packed {
+		fn(unpack(p), i)
+	}
+	for k, i := range a.wide {
+		fn(k, i)
+	}
+}
+
+// noGroup is a groupID no group has (no table holds 2³²−1 values); it empties the
+// previous-row cache.
+var noGroup = groupID{^uint32(0), ^uint32(0), ^uint32(0), ^uint32(0), ^uint32(0), ^uint32(0), ^uint32(0), ^uint32(0), ^uint32(0)}
+
+// groupSums is the state of one group.
+type groupSums struct {
 	class  Class
 	rows   int64
 	cost   money.Sum
 	public money.Sum
 }
 
+// fieldTable interns the distinct values of one key field: each is stored once, and
+// a row looks its bytes up without allocating. last is the value of the previous
+// row: CUR files are sorted by account and product, so it is often the same.
+type fieldTable struct {
+	ids    map[string]uint32
+	strs   []string // by id; strs[0] is ""
+	last   string
+	lastID uint32
+}
+
+func newFieldTable() fieldTable {
+	return fieldTable{ids: map[string]uint32{"": 0}, strs: []string{""}}
+}
+
+// id returns the id of b's value, interning a copy of it when it is new.
+func (t *fieldTable) id(b []byte) uint32 {
+	if string(b) == t.last {
+		return t.lastID
+	}
+	id, ok := t.ids[string(b)]
+	if !ok {
+		id = t.add(string(b))
+	}
+	t.last, t.lastID = t.strs[id], id
+	return id
+}
+
+// intern returns the id of s, adding s when it is new.
+func (t *fieldTable) intern(s string) uint32 {
+	if id, ok := t.ids[s]; ok {
+		return id
+	}
+	return t.add(s)
+}
+
+func (t *fieldTable) add(s string) uint32 {
+	id := uint32(len(t.strs))
+	t.strs = append(t.strs, s)
+	t.ids[s] = id
+	return id
+}
+
+// ranks returns, by id, the position of each value in sorted order.
+func (t *fieldTable) ranks() []uint32 {
+	order := make([]uint32, len(t.strs))
+	for i := range order {
+		order[i] = uint32(i)
+	}
+	slices.SortFunc(order, func(x, y uint32) int { return cmp.Compare(t.strs[x], t.strs[y]) })
+	rank := make([]uint32, len(order))
+	for pos, id := range order {
+		rank[id] = uint32(pos)
+	}
+	return rank
+}
+
 // Aggregator is the Sink that sums line items of one billing period into groups
 // (DESIGN.md rule 5: aggregate first, then price the aggregates). Adding a row whose
 // group exists allocates nothing. An Aggregator is not safe for concurrent use: give
 // each reader worker its own and Merge them afterwards.
+//
+// Each key field's distinct values are interned once per Aggregator, and a group is
+// found by the fixed-size array of its fields' ids: real data has tens of thousands
+// of groups but only hundreds of distinct values per field, so this keeps both the
+// per-row lookup and the memory small.
 type Aggregator struct {
 	period  Period
-	groups  map[string]*group
-	scratch []byte
+	formats []Format // by id
+	fields  [numFields]fieldTable
+	packed  map[uint64]uint32  // group whose ids fit packedBits → its position in sums
+	wide    map[groupID]uint32 // any other group → its position in sums
+	sums    []groupSums
+	lastKey groupID // the previous row's group, noGroup when none
+	lastIdx uint32
 	rows    int64
 	outside map[Period]int64
 }
 
 // NewAggregator returns an empty Aggregator for period.
 func NewAggregator(period Period) *Aggregator {
-	return &Aggregator{period: period, groups: make(map[string]*group, 1024), outside: map[Period]int64{}}
+	a := &Aggregator{period: period, packed: make(map[uint64]uint32, 1024), wide: map[groupID]uint32{}, lastKey: noGroup, outside: map[Period]int64{}}
+	for f := range a.fields {
+		a.fields[f] = newFieldTable()
+	}
+	return a
 }
 
 // Period returns the billing period the Aggregator charges.
@@ -88,37 +218,53 @@ func (a *Aggregator) Add(li *LineItem) error {
 		a.outside[month]++
 		return nil
 	}
-	k := a.scratch[:0]
-	k = append(k, byte(li.Format))
-	k = appendField(k, li.AccountID)
-	k = appendField(k, li.ProductCode)
-	k = appendField(k, li.ProductName)
-	k = appendField(k, li.LineItemType)
-	k = appendField(k, li.UsageType)
-	k = appendField(k, li.Operation)
-	k = appendField(k, li.BillingEntity)
-	k = appendField(k, li.BillingGroup)
-	a.scratch = k
-	g := a.groups[string(k)]
-	if g == nil {
-		g = &group{key: GroupKey{
-			Format:        li.Format,
-			AccountID:     string(li.AccountID),
-			ProductCode:   string(li.ProductCode),
-			ProductName:   string(li.ProductName),
-			LineItemType:  string(li.LineItemType),
-			UsageType:     string(li.UsageType),
-			Operation:     string(li.Operation),
-			BillingEntity: string(li.BillingEntity),
-			BillingGroup:  string(li.BillingGroup),
-		}, class: Classify(li)}
-		a.groups[string(k)] = g
+	k := groupID{
+		a.formatID(li.Format),
+		a.fields[0].id(li.AccountID),
+		a.fields[1].id(li.ProductCode),
+		a.fields[2].id(li.ProductName),
+		a.fields[3].id(li.LineItemType),
+		a.fields[4].id(li.UsageType),
+		a.fields[5].id(li.Operation),
+		a.fields[6].id(li.BillingEntity),
+		a.fields[7].id(li.BillingGroup),
 	}
+	i := a.lastIdx
+	if k != a.lastKey {
+		var ok bool
+		if i, ok = a.lookup(k); !ok {
+			i = a.newGroup(k, Classify(li))
+		}
+		a.lastKey, a.lastIdx = k, i
+	}
+	g := &a.sums[i]
 	cost.addTo(&g.cost)
 	public.addTo(&g.public)
 	g.rows++
 	a.rows++
 	return nil
+}
+
+func (a *Aggregator) newGroup(k groupID, c Class) uint32 {
+	i := uint32(len(a.sums))
+	a.sums = append(a.sums, groupSums{class: c})
+	if p, ok := pack(k); ok {
+		a.packed[p] = i
+	} else {
+		a.wide[k] = i
+	}
+	return i
+}
+
+// formatID returns the id of f; there are only a few formats.
+func (a *Aggregator) formatID(f Format) uint32 {
+	for i, g := range a.formats {
+		if g == f {
+			return uint32(i)
+		}
+	}
+	a.formats = append(a.formats, f)
+	return uint32(len(a.formats) - 1)
 }
 
 // amount is a parsed cost: 1e-10 units on the fast path, else an exact decimal.
@@ -151,27 +297,40 @@ func (v *amount) addTo(s *money.Sum) {
 	}
 }
 
-func appendField(k, f []byte) []byte {
-	k = binary.AppendUvarint(k, uint64(len(f)))
-	return append(k, f...)
-}
-
 // Merge adds every group and count of o to a; o must be for the same period. o is
-// left unchanged but shares no state with a afterwards.
+// left unchanged but shares no mutable state with a afterwards.
 func (a *Aggregator) Merge(o *Aggregator) error {
 	if o.period != a.period {
 		return fmt.Errorf("billing: merge aggregators of periods %s and %s", a.period, o.period)
 	}
-	for k, og := range o.groups {
-		g := a.groups[k]
-		if g == nil {
-			g = &group{key: og.key, class: og.class}
-			a.groups[k] = g
+	// Translate o's ids into a's through o's value tables.
+	var trans [1 + numFields][]uint32
+	trans[0] = make([]uint32, len(o.formats))
+	for id, f := range o.formats {
+		trans[0][id] = a.formatID(f)
+	}
+	for f := range o.fields {
+		strs := o.fields[f].strs
+		trans[1+f] = make([]uint32, len(strs))
+		for id, s := range strs {
+			trans[1+f][id] = a.fields[f].intern(s)
 		}
+	}
+	o.each(func(ok groupID, oi uint32) {
+		var k groupID
+		for f, id := range ok {
+			k[f] = trans[f][id]
+		}
+		og := &o.sums[oi]
+		i, found := a.lookup(k)
+		if !found {
+			i = a.newGroup(k, og.class)
+		}
+		g := &a.sums[i]
 		g.cost.Merge(&og.cost)
 		g.public.Merge(&og.public)
 		g.rows += og.rows
-	}
+	})
 	a.rows += o.rows
 	for p, n := range o.outside {
 		a.outside[p] += n
@@ -192,26 +351,56 @@ func (a *Aggregator) OutsideRows() map[Period]int64 {
 	return out
 }
 
-// Groups returns the aggregates with their exact sums, sorted by key.
+// Groups returns the aggregates with their exact sums, sorted by key (Format, then
+// the string fields in GroupKey order).
 func (a *Aggregator) Groups() []Group {
-	out := make([]Group, 0, len(a.groups))
-	for _, g := range a.groups {
-		out = append(out, Group{GroupKey: g.key, Class: g.class, Rows: g.rows, Cost: g.cost.Decimal(), PublicCost: g.public.Decimal()})
+	// Sort by the ranks of the ids, which order like the values they stand for.
+	var ranks [1 + numFields][]uint32
+	ranks[0] = make([]uint32, len(a.formats))
+	for id, f := range a.formats {
+		for _, g := range a.formats {
+			if g < f {
+				ranks[0][id]++
+			}
+		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].GroupKey.less(&out[j].GroupKey) })
+	for f := range a.fields {
+		ranks[1+f] = a.fields[f].ranks()
+	}
+	type ranked struct {
+		rank groupID
+		key  groupID
+		idx  uint32
+	}
+	order := make([]ranked, 0, len(a.sums))
+	a.each(func(k groupID, i uint32) {
+		r := ranked{key: k, idx: i}
+		for f, id := range k {
+			r.rank[f] = ranks[f][id]
+		}
+		order = append(order, r)
+	})
+	slices.SortFunc(order, func(x, y ranked) int { return slices.Compare(x.rank[:], y.rank[:]) })
+	out := make([]Group, len(order))
+	for j, r := range order {
+		g := &a.sums[r.idx]
+		out[j] = Group{GroupKey: a.decode(r.key), Class: g.class, Rows: g.rows, Cost: g.cost.Decimal(), PublicCost: g.public.Decimal()}
+	}
 	return out
 }
 
-func (k *GroupKey) less(o *GroupKey) bool {
-	if k.Format != o.Format {
-		return k.Format < o.Format
+// decode returns the strings k stands for.
+func (a *Aggregator) decode(k groupID) GroupKey {
+	s := func(f int) string { return a.fields[f].strs[k[1+f]] }
+	return GroupKey{
+		Format:        a.formats[k[0]],
+		AccountID:     s(0),
+		ProductCode:   s(1),
+		ProductName:   s(2),
+		LineItemType:  s(3),
+		UsageType:     s(4),
+		Operation:     s(5),
+		BillingEntity: s(6),
+		BillingGroup:  s(7),
 	}
-	a := [...]string{k.AccountID, k.ProductCode, k.ProductName, k.LineItemType, k.UsageType, k.Operation, k.BillingEntity, k.BillingGroup}
-	b := [...]string{o.AccountID, o.ProductCode, o.ProductName, o.LineItemType, o.UsageType, o.Operation, o.BillingEntity, o.BillingGroup}
-	for i := range a {
-		if a[i] != b[i] {
-			return a[i] < b[i]
-		}
-	}
-	return false
 }

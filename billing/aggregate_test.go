@@ -1,0 +1,292 @@
+package billing
+
+import (
+	"cmp"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/seeda33a2f4f/resellerkit/money"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// refGroup is the naive model the Aggregator must agree with: one entry per distinct
+// GroupKey, summed with exact decimals.
+type refGroup struct {
+	class        Class
+	rows         int64
+	cost, public money.Decimal
+}
+
+func reference(t *testing.T, items []*LineItem) []Group {
+	t.Helper()
+	m := map[GroupKey]*refGroup{}
+	for _, li := range items {
+		month := li.BillingPeriod
+		if month.IsZero() {
+			month = li.Period
+		}
+		if month != oct {
+			continue
+		}
+		k := GroupKey{Format: li.Format, AccountID: string(li.AccountID), ProductCode: string(li.ProductCode),
+			ProductName: string(li.ProductName), LineItemType: string(li.LineItemType), UsageType: string(li.UsageType),
+			Operation: string(li.Operation), BillingEntity: string(li.BillingEntity), BillingGroup: string(li.BillingGroup)}
+		g := m[k]
+		if g == nil {
+			g = &refGroup{class: Classify(li)}
+			m[k] = g
+		}
+		cost := money.Zero
+		if len(li.Cost) > 0 {
+			cost = money.MustParse(string(li.Cost))
+		}
+		public := cost
+		if len(li.PublicCost) > 0 {
+			public = money.MustParse(string(li.PublicCost))
+		}
+		g.rows++
+		g.cost = g.cost.Add(cost)
+		g.public = g.public.Add(public)
+	}
+	out := make([]Group, 0, len(m))
+	for k, g := range m {
+		out = append(out, Group{GroupKey: k, Class: g.class, Rows: g.rows, Cost: g.cost, PublicCost: g.public})
+	}
+	slices.SortFunc(out, func(x, y Group) int { return compareKeys(&x.GroupKey, &y.GroupKey) })
+	return out
+}
+
+// show prints groups with their sums as exact decimal text, so equal values compare
+// equal whatever their internal representation.
+func show(gs []Group) []string {
+	out := make([]string, len(gs))
+	for i, g := range gs {
+		out[i] = fmt.Sprintf("%+v %+v rows=%d cost=%s public=%s", g.GroupKey, g.Class, g.Rows, g.Cost, g.PublicCost)
+	}
+	return out
+}
+
+// compareKeys orders keys by Format, then by the string fields in GroupKey order.
+func compareKeys(x, y *GroupKey) int {
+	return cmp.Or(cmp.Compare(x.Format, y.Format),
+		cmp.Compare(x.AccountID, y.AccountID), cmp.Compare(x.ProductCode, y.ProductCode),
+		cmp.Compare(x.ProductName, y.ProductName), cmp.Compare(x.LineItemType, y.LineItemType),
+		cmp.Compare(x.UsageType, y.UsageType), cmp.Compare(x.Operation, y.Operation),
+		cmp.Compare(x.BillingEntity, y.BillingEntity), cmp.Compare(x.BillingGroup, y.BillingGroup))
+}
+
+// trickyItems draws rows from small value sets chosen to break a careless key:
+// empty values, values that are prefixes of each other, values containing
+// separators, values equal across fields, several formats and periods, and costs on
+// both the fast and the exact path.
+func trickyItems(r *rand.Rand, n int) []*LineItem {
+	vals := []string{"", "a", "ab", "a\x00b", "a|b", "b", "Usage", "Credit", "Tax", "AWS", "AWS Marketplace",
+		"AWSSupportBusiness", "AmazonRegistrar", "AmazonEC2", "123456789012", "1234567", "\xff", "日本"}
+	v := func() []byte { return []byte(vals[r.IntN(len(vals))]) }
+	costs := []string{"", "0", "1", "-2.5", "0.0000000001", "12345678.9999999999", "1.5E-11", "123456789012.5", "-0.00000080000"}
+	formats := []Format{FormatCURLegacy, FormatCUR2, FormatFOCUS, FormatUnknown}
+	items := make([]*LineItem, n)
+	for i := range items {
+		li := &LineItem{Format: formats[r.IntN(len(formats))], Period: oct,
+			AccountID: v(), ProductCode: v(), ProductName: v(), LineItemType: v(), UsageType: v(),
+			Operation: v(), BillingEntity: v(), BillingGroup: v(),
+			Cost: []byte(costs[r.IntN(len(costs))]), PublicCost: []byte(costs[r.IntN(len(costs))])}
+		switch r.IntN(10) {
+		case 0:
+			li.Period = Period{Year: 2026, Month: 9}
+		case 1:
+			li.BillingPeriod = oct
+			li.Period = Period{Year: 2026, Month: 9}
+		}
+		items[i] = li
+	}
+	return items
+}
+
+// TestAggregator_MatchesReference: whatever the split over aggregators and the order
+// of Merge, Groups equals the naive per-GroupKey exact sums (B-1, B-3), sorted by
+// key; the interned ids of one aggregator never leak into another's.
+func TestAggregator_MatchesReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	for iter := range 40 {
+		items := trickyItems(r, 1+r.IntN(600))
+		want := reference(t, items)
+
+		single := NewAggregator(oct)
+		for _, li := range items {
+			require.NoError(t, single.Add(li))
+		}
+		require.Equal(t, show(want), show(single.Groups()), "iteration %d", iter)
+
+		// Split the rows in order-scrambled parts, each part seeing values in a
+		// different order so their ids differ, and merge them in random order.
+		parts := make([]*Aggregator, 1+r.IntN(5))
+		for i := range parts {
+			parts[i] = NewAggregator(oct)
+		}
+		for _, j := range r.Perm(len(items)) {
+			require.NoError(t, parts[r.IntN(len(parts))].Add(items[j]))
+		}
+		merged := parts[r.IntN(len(parts))] // merge into a non-empty aggregator too
+		for _, j := range r.Perm(len(parts)) {
+			if parts[j] != merged {
+				require.NoError(t, merged.Merge(parts[j]))
+			}
+		}
+		require.Equal(t, show(want), show(merged.Groups()), "iteration %d", iter)
+		require.Equal(t, single.Rows(), merged.Rows())
+		require.Equal(t, single.OutsideRows(), merged.OutsideRows())
+	}
+}
+
+// TestAggregator_CopiesReaderBuffers: the LineItem's byte slices alias the reader's
+// buffers, which it reuses for the next row; the Aggregator must keep copies.
+func TestAggregator_CopiesReaderBuffers(t *testing.T) {
+	a := NewAggregator(oct)
+	li := row{acct: acctA, code: "AmazonEC2", name: "EC2", usage: "BoxUsage", op: "Run", group: "team-a", cost: "1"}.item()
+	require.NoError(t, a.Add(li))
+	for _, b := range [][]byte{li.AccountID, li.ProductCode, li.ProductName, li.LineItemType, li.UsageType, li.Operation, li.BillingEntity, li.BillingGroup} {
+		for i := range b {
+			b[i] = 'z'
+		}
+	}
+	require.NoError(t, a.Add(li))
+	g := a.Groups()
+	require.Len(t, g, 2)
+	assert.Equal(t, GroupKey{Format: FormatCURLegacy, AccountID: acctA, ProductCode: "AmazonEC2", ProductName: "EC2",
+		LineItemType: "Usage", UsageType: "BoxUsage", Operation: "Run", BillingEntity: "AWS", BillingGroup: "team-a"}, g[0].GroupKey)
+	assert.Equal(t, "zzzzzzzzzzzz", g[1].AccountID)
+	assert.Equal(t, "zzzzz", g[1].LineItemType)
+}
+
+// TestAggregator_MergeSharesNoState: after a.Merge(o), adding to either changes only
+// that one, and o itself is unchanged by the Merge.
+func TestAggregator_MergeSharesNoState(t *testing.T) {
+	o := aggregate(t, row{acct: acctA, code: "AmazonEC2", cost: "1"}, row{acct: acctB, code: "AmazonS3", cost: "2"})
+	before := o.Groups()
+	a := aggregate(t, row{acct: acctB, code: "AmazonS3", cost: "5"})
+	require.NoError(t, a.Merge(o))
+	assert.Equal(t, before, o.Groups())
+	require.NoError(t, a.Add(row{acct: acctA, code: "AmazonEC2", cost: "10"}.item()))
+	require.NoError(t, a.Add(row{acct: acctX, code: "AmazonRDS", cost: "10"}.item()))
+	assert.Equal(t, before, o.Groups())
+	require.NoError(t, o.Add(row{acct: acctB, code: "AmazonS3", cost: "100"}.item()))
+	g := a.Groups()
+	require.Len(t, g, 3)
+	assert.Equal(t, []string{"11", "7", "10"}, []string{g[0].Cost.String(), g[1].Cost.String(), g[2].Cost.String()})
+	assert.Equal(t, []int64{2, 2, 1}, []int64{g[0].Rows, g[1].Rows, g[2].Rows})
+}
+
+// benchItems returns rows over nGroups distinct groups with the cardinalities of the
+// generated benchmark CUR (48 accounts, 36 products, 252 usage types, 43 operations,
+// 3 billing groups), each row with its own byte slices as a reader's would be. When
+// sorted, the rows come by account and product, as in real CUR files.
+func benchItems(nGroups, nRows int, sorted bool) []*LineItem {
+	r := rand.New(rand.NewPCG(21, 22))
+	types := []string{"Usage", "Usage", "Usage", "DiscountedUsage", "SavingsPlanCoveredUsage", "Credit", "Tax", "Fee"}
+	type key struct{ acct, prod, typ, usage, op, bg int }
+	seen := map[key]bool{}
+	keys := make([]key, 0, nGroups)
+	for len(keys) < nGroups {
+		k := key{r.IntN(48), r.IntN(36), r.IntN(len(types)), r.IntN(252), r.IntN(43), r.IntN(3)}
+		if !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	rows := make([]key, nRows)
+	for i := range rows {
+		rows[i] = keys[r.IntN(len(keys))]
+	}
+	if sorted {
+		slices.SortFunc(rows, func(x, y key) int { return cmp.Or(cmp.Compare(x.acct, y.acct), cmp.Compare(x.prod, y.prod)) })
+	}
+	items := make([]*LineItem, nRows)
+	for i, k := range rows {
+		items[i] = &LineItem{Format: FormatCURLegacy, Period: oct, BillingPeriod: oct,
+			AccountID:     fmt.Appendf(nil, "%012d", 100000000000+k.acct*7919),
+			ProductCode:   fmt.Appendf(nil, "AmazonProduct%02d", k.prod),
+			ProductName:   fmt.Appendf(nil, "Amazon Generated Product Number %02d", k.prod),
+			LineItemType:  []byte(types[k.typ]),
+			UsageType:     fmt.Appendf(nil, "APN1-GeneratedUsage:type-%03d", k.usage),
+			Operation:     fmt.Appendf(nil, "Operation:%04d", k.op),
+			BillingEntity: []byte("AWS"),
+			BillingGroup:  fmt.Appendf(nil, "team-%d", k.bg),
+			Cost:          fmt.Appendf(nil, "%d.%010d", r.IntN(100), r.IntN(10_000_000_000)),
+			PublicCost:    fmt.Appendf(nil, "%d.%010d", r.IntN(100), r.IntN(10_000_000_000))}
+	}
+	return items
+}
+
+// BenchmarkAggregatorAddGroups adds rows spread over 50,000 distinct groups, like a
+// reseller's month of CUR data, in random order and sorted by account and product.
+func BenchmarkAggregatorAddGroups(b *testing.B) {
+	for _, sorted := range []bool{false, true} {
+		b.Run(fmt.Sprintf("groups=50000/sorted=%v", sorted), func(b *testing.B) {
+			items := benchItems(50_000, 1<<18, sorted)
+			a := NewAggregator(oct)
+			for _, li := range items { // create every group: measure the steady state
+				if err := a.Add(li); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; b.Loop(); i++ {
+				if err := a.Add(items[i&(1<<18-1)]); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
+}
+
+// BenchmarkAggregatorMergeGroups merges two workers' aggregators of 50,000 groups.
+func BenchmarkAggregatorMergeGroups(b *testing.B) {
+	items := benchItems(50_000, 1<<18, false)
+	parts := [2]*Aggregator{NewAggregator(oct), NewAggregator(oct)}
+	for i, li := range items {
+		if err := parts[i&1].Add(li); err != nil {
+			b.Fatal(err)
+		}
+	}
+	want := len(parts[0].Groups()) + len(parts[1].Groups()) // at most; a merge shares groups
+	b.ReportAllocs()
+	for b.Loop() {
+		a := NewAggregator(oct)
+		for _, p := range parts {
+			if err := a.Merge(p); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if n := len(a.Groups()); n > want || n < len(parts[0].Groups()) {
+			b.Fatalf("merged %d groups", n)
+		}
+	}
+}
+
+// TestB9_ManyBillingGroups: more distinct values of a field than a packed key holds
+// (here CmBillingGroup values, B-9) keep their own groups and sums, through Merge too.
+func TestB9_ManyBillingGroups(t *testing.T) {
+	var rows []row
+	for i := range 40 {
+		rows = append(rows, row{acct: acctA, code: "AmazonEC2", group: fmt.Sprintf("team-%02d", i), cost: fmt.Sprint(i)})
+	}
+	a := aggregate(t, rows...)
+	require.NotEmpty(t, a.packed)
+	require.NotEmpty(t, a.wide)
+	slices.Reverse(rows)
+	b := aggregate(t, rows...)
+	require.NoError(t, a.Merge(b))
+	g := a.Groups()
+	require.Len(t, g, 40)
+	for i, x := range g {
+		assert.Equal(t, fmt.Sprintf("team-%02d", i), x.BillingGroup)
+		assert.Equal(t, fmt.Sprint(2*i), x.Cost.String())
+		assert.Equal(t, int64(2), x.Rows)
+	}
+}
