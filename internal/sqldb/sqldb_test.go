@@ -21,13 +21,7 @@ import (
 // eachDialect runs fn on a fresh database of every dialect (PostgreSQL skips
 // without RESELLERKIT_TEST_POSTGRES_DSN).
 func eachDialect(t *testing.T, fn func(t *testing.T, db *sqldb.DB)) {
-	for _, d := range sqldbtest.Dialects() {
-		t.Run(d.String(), func(t *testing.T) {
-			sqldbtest.SkipUnavailable(t, d)
-			t.Parallel()
-			fn(t, sqldbtest.Open(t, d))
-		})
-	}
+	sqldbtest.Run(t, func(t *testing.T, d sqldb.Dialect) { fn(t, sqldbtest.Open(t, d)) })
 }
 
 func exec(t *testing.T, db *sqldb.DB, query string, args ...any) {
@@ -328,48 +322,45 @@ func TestInTx_RetriesSerializationFailures(t *testing.T) {
 // row lose no update — SQLite queues them (BEGIN IMMEDIATE + busy timeout),
 // PostgreSQL aborts the losers with 40001 and InTx retries them.
 func TestInTx_ConcurrentReadModifyWrite(t *testing.T) {
-	for _, d := range sqldbtest.Dialects() {
-		t.Run(d.String(), func(t *testing.T) {
-			t.Parallel()
-			base := sqldbtest.Open(t, d)
-			exec(t, base, `CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)`)
-			exec(t, base, `INSERT INTO counter (id, n) VALUES (1, 0)`)
-			ctx := context.Background()
-			const workers, each = 8, 5
-			var wg sync.WaitGroup
-			var attempts atomic.Int64
-			errs := make(chan error, workers*each)
-			for range workers {
-				wg.Go(func() {
-					for range each {
-						errs <- base.InTx(ctx, func(tx *sql.Tx) error {
-							attempts.Add(1)
-							var n int
-							if err := tx.QueryRowContext(ctx, "SELECT n FROM counter WHERE id = 1").Scan(&n); err != nil {
-								return err
-							}
-							_, err := tx.ExecContext(ctx, "UPDATE counter SET n = $1 WHERE id = 1", n+1)
+	sqldbtest.Run(t, func(t *testing.T, d sqldb.Dialect) {
+		base := sqldbtest.Open(t, d)
+		exec(t, base, `CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)`)
+		exec(t, base, `INSERT INTO counter (id, n) VALUES (1, 0)`)
+		ctx := context.Background()
+		const workers, each = 8, 5
+		var wg sync.WaitGroup
+		var attempts atomic.Int64
+		errs := make(chan error, workers*each)
+		for range workers {
+			wg.Go(func() {
+				for range each {
+					errs <- base.InTx(ctx, func(tx *sql.Tx) error {
+						attempts.Add(1)
+						var n int
+						if err := tx.QueryRowContext(ctx, "SELECT n FROM counter WHERE id = 1").Scan(&n); err != nil {
 							return err
-						})
-					}
-				})
-			}
-			wg.Wait()
-			close(errs)
-			failed := 0
-			for err := range errs {
-				if err != nil {
-					require.ErrorIs(t, err, sqldb.ErrSerialization, "only serialization failures may escape")
-					failed++
+						}
+						_, err := tx.ExecContext(ctx, "UPDATE counter SET n = $1 WHERE id = 1", n+1)
+						return err
+					})
 				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		failed := 0
+		for err := range errs {
+			if err != nil {
+				require.ErrorIs(t, err, sqldb.ErrSerialization, "only serialization failures may escape")
+				failed++
 			}
-			var n int
-			require.NoError(t, base.QueryRowContext(ctx, "SELECT n FROM counter WHERE id = 1").Scan(&n))
-			assert.Equal(t, workers*each-failed, n, "every committed increment counted, none lost")
-			assert.Less(t, failed, workers*each/4, "bounded retries let almost everything through")
-			t.Logf("%s: %d transactions, %d attempts, %d gave up", d, workers*each, attempts.Load(), failed)
-		})
-	}
+		}
+		var n int
+		require.NoError(t, base.QueryRowContext(ctx, "SELECT n FROM counter WHERE id = 1").Scan(&n))
+		assert.Equal(t, workers*each-failed, n, "every committed increment counted, none lost")
+		assert.Less(t, failed, workers*each/4, "bounded retries let almost everything through")
+		t.Logf("%s: %d transactions, %d attempts, %d gave up", d, workers*each, attempts.Load(), failed)
+	})
 }
 
 // TestInTx_OptimisticVersion is the pattern every store uses: two writers that

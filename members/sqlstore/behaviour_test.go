@@ -22,15 +22,11 @@ import (
 
 // eachDialect runs fn with a fresh store on every available dialect.
 func eachDialect(t *testing.T, fn func(t *testing.T, s *sqlstore.Store)) {
-	for _, d := range sqldbtest.Dialects() {
-		t.Run(d.String(), func(t *testing.T) {
-			sqldbtest.SkipUnavailable(t, d)
-			t.Parallel()
-			s, err := sqlstore.New(context.Background(), sqldbtest.Open(t, d))
-			require.NoError(t, err)
-			fn(t, s)
-		})
-	}
+	sqldbtest.Run(t, func(t *testing.T, d sqldb.Dialect) {
+		s, err := sqlstore.New(context.Background(), sqldbtest.Open(t, d))
+		require.NoError(t, err)
+		fn(t, s)
+	})
 }
 
 // TestM9_ConcurrentDemotionsKeepOnePowerUser: two transactions each demote a

@@ -25,24 +25,12 @@ func newStore(d sqldb.Dialect) func(t *testing.T) members.Store {
 // M-7 isolation, optimistic concurrency) on SQLite, and on PostgreSQL when
 // RESELLERKIT_TEST_POSTGRES_DSN is set.
 func TestStore(t *testing.T) {
-	for _, d := range sqldbtest.Dialects() {
-		t.Run(d.String(), func(t *testing.T) {
-			sqldbtest.SkipUnavailable(t, d)
-			t.Parallel()
-			memberstest.TestStore(t, newStore(d))
-		})
-	}
+	sqldbtest.Run(t, func(t *testing.T, d sqldb.Dialect) { memberstest.TestStore(t, newStore(d)) })
 }
 
 // TestService runs the Service-level concurrency checks (M-9 concurrent demotion,
 // M-8 duplicate invitation, M-2 concurrent project update) on SQLite, and on
 // PostgreSQL when RESELLERKIT_TEST_POSTGRES_DSN is set.
 func TestService(t *testing.T) {
-	for _, d := range sqldbtest.Dialects() {
-		t.Run(d.String(), func(t *testing.T) {
-			sqldbtest.SkipUnavailable(t, d)
-			t.Parallel()
-			memberstest.TestService(t, newStore(d))
-		})
-	}
+	sqldbtest.Run(t, func(t *testing.T, d sqldb.Dialect) { memberstest.TestService(t, newStore(d)) })
 }

@@ -159,3 +159,17 @@ func randomHex(n int) string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// Run runs fn as a parallel subtest named after each dialect ("sqlite",
+// "postgresql"), skipping PostgreSQL when RESELLERKIT_TEST_POSTGRES_DSN is unset. It
+// is the loop every SQL store's tests share.
+func Run(t *testing.T, fn func(t *testing.T, d sqldb.Dialect)) {
+	t.Helper()
+	for _, d := range Dialects() {
+		t.Run(d.String(), func(t *testing.T) {
+			SkipUnavailable(t, d)
+			t.Parallel()
+			fn(t, d)
+		})
+	}
+}
