@@ -784,3 +784,24 @@ func TestB16_LateCreditLandsInTheBillsMonth(t *testing.T) {
 		})
 	}
 }
+
+// TestB4_AWSTaxIsTheResellersInputTax: AWS's Tax rows change nothing the customer
+// pays before tax — not charges, not the support-fee base, not the subtotal — and
+// are reported as excluded; the consumption tax is the reseller's own (B-11).
+func TestB4_AWSTaxIsTheResellersInputTax(t *testing.T) {
+	usage := row{acct: acctA, code: "AmazonS3", cost: "100"}
+	for _, tax := range []string{"0", "8.5", "1234.5678901234"} {
+		t.Run(tax, func(t *testing.T) {
+			without, err := Compute(issueConfig(), aggregate(t, usage))
+			require.NoError(t, err)
+			with, err := Compute(issueConfig(), aggregate(t, usage, row{acct: acctA, code: "AmazonS3", typ: "Tax", cost: tax}))
+			require.NoError(t, err)
+			a, b := without.Invoices[0], with.Invoices[0]
+			assert.Equal(t, a.ChargesUSD.String(), b.ChargesUSD.String())
+			assert.Equal(t, a.SupportFeeBaseUSD.String(), b.SupportFeeBaseUSD.String())
+			assert.Equal(t, a.Subtotal.String(), b.Subtotal.String())
+			assert.Equal(t, a.Tax.String(), b.Tax.String())
+			assert.Equal(t, tax, b.ExcludedUSD.Tax.String())
+		})
+	}
+}
