@@ -1,9 +1,13 @@
 package billing
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
+	"sort"
+	"strings"
 
 	"github.com/seeda33a2f4f/resellerkit/money"
 )
@@ -179,15 +183,105 @@ type Aggregator struct {
 	lastIdx uint32
 	rows    int64
 	outside map[Period]int64
+	// proj is the projection of NewAggregatorFor, nil for full detail.
+	proj *projection
+	// detail is, by product code id, whether rows of that code keep their usage
+	// type and operation (1) or not (2); 0 is not decided yet. Only with proj.
+	detail []uint8
 }
 
-// NewAggregator returns an empty Aggregator for period.
+// projection is what an Aggregator of NewAggregatorFor keeps of usage types and
+// operations: all of them for the product codes some SKU-scoped pricing rule names.
+type projection struct {
+	skuServices map[string]bool
+}
+
+// NewAggregator returns an empty Aggregator for period that keeps every key field
+// of every row (full detail).
 func NewAggregator(period Period) *Aggregator {
 	a := &Aggregator{period: period, packed: make(map[uint64]uint32, 1024), wide: map[groupID]uint32{}, lastKey: noGroup, outside: map[Period]int64{}}
 	for f := range a.fields {
 		a.fields[f] = newFieldTable()
 	}
 	return a
+}
+
+// NewAggregatorFor returns an empty Aggregator for period that keeps only the detail
+// Compute(cfg, …) needs, so real data makes far fewer groups and adding a row is
+// cheaper. A row's UsageType and Operation are only read by B-5 SKU-scoped pricing
+// rules and by the B-8 domain registration test of Classify, so the Aggregator keeps
+// them in full when the row's ProductCode is the service of some SKU rule of some
+// project of cfg; otherwise it keeps the UsageType only when it contains
+// "DomainRegistration" and the Operation only when it is RegisterDomain,
+// RenewDomain or TransferDomain, and makes the others empty. Every row thus gets the
+// same classification and the same pricing rule as with NewAggregator, and
+// Compute(cfg, agg) gives the same result (sums are exact, pricing distributes over
+// them).
+//
+// Groups of such an Aggregator carry an empty UsageType and Operation for the rows
+// collapsed this way. The Aggregator must only be computed with cfg (or a config
+// whose SKU rules name no other service; CheckConfig tells), and merged only with
+// Aggregators of the same projection (Merge checks). A nil cfg keeps no usage type or
+// operation beyond those of B-8.
+func NewAggregatorFor(period Period, cfg *Config) *Aggregator {
+	a := NewAggregator(period)
+	a.proj = &projection{skuServices: skuServices(cfg)}
+	return a
+}
+
+// skuServices returns the services named by the SKU-scoped pricing rules of cfg.
+func skuServices(cfg *Config) map[string]bool {
+	out := map[string]bool{}
+	if cfg == nil {
+		return out
+	}
+	for i := range cfg.Projects {
+		for _, r := range cfg.Projects[i].PricingRules {
+			if r.Scope == ScopeSKU {
+				out[r.Service] = true
+			}
+		}
+	}
+	return out
+}
+
+// CheckConfig returns an error when a was made by NewAggregatorFor for a config
+// whose SKU-scoped pricing rules (B-5) do not name every service cfg's do: computing
+// cfg with it could then miss an SKU rule. An Aggregator of NewAggregator fits any
+// config.
+func (a *Aggregator) CheckConfig(cfg *Config) error {
+	if a.proj == nil {
+		return nil
+	}
+	var missing []string
+	for s := range skuServices(cfg) {
+		if !a.proj.skuServices[s] {
+			missing = append(missing, s)
+		}
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return fmt.Errorf("billing: aggregator was projected for a config without SKU pricing rules (B-5) for service %s: make it with NewAggregatorFor and this config", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// keepsDetail reports whether rows of the product code with id code keep their
+// usage type and operation in full.
+func (a *Aggregator) keepsDetail(code uint32) bool {
+	if int(code) < len(a.detail) {
+		if d := a.detail[code]; d != 0 {
+			return d == 1
+		}
+	} else {
+		a.detail = append(a.detail, make([]uint8, int(code)+1-len(a.detail))...)
+	}
+	d := uint8(2)
+	if a.proj.skuServices[a.fields[1].strs[code]] {
+		d = 1
+	}
+	a.detail[code] = d
+	return d == 1
 }
 
 // Period returns the billing period the Aggregator charges.
@@ -218,14 +312,27 @@ func (a *Aggregator) Add(li *LineItem) error {
 		a.outside[month]++
 		return nil
 	}
+	code := a.fields[1].id(li.ProductCode)
+	var usage, op uint32 // empty unless kept
+	if a.proj == nil || a.keepsDetail(code) {
+		usage, op = a.fields[4].id(li.UsageType), a.fields[5].id(li.Operation)
+	} else {
+		// Keep exactly what isDomainRegistration reads (B-8), so the class is the same.
+		if bytes.Contains(li.UsageType, domainRegistrationBytes) {
+			usage = a.fields[4].id(li.UsageType)
+		}
+		if isDomainOperation(li.Operation) {
+			op = a.fields[5].id(li.Operation)
+		}
+	}
 	k := groupID{
 		a.formatID(li.Format),
 		a.fields[0].id(li.AccountID),
-		a.fields[1].id(li.ProductCode),
+		code,
 		a.fields[2].id(li.ProductName),
 		a.fields[3].id(li.LineItemType),
-		a.fields[4].id(li.UsageType),
-		a.fields[5].id(li.Operation),
+		usage,
+		op,
 		a.fields[6].id(li.BillingEntity),
 		a.fields[7].id(li.BillingGroup),
 	}
@@ -297,11 +404,17 @@ func (v *amount) addTo(s *money.Sum) {
 	}
 }
 
-// Merge adds every group and count of o to a; o must be for the same period. o is
-// left unchanged but shares no mutable state with a afterwards.
+// Merge adds every group and count of o to a; o must be for the same period and
+// keep the same detail (both from NewAggregator, or both from NewAggregatorFor with
+// configs whose SKU pricing rules name the same services), else Merge returns an
+// error and changes nothing. o is left unchanged but shares no mutable state with a
+// afterwards.
 func (a *Aggregator) Merge(o *Aggregator) error {
 	if o.period != a.period {
 		return fmt.Errorf("billing: merge aggregators of periods %s and %s", a.period, o.period)
+	}
+	if (a.proj == nil) != (o.proj == nil) || (a.proj != nil && !maps.Equal(a.proj.skuServices, o.proj.skuServices)) {
+		return fmt.Errorf("billing: merge aggregators that keep different usage type and operation detail (NewAggregator vs NewAggregatorFor, or configs with different SKU pricing rules)")
 	}
 	// Translate o's ids into a's through o's value tables.
 	var trans [1 + numFields][]uint32
@@ -352,7 +465,8 @@ func (a *Aggregator) OutsideRows() map[Period]int64 {
 }
 
 // Groups returns the aggregates with their exact sums, sorted by key (Format, then
-// the string fields in GroupKey order).
+// the string fields in GroupKey order). In an Aggregator of NewAggregatorFor, the
+// groups of rows whose usage type and operation were not kept have them empty.
 func (a *Aggregator) Groups() []Group {
 	// Sort by the ranks of the ids, which order like the values they stand for.
 	var ranks [1 + numFields][]uint32

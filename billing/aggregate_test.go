@@ -2,6 +2,7 @@ package billing
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -288,5 +289,251 @@ func TestB9_ManyBillingGroups(t *testing.T) {
 		assert.Equal(t, fmt.Sprintf("team-%02d", i), x.BillingGroup)
 		assert.Equal(t, fmt.Sprint(2*i), x.Cost.String())
 		assert.Equal(t, int64(2), x.Rows)
+	}
+}
+
+// projectionConfig is propertyConfig with SKU-scoped rules (B-5) on AmazonRDS and
+// AmazonRoute53, a public-on-demand project (B-3) and a per-service custom item (B-6).
+func projectionConfig() *Config {
+	cfg := propertyConfig()
+	cfg.Projects[1].PricingRules = []PricingRule{
+		{Scope: "sku", Service: "AmazonRoute53", UsageType: "Global-DomainRegistration", Operation: "RegisterDomain", Type: "markup", Percent: *dec("7")},
+		{Scope: "service", Service: "AmazonRoute53", Type: "discount", Percent: *dec("2")},
+	}
+	cfg.Projects = append(cfg.Projects, Project{ID: "proj-c", Currency: "USD", Accounts: []string{"000001234567"}, CostBasis: CostBasisPublicOnDemand,
+		PricingRules: []PricingRule{{Scope: "sku", Service: "AmazonRDS", UsageType: "APN1-BoxUsage", Operation: "RunInstances", Type: "markup", Percent: *dec("3.25")}},
+		CustomItems:  []CustomItem{{Description: "EC2 ops", Type: "fee", Percent: dec("4"), Service: "AmazonEC2", Start: "2026-10"}}})
+	return cfg
+}
+
+// projectionItems draws rows that hit SKU rules, Route 53 domain operations, usage
+// types containing DomainRegistration, the Registrar, Marketplace, support, FOCUS
+// and other services, with both cost bases.
+func projectionItems(r *rand.Rand, n int) []*LineItem {
+	pick := func(vs ...string) []byte { return []byte(vs[r.IntN(len(vs))]) }
+	costs := []string{"", "0", "1", "-2.5", "0.0000000001", "12345678.9999999999", "1.5E-11", "-0.00000080000", "3.1415926535"}
+	formats := []Format{FormatCURLegacy, FormatCUR2, FormatFOCUS}
+	items := make([]*LineItem, n)
+	for i := range items {
+		code := pick("AmazonEC2", "AmazonRDS", "AmazonRoute53", "AmazonRoute53", "AmazonRegistrar", "AmazonS3", "AWSSupportBusiness", "prod-mp", "")
+		entity := []byte("AWS")
+		if string(code) == "prod-mp" {
+			entity = []byte(MarketplaceBillingEntity)
+		}
+		li := &LineItem{Format: formats[r.IntN(len(formats))], Period: oct,
+			AccountID: pick(acctA, acctB, acctX, "1234567"), ProductCode: code, ProductName: pick("", "Amazon Route 53", "AWS Support (Business)", "x"),
+			LineItemType: pick("Usage", "Usage", "DiscountedUsage", "SavingsPlanNegation", "RIFee", "Credit", "Tax", "EdpDiscount", "Fee", "Odd", "Purchase"),
+			UsageType: pick("APN1-InstanceUsage:db.r6g.large", "APN1-BoxUsage", "Global-DomainRegistration", "DomainRegistration", "domainregistration",
+				"Global-DNS-Queries", "", "DomainRegistratio"),
+			Operation: pick("CreateDBInstance:0016", "RunInstances", "RegisterDomain", "RenewDomain", "TransferDomain", "registerdomain",
+				"RegisterDomainX", "ChangeResourceRecordSets", ""),
+			BillingEntity: entity, BillingGroup: pick("", "team-a", "team-b"),
+			Cost: []byte(costs[r.IntN(len(costs))]), PublicCost: []byte(costs[r.IntN(len(costs))])}
+		if r.IntN(15) == 0 {
+			li.Period = Period{Year: 2026, Month: 9}
+		}
+		items[i] = li
+	}
+	return items
+}
+
+func computeJSON(t *testing.T, cfg *Config, a *Aggregator) string {
+	t.Helper()
+	res, err := Compute(cfg, a)
+	require.NoError(t, err)
+	b, err := json.Marshal(res)
+	require.NoError(t, err)
+	return string(b)
+}
+
+// TestB5_B8_ProjectedAggregatorComputesTheSame: for random rows, an Aggregator of
+// NewAggregatorFor (split over workers and merged) gives Compute the same result as
+// a full-detail one, and every single row keeps its classification (B-2 … B-8) and
+// its pricing rule (B-5) in every project, while making fewer groups.
+func TestB5_B8_ProjectedAggregatorComputesTheSame(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	// Half the time no SKU rule names AmazonRoute53, so its rows are projected.
+	noRoute53 := projectionConfig()
+	noRoute53.Projects[1].PricingRules[0].Service = "AmazonS3"
+	for _, cfg := range []*Config{projectionConfig(), noRoute53} {
+		require.NoError(t, cfg.Validate())
+		projectedComputesTheSame(t, r, cfg)
+	}
+}
+
+func projectedComputesTheSame(t *testing.T, r *rand.Rand, cfg *Config) {
+	for iter := range 30 {
+		items := projectionItems(r, 1+r.IntN(800))
+		full := NewAggregator(oct)
+		for _, li := range items {
+			require.NoError(t, full.Add(li))
+		}
+		parts := make([]*Aggregator, 1+r.IntN(4))
+		for i := range parts {
+			parts[i] = NewAggregatorFor(oct, cfg)
+		}
+		for _, j := range r.Perm(len(items)) {
+			require.NoError(t, parts[r.IntN(len(parts))].Add(items[j]))
+		}
+		proj := NewAggregatorFor(oct, cfg)
+		for _, p := range parts {
+			require.NoError(t, proj.Merge(p))
+		}
+		require.NoError(t, proj.CheckConfig(cfg))
+		require.Equal(t, computeJSON(t, cfg, full), computeJSON(t, cfg, proj), "iteration %d", iter)
+		require.Equal(t, full.Rows(), proj.Rows())
+		require.Equal(t, full.OutsideRows(), proj.OutsideRows())
+		require.LessOrEqual(t, len(proj.Groups()), len(full.Groups()), "iteration %d", iter)
+	}
+
+	// Row by row: the group a row lands in has the row's class and rule.
+	for _, li := range projectionItems(r, 3000) {
+		li.Period = oct
+		one := NewAggregatorFor(oct, cfg)
+		require.NoError(t, one.Add(li))
+		gs := one.Groups()
+		require.Len(t, gs, 1)
+		fullKey := NewAggregator(oct)
+		require.NoError(t, fullKey.Add(li))
+		fk := fullKey.Groups()[0].GroupKey
+		assert.Equal(t, Classify(li), gs[0].Class, "%+v", fk)
+		assert.Equal(t, Classify(li), classifyKey(&gs[0].GroupKey), "%+v: the projected key classifies like the row", fk)
+		for p := range cfg.Projects {
+			assert.Same(t, matchRule(cfg.Projects[p].PricingRules, &fk), matchRule(cfg.Projects[p].PricingRules, &gs[0].GroupKey), "%+v", fk)
+		}
+	}
+}
+
+// classifyKey classifies the line item a GroupKey stands for.
+func classifyKey(k *GroupKey) Class {
+	return Classify(&LineItem{Format: k.Format, AccountID: []byte(k.AccountID), ProductCode: []byte(k.ProductCode),
+		ProductName: []byte(k.ProductName), LineItemType: []byte(k.LineItemType), UsageType: []byte(k.UsageType),
+		Operation: []byte(k.Operation), BillingEntity: []byte(k.BillingEntity), BillingGroup: []byte(k.BillingGroup)})
+}
+
+// TestB5_ProjectionKeepsSKURuleDetail: rows of a service some SKU rule names keep
+// their usage type and operation, so the SKU rule still wins over the service rule;
+// other services' rows lose them (documented on Groups).
+func TestB5_ProjectionKeepsSKURuleDetail(t *testing.T) {
+	cfg := issueConfig() // SKU rule on AmazonRDS, service rule on AmazonEC2
+	tests := []struct {
+		name        string
+		row         row
+		usage, op   string
+		wantPercent string
+	}{
+		{"sku hit", row{code: "AmazonRDS", usage: "APN1-InstanceUsage:db.r6g.large", op: "CreateDBInstance:0016"}, "APN1-InstanceUsage:db.r6g.large", "CreateDBInstance:0016", "12.5"},
+		{"sku service, other usage", row{code: "AmazonRDS", usage: "APN1-InstanceUsage:db.t3.micro", op: "CreateDBInstance:0016"}, "APN1-InstanceUsage:db.t3.micro", "CreateDBInstance:0016", "1"},
+		{"sku service, other operation", row{code: "AmazonRDS", usage: "APN1-InstanceUsage:db.r6g.large", op: "CreateDBInstance:0002"}, "APN1-InstanceUsage:db.r6g.large", "CreateDBInstance:0002", "1"},
+		{"service rule, collapsed", row{code: "AmazonEC2", usage: "APN1-BoxUsage:m5.large", op: "RunInstances"}, "", "", "3"},
+		{"no rule of the service, collapsed", row{code: "AmazonS3", usage: "APN1-TimedStorage-ByteHrs", op: "PutObject"}, "", "", "1"},
+		{"other service with the sku's usage, collapsed", row{code: "AmazonEC2", usage: "APN1-InstanceUsage:db.r6g.large", op: "CreateDBInstance:0016"}, "", "", "3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := NewAggregatorFor(oct, cfg)
+			tt.row.acct, tt.row.cost = acctA, "100"
+			require.NoError(t, a.Add(tt.row.item()))
+			gs := a.Groups()
+			require.Len(t, gs, 1)
+			assert.Equal(t, tt.usage, gs[0].UsageType)
+			assert.Equal(t, tt.op, gs[0].Operation)
+			rule := matchRule(cfg.Projects[0].PricingRules, &gs[0].GroupKey)
+			require.NotNil(t, rule)
+			assert.Equal(t, tt.wantPercent, rule.Percent.String())
+			assert.Equal(t, computeJSON(t, cfg, aggregate(t, tt.row)), computeJSON(t, cfg, a))
+		})
+	}
+
+	// Collapsed rows share one group.
+	rows := []row{
+		{acct: acctA, code: "AmazonEC2", usage: "APN1-BoxUsage:m5.large", op: "RunInstances", cost: "1.5"},
+		{acct: acctA, code: "AmazonEC2", usage: "APN1-BoxUsage:t3.micro", op: "RunInstances:0002", cost: "2.25"},
+		{acct: acctA, code: "AmazonRDS", usage: "APN1-InstanceUsage:db.r6g.large", op: "CreateDBInstance:0016", cost: "4"},
+		{acct: acctA, code: "AmazonRDS", usage: "APN1-InstanceUsage:db.t3.micro", op: "CreateDBInstance:0016", cost: "8"},
+	}
+	a := NewAggregatorFor(oct, cfg)
+	for _, r := range rows {
+		require.NoError(t, a.Add(r.item()))
+	}
+	gs := a.Groups()
+	require.Len(t, gs, 3)
+	assert.Equal(t, "3.75", gs[0].Cost.String())
+	assert.Equal(t, int64(2), gs[0].Rows)
+	assert.Equal(t, computeJSON(t, cfg, aggregate(t, rows...)), computeJSON(t, cfg, a))
+}
+
+// TestB8_ProjectionKeepsDomainRegistrations: the Route 53 domain operations and
+// usage types containing DomainRegistration survive the projection, so domain
+// registrations stay out of the support-fee base; other Route 53 rows collapse.
+func TestB8_ProjectionKeepsDomainRegistrations(t *testing.T) {
+	cfg := issueConfig()
+	tests := []struct {
+		name       string
+		row        row
+		usage, op  string
+		wantDomain bool
+	}{
+		{"route53 register", row{code: "AmazonRoute53", usage: "Global-Registration", op: "RegisterDomain"}, "", "RegisterDomain", true},
+		{"route53 renew", row{code: "AmazonRoute53", usage: "x", op: "RenewDomain"}, "", "RenewDomain", true},
+		{"route53 transfer", row{code: "AmazonRoute53", op: "TransferDomain"}, "", "TransferDomain", true},
+		{"route53 dns", row{code: "AmazonRoute53", usage: "Global-DNS-Queries", op: "ChangeResourceRecordSets"}, "", "", false},
+		{"route53 op case differs", row{code: "AmazonRoute53", usage: "Global-DNS-Queries", op: "registerdomain"}, "", "", false},
+		{"domain usage type, any service", row{code: "AmazonS3", usage: "Global-DomainRegistration-com", op: "PutObject"}, "Global-DomainRegistration-com", "", true},
+		{"domain op on another service", row{code: "AmazonEC2", usage: "BoxUsage", op: "RegisterDomain"}, "", "RegisterDomain", false},
+		{"registrar", row{code: "AmazonRegistrar", usage: "Global-Renew", op: "Renew"}, "", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := NewAggregatorFor(oct, cfg)
+			tt.row.acct, tt.row.cost = acctA, "10"
+			require.NoError(t, a.Add(tt.row.item()))
+			gs := a.Groups()
+			require.Len(t, gs, 1)
+			assert.Equal(t, tt.usage, gs[0].UsageType)
+			assert.Equal(t, tt.op, gs[0].Operation)
+			assert.Equal(t, tt.wantDomain, gs[0].Class.DomainRegistration)
+			assert.Equal(t, Classify(tt.row.item()), gs[0].Class)
+			assert.Equal(t, computeJSON(t, cfg, aggregate(t, tt.row)), computeJSON(t, cfg, a))
+		})
+	}
+}
+
+// TestAggregator_ProjectionMergeAndCheckConfig: aggregators keeping different
+// detail do not merge, and a projection made for other SKU rules is caught.
+func TestAggregator_ProjectionMergeAndCheckConfig(t *testing.T) {
+	cfg := issueConfig()
+	full, proj := NewAggregator(oct), NewAggregatorFor(oct, cfg)
+	require.NoError(t, proj.Add(row{acct: acctA, code: "AmazonEC2", usage: "u", op: "o", cost: "1"}.item()))
+	before := proj.Groups()
+	require.ErrorContains(t, full.Merge(proj), "different usage type and operation detail")
+	require.ErrorContains(t, proj.Merge(full), "different usage type and operation detail")
+	require.ErrorContains(t, proj.Merge(NewAggregatorFor(oct, nil)), "different usage type and operation detail")
+	require.Equal(t, before, proj.Groups())
+	require.Empty(t, full.Groups())
+	require.NoError(t, proj.Merge(NewAggregatorFor(oct, issueConfig())))
+
+	require.NoError(t, full.CheckConfig(cfg))
+	require.NoError(t, proj.CheckConfig(cfg))
+	require.NoError(t, NewAggregatorFor(oct, nil).CheckConfig(propertyConfig().withoutSKURules()))
+	require.ErrorContains(t, NewAggregatorFor(oct, nil).CheckConfig(cfg), "AmazonRDS")
+}
+
+func (c *Config) withoutSKURules() *Config {
+	for i := range c.Projects {
+		c.Projects[i].PricingRules = slices.DeleteFunc(c.Projects[i].PricingRules, func(r PricingRule) bool { return r.Scope == ScopeSKU })
+	}
+	return c
+}
+
+func TestAggregator_ProjectedAddDoesNotAllocate(t *testing.T) {
+	a := NewAggregatorFor(oct, issueConfig())
+	for _, r := range []row{
+		{acct: acctA, code: "AmazonEC2", usage: "APN1-BoxUsage:m5.large", op: "RunInstances", cost: "0.1234"},
+		{acct: acctA, code: "AmazonRDS", usage: "APN1-InstanceUsage:db.r6g.large", op: "CreateDBInstance:0016", cost: "0.1234"},
+	} {
+		li := r.item()
+		require.NoError(t, a.Add(li))
+		assert.Zero(t, testing.AllocsPerRun(1000, func() { _ = a.Add(li) }))
 	}
 }

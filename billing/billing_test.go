@@ -805,3 +805,32 @@ func TestB4_AWSTaxIsTheResellersInputTax(t *testing.T) {
 		})
 	}
 }
+
+// TestB5_ComputeRefusesAnAggregatorProjectedForOtherRules: an aggregator projected for
+// a config without SKU rules has dropped usage types and operations; pricing it with a
+// config that has an SKU rule would silently miss the rule, so Compute refuses.
+func TestB5_ComputeRefusesAnAggregatorProjectedForOtherRules(t *testing.T) {
+	noSKU := issueConfig()
+	noSKU.Projects[0].PricingRules = noSKU.Projects[0].PricingRules[:3]
+	for _, tc := range []struct {
+		name    string
+		agg     *Aggregator
+		wantErr bool
+	}{
+		{"full detail fits any config", NewAggregator(oct), false},
+		{"projected for this config", NewAggregatorFor(oct, issueConfig()), false},
+		{"projected for a config without the SKU rule", NewAggregatorFor(oct, noSKU), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			require.NoError(t, tc.agg.Add(row{acct: acctA, code: "AmazonRDS", usage: "APN1-InstanceUsage:db.r6g.large", op: "CreateDBInstance:0016", cost: "200"}.item()))
+			res, err := Compute(issueConfig(), tc.agg)
+			if tc.wantErr {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), "AmazonRDS")
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, "175", res.Invoices[0].ChargesUSD.String()) // the SKU rule's −12.5 %
+		})
+	}
+}

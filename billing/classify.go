@@ -132,15 +132,32 @@ func isAWSSupport(code, name []byte) bool {
 		bytes.HasPrefix(name, []byte("AWS Support"))
 }
 
+// isDomainRegistration is B-8's Route 53 domain registration test. The projected
+// Aggregator (NewAggregatorFor) keeps exactly the operation and usage-type values
+// this reads, through isDomainOperation and domainRegistrationBytes: change them
+// together.
 func isDomainRegistration(code, op, usageType []byte) bool {
 	switch string(code) {
 	case "AmazonRegistrar":
 		return true
 	case "AmazonRoute53":
-		switch string(op) {
-		case "RegisterDomain", "RenewDomain", "TransferDomain":
+		if isDomainOperation(op) {
 			return true
 		}
 	}
-	return bytes.Contains(usageType, []byte("DomainRegistration"))
+	return bytes.Contains(usageType, domainRegistrationBytes)
+}
+
+// domainRegistrationBytes is the usage type substring that marks a domain
+// registration of any product (B-8).
+var domainRegistrationBytes = []byte("DomainRegistration")
+
+// isDomainOperation reports a Route 53 operation that makes a row a domain
+// registration (B-8).
+func isDomainOperation(op []byte) bool {
+	switch string(op) {
+	case "RegisterDomain", "RenewDomain", "TransferDomain":
+		return true
+	}
+	return false
 }

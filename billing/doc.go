@@ -12,6 +12,13 @@
 // once a group exists. Rows of other months are counted, not
 // charged. Each reader worker has its own Aggregator; Merge combines them.
 //
+// NewAggregatorFor(period, cfg) makes the same Aggregator knowing the Config first: it
+// keeps a row's usage type and operation only where cfg's SKU rules (B-5) or the
+// domain-registration test (B-8) read them, so a month with tens of thousands of
+// distinct usage types collapses to a few thousand groups that stay in cache. The
+// result of Compute is identical (a property test proves it); Compute refuses an
+// Aggregator projected for a config lacking its SKU rules.
+//
 // Compute then prices the few aggregates with a Config (DESIGN.md rule 5:
 // percentages distribute over sums, so pricing aggregates is exact):
 //

@@ -145,10 +145,16 @@ type projState struct {
 }
 
 // Compute prices the aggregates of one period with cfg (B-2 … B-12). It validates cfg
-// first and returns its errors unchanged. It never drops a row: every row of the period
+// first and returns its errors unchanged, and refuses an Aggregator projected
+// (NewAggregatorFor) for a config lacking this one's SKU rules. It never drops a row: every row of the period
 // lands in an invoice (charged, credited or excluded by rule) or in Unassigned.
 func Compute(cfg *Config, agg *Aggregator) (*Result, error) {
 	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	// An aggregator projected for another config may have dropped the usage types
+	// and operations this config's SKU rules need: refuse rather than misprice.
+	if err := agg.CheckConfig(cfg); err != nil {
 		return nil, err
 	}
 	period := agg.Period()

@@ -80,7 +80,7 @@ func invoice(ctx context.Context, args []string) ([]byte, error) {
 		sinks []*billing.Aggregator
 	)
 	newSink := func() billing.Sink {
-		a := billing.NewAggregator(period)
+		a := billing.NewAggregatorFor(period, cfg) // only the detail cfg needs: far fewer groups
 		mu.Lock()
 		sinks = append(sinks, a)
 		mu.Unlock()
@@ -102,7 +102,7 @@ func invoice(ctx context.Context, args []string) ([]byte, error) {
 			skipWarnings = append(skipWarnings, fmt.Sprintf("%s: skipped %d FOCUS rows whose ProviderName is not AWS (%s)", path, st.SkippedRows, providers(st.SkippedByProvider)))
 		}
 	}
-	agg := billing.NewAggregator(period)
+	agg := billing.NewAggregatorFor(period, cfg)
 	for _, s := range sinks {
 		if err := agg.Merge(s); err != nil {
 			return nil, err

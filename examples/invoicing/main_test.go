@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/seeda33a2f4f/resellerkit/billing"
+	"github.com/seeda33a2f4f/resellerkit/billing/costfile"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -263,4 +265,36 @@ func Example() {
 	// Output:
 	// proj-a JPY 373.88 66948
 	// proj-b USD 730.0000001501 968.00
+}
+
+// TestB5_B8_ProjectedAggregatorsMatchFullDetail: the command aggregates with
+// billing.NewAggregatorFor (usage type and operation kept only where the config's
+// SKU rules or the B-8 domain test read them); its result equals Compute over
+// full-detail aggregates of the same files (the fixture has an SKU rule and Route 53
+// domain rows).
+func TestB5_B8_ProjectedAggregatorsMatchFullDetail(t *testing.T) {
+	files := []string{"testdata/cur_small.csv", "testdata/cur_part2.csv"}
+	stdout, stderr, code := invoke(t, append([]string{"-config", "testdata/config.json", "-period", "2026-10", "-workers", "2"}, files...)...)
+	require.Equal(t, 0, code, stderr)
+
+	cfg, err := loadConfig("testdata/config.json")
+	require.NoError(t, err)
+	period, err := billing.ParsePeriod("2026-10")
+	require.NoError(t, err)
+	full := billing.NewAggregator(period)
+	for _, f := range files {
+		_, err := costfile.ScanFile(context.Background(), f, func() billing.Sink { return full }, costfile.Options{Workers: 1})
+		require.NoError(t, err)
+	}
+	res, err := billing.Compute(cfg, full)
+	require.NoError(t, err)
+	want, err := json.Marshal(res)
+	require.NoError(t, err)
+
+	var got map[string]any
+	require.NoError(t, json.Unmarshal([]byte(stdout), &got))
+	delete(got, "files")
+	gotJSON, err := json.Marshal(got)
+	require.NoError(t, err)
+	assert.JSONEq(t, string(want), string(gotJSON))
 }
