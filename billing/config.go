@@ -1,6 +1,8 @@
 package billing
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -117,14 +119,42 @@ const (
 // PricingRule is a discount or markup on a project's charges (B-5). The most
 // specific matching rule applies to a line: sku > service > billing_entity > global.
 // Service is compared with the line's product code (in FOCUS data, ServiceName).
+// A scope uses only its own target fields (global: none; billing_entity:
+// BillingEntity; service: Service; sku: Service, UsageType and Operation, all
+// required); Validate rejects any other target field.
 type PricingRule struct {
 	Scope         string        `json:"scope"`
 	Type          string        `json:"type"`    // "discount" or "markup"
-	Percent       money.Decimal `json:"percent"` // at most 2 decimals
+	Percent       money.Decimal `json:"percent"` // required in JSON; at most 2 decimals as written
 	BillingEntity string        `json:"billing_entity,omitempty"`
 	Service       string        `json:"service,omitempty"`
 	UsageType     string        `json:"usage_type,omitempty"`
 	Operation     string        `json:"operation,omitempty"`
+
+	// percentMissing records a JSON rule without "percent", which Validate rejects
+	// (B-5) rather than reading it as 0%.
+	percentMissing bool
+}
+
+// UnmarshalJSON decodes a rule strictly: unknown fields are errors, and a missing
+// "percent" is remembered so that Validate reports it (B-5).
+func (r *PricingRule) UnmarshalJSON(b []byte) error {
+	type plain PricingRule
+	var aux struct {
+		plain
+		Percent *money.Decimal `json:"percent"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&aux); err != nil {
+		return err
+	}
+	*r = PricingRule(aux.plain)
+	r.percentMissing = aux.Percent == nil
+	if aux.Percent != nil {
+		r.Percent = *aux.Percent
+	}
+	return nil
 }
 
 // CustomItem is a fee or credit the reseller adds to invoices (B-6): a flat USD amount
@@ -279,22 +309,44 @@ func (c *Config) Validate() error {
 			r := &p.PricingRules[j]
 			rf := fmt.Sprintf("%s.pricing_rules[%d]", f, j)
 			var target string
+			unused := func(fields ...string) {
+				for _, name := range fields {
+					var v string
+					switch name {
+					case "billing_entity":
+						v = r.BillingEntity
+					case "service":
+						v = r.Service
+					case "usage_type":
+						v = r.UsageType
+					case "operation":
+						v = r.Operation
+					}
+					if v != "" {
+						bad(rf+"."+name, v, "not used by scope "+r.Scope+" (B-5)")
+					}
+				}
+			}
 			switch r.Scope {
 			case ScopeGlobal:
+				unused("billing_entity", "service", "usage_type", "operation")
 			case ScopeBillingEntity:
 				if r.BillingEntity == "" {
 					bad(rf+".billing_entity", "", "required by scope billing_entity (B-5)")
 				}
+				unused("service", "usage_type", "operation")
 				target = r.BillingEntity
 			case ScopeService:
 				if r.Service == "" {
 					bad(rf+".service", "", "required by scope service (B-5)")
 				}
+				unused("billing_entity", "usage_type", "operation")
 				target = r.Service
 			case ScopeSKU:
 				if r.Service == "" || r.UsageType == "" || r.Operation == "" {
 					bad(rf, "", "scope sku requires service, usage_type and operation (B-5)")
 				}
+				unused("billing_entity")
 				target = r.Service + "\x00" + r.UsageType + "\x00" + r.Operation
 			default:
 				bad(rf+".scope", r.Scope, "want global, billing_entity, service or sku (B-5)")
@@ -311,8 +363,10 @@ func (c *Config) Validate() error {
 				bad(rf+".type", r.Type, "want discount or markup (B-5)")
 			}
 			switch {
-			case r.Percent.Places() > 2:
-				bad(rf+".percent", r.Percent.String(), "at most 2 decimals (B-5)")
+			case r.percentMissing:
+				bad(rf+".percent", "", "required (B-5)")
+			case r.Percent.Scale() > 2:
+				bad(rf+".percent", r.Percent.StringFixed(r.Percent.Scale()), "at most 2 decimals as written (B-5)")
 			case r.Percent.Sign() < 0:
 				bad(rf+".percent", r.Percent.String(), "must not be negative (B-5)")
 			case r.Type == RuleDiscount && r.Percent.Cmp(hundred) > 0:
@@ -333,8 +387,8 @@ func (c *Config) Validate() error {
 				bad(cf, "", "exactly one of amount_usd and percent (B-6)")
 			case ci.AmountUSD != nil && ci.AmountUSD.Sign() <= 0:
 				bad(cf+".amount_usd", ci.AmountUSD.String(), "must be positive; type says fee or credit (B-6)")
-			case ci.Percent != nil && (ci.Percent.Sign() <= 0 || ci.Percent.Places() > 2):
-				bad(cf+".percent", ci.Percent.String(), "must be positive with at most 2 decimals (B-6)")
+			case ci.Percent != nil && (ci.Percent.Sign() <= 0 || ci.Percent.Scale() > 2):
+				bad(cf+".percent", ci.Percent.StringFixed(ci.Percent.Scale()), "must be positive with at most 2 decimals as written (B-6)")
 			case ci.AmountUSD != nil && (ci.Service != "" || ci.LineItemType != ""):
 				bad(cf, "", "service and line_item_type filter a percent item only (B-6)")
 			}

@@ -1,6 +1,7 @@
 package billing
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 
@@ -25,6 +26,19 @@ func TestConfigValidate(t *testing.T) {
 		{"B5 unknown scope", func(c *Config) { c.Projects[0].PricingRules[0].Scope = "region" }, "projects[0].pricing_rules[0].scope", "region", "global, billing_entity, service or sku"},
 		{"B5 unknown type", func(c *Config) { c.Projects[0].PricingRules[0].Type = "rebate" }, "projects[0].pricing_rules[0].type", "rebate", "discount or markup"},
 		{"B5 percent 3 decimals", func(c *Config) { c.Projects[0].PricingRules[3].Percent = *dec("12.555") }, "projects[0].pricing_rules[3].percent", "12.555", "at most 2 decimals"},
+		{"B5 percent trailing zero past 2 decimals", func(c *Config) { c.Projects[0].PricingRules[3].Percent = *dec("12.500") }, "projects[0].pricing_rules[3].percent", "12.500", "at most 2 decimals as written (B-5)"},
+		{"B5 percent exponent 3 decimals", func(c *Config) { c.Projects[0].PricingRules[0].Percent = *dec("1e-3") }, "projects[0].pricing_rules[0].percent", "0.001", "at most 2 decimals as written (B-5)"},
+		{"B6 custom percent trailing zero", func(c *Config) {
+			c.Projects[0].CustomItems = []CustomItem{{Description: "x", Type: "fee", Percent: dec("1.500"), Start: "2026-10"}}
+		}, "projects[0].custom_items[0].percent", "1.500", "at most 2 decimals as written (B-6)"},
+		{"B5 global with service", func(c *Config) { c.Projects[0].PricingRules[0].Service = "AmazonEC2" }, "projects[0].pricing_rules[0].service", "AmazonEC2", "not used by scope global (B-5)"},
+		{"B5 global with billing entity", func(c *Config) { c.Projects[0].PricingRules[0].BillingEntity = "AWS" }, "projects[0].pricing_rules[0].billing_entity", "AWS", "not used by scope global (B-5)"},
+		{"B5 global with usage type", func(c *Config) { c.Projects[0].PricingRules[0].UsageType = "BoxUsage" }, "projects[0].pricing_rules[0].usage_type", "BoxUsage", "not used by scope global (B-5)"},
+		{"B5 billing entity with service", func(c *Config) { c.Projects[0].PricingRules[1].Service = "AmazonEC2" }, "projects[0].pricing_rules[1].service", "AmazonEC2", "not used by scope billing_entity (B-5)"},
+		{"B5 service with operation", func(c *Config) { c.Projects[0].PricingRules[2].Operation = "RunInstances" }, "projects[0].pricing_rules[2].operation", "RunInstances", "not used by scope service (B-5)"},
+		{"B5 service with usage type", func(c *Config) { c.Projects[0].PricingRules[2].UsageType = "BoxUsage" }, "projects[0].pricing_rules[2].usage_type", "BoxUsage", "not used by scope service (B-5)"},
+		{"B5 sku with billing entity", func(c *Config) { c.Projects[0].PricingRules[3].BillingEntity = "AWS" }, "projects[0].pricing_rules[3].billing_entity", "AWS", "not used by scope sku (B-5)"},
+		{"B5 sku usage type missing", func(c *Config) { c.Projects[0].PricingRules[3].UsageType = "" }, "projects[0].pricing_rules[3]", "", "usage_type and operation (B-5)"},
 		{"B5 negative percent", func(c *Config) { c.Projects[0].PricingRules[0].Percent = *dec("-1") }, "projects[0].pricing_rules[0].percent", "-1", "negative"},
 		{"B5 discount over 100", func(c *Config) { c.Projects[0].PricingRules[1].Percent = *dec("100.01") }, "projects[0].pricing_rules[1].percent", "100.01", "at most 100"},
 		{"B5 sku incomplete", func(c *Config) { c.Projects[0].PricingRules[3].Operation = "" }, "projects[0].pricing_rules[3]", "", "usage_type and operation"},
@@ -93,8 +107,48 @@ func TestConfigValidate_CollectsAll(t *testing.T) {
 	assert.Equal(t, `billing: issuer.registration_number "x": want "T" followed by 13 digits (B-12)`, errs[0].Error())
 }
 
-func TestB5_PercentTwoDecimalsByValue(t *testing.T) {
+// TestB5_PercentAsWritten: "12.50" has two decimals as written and is accepted;
+// "12.500" (same value) is rejected in TestConfigValidate.
+func TestB5_PercentAsWritten(t *testing.T) {
 	cfg := issueConfig()
-	cfg.Projects[0].PricingRules[3].Percent = *dec("12.500")
+	cfg.Projects[0].PricingRules[3].Percent = *dec("12.50")
 	require.NoError(t, cfg.Validate())
+}
+
+// TestB5_PercentRequired: a JSON rule without "percent" is an error naming the field,
+// not a 0% rule that would hide the less specific rules.
+func TestB5_PercentRequired(t *testing.T) {
+	for _, tc := range []struct {
+		name, rule string
+		ok         bool
+	}{
+		{"B5 percent missing", `{"scope":"service","service":"AmazonEC2","type":"markup"}`, false},
+		{"B5 percent zero given", `{"scope":"service","service":"AmazonEC2","type":"markup","percent":"0"}`, true},
+		{"B5 percent given", `{"scope":"service","service":"AmazonEC2","type":"markup","percent":"3"}`, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := issueConfig()
+			var r PricingRule
+			require.NoError(t, json.Unmarshal([]byte(tc.rule), &r))
+			cfg.Projects[0].PricingRules[2] = r
+			err := cfg.Validate()
+			if tc.ok {
+				require.NoError(t, err)
+				return
+			}
+			var ve *ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, "projects[0].pricing_rules[2].percent", ve.Field)
+			assert.Equal(t, "", ve.Value)
+			assert.Equal(t, "required (B-5)", ve.Rule)
+		})
+	}
+}
+
+// TestB5_PricingRuleUnknownField: a rule's own decoder keeps rejecting unknown fields.
+func TestB5_PricingRuleUnknownField(t *testing.T) {
+	var r PricingRule
+	err := json.Unmarshal([]byte(`{"scope":"global","type":"markup","percent":"5","servce":"x"}`), &r)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `unknown field "servce"`)
 }

@@ -52,8 +52,9 @@
 //   - Marketplace rows are not priced; domain registrations are priced but not in
 //     the support-fee base. A pricing rule's service is the line's product code (in
 //     FOCUS data, ServiceName, e.g. "Amazon Elastic Compute Cloud").
-//   - Pricing percent: at most 2 decimals by value ("12.50" is fine), a discount at
-//     most 100; two rules with the same scope and target are rejected.
+//   - Pricing percent: required, at most 2 decimals as written ("12.50" is fine,
+//     "12.500" and "1e-3" are not), a discount at most 100; two rules with the same
+//     scope and target are rejected, as is a target field the scope does not use.
 //   - Account ids in the data shorter than 12 digits (spreadsheets strip leading
 //     zeros; the FOCUS sample is anonymized that way) are left-padded with zeros, with
 //     a warning. Config account ids must be exactly 12 digits.

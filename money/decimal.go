@@ -14,6 +14,20 @@ import (
 // ErrSyntax is wrapped by every error returned for text that is not a decimal number.
 var ErrSyntax = errors.New("not a decimal number")
 
+// ErrRange is wrapped by every error returned for decimal text that is well formed
+// but outside the range Parse accepts: a magnitude of 1e15 or more, or more than
+// MaxScale fractional digits as written.
+var ErrRange = errors.New("out of range")
+
+// MaxScale is the most fractional digits, counted as written ("1.50" has 2, "1.5E-7"
+// has 8), that Parse accepts. AWS cost data carries at most 10 (DOMAIN.md §2).
+const MaxScale = 30
+
+// maxMagnitude is the exclusive bound on |value| that Parse accepts: 1e15, far above
+// any single cost, rate or invoice amount, far below what would let hostile input
+// ("1e400") blow up sums and output.
+var maxMagnitude = decimal.New(1, 15)
+
 // maxExponent bounds the exponent accepted in scientific notation ("1e-7"), so that a
 // hostile input cannot make the parser allocate a huge coefficient.
 const maxExponent = 1000
@@ -42,7 +56,9 @@ func NewFromBigInt(value *big.Int, exp int32) Decimal {
 // Parse parses decimal text: an optional sign, digits with an optional fractional
 // part, and an optional exponent ("-12.5", "0.00000080000", "6.5E-7"). Anything else,
 // including the empty string, spaces, "NaN" and thousands separators, is an error
-// wrapping ErrSyntax that quotes the input.
+// wrapping ErrSyntax that quotes the input. A well-formed number whose magnitude is
+// 1e15 or more ("1e400") or that is written with more than MaxScale fractional digits
+// is an error wrapping ErrRange that quotes the input and states the bound.
 func Parse(s string) (Decimal, error) {
 	if !validSyntax(s) {
 		return Decimal{}, fmt.Errorf("%q: %w", truncate(s), ErrSyntax)
@@ -50,6 +66,12 @@ func Parse(s string) (Decimal, error) {
 	d, err := decimal.NewFromString(s)
 	if err != nil {
 		return Decimal{}, fmt.Errorf("%q: %w", truncate(s), ErrSyntax)
+	}
+	if -d.Exponent() > MaxScale {
+		return Decimal{}, fmt.Errorf("%q: %w: more than %d fractional digits", truncate(s), ErrRange, MaxScale)
+	}
+	if d.Abs().Cmp(maxMagnitude) >= 0 {
+		return Decimal{}, fmt.Errorf("%q: %w: magnitude must be below 1e15", truncate(s), ErrRange)
 	}
 	return Decimal{d}, nil
 }
@@ -167,6 +189,16 @@ func (d Decimal) Places() int32 {
 		n++
 	}
 	return -n
+}
+
+// Scale returns the number of fractional digits of d as written, trailing zeros
+// included: 2 for 12.50, 3 for 12.500 and 1e-3, 0 for 12 and 1.2e3. Arithmetic
+// results have the scale the exact operation produces.
+func (d Decimal) Scale() int32 {
+	if e := d.d.Exponent(); e < 0 {
+		return -e
+	}
+	return 0
 }
 
 // Max returns the larger of d and e.

@@ -18,8 +18,9 @@ var pow10 = [...]uint64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10}
 // ParseUnits parses plain decimal text ([+-]?digits[.digits]) into a count of 1e-10
 // units without allocating. It returns ok=false, and the caller must fall back to the
 // exact Parse, when the text has an exponent or any other syntax, more than 8 integer
-// digits, or a non-zero fractional digit beyond the 10th. Zeros beyond the 10th
-// fractional digit are accepted ("0.00000080000" is 8000 units).
+// digits, a non-zero fractional digit beyond the 10th, or more than MaxScale fractional
+// digits (which Parse refuses as out of range). Zeros beyond the 10th fractional digit
+// are accepted ("0.00000080000" is 8000 units).
 func ParseUnits(b []byte) (units int64, ok bool) {
 	i, n := 0, len(b)
 	neg := false
@@ -56,7 +57,7 @@ func ParseUnits(b []byte) (units int64, ok bool) {
 			}
 		}
 	}
-	if i != n || intDigits+fracDigits == 0 {
+	if i != n || intDigits+fracDigits == 0 || fracDigits > MaxScale {
 		return 0, false
 	}
 	u *= pow10[UnitPlaces-frac]

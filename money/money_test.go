@@ -28,7 +28,10 @@ func TestParse(t *testing.T) {
 		{in: "6.5E-7", want: "0.00000065"},
 		{in: "1e3", want: "1000"},
 		{in: "-0.0", want: "0"},
-		{in: "123456789012345678901234567890.123456789012345", want: "123456789012345678901234567890.123456789012345"},
+		{in: "999999999999999.999999999999999999999999999999", want: "999999999999999.999999999999999999999999999999"},
+		{in: "-999999999999999", want: "-999999999999999"},
+		{in: "1.5E-7", want: "0.00000015"},
+		{in: "0.000000000000000000000000000001", want: "0.000000000000000000000000000001"},
 		{in: "", bad: true},
 		{in: " 1", bad: true},
 		{in: "1,000", bad: true},
@@ -52,6 +55,38 @@ func TestParse(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, d.String())
 		})
+	}
+}
+
+// TestB1_ParseRange: well-formed numbers out of the accepted range (|x| ≥ 1e15, more
+// than MaxScale fractional digits as written) are errors wrapping ErrRange that quote
+// the input and state the bound; exponent forms within range stay accepted.
+func TestB1_ParseRange(t *testing.T) {
+	for _, tc := range []struct{ in, rule string }{
+		{"1e400", "below 1e15"},
+		{"1e15", "below 1e15"},
+		{"-1000000000000000", "below 1e15"},
+		{"1E+15", "below 1e15"},
+		{"123456789012345678901234567890.123456789012345", "below 1e15"},
+		{"0.0000000000000000000000000000001", "more than 30 fractional digits"},
+		{"1e-31", "more than 30 fractional digits"},
+		{"1.0000000000000000000000000000000", "more than 30 fractional digits"},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			_, err := Parse(tc.in)
+			require.Error(t, err)
+			assert.ErrorIs(t, err, ErrRange)
+			assert.NotErrorIs(t, err, ErrSyntax)
+			assert.Contains(t, err.Error(), strconv.Quote(tc.in))
+			assert.Contains(t, err.Error(), tc.rule)
+		})
+	}
+}
+
+// TestB5_ScaleAsWritten: Scale counts fractional digits as written, unlike Places.
+func TestB5_ScaleAsWritten(t *testing.T) {
+	for in, want := range map[string]int32{"12": 0, "12.5": 1, "12.50": 2, "12.500": 3, "1e-3": 3, "1.2e3": 0, "1200e-2": 2} {
+		assert.Equal(t, want, MustParse(in).Scale(), in)
 	}
 }
 
@@ -272,7 +307,7 @@ func TestSum(t *testing.T) {
 // text, the exact parser reads the same value; plain text with ≤ 10 significant
 // fractional digits and ≤ 8 integer digits is always accepted.
 func FuzzParseUnits(f *testing.F) {
-	for _, s := range []string{"0.00000080000", "-12.5", "1e-7", "", ".", "99999999.9999999999", "0.00000000001", "+.5", "5."} {
+	for _, s := range []string{"0.00000080000", "-12.5", "1e-7", "", ".", "99999999.9999999999", "0.00000000001", "+.5", "5.", "0.0000008000000000000000000000000000"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -294,15 +329,23 @@ func FuzzParseUnits(f *testing.F) {
 
 // FuzzParse checks that Parse never panics and agrees with shopspring whenever it accepts.
 func FuzzParse(f *testing.F) {
-	for _, s := range []string{"1", "-0.5", "6.5E-7", "1e1001", "abc", "1_000", "0x10"} {
+	for _, s := range []string{"1", "-0.5", "6.5E-7", "1e1001", "abc", "1_000", "0x10",
+		"1e400", "1E+3", "1e15", "999999999999999.99", "1e-30", "1e-31", "0.0000000000000000000000000000001", "+5", ".5", "5."} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		d, err := Parse(s)
 		if err != nil {
-			require.ErrorIs(t, err, ErrSyntax)
+			require.True(t, errors.Is(err, ErrSyntax) || errors.Is(err, ErrRange), "%v", err)
+			if errors.Is(err, ErrRange) {
+				ref, rerr := decimal.NewFromString(s)
+				require.NoError(t, rerr, "a range error is for well-formed text")
+				require.True(t, ref.Abs().Cmp(decimal.New(1, 15)) >= 0 || -ref.Exponent() > MaxScale, "%q refused as out of range", s)
+			}
 			return
 		}
+		require.Less(t, d.Abs().Cmp(NewFromInt(1e15)), 0, "accepted magnitude ≥ 1e15")
+		require.LessOrEqual(t, d.Scale(), int32(MaxScale))
 		ref, rerr := decimal.NewFromString(s)
 		require.NoError(t, rerr)
 		require.True(t, ref.Equal(d.d))

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/seeda33a2f4f/resellerkit/billing"
 	"github.com/seeda33a2f4f/resellerkit/billing/costfile"
+	"github.com/seeda33a2f4f/resellerkit/money"
 )
 
 func main() {
@@ -153,10 +155,17 @@ func loadConfig(path string) (*billing.Config, error) {
 		switch {
 		case errors.As(err, &syn):
 			return nil, fmt.Errorf("%s:%d: %v", path, lineAt(data, syn.Offset), err)
-		case errors.As(err, &typ):
+		case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+			return nil, fmt.Errorf("%s:%d: unexpected end of the configuration (%v)", path, lineAt(data, int64(len(data))), err)
+		}
+		unknown := strings.Contains(err.Error(), "json: unknown field ")
+		if off, ok := locate(data, reflect.TypeOf(cfg), unknown); ok {
+			return nil, fmt.Errorf("%s:%d: %v", path, lineAt(data, off), err)
+		}
+		if errors.As(err, &typ) {
 			return nil, fmt.Errorf("%s:%d: %v", path, lineAt(data, typ.Offset), err)
 		}
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, fmt.Errorf("%s:%d: %v", path, lineAt(data, dec.InputOffset()), err)
 	}
 	if dec.More() {
 		return nil, fmt.Errorf("%s:%d: unexpected data after the configuration object", path, lineAt(data, dec.InputOffset()))
@@ -172,14 +181,162 @@ func loadConfig(path string) (*billing.Config, error) {
 			more = fmt.Sprintf(" (and %d more problems)", len(errs)-1)
 		}
 		var ve *billing.ValidationError
+		off := int64(len(data) - len(bytes.TrimLeft(data, " \t\r\n"))) // the document
 		if errors.As(first, &ve) {
-			if off, ok := jsonPaths(data)[ve.Field]; ok {
-				return nil, fmt.Errorf("%s:%d: %v%s", path, lineAt(data, off), first, more)
+			// A missing field has no offset of its own: use its nearest enclosing value.
+			paths := jsonPaths(data)
+			for p := ve.Field; p != ""; p = parentPath(p) {
+				if o, ok := paths[p]; ok {
+					off = o
+					break
+				}
 			}
 		}
-		return nil, fmt.Errorf("%s: %v%s", path, first, more)
+		return nil, fmt.Errorf("%s:%d: %v%s", path, lineAt(data, off), first, more)
 	}
 	return &cfg, nil
+}
+
+// parentPath returns the path of the value enclosing path ("a.b[2]" → "a.b" → "a" → "").
+func parentPath(path string) string {
+	i := strings.LastIndexAny(path, ".[")
+	if i < 0 {
+		return ""
+	}
+	return path[:i]
+}
+
+var decimalType = reflect.TypeOf(money.Decimal{})
+
+// locate finds where a syntactically valid configuration that failed to decode goes
+// wrong, in document order as encoding/json reads it: the first key that is not a
+// field of its object (matched case-insensitively, as encoding/json does), the first
+// value of the wrong JSON kind, or the first value a money.Decimal cannot parse. It
+// returns the offset of that key or value, or ok=false if it finds none. With
+// unknownKeys it looks for unknown keys only, otherwise for bad values only: an
+// unknown field does not stop encoding/json, so a later bad value may be its error.
+func locate(data []byte, t reflect.Type, unknownKeys bool) (int64, bool) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	type frame struct {
+		array bool
+		elem  reflect.Type // array: the element type; object: the struct type, or nil
+	}
+	var stack []frame
+	expectKey := false
+	next := t // the Go type of the value about to be read; nil: not checked
+	for {
+		start := dec.InputOffset()
+		tok, err := dec.Token()
+		if err != nil {
+			return 0, false
+		}
+		for start < int64(len(data)) && strings.IndexByte(" \t\r\n:,", data[start]) >= 0 {
+			start++
+		}
+		if expectKey {
+			if key, ok := tok.(string); ok {
+				expectKey = false
+				next = nil
+				if st := stack[len(stack)-1].elem; st != nil {
+					ft, found := structField(st, key)
+					if !found && unknownKeys {
+						return start, true
+					}
+					next = ft
+				}
+				continue
+			}
+		}
+		vt := next
+		for vt != nil && vt.Kind() == reflect.Pointer {
+			vt = vt.Elem()
+		}
+		if vt != nil && vt.Kind() == reflect.Interface {
+			vt = nil
+		}
+		switch tok {
+		case json.Delim('{'):
+			if !unknownKeys && vt != nil && vt.Kind() != reflect.Struct && vt.Kind() != reflect.Map {
+				return start, true
+			}
+			if vt != nil && vt.Kind() != reflect.Struct {
+				vt = nil
+			}
+			stack = append(stack, frame{elem: vt})
+			expectKey = true
+			continue
+		case json.Delim('['):
+			if !unknownKeys && vt != nil && vt.Kind() != reflect.Slice && vt.Kind() != reflect.Array {
+				return start, true
+			}
+			var elem reflect.Type
+			if vt != nil && (vt.Kind() == reflect.Slice || vt.Kind() == reflect.Array) {
+				elem = vt.Elem()
+			}
+			stack = append(stack, frame{array: true, elem: elem})
+			next = elem
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+		default:
+			if unknownKeys {
+				break
+			}
+			if vt == decimalType {
+				var d money.Decimal
+				raw := bytes.TrimSpace(data[start:dec.InputOffset()])
+				if (tok != nil || next.Kind() != reflect.Pointer) && d.UnmarshalJSON(raw) != nil {
+					return start, true
+				}
+			} else if vt != nil && tok != nil && !kindFits(tok, vt.Kind()) {
+				return start, true
+			}
+		}
+		if len(stack) == 0 {
+			return 0, false
+		}
+		if top := stack[len(stack)-1]; top.array {
+			next = top.elem
+		} else {
+			expectKey = true
+		}
+	}
+}
+
+// structField returns the type of the field of struct type st that encoding/json
+// decodes key into.
+func structField(st reflect.Type, key string) (reflect.Type, bool) {
+	for i := 0; i < st.NumField(); i++ {
+		f := st.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		if strings.EqualFold(name, key) {
+			return f.Type, true
+		}
+	}
+	return nil, false
+}
+
+// kindFits reports whether a JSON scalar token decodes into a Go value of kind k.
+func kindFits(tok json.Token, k reflect.Kind) bool {
+	switch tok.(type) {
+	case string:
+		return k == reflect.String
+	case bool:
+		return k == reflect.Bool
+	case json.Number:
+		return k >= reflect.Int && k <= reflect.Float64
+	}
+	return true
 }
 
 // lineAt returns the 1-based line of byte offset off in data.

@@ -163,6 +163,17 @@ func TestErrors_OneLineNothingOnStdout(t *testing.T) {
 		{"malformed number", func() []string {
 			return []string{"-config", "testdata/config.json", "-period", "2026-10", "testdata/bad_number.csv"}
 		}, "testdata/bad_number.csv:3:", `"1.0.5": not a decimal number`},
+		{"B1 cost out of range", func() []string {
+			return []string{"-config", "testdata/config.json", "-period", "2026-10", write("big.csv",
+				"lineItem/UsageAccountId,lineItem/LineItemType,lineItem/UsageStartDate,lineItem/ProductCode,lineItem/UnblendedCost\n"+
+					"123456789012,Usage,2026-10-01T00:00:00Z,AmazonEC2,1.5E-7\n"+
+					"123456789012,Usage,2026-10-01T00:00:00Z,AmazonEC2,1e400\n")}
+		}, filepath.Join(dir, "big.csv") + ":3:", `"1e400": out of range`},
+		{"B1 cost with too many fractional digits", func() []string {
+			return []string{"-config", "testdata/config.json", "-period", "2026-10", write("fine.csv",
+				"lineItem/UsageAccountId,lineItem/LineItemType,lineItem/UsageStartDate,lineItem/ProductCode,lineItem/UnblendedCost\n"+
+					"123456789012,Usage,2026-10-01T00:00:00Z,AmazonEC2,0.0000000000000000000000000000001\n")}
+		}, filepath.Join(dir, "fine.csv") + ":2:", "more than 30 fractional digits"},
 		{"ragged row", func() []string {
 			return []string{"-config", "testdata/config.json", "-period", "2026-10", "testdata/ragged.csv"}
 		}, "testdata/ragged.csv:3:", "fields"},
@@ -187,7 +198,54 @@ func TestErrors_OneLineNothingOnStdout(t *testing.T) {
   "pricing_rules": [
     {"scope": "global", "type": "discount",
      "percent": "12.555"}]`)), "-period", "2026-10", "testdata/cur_small.csv"}
-		}, "cfg.json:6:", `percent "12.555": at most 2 decimals (B-5)`},
+		}, "cfg.json:6:", `percent "12.555": at most 2 decimals as written (B-5)`},
+		{"B5 percent trailing zero past 2 decimals", func() []string {
+			return []string{"-config", cfg(project(`,
+  "pricing_rules": [
+    {"scope": "global", "type": "discount",
+     "percent": "12.500"}]`)), "-period", "2026-10", "testdata/cur_small.csv"}
+		}, "cfg.json:6:", `percent "12.500": at most 2 decimals as written (B-5)`},
+		{"B5 percent missing", func() []string {
+			return []string{"-config", cfg(project(`,
+  "pricing_rules": [
+    {"scope": "service", "service": "AmazonEC2",
+     "type": "markup"}]`)), "-period", "2026-10", "testdata/cur_small.csv"}
+		}, "cfg.json:5:", `projects[0].pricing_rules[0].percent "": required (B-5)`},
+		{"B5 target field not used by scope", func() []string {
+			return []string{"-config", cfg(project(`,
+  "pricing_rules": [
+    {"scope": "global", "type": "markup", "percent": "5",
+     "service": "AmazonEC2"}]`)), "-period", "2026-10", "testdata/cur_small.csv"}
+		}, "cfg.json:6:", `projects[0].pricing_rules[0].service "AmazonEC2": not used by scope global (B-5)`},
+		{"B5 empty percent", func() []string {
+			return []string{"-config", cfg(project(`,
+  "pricing_rules": [
+    {"scope": "global", "type": "markup",
+     "percent": ""}]`)), "-period", "2026-10", "testdata/cur_small.csv"}
+		}, "cfg.json:6:", `"": not a decimal number`},
+		{"B5 unknown field in a pricing rule", func() []string {
+			return []string{"-config", cfg(project(`,
+  "pricing_rules": [
+    {"scope": "global", "type": "markup", "percent": "5",
+     "extra": 1}]`)), "-period", "2026-10", "testdata/cur_small.csv"}
+		}, "cfg.json:6:", `unknown field "extra"`},
+		{"B12 registration number missing", func() []string {
+			return []string{"-config", cfg(`{
+ "issuer": {"name": "R"},
+ "projects": [{"id": "a", "currency": "USD", "accounts": []}]}`), "-period", "2026-10", "testdata/cur_small.csv"}
+		}, "cfg.json:2:", `issuer.registration_number "": want "T" followed by 13 digits (B-12)`},
+		{"B1 percent out of range", func() []string {
+			return []string{"-config", cfg(project(`,
+  "pricing_rules": [
+    {"scope": "global", "type": "markup",
+     "percent": "1e400"}]`)), "-period", "2026-10", "testdata/cur_small.csv"}
+		}, "cfg.json:6:", `"1e400": out of range`},
+		{"config wrong kind", func() []string {
+			return []string{"-config", cfg(project(`,
+  "pricing_rules": [
+    {"scope": "global", "type": "markup", "percent": "5",
+     "service": 7}]`)), "-period", "2026-10", "testdata/cur_small.csv"}
+		}, "cfg.json:6:", `cannot unmarshal number`},
 		{"account in two projects", func() []string {
 			return []string{"-config", cfg(`{` + issuer + `
 "projects": [{"id": "a", "currency": "USD", "accounts": ["123456789012"]},
@@ -200,7 +258,7 @@ func TestErrors_OneLineNothingOnStdout(t *testing.T) {
 		}, "cfg.json:2:", `issuer.registration_number "T123": want "T" followed by 13 digits (B-12)`},
 		{"unknown config field", func() []string {
 			return []string{"-config", cfg(project(`, "discount": "5"`)), "-period", "2026-10", "testdata/cur_small.csv"}
-		}, "cfg.json", `unknown field "discount"`},
+		}, "cfg.json:3:", `unknown field "discount"`},
 		{"config syntax", func() []string {
 			return []string{"-config", cfg("{\n\"issuer\": {,\n}"), "-period", "2026-10", "testdata/cur_small.csv"}
 		}, "cfg.json:2:", "invalid character"},
@@ -210,7 +268,7 @@ func TestErrors_OneLineNothingOnStdout(t *testing.T) {
 		}, "cfg.json:4:", `projects[0].cost_basis "blended": want unblended or public_on_demand (B-3)`},
 		{"config bad decimal", func() []string {
 			return []string{"-config", cfg(project(`, "exchange_rate": "1,5"`)), "-period", "2026-10", "testdata/cur_small.csv"}
-		}, "cfg.json", `"1,5": not a decimal number`},
+		}, "cfg.json:3:", `"1,5": not a decimal number`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			stdout, stderr, code := invoke(t, tc.args()...)
