@@ -1,3 +1,6 @@
+// Tests of the integrity guarantees around M-2, M-6 and M-7: versions are required,
+// authorization holds inside write transactions, and edits cannot escape their fields.
+
 package members_test
 
 import (

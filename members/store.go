@@ -19,6 +19,11 @@ import (
 //     Update*/Delete* take the version the caller read; if the stored version differs
 //     they return ErrConflict and change nothing, otherwise they store the record with
 //     Version+1. A missing row is ErrNotFound.
+//   - Create* of a row that belongs to an organization (project, account,
+//     membership, invitation, application) returns ErrNotFound if that organization
+//     does not exist, and stores nothing.
+//   - Every error is atomic: a call that fails changes nothing, even inside InTx when
+//     the caller handles the error and goes on to commit.
 //   - Values are copied in and out: callers may mutate what they pass or receive.
 //   - Times are stored and returned in UTC at microsecond precision (the Service
 //     truncates); a zero time.Time means "unset" (NULL in SQL).

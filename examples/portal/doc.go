@@ -13,7 +13,12 @@
 //	curl -H "Authorization: Bearer TOKEN" http://127.0.0.1:8080/v1/orgs
 //	curl -H "Authorization: Bearer TOKEN" http://127.0.0.1:8080/v1/orgs/ORG/projects
 //
-// Without a token (or with an unknown one) every /v1 endpoint answers 401.
+// Without a token (or with an unknown one) every /v1 endpoint answers 401, and so
+// does every unknown path or wrong method under /v1/ (404 and 405 need a valid
+// token, so anonymous clients cannot map the API); /healthz is public. On SIGINT
+// or SIGTERM the server drains for up to 10 s, then closes the remaining
+// connections (cancelling their requests) and waits for their handlers before
+// closing the store; a second signal kills the process at once.
 //
 // Flags:
 //
@@ -111,7 +116,16 @@
 //	404 not_found           members.ErrNotFound, or no such endpoint
 //	405 method_not_allowed  the path exists with other methods (Allow header set)
 //	409 conflict            members.ErrConflict: stale version, duplicate id or code
-//	500 internal            anything else; the message says nothing, the log has it
+//	413 payload_too_large   request body above 1 MiB
+//	503 unavailable         context.DeadlineExceeded: the request ran out of time
+//	500 internal            anything else
+//	(none)                  context.Canceled: the client went away; nothing is written
+//
+// 409, 503 and 500 show a fixed message, never the error's text: store errors
+// keep the database error in their chain and may name tables or constraints.
+// Every error response is logged with the full error (500 at Error level, the
+// rest at Info). The context rules come before 409 because a transaction given up
+// when its request ended can also match members.ErrConflict.
 //
 // # Choices
 //

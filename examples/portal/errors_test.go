@@ -38,6 +38,8 @@ func TestErrorTable_MapsDomainErrors(t *testing.T) {
 			if errors.As(tc.err, &ve) {
 				// the validation error itself, without the callers' wrapping
 				assert.Equal(t, ve.Error(), body.Error.Message)
+			} else if tc.status == http.StatusConflict {
+				assert.Equal(t, msgConflict, body.Error.Message, "conflicts show a fixed message: store errors may carry internals")
 			} else {
 				assert.Equal(t, tc.err.Error(), body.Error.Message)
 			}

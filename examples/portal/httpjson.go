@@ -30,12 +30,28 @@ type badRequestError struct {
 
 func (e *badRequestError) Error() string { return e.msg }
 
+// tooLargeError is a request body above maxBody. It maps to 413 "payload_too_large".
+type tooLargeError struct{ limit int64 }
+
+func (e *tooLargeError) Error() string {
+	return fmt.Sprintf("request body larger than %d bytes", e.limit)
+}
+
 // decodeJSON reads exactly one JSON document from the body into dst, rejecting unknown
 // fields, trailing data and bodies above maxBody.
 func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
+	return decodeBody(w, r, dst, false)
+}
+
+// decodeBody is decodeJSON; when optional, a body with no JSON document at all
+// (empty, whatever its Content-Length or transfer encoding) leaves dst unchanged.
+func decodeBody(w http.ResponseWriter, r *http.Request, dst any, optional bool) error {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
+		if optional && err == io.EOF { // nothing at all; a truncated document is io.ErrUnexpectedEOF
+			return nil
+		}
 		var typeErr *json.UnmarshalTypeError
 		var syntaxErr *json.SyntaxError
 		var maxErr *http.MaxBytesError
@@ -47,7 +63,7 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 		case errors.As(err, &syntaxErr):
 			return &badRequestError{msg: fmt.Sprintf("malformed JSON at byte %d", syntaxErr.Offset)}
 		case errors.As(err, &maxErr):
-			return &badRequestError{msg: fmt.Sprintf("request body larger than %d bytes", maxErr.Limit)}
+			return &tooLargeError{limit: maxErr.Limit}
 		default:
 			// encoding/json reports unknown fields as `json: unknown field "x"`.
 			return &badRequestError{msg: "invalid JSON body: " + err.Error()}
@@ -63,10 +79,11 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 }
 
 // decodeOptionalJSON is decodeJSON for endpoints whose body may be omitted: an empty
-// body leaves dst unchanged.
+// body, including an empty chunked one (Content-Length unknown), leaves dst
+// unchanged.
 func decodeOptionalJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 	if r.ContentLength == 0 {
 		return nil
 	}
-	return decodeJSON(w, r, dst)
+	return decodeBody(w, r, dst, true)
 }

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -23,6 +24,12 @@ const shutdownTimeout = 10 * time.Second
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		// Stop capturing at the first signal: a second Ctrl-C during the drain
+		// kills the process as usual.
+		<-ctx.Done()
+		stop()
+	}()
 	if err := run(ctx, os.Args[1:], os.Stdout, nil); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			os.Exit(0)
@@ -105,6 +112,33 @@ func run(ctx context.Context, args []string, out io.Writer, onListen func(net.Ad
 		onListen(ln.Addr())
 	}
 
+	return serve(ctx, srv, ln, shutdownTimeout, out)
+}
+
+// serve runs srv on ln until ctx is cancelled, then shuts it down gracefully: it
+// waits up to timeout for in-flight requests, and if they are still running it
+// closes every connection (cancelling their requests' contexts). serve returns
+// only after Serve has returned, so the caller may then close the store without
+// pulling it from under a running handler.
+func serve(ctx context.Context, srv *http.Server, ln net.Listener, timeout time.Duration, out io.Writer) error {
+	// Requests run under baseCtx, cancelled once the drain times out so database
+	// calls stop promptly. Serve returns as soon as the listener closes, not when
+	// handlers finish, so handlers hold inflight (read-locked) and serve waits for
+	// them by taking the write lock; a handler that would start after that point
+	// answers nothing (its connection is being closed anyway).
+	baseCtx, cancelBase := context.WithCancel(context.Background())
+	defer cancelBase()
+	srv.BaseContext = func(net.Listener) context.Context { return baseCtx }
+	var inflight sync.RWMutex
+	next := srv.Handler
+	srv.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !inflight.TryRLock() {
+			return
+		}
+		defer inflight.RUnlock()
+		next.ServeHTTP(w, r)
+	})
+
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 
@@ -114,13 +148,22 @@ func run(ctx context.Context, args []string, out io.Writer, onListen func(net.Ad
 	case <-ctx.Done():
 	}
 	fmt.Fprintln(out, "portal: shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	shutdownErr := srv.Shutdown(sctx)
+	if shutdownErr != nil {
+		fmt.Fprintln(out, "portal: requests still running after", timeout, "- closing connections")
+		cancelBase()
+		shutdownErr = errors.Join(shutdownErr, srv.Close())
 	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return err
+	err := <-errc
+	inflight.Lock() // every handler has returned
+	defer inflight.Unlock()
+	if !errors.Is(err, http.ErrServerClosed) {
+		return errors.Join(err, shutdownErr)
+	}
+	if shutdownErr != nil {
+		return fmt.Errorf("shutdown: %w", shutdownErr)
 	}
 	return nil
 }

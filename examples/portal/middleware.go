@@ -42,6 +42,9 @@ func (r *statusRecorder) WriteHeader(status int)      { r.status = status }
 
 // jsonMuxErrors serves mux, turning its plain-text "404 page not found" and "405
 // method not allowed" into the API's JSON error shape (keeping the Allow header).
+// Under /v1/ the bearer token is checked first, so an anonymous client gets 401
+// for every path and method and cannot map the API from 404s and 405s; /healthz
+// stays public.
 func (s *server) jsonMuxErrors(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h, pattern := mux.Handler(r)
@@ -49,24 +52,36 @@ func (s *server) jsonMuxErrors(mux *http.ServeMux) http.Handler {
 			mux.ServeHTTP(w, r)
 			return
 		}
-		rec := &statusRecorder{header: http.Header{}, status: http.StatusOK}
-		h.ServeHTTP(rec, r)
-		if allow := rec.header.Get("Allow"); allow != "" {
-			w.Header().Set("Allow", allow)
-		}
-		if loc := rec.header.Get("Location"); loc != "" && rec.status/100 == 3 {
-			// the mux redirects to the cleaned path
-			http.Redirect(w, r, loc, rec.status)
+		if r.URL.Path == "/v1" || strings.HasPrefix(r.URL.Path, "/v1/") {
+			s.authenticate(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				s.muxError(w, r, h)
+			})).ServeHTTP(w, r)
 			return
 		}
-		code, msg := "not_found", "no such endpoint"
-		if rec.status == http.StatusMethodNotAllowed {
-			code, msg = "method_not_allowed", fmt.Sprintf("method %s not allowed here", r.Method)
-		} else {
-			rec.status = http.StatusNotFound
-		}
-		writeJSON(w, rec.status, errorBody{errorDetail{Code: code, Message: msg}})
+		s.muxError(w, r, h)
 	})
+}
+
+// muxError runs the mux's own 404/405/redirect handler h and renders its answer in
+// the API's JSON shape.
+func (s *server) muxError(w http.ResponseWriter, r *http.Request, h http.Handler) {
+	rec := &statusRecorder{header: http.Header{}, status: http.StatusOK}
+	h.ServeHTTP(rec, r)
+	if allow := rec.header.Get("Allow"); allow != "" {
+		w.Header().Set("Allow", allow)
+	}
+	if loc := rec.header.Get("Location"); loc != "" && rec.status/100 == 3 {
+		// the mux redirects to the cleaned path
+		http.Redirect(w, r, loc, rec.status)
+		return
+	}
+	code, msg := "not_found", "no such endpoint"
+	if rec.status == http.StatusMethodNotAllowed {
+		code, msg = "method_not_allowed", fmt.Sprintf("method %s not allowed here", r.Method)
+	} else {
+		rec.status = http.StatusNotFound
+	}
+	writeJSON(w, rec.status, errorBody{errorDetail{Code: code, Message: msg}})
 }
 
 // recoverPanics turns a handler panic into a logged 500 instead of a dropped

@@ -50,6 +50,10 @@ func (db *DB) runTx(ctx context.Context, opts *sql.TxOptions, fn func(*sql.Tx) e
 		}
 	}
 	if err != nil && errors.Is(err, ErrSerialization) {
+		if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+			// The caller gave up: report that, not a lost race.
+			return errors.Join(err, cerr)
+		}
 		return fmt.Errorf("sqldb: transaction gave up after %d attempts: %w", db.opts.maxAttempts, err)
 	}
 	return err

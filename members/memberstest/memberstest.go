@@ -847,6 +847,59 @@ func TestStore(t *testing.T, newStore func(t *testing.T) members.Store) {
 		must(t, err)
 		assert.Equal(t, "to1@o1.example", again.InvoiceTo[0], "mutating a result does not change the store")
 	})
+
+	run("MissingOrganization/CreateIsNotFound", func(t *testing.T, s members.Store) {
+		// A row of an organization that does not exist is never stored (M-7).
+		must(t, s.CreateOrganization(ctx, Org("o1", "acme")))
+		must(t, s.CreateProject(ctx, Project("o1", "p1")))
+		creates := map[string]func() error{
+			"project":     func() error { return s.CreateProject(ctx, Project("nope", "p9")) },
+			"account":     func() error { return s.CreateAccount(ctx, Account("nope", "a9", "p1")) },
+			"membership":  func() error { return s.CreateMembership(ctx, Member("nope", "bob")) },
+			"invitation":  func() error { return s.CreateInvitation(ctx, Invitation("nope", "i9", "x@example.com")) },
+			"application": func() error { return s.CreateApplication(ctx, Application("nope", "ap9")) },
+		}
+		for name, create := range creates {
+			require.ErrorIs(t, create(), members.ErrNotFound, name)
+		}
+		_, err := s.GetProject(ctx, "nope", "p9")
+		require.ErrorIs(t, err, members.ErrNotFound)
+		_, err = s.FindAccount(ctx, "a9")
+		require.ErrorIs(t, err, members.ErrNotFound)
+		_, err = s.GetMembership(ctx, "nope", "bob")
+		require.ErrorIs(t, err, members.ErrNotFound)
+		_, err = s.GetInvitation(ctx, "nope", "i9")
+		require.ErrorIs(t, err, members.ErrNotFound)
+		_, err = s.GetApplication(ctx, "nope", "ap9")
+		require.ErrorIs(t, err, members.ErrNotFound)
+	})
+
+	run("Account/FailedWriteInTxChangesNothing", func(t *testing.T, s members.Store) {
+		// A call that fails changes nothing, even when the caller handles the error
+		// inside InTx and commits (M-3, M-7: another organization's project).
+		must(t, s.CreateOrganization(ctx, Org("o1", "acme")))
+		must(t, s.CreateOrganization(ctx, Org("o2", "beta")))
+		must(t, s.CreateProject(ctx, Project("o1", "p1")))
+		must(t, s.CreateProject(ctx, Project("o2", "p2")))
+		must(t, s.CreateAccount(ctx, Account("o1", "a1", "p1")))
+		before, err := s.GetAccount(ctx, "o1", "a1")
+		must(t, err)
+
+		must(t, s.InTx(ctx, func(tx members.Store) error {
+			upd := before.Clone()
+			upd.Name = "renamed"
+			upd.Ownership = append(upd.Ownership, members.Ownership{ProjectID: "p2", From: month(1)})
+			require.ErrorIs(t, tx.UpdateAccount(ctx, upd), members.ErrNotFound)
+			require.ErrorIs(t, tx.CreateAccount(ctx, Account("o1", "a2", "p2")), members.ErrNotFound)
+			return nil // the caller went on: the transaction commits
+		}))
+
+		after, err := s.GetAccount(ctx, "o1", "a1")
+		must(t, err)
+		same(t, before, after, "the failed update changed nothing (version, name, ownership)")
+		_, err = s.GetAccount(ctx, "o1", "a2")
+		require.ErrorIs(t, err, members.ErrNotFound, "the failed create stored no account")
+	})
 }
 
 // barrier lets n goroutines meet: wait returns once all n have arrived, or after

@@ -301,6 +301,9 @@ func (s *Store) CreateProject(_ context.Context, p members.Project) error {
 	if _, ok := s.st.projects[p.ID]; ok {
 		return conflict("project", p.ID, "id exists")
 	}
+	if err := s.checkOrg(p.OrgID); err != nil {
+		return err
+	}
 	p = p.Clone()
 	p.Version = 1
 	s.st.projects[p.ID] = p
@@ -351,6 +354,9 @@ func (s *Store) CreateAccount(_ context.Context, a members.Account) error {
 	s.readKey("acct:" + a.ID)
 	if _, ok := s.st.accounts[a.ID]; ok {
 		return conflict("account", a.ID, "id exists")
+	}
+	if err := s.checkOrg(a.OrgID); err != nil {
+		return err
 	}
 	if err := s.checkOwners(a); err != nil {
 		return err
@@ -420,6 +426,9 @@ func (s *Store) CreateMembership(_ context.Context, m members.Membership) error 
 	s.readKey(memberRowKey(k))
 	if _, ok := s.st.members[k]; ok {
 		return conflict("membership", m.IdentityID, "already a member")
+	}
+	if err := s.checkOrg(m.OrgID); err != nil {
+		return err
 	}
 	m = m.Clone()
 	m.Version = 1
@@ -509,6 +518,9 @@ func (s *Store) CreateInvitation(_ context.Context, inv members.Invitation) erro
 	if _, ok := s.st.invs[inv.ID]; ok {
 		return conflict("invitation", inv.ID, "id exists")
 	}
+	if err := s.checkOrg(inv.OrgID); err != nil {
+		return err
+	}
 	if inv.State == members.InvitationPending {
 		// One pending invitation per address and organization (M-8), as the SQL
 		// stores' partial unique index.
@@ -585,6 +597,9 @@ func (s *Store) CreateApplication(_ context.Context, a members.Application) erro
 	if _, ok := s.st.apps[a.ID]; ok {
 		return conflict("application", a.ID, "id exists")
 	}
+	if err := s.checkOrg(a.OrgID); err != nil {
+		return err
+	}
 	a.Version = 1
 	s.st.apps[a.ID] = a
 	s.wrote("app:"+a.ID, row(appsOf, a.ID), "app|"+a.OrgID, "app|*")
@@ -628,6 +643,16 @@ func (s *Store) UpdateApplication(_ context.Context, a members.Application) erro
 }
 
 func memberRowKey(k memberKey) string { return "mem:" + k.org + "\x00" + k.identity }
+
+// checkOrg reports ErrNotFound if organization orgID does not exist: a row of a
+// missing organization is never stored, as the SQL stores' foreign keys ensure.
+func (s *Store) checkOrg(orgID string) error {
+	s.readKey("org:" + orgID)
+	if _, ok := s.st.orgs[orgID]; !ok {
+		return notFound("organization", orgID)
+	}
+	return nil
+}
 
 // checkOwners reports ErrNotFound unless every project a's ownership history names
 // is a project of a's organization (M-3, M-7), as the SQL store checks.

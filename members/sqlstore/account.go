@@ -54,9 +54,10 @@ func withOwnership(ctx context.Context, q querier, accts []members.Account, wher
 	return nil
 }
 
-// insertOwnership stores a's ownership history. Every project it names must be a
-// project of a.OrgID (M-3, M-7): ErrNotFound otherwise.
-func insertOwnership(ctx context.Context, q querier, a members.Account) error {
+// checkOwners reports ErrNotFound unless every project a's ownership history
+// names is a project of a.OrgID (M-3, M-7). Callers run it before any write, so
+// a failing call changes nothing even inside a joined transaction.
+func checkOwners(ctx context.Context, q querier, a members.Account) error {
 	for _, o := range a.Ownership {
 		var one int
 		err := q.QueryRowContext(ctx, `SELECT 1 FROM projects WHERE org_id = $1 AND id = $2`, a.OrgID, o.ProjectID).Scan(&one)
@@ -66,6 +67,23 @@ func insertOwnership(ctx context.Context, q querier, a members.Account) error {
 		if err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// checkOrg reports ErrNotFound if organization orgID does not exist.
+func checkOrg(ctx context.Context, q querier, orgID string) error {
+	var one int
+	err := q.QueryRowContext(ctx, `SELECT 1 FROM organizations WHERE id = $1`, orgID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return notFound("organization", orgID)
+	}
+	return err
+}
+
+// insertOwnership stores a's ownership history (checked by checkOwners).
+func insertOwnership(ctx context.Context, q querier, a members.Account) error {
+	for _, o := range a.Ownership {
 		if _, err := q.ExecContext(ctx,
 			`INSERT INTO account_ownership (account_id, from_month, project_id) VALUES ($1, $2, $3)`,
 			a.ID, timeArg(o.From), o.ProjectID); err != nil {
@@ -80,6 +98,12 @@ func (s *Store) CreateAccount(ctx context.Context, a members.Account) error {
 	labels, err := listArg(a.Labels)
 	if err == nil {
 		err = s.write(ctx, func(q querier) error {
+			if err := checkOrg(ctx, q, a.OrgID); err != nil {
+				return err
+			}
+			if err := checkOwners(ctx, q, a); err != nil {
+				return err
+			}
 			if _, err := q.ExecContext(ctx, `INSERT INTO accounts (`+accountColumns+`)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, 1)`,
 				a.ID, a.OrgID, a.Name, labels, timeArg(a.ClosedFrom), timeArg(a.CreatedAt), timeArg(a.UpdatedAt)); err != nil {
@@ -141,6 +165,20 @@ func (s *Store) UpdateAccount(ctx context.Context, a members.Account) error {
 	labels, err := listArg(a.Labels)
 	if err == nil {
 		err = s.write(ctx, func(q querier) error {
+			// Check the version and the owners before writing anything, so a
+			// failing call changes nothing inside a joined transaction either.
+			var cur int64
+			switch err := q.QueryRowContext(ctx, `SELECT version FROM accounts WHERE org_id = $1 AND id = $2`, a.OrgID, a.ID).Scan(&cur); {
+			case errors.Is(err, sql.ErrNoRows):
+				return notFound("account", a.ID)
+			case err != nil:
+				return err
+			case cur != a.Version:
+				return fmt.Errorf("%w: account %q: stale version %d, current is %d", members.ErrConflict, a.ID, a.Version, cur)
+			}
+			if err := checkOwners(ctx, q, a); err != nil {
+				return err
+			}
 			res, err := q.ExecContext(ctx, `UPDATE accounts
 				SET name = $1, labels = $2, closed_from = $3, updated_at = $4, version = version + 1
 				WHERE org_id = $5 AND id = $6 AND version = $7`,

@@ -226,16 +226,25 @@ func TestStore_TimesAndOrder(t *testing.T) {
 	})
 }
 
-// TestStore_ConflictNamesTheConstraint: a duplicate is ErrConflict and says what clashed.
-func TestStore_ConflictNamesTheConstraint(t *testing.T) {
+// TestStore_ConflictKeepsDriverErrorOutOfText: a duplicate is ErrConflict; the
+// driver error (with the constraint name) stays in the chain for errors.Is and
+// logs, but the text shows only the domain message, never SQL internals.
+func TestStore_ConflictKeepsDriverErrorOutOfText(t *testing.T) {
 	eachDialect(t, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		require.NoError(t, s.CreateOrganization(ctx, memberstest.Org("o1", "acme")))
 		err := s.CreateOrganization(ctx, memberstest.Org("o2", "acme"))
 		require.ErrorIs(t, err, members.ErrConflict)
 		assert.ErrorIs(t, err, sqldb.ErrUniqueViolation)
-		assert.Contains(t, err.Error(), `organization "o2"`)
-		assert.Regexp(t, `organizations(\.code|_code_key)`, err.Error())
+		assert.Regexp(t, `organizations(\.code|_code_key)`, sqldb.Constraint(err), "the constraint is still reachable")
+		assert.Equal(t, `members: conflict: organization "o2": already exists`, err.Error())
+
+		require.NoError(t, s.CreateProject(ctx, memberstest.Project("o1", "p1")))
+		err = s.CreateProject(ctx, memberstest.Project("o1", "p1"))
+		require.ErrorIs(t, err, members.ErrConflict)
+		for _, leak := range []string{"constraint", "sqldb", "UNIQUE", "unique", "sqlite", "duplicate key", "projects"} {
+			assert.NotContains(t, err.Error(), leak)
+		}
 	})
 }
 
@@ -278,4 +287,18 @@ func TestOpen_BadDSN(t *testing.T) {
 	_, err := sqlstore.Open(context.Background(), filepath.Join(t.TempDir(), "missing", "dir", "x.db"))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "sqlstore:")
+}
+
+// TestStore_CancelledIsNotConflict: a transaction whose caller went away is
+// reported as context.Canceled, not as a lost race (ErrConflict).
+func TestStore_CancelledIsNotConflict(t *testing.T) {
+	eachDialect(t, func(t *testing.T, s *sqlstore.Store) {
+		ctx, cancel := context.WithCancel(context.Background())
+		err := s.InTx(ctx, func(members.Store) error {
+			cancel()
+			return sqldb.ErrSerialization
+		})
+		require.ErrorIs(t, err, context.Canceled)
+		assert.NotErrorIs(t, err, members.ErrConflict)
+	})
 }

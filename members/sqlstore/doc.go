@@ -30,10 +30,17 @@
 //   - Uniqueness: organization id and code (M-1), project, account (across
 //     all organizations, M-3), invitation and application ids, and one
 //     membership per identity and organization are constraints; violating
-//     one is members.ErrConflict naming the constraint.
+//     one is members.ErrConflict.
+//   - Error text is only the domain message ("members: conflict: project
+//     \"p1\": already exists"); the database error (constraint name, driver
+//     code) stays in the chain for errors.Is/As, sqldb.Constraint and logs,
+//     never in Error(), so callers can show the text without leaking schema.
 //   - Rows of an organization that does not exist are refused with
-//     members.ErrNotFound (foreign keys), a choice the members contract leaves
-//     open: memstore does not check it.
+//     members.ErrNotFound (foreign keys, and an explicit check for accounts),
+//     as the members.Store contract states and memstore does too.
+//   - A failing call changes nothing, even inside a joined transaction:
+//     CreateAccount and UpdateAccount check the version and every owner
+//     project before their first write.
 //   - Optimistic concurrency: UPDATE/DELETE … WHERE key AND version = $n; no
 //     row means ErrConflict if the key exists (stale version) and ErrNotFound
 //     otherwise; the version check and the write are one statement, in one
@@ -42,6 +49,7 @@
 //     database transaction (SERIALIZABLE on PostgreSQL; SQLite takes its
 //     write lock at BEGIN), nested InTx joins it, and a transaction that loses
 //     a race is retried by sqldb a bounded number of times and then reported
-//     as ErrConflict. Serializable isolation is what keeps rules spanning rows
+//     as ErrConflict (unless the context ended: then it matches the context
+//     error, not ErrConflict). Serializable isolation is what keeps rules spanning rows
 //     (the last power user of M-9) safe under concurrency.
 package sqlstore

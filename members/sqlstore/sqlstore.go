@@ -104,8 +104,8 @@ func (s *Store) InTx(ctx context.Context, fn func(tx members.Store) error) error
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		return fn(&Store{db: s.db, tx: tx})
 	})
-	if errors.Is(err, sqldb.ErrSerialization) && !errors.Is(err, members.ErrConflict) {
-		return fmt.Errorf("%w: concurrent transaction: %w", members.ErrConflict, err)
+	if errors.Is(err, sqldb.ErrSerialization) && !errors.Is(err, members.ErrConflict) && ctx.Err() == nil {
+		return &storeErr{msg: members.ErrConflict.Error() + ": concurrent transaction", errs: []error{members.ErrConflict, err}}
 	}
 	return err
 }
@@ -133,25 +133,47 @@ func notFound(what, id string) error {
 	return fmt.Errorf("%w: %s %q", members.ErrNotFound, what, id)
 }
 
+// storeErr is an error whose text is only the domain message while the chain
+// still holds the domain sentinel and the database error: errors.Is and
+// errors.As see both (sqldb retries need ErrSerialization; a logger can walk
+// Unwrap to print the cause), but Error() never carries table, constraint or
+// driver text that a caller might show to a client.
+type storeErr struct {
+	msg  string
+	errs []error
+}
+
+func (e *storeErr) Error() string   { return e.msg }
+func (e *storeErr) Unwrap() []error { return e.errs }
+
 // mapErr translates database errors into the members sentinels, keeping the
-// database error in the chain (sqldb retries need to see ErrSerialization).
+// database error in the chain (sqldb retries need to see ErrSerialization) but
+// out of the error text.
 func mapErr(err error, what, id string) error {
 	err = sqldb.MapError(err)
+	subject := fmt.Sprintf("%s %q", what, id)
 	switch {
 	case err == nil:
 		return nil
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		// The caller gave up; this is neither a conflict nor a missing row.
+		ctxErr := context.Canceled
+		if errors.Is(err, context.DeadlineExceeded) {
+			ctxErr = context.DeadlineExceeded
+		}
+		return &storeErr{msg: "sqlstore: " + subject + ": " + ctxErr.Error(), errs: []error{ctxErr, err}}
 	case errors.Is(err, members.ErrNotFound), errors.Is(err, members.ErrConflict):
 		return err
 	case errors.Is(err, sqldb.ErrUniqueViolation):
-		return fmt.Errorf("%w: %s %q: already exists (%s): %w", members.ErrConflict, what, id, sqldb.Constraint(err), err)
+		return &storeErr{msg: members.ErrConflict.Error() + ": " + subject + ": already exists", errs: []error{members.ErrConflict, err}}
 	case errors.Is(err, sqldb.ErrForeignKeyViolation):
-		return fmt.Errorf("%w: organization of %s %q: %w", members.ErrNotFound, what, id, err)
+		return &storeErr{msg: members.ErrNotFound.Error() + ": organization of " + subject, errs: []error{members.ErrNotFound, err}}
 	case errors.Is(err, sqldb.ErrSerialization):
-		return fmt.Errorf("%w: %s %q: concurrent transaction: %w", members.ErrConflict, what, id, err)
+		return &storeErr{msg: members.ErrConflict.Error() + ": " + subject + ": concurrent transaction", errs: []error{members.ErrConflict, err}}
 	case errors.Is(err, sql.ErrNoRows):
 		return notFound(what, id)
 	default:
-		return fmt.Errorf("sqlstore: %s %q: %w", what, id, err)
+		return fmt.Errorf("sqlstore: %s: %w", subject, err)
 	}
 }
 
