@@ -232,187 +232,278 @@ func sorted[T any](m map[string]T, keep func(T) bool, clone func(T) T) []T {
 
 func same[T any](v T) T { return v }
 
-func orgsOf(st *state) map[string]members.Organization     { return st.orgs }
-func projectsOf(st *state) map[string]members.Project      { return st.projects }
-func accountsOf(st *state) map[string]members.Account      { return st.accounts }
-func membersOf(st *state) map[memberKey]members.Membership { return st.members }
-func invsOf(st *state) map[string]members.Invitation       { return st.invs }
-func appsOf(st *state) map[string]members.Application      { return st.apps }
+// table describes one map of the state, so the Create/Get/List/Update logic every
+// kind of row shares (existence, organization and version checks, copies in and
+// out, version bumps, read and write tracking) is written once, below.
+//
+// A row's tracking key is prefix+":"+track(key); the scopes its writes change are
+// prefix+"|"+org and prefix+"|*" (only prefix+"|*" for organizations).
+type table[K comparable, V any] struct {
+	what    string               // the row's noun in error messages
+	prefix  string               // of the row's tracking key and scopes
+	rows    func(*state) map[K]V // the map holding the rows
+	key     func(V) K
+	track   func(K) string   // the key in the tracking key
+	name    func(K) string   // the key in error messages
+	org     func(V) string   // the row's organization; nil for organizations
+	version func(*V) *int64  // the row's Version field
+	clone   func(V) V        // a copy sharing nothing mutable with v
+	exists  string           // why Create refuses a key already stored
+	merge   func(cur, v V) V // the row Update stores (before the version bump)
+}
+
+func (t table[K, V]) rowKey(k K) string { return t.prefix + ":" + t.track(k) }
+
+func (t table[K, V]) scopes(v V) []string {
+	if t.org == nil {
+		return []string{t.prefix + "|*"}
+	}
+	return []string{t.prefix + "|" + t.org(v), t.prefix + "|*"}
+}
+
+// wrote records the write of row k, whose value is (or, deleted, was) v.
+func (t table[K, V]) wrote(s *Store, k K, v V) {
+	s.wrote(t.rowKey(k), row(t.rows, k), t.scopes(v)...)
+}
+
+// find records the read of row k and returns it as stored.
+func find[K comparable, V any](s *Store, t table[K, V], k K) (V, bool) {
+	s.readKey(t.rowKey(k))
+	v, ok := t.rows(s.st)[k]
+	return v, ok
+}
+
+// create stores a copy of v at version 1 unless its key is taken (ErrConflict), its
+// organization does not exist or a check fails. The caller holds the lock.
+func create[K comparable, V any](s *Store, t table[K, V], v V, checks ...func() error) error {
+	k := t.key(v)
+	if _, ok := find(s, t, k); ok {
+		return conflict(t.what, t.name(k), t.exists)
+	}
+	if t.org != nil {
+		if err := s.checkOrg(t.org(v)); err != nil {
+			return err
+		}
+	}
+	for _, check := range checks {
+		if err := check(); err != nil {
+			return err
+		}
+	}
+	v = t.clone(v)
+	*t.version(&v) = 1
+	t.rows(s.st)[k] = v
+	t.wrote(s, k, v)
+	return nil
+}
+
+// get returns a copy of row k, or ErrNotFound if it is missing or (org-scoped
+// tables only) belongs to another organization than orgID. The caller holds the lock.
+func get[K comparable, V any](s *Store, t table[K, V], k K, orgID string) (V, error) {
+	v, ok := find(s, t, k)
+	if !ok || (t.org != nil && t.org(v) != orgID) {
+		var zero V
+		return zero, notFound(t.what, t.name(k))
+	}
+	return t.clone(v), nil
+}
+
+// list returns copies of the rows keep accepts, by key, recording the listing of
+// scope prefix+"|"+scope. The caller holds the lock.
+func list[V any](s *Store, t table[string, V], scope string, keep func(V) bool) []V {
+	s.readScope(t.prefix + "|" + scope)
+	return sorted(t.rows(s.st), keep, t.clone)
+}
+
+// update stores t.merge(current row, copy of v) with the version bumped, unless
+// the row is missing or in another organization (ErrNotFound), v's version is not
+// the current one (ErrConflict) or a check fails. The caller holds the lock.
+func update[K comparable, V any](s *Store, t table[K, V], v V, checks ...func() error) error {
+	k := t.key(v)
+	cur, ok := find(s, t, k)
+	if !ok || (t.org != nil && t.org(cur) != t.org(v)) {
+		return notFound(t.what, t.name(k))
+	}
+	if have, want := *t.version(&v), *t.version(&cur); have != want {
+		return stale(t.what, t.name(k), have, want)
+	}
+	for _, check := range checks {
+		if err := check(); err != nil {
+			return err
+		}
+	}
+	next := t.merge(cur, t.clone(v))
+	*t.version(&next) = *t.version(&cur) + 1
+	t.rows(s.st)[k] = next
+	t.wrote(s, k, next)
+	return nil
+}
+
+// The tables of the state's maps; each merge says what Update takes from the new
+// value and what it keeps of the stored one.
+var orgTable = table[string, members.Organization]{
+	what: "organization", prefix: "org", exists: "id exists",
+	rows:    func(st *state) map[string]members.Organization { return st.orgs },
+	key:     func(o members.Organization) string { return o.ID },
+	version: func(o *members.Organization) *int64 { return &o.Version },
+	track:   same[string], name: same[string], clone: same[members.Organization],
+	merge: func(cur, o members.Organization) members.Organization {
+		cur.Name, cur.Alias, cur.EnforceMFA, cur.UpdatedAt = o.Name, o.Alias, o.EnforceMFA, o.UpdatedAt
+		return cur
+	},
+}
+
+var projectTable = table[string, members.Project]{
+	what: "project", prefix: "proj", exists: "id exists",
+	rows:    func(st *state) map[string]members.Project { return st.projects },
+	key:     func(p members.Project) string { return p.ID },
+	version: func(p *members.Project) *int64 { return &p.Version },
+	org:     func(p members.Project) string { return p.OrgID },
+	track:   same[string], name: same[string], clone: members.Project.Clone,
+	merge: func(cur, p members.Project) members.Project {
+		p.CreatedAt = cur.CreatedAt
+		return p
+	},
+}
+
+var accountTable = table[string, members.Account]{
+	what: "account", prefix: "acct", exists: "id exists",
+	rows:    func(st *state) map[string]members.Account { return st.accounts },
+	key:     func(a members.Account) string { return a.ID },
+	version: func(a *members.Account) *int64 { return &a.Version },
+	org:     func(a members.Account) string { return a.OrgID },
+	track:   same[string], name: same[string], clone: members.Account.Clone,
+	merge: func(cur, a members.Account) members.Account {
+		a.CreatedAt = cur.CreatedAt
+		return a
+	},
+}
+
+var memberTable = table[memberKey, members.Membership]{
+	what: "membership", prefix: "mem", exists: "already a member",
+	rows:    func(st *state) map[memberKey]members.Membership { return st.members },
+	key:     func(m members.Membership) memberKey { return memberKey{m.OrgID, m.IdentityID} },
+	version: func(m *members.Membership) *int64 { return &m.Version },
+	org:     func(m members.Membership) string { return m.OrgID },
+	track:   func(k memberKey) string { return k.org + "\x00" + k.identity },
+	name:    func(k memberKey) string { return k.identity },
+	clone:   members.Membership.Clone,
+	merge: func(cur, m members.Membership) members.Membership {
+		cur.Email, cur.Type, cur.Permissions, cur.UpdatedAt = m.Email, m.Type, m.Permissions, m.UpdatedAt
+		return cur
+	},
+}
+
+var invTable = table[string, members.Invitation]{
+	what: "invitation", prefix: "inv", exists: "id exists",
+	rows:    func(st *state) map[string]members.Invitation { return st.invs },
+	key:     func(i members.Invitation) string { return i.ID },
+	version: func(i *members.Invitation) *int64 { return &i.Version },
+	org:     func(i members.Invitation) string { return i.OrgID },
+	track:   same[string], name: same[string], clone: members.Invitation.Clone,
+	merge: func(cur, i members.Invitation) members.Invitation {
+		cur.State, cur.AcceptedBy, cur.DecidedAt = i.State, i.AcceptedBy, i.DecidedAt
+		return cur
+	},
+}
+
+var appTable = table[string, members.Application]{
+	what: "application", prefix: "app", exists: "id exists",
+	rows:    func(st *state) map[string]members.Application { return st.apps },
+	key:     func(a members.Application) string { return a.ID },
+	version: func(a *members.Application) *int64 { return &a.Version },
+	org:     func(a members.Application) string { return a.OrgID },
+	track:   same[string], name: same[string], clone: same[members.Application],
+	merge: func(cur, a members.Application) members.Application {
+		cur.State, cur.ReviewedBy, cur.Reason, cur.UpdatedAt = a.State, a.ReviewedBy, a.Reason, a.UpdatedAt
+		return cur
+	},
+}
 
 // CreateOrganization implements members.Store.
 func (s *Store) CreateOrganization(_ context.Context, o members.Organization) error {
 	defer s.lock()()
-	s.readKey("org:" + o.ID)
 	s.readScope("org|*") // the code must be unique
-	if _, ok := s.st.orgs[o.ID]; ok {
-		return conflict("organization", o.ID, "id exists")
-	}
-	for _, x := range s.st.orgs {
-		if x.Code == o.Code {
-			return conflict("organization code", o.Code, "code exists")
+	return create(s, orgTable, o, func() error {
+		for _, x := range s.st.orgs {
+			if x.Code == o.Code {
+				return conflict("organization code", o.Code, "code exists")
+			}
 		}
-	}
-	o.Version = 1
-	s.st.orgs[o.ID] = o
-	s.wrote("org:"+o.ID, row(orgsOf, o.ID), "org|*")
-	return nil
+		return nil
+	})
 }
 
 // GetOrganization implements members.Store.
 func (s *Store) GetOrganization(_ context.Context, orgID string) (members.Organization, error) {
 	defer s.lock()()
-	s.readKey("org:" + orgID)
-	o, ok := s.st.orgs[orgID]
-	if !ok {
-		return members.Organization{}, notFound("organization", orgID)
-	}
-	return o, nil
+	return get(s, orgTable, orgID, "")
 }
 
 // ListOrganizations implements members.Store.
 func (s *Store) ListOrganizations(_ context.Context) ([]members.Organization, error) {
 	defer s.lock()()
-	s.readScope("org|*")
-	return sorted(s.st.orgs, func(members.Organization) bool { return true }, same), nil
+	return list(s, orgTable, "*", func(members.Organization) bool { return true }), nil
 }
 
 // UpdateOrganization implements members.Store.
 func (s *Store) UpdateOrganization(_ context.Context, o members.Organization) error {
 	defer s.lock()()
-	s.readKey("org:" + o.ID)
-	cur, ok := s.st.orgs[o.ID]
-	if !ok {
-		return notFound("organization", o.ID)
-	}
-	if cur.Version != o.Version {
-		return stale("organization", o.ID, o.Version, cur.Version)
-	}
-	cur.Name, cur.Alias, cur.EnforceMFA, cur.UpdatedAt = o.Name, o.Alias, o.EnforceMFA, o.UpdatedAt
-	cur.Version++
-	s.st.orgs[o.ID] = cur
-	s.wrote("org:"+o.ID, row(orgsOf, o.ID), "org|*")
-	return nil
+	return update(s, orgTable, o)
 }
 
 // CreateProject implements members.Store.
 func (s *Store) CreateProject(_ context.Context, p members.Project) error {
 	defer s.lock()()
-	s.readKey("proj:" + p.ID)
-	if _, ok := s.st.projects[p.ID]; ok {
-		return conflict("project", p.ID, "id exists")
-	}
-	if err := s.checkOrg(p.OrgID); err != nil {
-		return err
-	}
-	p = p.Clone()
-	p.Version = 1
-	s.st.projects[p.ID] = p
-	s.wrote("proj:"+p.ID, row(projectsOf, p.ID), "proj|"+p.OrgID, "proj|*")
-	return nil
+	return create(s, projectTable, p)
 }
 
 // GetProject implements members.Store.
 func (s *Store) GetProject(_ context.Context, orgID, projectID string) (members.Project, error) {
 	defer s.lock()()
-	s.readKey("proj:" + projectID)
-	p, ok := s.st.projects[projectID]
-	if !ok || p.OrgID != orgID {
-		return members.Project{}, notFound("project", projectID)
-	}
-	return p.Clone(), nil
+	return get(s, projectTable, projectID, orgID)
 }
 
 // ListProjects implements members.Store.
 func (s *Store) ListProjects(_ context.Context, orgID string) ([]members.Project, error) {
 	defer s.lock()()
-	s.readScope("proj|" + orgID)
-	return sorted(s.st.projects, func(p members.Project) bool { return p.OrgID == orgID }, members.Project.Clone), nil
+	return list(s, projectTable, orgID, func(p members.Project) bool { return p.OrgID == orgID }), nil
 }
 
 // UpdateProject implements members.Store.
 func (s *Store) UpdateProject(_ context.Context, p members.Project) error {
 	defer s.lock()()
-	s.readKey("proj:" + p.ID)
-	cur, ok := s.st.projects[p.ID]
-	if !ok || cur.OrgID != p.OrgID {
-		return notFound("project", p.ID)
-	}
-	if cur.Version != p.Version {
-		return stale("project", p.ID, p.Version, cur.Version)
-	}
-	p = p.Clone()
-	p.CreatedAt = cur.CreatedAt
-	p.Version = cur.Version + 1
-	s.st.projects[p.ID] = p
-	s.wrote("proj:"+p.ID, row(projectsOf, p.ID), "proj|"+p.OrgID, "proj|*")
-	return nil
+	return update(s, projectTable, p)
 }
 
 // CreateAccount implements members.Store.
 func (s *Store) CreateAccount(_ context.Context, a members.Account) error {
 	defer s.lock()()
-	s.readKey("acct:" + a.ID)
-	if _, ok := s.st.accounts[a.ID]; ok {
-		return conflict("account", a.ID, "id exists")
-	}
-	if err := s.checkOrg(a.OrgID); err != nil {
-		return err
-	}
-	if err := s.checkOwners(a); err != nil {
-		return err
-	}
-	a = a.Clone()
-	a.Version = 1
-	s.st.accounts[a.ID] = a
-	s.wrote("acct:"+a.ID, row(accountsOf, a.ID), "acct|"+a.OrgID, "acct|*")
-	return nil
+	return create(s, accountTable, a, func() error { return s.checkOwners(a) })
 }
 
 // GetAccount implements members.Store.
 func (s *Store) GetAccount(_ context.Context, orgID, accountID string) (members.Account, error) {
 	defer s.lock()()
-	s.readKey("acct:" + accountID)
-	a, ok := s.st.accounts[accountID]
-	if !ok || a.OrgID != orgID {
-		return members.Account{}, notFound("account", accountID)
-	}
-	return a.Clone(), nil
+	return get(s, accountTable, accountID, orgID)
 }
 
 // ListAccounts implements members.Store.
 func (s *Store) ListAccounts(_ context.Context, orgID string) ([]members.Account, error) {
 	defer s.lock()()
-	s.readScope("acct|" + orgID)
-	return sorted(s.st.accounts, func(a members.Account) bool { return a.OrgID == orgID }, members.Account.Clone), nil
+	return list(s, accountTable, orgID, func(a members.Account) bool { return a.OrgID == orgID }), nil
 }
 
 // UpdateAccount implements members.Store.
 func (s *Store) UpdateAccount(_ context.Context, a members.Account) error {
 	defer s.lock()()
-	s.readKey("acct:" + a.ID)
-	cur, ok := s.st.accounts[a.ID]
-	if !ok || cur.OrgID != a.OrgID {
-		return notFound("account", a.ID)
-	}
-	if cur.Version != a.Version {
-		return stale("account", a.ID, a.Version, cur.Version)
-	}
-	if err := s.checkOwners(a); err != nil {
-		return err
-	}
-	a = a.Clone()
-	a.CreatedAt = cur.CreatedAt
-	a.Version = cur.Version + 1
-	s.st.accounts[a.ID] = a
-	s.wrote("acct:"+a.ID, row(accountsOf, a.ID), "acct|"+a.OrgID, "acct|*")
-	return nil
+	return update(s, accountTable, a, func() error { return s.checkOwners(a) })
 }
 
 // FindAccount implements members.Store.
 func (s *Store) FindAccount(_ context.Context, accountID string) (members.Account, error) {
 	defer s.lock()()
-	s.readKey("acct:" + accountID)
-	a, ok := s.st.accounts[accountID]
+	a, ok := find(s, accountTable, accountID)
 	if !ok {
 		return members.Account{}, notFound("account", accountID)
 	}
@@ -422,30 +513,13 @@ func (s *Store) FindAccount(_ context.Context, accountID string) (members.Accoun
 // CreateMembership implements members.Store.
 func (s *Store) CreateMembership(_ context.Context, m members.Membership) error {
 	defer s.lock()()
-	k := memberKey{m.OrgID, m.IdentityID}
-	s.readKey(memberRowKey(k))
-	if _, ok := s.st.members[k]; ok {
-		return conflict("membership", m.IdentityID, "already a member")
-	}
-	if err := s.checkOrg(m.OrgID); err != nil {
-		return err
-	}
-	m = m.Clone()
-	m.Version = 1
-	s.st.members[k] = m
-	s.wrote(memberRowKey(k), row(membersOf, k), "mem|"+k.org, "mem|*")
-	return nil
+	return create(s, memberTable, m)
 }
 
 // GetMembership implements members.Store.
 func (s *Store) GetMembership(_ context.Context, orgID, identityID string) (members.Membership, error) {
 	defer s.lock()()
-	s.readKey(memberRowKey(memberKey{orgID, identityID}))
-	m, ok := s.st.members[memberKey{orgID, identityID}]
-	if !ok {
-		return members.Membership{}, notFound("membership", identityID)
-	}
-	return m.Clone(), nil
+	return get(s, memberTable, memberKey{orgID, identityID}, orgID)
 }
 
 func (s *Store) memberships(keep func(members.Membership) bool, order func(a, b members.Membership) int) []members.Membership {
@@ -478,28 +552,14 @@ func (s *Store) ListMembershipsOfIdentity(_ context.Context, identityID string) 
 // UpdateMembership implements members.Store.
 func (s *Store) UpdateMembership(_ context.Context, m members.Membership) error {
 	defer s.lock()()
-	k := memberKey{m.OrgID, m.IdentityID}
-	s.readKey(memberRowKey(k))
-	cur, ok := s.st.members[k]
-	if !ok {
-		return notFound("membership", m.IdentityID)
-	}
-	if cur.Version != m.Version {
-		return stale("membership", m.IdentityID, m.Version, cur.Version)
-	}
-	cur.Email, cur.Type, cur.Permissions, cur.UpdatedAt = m.Email, m.Type, slices.Clone(m.Permissions), m.UpdatedAt
-	cur.Version++
-	s.st.members[k] = cur
-	s.wrote(memberRowKey(k), row(membersOf, k), "mem|"+k.org, "mem|*")
-	return nil
+	return update(s, memberTable, m)
 }
 
 // DeleteMembership implements members.Store.
 func (s *Store) DeleteMembership(_ context.Context, orgID, identityID string, version int64) error {
 	defer s.lock()()
 	k := memberKey{orgID, identityID}
-	s.readKey(memberRowKey(k))
-	cur, ok := s.st.members[k]
+	cur, ok := find(s, memberTable, k)
 	if !ok {
 		return notFound("membership", identityID)
 	}
@@ -507,21 +567,17 @@ func (s *Store) DeleteMembership(_ context.Context, orgID, identityID string, ve
 		return stale("membership", identityID, version, cur.Version)
 	}
 	delete(s.st.members, k)
-	s.wrote(memberRowKey(k), row(membersOf, k), "mem|"+k.org, "mem|*")
+	memberTable.wrote(s, k, cur)
 	return nil
 }
 
 // CreateInvitation implements members.Store.
 func (s *Store) CreateInvitation(_ context.Context, inv members.Invitation) error {
 	defer s.lock()()
-	s.readKey("inv:" + inv.ID)
-	if _, ok := s.st.invs[inv.ID]; ok {
-		return conflict("invitation", inv.ID, "id exists")
-	}
-	if err := s.checkOrg(inv.OrgID); err != nil {
-		return err
-	}
-	if inv.State == members.InvitationPending {
+	return create(s, invTable, inv, func() error {
+		if inv.State != members.InvitationPending {
+			return nil
+		}
 		// One pending invitation per address and organization (M-8), as the SQL
 		// stores' partial unique index.
 		s.readScope("inv|" + inv.OrgID)
@@ -530,125 +586,70 @@ func (s *Store) CreateInvitation(_ context.Context, inv members.Invitation) erro
 				return conflict("invitation", inv.ID, inv.Email+" already has a pending invitation")
 			}
 		}
-	}
-	inv = inv.Clone()
-	inv.Version = 1
-	s.st.invs[inv.ID] = inv
-	s.wrote("inv:"+inv.ID, row(invsOf, inv.ID), "inv|"+inv.OrgID, "inv|*")
-	return nil
+		return nil
+	})
 }
 
 // GetInvitation implements members.Store.
 func (s *Store) GetInvitation(_ context.Context, orgID, invitationID string) (members.Invitation, error) {
 	defer s.lock()()
-	s.readKey("inv:" + invitationID)
-	inv, ok := s.st.invs[invitationID]
-	if !ok || inv.OrgID != orgID {
-		return members.Invitation{}, notFound("invitation", invitationID)
-	}
-	return inv.Clone(), nil
+	return get(s, invTable, invitationID, orgID)
 }
 
 // ListInvitations implements members.Store.
 func (s *Store) ListInvitations(_ context.Context, orgID string) ([]members.Invitation, error) {
 	defer s.lock()()
-	s.readScope("inv|" + orgID)
-	return sorted(s.st.invs, func(i members.Invitation) bool { return i.OrgID == orgID }, members.Invitation.Clone), nil
+	return list(s, invTable, orgID, func(i members.Invitation) bool { return i.OrgID == orgID }), nil
 }
 
 // ListInvitationsByEmail implements members.Store.
 func (s *Store) ListInvitationsByEmail(_ context.Context, email string) ([]members.Invitation, error) {
 	defer s.lock()()
-	s.readScope("inv|*")
-	return sorted(s.st.invs, func(i members.Invitation) bool { return i.Email == email }, members.Invitation.Clone), nil
+	return list(s, invTable, "*", func(i members.Invitation) bool { return i.Email == email }), nil
 }
 
 // ListPendingInvitationsExpiring implements members.Store.
 func (s *Store) ListPendingInvitationsExpiring(_ context.Context, t time.Time) ([]members.Invitation, error) {
 	defer s.lock()()
-	s.readScope("inv|*")
-	return sorted(s.st.invs, func(i members.Invitation) bool {
+	return list(s, invTable, "*", func(i members.Invitation) bool {
 		return i.State == members.InvitationPending && !i.ExpiresAt.After(t)
-	}, members.Invitation.Clone), nil
+	}), nil
 }
 
 // UpdateInvitation implements members.Store.
 func (s *Store) UpdateInvitation(_ context.Context, inv members.Invitation) error {
 	defer s.lock()()
-	s.readKey("inv:" + inv.ID)
-	cur, ok := s.st.invs[inv.ID]
-	if !ok || cur.OrgID != inv.OrgID {
-		return notFound("invitation", inv.ID)
-	}
-	if cur.Version != inv.Version {
-		return stale("invitation", inv.ID, inv.Version, cur.Version)
-	}
-	cur.State, cur.AcceptedBy, cur.DecidedAt = inv.State, inv.AcceptedBy, inv.DecidedAt
-	cur.Version++
-	s.st.invs[inv.ID] = cur
-	s.wrote("inv:"+inv.ID, row(invsOf, inv.ID), "inv|"+inv.OrgID, "inv|*")
-	return nil
+	return update(s, invTable, inv)
 }
 
 // CreateApplication implements members.Store.
 func (s *Store) CreateApplication(_ context.Context, a members.Application) error {
 	defer s.lock()()
-	s.readKey("app:" + a.ID)
-	if _, ok := s.st.apps[a.ID]; ok {
-		return conflict("application", a.ID, "id exists")
-	}
-	if err := s.checkOrg(a.OrgID); err != nil {
-		return err
-	}
-	a.Version = 1
-	s.st.apps[a.ID] = a
-	s.wrote("app:"+a.ID, row(appsOf, a.ID), "app|"+a.OrgID, "app|*")
-	return nil
+	return create(s, appTable, a)
 }
 
 // GetApplication implements members.Store.
 func (s *Store) GetApplication(_ context.Context, orgID, applicationID string) (members.Application, error) {
 	defer s.lock()()
-	s.readKey("app:" + applicationID)
-	a, ok := s.st.apps[applicationID]
-	if !ok || a.OrgID != orgID {
-		return members.Application{}, notFound("application", applicationID)
-	}
-	return a, nil
+	return get(s, appTable, applicationID, orgID)
 }
 
 // ListApplications implements members.Store.
 func (s *Store) ListApplications(_ context.Context, orgID string) ([]members.Application, error) {
 	defer s.lock()()
-	s.readScope("app|" + orgID)
-	return sorted(s.st.apps, func(a members.Application) bool { return a.OrgID == orgID }, same), nil
+	return list(s, appTable, orgID, func(a members.Application) bool { return a.OrgID == orgID }), nil
 }
 
 // UpdateApplication implements members.Store.
 func (s *Store) UpdateApplication(_ context.Context, a members.Application) error {
 	defer s.lock()()
-	s.readKey("app:" + a.ID)
-	cur, ok := s.st.apps[a.ID]
-	if !ok || cur.OrgID != a.OrgID {
-		return notFound("application", a.ID)
-	}
-	if cur.Version != a.Version {
-		return stale("application", a.ID, a.Version, cur.Version)
-	}
-	cur.State, cur.ReviewedBy, cur.Reason, cur.UpdatedAt = a.State, a.ReviewedBy, a.Reason, a.UpdatedAt
-	cur.Version++
-	s.st.apps[a.ID] = cur
-	s.wrote("app:"+a.ID, row(appsOf, a.ID), "app|"+a.OrgID, "app|*")
-	return nil
+	return update(s, appTable, a)
 }
-
-func memberRowKey(k memberKey) string { return "mem:" + k.org + "\x00" + k.identity }
 
 // checkOrg reports ErrNotFound if organization orgID does not exist: a row of a
 // missing organization is never stored, as the SQL stores' foreign keys ensure.
 func (s *Store) checkOrg(orgID string) error {
-	s.readKey("org:" + orgID)
-	if _, ok := s.st.orgs[orgID]; !ok {
+	if _, ok := find(s, orgTable, orgID); !ok {
 		return notFound("organization", orgID)
 	}
 	return nil
@@ -658,8 +659,7 @@ func (s *Store) checkOrg(orgID string) error {
 // is a project of a's organization (M-3, M-7), as the SQL store checks.
 func (s *Store) checkOwners(a members.Account) error {
 	for _, o := range a.Ownership {
-		s.readKey("proj:" + o.ProjectID)
-		if p, ok := s.st.projects[o.ProjectID]; !ok || p.OrgID != a.OrgID {
+		if p, ok := find(s, projectTable, o.ProjectID); !ok || p.OrgID != a.OrgID {
 			return notFound("project", o.ProjectID)
 		}
 	}
