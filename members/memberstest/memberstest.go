@@ -148,10 +148,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) members.Store) {
 		same(t, want, after, "code and created-at are immutable (M-1); version increments")
 
 		must(t, s.CreateOrganization(ctx, Org("o0", "beta")))
-		list, err := s.ListOrganizations(ctx)
-		must(t, err)
-		require.Len(t, list, 2)
-		assert.Equal(t, []string{"o0", "o1"}, []string{list[0].ID, list[1].ID}, "ordered by id")
+		assert.Equal(t, []string{"o0", "o1"}, orgIDs(t)(s.ListOrganizations(ctx)), "ordered by id")
 	})
 
 	run("Organization/CreateSetsVersion1", func(t *testing.T, s members.Store) {
@@ -217,9 +214,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) members.Store) {
 		same(t, got, after)
 
 		list, err := s.ListProjects(ctx, "o1")
-		must(t, err)
-		require.Len(t, list, 2)
-		assert.Equal(t, []string{"p1", "p2"}, []string{list[0].ID, list[1].ID}, "ordered by id")
+		require.Equal(t, []string{"p1", "p2"}, projectIDs(t)(list, err), "ordered by id")
 		same(t, after, list[1])
 	})
 
@@ -536,9 +531,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) members.Store) {
 			must(t, s.CreateAccount(ctx, Account("o1", id, "p1")))
 		}
 		list, err := s.ListAccounts(ctx, "o1")
-		must(t, err)
-		require.Len(t, list, 3)
-		assert.Equal(t, []string{"100000000000", "200000000000", "300000000000"}, []string{list[0].ID, list[1].ID, list[2].ID})
+		require.Equal(t, []string{"100000000000", "200000000000", "300000000000"}, accountIDs(t)(list, err))
 		a := list[0]
 		a.Name = "first"
 		must(t, s.UpdateAccount(ctx, a))
@@ -565,14 +558,8 @@ func TestStore(t *testing.T, newStore func(t *testing.T) members.Store) {
 		_, err = s.GetMembership(ctx, "o1", "carol")
 		require.ErrorIs(t, err, members.ErrNotFound)
 
-		list, err := s.ListMemberships(ctx, "o1")
-		must(t, err)
-		require.Len(t, list, 2)
-		assert.Equal(t, []string{"alice", "bob"}, []string{list[0].IdentityID, list[1].IdentityID})
-		mine, err := s.ListMembershipsOfIdentity(ctx, "bob")
-		must(t, err)
-		require.Len(t, mine, 2)
-		assert.Equal(t, []string{"o1", "o2"}, []string{mine[0].OrgID, mine[1].OrgID})
+		assert.Equal(t, []string{"alice", "bob"}, memberIdentities(t)(s.ListMemberships(ctx, "o1")))
+		assert.Equal(t, []string{"o1", "o2"}, memberOrgs(t)(s.ListMembershipsOfIdentity(ctx, "bob")))
 
 		got.Type, got.Permissions, got.UpdatedAt = members.MemberPower, nil, T0.Add(time.Hour)
 		must(t, s.UpdateMembership(ctx, got))
@@ -588,10 +575,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) members.Store) {
 		must(t, s.DeleteMembership(ctx, "o1", "bob", 2))
 		_, err = s.GetMembership(ctx, "o1", "bob")
 		require.ErrorIs(t, err, members.ErrNotFound)
-		mine, err = s.ListMembershipsOfIdentity(ctx, "bob")
-		must(t, err)
-		require.Len(t, mine, 1, "M-9: the other organization's membership stays")
-		assert.Equal(t, "o2", mine[0].OrgID)
+		assert.Equal(t, []string{"o2"}, memberOrgs(t)(s.ListMembershipsOfIdentity(ctx, "bob")), "M-9: the other organization's membership stays")
 	})
 
 	run("Invitation/CRUD", func(t *testing.T, s members.Store) {
@@ -609,14 +593,8 @@ func TestStore(t *testing.T, newStore func(t *testing.T) members.Store) {
 		_, err = s.GetInvitation(ctx, "o1", "nope")
 		require.ErrorIs(t, err, members.ErrNotFound)
 
-		list, err := s.ListInvitations(ctx, "o1")
-		must(t, err)
-		require.Len(t, list, 2)
-		assert.Equal(t, []string{"i1", "i2"}, []string{list[0].ID, list[1].ID})
-		byEmail, err := s.ListInvitationsByEmail(ctx, "carol@example.com")
-		must(t, err)
-		require.Len(t, byEmail, 2)
-		assert.Equal(t, []string{"i2", "i3"}, []string{byEmail[0].ID, byEmail[1].ID})
+		assert.Equal(t, []string{"i1", "i2"}, invitationIDs(t)(s.ListInvitations(ctx, "o1")))
+		assert.Equal(t, []string{"i2", "i3"}, invitationIDs(t)(s.ListInvitationsByEmail(ctx, "carol@example.com")))
 
 		got.State, got.AcceptedBy, got.DecidedAt = members.InvitationAccepted, "carol", T0.Add(time.Hour)
 		must(t, s.UpdateInvitation(ctx, got))
@@ -1000,5 +978,44 @@ func checkOnlyOrg(t *testing.T, ctx context.Context, s members.Store, orgID stri
 	require.Len(t, aps, 1)
 	for _, got := range []string{ps[0].OrgID, as[0].OrgID, ms[0].OrgID, is[0].OrgID, aps[0].OrgID} {
 		assert.Equal(t, orgID, got)
+	}
+}
+
+// Each xxxIDs(t) returns a function that fails t on a List call's error and returns
+// the listed rows' keys in order, so a check of content and order reads
+// assert.Equal(t, want, projectIDs(t)(s.ListProjects(ctx, "o1"))).
+func orgIDs(t *testing.T) func([]members.Organization, error) []string {
+	return listed(t, func(o members.Organization) string { return o.ID })
+}
+
+func projectIDs(t *testing.T) func([]members.Project, error) []string {
+	return listed(t, func(p members.Project) string { return p.ID })
+}
+
+func accountIDs(t *testing.T) func([]members.Account, error) []string {
+	return listed(t, func(a members.Account) string { return a.ID })
+}
+
+func invitationIDs(t *testing.T) func([]members.Invitation, error) []string {
+	return listed(t, func(i members.Invitation) string { return i.ID })
+}
+
+func memberIdentities(t *testing.T) func([]members.Membership, error) []string {
+	return listed(t, func(m members.Membership) string { return m.IdentityID })
+}
+
+func memberOrgs(t *testing.T) func([]members.Membership, error) []string {
+	return listed(t, func(m members.Membership) string { return m.OrgID })
+}
+
+func listed[T any](t *testing.T, key func(T) string) func([]T, error) []string {
+	return func(rows []T, err error) []string {
+		t.Helper()
+		must(t, err)
+		keys := make([]string, len(rows))
+		for i, r := range rows {
+			keys[i] = key(r)
+		}
+		return keys
 	}
 }
