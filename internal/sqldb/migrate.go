@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Migration is one numbered SQL script of a component.
@@ -106,15 +108,16 @@ func (db *DB) Migrate(ctx context.Context, component string, fsys fs.FS) error {
 
 func (db *DB) ensureMigrationsTable(ctx context.Context) error {
 	// Two PostgreSQL sessions running CREATE TABLE IF NOT EXISTS at the same
-	// time can collide on the catalog's unique index; the loser retries and
-	// then sees the table.
+	// time can collide in the catalog: the loser gets a unique violation (23505),
+	// "type already exists" (42710) or "relation already exists" (42P07). It
+	// retries and then sees the committed table.
 	var err error
 	for range 5 {
 		err = db.InTx(ctx, func(tx *sql.Tx) error {
 			_, err := tx.ExecContext(ctx, createMigrationsTable)
 			return err
 		})
-		if err == nil || !errors.Is(err, ErrUniqueViolation) {
+		if err == nil || !(errors.Is(err, ErrUniqueViolation) || isDuplicateObject(err)) {
 			break
 		}
 	}
@@ -175,4 +178,12 @@ func (db *DB) AppliedMigrations(ctx context.Context, component string) ([]int, e
 		vs = append(vs, v)
 	}
 	return vs, rows.Err()
+}
+
+// isDuplicateObject reports PostgreSQL's "already exists" errors for catalog
+// objects (42710 duplicate_object, 42P07 duplicate_table), which a concurrent
+// CREATE … IF NOT EXISTS can raise.
+func isDuplicateObject(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "42710" || pgErr.Code == "42P07")
 }
