@@ -315,7 +315,7 @@ func Compute(cfg *Config, agg *Aggregator) (*Result, error) {
 
 func finishInvoice(p *Project, ps *projState, period Period, taxRate money.Decimal, taxMode money.RoundingMode) (*Invoice, error) {
 	inv := ps.inv
-	cur, _ := money.ParseCurrency(p.Currency)
+	cur := money.Currency(p.Currency)
 	rate := money.NewFromInt(1)
 	if p.ExchangeRate != nil {
 		rate = *p.ExchangeRate
@@ -416,7 +416,7 @@ func finishInvoice(p *Project, ps *projState, period Period, taxRate money.Decim
 		for i := range inv.Lines {
 			weights[i] = inv.Lines[i].AmountUSD
 		}
-		parts, err := money.Allocate(cur.Round(totalUSD.Mul(rate), convMode), weights, cur.MinorDigits)
+		parts, err := money.Allocate(cur.Round(totalUSD.Mul(rate), convMode), weights, cur.MinorDigits())
 		if err != nil {
 			return nil, fmt.Errorf("billing: project %s: %w", p.ID, err)
 		}

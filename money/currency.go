@@ -8,41 +8,66 @@ import (
 	"sort"
 )
 
-// Currency is an ISO 4217 currency and the number of digits of its minor unit.
-type Currency struct {
-	Code        string // ISO 4217 code, e.g. "JPY"
-	MinorDigits int32  // fractional digits of the smallest unit: 0 for JPY, 2 for USD
-}
+// Currency is an ISO 4217 currency code. The invoice currencies (M-2, B-10) are the
+// constants JPY and USD; ParseCurrency and UnmarshalText accept nothing else, so a
+// Currency that came through them is always one of these.
+type Currency string
 
-// The currencies invoices can be issued in (B-10).
-var (
-	JPY = Currency{Code: "JPY", MinorDigits: 0}
-	USD = Currency{Code: "USD", MinorDigits: 2}
+// The currencies invoices and cost data are in (M-2, B-10).
+const (
+	JPY Currency = "JPY" // Japanese yen: no minor unit
+	USD Currency = "USD" // US dollar: cents
 )
 
-// ParseCurrency returns the Currency for a supported ISO 4217 code ("JPY" or "USD").
+// ErrCurrency is wrapped by the error for a currency code that is not supported.
+var ErrCurrency = errors.New("money: unsupported currency")
+
+// ParseCurrency returns the Currency of a supported ISO 4217 code ("JPY" or "USD").
 func ParseCurrency(code string) (Currency, error) {
-	switch code {
-	case "JPY":
-		return JPY, nil
-	case "USD":
-		return USD, nil
+	c := Currency(code)
+	if !c.Valid() {
+		return "", fmt.Errorf("%w %q: want JPY or USD", ErrCurrency, truncate(code))
 	}
-	return Currency{}, fmt.Errorf("currency %q: want JPY or USD", code)
+	return c, nil
+}
+
+// Valid reports whether c is a supported currency.
+func (c Currency) Valid() bool { return c == JPY || c == USD }
+
+// MinorDigits returns the fractional digits of the currency's smallest unit: 0 for
+// JPY, 2 for USD (and for any unsupported code).
+func (c Currency) MinorDigits() int32 {
+	if c == JPY {
+		return 0
+	}
+	return 2
 }
 
 // String returns the currency code.
-func (c Currency) String() string { return c.Code }
+func (c Currency) String() string { return string(c) }
+
+// MarshalText returns the currency code.
+func (c Currency) MarshalText() ([]byte, error) { return []byte(c), nil }
+
+// UnmarshalText parses a currency code with ParseCurrency.
+func (c *Currency) UnmarshalText(b []byte) error {
+	v, err := ParseCurrency(string(b))
+	if err != nil {
+		return err
+	}
+	*c = v
+	return nil
+}
 
 // Round rounds d to a whole minor unit of c (a whole yen, a cent) with mode.
-func (c Currency) Round(d Decimal, mode RoundingMode) Decimal { return d.Round(c.MinorDigits, mode) }
+func (c Currency) Round(d Decimal, mode RoundingMode) Decimal { return d.Round(c.MinorDigits(), mode) }
 
 // Format returns d with exactly the currency's minor digits: "882.50" and "0.00" in
 // USD, "2445" in JPY. It pads and never rounds: an amount with more fractional digits
 // than the minor unit (one that no rule has rounded yet) keeps all of them, so no
 // digit of money is ever hidden. Round first to print a rounded amount.
 func (c Currency) Format(d Decimal) string {
-	places := max(d.Places(), c.MinorDigits)
+	places := max(d.Places(), c.MinorDigits())
 	s := d.d.StringFixed(places)
 	if d.IsZero() && len(s) > 0 && s[0] == '-' {
 		s = s[1:]

@@ -398,7 +398,7 @@ func TestB10_CurrencyFormat(t *testing.T) {
 		{JPY, "0", "0"},
 		{JPY, "1.5", "1.5"},
 	} {
-		t.Run(tc.cur.Code+"/"+tc.in, func(t *testing.T) {
+		t.Run(string(tc.cur)+"/"+tc.in, func(t *testing.T) {
 			assert.Equal(t, tc.want, tc.cur.Format(MustParse(tc.in)))
 			a := tc.cur.Amount(MustParse(tc.in))
 			assert.Equal(t, tc.want, a.String())
