@@ -45,28 +45,23 @@ func (d Dialect) String() string {
 	}
 }
 
-// Placeholders returns n comma-separated positional placeholders starting at
-// $start, e.g. Placeholders(3, 2) == "$3, $4". Both dialects accept $N
-// placeholders, so stores write one query text for both.
-func Placeholders(start, n int) string {
-	var b strings.Builder
-	for i := range n {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "$%d", start+i)
-	}
-	return b.String()
-}
-
-// DB is an open SQLite or PostgreSQL database. It embeds the *sql.DB, so
-// QueryContext, ExecContext and friends are available directly; use InTx for
-// every multi-statement change.
+// DB is an open SQLite or PostgreSQL database: one pool that every package's SQL
+// store shares. Stores run their statements on Querier(ctx), so a context carrying
+// a transaction (InTx, ReadTx) makes them part of it; multi-statement changes run
+// in InTx.
 type DB struct {
-	*sql.DB
+	pool    *sql.DB
 	dialect Dialect
 	opts    options
 }
+
+// Pool returns the underlying connection pool, for tuning (SetMaxOpenConns …) and
+// health checks. Statements run on it directly are outside any transaction: stores
+// use Querier(ctx).
+func (db *DB) Pool() *sql.DB { return db.pool }
+
+// Close closes the pool.
+func (db *DB) Close() error { return db.pool.Close() }
 
 // Dialect reports which database DB talks to.
 func (db *DB) Dialect() Dialect { return db.dialect }
@@ -143,7 +138,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("sqldb: connect to %s %s: %w", dialect, redact(dsn), MapError(err))
 	}
-	return &DB{DB: sqlDB, dialect: dialect, opts: o}, nil
+	return &DB{pool: sqlDB, dialect: dialect, opts: o}, nil
 }
 
 // IsPostgresDSN reports whether dsn is a PostgreSQL URL rather than an SQLite path.

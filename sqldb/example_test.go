@@ -2,14 +2,13 @@ package sqldb_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"testing/fstest"
 
-	"github.com/seeda33a2f4f/resellerkit/internal/sqldb"
+	"github.com/seeda33a2f4f/resellerkit/sqldb"
 )
 
 // A store opens the database, applies its embedded migrations, and writes
@@ -45,7 +44,8 @@ func Example() {
 
 	errConflict := errors.New("conflict") // a domain package's sentinel
 	create := func(id, code string) error {
-		err := db.InTx(ctx, func(tx *sql.Tx) error {
+		err := db.InTx(ctx, func(ctx context.Context) error {
+			tx := db.Querier(ctx)
 			_, err := tx.ExecContext(ctx,
 				`INSERT INTO orgs (id, code, name, version) VALUES ($1, $2, $3, 1)`, id, code, "Example KK")
 			return err
@@ -56,7 +56,8 @@ func Example() {
 		return err
 	}
 	rename := func(id, name string, version int64) error {
-		return db.InTx(ctx, func(tx *sql.Tx) error {
+		return db.InTx(ctx, func(ctx context.Context) error {
+			tx := db.Querier(ctx)
 			res, err := tx.ExecContext(ctx,
 				`UPDATE orgs SET name = $1, version = version + 1 WHERE id = $2 AND version = $3`, name, id, version)
 			if err != nil {

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/seeda33a2f4f/resellerkit/internal/sqldb/sqldbtest"
+	"github.com/seeda33a2f4f/resellerkit/sqldb/sqldbtest"
 )
 
 // NewSQLiteFile is what SQLite(t) uses under the hood; tests normally call

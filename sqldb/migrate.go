@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -113,8 +112,8 @@ func (db *DB) ensureMigrationsTable(ctx context.Context) error {
 	// retries and then sees the committed table.
 	var err error
 	for range 5 {
-		err = db.InTx(ctx, func(tx *sql.Tx) error {
-			_, err := tx.ExecContext(ctx, createMigrationsTable)
+		err = db.InTx(ctx, func(ctx context.Context) error {
+			_, err := db.Querier(ctx).ExecContext(ctx, createMigrationsTable)
 			return err
 		})
 		if err == nil || !(errors.Is(err, ErrUniqueViolation) || isDuplicateObject(err)) {
@@ -128,7 +127,8 @@ func (db *DB) ensureMigrationsTable(ctx context.Context) error {
 }
 
 func (db *DB) apply(ctx context.Context, m Migration) error {
-	err := db.InTx(ctx, func(tx *sql.Tx) error {
+	err := db.InTx(ctx, func(ctx context.Context) error {
+		tx := db.Querier(ctx)
 		var n int
 		if err := tx.QueryRowContext(ctx,
 			`SELECT COUNT(*) FROM schema_migrations WHERE component = $1 AND version = $2`,
@@ -163,7 +163,7 @@ func isMigrationsKey(c string) bool {
 
 // AppliedMigrations lists the versions of component recorded as applied, in order.
 func (db *DB) AppliedMigrations(ctx context.Context, component string) ([]int, error) {
-	rows, err := db.QueryContext(ctx,
+	rows, err := db.Querier(ctx).QueryContext(ctx,
 		`SELECT version FROM schema_migrations WHERE component = $1 ORDER BY version`, component)
 	if err != nil {
 		return nil, fmt.Errorf("sqldb: applied migrations of %s: %w", component, MapError(err))

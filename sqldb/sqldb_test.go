@@ -14,8 +14,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/seeda33a2f4f/resellerkit/internal/sqldb"
-	"github.com/seeda33a2f4f/resellerkit/internal/sqldb/sqldbtest"
+	"github.com/seeda33a2f4f/resellerkit/sqldb"
+	"github.com/seeda33a2f4f/resellerkit/sqldb/sqldbtest"
 )
 
 // eachDialect runs fn on a fresh database of every dialect (PostgreSQL skips
@@ -26,7 +26,7 @@ func eachDialect(t *testing.T, fn func(t *testing.T, db *sqldb.DB)) {
 
 func exec(t *testing.T, db *sqldb.DB, query string, args ...any) {
 	t.Helper()
-	_, err := db.ExecContext(context.Background(), query, args...)
+	_, err := db.Pool().ExecContext(context.Background(), query, args...)
 	require.NoError(t, err, query)
 }
 
@@ -40,7 +40,7 @@ func TestOpen_SQLiteSettings(t *testing.T) {
 	// Check every connection of the pool, not just one.
 	var conns []*sql.Conn
 	for range 3 {
-		c, err := db.Conn(ctx)
+		c, err := db.Pool().Conn(ctx)
 		require.NoError(t, err)
 		conns = append(conns, c)
 	}
@@ -64,7 +64,7 @@ func TestOpen_Memory(t *testing.T) {
 	exec(t, db, "CREATE TABLE t (a INTEGER)")
 	exec(t, db, "INSERT INTO t (a) VALUES ($1)", 7)
 	var a int
-	require.NoError(t, db.QueryRow("SELECT a FROM t").Scan(&a))
+	require.NoError(t, db.Pool().QueryRow("SELECT a FROM t").Scan(&a))
 	assert.Equal(t, 7, a)
 }
 
@@ -101,12 +101,6 @@ func TestIsPostgresDSN(t *testing.T) {
 	} {
 		assert.Equal(t, want, sqldb.IsPostgresDSN(dsn), dsn)
 	}
-}
-
-func TestPlaceholders(t *testing.T) {
-	assert.Equal(t, "", sqldb.Placeholders(1, 0))
-	assert.Equal(t, "$1", sqldb.Placeholders(1, 1))
-	assert.Equal(t, "$3, $4, $5", sqldb.Placeholders(3, 3))
 }
 
 func TestDialect_String(t *testing.T) {
@@ -156,19 +150,19 @@ func TestPortableSQL(t *testing.T) {
 		// Round trip: UTC, microseconds kept, NULL ↔ Valid=false. A $N used twice works.
 		var at sql.NullTime
 		var flag bool
-		require.NoError(t, db.QueryRowContext(ctx, "SELECT at, flag FROM items WHERE id = $1 OR id = $1 || 'nothing'", "B").Scan(&at, &flag))
+		require.NoError(t, db.Pool().QueryRowContext(ctx, "SELECT at, flag FROM items WHERE id = $1 OR id = $1 || 'nothing'", "B").Scan(&at, &flag))
 		require.True(t, at.Valid)
 		assert.True(t, base.Add(time.Microsecond).Equal(at.Time), "got %v", at.Time)
 		assert.Equal(t, time.UTC, at.Time.UTC().Location())
 		assert.False(t, flag)
-		require.NoError(t, db.QueryRowContext(ctx, "SELECT at FROM items WHERE id = $1", "a").Scan(&at))
+		require.NoError(t, db.Pool().QueryRowContext(ctx, "SELECT at FROM items WHERE id = $1", "a").Scan(&at))
 		assert.False(t, at.Valid)
 	})
 }
 
 func queryStrings(t *testing.T, db *sqldb.DB, q string, args ...any) []string {
 	t.Helper()
-	rows, err := db.QueryContext(context.Background(), q, args...)
+	rows, err := db.Pool().QueryContext(context.Background(), q, args...)
 	require.NoError(t, err)
 	defer rows.Close()
 	var out []string
@@ -200,7 +194,7 @@ func TestMapError(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				_, raw := db.ExecContext(ctx, tt.query)
+				_, raw := db.Pool().ExecContext(ctx, tt.query)
 				require.Error(t, raw)
 				assert.NotErrorIs(t, raw, tt.want, "driver errors are not mapped until MapError")
 				err := sqldb.MapError(raw)
@@ -212,7 +206,8 @@ func TestMapError(t *testing.T) {
 					assert.Equal(t, tt.constraint, sqldb.Constraint(raw))
 				}
 				// Inside InTx the mapping is automatic and the change is rolled back.
-				err = db.InTx(ctx, func(tx *sql.Tx) error {
+				err = db.InTx(ctx, func(ctx context.Context) error {
+					tx := db.Querier(ctx)
 					_, err := tx.ExecContext(ctx, tt.query)
 					return fmt.Errorf("store: %w", err)
 				})
@@ -231,13 +226,15 @@ func TestInTx_CommitAndRollback(t *testing.T) {
 		ctx := context.Background()
 		exec(t, db, `CREATE TABLE t (id INTEGER PRIMARY KEY)`)
 
-		require.NoError(t, db.InTx(ctx, func(tx *sql.Tx) error {
+		require.NoError(t, db.InTx(ctx, func(ctx context.Context) error {
+			tx := db.Querier(ctx)
 			_, err := tx.ExecContext(ctx, "INSERT INTO t (id) VALUES (1)")
 			return err
 		}))
 
 		sentinel := errors.New("domain says no")
-		err := db.InTx(ctx, func(tx *sql.Tx) error {
+		err := db.InTx(ctx, func(ctx context.Context) error {
+			tx := db.Querier(ctx)
 			if _, err := tx.ExecContext(ctx, "INSERT INTO t (id) VALUES (2)"); err != nil {
 				return err
 			}
@@ -246,14 +243,16 @@ func TestInTx_CommitAndRollback(t *testing.T) {
 		assert.ErrorIs(t, err, sentinel)
 
 		assert.Panics(t, func() {
-			_ = db.InTx(ctx, func(tx *sql.Tx) error {
+			_ = db.InTx(ctx, func(ctx context.Context) error {
+				tx := db.Querier(ctx)
 				_, _ = tx.ExecContext(ctx, "INSERT INTO t (id) VALUES (3)")
 				panic("bug")
 			})
 		})
 
 		var ids []string
-		require.NoError(t, db.ReadTx(ctx, func(tx *sql.Tx) error {
+		require.NoError(t, db.ReadTx(ctx, func(ctx context.Context) error {
+			tx := db.Querier(ctx)
 			rows, err := tx.QueryContext(ctx, "SELECT CAST(id AS VARCHAR(10)) FROM t ORDER BY id")
 			if err != nil {
 				return err
@@ -280,7 +279,7 @@ func TestInTx_RetriesSerializationFailures(t *testing.T) {
 
 	t.Run("succeeds on a later attempt", func(t *testing.T) {
 		calls := 0
-		err := db.InTx(ctx, func(*sql.Tx) error {
+		err := db.InTx(ctx, func(context.Context) error {
 			calls++
 			if calls < 3 {
 				return fmt.Errorf("lost a race: %w", sqldb.ErrSerialization)
@@ -292,7 +291,7 @@ func TestInTx_RetriesSerializationFailures(t *testing.T) {
 	})
 	t.Run("gives up after the bound", func(t *testing.T) {
 		calls := 0
-		err := db.InTx(ctx, func(*sql.Tx) error {
+		err := db.InTx(ctx, func(context.Context) error {
 			calls++
 			return sqldb.ErrSerialization
 		})
@@ -302,13 +301,13 @@ func TestInTx_RetriesSerializationFailures(t *testing.T) {
 	})
 	t.Run("other errors are not retried", func(t *testing.T) {
 		calls := 0
-		_ = db.InTx(ctx, func(*sql.Tx) error { calls++; return sql.ErrNoRows })
+		_ = db.InTx(ctx, func(context.Context) error { calls++; return sql.ErrNoRows })
 		assert.Equal(t, 1, calls)
 	})
 	t.Run("a cancelled context stops retrying", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(ctx)
 		calls := 0
-		err := db.InTx(ctx, func(*sql.Tx) error {
+		err := db.InTx(ctx, func(context.Context) error {
 			calls++
 			cancel()
 			return sqldb.ErrSerialization
@@ -334,7 +333,8 @@ func TestInTx_ConcurrentReadModifyWrite(t *testing.T) {
 		for range workers {
 			wg.Go(func() {
 				for range each {
-					errs <- base.InTx(ctx, func(tx *sql.Tx) error {
+					errs <- base.InTx(ctx, func(ctx context.Context) error {
+						tx := base.Querier(ctx)
 						attempts.Add(1)
 						var n int
 						if err := tx.QueryRowContext(ctx, "SELECT n FROM counter WHERE id = 1").Scan(&n); err != nil {
@@ -356,7 +356,7 @@ func TestInTx_ConcurrentReadModifyWrite(t *testing.T) {
 			}
 		}
 		var n int
-		require.NoError(t, base.QueryRowContext(ctx, "SELECT n FROM counter WHERE id = 1").Scan(&n))
+		require.NoError(t, base.Pool().QueryRowContext(ctx, "SELECT n FROM counter WHERE id = 1").Scan(&n))
 		assert.Equal(t, workers*each-failed, n, "every committed increment counted, none lost")
 		assert.Less(t, failed, workers*each/4, "bounded retries let almost everything through")
 		t.Logf("%s: %d transactions, %d attempts, %d gave up", d, workers*each, attempts.Load(), failed)
@@ -375,7 +375,8 @@ func TestInTx_OptimisticVersion(t *testing.T) {
 		results := make([]error, 6)
 		for i := range results {
 			wg.Go(func() {
-				results[i] = db.InTx(ctx, func(tx *sql.Tx) error {
+				results[i] = db.InTx(ctx, func(ctx context.Context) error {
+					tx := db.Querier(ctx)
 					res, err := tx.ExecContext(ctx, "UPDATE doc SET body = $1, version = version + 1 WHERE id = 1 AND version = $2", fmt.Sprint("w", i), 1)
 					if err != nil {
 						return err
@@ -398,7 +399,7 @@ func TestInTx_OptimisticVersion(t *testing.T) {
 		}
 		assert.Equal(t, 1, ok, "exactly one writer wins")
 		var v int64
-		require.NoError(t, db.QueryRowContext(ctx, "SELECT version FROM doc WHERE id = 1").Scan(&v))
+		require.NoError(t, db.Pool().QueryRowContext(ctx, "SELECT version FROM doc WHERE id = 1").Scan(&v))
 		assert.Equal(t, int64(2), v)
 	})
 }

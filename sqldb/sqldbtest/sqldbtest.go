@@ -15,7 +15,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/seeda33a2f4f/resellerkit/internal/sqldb"
+	"github.com/seeda33a2f4f/resellerkit/sqldb"
 )
 
 // EnvPostgresDSN names the environment variable holding the PostgreSQL URL
@@ -150,7 +150,7 @@ func NewPostgresSchema(ctx context.Context, dsn, label string) (db *sqldb.DB, dr
 	if err != nil {
 		return nil, nil, errors.Join(err, dropSchema())
 	}
-	db.SetMaxOpenConns(8) // many tests run at once against one server
+	db.Pool().SetMaxOpenConns(8) // many tests run at once against one server
 	return db, func() error { return errors.Join(db.Close(), dropSchema()) }, nil
 }
 

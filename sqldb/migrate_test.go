@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/seeda33a2f4f/resellerkit/internal/sqldb"
-	"github.com/seeda33a2f4f/resellerkit/internal/sqldb/sqldbtest"
+	"github.com/seeda33a2f4f/resellerkit/sqldb"
+	"github.com/seeda33a2f4f/resellerkit/sqldb/sqldbtest"
 )
 
 var goodMigrations = fstest.MapFS{
@@ -116,8 +116,8 @@ func TestMigrate_FailedScriptLeavesNothing(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, []int{1}, applied)
 		var n int
-		require.NoError(t, db.QueryRowContext(ctx, "SELECT COUNT(*) FROM ok").Scan(&n))
-		_, err = db.ExecContext(ctx, "SELECT COUNT(*) FROM half")
+		require.NoError(t, db.Pool().QueryRowContext(ctx, "SELECT COUNT(*) FROM ok").Scan(&n))
+		_, err = db.Pool().ExecContext(ctx, "SELECT COUNT(*) FROM half")
 		assert.Error(t, err, "the failed script's first statement was rolled back")
 	})
 }
@@ -148,6 +148,6 @@ func TestSQLDBTest_PostgresIsolation(t *testing.T) {
 	exec(t, b, "CREATE TABLE same_name (id INTEGER)")
 	exec(t, a, "INSERT INTO same_name (id) VALUES (1)")
 	var n int
-	require.NoError(t, b.QueryRow("SELECT COUNT(*) FROM same_name").Scan(&n))
+	require.NoError(t, b.Pool().QueryRow("SELECT COUNT(*) FROM same_name").Scan(&n))
 	assert.Equal(t, 0, n)
 }
