@@ -3,12 +3,20 @@ package members
 import (
 	"context"
 	"fmt"
+
+	"github.com/seeda33a2f4f/resellerkit"
 )
 
-// NewApplication is the input of SubmitApplication (M-11). Which fields are needed
-// depends on Kind: AccountID (an account of the organization) for closure and change
-// of owner; AccountID (any 12-digit id) for transfer-in; ProjectID for a new account;
-// Details (the project's name) for project creation.
+// NewApplication is the input of SubmitApplication (M-11). Which fields a kind uses:
+//
+//	kind                 account_id                 project_id                details
+//	account_closure      required, of the org, open  -                        optional
+//	owner_change         required, of the org, open  -                        optional
+//	new_account          -                           required, of the org     optional
+//	account_transfer_in  required (any 12 digits)    required, of the org     optional
+//	project_creation     -                           -                        required (the name)
+//
+// A field the kind does not use must be empty: it is rejected, never stored unread.
 type NewApplication struct {
 	Kind      ApplicationKind
 	AccountID string
@@ -16,51 +24,68 @@ type NewApplication struct {
 	Details   string
 }
 
-// SubmitApplication files an application of orgID (M-11). Needs application.submit.
-func (s *Service) SubmitApplication(ctx context.Context, p Principal, orgID string, in NewApplication) (Application, error) {
-	if _, _, err := s.authorize(ctx, s.store, p, orgID, PermApplicationSubmit); err != nil {
-		return Application{}, err
-	}
-	if !in.Kind.Valid() {
-		return Application{}, invalid("kind", string(in.Kind), "M-11", "unknown application kind")
+// applicationFields says which fields of NewApplication a kind uses (true: required).
+var applicationFields = map[ApplicationKind]struct{ account, project bool }{
+	AppAccountClosure:    {account: true},
+	AppOwnerChange:       {account: true},
+	AppNewAccount:        {project: true},
+	AppAccountTransferIn: {account: true, project: true},
+	AppProjectCreation:   {},
+}
+
+// validate checks the fields of in for its kind (M-11).
+func (in NewApplication) validate() error {
+	uses, ok := applicationFields[in.Kind]
+	if !ok {
+		return invalid("kind", string(in.Kind), "M-11", "unknown application kind")
 	}
 	if err := validateText("details", "M-11", in.Details, in.Kind == AppProjectCreation); err != nil {
-		return Application{}, err
+		return err
 	}
-	switch in.Kind {
-	case AppAccountClosure, AppOwnerChange, AppAccountTransferIn:
-		if err := ValidateAccountID(in.AccountID); err != nil {
-			return Application{}, err
+	if uses.account {
+		if err := ValidateAccountID("account_id", in.AccountID); err != nil {
+			return err
 		}
-	case AppNewAccount:
-		if in.ProjectID == "" {
-			return Application{}, invalid("project_id", "", "M-11", "is required for a new account")
-		}
+	} else if in.AccountID != "" {
+		return invalid("account_id", in.AccountID, "M-11", "is not used by a "+string(in.Kind)+" application")
+	}
+	switch {
+	case uses.project && in.ProjectID == "":
+		return invalid("project_id", "", "M-11", "is required by a "+string(in.Kind)+" application")
+	case !uses.project && in.ProjectID != "":
+		return invalid("project_id", in.ProjectID, "M-11", "is not used by a "+string(in.Kind)+" application")
+	}
+	return nil
+}
+
+// SubmitApplication files an application of orgID (M-11). Needs application.submit.
+// The account of a closure or change of owner and every project named must be the
+// organization's (another organization's is ErrNotFound, like a missing one).
+func (s *Service) SubmitApplication(ctx context.Context, p Principal, orgID string, in NewApplication) (Application, error) {
+	if err := in.validate(); err != nil {
+		return Application{}, err
 	}
 	now := s.clock()
 	app := Application{
 		ID: s.newID(), OrgID: orgID, Kind: in.Kind, State: AppSubmitted, AccountID: in.AccountID,
 		ProjectID: in.ProjectID, Details: in.Details, SubmittedBy: p.IdentityID, CreatedAt: now, UpdatedAt: now, Version: 1,
 	}
-	err := s.store.InTx(ctx, func(tx Store) error {
-		if _, _, err := s.authorize(ctx, tx, p, orgID, PermApplicationSubmit); err != nil {
-			return err
-		}
-		switch in.Kind {
-		case AppAccountClosure, AppOwnerChange:
-			a, err := tx.GetAccount(ctx, orgID, in.AccountID)
+	err := s.inTx(ctx, p, orgID, PermApplicationSubmit, func(ctx context.Context, _ Organization) error {
+		if in.Kind == AppAccountClosure || in.Kind == AppOwnerChange {
+			a, err := s.store.GetAccount(ctx, orgID, in.AccountID)
 			if err != nil {
-				return err
+				return fmt.Errorf("account_id %q: %w", in.AccountID, err)
 			}
 			if !a.ClosedFrom.IsZero() {
 				return invalid("account_id", in.AccountID, "M-11", "the account is already closed")
 			}
-		case AppNewAccount:
-			if _, err := tx.GetProject(ctx, orgID, in.ProjectID); err != nil {
-				return err
+		}
+		if in.ProjectID != "" {
+			if _, err := s.store.GetProject(ctx, orgID, in.ProjectID); err != nil {
+				return fmt.Errorf("project_id %q: %w", in.ProjectID, err)
 			}
 		}
-		return tx.CreateApplication(ctx, app)
+		return s.store.CreateApplication(ctx, app)
 	})
 	if err != nil {
 		return Application{}, err
@@ -70,19 +95,16 @@ func (s *Service) SubmitApplication(ctx context.Context, p Principal, orgID stri
 
 // GetApplication returns an application of orgID. Needs application.submit.
 func (s *Service) GetApplication(ctx context.Context, p Principal, orgID, applicationID string) (Application, error) {
-	if _, _, err := s.authorize(ctx, s.store, p, orgID, PermApplicationSubmit); err != nil {
+	if _, _, err := s.authorize(ctx, p, orgID, PermApplicationSubmit); err != nil {
 		return Application{}, err
 	}
 	return s.store.GetApplication(ctx, orgID, applicationID)
 }
 
-// ListApplications returns the applications of orgID ordered by id. Needs
+// ListApplications returns a page of the applications of orgID ordered by id. Needs
 // application.submit.
-func (s *Service) ListApplications(ctx context.Context, p Principal, orgID string) ([]Application, error) {
-	if _, _, err := s.authorize(ctx, s.store, p, orgID, PermApplicationSubmit); err != nil {
-		return nil, err
-	}
-	return s.store.ListApplications(ctx, orgID)
+func (s *Service) ListApplications(ctx context.Context, p Principal, orgID string, page resellerkit.Page) ([]Application, string, error) {
+	return list(ctx, s, p, orgID, PermApplicationSubmit, page, s.store.ListApplications)
 }
 
 // ReviewApplication takes a submitted application into review (M-11). Reseller
@@ -115,18 +137,15 @@ func (s *Service) CancelApplication(ctx context.Context, p Principal, orgID, app
 
 func (s *Service) transition(ctx context.Context, p Principal, orgID, applicationID string, act ApplicationAction, reason string) (Application, error) {
 	var out Application
-	err := s.store.InTx(ctx, func(tx Store) error {
-		need := PermApplicationSubmit
-		if act != ActionCancel {
-			need = "" // operators only, checked below
-		}
-		if _, _, err := s.authorize(ctx, tx, p, orgID, need); err != nil {
+	need := PermOperator
+	if act == ActionCancel {
+		need = PermApplicationSubmit
+	}
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		if _, _, err := s.authorize(ctx, p, orgID, need); err != nil {
 			return err
 		}
-		if act != ActionCancel && !p.Operator {
-			return fmt.Errorf("%w: only reseller operators %s applications", ErrPermissionDenied, act)
-		}
-		app, err := tx.GetApplication(ctx, orgID, applicationID)
+		app, err := s.store.GetApplication(ctx, orgID, applicationID)
 		if err != nil {
 			return err
 		}
@@ -145,18 +164,18 @@ func (s *Service) transition(ctx context.Context, p Principal, orgID, applicatio
 		}
 		app.UpdatedAt = now
 		if act == ActionComplete && app.Kind == AppAccountClosure {
-			a, err := tx.GetAccount(ctx, orgID, app.AccountID)
+			a, err := s.store.GetAccount(ctx, orgID, app.AccountID)
 			if err != nil {
 				return err
 			}
-			if end := MonthStart(now).AddDate(0, 1, 0); a.ClosedFrom.IsZero() || a.ClosedFrom.After(end) {
+			if end := resellerkit.MonthOf(now).Next(); a.ClosedFrom.IsZero() || a.ClosedFrom.After(end) {
 				a.ClosedFrom, a.UpdatedAt = end, now
-				if err := tx.UpdateAccount(ctx, a); err != nil {
+				if err := s.store.UpdateAccount(ctx, a); err != nil {
 					return err
 				}
 			}
 		}
-		if err := tx.UpdateApplication(ctx, app); err != nil {
+		if err := s.store.UpdateApplication(ctx, app); err != nil {
 			return err
 		}
 		app.Version++

@@ -12,19 +12,21 @@
 // invoice recipients and the billing settings the billing package reads.
 //
 // An Account is an AWS account, a 12-digit id, owned by exactly one project at any
-// time (M-3). Its Ownership history says which project owns it from which UTC month;
-// moving it to another project of the same organization takes effect from the next
-// UTC month, so the whole current month is billed to the project owning it at month
-// end. Billing asks Service.ProjectOwning(ctx, accountID, month). Moving to a project
-// of another organization fails.
+// time (M-3). Its Ownership history says which project owns it from which UTC month
+// (resellerkit.Month); moving it to another project of the same organization takes
+// effect from the next UTC month, so the whole current month is billed to the
+// project owning it at month end. Billing asks Service.BilledProjects(ctx, month)
+// (every project with the accounts it owns that month; package billing/membersource
+// turns the answer into billing's projects) or Service.ProjectOwning for one
+// account. Moving to a project of another organization fails.
 //
 // A person (an identity; identities arrive with the identity package, here they are
 // an id and an email inside a Principal) joins many organizations through a
 // Membership per organization (M-4): a power user holds every permission plus user
 // management; a general user holds an explicit set of the Permissions of M-5. A
 // permission whose prerequisite is missing from the set is rejected with a
-// *ValidationError naming the missing one (NormalizePermissions); nothing is granted
-// silently.
+// *resellerkit.ValidationError naming the missing one (NormalizePermissions); nothing
+// is granted silently.
 //
 // An Invitation (M-8) offers a membership to an email address; it is pending until
 // accepted, rejected, revoked or expired, and accepting it creates the membership in
@@ -50,14 +52,30 @@
 //
 // Service runs over a Store (memstore in memory, sqlstore on SQLite or PostgreSQL).
 // Every mutable aggregate carries a Version; a write with a stale version gets
-// ErrConflict and changes nothing. Multi-row changes (accepting an invitation, bulk
-// edit, moving an account, member changes guarded by the last-power-user rule) run in
-// one Store.InTx transaction: a single generic method was chosen over one dedicated
-// method per change because both backends implement it simply (a copied map under a
-// lock; a database/sql transaction) and the Service keeps the logic in one place.
+// ErrConflict and changes nothing; a create whose key is taken gets
+// ErrAlreadyExists. Multi-row changes (accepting an invitation, bulk edit, moving an
+// account, member changes guarded by the last-power-user rule) run in one
+// Store.InTx transaction, which travels in the context: every Store call made with
+// the transaction's context is part of it, and so is every call into another
+// package's store on the same database (package sqldb; in memory, any memstore). A
+// Service method called with a transaction's context joins that transaction, so a
+// program can commit a members change and, say, the notice it causes as one.
 // Member changes that could remove the last power user also bump the organization's
 // version inside the transaction, so two concurrent demotions conflict instead of
 // both passing the check (M-9).
+//
+// Lists page by keyset (resellerkit.Page): a stable order of a unique key, at most
+// resellerkit.MaxPageLimit items, and a next-page token; a token no list returned is
+// a *resellerkit.ValidationError on field "page_token".
+//
+// # Bulk edit
+//
+// EditAccounts is the one bulk edit (M-10) every package builds on: in one
+// transaction it authorizes the principal, checks that each of at most
+// MaxBulkAccounts listed accounts is the organization's, and hands them to the
+// package's own apply function with the transaction's context, so contacts or
+// security write their per-account data in that same transaction and a failure
+// anywhere changes nothing. BulkEditAccounts is members' own (name and labels).
 //
 // # Choices where DOMAIN.md is silent
 //
@@ -67,10 +85,9 @@
 //   - org.edit lets a general user create and edit projects and move accounts; editing
 //     the organization record itself and managing members and invitations is for power
 //     users only (PermUserManage, not grantable).
-//   - Bulk edit (M-10) is the generic AccountEdit interface applied by
-//     BulkEditAccounts in one transaction; SetAccountDetails edits the fields members
-//     owns (display name, labels) and needs contacts.edit. The contacts package adds
-//     its own edits, or calls AuthorizeAccounts before its own transaction.
+//   - A bulk edit needs contacts.edit or security.edit (AccountEditPermissions); members'
+//     own edit of display name and labels needs contacts.edit. A batch holds at most
+//     MaxBulkAccounts (1,000) accounts; past that it is refused, not truncated.
 //   - An account is billed from the month it is registered. Its id is unique across
 //     organizations (an AWS account has one payer).
 //   - Organization codes are 2..32 of a-z, 0-9 and '-'. Names, aliases, plans and
@@ -86,12 +103,13 @@
 //     be removed or demoted (M-9). Turning EnforceMFA on requires the caller to have
 //     signed in with MFA, so a power user cannot lock everyone out.
 //   - Update inputs carry the Version the caller read, and it is required: a version
-//     below 1 is a *ValidationError on field "version" (there is no blind
-//     last-writer-wins write); a stale one is ErrConflict.
-//   - An AccountEdit is not trusted (M-7): its Permission must be one of
-//     AccountEditPermissions (contacts.edit, security.edit), and its Apply may change
-//     only name and labels; anything else fails the whole batch. Stores also refuse an
-//     ownership history naming a project of another organization.
+//     below 1 is a *resellerkit.ValidationError on field "version" (there is no
+//     blind last-writer-wins write); a stale one is ErrConflict. An update that
+//     changes nothing writes nothing and keeps the version.
+//   - Applications (M-11) take only the fields their kind uses (see
+//     NewApplication); any other field is rejected, and every project named must be
+//     the organization's. Stores also refuse an ownership history naming a project of
+//     another organization.
 //   - Every write authorizes the principal again inside its own transaction, so a
 //     member removed, demoted or locked out by EnforceMFA in between writes nothing.
 //     Operators pass the M-6 gate too, also when listing organizations.

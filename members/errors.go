@@ -3,6 +3,8 @@ package members
 import (
 	"errors"
 	"fmt"
+
+	"github.com/seeda33a2f4f/resellerkit"
 )
 
 // Sentinel errors callers branch on with errors.Is. Stores and the Service wrap them
@@ -12,14 +14,19 @@ var (
 	// named by the call. A record of another organization is reported exactly like a
 	// missing one (M-7).
 	ErrNotFound = errors.New("members: not found")
-	// ErrConflict reports a write that lost a race or broke a uniqueness rule: a stale
-	// Version (optimistic concurrency), a duplicate id, a duplicate organization code.
-	ErrConflict = errors.New("members: conflict")
+	// ErrAlreadyExists reports a create that breaks a uniqueness rule: an id, an
+	// organization code or an AWS account id already used, an identity already a
+	// member, a second pending invitation of one address. Retrying will not help.
+	ErrAlreadyExists = errors.New("members: already exists")
+	// ErrConflict reports a write that lost to a concurrent one: a stale Version
+	// (optimistic concurrency) or a transaction that could not be serialized. Re-read
+	// and retry.
+	ErrConflict = errors.New("members: changed concurrently")
 	// ErrPermissionDenied reports that the acting principal may not do what it asked.
 	// It never says whether the target exists in another organization (M-7).
 	ErrPermissionDenied = errors.New("members: permission denied")
-	// ErrInvalid reports bad input. Errors carrying details are *ValidationError values
-	// that unwrap to ErrInvalid.
+	// ErrInvalid reports bad input. Errors carrying details are
+	// *resellerkit.ValidationError values that unwrap to ErrInvalid.
 	ErrInvalid = errors.New("members: invalid input")
 	// ErrMFARequired reports that the organization enforces MFA and the principal has
 	// not used it (M-6). It wraps ErrPermissionDenied, so errors.Is(err,
@@ -28,23 +35,8 @@ var (
 	ErrMFARequired = fmt.Errorf("%w: the organization requires multi-factor authentication (M-6)", ErrPermissionDenied)
 )
 
-// ValidationError is bad input: the field, the rejected value, the rule id from
-// DOMAIN.md it breaks and a short reason. It unwraps to ErrInvalid.
-type ValidationError struct {
-	Field  string // the input field, e.g. "invoice_to[2]" or "permissions"
-	Value  string // the rejected value as given
-	Rule   string // the DOMAIN.md rule id, e.g. "M-5"
-	Reason string // what is wrong, e.g. `requires "project.view"`
-}
-
-// Error returns `members: invalid <field> "<value>" (<rule>): <reason>`.
-func (e *ValidationError) Error() string {
-	return fmt.Sprintf("members: invalid %s %q (%s): %s", e.Field, e.Value, e.Rule, e.Reason)
-}
-
-// Unwrap returns ErrInvalid.
-func (e *ValidationError) Unwrap() error { return ErrInvalid }
-
-func invalid(field, value, rule, reason string) *ValidationError {
-	return &ValidationError{Field: field, Value: value, Rule: rule, Reason: reason}
+// invalid returns the *resellerkit.ValidationError of this package: field, value
+// (truncated), rule id and reason, wrapping ErrInvalid.
+func invalid(field, value, rule, reason string) *resellerkit.ValidationError {
+	return resellerkit.Invalid(ErrInvalid, field, value, rule, reason)
 }

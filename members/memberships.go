@@ -4,16 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
+
+	"github.com/seeda33a2f4f/resellerkit"
 )
 
-// ListMembers returns the memberships of orgID ordered by identity id. Needs
-// user.view.
-func (s *Service) ListMembers(ctx context.Context, p Principal, orgID string) ([]Membership, error) {
-	if _, _, err := s.authorize(ctx, s.store, p, orgID, PermUserView); err != nil {
-		return nil, err
-	}
-	return s.store.ListMemberships(ctx, orgID)
+// ListMembers returns a page of the memberships of orgID ordered by identity id.
+// Needs user.view.
+func (s *Service) ListMembers(ctx context.Context, p Principal, orgID string, page resellerkit.Page) ([]Membership, string, error) {
+	return list(ctx, s, p, orgID, PermUserView, page, s.store.ListMemberships)
 }
 
 // GetMember returns one membership of orgID. Needs user.view, except for one's own.
@@ -22,23 +22,32 @@ func (s *Service) GetMember(ctx context.Context, p Principal, orgID, identityID 
 	if identityID == p.IdentityID && !p.Operator {
 		need = ""
 	}
-	if _, _, err := s.authorize(ctx, s.store, p, orgID, need); err != nil {
+	if _, _, err := s.authorize(ctx, p, orgID, need); err != nil {
 		return Membership{}, err
 	}
 	return s.store.GetMembership(ctx, orgID, identityID)
 }
 
-// ListMyMemberships returns p's own memberships in every organization (M-4).
-func (s *Service) ListMyMemberships(ctx context.Context, p Principal) ([]Membership, error) {
-	if p.IdentityID == "" {
-		return nil, ErrPermissionDenied
+// ListMyMemberships returns a page of p's own memberships in every organization,
+// ordered by organization id (M-4).
+func (s *Service) ListMyMemberships(ctx context.Context, p Principal, page resellerkit.Page) ([]Membership, string, error) {
+	if err := checkPage(page); err != nil {
+		return nil, "", err
 	}
-	return s.store.ListMembershipsOfIdentity(ctx, p.IdentityID)
+	if p.IdentityID == "" {
+		return nil, "", ErrPermissionDenied
+	}
+	return s.store.ListMembershipsOfIdentity(ctx, p.IdentityID, page)
 }
 
-// powerUsers counts the power users of orgID inside tx.
-func powerUsers(ctx context.Context, tx Store, orgID string) (int, error) {
-	ms, err := tx.ListMemberships(ctx, orgID)
+// memberships returns every membership of orgID.
+func (s *Service) memberships(ctx context.Context, orgID string) ([]Membership, error) {
+	return all(func(pg resellerkit.Page) ([]Membership, string, error) { return s.store.ListMemberships(ctx, orgID, pg) })
+}
+
+// powerUsers counts the power users of orgID.
+func (s *Service) powerUsers(ctx context.Context, orgID string) (int, error) {
+	ms, err := s.memberships(ctx, orgID)
 	if err != nil {
 		return 0, err
 	}
@@ -55,42 +64,40 @@ func powerUsers(ctx context.Context, tx Store, orgID string) (int, error) {
 // (M-5). The permission set must hold every prerequisite (M-5, the error names the
 // missing one); the last power user cannot be demoted (M-9). version is the
 // membership version the caller read; it is required (below 1 is a
-// *ValidationError on field "version", M-4).
+// *resellerkit.ValidationError on field "version", M-4). A change to the same type
+// and permissions writes nothing.
 func (s *Service) ChangeMember(ctx context.Context, p Principal, orgID, identityID string, typ MemberType, perms []Permission, version int64) (Membership, error) {
-	if _, _, err := s.authorize(ctx, s.store, p, orgID, PermUserManage); err != nil {
-		return Membership{}, err
-	}
 	set, err := NormalizePermissions(typ, perms)
 	if err != nil {
 		return Membership{}, err
 	}
 	var out Membership
-	err = s.store.InTx(ctx, func(tx Store) error {
-		org, _, err := s.authorize(ctx, tx, p, orgID, PermUserManage)
-		if err != nil {
-			return err
-		}
-		m, err := tx.GetMembership(ctx, orgID, identityID)
+	err = s.inTx(ctx, p, orgID, PermUserManage, func(ctx context.Context, _ Organization) error {
+		m, err := s.store.GetMembership(ctx, orgID, identityID)
 		if err != nil {
 			return err
 		}
 		if err := versionOK(version, m.Version, "membership", identityID, "M-4"); err != nil {
 			return err
 		}
+		if m.Type == typ && slices.Equal(m.Permissions, set) {
+			out = m
+			return nil
+		}
 		if m.Type == MemberPower && typ != MemberPower {
-			n, err := powerUsers(ctx, tx, orgID)
+			n, err := s.powerUsers(ctx, orgID)
 			if err != nil {
 				return err
 			}
 			if n <= 1 {
 				return invalid("type", string(typ), "M-9", "the last power user of the organization cannot be demoted")
 			}
-			if err := touchOrganization(ctx, tx, org); err != nil {
+			if err := s.touchOrganization(ctx, orgID); err != nil {
 				return err
 			}
 		}
 		m.Type, m.Permissions, m.UpdatedAt = typ, set, s.clock()
-		if err := tx.UpdateMembership(ctx, m); err != nil {
+		if err := s.store.UpdateMembership(ctx, m); err != nil {
 			return err
 		}
 		m.Version++
@@ -108,28 +115,27 @@ func (s *Service) RemoveMember(ctx context.Context, p Principal, orgID, identity
 	if identityID == p.IdentityID && !p.Operator {
 		need = ""
 	}
-	return s.store.InTx(ctx, func(tx Store) error {
-		org, _, err := s.authorize(ctx, tx, p, orgID, need)
-		if err != nil {
+	return s.store.InTx(ctx, func(ctx context.Context) error {
+		if _, _, err := s.authorize(ctx, p, orgID, need); err != nil {
 			return err
 		}
-		m, err := tx.GetMembership(ctx, orgID, identityID)
+		m, err := s.store.GetMembership(ctx, orgID, identityID)
 		if err != nil {
 			return err
 		}
 		if m.Type == MemberPower {
-			n, err := powerUsers(ctx, tx, orgID)
+			n, err := s.powerUsers(ctx, orgID)
 			if err != nil {
 				return err
 			}
 			if n <= 1 {
 				return invalid("identity_id", identityID, "M-9", "the last power user of the organization cannot be removed or leave")
 			}
-			if err := touchOrganization(ctx, tx, org); err != nil {
+			if err := s.touchOrganization(ctx, orgID); err != nil {
 				return err
 			}
 		}
-		return tx.DeleteMembership(ctx, orgID, identityID, m.Version)
+		return s.store.DeleteMembership(ctx, orgID, identityID, m.Version)
 	})
 }
 
@@ -144,15 +150,12 @@ type NewInvitation struct {
 
 // Invite invites an email address to orgID with a type and permission set (M-8),
 // valid for the Service's invitation TTL. Power users only. The permission set must
-// hold every prerequisite (M-5). ErrConflict if the address already has a pending
+// hold every prerequisite (M-5). ErrAlreadyExists if the address already has a pending
 // invitation to, or a membership of, the organization; concurrent invitations of one
 // address cannot both succeed, because stores keep at most one pending invitation
 // per organization and address (Store.CreateInvitation). A pending invitation past
 // its expiry is marked expired in the same transaction.
 func (s *Service) Invite(ctx context.Context, p Principal, orgID string, in NewInvitation) (Invitation, error) {
-	if _, _, err := s.authorize(ctx, s.store, p, orgID, PermUserManage); err != nil {
-		return Invitation{}, err
-	}
 	email, err := NormalizeEmail("email", "M-8", in.Email)
 	if err != nil {
 		return Invitation{}, err
@@ -166,11 +169,8 @@ func (s *Service) Invite(ctx context.Context, p Principal, orgID string, in NewI
 		ID: s.newID(), OrgID: orgID, Email: email, Type: in.Type, Permissions: set,
 		State: InvitationPending, InvitedBy: p.IdentityID, CreatedAt: now, ExpiresAt: now.Add(s.invTTL), Version: 1,
 	}
-	err = s.store.InTx(ctx, func(tx Store) error {
-		if _, _, err := s.authorize(ctx, tx, p, orgID, PermUserManage); err != nil {
-			return err
-		}
-		invs, err := tx.ListInvitations(ctx, orgID)
+	err = s.inTx(ctx, p, orgID, PermUserManage, func(ctx context.Context, _ Organization) error {
+		invs, err := all(func(pg resellerkit.Page) ([]Invitation, string, error) { return s.store.ListInvitations(ctx, orgID, pg) })
 		if err != nil {
 			return err
 		}
@@ -179,25 +179,25 @@ func (s *Service) Invite(ctx context.Context, p Principal, orgID string, in NewI
 				continue
 			}
 			if now.Before(i.ExpiresAt) {
-				return fmt.Errorf("%w: %s already has a pending invitation", ErrConflict, email)
+				return fmt.Errorf("%w: %s already has a pending invitation", ErrAlreadyExists, email)
 			}
 			// Past its expiry but not yet marked: mark it now, in this transaction,
 			// so the store's one-pending-invitation-per-address rule admits the new one.
 			i.State, i.DecidedAt = InvitationExpired, now
-			if err := tx.UpdateInvitation(ctx, i); err != nil {
+			if err := s.store.UpdateInvitation(ctx, i); err != nil {
 				return err
 			}
 		}
-		ms, err := tx.ListMemberships(ctx, orgID)
+		ms, err := s.memberships(ctx, orgID)
 		if err != nil {
 			return err
 		}
 		for _, m := range ms {
 			if m.Email == email {
-				return fmt.Errorf("%w: %s is already a member", ErrConflict, email)
+				return fmt.Errorf("%w: %s is already a member", ErrAlreadyExists, email)
 			}
 		}
-		return tx.CreateInvitation(ctx, inv)
+		return s.store.CreateInvitation(ctx, inv)
 	})
 	if err != nil {
 		return Invitation{}, err
@@ -205,23 +205,23 @@ func (s *Service) Invite(ctx context.Context, p Principal, orgID string, in NewI
 	return inv, nil
 }
 
-// ListInvitations returns the invitations of orgID ordered by id. Needs
+// ListInvitations returns a page of the invitations of orgID ordered by id. Needs
 // invitation.view.
-func (s *Service) ListInvitations(ctx context.Context, p Principal, orgID string) ([]Invitation, error) {
-	if _, _, err := s.authorize(ctx, s.store, p, orgID, PermInvitationView); err != nil {
-		return nil, err
-	}
-	return s.store.ListInvitations(ctx, orgID)
+func (s *Service) ListInvitations(ctx context.Context, p Principal, orgID string, page resellerkit.Page) ([]Invitation, string, error) {
+	return list(ctx, s, p, orgID, PermInvitationView, page, s.store.ListInvitations)
 }
 
-// ListMyInvitations returns the invitations addressed to p's email in every
+// ListMyInvitations returns a page of the invitations addressed to p's email in every
 // organization, ordered by id.
-func (s *Service) ListMyInvitations(ctx context.Context, p Principal) ([]Invitation, error) {
+func (s *Service) ListMyInvitations(ctx context.Context, p Principal, page resellerkit.Page) ([]Invitation, string, error) {
+	if err := checkPage(page); err != nil {
+		return nil, "", err
+	}
 	email, err := NormalizeEmail("email", "M-8", p.Email)
 	if err != nil || p.IdentityID == "" {
-		return nil, ErrPermissionDenied
+		return nil, "", ErrPermissionDenied
 	}
-	return s.store.ListInvitationsByEmail(ctx, email)
+	return s.store.ListInvitationsByEmail(ctx, email, page)
 }
 
 // errExpired is the answer to accepting an expired invitation.
@@ -231,12 +231,12 @@ func errExpired() error {
 
 // inviteeInvitation loads the invitation p may decide on: one of orgID addressed to p's
 // email. Anything else is ErrNotFound, whether or not the id exists (M-7).
-func inviteeInvitation(ctx context.Context, tx Store, p Principal, orgID, invitationID string) (Invitation, error) {
+func (s *Service) inviteeInvitation(ctx context.Context, p Principal, orgID, invitationID string) (Invitation, error) {
 	email, err := NormalizeEmail("email", "M-8", p.Email)
 	if err != nil || p.IdentityID == "" {
 		return Invitation{}, ErrPermissionDenied
 	}
-	inv, err := tx.GetInvitation(ctx, orgID, invitationID)
+	inv, err := s.store.GetInvitation(ctx, orgID, invitationID)
 	if err != nil {
 		return Invitation{}, err
 	}
@@ -249,16 +249,16 @@ func inviteeInvitation(ctx context.Context, tx Store, p Principal, orgID, invita
 // AcceptInvitation accepts an invitation addressed to p's email: the invitation
 // becomes accepted and p's membership is created in one transaction (M-8). An
 // invitation past its expiry cannot be accepted: it is marked expired and a
-// *ValidationError (M-8) is returned. If the organization enforces MFA, p needs MFA
-// (M-6). ErrConflict if p is already a member.
+// *resellerkit.ValidationError (M-8) is returned. If the organization enforces MFA, p needs MFA
+// (M-6). ErrAlreadyExists if p is already a member.
 func (s *Service) AcceptInvitation(ctx context.Context, p Principal, orgID, invitationID string) (Membership, error) {
 	var out Membership
 	expired := false
-	err := s.store.InTx(ctx, func(tx Store) error {
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
 		// InTx may run fn more than once (a store retries serialization failures):
 		// reset every captured output first.
 		out, expired = Membership{}, false
-		inv, err := inviteeInvitation(ctx, tx, p, orgID, invitationID)
+		inv, err := s.inviteeInvitation(ctx, p, orgID, invitationID)
 		if err != nil {
 			return err
 		}
@@ -266,12 +266,12 @@ func (s *Service) AcceptInvitation(ctx context.Context, p Principal, orgID, invi
 		if inv.State == InvitationPending && !now.Before(inv.ExpiresAt) {
 			inv.State, inv.DecidedAt = InvitationExpired, now
 			expired = true
-			return tx.UpdateInvitation(ctx, inv)
+			return s.store.UpdateInvitation(ctx, inv)
 		}
 		if inv.State, err = NextInvitationState(inv.State, InvitationAccepted); err != nil {
 			return err
 		}
-		org, err := tx.GetOrganization(ctx, orgID)
+		org, err := s.store.GetOrganization(ctx, orgID)
 		if err != nil {
 			return err
 		}
@@ -279,12 +279,12 @@ func (s *Service) AcceptInvitation(ctx context.Context, p Principal, orgID, invi
 			return ErrMFARequired
 		}
 		inv.AcceptedBy, inv.DecidedAt = p.IdentityID, now
-		if err := tx.UpdateInvitation(ctx, inv); err != nil {
+		if err := s.store.UpdateInvitation(ctx, inv); err != nil {
 			return err
 		}
 		m := Membership{OrgID: orgID, IdentityID: p.IdentityID, Email: inv.Email, Type: inv.Type,
 			Permissions: inv.Permissions, CreatedAt: now, UpdatedAt: now, Version: 1}
-		if err := tx.CreateMembership(ctx, m); err != nil {
+		if err := s.store.CreateMembership(ctx, m); err != nil {
 			return err
 		}
 		out = m
@@ -298,25 +298,25 @@ func (s *Service) AcceptInvitation(ctx context.Context, p Principal, orgID, invi
 
 // RejectInvitation declines an invitation addressed to p's email (M-8).
 func (s *Service) RejectInvitation(ctx context.Context, p Principal, orgID, invitationID string) (Invitation, error) {
-	return s.decide(ctx, orgID, invitationID, InvitationRejected, func(tx Store) (Invitation, error) {
-		return inviteeInvitation(ctx, tx, p, orgID, invitationID)
+	return s.decide(ctx, InvitationRejected, func(ctx context.Context) (Invitation, error) {
+		return s.inviteeInvitation(ctx, p, orgID, invitationID)
 	})
 }
 
 // RevokeInvitation withdraws a pending invitation of orgID (M-8). Power users only.
 func (s *Service) RevokeInvitation(ctx context.Context, p Principal, orgID, invitationID string) (Invitation, error) {
-	return s.decide(ctx, orgID, invitationID, InvitationRevoked, func(tx Store) (Invitation, error) {
-		if _, _, err := s.authorize(ctx, tx, p, orgID, PermUserManage); err != nil {
+	return s.decide(ctx, InvitationRevoked, func(ctx context.Context) (Invitation, error) {
+		if _, _, err := s.authorize(ctx, p, orgID, PermUserManage); err != nil {
 			return Invitation{}, err
 		}
-		return tx.GetInvitation(ctx, orgID, invitationID)
+		return s.store.GetInvitation(ctx, orgID, invitationID)
 	})
 }
 
-func (s *Service) decide(ctx context.Context, orgID, invitationID string, to InvitationState, load func(Store) (Invitation, error)) (Invitation, error) {
+func (s *Service) decide(ctx context.Context, to InvitationState, load func(ctx context.Context) (Invitation, error)) (Invitation, error) {
 	var out Invitation
-	err := s.store.InTx(ctx, func(tx Store) error {
-		inv, err := load(tx)
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		inv, err := load(ctx)
 		if err != nil {
 			return err
 		}
@@ -324,7 +324,7 @@ func (s *Service) decide(ctx context.Context, orgID, invitationID string, to Inv
 			return err
 		}
 		inv.DecidedAt = s.clock()
-		if err := tx.UpdateInvitation(ctx, inv); err != nil {
+		if err := s.store.UpdateInvitation(ctx, inv); err != nil {
 			return err
 		}
 		inv.Version++
@@ -340,7 +340,9 @@ func (s *Service) decide(ctx context.Context, orgID, invitationID string, to Inv
 // invitation decided concurrently is skipped.
 func (s *Service) ExpireInvitations(ctx context.Context, now time.Time) (int, error) {
 	now = now.UTC().Truncate(time.Microsecond)
-	invs, err := s.store.ListPendingInvitationsExpiring(ctx, now)
+	invs, err := all(func(pg resellerkit.Page) ([]Invitation, string, error) {
+		return s.store.ListPendingInvitationsExpiring(ctx, now, pg)
+	})
 	if err != nil {
 		return 0, err
 	}

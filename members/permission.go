@@ -23,16 +23,24 @@ const (
 	PermOrgEdit           Permission = "org.edit"
 )
 
-// PermUserManage is the right to manage members and invitations and to edit the
-// organization record. It is not grantable: only power users hold it (M-4, M-5).
-// Service operations and Check use it as a requirement.
-const PermUserManage Permission = "user.manage"
+// Requirements that are not grantable permissions. Service operations and Check use
+// them; NormalizePermissions refuses them.
+const (
+	// PermUserManage is the right to manage members and invitations and to edit the
+	// organization record: only power users hold it (M-4, M-5).
+	PermUserManage Permission = "user.manage"
+	// PermOperator is the right of the reseller's staff (Principal.Operator) alone:
+	// registering accounts and reviewing, completing or rejecting applications.
+	PermOperator Permission = "reseller.operator"
+)
 
-// AllPermissions lists the grantable permissions of M-5 in a fixed order.
-var AllPermissions = []Permission{
-	PermProjectView, PermAccountView, PermChargesView, PermInvoiceView,
-	PermContactsEdit, PermSecurityEdit, PermSupportInquire, PermUserView,
-	PermInvitationView, PermApplicationSubmit, PermOrgEdit,
+// AllPermissions returns the grantable permissions of M-5 in a fixed order.
+func AllPermissions() []Permission {
+	return []Permission{
+		PermProjectView, PermAccountView, PermChargesView, PermInvoiceView,
+		PermContactsEdit, PermSecurityEdit, PermSupportInquire, PermUserView,
+		PermInvitationView, PermApplicationSubmit, PermOrgEdit,
+	}
 }
 
 // prerequisites is the implication table of M-5: a permission requires the listed one.
@@ -53,13 +61,13 @@ func (p Permission) Prerequisite() (Permission, bool) {
 }
 
 // Valid reports whether p is one of the grantable permissions of M-5.
-func (p Permission) Valid() bool { return slices.Contains(AllPermissions, p) }
+func (p Permission) Valid() bool { return slices.Contains(AllPermissions(), p) }
 
 // NormalizePermissions validates a permission set for a member type and returns it
 // sorted without duplicates (M-5). For power users it returns nil: they hold every
 // permission, an explicit set is ignored. For general users every permission must be
 // known, grantable, and have its prerequisite in the set; otherwise a
-// *ValidationError names the offending permission and, for a missing prerequisite,
+// *resellerkit.ValidationError names the offending permission and, for a missing prerequisite,
 // the missing one. A prerequisite is never added silently.
 func NormalizePermissions(t MemberType, perms []Permission) ([]Permission, error) {
 	switch t {
@@ -113,9 +121,12 @@ type Principal struct {
 //  1. isolation (M-7): a non-operator needs a membership of exactly this organization,
 //     otherwise ErrPermissionDenied — the same answer whether or not org exists;
 //  2. the EnforceMFA gate (M-6): ErrMFARequired before any permission check;
-//  3. the permission (M-4, M-5): power users hold everything including
-//     PermUserManage; general users hold their explicit set. An empty need asks
-//     for membership alone (e.g. to leave the organization).
+//  3. the permission (M-4, M-5): operators hold everything; power users hold
+//     everything but PermOperator; general users hold their explicit set. An empty
+//     need asks for membership alone (e.g. to leave the organization).
+//
+// A denial names the real requirement: "only reseller operators may do this",
+// "only power users may do this", or the missing permission.
 func Check(p Principal, org Organization, m *Membership, need Permission) error {
 	if !p.Operator {
 		if m == nil || org.ID == "" || m.OrgID != org.ID || m.IdentityID != p.IdentityID || p.IdentityID == "" {
@@ -125,16 +136,17 @@ func Check(p Principal, org Organization, m *Membership, need Permission) error 
 	if org.EnforceMFA && !p.MFA {
 		return ErrMFARequired
 	}
-	if p.Operator || need == "" {
+	switch {
+	case p.Operator || need == "":
 		return nil
-	}
-	switch m.Type {
-	case MemberPower:
+	case need == PermOperator:
+		return fmt.Errorf("%w: only reseller operators may do this", ErrPermissionDenied)
+	case m.Type == MemberPower:
 		return nil
-	case MemberGeneral:
-		if need != PermUserManage && slices.Contains(m.Permissions, need) {
-			return nil
-		}
+	case need == PermUserManage:
+		return fmt.Errorf("%w: only power users may do this", ErrPermissionDenied)
+	case m.Type == MemberGeneral && slices.Contains(m.Permissions, need):
+		return nil
 	}
 	return fmt.Errorf("%w: %q is required", ErrPermissionDenied, need)
 }

@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/seeda33a2f4f/resellerkit"
 )
 
 // DefaultInvitationTTL is how long an invitation stays acceptable unless
@@ -62,10 +65,11 @@ func NewService(store Store, opts ...Option) *Service {
 
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 
-// authorize loads the organization and p's membership through st and applies Check.
-// A missing organization is denied exactly like a foreign one (M-7).
-func (s *Service) authorize(ctx context.Context, st Store, p Principal, orgID string, need Permission) (Organization, *Membership, error) {
-	org, err := st.GetOrganization(ctx, orgID)
+// authorize loads the organization and p's membership and applies Check. Called
+// with a transaction's context it reads inside that transaction. A missing
+// organization is denied exactly like a foreign one (M-7).
+func (s *Service) authorize(ctx context.Context, p Principal, orgID string, need Permission) (Organization, *Membership, error) {
+	org, err := s.store.GetOrganization(ctx, orgID)
 	if errors.Is(err, ErrNotFound) {
 		return Organization{}, nil, ErrPermissionDenied
 	}
@@ -74,7 +78,7 @@ func (s *Service) authorize(ctx context.Context, st Store, p Principal, orgID st
 	}
 	var m *Membership
 	if !p.Operator && p.IdentityID != "" {
-		mm, err := st.GetMembership(ctx, orgID, p.IdentityID)
+		mm, err := s.store.GetMembership(ctx, orgID, p.IdentityID)
 		switch {
 		case err == nil:
 			m = &mm
@@ -91,7 +95,7 @@ func (s *Service) authorize(ctx context.Context, st Store, p Principal, orgID st
 // versionOK reports whether a caller-supplied version matches the stored one. The
 // version is mandatory (the optimistic-concurrency contract of M-2 and DESIGN.md
 // rule 4): a version below 1, such as the zero value of a field the caller forgot,
-// is a *ValidationError naming "version" with the operation's rule, never a blind
+// is a *resellerkit.ValidationError naming "version" with the operation's rule, never a blind
 // last-writer-wins write.
 func versionOK(given, stored int64, what, id, rule string) error {
 	if given < 1 {
@@ -103,15 +107,44 @@ func versionOK(given, stored int64, what, id, rule string) error {
 	return nil
 }
 
-// touchOrganization bumps the organization's version inside tx so that concurrent
-// transactions checking an organization-wide invariant (the last power user, M-9)
-// conflict instead of both passing.
-func touchOrganization(ctx context.Context, tx Store, org Organization) error {
-	cur, err := tx.GetOrganization(ctx, org.ID)
+// touchOrganization bumps the organization's version inside the transaction ctx
+// carries, so that concurrent transactions checking an organization-wide invariant
+// (the last power user, M-9) conflict instead of both passing.
+func (s *Service) touchOrganization(ctx context.Context, orgID string) error {
+	cur, err := s.store.GetOrganization(ctx, orgID)
 	if err != nil {
 		return err
 	}
-	return tx.UpdateOrganization(ctx, cur)
+	return s.store.UpdateOrganization(ctx, cur)
+}
+
+// inTx runs fn in a store transaction after the same authorization outside it: the
+// check outside is a cheap early exit, the one inside decides, because the
+// membership may change in between (a member removed, demoted or locked out by
+// EnforceMFA writes nothing).
+func (s *Service) inTx(ctx context.Context, p Principal, orgID string, need Permission, fn func(ctx context.Context, org Organization) error) error {
+	if _, _, err := s.authorize(ctx, p, orgID, need); err != nil {
+		return err
+	}
+	return s.store.InTx(ctx, func(ctx context.Context) error {
+		org, _, err := s.authorize(ctx, p, orgID, need)
+		if err != nil {
+			return err
+		}
+		return fn(ctx, org)
+	})
+}
+
+// list authorizes p for need in orgID and returns one page of what fetch lists.
+func list[T any](ctx context.Context, s *Service, p Principal, orgID string, need Permission, page resellerkit.Page,
+	fetch func(ctx context.Context, orgID string, page resellerkit.Page) ([]T, string, error)) ([]T, string, error) {
+	if err := checkPage(page); err != nil {
+		return nil, "", err
+	}
+	if _, _, err := s.authorize(ctx, p, orgID, need); err != nil {
+		return nil, "", err
+	}
+	return fetch(ctx, orgID, page)
 }
 
 // ---- organizations (M-1) ----
@@ -125,7 +158,7 @@ type NewOrganization struct {
 }
 
 // CreateOrganization creates an organization and makes p its first power user
-// (M-1, M-4). p needs an IdentityID. ErrConflict if the code is taken.
+// (M-1, M-4). p needs an IdentityID. ErrAlreadyExists if the code is taken.
 func (s *Service) CreateOrganization(ctx context.Context, p Principal, in NewOrganization) (Organization, error) {
 	if p.IdentityID == "" {
 		return Organization{}, ErrPermissionDenied
@@ -152,11 +185,11 @@ func (s *Service) CreateOrganization(ctx context.Context, p Principal, in NewOrg
 	now := s.clock()
 	org := Organization{ID: s.newID(), Code: in.Code, Name: in.Name, Alias: in.Alias, EnforceMFA: in.EnforceMFA, CreatedAt: now, UpdatedAt: now, Version: 1}
 	m := Membership{OrgID: org.ID, IdentityID: p.IdentityID, Email: email, Type: MemberPower, CreatedAt: now, UpdatedAt: now, Version: 1}
-	err := s.store.InTx(ctx, func(tx Store) error {
-		if err := tx.CreateOrganization(ctx, org); err != nil {
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.store.CreateOrganization(ctx, org); err != nil {
 			return err
 		}
-		return tx.CreateMembership(ctx, m)
+		return s.store.CreateMembership(ctx, m)
 	})
 	if err != nil {
 		return Organization{}, err
@@ -166,17 +199,21 @@ func (s *Service) CreateOrganization(ctx context.Context, p Principal, in NewOrg
 
 // GetOrganization returns the organization to any of its members.
 func (s *Service) GetOrganization(ctx context.Context, p Principal, orgID string) (Organization, error) {
-	org, _, err := s.authorize(ctx, s.store, p, orgID, "")
+	org, _, err := s.authorize(ctx, p, orgID, "")
 	return org, err
 }
 
-// ListOrganizations returns the organizations p belongs to (every organization for
-// an operator), ordered by id. Organizations whose MFA gate p fails are left out.
-func (s *Service) ListOrganizations(ctx context.Context, p Principal) ([]Organization, error) {
+// ListOrganizations returns a page of the organizations p belongs to (every
+// organization for an operator), ordered by id. Organizations whose MFA gate p fails
+// are left out, so a page may hold fewer items than asked; the token still leads on.
+func (s *Service) ListOrganizations(ctx context.Context, p Principal, page resellerkit.Page) ([]Organization, string, error) {
+	if err := checkPage(page); err != nil {
+		return nil, "", err
+	}
 	if p.Operator {
-		all, err := s.store.ListOrganizations(ctx)
+		all, next, err := s.store.ListOrganizations(ctx, page)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		// Operators pass the M-6 gate too: an MFA-enforcing organization is left out
 		// for an operator who signed in without MFA, as GetOrganization denies it.
@@ -186,14 +223,14 @@ func (s *Service) ListOrganizations(ctx context.Context, p Principal) ([]Organiz
 				out = append(out, org)
 			}
 		}
-		return out, nil
+		return out, next, nil
 	}
 	if p.IdentityID == "" {
-		return nil, ErrPermissionDenied
+		return nil, "", ErrPermissionDenied
 	}
-	ms, err := s.store.ListMembershipsOfIdentity(ctx, p.IdentityID)
+	ms, next, err := s.store.ListMembershipsOfIdentity(ctx, p.IdentityID, page)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	var out []Organization
 	for _, m := range ms {
@@ -202,18 +239,18 @@ func (s *Service) ListOrganizations(ctx context.Context, p Principal) ([]Organiz
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		if Check(p, org, &m, "") == nil {
 			out = append(out, org)
 		}
 	}
-	return out, nil
+	return out, next, nil
 }
 
 // OrganizationUpdate is the input of UpdateOrganization: nil fields stay as they are.
 // Version is the version the caller read; it is required (a value below 1 is a
-// *ValidationError on field "version", M-1).
+// *resellerkit.ValidationError on field "version", M-1).
 type OrganizationUpdate struct {
 	Alias      *string
 	EnforceMFA *bool
@@ -222,35 +259,39 @@ type OrganizationUpdate struct {
 
 // UpdateOrganization changes the alias and/or EnforceMFA flag, the only fields
 // customers edit (M-1). Power users only (M-5). Turning EnforceMFA on requires p to
-// have MFA itself (M-6). ErrConflict on a stale version.
+// have MFA itself (M-6). ErrConflict on a stale version. An update that changes
+// nothing writes nothing: the version stays.
 func (s *Service) UpdateOrganization(ctx context.Context, p Principal, orgID string, upd OrganizationUpdate) (Organization, error) {
-	var out Organization
-	err := s.store.InTx(ctx, func(tx Store) error {
-		org, _, err := s.authorize(ctx, tx, p, orgID, PermUserManage)
-		if err != nil {
-			return err
+	if upd.Alias != nil {
+		if err := validateText("alias", "M-1", *upd.Alias, false); err != nil {
+			return Organization{}, err
 		}
+	}
+	if upd.EnforceMFA != nil && *upd.EnforceMFA && !p.MFA {
+		return Organization{}, invalid("enforce_mfa", "true", "M-6", "sign in with MFA before enforcing it, or you would lock yourself out")
+	}
+	var out Organization
+	err := s.inTx(ctx, p, orgID, PermUserManage, func(ctx context.Context, org Organization) error {
 		if err := versionOK(upd.Version, org.Version, "organization", orgID, "M-1"); err != nil {
 			return err
 		}
+		next := org
 		if upd.Alias != nil {
-			if err := validateText("alias", "M-1", *upd.Alias, false); err != nil {
-				return err
-			}
-			org.Alias = *upd.Alias
+			next.Alias = *upd.Alias
 		}
 		if upd.EnforceMFA != nil {
-			if *upd.EnforceMFA && !p.MFA {
-				return invalid("enforce_mfa", "true", "M-6", "sign in with MFA before enforcing it, or you would lock yourself out")
-			}
-			org.EnforceMFA = *upd.EnforceMFA
+			next.EnforceMFA = *upd.EnforceMFA
 		}
-		org.UpdatedAt = s.clock()
-		if err := tx.UpdateOrganization(ctx, org); err != nil {
+		if next == org {
+			out = org
+			return nil
+		}
+		next.UpdatedAt = s.clock()
+		if err := s.store.UpdateOrganization(ctx, next); err != nil {
 			return err
 		}
-		org.Version++
-		out = org
+		next.Version++
+		out = next
 		return nil
 	})
 	return out, err
@@ -261,22 +302,14 @@ func (s *Service) UpdateOrganization(ctx context.Context, p Principal, orgID str
 // CreateProject creates a project in orgID from in's editable fields (ID, OrgID,
 // times and Version are set by the Service). Needs org.edit.
 func (s *Service) CreateProject(ctx context.Context, p Principal, orgID string, in Project) (Project, error) {
-	if _, _, err := s.authorize(ctx, s.store, p, orgID, PermOrgEdit); err != nil {
-		return Project{}, err
-	}
 	proj, err := ValidateProject(in)
 	if err != nil {
 		return Project{}, err
 	}
 	now := s.clock()
 	proj.ID, proj.OrgID, proj.CreatedAt, proj.UpdatedAt, proj.Version = s.newID(), orgID, now, now, 1
-	err = s.store.InTx(ctx, func(tx Store) error {
-		// Authorize again inside the write's transaction: the check above is only a
-		// cheap early exit, the membership may change before the write.
-		if _, _, err := s.authorize(ctx, tx, p, orgID, PermOrgEdit); err != nil {
-			return err
-		}
-		return tx.CreateProject(ctx, proj)
+	err = s.inTx(ctx, p, orgID, PermOrgEdit, func(ctx context.Context, _ Organization) error {
+		return s.store.CreateProject(ctx, proj)
 	})
 	if err != nil {
 		return Project{}, err
@@ -286,30 +319,29 @@ func (s *Service) CreateProject(ctx context.Context, p Principal, orgID string, 
 
 // UpdateProject overwrites the editable fields of project in.ID with in's. in.Version
 // is the version the caller read; it is required (a value below 1 is a
-// *ValidationError on field "version", M-2). Needs org.edit. ErrNotFound,
-// ErrConflict.
+// *resellerkit.ValidationError on field "version", M-2). Needs org.edit. An update
+// that changes nothing writes nothing: the version stays. ErrNotFound, ErrConflict.
 func (s *Service) UpdateProject(ctx context.Context, p Principal, orgID string, in Project) (Project, error) {
-	if _, _, err := s.authorize(ctx, s.store, p, orgID, PermOrgEdit); err != nil {
-		return Project{}, err
-	}
 	v, err := ValidateProject(in)
 	if err != nil {
 		return Project{}, err
 	}
 	var out Project
-	err = s.store.InTx(ctx, func(tx Store) error {
-		if _, _, err := s.authorize(ctx, tx, p, orgID, PermOrgEdit); err != nil {
-			return err
-		}
-		cur, err := tx.GetProject(ctx, orgID, in.ID)
+	err = s.inTx(ctx, p, orgID, PermOrgEdit, func(ctx context.Context, _ Organization) error {
+		cur, err := s.store.GetProject(ctx, orgID, in.ID)
 		if err != nil {
 			return err
 		}
 		if err := versionOK(in.Version, cur.Version, "project", in.ID, "M-2"); err != nil {
 			return err
 		}
-		v.ID, v.OrgID, v.CreatedAt, v.UpdatedAt, v.Version = cur.ID, cur.OrgID, cur.CreatedAt, s.clock(), cur.Version
-		if err := tx.UpdateProject(ctx, v); err != nil {
+		v.ID, v.OrgID, v.CreatedAt, v.UpdatedAt, v.Version = cur.ID, cur.OrgID, cur.CreatedAt, cur.UpdatedAt, cur.Version
+		if sameProject(v, cur) {
+			out = cur
+			return nil
+		}
+		v.UpdatedAt = s.clock()
+		if err := s.store.UpdateProject(ctx, v); err != nil {
 			return err
 		}
 		v.Version++
@@ -319,18 +351,24 @@ func (s *Service) UpdateProject(ctx context.Context, p Principal, orgID string, 
 	return out, err
 }
 
+// sameProject reports whether two projects hold the same values.
+func sameProject(a, b Project) bool {
+	return slices.Equal(a.InvoiceTo, b.InvoiceTo) && slices.Equal(a.InvoiceCC, b.InvoiceCC) &&
+		a.ID == b.ID && a.OrgID == b.OrgID && a.Name == b.Name && a.Plan == b.Plan &&
+		a.PaymentMethod == b.PaymentMethod && a.Currency == b.Currency && a.Billing == b.Billing &&
+		a.CreatedAt.Equal(b.CreatedAt) && a.UpdatedAt.Equal(b.UpdatedAt) && a.Version == b.Version
+}
+
 // GetProject returns a project of orgID. Needs project.view.
 func (s *Service) GetProject(ctx context.Context, p Principal, orgID, projectID string) (Project, error) {
-	if _, _, err := s.authorize(ctx, s.store, p, orgID, PermProjectView); err != nil {
+	if _, _, err := s.authorize(ctx, p, orgID, PermProjectView); err != nil {
 		return Project{}, err
 	}
 	return s.store.GetProject(ctx, orgID, projectID)
 }
 
-// ListProjects returns the projects of orgID ordered by id. Needs project.view.
-func (s *Service) ListProjects(ctx context.Context, p Principal, orgID string) ([]Project, error) {
-	if _, _, err := s.authorize(ctx, s.store, p, orgID, PermProjectView); err != nil {
-		return nil, err
-	}
-	return s.store.ListProjects(ctx, orgID)
+// ListProjects returns a page of the projects of orgID ordered by id. Needs
+// project.view.
+func (s *Service) ListProjects(ctx context.Context, p Principal, orgID string, page resellerkit.Page) ([]Project, string, error) {
+	return list(ctx, s, p, orgID, PermProjectView, page, s.store.ListProjects)
 }

@@ -21,7 +21,7 @@ var applicationTransitions = map[ApplicationAction]struct{ from, to ApplicationS
 }
 
 // NextApplicationState returns the state an application in from reaches by act, or a
-// *ValidationError (rule M-11) when the machine has no such transition. Completed,
+// *resellerkit.ValidationError (rule M-11) when the machine has no such transition. Completed,
 // rejected and cancelled are final.
 func NextApplicationState(from ApplicationState, act ApplicationAction) (ApplicationState, error) {
 	t, ok := applicationTransitions[act]
@@ -44,7 +44,7 @@ func (k ApplicationKind) Valid() bool {
 }
 
 // NextInvitationState returns the state a pending invitation reaches (accepted,
-// rejected, expired or revoked), or a *ValidationError (rule M-8) when inv is not
+// rejected, expired or revoked), or a *resellerkit.ValidationError (rule M-8) when inv is not
 // pending: every decision is final.
 func NextInvitationState(from, to InvitationState) (InvitationState, error) {
 	if from != InvitationPending {

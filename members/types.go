@@ -3,6 +3,9 @@ package members
 import (
 	"slices"
 	"time"
+
+	"github.com/seeda33a2f4f/resellerkit"
+	"github.com/seeda33a2f4f/resellerkit/money"
 )
 
 // Organization is the tenant, usually one contracting company (M-1). Code is unique
@@ -35,15 +38,6 @@ const (
 	PaymentCard         PaymentMethod = "card"
 )
 
-// Currency is an invoice currency (M-2).
-type Currency string
-
-// The invoice currencies of M-2.
-const (
-	CurrencyJPY Currency = "JPY"
-	CurrencyUSD Currency = "USD"
-)
-
 // BillingSettings are the per-project knobs the billing package reads (M-2). Their
 // values are names of rules billing defines; members stores them opaquely.
 type BillingSettings struct {
@@ -60,7 +54,7 @@ type Project struct {
 	Name          string
 	Plan          string
 	PaymentMethod PaymentMethod
-	Currency      Currency
+	Currency      money.Currency // the invoice currency: money.JPY or money.USD
 	InvoiceTo     []string // 1..6 email addresses
 	InvoiceCC     []string // 0..6 email addresses
 	Billing       BillingSettings
@@ -69,12 +63,11 @@ type Project struct {
 	Version       int64
 }
 
-// Ownership is one entry of an account's ownership history: from the UTC month that
-// starts at From the account belongs to ProjectID (M-3). From is always the first
-// instant of a UTC month.
+// Ownership is one entry of an account's ownership history: from the UTC month From
+// on, the account belongs to ProjectID (M-3).
 type Ownership struct {
 	ProjectID string
-	From      time.Time
+	From      resellerkit.Month
 }
 
 // Account is an AWS account (12-digit id) of one organization. It belongs to exactly
@@ -89,22 +82,16 @@ type Account struct {
 	Ownership []Ownership // at least one entry, strictly increasing From
 	// ClosedFrom is the first UTC month the account is no longer billed (M-11: a
 	// completed closure ends billing at the end of that month). Zero while open.
-	ClosedFrom time.Time
+	ClosedFrom resellerkit.Month
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 	Version    int64
 }
 
-// MonthStart returns the first instant of t's UTC month.
-func MonthStart(t time.Time) time.Time {
-	t = t.UTC()
-	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
-}
-
-// ProjectAt returns the project owning the account in the UTC month containing t and
-// whether there is one (false before the first entry or from ClosedFrom on).
-func (a Account) ProjectAt(t time.Time) (string, bool) {
-	m := MonthStart(t)
+// ProjectAt returns the project owning the account in month m and whether there is
+// one (false before the first entry, or from ClosedFrom on). That project is billed
+// the whole month (M-3).
+func (a Account) ProjectAt(m resellerkit.Month) (string, bool) {
 	if !a.ClosedFrom.IsZero() && !m.Before(a.ClosedFrom) {
 		return "", false
 	}

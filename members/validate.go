@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/seeda33a2f4f/resellerkit"
 )
 
 // Limits of the validation rules. DOMAIN.md fixes the recipient counts (M-2); the
@@ -17,13 +19,17 @@ const (
 	MaxLabels     = 20  // labels per account
 	MinOrgCodeLen = 2
 	MaxOrgCodeLen = 32
+	// MaxBulkAccounts is the most accounts one bulk edit changes (M-10): a batch is
+	// one transaction, and a bounded one keeps the database and the request small.
+	MaxBulkAccounts = 1000
 )
 
 // ValidateAccountID checks that id is an AWS account id: exactly 12 ASCII digits
-// (M-3). Leading zeros are significant.
-func ValidateAccountID(id string) error {
+// (M-3). Leading zeros are significant. field names the input in the error (the
+// request's own field name, e.g. "id" or "account_ids[3]").
+func ValidateAccountID(field, id string) error {
 	if len(id) != 12 || strings.IndexFunc(id, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
-		return invalid("account_id", id, "M-3", "must be exactly 12 digits")
+		return invalid(field, id, "M-3", "must be exactly 12 digits")
 	}
 	return nil
 }
@@ -104,7 +110,7 @@ func ValidateProject(p Project) (Project, error) {
 	if p.PaymentMethod != PaymentBankTransfer && p.PaymentMethod != PaymentCard {
 		return p, invalid("payment_method", string(p.PaymentMethod), "M-2", `must be "bank_transfer" or "card"`)
 	}
-	if p.Currency != CurrencyJPY && p.Currency != CurrencyUSD {
+	if !p.Currency.Valid() {
 		return p, invalid("currency", string(p.Currency), "M-2", `must be "JPY" or "USD"`)
 	}
 	to, err := normalizeEmails("invoice_to", "M-2", p.InvoiceTo, 1, MaxInvoiceTo)
@@ -141,16 +147,51 @@ func validateLabels(labels []string) ([]string, error) {
 	if len(labels) > MaxLabels {
 		return nil, invalid("labels", strings.Join(labels, ","), "M-10", fmt.Sprintf("at most %d labels", MaxLabels))
 	}
+	seen := make(map[string]bool, len(labels))
 	for i, l := range labels {
 		if err := validateText(fmt.Sprintf("labels[%d]", i), "M-10", l, true); err != nil {
 			return nil, err
 		}
-		if slices.Index(labels, l) != i {
+		if seen[l] {
 			return nil, invalid(fmt.Sprintf("labels[%d]", i), l, "M-10", "is listed twice")
 		}
+		seen[l] = true
 	}
 	if len(labels) == 0 {
 		return nil, nil
 	}
 	return slices.Clone(labels), nil
+}
+
+// checkAccountIDs validates the account list of a bulk edit (M-10): 1 to
+// MaxBulkAccounts ids, each 12 digits and listed once. It runs in time linear in the
+// list.
+func checkAccountIDs(ids []string) error {
+	switch {
+	case len(ids) == 0:
+		return invalid("account_ids", "", "M-10", "lists no account")
+	case len(ids) > MaxBulkAccounts:
+		return invalid("account_ids", fmt.Sprintf("%d accounts", len(ids)), "M-10",
+			fmt.Sprintf("at most %d accounts per bulk edit; split the batch", MaxBulkAccounts))
+	}
+	seen := make(map[string]bool, len(ids))
+	for i, id := range ids {
+		field := fmt.Sprintf("account_ids[%d]", i)
+		if err := ValidateAccountID(field, id); err != nil {
+			return err
+		}
+		if seen[id] {
+			return invalid(field, id, "M-10", "is listed twice")
+		}
+		seen[id] = true
+	}
+	return nil
+}
+
+// checkPage rejects a page token no list returned, naming the request field.
+func checkPage(page resellerkit.Page) error {
+	if _, err := page.After(); err != nil {
+		return invalid("page_token", page.Token, "", "is not a token a previous page returned")
+	}
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/members"
 )
 
@@ -14,7 +15,7 @@ const accountColumns = `id, org_id, name, labels, closed_from, created_at, updat
 func scanAccount(r scanner) (members.Account, error) {
 	var a members.Account
 	err := r.Scan(&a.ID, &a.OrgID, &a.Name, jsonList[string]{&a.Labels},
-		nullTime{&a.ClosedFrom}, nullTime{&a.CreatedAt}, nullTime{&a.UpdatedAt}, &a.Version)
+		nullMonth{&a.ClosedFrom}, nullTime{&a.CreatedAt}, nullTime{&a.UpdatedAt}, &a.Version)
 	return a, err
 }
 
@@ -25,7 +26,7 @@ type ownershipRow struct {
 
 func scanOwnership(r scanner) (ownershipRow, error) {
 	var row ownershipRow
-	err := r.Scan(&row.accountID, &row.o.ProjectID, nullTime{&row.o.From})
+	err := r.Scan(&row.accountID, &row.o.ProjectID, nullMonth{&row.o.From})
 	return row, err
 }
 
@@ -86,7 +87,7 @@ func insertOwnership(ctx context.Context, q querier, a members.Account) error {
 	for _, o := range a.Ownership {
 		if _, err := q.ExecContext(ctx,
 			`INSERT INTO account_ownership (account_id, from_month, project_id) VALUES ($1, $2, $3)`,
-			a.ID, timeArg(o.From), o.ProjectID); err != nil {
+			a.ID, monthArg(o.From), o.ProjectID); err != nil {
 			return err
 		}
 	}
@@ -106,7 +107,7 @@ func (s *Store) CreateAccount(ctx context.Context, a members.Account) error {
 			}
 			if _, err := q.ExecContext(ctx, `INSERT INTO accounts (`+accountColumns+`)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, 1)`,
-				a.ID, a.OrgID, a.Name, labels, timeArg(a.ClosedFrom), timeArg(a.CreatedAt), timeArg(a.UpdatedAt)); err != nil {
+				a.ID, a.OrgID, a.Name, labels, monthArg(a.ClosedFrom), timeArg(a.CreatedAt), timeArg(a.UpdatedAt)); err != nil {
 				return err
 			}
 			return insertOwnership(ctx, q, a)
@@ -145,19 +146,22 @@ func (s *Store) FindAccount(ctx context.Context, accountID string) (members.Acco
 	return a, mapErr(err, "account", accountID)
 }
 
-// ListAccounts implements members.Store.
-func (s *Store) ListAccounts(ctx context.Context, orgID string) ([]members.Account, error) {
+// ListAccounts implements members.Store: one keyset page of accounts, then the
+// ownership history of exactly those accounts.
+func (s *Store) ListAccounts(ctx context.Context, orgID string, pg resellerkit.Page) ([]members.Account, string, error) {
 	var accts []members.Account
+	var next string
 	err := s.read(ctx, func(q querier) error {
 		var err error
-		accts, err = collect(ctx, q, scanAccount,
-			`SELECT `+accountColumns+` FROM accounts a WHERE a.org_id = $1 ORDER BY a.id COLLATE "C"`, orgID)
-		if err != nil {
+		accts, next, err = page(ctx, q, pg, scanAccount, func(a members.Account) string { return a.ID },
+			`SELECT `+accountColumns+` FROM accounts a WHERE a.org_id = $1 AND a.id`+s.c+` > $2 ORDER BY a.id`+s.c+` LIMIT $3`, orgID)
+		if err != nil || len(accts) == 0 {
 			return err
 		}
-		return withOwnership(ctx, q, accts, `a.org_id = $1`, orgID)
+		return withOwnership(ctx, q, accts, `a.org_id = $1 AND a.id`+s.c+` >= $2 AND a.id`+s.c+` <= $3`,
+			orgID, accts[0].ID, accts[len(accts)-1].ID)
 	})
-	return accts, mapErr(err, "accounts of organization", orgID)
+	return accts, next, mapErr(err, "accounts of organization", orgID)
 }
 
 // UpdateAccount implements members.Store.
@@ -182,7 +186,7 @@ func (s *Store) UpdateAccount(ctx context.Context, a members.Account) error {
 			res, err := q.ExecContext(ctx, `UPDATE accounts
 				SET name = $1, labels = $2, closed_from = $3, updated_at = $4, version = version + 1
 				WHERE org_id = $5 AND id = $6 AND version = $7`,
-				a.Name, labels, timeArg(a.ClosedFrom), timeArg(a.UpdatedAt), a.OrgID, a.ID, a.Version)
+				a.Name, labels, monthArg(a.ClosedFrom), timeArg(a.UpdatedAt), a.OrgID, a.ID, a.Version)
 			if err != nil {
 				return err
 			}

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/members"
 )
 
@@ -18,7 +19,7 @@ func scanApplication(r scanner) (members.Application, error) {
 
 // CreateApplication implements members.Store.
 func (s *Store) CreateApplication(ctx context.Context, a members.Application) error {
-	_, err := s.q().ExecContext(ctx, `INSERT INTO applications (`+applicationColumns+`)
+	_, err := s.q(ctx).ExecContext(ctx, `INSERT INTO applications (`+applicationColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1)`,
 		a.ID, a.OrgID, string(a.Kind), string(a.State), a.AccountID, a.ProjectID, a.Details,
 		a.SubmittedBy, a.ReviewedBy, a.Reason, timeArg(a.CreatedAt), timeArg(a.UpdatedAt))
@@ -27,16 +28,16 @@ func (s *Store) CreateApplication(ctx context.Context, a members.Application) er
 
 // GetApplication implements members.Store.
 func (s *Store) GetApplication(ctx context.Context, orgID, applicationID string) (members.Application, error) {
-	a, err := scanApplication(s.q().QueryRowContext(ctx,
+	a, err := scanApplication(s.q(ctx).QueryRowContext(ctx,
 		`SELECT `+applicationColumns+` FROM applications WHERE org_id = $1 AND id = $2`, orgID, applicationID))
 	return a, mapErr(err, "application", applicationID)
 }
 
 // ListApplications implements members.Store.
-func (s *Store) ListApplications(ctx context.Context, orgID string) ([]members.Application, error) {
-	l, err := collect(ctx, s.q(), scanApplication,
-		`SELECT `+applicationColumns+` FROM applications WHERE org_id = $1 ORDER BY id COLLATE "C"`, orgID)
-	return l, mapErr(err, "applications of organization", orgID)
+func (s *Store) ListApplications(ctx context.Context, orgID string, pg resellerkit.Page) ([]members.Application, string, error) {
+	l, next, err := page(ctx, s.q(ctx), pg, scanApplication, func(a members.Application) string { return a.ID },
+		`SELECT `+applicationColumns+` FROM applications WHERE org_id = $1 AND id`+s.c+` > $2 ORDER BY id`+s.c+` LIMIT $3`, orgID)
+	return l, next, mapErr(err, "applications of organization", orgID)
 }
 
 // UpdateApplication implements members.Store.

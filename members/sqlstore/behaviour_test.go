@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/seeda33a2f4f/resellerkit/internal/sqldb"
-	"github.com/seeda33a2f4f/resellerkit/internal/sqldb/sqldbtest"
+	"github.com/seeda33a2f4f/resellerkit/sqldb"
+	"github.com/seeda33a2f4f/resellerkit/sqldb/sqldbtest"
 	"github.com/seeda33a2f4f/resellerkit/members"
 	"github.com/seeda33a2f4f/resellerkit/members/memberstest"
 	"github.com/seeda33a2f4f/resellerkit/members/sqlstore"

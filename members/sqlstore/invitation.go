@@ -2,8 +2,10 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
 	"time"
 
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/members"
 )
 
@@ -22,7 +24,7 @@ func scanInvitation(r scanner) (members.Invitation, error) {
 func (s *Store) CreateInvitation(ctx context.Context, inv members.Invitation) error {
 	perms, err := listArg(inv.Permissions)
 	if err == nil {
-		_, err = s.q().ExecContext(ctx, `INSERT INTO invitations (`+invitationColumns+`)
+		_, err = s.q(ctx).ExecContext(ctx, `INSERT INTO invitations (`+invitationColumns+`)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1)`,
 			inv.ID, inv.OrgID, inv.Email, string(inv.Type), perms, string(inv.State), inv.InvitedBy, inv.AcceptedBy,
 			timeArg(inv.CreatedAt), timeArg(inv.ExpiresAt), timeArg(inv.DecidedAt))
@@ -32,32 +34,36 @@ func (s *Store) CreateInvitation(ctx context.Context, inv members.Invitation) er
 
 // GetInvitation implements members.Store.
 func (s *Store) GetInvitation(ctx context.Context, orgID, invitationID string) (members.Invitation, error) {
-	i, err := scanInvitation(s.q().QueryRowContext(ctx,
+	i, err := scanInvitation(s.q(ctx).QueryRowContext(ctx,
 		`SELECT `+invitationColumns+` FROM invitations WHERE org_id = $1 AND id = $2`, orgID, invitationID))
 	return i, mapErr(err, "invitation", invitationID)
 }
 
 // ListInvitations implements members.Store.
-func (s *Store) ListInvitations(ctx context.Context, orgID string) ([]members.Invitation, error) {
-	l, err := collect(ctx, s.q(), scanInvitation,
-		`SELECT `+invitationColumns+` FROM invitations WHERE org_id = $1 ORDER BY id COLLATE "C"`, orgID)
-	return l, mapErr(err, "invitations of organization", orgID)
+func (s *Store) ListInvitations(ctx context.Context, orgID string, pg resellerkit.Page) ([]members.Invitation, string, error) {
+	l, next, err := s.invitations(ctx, pg, `org_id = $1`, orgID)
+	return l, next, mapErr(err, "invitations of organization", orgID)
 }
 
 // ListInvitationsByEmail implements members.Store: the invitee's own view.
-func (s *Store) ListInvitationsByEmail(ctx context.Context, email string) ([]members.Invitation, error) {
-	l, err := collect(ctx, s.q(), scanInvitation,
-		`SELECT `+invitationColumns+` FROM invitations WHERE email = $1 ORDER BY id COLLATE "C"`, email)
-	return l, mapErr(err, "invitations for", email)
+func (s *Store) ListInvitationsByEmail(ctx context.Context, email string, pg resellerkit.Page) ([]members.Invitation, string, error) {
+	l, next, err := s.invitations(ctx, pg, `email = $1`, email)
+	return l, next, mapErr(err, "invitations of", email)
 }
 
-// ListPendingInvitationsExpiring implements members.Store. Unscoped
-// (maintenance only).
-func (s *Store) ListPendingInvitationsExpiring(ctx context.Context, t time.Time) ([]members.Invitation, error) {
-	l, err := collect(ctx, s.q(), scanInvitation,
-		`SELECT `+invitationColumns+` FROM invitations WHERE state = $1 AND expires_at <= $2 ORDER BY id COLLATE "C"`,
-		string(members.InvitationPending), timeArg(t))
-	return l, mapErr(err, "invitations expiring at", t.UTC().Format(time.RFC3339Nano))
+// ListPendingInvitationsExpiring implements members.Store. Unscoped (maintenance).
+func (s *Store) ListPendingInvitationsExpiring(ctx context.Context, t time.Time, pg resellerkit.Page) ([]members.Invitation, string, error) {
+	l, next, err := s.invitations(ctx, pg, `state = $1 AND expires_at <= $2`, string(members.InvitationPending), timeArg(t))
+	return l, next, mapErr(err, "pending invitations", "")
+}
+
+// invitations returns a page of the invitations matching where (a condition on
+// the arguments $1…$len(args)), ordered by id.
+func (s *Store) invitations(ctx context.Context, pg resellerkit.Page, where string, args ...any) ([]members.Invitation, string, error) {
+	n := len(args)
+	return page(ctx, s.q(ctx), pg, scanInvitation, func(i members.Invitation) string { return i.ID },
+		fmt.Sprintf(`SELECT `+invitationColumns+` FROM invitations WHERE %s AND id%s > $%d ORDER BY id%s LIMIT $%d`,
+			where, s.c, n+1, s.c, n+2), args...)
 }
 
 // UpdateInvitation implements members.Store.

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/members"
 )
 
@@ -21,7 +22,7 @@ func memberKey(orgID, identityID string) string { return orgID + "/" + identityI
 func (s *Store) CreateMembership(ctx context.Context, m members.Membership) error {
 	perms, err := listArg(m.Permissions)
 	if err == nil {
-		_, err = s.q().ExecContext(ctx, `INSERT INTO memberships (`+membershipColumns+`)
+		_, err = s.q(ctx).ExecContext(ctx, `INSERT INTO memberships (`+membershipColumns+`)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, 1)`,
 			m.OrgID, m.IdentityID, m.Email, string(m.Type), perms, timeArg(m.CreatedAt), timeArg(m.UpdatedAt))
 	}
@@ -30,24 +31,26 @@ func (s *Store) CreateMembership(ctx context.Context, m members.Membership) erro
 
 // GetMembership implements members.Store.
 func (s *Store) GetMembership(ctx context.Context, orgID, identityID string) (members.Membership, error) {
-	m, err := scanMembership(s.q().QueryRowContext(ctx,
+	m, err := scanMembership(s.q(ctx).QueryRowContext(ctx,
 		`SELECT `+membershipColumns+` FROM memberships WHERE org_id = $1 AND identity_id = $2`, orgID, identityID))
 	return m, mapErr(err, "membership", memberKey(orgID, identityID))
 }
 
 // ListMemberships implements members.Store.
-func (s *Store) ListMemberships(ctx context.Context, orgID string) ([]members.Membership, error) {
-	l, err := collect(ctx, s.q(), scanMembership,
-		`SELECT `+membershipColumns+` FROM memberships WHERE org_id = $1 ORDER BY identity_id COLLATE "C"`, orgID)
-	return l, mapErr(err, "memberships of organization", orgID)
+func (s *Store) ListMemberships(ctx context.Context, orgID string, pg resellerkit.Page) ([]members.Membership, string, error) {
+	l, next, err := page(ctx, s.q(ctx), pg, scanMembership, func(m members.Membership) string { return m.IdentityID },
+		`SELECT `+membershipColumns+` FROM memberships WHERE org_id = $1 AND identity_id`+s.c+` > $2
+		ORDER BY identity_id`+s.c+` LIMIT $3`, orgID)
+	return l, next, mapErr(err, "memberships of organization", orgID)
 }
 
 // ListMembershipsOfIdentity implements members.Store: the identity's own view
 // across organizations (M-4).
-func (s *Store) ListMembershipsOfIdentity(ctx context.Context, identityID string) ([]members.Membership, error) {
-	l, err := collect(ctx, s.q(), scanMembership,
-		`SELECT `+membershipColumns+` FROM memberships WHERE identity_id = $1 ORDER BY org_id COLLATE "C"`, identityID)
-	return l, mapErr(err, "memberships of identity", identityID)
+func (s *Store) ListMembershipsOfIdentity(ctx context.Context, identityID string, pg resellerkit.Page) ([]members.Membership, string, error) {
+	l, next, err := page(ctx, s.q(ctx), pg, scanMembership, func(m members.Membership) string { return m.OrgID },
+		`SELECT `+membershipColumns+` FROM memberships WHERE identity_id = $1 AND org_id`+s.c+` > $2
+		ORDER BY org_id`+s.c+` LIMIT $3`, identityID)
+	return l, next, mapErr(err, "memberships of identity", identityID)
 }
 
 // UpdateMembership implements members.Store.

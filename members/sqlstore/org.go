@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/members"
 )
 
@@ -17,7 +18,7 @@ func scanOrg(r scanner) (members.Organization, error) {
 
 // CreateOrganization implements members.Store.
 func (s *Store) CreateOrganization(ctx context.Context, o members.Organization) error {
-	_, err := s.q().ExecContext(ctx, `INSERT INTO organizations (`+orgColumns+`)
+	_, err := s.q(ctx).ExecContext(ctx, `INSERT INTO organizations (`+orgColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, 1)`,
 		o.ID, o.Code, o.Name, o.Alias, o.EnforceMFA, timeArg(o.CreatedAt), timeArg(o.UpdatedAt))
 	return mapErr(err, "organization", o.ID)
@@ -25,14 +26,15 @@ func (s *Store) CreateOrganization(ctx context.Context, o members.Organization) 
 
 // GetOrganization implements members.Store.
 func (s *Store) GetOrganization(ctx context.Context, orgID string) (members.Organization, error) {
-	o, err := scanOrg(s.q().QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organizations WHERE id = $1`, orgID))
+	o, err := scanOrg(s.q(ctx).QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organizations WHERE id = $1`, orgID))
 	return o, mapErr(err, "organization", orgID)
 }
 
 // ListOrganizations implements members.Store. Unscoped (operators only).
-func (s *Store) ListOrganizations(ctx context.Context) ([]members.Organization, error) {
-	l, err := collect(ctx, s.q(), scanOrg, `SELECT `+orgColumns+` FROM organizations ORDER BY id COLLATE "C"`)
-	return l, mapErr(err, "organizations", "")
+func (s *Store) ListOrganizations(ctx context.Context, pg resellerkit.Page) ([]members.Organization, string, error) {
+	l, next, err := page(ctx, s.q(ctx), pg, scanOrg, func(o members.Organization) string { return o.ID },
+		`SELECT `+orgColumns+` FROM organizations WHERE id`+s.c+` > $1 ORDER BY id`+s.c+` LIMIT $2`)
+	return l, next, mapErr(err, "organizations", "")
 }
 
 // UpdateOrganization implements members.Store.

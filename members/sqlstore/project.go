@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/members"
 )
 
@@ -30,7 +31,7 @@ func projectLists(p members.Project) (to, cc string, err error) {
 func (s *Store) CreateProject(ctx context.Context, p members.Project) error {
 	to, cc, err := projectLists(p)
 	if err == nil {
-		_, err = s.q().ExecContext(ctx, `INSERT INTO projects (`+projectColumns+`)
+		_, err = s.q(ctx).ExecContext(ctx, `INSERT INTO projects (`+projectColumns+`)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1)`,
 			p.ID, p.OrgID, p.Name, p.Plan, string(p.PaymentMethod), string(p.Currency), to, cc,
 			p.Billing.PricingPlan, p.Billing.SupportFeeRule, p.Billing.ExchangeRatePolicy,
@@ -41,16 +42,16 @@ func (s *Store) CreateProject(ctx context.Context, p members.Project) error {
 
 // GetProject implements members.Store.
 func (s *Store) GetProject(ctx context.Context, orgID, projectID string) (members.Project, error) {
-	p, err := scanProject(s.q().QueryRowContext(ctx,
+	p, err := scanProject(s.q(ctx).QueryRowContext(ctx,
 		`SELECT `+projectColumns+` FROM projects WHERE org_id = $1 AND id = $2`, orgID, projectID))
 	return p, mapErr(err, "project", projectID)
 }
 
 // ListProjects implements members.Store.
-func (s *Store) ListProjects(ctx context.Context, orgID string) ([]members.Project, error) {
-	l, err := collect(ctx, s.q(), scanProject,
-		`SELECT `+projectColumns+` FROM projects WHERE org_id = $1 ORDER BY id COLLATE "C"`, orgID)
-	return l, mapErr(err, "projects of organization", orgID)
+func (s *Store) ListProjects(ctx context.Context, orgID string, pg resellerkit.Page) ([]members.Project, string, error) {
+	l, next, err := page(ctx, s.q(ctx), pg, scanProject, func(p members.Project) string { return p.ID },
+		`SELECT `+projectColumns+` FROM projects WHERE org_id = $1 AND id`+s.c+` > $2 ORDER BY id`+s.c+` LIMIT $3`, orgID)
+	return l, next, mapErr(err, "projects of organization", orgID)
 }
 
 // UpdateProject implements members.Store.

@@ -10,8 +10,9 @@ import (
 	"io/fs"
 	"time"
 
-	"github.com/seeda33a2f4f/resellerkit/internal/sqldb"
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/members"
+	"github.com/seeda33a2f4f/resellerkit/sqldb"
 )
 
 //go:embed migrations/*.sql
@@ -30,23 +31,32 @@ func Migrations() fs.FS {
 	return sub
 }
 
-// Store is a members.Store on SQLite or PostgreSQL. It is safe for concurrent
-// use. A Store handed to the fn of InTx is bound to that transaction.
+// Store is a members.Store on SQLite or PostgreSQL, over a *sqldb.DB that other
+// packages' stores may share. It is safe for concurrent use. It runs every
+// statement on the transaction its context carries (sqldb.DB.InTx), so it joins a
+// transaction that spans packages.
 type Store struct {
 	db   *sqldb.DB
-	tx   *sql.Tx // non-nil in a transaction-bound Store
-	owns bool    // Close closes db
+	c    string // the COLLATE clause that makes text compare in byte order
+	owns bool   // Close closes db
 }
 
 var _ members.Store = (*Store)(nil)
 
-// New applies the members migrations to db and returns a Store over it. The
-// caller keeps ownership of db (Close does not close it).
+// New applies the members migrations to db (component Component; see Migrations)
+// and returns a Store over it. The caller keeps ownership of db (Close does not
+// close it) and may give it to other packages' stores too.
 func New(ctx context.Context, db *sqldb.DB) (*Store, error) {
 	if err := db.Migrate(ctx, Component, Migrations()); err != nil {
 		return nil, fmt.Errorf("sqlstore: %w", err)
 	}
-	return &Store{db: db}, nil
+	// Keyset paging needs one order on both databases: byte order. It is SQLite's
+	// default (BINARY); PostgreSQL has it as the "C" collation.
+	c := ""
+	if db.Dialect() == sqldb.PostgreSQL {
+		c = ` COLLATE "C"`
+	}
+	return &Store{db: db, c: c}, nil
 }
 
 // Open opens the database at dsn (an SQLite file path or a postgres:// URL, see
@@ -68,63 +78,62 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 // Close closes the database if the Store opened it (Open); it is a no-op for a
 // Store made with New.
 func (s *Store) Close() error {
-	if s.owns && s.tx == nil {
+	if s.owns {
 		return s.db.Close()
 	}
 	return nil
 }
 
-// Dialect reports the database in use.
-func (s *Store) Dialect() sqldb.Dialect { return s.db.Dialect() }
+// DB returns the database the Store runs on.
+func (s *Store) DB() *sqldb.DB { return s.db }
 
 // querier is what *sql.DB and *sql.Tx have in common.
-type querier interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
+type querier = sqldb.Querier
 
-func (s *Store) q() querier {
-	if s.tx != nil {
-		return s.tx
-	}
-	return s.db
-}
+// q returns the transaction ctx carries, or the pool.
+func (s *Store) q(ctx context.Context) querier { return s.db.Querier(ctx) }
 
-// InTx implements members.Store. The transaction is SERIALIZABLE on
-// PostgreSQL and takes SQLite's write lock at its start; when it loses a race
-// with a concurrent transaction, sqldb reruns fn (a bounded number of times),
-// so fn must have no effects outside tx. If it still cannot commit, InTx
-// returns an error matching members.ErrConflict. Errors from fn are returned
-// as they are (errors.Is works on them).
-func (s *Store) InTx(ctx context.Context, fn func(tx members.Store) error) error {
-	if s.tx != nil {
-		return fn(s) // join the surrounding transaction
-	}
-	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		return fn(&Store{db: s.db, tx: tx})
-	})
+// InTx implements members.Store with sqldb.DB.InTx: SERIALIZABLE on PostgreSQL,
+// SQLite's write lock taken at its start, joined (in a savepoint) when ctx already
+// carries a transaction of the same database. When it loses a race with a
+// concurrent transaction, sqldb reruns fn (a bounded number of times), so fn must
+// have no effects outside the transaction; if it still cannot commit, InTx returns
+// an error matching members.ErrConflict. Errors from fn are returned as they are
+// (errors.Is works on them).
+func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	err := s.db.InTx(ctx, fn)
 	if errors.Is(err, sqldb.ErrSerialization) && !errors.Is(err, members.ErrConflict) && ctx.Err() == nil {
 		return &storeErr{msg: members.ErrConflict.Error() + ": concurrent transaction", errs: []error{members.ErrConflict, err}}
 	}
 	return err
 }
 
-// write runs fn in the Store's transaction, or in a new one.
+// write runs fn as one atomic change: in the transaction ctx carries (inside a
+// savepoint, so a failing call changes nothing there either), or in a new one.
 func (s *Store) write(ctx context.Context, fn func(q querier) error) error {
-	if s.tx != nil {
-		return fn(s.tx)
-	}
-	return s.db.InTx(ctx, func(tx *sql.Tx) error { return fn(tx) })
+	return s.db.InTx(ctx, func(ctx context.Context) error { return fn(s.q(ctx)) })
 }
 
-// read runs fn on one consistent snapshot: the Store's transaction or a new
+// read runs fn on one consistent snapshot: the transaction ctx carries or a new
 // read-only one.
 func (s *Store) read(ctx context.Context, fn func(q querier) error) error {
-	if s.tx != nil {
-		return fn(s.tx)
+	return s.db.ReadTx(ctx, func(ctx context.Context) error { return fn(s.q(ctx)) })
+}
+
+// page runs a keyset list query and cuts the page. query selects the rows after
+// the key $n-1 in byte order, at most $n of them, where n is len(args)+2; key
+// returns a row's key.
+func page[T any](ctx context.Context, q querier, pg resellerkit.Page, scan func(scanner) (T, error), key func(T) string, query string, args ...any) ([]T, string, error) {
+	after, err := pg.After()
+	if err != nil {
+		return nil, "", err
 	}
-	return s.db.ReadTx(ctx, func(tx *sql.Tx) error { return fn(tx) })
+	size := pg.Size()
+	items, err := collect(ctx, q, scan, query, append(args, after, size+1)...)
+	if err != nil || len(items) <= size {
+		return items, "", err
+	}
+	return items[:size], resellerkit.NextToken(key(items[size-1])), nil
 }
 
 // ---- error mapping --------------------------------------------------------
@@ -162,10 +171,11 @@ func mapErr(err error, what, id string) error {
 			ctxErr = context.DeadlineExceeded
 		}
 		return &storeErr{msg: "sqlstore: " + subject + ": " + ctxErr.Error(), errs: []error{ctxErr, err}}
-	case errors.Is(err, members.ErrNotFound), errors.Is(err, members.ErrConflict):
+	case errors.Is(err, members.ErrNotFound), errors.Is(err, members.ErrConflict), errors.Is(err, members.ErrAlreadyExists),
+		errors.Is(err, resellerkit.ErrPageToken):
 		return err
 	case errors.Is(err, sqldb.ErrUniqueViolation):
-		return &storeErr{msg: members.ErrConflict.Error() + ": " + subject + ": already exists", errs: []error{members.ErrConflict, err}}
+		return &storeErr{msg: members.ErrAlreadyExists.Error() + ": " + subject, errs: []error{members.ErrAlreadyExists, err}}
 	case errors.Is(err, sqldb.ErrForeignKeyViolation):
 		return &storeErr{msg: members.ErrNotFound.Error() + ": organization of " + subject, errs: []error{members.ErrNotFound, err}}
 	case errors.Is(err, sqldb.ErrSerialization):
@@ -221,6 +231,30 @@ func (n nullTime) Scan(v any) error {
 		*n.t = nt.Time.UTC()
 	} else {
 		*n.t = time.Time{}
+	}
+	return nil
+}
+
+// monthArg is the database value of m: NULL when zero, else its first instant
+// (columns such as from_month and closed_from are TIMESTAMPs).
+func monthArg(m resellerkit.Month) any {
+	if m.IsZero() {
+		return nil
+	}
+	return m.Start()
+}
+
+// nullMonth scans a nullable TIMESTAMP into the Month containing it (zero for NULL).
+type nullMonth struct{ m *resellerkit.Month }
+
+func (n nullMonth) Scan(v any) error {
+	var t time.Time
+	if err := (nullTime{&t}).Scan(v); err != nil {
+		return err
+	}
+	*n.m = resellerkit.Month{}
+	if !t.IsZero() {
+		*n.m = resellerkit.MonthOf(t)
 	}
 	return nil
 }

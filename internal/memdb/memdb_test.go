@@ -1,0 +1,197 @@
+package memdb_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"testing/synctest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seeda33a2f4f/resellerkit/internal/memdb"
+)
+
+type row struct {
+	ID   string
+	Tags []string
+}
+
+func cloneRow(r row) row { r.Tags = append([]string(nil), r.Tags...); return r }
+
+func newTable() (*memdb.DB, *memdb.Table[string, row]) {
+	db := memdb.New()
+	return db, memdb.NewTable[string](db, cloneRow)
+}
+
+func get(t *testing.T, db *memdb.DB, tb *memdb.Table[string, row], k string) (row, bool) {
+	t.Helper()
+	var r row
+	var ok bool
+	require.NoError(t, db.Do(context.Background(), func(tx *memdb.Tx) error { r, ok = tb.Get(tx, k); return nil }))
+	return r, ok
+}
+
+func put(ctx context.Context, db *memdb.DB, tb *memdb.Table[string, row], r row) error {
+	return db.Do(ctx, func(tx *memdb.Tx) error { tb.Put(tx, r.ID, r); return nil })
+}
+
+func TestInTx_CommitsOnNilAndKeepsNothingOnError(t *testing.T) {
+	ctx := context.Background()
+	db, tb := newTable()
+	require.NoError(t, db.InTx(ctx, func(ctx context.Context) error { return put(ctx, db, tb, row{ID: "a"}) }))
+	boom := errors.New("boom")
+	err := db.InTx(ctx, func(ctx context.Context) error {
+		require.NoError(t, put(ctx, db, tb, row{ID: "b"}))
+		require.NoError(t, db.Do(ctx, func(tx *memdb.Tx) error { tb.Delete(tx, "a"); return nil }))
+		return boom
+	})
+	assert.Same(t, boom, err, "fn's error is returned unchanged")
+	_, okA := get(t, db, tb, "a")
+	_, okB := get(t, db, tb, "b")
+	assert.True(t, okA, "the delete was rolled back")
+	assert.False(t, okB, "the insert was rolled back")
+}
+
+func TestInTx_SeesItsOwnWritesInOrder(t *testing.T) {
+	ctx := context.Background()
+	db, tb := newTable()
+	require.NoError(t, put(ctx, db, tb, row{ID: "b"}))
+	require.NoError(t, put(ctx, db, tb, row{ID: "d"}))
+	require.NoError(t, db.InTx(ctx, func(ctx context.Context) error {
+		require.NoError(t, put(ctx, db, tb, row{ID: "c"}))
+		require.NoError(t, put(ctx, db, tb, row{ID: "a"}))
+		return db.Do(ctx, func(tx *memdb.Tx) error {
+			tb.Delete(tx, "d")
+			var ids []string
+			for _, r := range tb.Select(tx, func(row) bool { return true }) {
+				ids = append(ids, r.ID)
+			}
+			assert.Equal(t, []string{"a", "b", "c"}, ids)
+			return nil
+		})
+	}))
+}
+
+func TestTable_CopiesInAndOut(t *testing.T) {
+	ctx := context.Background()
+	db, tb := newTable()
+	r := row{ID: "a", Tags: []string{"x"}}
+	require.NoError(t, put(ctx, db, tb, r))
+	r.Tags[0] = "mutated after Put"
+	got, _ := get(t, db, tb, "a")
+	assert.Equal(t, []string{"x"}, got.Tags)
+	got.Tags[0] = "mutated after Get"
+	again, _ := get(t, db, tb, "a")
+	assert.Equal(t, []string{"x"}, again.Tags)
+}
+
+// A nested InTx is a savepoint: its failure undoes its own writes only.
+func TestInTx_NestedFailureUndoesOnlyItsWrites(t *testing.T) {
+	ctx := context.Background()
+	db, tb := newTable()
+	require.NoError(t, db.InTx(ctx, func(ctx context.Context) error {
+		require.NoError(t, put(ctx, db, tb, row{ID: "outer"}))
+		err := db.InTx(ctx, func(ctx context.Context) error {
+			require.NoError(t, put(ctx, db, tb, row{ID: "inner"}))
+			require.NoError(t, put(ctx, db, tb, row{ID: "outer", Tags: []string{"changed by inner"}}))
+			return errors.New("inner fails")
+		})
+		require.Error(t, err)
+		return nil
+	}))
+	outer, ok := get(t, db, tb, "outer")
+	assert.True(t, ok)
+	assert.Empty(t, outer.Tags)
+	_, ok = get(t, db, tb, "inner")
+	assert.False(t, ok)
+}
+
+// A transaction that reaches a second database (another package's memstore)
+// commits or rolls back both.
+func TestInTx_SpansDatabases(t *testing.T) {
+	ctx := context.Background()
+	db1, t1 := newTable()
+	db2, t2 := newTable()
+	err := db1.InTx(ctx, func(ctx context.Context) error {
+		require.NoError(t, put(ctx, db1, t1, row{ID: "a"}))
+		require.NoError(t, db2.InTx(ctx, func(ctx context.Context) error { return put(ctx, db2, t2, row{ID: "b"}) }))
+		return errors.New("roll back both")
+	})
+	require.Error(t, err)
+	_, ok1 := get(t, db1, t1, "a")
+	_, ok2 := get(t, db2, t2, "b")
+	assert.False(t, ok1)
+	assert.False(t, ok2, "the second database's write is part of the first's transaction")
+
+	require.NoError(t, db1.InTx(ctx, func(ctx context.Context) error {
+		require.NoError(t, put(ctx, db1, t1, row{ID: "a"}))
+		return put(ctx, db2, t2, row{ID: "b"})
+	}))
+	_, ok1 = get(t, db1, t1, "a")
+	_, ok2 = get(t, db2, t2, "b")
+	assert.True(t, ok1)
+	assert.True(t, ok2)
+}
+
+// Read-modify-write transactions never lose an update: the lock is held for the
+// whole transaction.
+func TestInTx_Serializable(t *testing.T) {
+	ctx := context.Background()
+	db := memdb.New()
+	counter := memdb.NewTable[string](db, func(n int) int { return n })
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Go(func() {
+			for range 50 {
+				require.NoError(t, db.InTx(ctx, func(ctx context.Context) error {
+					return db.Do(ctx, func(tx *memdb.Tx) error {
+						n, _ := counter.Get(tx, "n")
+						counter.Put(tx, "n", n+1)
+						return nil
+					})
+				}))
+			}
+		})
+	}
+	wg.Wait()
+	var n int
+	require.NoError(t, db.Do(ctx, func(tx *memdb.Tx) error { n, _ = counter.Get(tx, "n"); return nil }))
+	assert.Equal(t, 16*50, n)
+}
+
+// A caller whose context ends while it waits for the lock gets the context's error
+// and changes nothing.
+func TestDo_ContextEndsWhileWaiting(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		db, tb := newTable()
+		holding, release := make(chan struct{}), make(chan struct{})
+		go func() {
+			_ = db.InTx(context.Background(), func(context.Context) error {
+				close(holding)
+				<-release
+				return nil
+			})
+		}()
+		<-holding
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error)
+		go func() { done <- put(ctx, db, tb, row{ID: "late"}) }()
+		synctest.Wait()
+		cancel()
+		assert.ErrorIs(t, <-done, context.Canceled)
+		close(release)
+		synctest.Wait()
+		_, ok := get(t, db, tb, "late")
+		assert.False(t, ok)
+	})
+}
+
+func TestTable_OfAnotherDatabasePanics(t *testing.T) {
+	db1, _ := newTable()
+	_, t2 := newTable()
+	assert.Panics(t, func() {
+		_ = db1.Do(context.Background(), func(tx *memdb.Tx) error { t2.Put(tx, "x", row{}); return nil })
+	})
+}
