@@ -42,7 +42,10 @@ func (e *ValidationError) Error() string {
 	} else {
 		b.WriteString("invalid input")
 	}
-	b.WriteString(":")
+	detail := e.Field != "" || e.Value != "" || e.Rule != ""
+	if detail {
+		b.WriteString(":")
+	}
 	if e.Field != "" {
 		b.WriteString(" ")
 		b.WriteString(e.Field)

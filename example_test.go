@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/members"
 	"github.com/seeda33a2f4f/resellerkit/members/memstore"
+	"github.com/seeda33a2f4f/resellerkit/money"
 )
 
 // Example is the README's quick start: an organization, a project and an account on
@@ -23,7 +25,7 @@ func Example() {
 		panic(err)
 	}
 	proj, err := svc.CreateProject(ctx, alice, org.ID, members.Project{
-		Name: "Web", PaymentMethod: members.PaymentBankTransfer, Currency: members.CurrencyJPY,
+		Name: "Web", PaymentMethod: members.PaymentBankTransfer, Currency: money.JPY,
 		InvoiceTo: []string{"billing@example.co.jp"},
 	})
 	if err != nil {
@@ -32,12 +34,12 @@ func Example() {
 	if _, err := svc.RegisterAccount(ctx, staff, org.ID, members.NewAccount{ID: "123456789012", ProjectID: proj.ID}); err != nil {
 		panic(err)
 	}
-	accounts, _ := svc.ListAccounts(ctx, alice, org.ID)
+	accounts, _, _ := svc.ListAccounts(ctx, alice, org.ID, resellerkit.Page{})
 	fmt.Println(org.DisplayName(), proj.Name, len(accounts), accounts[0].ID)
 
 	// Bob belongs to no organization: whatever id he passes, he is denied.
 	bob := members.Principal{IdentityID: "bob", Email: "bob@example.com", MFA: true}
-	_, err = svc.ListProjects(ctx, bob, org.ID)
+	_, _, err = svc.ListProjects(ctx, bob, org.ID, resellerkit.Page{})
 	fmt.Println(errors.Is(err, members.ErrPermissionDenied))
 	// Output:
 	// Acme K.K. Web 1 123456789012

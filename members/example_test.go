@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/members"
 	"github.com/seeda33a2f4f/resellerkit/members/memstore"
+	"github.com/seeda33a2f4f/resellerkit/money"
 )
 
 // exampleService returns a Service on memstore with a fixed clock and readable ids.
@@ -29,7 +31,7 @@ func Example() {
 	org, _ := svc.CreateOrganization(ctx, alice, members.NewOrganization{Code: "acme", Name: "Acme K.K."})
 	newProject := func(name string) members.Project {
 		p, err := svc.CreateProject(ctx, alice, org.ID, members.Project{
-			Name: name, PaymentMethod: members.PaymentBankTransfer, Currency: members.CurrencyJPY,
+			Name: name, PaymentMethod: members.PaymentBankTransfer, Currency: money.JPY,
 			InvoiceTo: []string{"billing@acme.example"},
 		})
 		if err != nil {
@@ -43,27 +45,27 @@ func Example() {
 	if _, err := svc.MoveAccount(ctx, alice, org.ID, acct.ID, data.ID, acct.Version); err != nil {
 		panic(err)
 	}
-	for _, month := range []time.Month{time.March, time.April} {
-		owner, _ := svc.ProjectOwning(ctx, acct.ID, time.Date(2025, month, 1, 0, 0, 0, 0, time.UTC))
+	for _, month := range []resellerkit.Month{resellerkit.NewMonth(2025, time.March), resellerkit.NewMonth(2025, time.April)} {
+		owner, _ := svc.ProjectOwning(ctx, acct.ID, month)
 		fmt.Printf("%s: billed to %s\n", month, map[string]string{web.ID: "Web", data.ID: "Data"}[owner.ProjectID])
 	}
 	// Output:
-	// March: billed to Web
-	// April: billed to Data
+	// 2025-03: billed to Web
+	// 2025-04: billed to Data
 }
 
 // Granting a permission without its prerequisite is rejected, naming it (M-5).
 func ExampleNormalizePermissions() {
 	_, err := members.NormalizePermissions(members.MemberGeneral, []members.Permission{members.PermAccountView})
 	fmt.Println(err)
-	var ve *members.ValidationError
+	var ve *resellerkit.ValidationError
 	if errors.As(err, &ve) {
 		fmt.Println(ve.Field, ve.Value, ve.Rule)
 	}
 	set, _ := members.NormalizePermissions(members.MemberGeneral, []members.Permission{members.PermAccountView, members.PermProjectView})
 	fmt.Println(set)
 	// Output:
-	// members: invalid permissions "account.view" (M-5): requires "project.view", which is not granted
+	// members: invalid input: permissions "account.view" (M-5): requires "project.view", which is not granted
 	// permissions account.view M-5
 	// [account.view project.view]
 }
@@ -91,7 +93,7 @@ func ExampleService_AcceptInvitation() {
 	fmt.Println(errors.Is(err, members.ErrInvalid), err)
 	// Output:
 	// pending 2025-03-16
-	// true members: invalid state "expired" (M-8): the invitation has expired and cannot be accepted
+	// true members: invalid input: state "expired" (M-8): the invitation has expired and cannot be accepted
 }
 
 // Denial never tells an outsider whether an organization exists (M-7).

@@ -9,8 +9,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/members"
 	"github.com/seeda33a2f4f/resellerkit/members/memstore"
+	"github.com/seeda33a2f4f/resellerkit/money"
 )
 
 // clock is a settable test clock.
@@ -42,7 +44,7 @@ var t0 = time.Date(2025, time.March, 14, 9, 30, 0, 0, time.UTC)
 
 func project(name string) members.Project {
 	return members.Project{Name: name, Plan: "standard", PaymentMethod: members.PaymentBankTransfer,
-		Currency: members.CurrencyJPY, InvoiceTo: []string{"billing@acme.example"}}
+		Currency: money.JPY, InvoiceTo: []string{"billing@acme.example"}}
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -101,4 +103,26 @@ func (f *fixture) accountVersion(t *testing.T, orgID, accountID string) int64 {
 	a, err := f.store.GetAccount(f.ctx, orgID, accountID)
 	require.NoError(t, err)
 	return a.Version
+}
+
+// pages collects every page of a list (the store's or the Service's).
+func pages[T any](t *testing.T, list func(resellerkit.Page) ([]T, string, error)) []T {
+	t.Helper()
+	var out []T
+	var page resellerkit.Page
+	for {
+		items, next, err := list(page)
+		require.NoError(t, err)
+		out = append(out, items...)
+		if next == "" {
+			return out
+		}
+		page.Token = next
+	}
+}
+
+// accounts returns every stored account of orgID.
+func (f *fixture) accounts(t *testing.T, orgID string) []members.Account {
+	t.Helper()
+	return pages(t, func(p resellerkit.Page) ([]members.Account, string, error) { return f.store.ListAccounts(f.ctx, orgID, p) })
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/members"
 )
 
@@ -15,13 +16,13 @@ func FuzzValidateAccountID(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, id string) {
-		err := members.ValidateAccountID(id)
+		err := members.ValidateAccountID("account_id", id)
 		digits := len(id) == 12 && strings.Trim(id, "0123456789") == ""
 		if digits {
 			require.NoError(t, err)
 			return
 		}
-		var ve *members.ValidationError
+		var ve *resellerkit.ValidationError
 		require.True(t, errors.As(err, &ve))
 		require.Equal(t, "M-3", ve.Rule)
 		require.Equal(t, id, ve.Value)
@@ -68,5 +69,25 @@ func FuzzNormalizePermissions(f *testing.F) {
 				require.Contains(t, set, q)
 			}
 		}
+	})
+}
+
+func FuzzValidateOrgCode(f *testing.F) {
+	for _, s := range []string{"acme", "a", "ab", "-ab", "ab-", "AB", "a b", "a_b", "ａｂ", strings.Repeat("a", 33), strings.Repeat("a", 32)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, code string) {
+		err := members.ValidateOrgCode(code)
+		ok := len(code) >= members.MinOrgCodeLen && len(code) <= members.MaxOrgCodeLen && code[0] != '-' &&
+			strings.Trim(code, "abcdefghijklmnopqrstuvwxyz0123456789-") == ""
+		if ok {
+			require.NoError(t, err)
+			return
+		}
+		var ve *resellerkit.ValidationError
+		require.True(t, errors.As(err, &ve))
+		require.Equal(t, "code", ve.Field)
+		require.Equal(t, "M-1", ve.Rule)
+		require.LessOrEqual(t, len([]rune(ve.Value)), resellerkit.MaxValueLen+1, "the echoed value is bounded")
 	})
 }

@@ -42,7 +42,9 @@ func (s *Service) ListMyMemberships(ctx context.Context, p Principal, page resel
 
 // memberships returns every membership of orgID.
 func (s *Service) memberships(ctx context.Context, orgID string) ([]Membership, error) {
-	return all(func(pg resellerkit.Page) ([]Membership, string, error) { return s.store.ListMemberships(ctx, orgID, pg) })
+	return all(func(pg resellerkit.Page) ([]Membership, string, error) {
+		return s.store.ListMemberships(ctx, orgID, pg)
+	})
 }
 
 // powerUsers counts the power users of orgID.
@@ -170,7 +172,9 @@ func (s *Service) Invite(ctx context.Context, p Principal, orgID string, in NewI
 		State: InvitationPending, InvitedBy: p.IdentityID, CreatedAt: now, ExpiresAt: now.Add(s.invTTL), Version: 1,
 	}
 	err = s.inTx(ctx, p, orgID, PermUserManage, func(ctx context.Context, _ Organization) error {
-		invs, err := all(func(pg resellerkit.Page) ([]Invitation, string, error) { return s.store.ListInvitations(ctx, orgID, pg) })
+		invs, err := all(func(pg resellerkit.Page) ([]Invitation, string, error) {
+			return s.store.ListInvitations(ctx, orgID, pg)
+		})
 		if err != nil {
 			return err
 		}

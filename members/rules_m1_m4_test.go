@@ -10,13 +10,15 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/members"
+	"github.com/seeda33a2f4f/resellerkit/money"
 )
 
-func requireValidation(t *testing.T, err error, field, rule string) *members.ValidationError {
+func requireValidation(t *testing.T, err error, field, rule string) *resellerkit.ValidationError {
 	t.Helper()
 	require.ErrorIs(t, err, members.ErrInvalid)
-	var ve *members.ValidationError
+	var ve *resellerkit.ValidationError
 	require.True(t, errors.As(err, &ve), "want *ValidationError, got %v", err)
 	assert.Equal(t, field, ve.Field)
 	assert.Equal(t, rule, ve.Rule)
@@ -28,7 +30,7 @@ func requireValidation(t *testing.T, err error, field, rule string) *members.Val
 func TestM1_OrganizationCodeUniqueAndValidated(t *testing.T) {
 	f := newFixture(t)
 	_, err := f.svc.CreateOrganization(f.ctx, f.bob, members.NewOrganization{Code: "acme", Name: "Other"})
-	require.ErrorIs(t, err, members.ErrConflict)
+	require.ErrorIs(t, err, members.ErrAlreadyExists)
 
 	for _, c := range []struct{ code, field string }{
 		{"", "code"}, {"a", "code"}, {"-acme", "code"}, {"ACME", "code"}, {"ac me", "code"},
@@ -100,13 +102,13 @@ func TestM2_ProjectValidation(t *testing.T) {
 	}
 	ok := project("Six and six")
 	ok.InvoiceTo, ok.InvoiceCC = emails(6), []string{"1@y.example", "2@y.example", "3@y.example", "4@y.example", "5@y.example", "6@y.example"}
-	ok.PaymentMethod, ok.Currency = members.PaymentCard, members.CurrencyUSD
+	ok.PaymentMethod, ok.Currency = members.PaymentCard, money.USD
 	p, err := f.svc.CreateProject(f.ctx, f.alice, f.org.ID, ok)
 	require.NoError(t, err)
 	got, err := f.svc.GetProject(f.ctx, f.bob, f.org.ID, p.ID)
 	require.NoError(t, err)
 	assert.Equal(t, p, got)
-	ps, err := f.svc.ListProjects(f.ctx, f.bob, f.org.ID)
+	ps, _, err := f.svc.ListProjects(f.ctx, f.bob, f.org.ID, resellerkit.Page{})
 	require.NoError(t, err)
 	assert.Len(t, ps, 3)
 }
@@ -137,7 +139,7 @@ func TestM3_AccountIDIsTwelveDigits(t *testing.T) {
 		{"", false}, {"12345678901", false}, {"1234567890123", false}, {"12345678901a", false},
 		{"１２３４５６７８９０１２", false}, {" 12345678901", false}, {"-12345678901", false},
 	} {
-		err := members.ValidateAccountID(c.id)
+		err := members.ValidateAccountID("account_id", c.id)
 		if c.ok {
 			assert.NoError(t, err, c.id)
 			continue
@@ -154,12 +156,12 @@ func TestM3_MoveTakesEffectNextMonthAndKeepsHistory(t *testing.T) {
 	a, err := f.svc.MoveAccount(f.ctx, f.alice, f.org.ID, f.acct1.ID, f.p2.ID, f.acct1.Version)
 	require.NoError(t, err)
 	assert.Equal(t, []members.Ownership{
-		{ProjectID: f.p1.ID, From: members.MonthStart(march)},
-		{ProjectID: f.p2.ID, From: members.MonthStart(april)},
+		{ProjectID: f.p1.ID, From: resellerkit.MonthOf(march)},
+		{ProjectID: f.p2.ID, From: resellerkit.MonthOf(april)},
 	}, a.Ownership)
 
 	owner := func(at time.Time) string {
-		o, err := f.svc.ProjectOwning(f.ctx, f.acct1.ID, at)
+		o, err := f.svc.ProjectOwning(f.ctx, f.acct1.ID, resellerkit.MonthOf(at))
 		require.NoError(t, err)
 		assert.Equal(t, f.org.ID, o.OrgID)
 		return o.ProjectID
@@ -167,7 +169,7 @@ func TestM3_MoveTakesEffectNextMonthAndKeepsHistory(t *testing.T) {
 	assert.Equal(t, f.p1.ID, owner(march), "the current month stays with the owner at month end")
 	assert.Equal(t, f.p2.ID, owner(april))
 	assert.Equal(t, f.p2.ID, owner(may))
-	_, err = f.svc.ProjectOwning(f.ctx, f.acct1.ID, march.AddDate(0, -1, 0))
+	_, err = f.svc.ProjectOwning(f.ctx, f.acct1.ID, resellerkit.MonthOf(march).Prev())
 	require.ErrorIs(t, err, members.ErrNotFound, "not billed before registration")
 
 	// In April, move back to p1 from May; April stays with p2, March with p1.
@@ -218,15 +220,20 @@ func TestM3_MoveToAnotherOrganizationFails(t *testing.T) {
 
 func TestM3_RegisterAccount(t *testing.T) {
 	f := newFixture(t)
-	_, err := f.svc.RegisterAccount(f.ctx, f.alice, f.org.ID, members.NewAccount{ID: "333333333333", ProjectID: f.p1.ID})
-	require.ErrorIs(t, err, members.ErrPermissionDenied, "only operators register accounts")
-	_, err = f.svc.RegisterAccount(f.ctx, f.op, f.org.ID, members.NewAccount{ID: "33333333333", ProjectID: f.p1.ID})
-	requireValidation(t, err, "account_id", "M-3")
+	for _, p := range []members.Principal{f.alice, f.bob} {
+		_, err := f.svc.RegisterAccount(f.ctx, p, f.org.ID, members.NewAccount{ID: "333333333333", ProjectID: f.p1.ID})
+		require.ErrorIs(t, err, members.ErrPermissionDenied, "only operators register accounts")
+		assert.EqualError(t, err, "members: permission denied: only reseller operators may do this",
+			"the denial names the real requirement, not org.edit")
+	}
+	_, err := f.svc.RegisterAccount(f.ctx, f.op, f.org.ID, members.NewAccount{ID: "33333333333", ProjectID: f.p1.ID})
+	requireValidation(t, err, "id", "M-3") // the input's own field name
 	_, err = f.svc.RegisterAccount(f.ctx, f.op, f.org.ID, members.NewAccount{ID: f.acct1.ID, ProjectID: f.p1.ID})
-	require.ErrorIs(t, err, members.ErrConflict, "an account belongs to exactly one project")
+	require.ErrorIs(t, err, members.ErrAlreadyExists, "an account belongs to exactly one project")
+	require.NotErrorIs(t, err, members.ErrConflict, "already exists is not a concurrent change")
 	_, err = f.svc.RegisterAccount(f.ctx, f.op, f.org.ID, members.NewAccount{ID: "333333333333", ProjectID: "nope"})
 	require.ErrorIs(t, err, members.ErrNotFound)
-	as, err := f.svc.ListAccounts(f.ctx, f.bob, f.org.ID)
+	as, _, err := f.svc.ListAccounts(f.ctx, f.bob, f.org.ID, resellerkit.Page{})
 	require.NoError(t, err)
 	assert.Equal(t, []members.Account{f.acct1, f.acct2}, as)
 }
@@ -236,7 +243,7 @@ func TestM4_TypeAndPermissionsArePerOrganization(t *testing.T) {
 	// bob creates his own organization: power user there, general user in acme.
 	own, err := f.svc.CreateOrganization(f.ctx, f.bob, members.NewOrganization{Code: "bobs", Name: "Bob's"})
 	require.NoError(t, err)
-	ms, err := f.svc.ListMyMemberships(f.ctx, f.bob)
+	ms, _, err := f.svc.ListMyMemberships(f.ctx, f.bob, resellerkit.Page{})
 	require.NoError(t, err)
 	require.Len(t, ms, 2)
 	types := map[string]members.MemberType{ms[0].OrgID: ms[0].Type, ms[1].OrgID: ms[1].Type}
@@ -248,7 +255,7 @@ func TestM4_TypeAndPermissionsArePerOrganization(t *testing.T) {
 	_, err = f.svc.Invite(f.ctx, f.bob, f.org.ID, members.NewInvitation{Email: "x@y.example", Type: members.MemberGeneral})
 	require.ErrorIs(t, err, members.ErrPermissionDenied, "but not in acme, where he is a general user")
 
-	orgs, err := f.svc.ListOrganizations(f.ctx, f.bob)
+	orgs, _, err := f.svc.ListOrganizations(f.ctx, f.bob, resellerkit.Page{})
 	require.NoError(t, err)
 	assert.Len(t, orgs, 2)
 }

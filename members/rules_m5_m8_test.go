@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/members"
 )
 
@@ -21,13 +22,13 @@ func TestM5_PrerequisiteTable(t *testing.T) {
 		members.PermApplicationSubmit: members.PermProjectView,
 		members.PermInvitationView:    members.PermUserView,
 	}
-	for _, p := range members.AllPermissions {
+	for _, p := range members.AllPermissions() {
 		q, ok := p.Prerequisite()
 		w, wok := want[p]
 		assert.Equal(t, wok, ok, p)
 		assert.Equal(t, w, q, p)
 	}
-	assert.Len(t, members.AllPermissions, 11)
+	assert.Len(t, members.AllPermissions(), 11)
 }
 
 func TestM5_GrantWithoutPrerequisiteRejectedNamingIt(t *testing.T) {
@@ -109,7 +110,7 @@ func TestM5_CheckEvaluatesPermissions(t *testing.T) {
 			}
 		})
 	}
-	for _, pm := range members.AllPermissions {
+	for _, pm := range members.AllPermissions() {
 		assert.NoError(t, members.Check(p, org, power, pm), pm)
 	}
 }
@@ -119,9 +120,9 @@ func TestM5_OnlyPowerUsersManageMembersAndInvitations(t *testing.T) {
 	all := []members.Permission{members.PermUserView, members.PermInvitationView, members.PermProjectView, members.PermAccountView}
 	_, err := f.svc.ChangeMember(f.ctx, f.alice, f.org.ID, f.bob.IdentityID, members.MemberGeneral, all, f.memberVersion(t, f.org.ID, f.bob.IdentityID))
 	require.NoError(t, err)
-	_, err = f.svc.ListMembers(f.ctx, f.bob, f.org.ID)
+	_, _, err = f.svc.ListMembers(f.ctx, f.bob, f.org.ID, resellerkit.Page{})
 	require.NoError(t, err, "user.view lets bob see members")
-	_, err = f.svc.ListInvitations(f.ctx, f.bob, f.org.ID)
+	_, _, err = f.svc.ListInvitations(f.ctx, f.bob, f.org.ID, resellerkit.Page{})
 	require.NoError(t, err, "invitation.view lets bob see invitations")
 	_, err = f.svc.Invite(f.ctx, f.bob, f.org.ID, members.NewInvitation{Email: "z@x.example", Type: members.MemberGeneral})
 	require.ErrorIs(t, err, members.ErrPermissionDenied)
@@ -144,9 +145,9 @@ func TestM6_EnforceMFADeniesMembersWithoutMFA(t *testing.T) {
 	aliceNoMFA.MFA = false
 	calls := map[string]func(p members.Principal) error{
 		"get organization": func(p members.Principal) error { _, err := f.svc.GetOrganization(f.ctx, p, f.org.ID); return err },
-		"list projects":    func(p members.Principal) error { _, err := f.svc.ListProjects(f.ctx, p, f.org.ID); return err },
+		"list projects":    func(p members.Principal) error { _, _, err := f.svc.ListProjects(f.ctx, p, f.org.ID, resellerkit.Page{}); return err },
 		"get project":      func(p members.Principal) error { _, err := f.svc.GetProject(f.ctx, p, f.org.ID, f.p1.ID); return err },
-		"list accounts":    func(p members.Principal) error { _, err := f.svc.ListAccounts(f.ctx, p, f.org.ID); return err },
+		"list accounts":    func(p members.Principal) error { _, _, err := f.svc.ListAccounts(f.ctx, p, f.org.ID, resellerkit.Page{}); return err },
 		"get member": func(p members.Principal) error {
 			_, err := f.svc.GetMember(f.ctx, p, f.org.ID, p.IdentityID)
 			return err
@@ -171,13 +172,13 @@ func TestM6_EnforceMFADeniesMembersWithoutMFA(t *testing.T) {
 
 	// The organization disappears from bob's list until he signs in with MFA; his own
 	// memberships stay visible so he can tell why.
-	orgs, err := f.svc.ListOrganizations(f.ctx, bob)
+	orgs, _, err := f.svc.ListOrganizations(f.ctx, bob, resellerkit.Page{})
 	require.NoError(t, err)
 	assert.Empty(t, orgs)
-	orgs, err = f.svc.ListOrganizations(f.ctx, bobMFA)
+	orgs, _, err = f.svc.ListOrganizations(f.ctx, bobMFA, resellerkit.Page{})
 	require.NoError(t, err)
 	assert.Len(t, orgs, 1)
-	ms, err := f.svc.ListMyMemberships(f.ctx, bob)
+	ms, _, err := f.svc.ListMyMemberships(f.ctx, bob, resellerkit.Page{})
 	require.NoError(t, err)
 	assert.Len(t, ms, 1)
 
@@ -209,7 +210,7 @@ func TestM8_ExpiredInvitationCannotBeAccepted(t *testing.T) {
 	requireValidation(t, err, "state", "M-8")
 	_, err = f.svc.GetMember(f.ctx, f.alice, f.org.ID, carol.IdentityID)
 	require.ErrorIs(t, err, members.ErrNotFound, "no membership was created")
-	invs, err := f.svc.ListMyInvitations(f.ctx, carol)
+	invs, _, err := f.svc.ListMyInvitations(f.ctx, carol, resellerkit.Page{})
 	require.NoError(t, err)
 	require.Len(t, invs, 1)
 	assert.Equal(t, members.InvitationExpired, invs[0].State)
@@ -235,7 +236,7 @@ func TestM8_InvitationLifecycle(t *testing.T) {
 	// A second pending invitation for the same address conflicts.
 	inv := newInv()
 	_, err := f.svc.Invite(f.ctx, f.alice, f.org.ID, members.NewInvitation{Email: carol.Email, Type: members.MemberGeneral})
-	require.ErrorIs(t, err, members.ErrConflict)
+	require.ErrorIs(t, err, members.ErrAlreadyExists)
 
 	// Revoke; then it cannot be accepted.
 	revoked, err := f.svc.RevokeInvitation(f.ctx, f.alice, f.org.ID, inv.ID)
@@ -262,13 +263,13 @@ func TestM8_InvitationLifecycle(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, members.MemberGeneral, m.Type)
 	assert.Equal(t, []members.Permission{members.PermChargesView, members.PermProjectView}, m.Permissions)
-	_, err = f.svc.ListProjects(f.ctx, carol, f.org.ID)
+	_, _, err = f.svc.ListProjects(f.ctx, carol, f.org.ID, resellerkit.Page{})
 	require.NoError(t, err)
 	_, err = f.svc.AcceptInvitation(f.ctx, carol, f.org.ID, inv.ID)
 	requireValidation(t, err, "state", "M-8")
 	// Inviting a member conflicts.
 	_, err = f.svc.Invite(f.ctx, f.alice, f.org.ID, members.NewInvitation{Email: carol.Email, Type: members.MemberGeneral})
-	require.ErrorIs(t, err, members.ErrConflict)
+	require.ErrorIs(t, err, members.ErrAlreadyExists)
 }
 
 func TestM8_AcceptIsAtomic(t *testing.T) {
@@ -278,7 +279,7 @@ func TestM8_AcceptIsAtomic(t *testing.T) {
 	require.NoError(t, f.store.CreateInvitation(f.ctx, members.Invitation{ID: "inv-bob", OrgID: f.org.ID, Email: f.bob.Email,
 		Type: members.MemberPower, State: members.InvitationPending, CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}))
 	_, err := f.svc.AcceptInvitation(f.ctx, f.bob, f.org.ID, "inv-bob")
-	require.ErrorIs(t, err, members.ErrConflict)
+	require.ErrorIs(t, err, members.ErrAlreadyExists)
 	inv, err := f.store.GetInvitation(f.ctx, f.org.ID, "inv-bob")
 	require.NoError(t, err)
 	assert.Equal(t, members.InvitationPending, inv.State)
@@ -302,7 +303,7 @@ func TestM8_ExpireInvitationsIsIdempotent(t *testing.T) {
 	n, err = f.svc.ExpireInvitations(f.ctx, a.ExpiresAt)
 	require.NoError(t, err)
 	assert.Equal(t, 0, n, "second run changes nothing")
-	invs, err := f.svc.ListInvitations(f.ctx, f.alice, f.org.ID)
+	invs, _, err := f.svc.ListInvitations(f.ctx, f.alice, f.org.ID, resellerkit.Page{})
 	require.NoError(t, err)
 	states := map[string]members.InvitationState{}
 	for _, i := range invs {

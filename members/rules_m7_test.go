@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/members"
 	"github.com/seeda33a2f4f/resellerkit/members/memstore"
 )
@@ -41,6 +42,8 @@ func errClass(err error) string {
 		return "not-found"
 	case errors.Is(err, members.ErrConflict):
 		return "conflict"
+	case errors.Is(err, members.ErrAlreadyExists):
+		return "already-exists"
 	case errors.Is(err, members.ErrInvalid):
 		return "invalid"
 	}
@@ -50,19 +53,19 @@ func errClass(err error) string {
 // snapshotAll returns every row of every organization, read straight from the store.
 func snapshotAll(t *testing.T, ctx context.Context, s members.Store) map[string][]any {
 	t.Helper()
-	orgs, err := s.ListOrganizations(ctx)
+	orgs, _, err := s.ListOrganizations(ctx, resellerkit.Page{})
 	require.NoError(t, err)
 	out := map[string][]any{}
 	for _, o := range orgs {
-		ps, err := s.ListProjects(ctx, o.ID)
+		ps, _, err := s.ListProjects(ctx, o.ID, resellerkit.Page{})
 		require.NoError(t, err)
-		as, err := s.ListAccounts(ctx, o.ID)
+		as, _, err := s.ListAccounts(ctx, o.ID, resellerkit.Page{})
 		require.NoError(t, err)
-		ms, err := s.ListMemberships(ctx, o.ID)
+		ms, _, err := s.ListMemberships(ctx, o.ID, resellerkit.Page{})
 		require.NoError(t, err)
-		is, err := s.ListInvitations(ctx, o.ID)
+		is, _, err := s.ListInvitations(ctx, o.ID, resellerkit.Page{})
 		require.NoError(t, err)
-		aps, err := s.ListApplications(ctx, o.ID)
+		aps, _, err := s.ListApplications(ctx, o.ID, resellerkit.Page{})
 		require.NoError(t, err)
 		out[o.ID] = []any{o, ps, as, ms, is, aps}
 	}
@@ -92,7 +95,7 @@ func TestM7_PropertyNoCrossOrganizationReadOrWrite(t *testing.T) {
 		var err error
 		tn.org, err = svc.CreateOrganization(ctx, tn.power, members.NewOrganization{Code: fmt.Sprintf("org-%d", i), Name: fmt.Sprintf("Org %d", i)})
 		require.NoError(t, err)
-		inv, err := svc.Invite(ctx, tn.power, tn.org.ID, members.NewInvitation{Email: tn.general.Email, Type: members.MemberGeneral, Permissions: members.AllPermissions})
+		inv, err := svc.Invite(ctx, tn.power, tn.org.ID, members.NewInvitation{Email: tn.general.Email, Type: members.MemberGeneral, Permissions: members.AllPermissions()})
 		require.NoError(t, err)
 		_, err = svc.AcceptInvitation(ctx, tn.general, tn.org.ID, inv.ID)
 		require.NoError(t, err)
@@ -104,7 +107,7 @@ func TestM7_PropertyNoCrossOrganizationReadOrWrite(t *testing.T) {
 		for range 1 + rng.IntN(4) {
 			id := randAccountID()
 			_, err := svc.RegisterAccount(ctx, op, tn.org.ID, members.NewAccount{ID: id, ProjectID: tn.projects[rng.IntN(len(tn.projects))]})
-			if errors.Is(err, members.ErrConflict) {
+			if errors.Is(err, members.ErrAlreadyExists) {
 				continue // the same random id twice
 			}
 			require.NoError(t, err)
@@ -122,7 +125,7 @@ func TestM7_PropertyNoCrossOrganizationReadOrWrite(t *testing.T) {
 
 	pick := func(s []string) string { return s[rng.IntN(len(s))] }
 	name := "hijacked"
-	edit := members.SetAccountDetails{Name: &name}
+	edit := members.AccountDetails{Name: &name}
 
 	// Operations that, called by a member of A, name A but B's ids. Each returns the
 	// error and the organizations of whatever it returned.
@@ -158,8 +161,16 @@ func TestM7_PropertyNoCrossOrganizationReadOrWrite(t *testing.T) {
 			}
 			return orgs, err
 		},
-		"AuthorizeAccounts": func(p members.Principal, a, _ *tenant, id func(string) string) ([]string, error) {
-			return nil, svc.AuthorizeAccounts(ctx, p, a.org.ID, []string{id("account")}, members.PermAccountView)
+		"EditAccounts": func(p members.Principal, a, _ *tenant, id func(string) string) ([]string, error) {
+			var orgs []string
+			err := svc.EditAccounts(ctx, p, a.org.ID, []string{pick(a.accounts), id("account")}, members.PermContactsEdit,
+				func(_ context.Context, as []members.Account) error {
+					for _, x := range as {
+						orgs = append(orgs, x.OrgID)
+					}
+					return nil
+				})
+			return orgs, err
 		},
 		"GetMember": func(p members.Principal, a, _ *tenant, id func(string) string) ([]string, error) {
 			x, err := svc.GetMember(ctx, p, a.org.ID, id("member"))
@@ -200,15 +211,15 @@ func TestM7_PropertyNoCrossOrganizationReadOrWrite(t *testing.T) {
 			_, err := svc.UpdateOrganization(ctx, p, o, members.OrganizationUpdate{Alias: &name, Version: 1})
 			return err
 		},
-		"ListProjects": func(p members.Principal, o string) error { _, err := svc.ListProjects(ctx, p, o); return err },
+		"ListProjects": func(p members.Principal, o string) error { _, _, err := svc.ListProjects(ctx, p, o, resellerkit.Page{}); return err },
 		"CreateProject": func(p members.Principal, o string) error {
 			_, err := svc.CreateProject(ctx, p, o, project("x"))
 			return err
 		},
-		"ListAccounts":     func(p members.Principal, o string) error { _, err := svc.ListAccounts(ctx, p, o); return err },
-		"ListMembers":      func(p members.Principal, o string) error { _, err := svc.ListMembers(ctx, p, o); return err },
-		"ListInvitations":  func(p members.Principal, o string) error { _, err := svc.ListInvitations(ctx, p, o); return err },
-		"ListApplications": func(p members.Principal, o string) error { _, err := svc.ListApplications(ctx, p, o); return err },
+		"ListAccounts":     func(p members.Principal, o string) error { _, _, err := svc.ListAccounts(ctx, p, o, resellerkit.Page{}); return err },
+		"ListMembers":      func(p members.Principal, o string) error { _, _, err := svc.ListMembers(ctx, p, o, resellerkit.Page{}); return err },
+		"ListInvitations":  func(p members.Principal, o string) error { _, _, err := svc.ListInvitations(ctx, p, o, resellerkit.Page{}); return err },
+		"ListApplications": func(p members.Principal, o string) error { _, _, err := svc.ListApplications(ctx, p, o, resellerkit.Page{}); return err },
 		"Invite": func(p members.Principal, o string) error {
 			_, err := svc.Invite(ctx, p, o, members.NewInvitation{Email: "evil@x.example", Type: members.MemberPower})
 			return err

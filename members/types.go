@@ -55,8 +55,8 @@ type Project struct {
 	Plan          string
 	PaymentMethod PaymentMethod
 	Currency      money.Currency // the invoice currency: money.JPY or money.USD
-	InvoiceTo     []string // 1..6 email addresses
-	InvoiceCC     []string // 0..6 email addresses
+	InvoiceTo     []string       // 1..6 email addresses
+	InvoiceCC     []string       // 0..6 email addresses
 	Billing       BillingSettings
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
