@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/money"
 )
 
@@ -173,7 +174,7 @@ func (t *fieldTable) ranks() []uint32 {
 // of groups but only hundreds of distinct values per field, so this keeps both the
 // per-row lookup and the memory small.
 type Aggregator struct {
-	period  Period
+	period  resellerkit.Month
 	formats []Format // by id
 	fields  [numFields]fieldTable
 	packed  map[uint64]uint32  // group whose ids fit packedBits → its position in sums
@@ -182,7 +183,7 @@ type Aggregator struct {
 	lastKey groupID // the previous row's group, noGroup when none
 	lastIdx uint32
 	rows    int64
-	outside map[Period]int64
+	outside map[resellerkit.Month]int64
 	// proj is the projection of NewAggregatorFor, nil for full detail.
 	proj *projection
 	// detail is, by product code id, whether rows of that code keep their usage
@@ -198,8 +199,8 @@ type projection struct {
 
 // NewAggregator returns an empty Aggregator for period that keeps every key field
 // of every row (full detail).
-func NewAggregator(period Period) *Aggregator {
-	a := &Aggregator{period: period, packed: make(map[uint64]uint32, 1024), wide: map[groupID]uint32{}, lastKey: noGroup, outside: map[Period]int64{}}
+func NewAggregator(period resellerkit.Month) *Aggregator {
+	a := &Aggregator{period: period, packed: make(map[uint64]uint32, 1024), wide: map[groupID]uint32{}, lastKey: noGroup, outside: map[resellerkit.Month]int64{}}
 	for f := range a.fields {
 		a.fields[f] = newFieldTable()
 	}
@@ -223,7 +224,7 @@ func NewAggregator(period Period) *Aggregator {
 // whose SKU rules name no other service; CheckConfig tells), and merged only with
 // Aggregators of the same projection (Merge checks). A nil cfg keeps no usage type or
 // operation beyond those of B-8.
-func NewAggregatorFor(period Period, cfg *Config) *Aggregator {
+func NewAggregatorFor(period resellerkit.Month, cfg *Config) *Aggregator {
 	a := NewAggregator(period)
 	a.proj = &projection{skuServices: skuServices(cfg)}
 	return a
@@ -285,7 +286,7 @@ func (a *Aggregator) keepsDetail(code uint32) bool {
 }
 
 // Period returns the billing period the Aggregator charges.
-func (a *Aggregator) Period() Period { return a.period }
+func (a *Aggregator) Period() resellerkit.Month { return a.period }
 
 // Add adds one line item. Rows of another period are validated, counted and not
 // charged (B-1); a row's period is its BillingPeriod when the source has one, so a
@@ -455,14 +456,8 @@ func (a *Aggregator) Merge(o *Aggregator) error {
 func (a *Aggregator) Rows() int64 { return a.rows }
 
 // OutsideRows returns the number of rows of other periods, which are not charged, by
-// period (the zero Period counts rows without a usage date).
-func (a *Aggregator) OutsideRows() map[Period]int64 {
-	out := make(map[Period]int64, len(a.outside))
-	for p, n := range a.outside {
-		out[p] = n
-	}
-	return out
-}
+// period (the zero Month counts rows without a usage date), in a new map.
+func (a *Aggregator) OutsideRows() map[resellerkit.Month]int64 { return maps.Clone(a.outside) }
 
 // Groups returns the aggregates with their exact sums, sorted by key (Format, then
 // the string fields in GroupKey order). In an Aggregator of NewAggregatorFor, the

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/money"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -40,7 +41,7 @@ func reference(t *testing.T, items []*LineItem) []Group {
 			g = &refGroup{class: Classify(li)}
 			m[k] = g
 		}
-		cost := money.Zero
+		cost := money.Decimal{}
 		if len(li.Cost) > 0 {
 			cost = money.MustParse(string(li.Cost))
 		}
@@ -97,10 +98,10 @@ func trickyItems(r *rand.Rand, n int) []*LineItem {
 			Cost: []byte(costs[r.IntN(len(costs))]), PublicCost: []byte(costs[r.IntN(len(costs))])}
 		switch r.IntN(10) {
 		case 0:
-			li.Period = Period{Year: 2026, Month: 9}
+			li.Period = resellerkit.NewMonth(2026, 9)
 		case 1:
 			li.BillingPeriod = oct
-			li.Period = Period{Year: 2026, Month: 9}
+			li.Period = resellerkit.NewMonth(2026, 9)
 		}
 		items[i] = li
 	}
@@ -297,12 +298,12 @@ func TestB9_ManyBillingGroups(t *testing.T) {
 func projectionConfig() *Config {
 	cfg := propertyConfig()
 	cfg.Projects[1].PricingRules = []PricingRule{
-		{Scope: "sku", Service: "AmazonRoute53", UsageType: "Global-DomainRegistration", Operation: "RegisterDomain", Type: "markup", Percent: *dec("7")},
-		{Scope: "service", Service: "AmazonRoute53", Type: "discount", Percent: *dec("2")},
+		{Scope: "sku", Service: "AmazonRoute53", UsageType: "Global-DomainRegistration", Operation: "RegisterDomain", Type: "markup", Percent: pct("7")},
+		{Scope: "service", Service: "AmazonRoute53", Type: "discount", Percent: pct("2")},
 	}
 	cfg.Projects = append(cfg.Projects, Project{ID: "proj-c", Currency: "USD", Accounts: []string{"000001234567"}, CostBasis: CostBasisPublicOnDemand,
-		PricingRules: []PricingRule{{Scope: "sku", Service: "AmazonRDS", UsageType: "APN1-BoxUsage", Operation: "RunInstances", Type: "markup", Percent: *dec("3.25")}},
-		CustomItems:  []CustomItem{{Description: "EC2 ops", Type: "fee", Percent: dec("4"), Service: "AmazonEC2", Start: "2026-10"}}})
+		PricingRules: []PricingRule{{Scope: "sku", Service: "AmazonRDS", UsageType: "APN1-BoxUsage", Operation: "RunInstances", Type: "markup", Percent: pct("3.25")}},
+		CustomItems:  []CustomItem{{Description: "EC2 ops", Type: "fee", Percent: pct("4"), Service: "AmazonEC2", Start: month("2026-10")}}})
 	return cfg
 }
 
@@ -330,7 +331,7 @@ func projectionItems(r *rand.Rand, n int) []*LineItem {
 			BillingEntity: entity, BillingGroup: pick("", "team-a", "team-b"),
 			Cost: []byte(costs[r.IntN(len(costs))]), PublicCost: []byte(costs[r.IntN(len(costs))])}
 		if r.IntN(15) == 0 {
-			li.Period = Period{Year: 2026, Month: 9}
+			li.Period = resellerkit.NewMonth(2026, 9)
 		}
 		items[i] = li
 	}

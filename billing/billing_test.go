@@ -5,20 +5,22 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"time"
 
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/money"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-var oct = Period{Year: 2026, Month: 10}
+var oct = resellerkit.NewMonth(2026, time.October)
 
 // row builds a CUR line item of October 2026.
 type row struct {
 	acct, code, name, typ, usage, op, entity, group, cost string
 	public                                                string // PublicCost (B-3); empty when the source lacks it
 	format                                                Format
-	period                                                Period
+	period                                                resellerkit.Month
 }
 
 func (r row) item() *LineItem {
@@ -56,22 +58,34 @@ func dec(s string) *money.Decimal {
 	return &v
 }
 
+// pct is a Percent as written, unchecked (Validate checks it).
+func pct(s string) Percent { return PercentOf(money.MustParse(s)) }
+
+// month is a Month of a test literal.
+func month(s string) resellerkit.Month {
+	m, err := resellerkit.ParseMonth(s)
+	if err != nil {
+		panic(err)
+	}
+	return m
+}
+
 const acctA, acctB, acctX = "123456789012", "210987654321", "999999999999"
 
 // issueConfig is the configuration of the issue's CLI contract.
 func issueConfig() *Config {
 	return &Config{
 		Issuer: Issuer{Name: "Example Reseller K.K.", RegistrationNumber: "T1234567890123"},
-		Tax:    Tax{Rate: dec("0.10"), Rounding: "floor"},
+		Tax:    Tax{Rate: dec("0.10"), Rounding: new(money.Floor)},
 		Projects: []Project{{
 			ID: "proj-a", Name: "Project A", Currency: "JPY", ExchangeRate: dec("151.37"),
 			Accounts:   []string{acctA},
 			SupportFee: &SupportFee{Rate: dec("0.10")},
 			PricingRules: []PricingRule{
-				{Scope: "global", Type: "markup", Percent: *dec("5")},
-				{Scope: "billing_entity", BillingEntity: "AWS", Type: "discount", Percent: *dec("1")},
-				{Scope: "service", Service: "AmazonEC2", Type: "discount", Percent: *dec("3")},
-				{Scope: "sku", Service: "AmazonRDS", UsageType: "APN1-InstanceUsage:db.r6g.large", Operation: "CreateDBInstance:0016", Type: "discount", Percent: *dec("12.5")},
+				{Scope: "global", Type: "markup", Percent: pct("5")},
+				{Scope: "billing_entity", BillingEntity: "AWS", Type: "discount", Percent: pct("1")},
+				{Scope: "service", Service: "AmazonEC2", Type: "discount", Percent: pct("3")},
+				{Scope: "sku", Service: "AmazonRDS", UsageType: "APN1-InstanceUsage:db.r6g.large", Operation: "CreateDBInstance:0016", Type: "discount", Percent: pct("12.5")},
 			},
 		}},
 	}
@@ -177,7 +191,7 @@ func TestB12_Invoice(t *testing.T) {
 	type l struct{ kind, svc, usd, amt string }
 	var got []l
 	for _, x := range inv.Lines {
-		got = append(got, l{x.Kind, x.Service, x.AmountUSD.String(), x.Amount.String()})
+		got = append(got, l{string(x.Kind), x.Service, x.AmountUSD.String(), x.Amount.String()})
 	}
 	assert.Equal(t, []l{
 		{"service", "AmazonEC2", "97", "14683"},         // 14682.89
@@ -227,7 +241,7 @@ func TestB5_PricingRules(t *testing.T) {
 	}
 	// Percentages distribute over sums (DESIGN rule 5): pricing 3 rows one by one equals pricing their sum.
 	rows := []row{{acct: acctA, code: "AmazonEC2", cost: "0.0000000003"}, {acct: acctA, code: "AmazonEC2", cost: "1.0000000001"}, {acct: acctA, code: "AmazonEC2", cost: "2.3333333333"}}
-	sum := money.Zero
+	sum := money.Decimal{}
 	for _, r := range rows {
 		res, err := Compute(cfg, aggregate(t, r))
 		require.NoError(t, err)
@@ -268,14 +282,14 @@ func TestB3_CostBasis(t *testing.T) {
 		{acct: acctA, code: "ComputeSavingsPlans", typ: "SavingsPlanRecurringFee", cost: "15"}, // the commitment: 0 at list price
 	}
 	for _, tc := range []struct {
-		basis                   string
+		basis                   CostBasis
 		charges, before, credit string
 	}{
 		{"", "127.50000000011", "127.50000000011", "-5"},
 		{CostBasisUnblended, "127.50000000011", "127.50000000011", "-5"},
 		{CostBasisPublicOnDemand, "217.50000000032", "217.50000000032", "-5"}, // 100 + 50 + 0 + 3e-10 + 12.5 + 30 + 2e-11 + 25 + 0 + 0
 	} {
-		t.Run("basis="+tc.basis, func(t *testing.T) {
+		t.Run("basis="+string(tc.basis), func(t *testing.T) {
 			cfg := issueConfig()
 			cfg.Projects[0].PricingRules = nil
 			cfg.Projects[0].CostBasis = tc.basis
@@ -295,7 +309,7 @@ func TestB3_CostBasis(t *testing.T) {
 	}
 	// Markups apply to the list price: 100 list × 1.05 = 105 (not 70 × 1.05).
 	cfg := issueConfig()
-	cfg.Projects[0].PricingRules = []PricingRule{{Scope: "global", Type: "markup", Percent: *dec("5")}}
+	cfg.Projects[0].PricingRules = []PricingRule{{Scope: "global", Type: "markup", Percent: pct("5")}}
 	cfg.Projects[0].CostBasis = CostBasisPublicOnDemand
 	res, err := Compute(cfg, aggregate(t, rows[0]))
 	require.NoError(t, err)
@@ -395,10 +409,13 @@ func TestB11_TaxOncePerInvoice(t *testing.T) {
 	assert.Equal(t, "35801", inv.Subtotal.String())
 	assert.Equal(t, "3580", inv.Tax.String()) // not 1234 + 2345 = 3579
 	assert.Equal(t, "39381", inv.Total.String())
-	assert.Equal(t, []TaxAmount{{Rate: money.MustParse("0.10"), Taxable: money.JPY.Amount(money.MustParse("35801")), Tax: money.JPY.Amount(money.MustParse("3580")), Rounding: "floor"}}, inv.TaxBreakdown)
+	assert.Equal(t, []TaxAmount{{Rate: money.MustParse("0.10"), Taxable: money.JPY.Amount(money.MustParse("35801")), Tax: money.JPY.Amount(money.MustParse("3580")), Rounding: money.Floor}}, inv.TaxBreakdown)
 
-	for _, tc := range []struct{ mode, want string }{{"floor", "3580"}, {"ceil", "3581"}, {"half_up", "3580"}} {
-		cfg.Tax.Rounding = tc.mode
+	for _, tc := range []struct {
+		mode money.RoundingMode
+		want string
+	}{{money.Floor, "3580"}, {money.Ceil, "3581"}, {money.HalfUp, "3580"}} {
+		cfg.Tax.Rounding = &tc.mode
 		res, err := Compute(cfg, aggregate(t, row{acct: acctA, code: "AmazonEC2", cost: "12345"}, row{acct: acctB, code: "AmazonEC2", cost: "23456"}))
 		require.NoError(t, err)
 		assert.Equal(t, tc.want, res.Invoices[0].Tax.String(), tc.mode)
@@ -416,17 +433,18 @@ func TestB10_Conversion(t *testing.T) {
 		Projects: []Project{{ID: "p", Currency: "JPY", ExchangeRate: dec("100"), Accounts: []string{acctA}, SupportFee: &SupportFee{Rate: dec("0")}}},
 	}
 	for _, tc := range []struct {
-		conversion, rounding string
-		lines                []string
-		subtotal             string
+		conversion Conversion
+		rounding   money.RoundingMode
+		lines      []string
+		subtotal   string
 	}{
-		{"", "", []string{"1", "1", "1"}, "3"},              // per line, half up
-		{"line", "half_even", []string{"0", "0", "0"}, "0"}, // per line, banker's
-		{"line", "floor", []string{"0", "0", "0"}, "0"},
-		{"total", "", []string{"1", "1", "0"}, "2"}, // 1.5 → 2, largest remainder
-		{"total", "floor", []string{"1", "0", "0"}, "1"},
+		{"", money.HalfUp, []string{"1", "1", "1"}, "3"},               // per line, half up (the zero values)
+		{ConversionLine, money.HalfEven, []string{"0", "0", "0"}, "0"}, // per line, banker's
+		{ConversionLine, money.Floor, []string{"0", "0", "0"}, "0"},
+		{ConversionTotal, money.HalfUp, []string{"1", "1", "0"}, "2"}, // 1.5 → 2, largest remainder
+		{ConversionTotal, money.Floor, []string{"1", "0", "0"}, "1"},
 	} {
-		t.Run(tc.conversion+"/"+tc.rounding, func(t *testing.T) {
+		t.Run(string(tc.conversion)+"/"+tc.rounding.String(), func(t *testing.T) {
 			cfg.Projects[0].Conversion, cfg.Projects[0].ConversionRounding = tc.conversion, tc.rounding
 			res, err := Compute(cfg, aggregate(t, rows...))
 			require.NoError(t, err)
@@ -481,11 +499,11 @@ func TestB6_CustomItems(t *testing.T) {
 	cfg.Projects[0].PricingRules = nil
 	cfg.Projects[0].SupportFee = &SupportFee{Rate: dec("0")}
 	cfg.Projects[0].CustomItems = []CustomItem{
-		{Description: "Setup fee", Type: "fee", AmountUSD: dec("50"), Start: "2026-10"},                                        // one-off, this month
-		{Description: "Old setup", Type: "fee", AmountUSD: dec("999"), Start: "2026-09"},                                       // one-off, last month
-		{Description: "Monitoring", Type: "fee", Percent: dec("2.5"), Service: "AmazonEC2", Start: "2026-01", Recurring: true}, // 2.5% of EC2
-		{Description: "Promo", Type: "credit", AmountUSD: dec("10"), Start: "2026-10", End: "2026-11", Recurring: true, Account: acctA},
-		{Description: "Ended", Type: "credit", AmountUSD: dec("10"), Start: "2026-01", End: "2026-10", Recurring: true},
+		{Description: "Setup fee", Type: "fee", AmountUSD: dec("50"), Start: month("2026-10")},                                        // one-off, this month
+		{Description: "Old setup", Type: "fee", AmountUSD: dec("999"), Start: month("2026-09")},                                       // one-off, last month
+		{Description: "Monitoring", Type: "fee", Percent: pct("2.5"), Service: "AmazonEC2", Start: month("2026-01"), Recurring: true}, // 2.5% of EC2
+		{Description: "Promo", Type: "credit", AmountUSD: dec("10"), Start: month("2026-10"), End: month("2026-11"), Recurring: true, Account: acctA},
+		{Description: "Ended", Type: "credit", AmountUSD: dec("10"), Start: month("2026-01"), End: month("2026-10"), Recurring: true},
 	}
 	res, err := Compute(cfg, aggregate(t, row{acct: acctA, code: "AmazonEC2", cost: "200"}, row{acct: acctA, code: "AmazonS3", cost: "100"}))
 	require.NoError(t, err)
@@ -504,9 +522,9 @@ func TestB1_RowsOutsidePeriodNotCharged(t *testing.T) {
 	cfg := issueConfig()
 	a := aggregate(t,
 		row{acct: acctA, code: "AmazonEC2", cost: "100"},
-		row{acct: acctA, code: "AmazonEC2", cost: "55", period: Period{Year: 2026, Month: 9}},
-		row{acct: acctA, code: "AmazonEC2", cost: "55", period: Period{Year: 2026, Month: 11}},
-		row{acct: acctA, code: "AmazonEC2", cost: "55", period: Period{Year: 2026, Month: 9}},
+		row{acct: acctA, code: "AmazonEC2", cost: "55", period: resellerkit.NewMonth(2026, 9)},
+		row{acct: acctA, code: "AmazonEC2", cost: "55", period: resellerkit.NewMonth(2026, 11)},
+		row{acct: acctA, code: "AmazonEC2", cost: "55", period: resellerkit.NewMonth(2026, 9)},
 	)
 	res, err := Compute(cfg, a)
 	require.NoError(t, err)
@@ -514,7 +532,7 @@ func TestB1_RowsOutsidePeriodNotCharged(t *testing.T) {
 	assert.Equal(t, RowCounts{InPeriod: 1, OutsidePeriod: 3}, res.Rows)
 	assert.Contains(t, res.Warnings, "3 rows outside period 2026-10 were not charged (2026-09: 2, 2026-11: 1)")
 
-	err = a.Add(row{acct: acctA, cost: "1,5", period: Period{Year: 2026, Month: 9}}.item())
+	err = a.Add(row{acct: acctA, cost: "1,5", period: resellerkit.NewMonth(2026, 9)}.item())
 	require.ErrorIs(t, err, money.ErrSyntax)
 }
 
@@ -542,13 +560,13 @@ func TestAggregator_AddDoesNotAllocate(t *testing.T) {
 	require.NoError(t, a.Add(li))
 	allocs := testing.AllocsPerRun(1000, func() { _ = a.Add(li) })
 	assert.Zero(t, allocs)
-	out := row{acct: acctA, cost: "1", period: Period{Year: 2026, Month: 9}}.item()
+	out := row{acct: acctA, cost: "1", period: resellerkit.NewMonth(2026, 9)}.item()
 	require.NoError(t, a.Add(out))
 	assert.Zero(t, testing.AllocsPerRun(1000, func() { _ = a.Add(out) }))
 }
 
 func TestAggregator_MergePeriods(t *testing.T) {
-	err := NewAggregator(oct).Merge(NewAggregator(Period{Year: 2026, Month: 9}))
+	err := NewAggregator(oct).Merge(NewAggregator(resellerkit.NewMonth(2026, 9)))
 	require.Error(t, err)
 }
 
@@ -572,7 +590,7 @@ func randomRows(r *rand.Rand, n int) []row {
 			usage: "APN1-InstanceUsage:db.r6g.large", op: []string{"CreateDBInstance:0016", "RunInstances"}[r.IntN(2)],
 			group: groups[r.IntN(len(groups))], cost: cost}
 		if r.IntN(30) == 0 {
-			rows[i].period = Period{Year: 2026, Month: 9}
+			rows[i].period = resellerkit.NewMonth(2026, 9)
 		}
 	}
 	return rows
@@ -585,7 +603,7 @@ func propertyConfig() *Config {
 	cfg.Projects[0].Accounts = []string{acctA}
 	cfg.Projects = append(cfg.Projects, Project{ID: "proj-b", Currency: "USD", Accounts: []string{acctB}, Conversion: "total",
 		SupportFee:  &SupportFee{Plan: "business"},
-		CustomItems: []CustomItem{{Description: "fee", Type: "fee", Percent: dec("1.5"), Start: "2026-10"}}})
+		CustomItems: []CustomItem{{Description: "fee", Type: "fee", Percent: pct("1.5"), Start: month("2026-10")}}})
 	return cfg
 }
 
@@ -621,11 +639,11 @@ func TestProperty_SplitShuffleMerge(t *testing.T) {
 		require.JSONEq(t, string(wantJSON), string(gotJSON), "iteration %d", iter)
 
 		for _, inv := range got.Invoices {
-			charges, credits, lines, amounts := money.Zero, money.Zero, money.Zero, money.Zero
+			charges, credits, lines, amounts := money.Decimal{}, money.Decimal{}, money.Decimal{}, money.Decimal{}
 			for _, a := range inv.Accounts {
 				charges = charges.Add(a.ChargesUSD)
 				credits = credits.Add(a.CreditsUSD)
-				svc := money.Zero
+				svc := money.Decimal{}
 				for _, s := range a.Services {
 					svc = svc.Add(s.ChargesUSD)
 				}
@@ -633,13 +651,15 @@ func TestProperty_SplitShuffleMerge(t *testing.T) {
 			}
 			for _, l := range inv.Lines {
 				lines = lines.Add(l.AmountUSD)
-				amounts = amounts.Add(l.Amount.Decimal)
+				amounts = amounts.Add(l.Amount.Decimal())
 			}
 			require.True(t, charges.Equal(inv.ChargesUSD), "%s ≠ %s", charges, inv.ChargesUSD)
 			require.True(t, credits.Equal(inv.CreditsUSD))
 			require.True(t, lines.Equal(inv.ChargesUSD.Add(inv.CreditsUSD).Add(inv.CustomItemsUSD).Add(inv.SupportFeeUSD)))
-			require.True(t, amounts.Equal(inv.Subtotal.Decimal))
-			require.True(t, inv.Total.Equal(inv.Subtotal.Add(inv.Tax.Decimal)))
+			require.True(t, amounts.Equal(inv.Subtotal.Decimal()))
+			total, err := inv.Subtotal.Add(inv.Tax)
+			require.NoError(t, err)
+			require.True(t, inv.Total.Equal(total))
 		}
 	}
 }
@@ -683,42 +703,34 @@ func TestB10_InvoiceCurrencyDigits(t *testing.T) {
 		row{acct: acctA, code: "AmazonS3", cost: "0.0012500000"},
 		row{acct: acctB, code: "AmazonEC2", cost: "16.3"}))
 	require.NoError(t, err)
-	b, err := json.Marshal(res)
-	require.NoError(t, err)
-	var doc struct {
-		Invoices []struct {
-			ChargesUSD   string `json:"charges_usd"`
-			Subtotal     string `json:"subtotal"`
-			Tax          string `json:"tax"`
-			Total        string `json:"total"`
-			TaxBreakdown []struct {
-				Rate, Taxable, Tax string
-			} `json:"tax_breakdown"`
-			Lines []struct {
-				AmountUSD string `json:"amount_usd"`
-				Amount    string `json:"amount"`
-			} `json:"lines"`
-		} `json:"invoices"`
+	// text returns what a JSON encoding of v holds: the string of an Amount or Decimal.
+	text := func(v json.Marshaler) string {
+		b, err := v.MarshalJSON()
+		require.NoError(t, err)
+		var s string
+		require.NoError(t, json.Unmarshal(b, &s))
+		return s
 	}
-	require.NoError(t, json.Unmarshal(b, &doc))
-	usd, jpy := doc.Invoices[0], doc.Invoices[1]
-	assert.Equal(t, "882.50125", usd.ChargesUSD) // exact, trimmed
-	assert.Equal(t, "882.50", usd.Subtotal)
-	assert.Equal(t, "0.00", usd.Tax)
-	assert.Equal(t, "882.50", usd.Total)
+	usd, jpy := res.Invoices[0], res.Invoices[1]
+	assert.Equal(t, "882.50125", text(usd.ChargesUSD)) // exact, trimmed
+	assert.Equal(t, "882.50", text(usd.Subtotal))
+	assert.Equal(t, "0.00", text(usd.Tax))
+	assert.Equal(t, "882.50", text(usd.Total))
 	require.Len(t, usd.Lines, 2)
-	assert.Equal(t, "882.5", usd.Lines[0].AmountUSD)
-	assert.Equal(t, "882.50", usd.Lines[0].Amount)
-	assert.Equal(t, "0.00125", usd.Lines[1].AmountUSD)
-	assert.Equal(t, "0.00", usd.Lines[1].Amount)
+	assert.Equal(t, "882.5", text(usd.Lines[0].AmountUSD))
+	assert.Equal(t, "882.50", text(usd.Lines[0].Amount))
+	assert.Equal(t, "0.00125", text(usd.Lines[1].AmountUSD))
+	assert.Equal(t, "0.00", text(usd.Lines[1].Amount))
 	require.Len(t, usd.TaxBreakdown, 1)
-	assert.Equal(t, "0", usd.TaxBreakdown[0].Rate)
-	assert.Equal(t, "882.50", usd.TaxBreakdown[0].Taxable)
-	assert.Equal(t, "0.00", usd.TaxBreakdown[0].Tax)
-	assert.Equal(t, "2445", jpy.Subtotal)
-	assert.Equal(t, "2445", jpy.Total)
-	assert.Equal(t, "0", jpy.Tax)
-	assert.Equal(t, "2445", jpy.Lines[0].Amount)
+	assert.Equal(t, "0", text(usd.TaxBreakdown[0].Rate))
+	assert.Equal(t, "882.50", text(usd.TaxBreakdown[0].Taxable))
+	assert.Equal(t, "0.00", text(usd.TaxBreakdown[0].Tax))
+	assert.Equal(t, money.USD, usd.Total.Currency())
+	assert.Equal(t, "2445", text(jpy.Subtotal))
+	assert.Equal(t, "2445", text(jpy.Total))
+	assert.Equal(t, "0", text(jpy.Tax))
+	assert.Equal(t, "2445", text(jpy.Lines[0].Amount))
+	assert.Equal(t, money.JPY, jpy.Total.Currency())
 }
 
 // TestB12_LineDescriptions: invoice lines read well on a printed invoice: the service's
@@ -759,16 +771,16 @@ func TestB12_LineDescriptions(t *testing.T) {
 // October's bill is charged in October's invoice, never rewriting September's; without
 // a billing period column the usage month decides.
 func TestB16_LateCreditLandsInTheBillsMonth(t *testing.T) {
-	sep := Period{Year: 2026, Month: 9}
+	sep := resellerkit.NewMonth(2026, 9)
 	tests := []struct {
 		name          string
-		billingPeriod Period
+		billingPeriod resellerkit.Month
 		wantInPeriod  int64
 		wantCredits   string
 	}{
 		{"in October's bill", oct, 2, "-5"},
 		{"in September's bill", sep, 1, "0"},
-		{"no billing period column", Period{}, 1, "0"},
+		{"no billing period column", resellerkit.Month{}, 1, "0"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,6 +1,10 @@
 package billing
 
-import "bytes"
+import (
+	"bytes"
+	"maps"
+	"slices"
+)
 
 // Kind is what the engine does with a line item (B-2, B-3, B-4, B-7).
 type Kind uint8
@@ -66,9 +70,9 @@ var notListPriced = map[string]bool{
 	"SavingsPlanNegation": true, "BundledDiscount": true, "RiVolumeDiscount": true,
 }
 
-// CURLineItemTypes lists the legacy CUR / CUR 2.0 line item types of B-2, each with
+// curLineItemTypes lists the legacy CUR / CUR 2.0 line item types of B-2, each with
 // its Kind.
-var CURLineItemTypes = map[string]Kind{
+var curLineItemTypes = map[string]Kind{
 	"Usage":                   KindCharge,
 	"DiscountedUsage":         KindCharge,
 	"Fee":                     KindCharge,
@@ -88,13 +92,37 @@ var CURLineItemTypes = map[string]Kind{
 	"DistributorDiscount":     KindResellerDiscount,
 }
 
-// FOCUSChargeCategories lists the FOCUS 1.x ChargeCategory values, each with its Kind.
-var FOCUSChargeCategories = map[string]Kind{
+// focusChargeCategories lists the FOCUS 1.x ChargeCategory values, each with its Kind.
+var focusChargeCategories = map[string]Kind{
 	"Usage":      KindCharge,
 	"Purchase":   KindCharge,
 	"Adjustment": KindCharge,
 	"Credit":     KindCredit,
 	"Tax":        KindTax,
+}
+
+// LineItemTypeKind returns the Kind of a line item type of format f: for CUR (legacy
+// and 2.0) one of the types of B-2 ("Usage", "Tax", "EdpDiscount", …), for FOCUS a
+// ChargeCategory ("Usage", "Purchase", "Adjustment", "Credit", "Tax"). Types are
+// case-sensitive. known is false for any other value: such rows are charged as
+// "other" and reported (B-2), and kind is KindCharge.
+func LineItemTypeKind(f Format, lineItemType string) (kind Kind, known bool) {
+	table := curLineItemTypes
+	if f == FormatFOCUS {
+		table = focusChargeCategories
+	}
+	kind, known = table[lineItemType]
+	return kind, known
+}
+
+// LineItemTypes returns the line item types format f knows (see LineItemTypeKind),
+// sorted; a new slice on every call.
+func LineItemTypes(f Format) []string {
+	table := curLineItemTypes
+	if f == FormatFOCUS {
+		table = focusChargeCategories
+	}
+	return slices.Sorted(maps.Keys(table))
 }
 
 // MarketplaceBillingEntity is the bill/BillingEntity value of Marketplace rows (B-8).
@@ -108,11 +136,7 @@ func Classify(li *LineItem) Class {
 	var c Class
 	c.Marketplace = string(li.BillingEntity) == MarketplaceBillingEntity
 	c.DomainRegistration = isDomainRegistration(li.ProductCode, li.Operation, li.UsageType)
-	table := CURLineItemTypes
-	if li.Format == FormatFOCUS {
-		table = FOCUSChargeCategories
-	}
-	kind, known := table[string(li.LineItemType)]
+	kind, known := LineItemTypeKind(li.Format, string(li.LineItemType))
 	c.Unknown = !known
 	c.NotListPriced = li.Format != FormatFOCUS && notListPriced[string(li.LineItemType)]
 	switch {

@@ -2,13 +2,15 @@ package billing_test
 
 import (
 	"fmt"
+	"time"
 
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/billing"
 	"github.com/seeda33a2f4f/resellerkit/money"
 )
 
 func Example() {
-	period := billing.Period{Year: 2026, Month: 10}
+	period := resellerkit.NewMonth(2026, time.October)
 	agg := billing.NewAggregator(period)
 	names := map[string]string{"AmazonEC2": "Amazon Elastic Compute Cloud", "AmazonS3": "Amazon Simple Storage Service"}
 	add := func(account, product, typ, cost string) {
@@ -25,12 +27,12 @@ func Example() {
 	add("123456789012", "AmazonEC2", "Credit", "-100") // credits (B-12)
 	add("210987654321", "AmazonS3", "Usage", "5")      // in no project: listed
 
-	rate, discount := money.MustParse("150"), money.MustParse("3")
+	rate := money.MustParse("150")
 	cfg := &billing.Config{
 		Issuer: billing.Issuer{Name: "Example Reseller K.K.", RegistrationNumber: "T1234567890123"},
-		Projects: []billing.Project{{ID: "proj-a", Currency: "JPY", ExchangeRate: &rate,
+		Projects: []billing.Project{{ID: "proj-a", Currency: money.JPY, ExchangeRate: &rate,
 			Accounts:     []string{"123456789012"},
-			PricingRules: []billing.PricingRule{{Scope: "service", Service: "AmazonEC2", Type: "discount", Percent: discount}}}},
+			PricingRules: []billing.PricingRule{{Scope: billing.ScopeService, Service: "AmazonEC2", Type: billing.RuleDiscount, Percent: billing.MustParsePercent("3")}}}},
 	}
 	res, err := billing.Compute(cfg, agg)
 	if err != nil {

@@ -64,29 +64,49 @@ func FuzzB3_AggregatorPublicCost(f *testing.F) {
 	})
 }
 
-// FuzzConfig: any JSON either fails to decode, fails Validate with *ValidationError
-// errors, or computes an invoice without panicking.
-func FuzzConfig(f *testing.F) {
+// FuzzDecodeConfig: DecodeConfig never panics; it either returns a configuration that
+// validates and computes an invoice per project, and that encodes and decodes back to
+// itself, or errors each of which is a *ConfigError wrapping ErrInvalid, located
+// inside the document.
+func FuzzDecodeConfig(f *testing.F) {
 	seed, _ := json.Marshal(propertyConfig())
 	f.Add(seed)
 	f.Add([]byte(`{"issuer":{"name":"R","registration_number":"T1234567890123"},"projects":[{"id":"a","currency":"USD","accounts":["123456789012"],"pricing_rules":[{"scope":"sku","type":"markup","percent":"0.01"}]}]}`))
 	f.Add([]byte(`{"projects":[{"custom_items":[{"type":"fee","percent":"1.5","start":"2026-10","end":"2026-09","recurring":true}]}]}`))
+	f.Add([]byte("\xef\xbb\xbf{\"issuer\": {\"name\": \"R\", \"name\": 7},\n \"tax\": {\"rounding\": \"up\"}, \"x\": null}"))
+	f.Add([]byte(`{"projects": [{"currency": "EUR", "cost_basis": "blended", "conversion": null, "support_fee": {"plan": "gold"}}]`))
 	agg := NewAggregator(oct)
 	for _, r := range randomRows(randSource(), 50) {
 		_ = agg.Add(r.item())
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var cfg Config
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.DisallowUnknownFields()
-		if dec.Decode(&cfg) != nil {
-			return
-		}
-		res, err := Compute(&cfg, agg)
+		cfg, err := DecodeConfig(bytes.NewReader(data))
 		if err != nil {
-			require.ErrorIs(t, err, ErrInvalid)
+			require.Nil(t, cfg)
+			errs := []error{err}
+			if j, ok := err.(interface{ Unwrap() []error }); ok {
+				errs = j.Unwrap()
+			}
+			lines := 1 + bytes.Count(data, []byte("\n"))
+			for _, e := range errs {
+				var ce *ConfigError
+				require.ErrorAs(t, e, &ce, "%v", e)
+				require.ErrorIs(t, e, ErrInvalid)
+				require.True(t, ce.Line >= 1 && ce.Line <= lines && ce.Column >= 1, "%d:%d in %d lines", ce.Line, ce.Column, lines)
+			}
 			return
 		}
+		require.NoError(t, cfg.Validate())
+		res, err := Compute(cfg, agg)
+		require.NoError(t, err)
 		require.Len(t, res.Invoices, len(cfg.Projects))
+
+		again, err := json.Marshal(cfg)
+		require.NoError(t, err)
+		back, err := DecodeConfig(bytes.NewReader(again))
+		require.NoError(t, err, "%s", again)
+		twice, err := json.Marshal(back)
+		require.NoError(t, err)
+		require.Equal(t, string(again), string(twice))
 	})
 }

@@ -1,9 +1,6 @@
 package billing
 
-import (
-	"fmt"
-	"time"
-)
+import "github.com/seeda33a2f4f/resellerkit"
 
 // Format names the layout a cost file was written in (B-1).
 type Format int
@@ -30,43 +27,6 @@ func (f Format) String() string {
 	}
 }
 
-// Period is a billing period: one calendar month in UTC (B-1, B-16). Its zero value is
-// not a valid period.
-type Period struct {
-	Year  int
-	Month time.Month
-}
-
-// PeriodOf returns the UTC calendar month containing t.
-func PeriodOf(t time.Time) Period {
-	t = t.UTC()
-	return Period{Year: t.Year(), Month: t.Month()}
-}
-
-// ParsePeriod parses "YYYY-MM".
-func ParsePeriod(s string) (Period, error) {
-	t, err := time.Parse("2006-01", s)
-	if err != nil || len(s) != 7 {
-		return Period{}, fmt.Errorf("billing: period %q: want YYYY-MM (a UTC calendar month, B-1)", s)
-	}
-	return PeriodOf(t), nil
-}
-
-// String formats the period as "YYYY-MM".
-func (p Period) String() string { return fmt.Sprintf("%04d-%02d", p.Year, int(p.Month)) }
-
-// Start returns the first instant of the period, in UTC.
-func (p Period) Start() time.Time { return time.Date(p.Year, p.Month, 1, 0, 0, 0, 0, time.UTC) }
-
-// End returns the first instant after the period, in UTC: periods are half-open [Start, End).
-func (p Period) End() time.Time { return p.Start().AddDate(0, 1, 0) }
-
-// Next returns the period that follows p.
-func (p Period) Next() Period { return PeriodOf(p.End()) }
-
-// IsZero reports whether p is the zero Period.
-func (p Period) IsZero() bool { return p == Period{} }
-
 // LineItem is one cost row, normalized from any source format by the readers in
 // package billing/costfile. It is the only thing the readers and the engine share.
 //
@@ -81,13 +41,13 @@ type LineItem struct {
 
 	// Period is the UTC month of the row's usage start (CUR lineItem/UsageStartDate,
 	// line_item_usage_start_date; FOCUS ChargePeriodStart).
-	Period Period
+	Period resellerkit.Month
 	// BillingPeriod is the month of the bill the row belongs to (CUR
 	// bill/BillingPeriodStartDate, bill_billing_period_start_date; FOCUS
-	// BillingPeriodStart), or the zero Period when the source lacks the column. It
+	// BillingPeriodStart), or the zero Month when the source lacks the column. It
 	// decides which invoice a row lands in: a late credit for September usage in
 	// October's bill belongs to October (B-16). When it is zero, Period decides.
-	BillingPeriod Period
+	BillingPeriod resellerkit.Month
 
 	AccountID     []byte // usage account (CUR lineItem/UsageAccountId; FOCUS SubAccountId)
 	ProductCode   []byte // CUR lineItem/ProductCode; FOCUS x_ServiceCode, else ServiceName

@@ -36,13 +36,13 @@ var planNames = map[SupportPlan]string{
 // when the base is negative); rate is ignored for the other plans.
 func SupportPlanFee(plan SupportPlan, base, rate money.Decimal) money.Decimal {
 	if base.Sign() < 0 {
-		base = money.Zero
+		base = money.Decimal{}
 	}
 	f, ok := planFormulas[plan]
 	if !ok {
 		return base.Mul(rate)
 	}
-	fee, lower := money.Zero, money.Zero
+	var fee, lower money.Decimal
 	for _, b := range f.bands {
 		if b.upTo.IsZero() || base.Cmp(b.upTo) <= 0 {
 			fee = fee.Add(base.Sub(lower).Mul(b.rate))

@@ -76,20 +76,48 @@ func (c Currency) Format(d Decimal) string {
 }
 
 // Amount returns d as an Amount of c.
-func (c Currency) Amount(d Decimal) Amount { return Amount{Decimal: d, Currency: c} }
+func (c Currency) Amount(d Decimal) Amount { return Amount{d: d, cur: c} }
+
+// ErrCurrencyMismatch is wrapped by the error of an operation on two Amounts of
+// different currencies: a yen amount and a dollar amount never add up.
+var ErrCurrencyMismatch = errors.New("money: currency mismatch")
 
 // Amount is an exact decimal in a currency, typically already rounded to its minor
-// unit (B-10): an invoice's subtotal, tax, total and line amounts. Its text and JSON
-// forms have exactly the currency's minor digits (Currency.Format); the embedded
-// Decimal does the arithmetic. Decoding reads the number only and leaves Currency as
-// it was.
+// unit (B-10): an invoice's subtotal, tax, total and line amounts. Build one with
+// Currency.Amount. It does not embed a Decimal, so an amount cannot silently lose its
+// currency in arithmetic: Add refuses two currencies, and Decimal returns the number
+// for arithmetic the caller does knowingly. Its text and JSON forms have exactly the
+// currency's minor digits (Currency.Format); they carry the number only, as invoices
+// print it next to their currency.
 type Amount struct {
-	Decimal
-	Currency Currency
+	d   Decimal
+	cur Currency
 }
 
+// Decimal returns the amount's number.
+func (a Amount) Decimal() Decimal { return a.d }
+
+// Currency returns the amount's currency.
+func (a Amount) Currency() Currency { return a.cur }
+
+// IsZero reports whether the amount is 0 (in any currency).
+func (a Amount) IsZero() bool { return a.d.IsZero() }
+
+// Add returns a + b. Amounts of different currencies are an error wrapping
+// ErrCurrencyMismatch, and the zero Amount.
+func (a Amount) Add(b Amount) (Amount, error) {
+	if a.cur != b.cur {
+		return Amount{}, fmt.Errorf("%w: %s %s + %s %s", ErrCurrencyMismatch, a.cur, a, b.cur, b)
+	}
+	return Amount{d: a.d.Add(b.d), cur: a.cur}, nil
+}
+
+// Equal reports whether a and b have the same currency and the same value (1.50 USD
+// equals 1.5 USD).
+func (a Amount) Equal(b Amount) bool { return a.cur == b.cur && a.d.Equal(b.d) }
+
 // String returns the amount formatted with Currency.Format.
-func (a Amount) String() string { return a.Currency.Format(a.Decimal) }
+func (a Amount) String() string { return a.cur.Format(a.d) }
 
 // MarshalJSON encodes the amount as a JSON string holding String(): "882.50".
 func (a Amount) MarshalJSON() ([]byte, error) { return json.Marshal(a.String()) }
@@ -113,7 +141,7 @@ func Allocate(total Decimal, weights []Decimal, places int32) ([]Decimal, error)
 	if !total.Round(places, Down).Equal(total) {
 		return nil, fmt.Errorf("%w: total %s has more than %d fractional digits", ErrAllocate, total, places)
 	}
-	sum := Zero
+	var sum Decimal
 	for _, w := range weights {
 		sum = sum.Add(w)
 	}

@@ -12,12 +12,12 @@ import (
 )
 
 // ErrSyntax is wrapped by every error returned for text that is not a decimal number.
-var ErrSyntax = errors.New("not a decimal number")
+var ErrSyntax = errors.New("money: not a decimal number")
 
 // ErrRange is wrapped by every error returned for decimal text that is well formed
 // but outside the range Parse accepts: a magnitude of 1e15 or more, or more than
 // MaxScale fractional digits as written.
-var ErrRange = errors.New("out of range")
+var ErrRange = errors.New("money: out of range")
 
 // MaxScale is the most fractional digits, counted as written ("1.50" has 2, "1.5E-7"
 // has 8), that Parse accepts. AWS cost data carries at most 10 (DOMAIN.md §2).
@@ -32,15 +32,13 @@ var maxMagnitude = decimal.New(1, 15)
 // hostile input cannot make the parser allocate a huge coefficient.
 const maxExponent = 1000
 
-// Decimal is an exact, arbitrary-precision decimal number. Its zero value is 0.
-// Every operation is exact except Round and the explicit rounding helpers; no binary
-// floating point is ever involved.
+// Decimal is an exact, arbitrary-precision decimal number. Its zero value is 0 (there
+// is no exported Zero variable: write money.Decimal{}). Every operation is exact
+// except Round and the explicit rounding helpers; no binary floating point is ever
+// involved.
 type Decimal struct {
 	d decimal.Decimal
 }
-
-// Zero is the Decimal 0.
-var Zero = Decimal{}
 
 // New returns value × 10^exp.
 func New(value int64, exp int32) Decimal { return Decimal{decimal.New(value, exp)} }

@@ -98,7 +98,7 @@ func TestArithmetic(t *testing.T) {
 	assert.Equal(t, "-0.1", a.Neg().String())
 	assert.Equal(t, -1, a.Cmp(b))
 	assert.True(t, MustParse("1.50").Equal(MustParse("1.5")))
-	assert.True(t, Zero.IsZero())
+	assert.True(t, Decimal{}.IsZero())
 	assert.Equal(t, "87.5", NewFromInt(100).MulPercent(MustParse("87.5")).String())
 	assert.Equal(t, "0.0000001", MustParse("0.00001").MulPercent(MustParse("1")).String())
 	assert.Equal(t, int32(0), MustParse("12.000").Places())
@@ -189,7 +189,7 @@ func TestAllocate(t *testing.T) {
 			}
 			got, err := Allocate(MustParse(tc.total), ws, tc.places)
 			require.NoError(t, err)
-			sum := Zero
+			var sum Decimal
 			gs := make([]string, len(got))
 			for i, g := range got {
 				gs[i] = g.String()
@@ -221,7 +221,7 @@ func TestAllocate_Property(t *testing.T) {
 			continue
 		}
 		require.NoError(t, err)
-		sum := Zero
+		var sum Decimal
 		for _, g := range got {
 			sum = sum.Add(g)
 			assert.LessOrEqual(t, g.Places(), int32(2))
@@ -405,7 +405,42 @@ func TestB10_CurrencyFormat(t *testing.T) {
 			b, err := json.Marshal(a)
 			require.NoError(t, err)
 			assert.Equal(t, strconv.Quote(tc.want), string(b))
-			assert.True(t, a.Decimal.Equal(MustParse(tc.in)))
+			assert.True(t, a.Decimal().Equal(MustParse(tc.in)))
+			assert.Equal(t, tc.cur, a.Currency())
 		})
 	}
+}
+
+// TestB10_AmountsOfTwoCurrenciesDoNotAdd: a yen amount plus a dollar amount is an
+// error wrapping ErrCurrencyMismatch, never a number that lost its currency; amounts
+// of one currency add exactly.
+func TestB10_AmountsOfTwoCurrenciesDoNotAdd(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		a, b    Amount
+		want    string
+		wantErr bool
+	}{
+		{"JPY + USD", JPY.Amount(MustParse("1000")), USD.Amount(MustParse("5.25")), "", true},
+		{"USD + JPY", USD.Amount(MustParse("5.25")), JPY.Amount(MustParse("1000")), "", true},
+		{"zero JPY + USD", JPY.Amount(Decimal{}), USD.Amount(MustParse("1")), "", true},
+		{"JPY + JPY", JPY.Amount(MustParse("1000")), JPY.Amount(MustParse("-757")), "243", false},
+		{"USD + USD", USD.Amount(MustParse("882.5")), USD.Amount(MustParse("0.01")), "882.51", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sum, err := tc.a.Add(tc.b)
+			if tc.wantErr {
+				require.ErrorIs(t, err, ErrCurrencyMismatch)
+				assert.Contains(t, err.Error(), string(tc.a.Currency()))
+				assert.Contains(t, err.Error(), string(tc.b.Currency()))
+				assert.Equal(t, Amount{}, sum)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, sum.String())
+			assert.Equal(t, tc.a.Currency(), sum.Currency())
+			assert.True(t, sum.Equal(tc.a.Currency().Amount(MustParse(tc.want))))
+		})
+	}
+	assert.False(t, JPY.Amount(MustParse("1")).Equal(USD.Amount(MustParse("1"))), "same number, other currency")
 }

@@ -28,6 +28,9 @@ func (m RoundingMode) String() string {
 	return modeNames[m]
 }
 
+// Valid reports whether m is one of the modes above.
+func (m RoundingMode) Valid() bool { return m >= 0 && int(m) < len(modeNames) }
+
 // ParseRoundingMode parses a mode name as returned by String.
 func ParseRoundingMode(s string) (RoundingMode, error) {
 	for i, n := range modeNames {
@@ -35,7 +38,7 @@ func ParseRoundingMode(s string) (RoundingMode, error) {
 			return RoundingMode(i), nil
 		}
 	}
-	return 0, fmt.Errorf("rounding mode %q: want one of half_up, half_even, floor, ceil, down", s)
+	return 0, fmt.Errorf("money: rounding mode %q: want half_up, half_even, floor, ceil or down", truncate(s))
 }
 
 // MarshalText encodes the mode's name.

@@ -7,9 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"reflect"
 	"runtime"
 	"strconv"
+	"sync"
 
 	"github.com/seeda33a2f4f/resellerkit/billing"
 )
@@ -17,19 +20,27 @@ import (
 // Sentinel errors carried (wrapped) by *Error; branch on them with errors.Is.
 var (
 	// ErrUnknownFormat: the header matches no known cost-data format (B-1), or the input is empty.
-	ErrUnknownFormat = errors.New("unknown cost file format")
+	ErrUnknownFormat = errors.New("costfile: unknown cost file format")
 	// ErrMissingColumn: the header lacks a column the format requires.
-	ErrMissingColumn = errors.New("missing required column")
+	ErrMissingColumn = errors.New("costfile: missing required column")
 	// ErrFieldCount: a row has a different number of fields than the header (a ragged row).
-	ErrFieldCount = errors.New("wrong number of fields")
+	ErrFieldCount = errors.New("costfile: wrong number of fields")
 	// ErrQuote: a field breaks RFC 4180 quoting.
-	ErrQuote = errors.New("bad quoting")
+	ErrQuote = errors.New("costfile: bad quoting")
 	// ErrTimestamp: a usage-start timestamp is empty or malformed (B-1).
-	ErrTimestamp = errors.New("malformed timestamp")
+	ErrTimestamp = errors.New("costfile: malformed timestamp")
 	// ErrRecordTooLong: one CSV record is longer than Options.MaxRecordSize.
-	ErrRecordTooLong = errors.New("record too long")
+	ErrRecordTooLong = errors.New("costfile: record too long")
 	// ErrCompressed: the gzip stream is broken.
-	ErrCompressed = errors.New("broken gzip stream")
+	ErrCompressed = errors.New("costfile: broken gzip stream")
+	// ErrParquet: the Parquet file is broken or truncated, or holds a column type
+	// the reader does not support.
+	ErrParquet = errors.New("costfile: unreadable Parquet file")
+	// ErrSinkReused: newSink returned a Sink it had already returned, or nil. Each
+	// worker needs a Sink of its own: Sinks are not safe for concurrent use.
+	ErrSinkReused = errors.New("costfile: newSink must return a new Sink on every call")
+	// ErrOptions: an Options value is out of range (e.g. more than MaxWorkers).
+	ErrOptions = errors.New("costfile: invalid options")
 )
 
 // Error is the error every reader returns for bad input: it names the file, the
@@ -64,16 +75,21 @@ func (e *Error) Error() string {
 // Unwrap returns the underlying error.
 func (e *Error) Unwrap() error { return e.Err }
 
-// Default sizes used when Options leaves them zero.
+// Default sizes used when Options leaves them zero, and the bound on workers.
 const (
 	DefaultBlockSize     = 4 << 20  // bytes per block handed to a worker
 	DefaultMaxRecordSize = 64 << 20 // longest accepted CSV record
+	// MaxWorkers bounds Options.Workers: each worker holds a block buffer (4 MiB by
+	// default), so an unbounded count is unbounded memory, and more workers than
+	// cores only adds contention.
+	MaxWorkers = 256
 )
 
 // Options tunes a scan. The zero value is ready to use.
 type Options struct {
 	// Workers is the number of goroutines splitting rows; each has its own Sink.
-	// Default runtime.GOMAXPROCS(0).
+	// Default runtime.GOMAXPROCS(0) (at most MaxWorkers); more than MaxWorkers is an
+	// error wrapping ErrOptions.
 	Workers int
 	// BlockSize is the size of the blocks the reader cuts the CSV text into
 	// (default DefaultBlockSize). Tests use tiny values to exercise block boundaries.
@@ -83,9 +99,13 @@ type Options struct {
 	MaxRecordSize int
 }
 
-func (o Options) withDefaults() Options {
+// withDefaults returns o with its zero fields set, or an error wrapping ErrOptions.
+func (o Options) withDefaults() (Options, error) {
+	if o.Workers > MaxWorkers {
+		return o, fmt.Errorf("%w: %d workers, at most %d", ErrOptions, o.Workers, MaxWorkers)
+	}
 	if o.Workers <= 0 {
-		o.Workers = runtime.GOMAXPROCS(0)
+		o.Workers = min(runtime.GOMAXPROCS(0), MaxWorkers)
 	}
 	if o.BlockSize <= 0 {
 		o.BlockSize = DefaultBlockSize
@@ -96,38 +116,52 @@ func (o Options) withDefaults() Options {
 	if o.MaxRecordSize < o.BlockSize {
 		o.MaxRecordSize = o.BlockSize
 	}
-	return o
+	return o, nil
 }
 
-// Stats describes a finished scan.
-type Stats struct {
-	Format  billing.Format
-	Gzip    bool // the input was gzip-compressed
-	Parquet bool // the input was a Parquet file
-	// Rows is the number of rows handed to the sinks.
-	Rows int64
-	// Bytes is the number of bytes of CSV text scanned (after decompression, header
-	// included), or the size of a Parquet file.
-	Bytes int64
-	// SkippedRows counts rows not handed to the sinks: FOCUS rows that are not
-	// AWS's (see doc.go for the columns that decide).
-	SkippedRows int64
-	// SkippedByProvider breaks SkippedRows down by provider name (the value of the
-	// column that decided, see doc.go; "" when null).
-	SkippedByProvider map[string]int64
-	// Warnings are notes about the input that do not stop the scan, e.g. a FOCUS
-	// file without x_ServiceCode.
-	Warnings []string
-}
+// Layouts and compressions reported in billing.InputStats.
+const (
+	LayoutCSV       = "csv"
+	LayoutParquet   = "parquet"
+	CompressionGzip = "gzip"
+)
 
-func (s *Stats) addSkipped(m map[string]int64) {
-	for k, v := range m {
-		if s.SkippedByProvider == nil {
-			s.SkippedByProvider = make(map[string]int64)
+// finish completes the stats of a scan once its workers have ended (fillers holds
+// each worker's counts) and returns the error to report: the first in file order,
+// else werr, the error that stopped the workers. A scan that read a header and no
+// row gets a warning.
+func finish(st billing.InputStats, fillers []*rowFiller, first *firstError, werr error) (billing.InputStats, error) {
+	for _, f := range fillers {
+		st.Rows += f.rows
+		for k, v := range f.skipped {
+			if st.SkippedByProvider == nil {
+				st.SkippedByProvider = make(map[string]int64)
+			}
+			st.SkippedByProvider[k] += v
+			st.SkippedRows += v
 		}
-		s.SkippedByProvider[k] += v
-		s.SkippedRows += v
 	}
+	if err := first.get(); err != nil {
+		return st, err
+	}
+	if werr == nil && st.Rows == 0 && st.SkippedRows == 0 {
+		st.Warnings = append(st.Warnings, noRowsWarning)
+	}
+	return st, werr
+}
+
+// noRowsWarning is the warning of an input with a header and no row.
+const noRowsWarning = "no rows: the file has a header and no data"
+
+// File is a cost file on disk as a billing.Input (see ScanFile).
+type File struct {
+	Path    string
+	Options Options
+}
+
+// Scan reads the file with ScanFile; it implements billing.Input.
+func (f File) Scan(ctx context.Context, newSink func() billing.Sink) (billing.InputStats, error) {
+	return ScanFile(ctx, f.Path, newSink, f.Options)
 }
 
 var (
@@ -137,11 +171,13 @@ var (
 
 // ScanFile reads the cost file at path — CSV, gzip-compressed CSV or Parquet, told
 // apart by their magic bytes — detects its format from the header (B-1) and streams
-// every row into the sinks made by newSink, one per worker. See Scan.
-func ScanFile(ctx context.Context, path string, newSink func() billing.Sink, opt Options) (Stats, error) {
+// every row into the sinks made by newSink, one per worker. See Scan. The stats'
+// Name is path.
+func ScanFile(ctx context.Context, path string, newSink func() billing.Sink, opt Options) (billing.InputStats, error) {
+	st := billing.InputStats{Name: path}
 	f, err := os.Open(path)
 	if err != nil {
-		return Stats{}, &Error{File: path, Err: err}
+		return st, &Error{File: path, Err: withoutPath(err)}
 	}
 	defer f.Close()
 	var magic [4]byte
@@ -149,14 +185,28 @@ func ScanFile(ctx context.Context, path string, newSink func() billing.Sink, opt
 	if n == 4 && bytes.Equal(magic[:], parquetMagic) {
 		fi, err := f.Stat()
 		if err != nil {
-			return Stats{}, &Error{File: path, Err: err}
+			return st, &Error{File: path, Err: withoutPath(err)}
 		}
-		return scanParquet(ctx, path, f, fi.Size(), newSink, opt.withDefaults())
+		o, err := opt.withDefaults()
+		if err != nil {
+			return st, &Error{File: path, Err: err}
+		}
+		return scanParquet(ctx, path, f, fi.Size(), newSink, o)
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return Stats{}, &Error{File: path, Err: err}
+		return st, &Error{File: path, Err: withoutPath(err)}
 	}
 	return Scan(ctx, path, f, newSink, opt)
+}
+
+// withoutPath returns the error of a *fs.PathError without the path, which the
+// *Error holding it names already; errors.Is(err, fs.ErrNotExist) still holds.
+func withoutPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
+	}
+	return err
 }
 
 // Scan reads CSV cost data, optionally gzip-compressed, from r; name is used in
@@ -165,11 +215,18 @@ func ScanFile(ctx context.Context, path string, newSink func() billing.Sink, opt
 // Sink (made by newSink before any row flows). Every row becomes one billing.LineItem;
 // FOCUS rows of other providers are skipped and counted in Stats.
 //
+// newSink must return a new Sink on every call (a Sink is used by one goroutine only):
+// a Sink returned twice is refused with ErrSinkReused before any row flows. The
+// stats' Name is name; a file with a header and no row gets a warning.
+//
 // Any problem stops the scan and returns an *Error naming name and the line of the
 // first offending row in file order. Parquet input needs ScanFile.
-func Scan(ctx context.Context, name string, r io.Reader, newSink func() billing.Sink, opt Options) (Stats, error) {
-	opt = opt.withDefaults()
-	var st Stats
+func Scan(ctx context.Context, name string, r io.Reader, newSink func() billing.Sink, opt Options) (billing.InputStats, error) {
+	st := billing.InputStats{Name: name, Layout: LayoutCSV}
+	opt, err := opt.withDefaults()
+	if err != nil {
+		return st, &Error{File: name, Err: err}
+	}
 	br := bufio.NewReaderSize(r, 64<<10)
 	magic, _ := br.Peek(4)
 	var src io.Reader = br
@@ -179,10 +236,10 @@ func Scan(ctx context.Context, name string, r io.Reader, newSink func() billing.
 			return st, &Error{File: name, Err: fmt.Errorf("%w: %w", ErrCompressed, err)}
 		}
 		defer zr.Close()
-		st.Gzip = true
+		st.Compression = CompressionGzip
 		src = gzipErrReader{zr}
 	} else if bytes.Equal(magic, parquetMagic) {
-		return st, &Error{File: name, Err: errors.New("parquet input must be read with ScanFile (it needs random access)")}
+		return st, &Error{File: name, Err: fmt.Errorf("%w: Parquet input must be read with ScanFile (it needs random access)", ErrParquet)}
 	}
 	return scanCSV(ctx, name, src, newSink, opt, st)
 }
@@ -196,4 +253,76 @@ func (g gzipErrReader) Read(p []byte) (int, error) {
 		err = fmt.Errorf("%w: %w", ErrCompressed, err)
 	}
 	return n, err
+}
+
+// newSinks calls newSink once per worker and refuses a Sink it returns twice (or
+// nil) with ErrSinkReused: two workers adding to one Sink would race (an Aggregator
+// shared so dies with "concurrent map writes"). Sinks of reference types are
+// compared by identity; a Sink of a value type holds no state two workers could
+// share through it, nor does a pointer to a zero-size value.
+func newSinks(newSink func() billing.Sink, n int) ([]billing.Sink, error) {
+	sinks := make([]billing.Sink, n)
+	seen := make(map[uintptr]bool, n)
+	for i := range sinks {
+		s := newSink()
+		if s == nil {
+			return nil, fmt.Errorf("%w: it returned nil", ErrSinkReused)
+		}
+		if id, ok := identity(s); ok {
+			if seen[id] {
+				return nil, fmt.Errorf("%w: it returned the same %T twice, and Sinks are not safe for concurrent use", ErrSinkReused, s)
+			}
+			seen[id] = true
+		}
+		sinks[i] = s
+	}
+	return sinks, nil
+}
+
+// identity returns the address of the state a Sink of a reference type points to.
+func identity(s billing.Sink) (uintptr, bool) {
+	v := reflect.ValueOf(s)
+	switch v.Kind() {
+	case reflect.Pointer:
+		return v.Pointer(), v.Type().Elem().Size() > 0
+	case reflect.Map, reflect.Chan:
+		return v.Pointer(), true
+	case reflect.Slice:
+		return v.Pointer(), v.Cap() > 0 && v.Type().Elem().Size() > 0
+	}
+	return 0, false
+}
+
+// firstError keeps the error of the earliest position (a block or a row group) among
+// those that failed, so that the error reported is the first in file order whatever
+// the workers' timing.
+type firstError struct {
+	mu  sync.Mutex
+	at  int64 // position of err, -1 when none
+	err error
+}
+
+func newFirstError() *firstError { return &firstError{at: -1} }
+
+// set records err at position at, unless an earlier position failed.
+func (f *firstError) set(at int64, err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.at < 0 || at < f.at {
+		f.at, f.err = at, err
+	}
+}
+
+// before reports whether a position earlier than at failed: work at at is moot.
+func (f *firstError) before(at int64) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.at >= 0 && f.at < at
+}
+
+// get returns the error of the earliest failed position, or nil.
+func (f *firstError) get() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.err
 }

@@ -123,7 +123,7 @@ func TestB1_FOCUSSample(t *testing.T) {
 		var c2 collector
 		st2, err := Scan(context.Background(), "focus.csv.gz", bytes.NewReader(gz(t, string(raw))), c2.newSink, opt)
 		require.NoError(t, err)
-		assert.True(t, st2.Gzip)
+		assert.True(t, st2.Compression == CompressionGzip)
 		assert.Equal(t, rows, c2.sorted())
 		assert.Equal(t, st.SkippedByProvider, st2.SkippedByProvider)
 	}
@@ -159,7 +159,7 @@ func TestB1_Gzip(t *testing.T) {
 	var c collector
 	st, err := ScanFile(context.Background(), p, c.newSink, Options{})
 	require.NoError(t, err)
-	assert.True(t, st.Gzip)
+	assert.Equal(t, CompressionGzip, st.Compression)
 	assert.Equal(t, int64(len(text)), st.Bytes)
 	assert.Equal(t, want, c.sorted())
 
@@ -194,20 +194,20 @@ func TestB1_Errors(t *testing.T) {
 		is     error
 		prefix string // start of Error()
 	}{
-		{"ragged row names file:line", []byte(legacyHeader + good + "\"multi\nline\"," + good + good), ErrFieldCount, "test.csv:3: wrong number of fields: 24 fields, the header has 23"},
+		{"ragged row names file:line", []byte(legacyHeader + good + "\"multi\nline\"," + good + good), ErrFieldCount, "test.csv:3: costfile: wrong number of fields: 24 fields, the header has 23"},
 		{"ragged row after a quoted newline", []byte(legacyHeader + withCost(`"a`+"\n"+`b"`) + "a,b\n"), ErrFieldCount, "test.csv:4: "},
-		{"bare quote", []byte(legacyHeader + good + strings.Replace(good, "d,n", `d"x,n`, 1)), ErrQuote, "test.csv:3: column \"lineItem/LineItemDescription\": bad quoting"},
+		{"bare quote", []byte(legacyHeader + good + strings.Replace(good, "d,n", `d"x,n`, 1)), ErrQuote, "test.csv:3: column \"lineItem/LineItemDescription\": costfile: bad quoting"},
 		{"text after closing quote", []byte(legacyHeader + strings.Replace(good, ",d,", `,"d"x,`, 1)), ErrQuote, "test.csv:2: column \"lineItem/LineItemDescription\""},
 		{"unterminated quote", []byte(legacyHeader + good + strings.Replace(good, ",d,", `,"d,`, 1)), ErrQuote, "test.csv:3: "},
-		{"unknown header", []byte("a,b,c\n1,2,3\n"), ErrUnknownFormat, "test.csv:1: unknown cost file format"},
+		{"unknown header", []byte("a,b,c\n1,2,3\n"), ErrUnknownFormat, "test.csv:1: costfile: unknown cost file format"},
 		{"empty input", nil, ErrUnknownFormat, "test.csv:1: "},
-		{"missing required column", []byte("lineItem/UsageAccountId,lineItem/LineItemType\n1,2\n"), ErrMissingColumn, `test.csv:1: column "lineItem/ProductCode": missing required column`},
+		{"missing required column", []byte("lineItem/UsageAccountId,lineItem/LineItemType\n1,2\n"), ErrMissingColumn, `test.csv:1: column "lineItem/ProductCode": costfile: missing required column`},
 		{"malformed timestamp", []byte(legacyHeader + good + strings.ReplaceAll(good, "2026-10-01T00:00:00Z", "2026-13-01T00:00:00Z")), ErrTimestamp,
-			`test.csv:3: column "lineItem/UsageStartDate": malformed timestamp "2026-13-01T00:00:00Z"`},
+			`test.csv:3: column "lineItem/UsageStartDate": costfile: malformed timestamp "2026-13-01T00:00:00Z"`},
 		{"empty timestamp", []byte(legacyHeader + strings.ReplaceAll(good, "2026-10-01T00:00:00Z", "")), ErrTimestamp, `test.csv:2: column "lineItem/UsageStartDate"`},
 		{"sink error is wrapped", []byte(legacyHeader + good + good + withCost("bad")), errSinkFull, "test.csv:4: sink refuses"},
 		{"broken gzip", gz(t, legacyHeader+good)[:30], ErrCompressed, "test.csv"},
-		{"not gzip after magic", []byte{0x1f, 0x8b, 0, 0, 0, 0}, ErrCompressed, "test.csv: broken gzip"},
+		{"not gzip after magic", []byte{0x1f, 0x8b, 0, 0, 0, 0}, ErrCompressed, "test.csv: costfile: broken gzip"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -8,6 +8,8 @@ import (
 	"io"
 	"sync"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/seeda33a2f4f/resellerkit/billing"
 )
 
@@ -25,14 +27,14 @@ type block struct {
 	seq  int64 // position in the file, for choosing the first error
 }
 
-// bufPool bounds memory: at most n buffers exist; get blocks until one is returned.
+// bufPool bounds memory: at most n buffers exist; get blocks until one is returned
+// or done is closed (the scan stopped).
 type bufPool struct {
 	free chan *[]byte
 	made int
 	n    int
 	size int
 	done <-chan struct{}
-	ctx  context.Context
 	mu   sync.Mutex
 }
 
@@ -50,8 +52,6 @@ func (p *bufPool) get() (*[]byte, error) {
 		return b, nil
 	case <-p.done:
 		return nil, errStopped
-	case <-p.ctx.Done():
-		return nil, p.ctx.Err()
 	}
 }
 
@@ -73,7 +73,6 @@ type csvWorker struct {
 	f    rowFiller
 	li   billing.LineItem
 	vals rowVals
-	rows int64
 }
 
 func newCSVWorker(name string, s *schema, sink billing.Sink) *csvWorker {
@@ -120,7 +119,7 @@ func (w *csvWorker) run(data []byte, line int64) error {
 			if err := w.sink.Add(&w.li); err != nil {
 				return &Error{File: w.name, Line: line, Err: err}
 			}
-			w.rows++
+			w.f.rows++
 		}
 		line += 1 + int64(nl)
 		data = data[n:]
@@ -128,106 +127,108 @@ func (w *csvWorker) run(data []byte, line int64) error {
 	return nil
 }
 
-// scanCSV runs the pipeline: this goroutine reads blocks and cuts them at record
-// boundaries; opt.Workers goroutines split and convert the records.
-func scanCSV(ctx context.Context, name string, r io.Reader, newSink func() billing.Sink, opt Options, st Stats) (Stats, error) {
-	done := make(chan struct{})
-	var doneOnce sync.Once
-	stop := func() { doneOnce.Do(func() { close(done) }) }
-	defer stop()
-	pool := &bufPool{free: make(chan *[]byte, opt.Workers+2), n: opt.Workers + 2, size: opt.BlockSize, done: done, ctx: ctx}
-
-	var (
-		blocks  chan block
-		wg      sync.WaitGroup
-		mu      sync.Mutex
-		firstE  error
-		firstAt int64 = -1
-		workers []*csvWorker
-	)
-	failedBefore := func(seq int64) bool {
-		mu.Lock()
-		defer mu.Unlock()
-		return firstAt >= 0 && firstAt < seq
-	}
-	fail := func(seq int64, err error) {
-		mu.Lock()
-		if firstAt < 0 || seq < firstAt {
-			firstAt, firstE = seq, err
+// loop parses the blocks it takes from blocks until the channel closes or it fails.
+// A block after one that already failed is skipped: only an earlier block may hold
+// an earlier error. ctx is the caller's: its end fails the block at hand.
+func (w *csvWorker) loop(ctx context.Context, done <-chan struct{}, blocks <-chan block, pool *bufPool, first *firstError) error {
+	for b := range blocks {
+		if testHookDequeued != nil {
+			testHookDequeued(b.seq, done)
 		}
-		mu.Unlock()
-		stop()
+		var err error
+		if !first.before(b.seq) {
+			if err = ctx.Err(); err != nil {
+				err = &Error{File: w.name, Line: b.line, Err: err}
+			} else {
+				err = w.run(b.data, b.line)
+			}
+		}
+		pool.put(b.buf)
+		if err != nil {
+			first.set(b.seq, err)
+			return err
+		}
 	}
-	start := func(s *schema) {
+	return nil
+}
+
+// scanCSV runs the pipeline: one goroutine reads blocks and cuts them at record
+// boundaries; opt.Workers goroutines split and convert the records. The first
+// failure stops them all (errgroup), and the error reported is the first in file
+// order (firstError).
+func scanCSV(ctx context.Context, name string, r io.Reader, newSink func() billing.Sink, opt Options, st billing.InputStats) (billing.InputStats, error) {
+	g, gctx := errgroup.WithContext(ctx)
+	pool := &bufPool{free: make(chan *[]byte, opt.Workers+2), n: opt.Workers + 2, size: opt.BlockSize, done: gctx.Done()}
+	blocks := make(chan block, opt.Workers)
+	first := newFirstError()
+	var workers []*csvWorker
+	start := func(s *schema) error {
 		st.Format = s.format
 		st.Warnings = append(st.Warnings, s.warnings...)
-		blocks = make(chan block, opt.Workers)
-		for range opt.Workers {
-			w := newCSVWorker(name, s, newSink())
-			workers = append(workers, w)
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for b := range blocks {
-					if testHookDequeued != nil {
-						testHookDequeued(b.seq, done)
-					}
-					// Only blocks after the first failing one are skipped: an
-					// earlier block may hold an earlier error, and the error
-					// reported must be the first in file order.
-					if !failedBefore(b.seq) {
-						if err := ctx.Err(); err != nil {
-							fail(b.seq, &Error{File: name, Line: b.line, Err: err})
-						} else if err := w.run(b.data, b.line); err != nil {
-							fail(b.seq, err)
-						}
-					}
-					pool.put(b.buf)
-				}
-			}()
+		sinks, err := newSinks(newSink, opt.Workers)
+		if err != nil {
+			return &Error{File: name, Err: err}
 		}
+		for _, sink := range sinks {
+			w := newCSVWorker(name, s, sink)
+			workers = append(workers, w)
+			g.Go(func() error { return w.loop(ctx, gctx.Done(), blocks, pool, first) })
+		}
+		return nil
 	}
-
-	perr := produce(ctx, name, r, opt, pool, &st, done, start, func(b block) {
-		blocks <- b
+	g.Go(func() error {
+		defer close(blocks)
+		var sent int64
+		err := produce(ctx, name, r, opt, pool, &st, gctx.Done(), start, func(b block) bool {
+			select {
+			case blocks <- b:
+				sent++
+				return true
+			case <-gctx.Done():
+				pool.put(b.buf)
+				return false
+			}
+		})
+		if err != nil {
+			first.set(sent, err) // after every block sent: an earlier bad row wins
+		}
+		return err
 	})
-	if blocks != nil {
-		close(blocks)
-		wg.Wait()
+	werr := g.Wait()
+	fillers := make([]*rowFiller, len(workers))
+	for i, w := range workers {
+		fillers[i] = &w.f
 	}
-	for _, w := range workers {
-		st.Rows += w.rows
-		st.addSkipped(w.f.skipped)
-	}
-	if firstE != nil {
-		return st, firstE
-	}
-	if perr != nil {
-		return st, perr
-	}
-	return st, nil
+	return finish(st, fillers, first, werr)
 }
 
 // produce reads r into pooled blocks cut at record boundaries. The first record is
 // the header: start is called with its schema before any block is sent.
-func produce(ctx context.Context, name string, r io.Reader, opt Options, pool *bufPool, st *Stats,
-	done <-chan struct{}, start func(*schema), send func(block)) error {
+// It stops quietly when done is closed (a worker failed) or send refuses a block; the
+// end of ctx, the caller's, is an error naming the line reached.
+func produce(ctx context.Context, name string, r io.Reader, opt Options, pool *bufPool, st *billing.InputStats,
+	done <-chan struct{}, start func(*schema) error, send func(block) bool) error {
+	line := int64(1)
+	// halt is the result of a stop: the end of ctx is an error at the line reached;
+	// otherwise a worker failed and its error is the one reported.
+	halt := func() error {
+		if err := ctx.Err(); err != nil {
+			return &Error{File: name, Line: line, Err: err}
+		}
+		return nil
+	}
 	buf, err := pool.get()
 	if err != nil {
-		return err
+		return halt()
 	}
 	carry := 0
-	line := int64(1)
 	var seq int64
 	first := true
 	for {
 		select {
 		case <-done:
-			return nil
+			return halt()
 		default:
-		}
-		if err := ctx.Err(); err != nil {
-			return &Error{File: name, Line: line, Err: err}
 		}
 		n, rerr := io.ReadFull(r, (*buf)[carry:])
 		st.Bytes += int64(n)
@@ -278,13 +279,18 @@ func produce(ctx context.Context, name string, r io.Reader, opt Options, pool *b
 			}
 			line += int64(bytes.Count(data[off:off+hn], newline))
 			off += hn
-			start(s)
+			if err := start(s); err != nil {
+				pool.put(buf)
+				return err
+			}
 		}
 		if broken {
 			if cut > off {
 				b := block{buf: buf, data: data[off:cut], line: line, seq: seq}
 				line += int64(bytes.Count(b.data, newline))
-				send(b)
+				if !send(b) {
+					return halt()
+				}
 			} else {
 				pool.put(buf)
 			}
@@ -293,10 +299,7 @@ func produce(ctx context.Context, name string, r io.Reader, opt Options, pool *b
 		var next *[]byte
 		if !eof {
 			if next, err = pool.get(); err != nil {
-				if err == errStopped {
-					return nil
-				}
-				return &Error{File: name, Line: line, Err: err}
+				return halt()
 			}
 			if len(*next) < total-cut {
 				*next = make([]byte, len(*buf))
@@ -307,7 +310,9 @@ func produce(ctx context.Context, name string, r io.Reader, opt Options, pool *b
 			b := block{buf: buf, data: data[off:cut], line: line, seq: seq}
 			seq++
 			line += int64(bytes.Count(b.data, newline))
-			send(b)
+			if !send(b) {
+				return halt()
+			}
 		} else {
 			pool.put(buf)
 		}

@@ -33,5 +33,5 @@ func ExampleScan() {
 	// 2026-10 123456789012 AmazonEC2 Usage AWS cost=0.0136000000 group="teamA"
 	// cur-legacy 1 <nil>
 	// 2026-10 123456789012 AmazonEC2 Usage AWS cost=0.0136000000 group="teamA"
-	// cur.csv:3: wrong number of fields: 2 fields, the header has 7
+	// cur.csv:3: costfile: wrong number of fields: 2 fields, the header has 7
 }

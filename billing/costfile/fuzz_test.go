@@ -56,7 +56,7 @@ func FuzzParseTimestamp(f *testing.F) {
 			tm, err = time.Parse(layout, s[:19])
 			require.NoError(t, err, s)
 		}
-		require.Equal(t, tm.UTC().Year(), p.Year, s)
-		require.Equal(t, tm.UTC().Month(), p.Month, s)
+		require.Equal(t, tm.UTC().Year(), p.Year(), s)
+		require.Equal(t, tm.UTC().Month(), p.Month(), s)
 	})
 }

@@ -69,7 +69,7 @@ func (c *collector) sorted() []row {
 }
 
 // scanString scans text with the given options and returns the sorted rows.
-func scanString(t testing.TB, text string, opt Options) ([]row, Stats, error) {
+func scanString(t testing.TB, text string, opt Options) ([]row, billing.InputStats, error) {
 	t.Helper()
 	var c collector
 	st, err := Scan(context.Background(), "test.csv", strings.NewReader(text), c.newSink, opt)

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/seeda33a2f4f/resellerkit/billing"
 )
@@ -26,11 +26,11 @@ type pqColumn struct {
 // scanParquet reads a Parquet cost file (CUR 2.0, or FOCUS), only the needed
 // columns, one row group at a time per worker: memory is bounded by a few pages per
 // column, whatever the file size. Errors name the 1-based row number as the line.
-func scanParquet(ctx context.Context, name string, r io.ReaderAt, size int64, newSink func() billing.Sink, opt Options) (Stats, error) {
-	st := Stats{Parquet: true, Bytes: size}
+func scanParquet(ctx context.Context, name string, r io.ReaderAt, size int64, newSink func() billing.Sink, opt Options) (billing.InputStats, error) {
+	st := billing.InputStats{Name: name, Layout: LayoutParquet, Bytes: size}
 	f, err := parquet.OpenFile(r, size, parquet.SkipBloomFilters(true), parquet.SkipPageIndex(true))
 	if err != nil {
-		return st, &Error{File: name, Err: fmt.Errorf("parquet: %w", err)}
+		return st, &Error{File: name, Err: fmt.Errorf("%w (truncated or not Parquet?): %w", ErrParquet, err)}
 	}
 	sch := f.Schema()
 	var header []string
@@ -69,68 +69,69 @@ func scanParquet(ctx context.Context, name string, r io.ReaderAt, size int64, ne
 			}
 		}
 		if k < 0 || v < 0 || (nc.slot != sTag && nc.slot != sProductMap) {
-			return st, &Error{File: name, Column: field, Err: errors.New("parquet: unsupported column type (want a string, number or timestamp, or a map<string,string> for tags)")}
+			return st, &Error{File: name, Column: field, Err: fmt.Errorf("%w: unsupported column type (want a string, number or timestamp, or a map<string,string> for tags)", ErrParquet)}
 		}
 		cols = append(cols, pqColumn{slot: nc.slot, leaf: k, value: v})
 	}
 
 	groups := f.RowGroups()
-	first := make([]int64, len(groups)) // first row number of each group
+	firstRow := make([]int64, len(groups)) // first row number of each group
 	var n int64
 	for i, g := range groups {
-		first[i] = n
+		firstRow[i] = n
 		n += g.NumRows()
 	}
+	sinks, err := newSinks(newSink, min(opt.Workers, max(len(groups), 1)))
+	if err != nil {
+		return st, &Error{File: name, Err: err}
+	}
+	// One goroutine hands out row groups in order; the workers convert them. The
+	// first failure stops them all, and the error reported is that of the first
+	// failed group in file order.
+	g, gctx := errgroup.WithContext(ctx)
 	work := make(chan int)
-	var (
-		wg      sync.WaitGroup
-		mu      sync.Mutex
-		firstE  error
-		firstAt = -1
-		stopped = make(chan struct{})
-		once    sync.Once
-	)
-	workers := make([]*pqWorker, min(opt.Workers, max(len(groups), 1)))
-	for i := range workers {
-		w := &pqWorker{name: name, s: s, cols: cols, sink: newSink()}
+	first := newFirstError()
+	g.Go(func() error {
+		defer close(work)
+		for gi := range groups {
+			select {
+			case work <- gi:
+			case <-gctx.Done():
+				return nil
+			}
+		}
+		return nil
+	})
+	workers := make([]*pqWorker, len(sinks))
+	for i, sink := range sinks {
+		w := &pqWorker{name: name, s: s, cols: cols, sink: sink}
 		w.f.s, w.f.decoded = s, true
 		workers[i] = w
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		g.Go(func() error {
 			for gi := range work {
-				var err error
-				if cerr := ctx.Err(); cerr != nil {
-					err = &Error{File: name, Err: cerr}
+				if first.before(int64(gi)) {
+					continue
+				}
+				err := ctx.Err()
+				if err != nil {
+					err = &Error{File: name, Line: firstRow[gi] + 1, Err: err}
 				} else {
-					err = w.group(groups[gi], first[gi])
+					err = w.group(groups[gi], firstRow[gi])
 				}
 				if err != nil {
-					mu.Lock()
-					if firstAt < 0 || gi < firstAt {
-						firstAt, firstE = gi, err
-					}
-					mu.Unlock()
-					once.Do(func() { close(stopped) })
+					first.set(int64(gi), err)
+					return err
 				}
 			}
-		}()
+			return nil
+		})
 	}
-feed:
-	for gi := range groups {
-		select {
-		case work <- gi:
-		case <-stopped:
-			break feed
-		}
+	werr := g.Wait()
+	fillers := make([]*rowFiller, len(workers))
+	for i, w := range workers {
+		fillers[i] = &w.f
 	}
-	close(work)
-	wg.Wait()
-	for _, w := range workers {
-		st.Rows += w.rows
-		st.addSkipped(w.f.skipped)
-	}
-	return st, firstE
+	return finish(st, fillers, first, werr)
 }
 
 // pqWorker converts the rows of whole row groups.
@@ -143,7 +144,6 @@ type pqWorker struct {
 	li   billing.LineItem
 	vals rowVals
 	buf  []byte // formatted numbers and map values of the current row
-	rows int64
 }
 
 // cursor iterates the values of one column chunk.
@@ -210,7 +210,7 @@ func (w *pqWorker) group(g parquet.RowGroup, firstRow int64) error {
 		for _, p := range pairs {
 			v, err := w.value(p.col, p.k, p.v)
 			if err != nil {
-				return &Error{File: w.name, Line: line, Column: w.s.colName(w.s.col[p.col.slot]), Err: fmt.Errorf("parquet: %w", err)}
+				return &Error{File: w.name, Line: line, Column: w.s.colName(w.s.col[p.col.slot]), Err: fmt.Errorf("%w: %w", ErrParquet, err)}
 			}
 			w.vals[p.col.slot] = v
 		}
@@ -222,7 +222,7 @@ func (w *pqWorker) group(g parquet.RowGroup, firstRow int64) error {
 			if err := w.sink.Add(&w.li); err != nil {
 				return &Error{File: w.name, Line: line, Err: err}
 			}
-			w.rows++
+			w.f.rows++
 		}
 	}
 	return nil

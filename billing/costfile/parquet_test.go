@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/billing"
 )
 
@@ -79,7 +80,7 @@ func TestB1_CUR2Parquet(t *testing.T) {
 		var c collector
 		st, err := ScanFile(context.Background(), p, c.newSink, Options{Workers: workers})
 		require.NoError(t, err)
-		assert.True(t, st.Parquet)
+		assert.Equal(t, LayoutParquet, st.Layout)
 		assert.Equal(t, billing.FormatCUR2, st.Format)
 		assert.Equal(t, int64(200), st.Rows)
 		var cw collector
@@ -100,16 +101,19 @@ func formatFloat(f float64) string {
 }
 
 func fromRow(r row) billing.LineItem {
-	per, _ := billing.ParsePeriod(r.Period)
+	per, err := resellerkit.ParseMonth(r.Period)
+	if err != nil {
+		panic(err)
+	}
 	b := func(s string) []byte {
 		if s == "" {
 			return nil
 		}
 		return []byte(s)
 	}
-	var bill billing.Period
-	if r.Bill != "" {
-		bill, _ = billing.ParsePeriod(r.Bill)
+	var bill resellerkit.Month
+	if err := bill.UnmarshalText([]byte(r.Bill)); err != nil {
+		panic(err)
 	}
 	return billing.LineItem{Format: r.Format, Period: per, BillingPeriod: bill, AccountID: b(r.Account), ProductCode: b(r.ProductCode),
 		ProductName: b(r.ProductName), LineItemType: b(r.Type), UsageType: b(r.Usage), Operation: b(r.Op),

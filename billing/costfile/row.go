@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/billing"
 )
 
@@ -23,11 +24,12 @@ var (
 type rowFiller struct {
 	s         *schema
 	scratch   []byte // holds values decoded from JSON for the current row
+	rows      int64  // rows handed to the Sink (by the worker)
 	skipped   map[string]int64
 	lastStart []byte // cache of the last timestamp text and its period
-	lastPer   billing.Period
+	lastPer   resellerkit.Month
 	lastBill  []byte // the same for the billing period start
-	lastBPer  billing.Period
+	lastBPer  resellerkit.Month
 	// decoded: map columns (tags, CUR 2.0 product) already hold the wanted value,
 	// not JSON text (Parquet maps).
 	decoded bool
@@ -60,9 +62,9 @@ func (f *rowFiller) fill(li *billing.LineItem, v *rowVals) (skip bool, bad slot,
 		f.lastStart = append(f.lastStart[:0], st...)
 		f.lastPer = p
 	}
-	// B-16: the bill the row belongs to. Absent column or null value: zero Period
-	// (the engine then uses Period).
-	li.BillingPeriod = billing.Period{}
+	// B-16: the bill the row belongs to. Absent column or null value: the zero
+	// Month (the engine then uses Period).
+	li.BillingPeriod = resellerkit.Month{}
 	if bs := v[sBillStart]; len(bs) > 0 {
 		if len(bs) == len(f.lastBill) && bytes.Equal(bs, f.lastBill) {
 			li.BillingPeriod = f.lastBPer

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/seeda33a2f4f/resellerkit/billing"
+	"github.com/seeda33a2f4f/resellerkit"
 )
 
 // fallbackLayouts are tried, in order, for timestamps that are not in one of the two
@@ -20,7 +20,7 @@ var fallbackLayouts = []string{
 // parsePeriod returns the UTC month of a usage-start timestamp (B-1). The two forms
 // of B-1, "YYYY-MM-DDTHH:MM:SSZ" and "YYYY-MM-DD HH:MM:SS" (UTC), take an
 // allocation-free fast path; RFC 3339 with fractions or offsets is converted to UTC.
-func parsePeriod(b []byte) (billing.Period, error) {
+func parsePeriod(b []byte) (resellerkit.Month, error) {
 	if (len(b) == 19 || (len(b) == 20 && b[19] == 'Z')) && (b[10] == 'T' || b[10] == ' ') &&
 		b[4] == '-' && b[7] == '-' && b[13] == ':' && b[16] == ':' {
 		y, ok1 := digits(b[0:4])
@@ -31,15 +31,15 @@ func parsePeriod(b []byte) (billing.Period, error) {
 		s, ok6 := digits(b[17:19])
 		if ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && y >= 1 && mo >= 1 && mo <= 12 &&
 			d >= 1 && d <= daysIn(y, mo) && h < 24 && mi < 60 && s < 60 {
-			return billing.Period{Year: y, Month: time.Month(mo)}, nil
+			return resellerkit.NewMonth(y, time.Month(mo)), nil
 		}
-		return billing.Period{}, timestampError(b)
+		return resellerkit.Month{}, timestampError(b)
 	}
 	t, err := parseTime(b)
 	if err != nil {
-		return billing.Period{}, err
+		return resellerkit.Month{}, err
 	}
-	return billing.PeriodOf(t), nil
+	return resellerkit.MonthOf(t), nil
 }
 
 // parseTime parses any accepted timestamp form into a UTC time.

@@ -87,7 +87,7 @@ func TestB12_ContractOnGeneratedCUR(t *testing.T) {
 			for _, inv := range got.Invoices {
 				cur, err := money.ParseCurrency(inv.Currency)
 				require.NoError(t, err)
-				accounts, lines := money.Zero, money.Zero
+				var accounts, lines money.Decimal
 				for _, a := range inv.Accounts {
 					accounts = accounts.Add(money.MustParse(a.ChargesUSD))
 				}

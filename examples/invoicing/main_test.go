@@ -11,8 +11,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/billing"
 	"github.com/seeda33a2f4f/resellerkit/billing/costfile"
+	"github.com/seeda33a2f4f/resellerkit/internal/curgen"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -153,22 +155,22 @@ func TestErrors_OneLineNothingOnStdout(t *testing.T) {
 		prefix string
 		want   string
 	}{
-		{"missing file", func() []string {
+		{"B1 missing file", func() []string {
 			return []string{"-config", "testdata/config.json", "-period", "2026-10", "testdata/nope.csv"}
-		}, "testdata/nope.csv", "no such file"},
+		}, "testdata/nope.csv: open: ", "no such file"},
 		{"broken gzip", func() []string { return []string{"-config", "testdata/config.json", "-period", "2026-10", brokenGzip} }, brokenGzip, "gzip"},
 		{"unknown header", func() []string {
 			return []string{"-config", "testdata/config.json", "-period", "2026-10", "testdata/unknown_header.csv"}
 		}, "testdata/unknown_header.csv:1:", "unknown cost file format"},
 		{"malformed number", func() []string {
 			return []string{"-config", "testdata/config.json", "-period", "2026-10", "testdata/bad_number.csv"}
-		}, "testdata/bad_number.csv:3:", `"1.0.5": not a decimal number`},
+		}, "testdata/bad_number.csv:3:", `cost "1.0.5": money: not a decimal number`},
 		{"B1 cost out of range", func() []string {
 			return []string{"-config", "testdata/config.json", "-period", "2026-10", write("big.csv",
 				"lineItem/UsageAccountId,lineItem/LineItemType,lineItem/UsageStartDate,lineItem/ProductCode,lineItem/UnblendedCost\n"+
 					"123456789012,Usage,2026-10-01T00:00:00Z,AmazonEC2,1.5E-7\n"+
 					"123456789012,Usage,2026-10-01T00:00:00Z,AmazonEC2,1e400\n")}
-		}, filepath.Join(dir, "big.csv") + ":3:", `"1e400": out of range`},
+		}, filepath.Join(dir, "big.csv") + ":3:", `cost "1e400": money: out of range`},
 		{"B1 cost with too many fractional digits", func() []string {
 			return []string{"-config", "testdata/config.json", "-period", "2026-10", write("fine.csv",
 				"lineItem/UsageAccountId,lineItem/LineItemType,lineItem/UsageStartDate,lineItem/ProductCode,lineItem/UnblendedCost\n"+
@@ -188,41 +190,41 @@ func TestErrors_OneLineNothingOnStdout(t *testing.T) {
 		{"unknown scope", func() []string {
 			return []string{"-config", cfg(project(`,
   "pricing_rules": [{"scope": "region", "type": "discount", "percent": "1"}]`)), "-period", "2026-10", "testdata/cur_small.csv"}
-		}, "cfg.json:4:", `projects[0].pricing_rules[0].scope "region": want global, billing_entity, service or sku (B-5)`},
+		}, "cfg.json:4:", `projects[0].pricing_rules[0].scope "region" (B-5): want global, billing_entity, service or sku`},
 		{"unknown type", func() []string {
 			return []string{"-config", cfg(project(`,
   "pricing_rules": [{"scope": "global", "type": "rebate", "percent": "1"}]`)), "-period", "2026-10", "testdata/cur_small.csv"}
-		}, "cfg.json:4:", `type "rebate": want discount or markup (B-5)`},
+		}, "cfg.json:4:", `projects[0].pricing_rules[0].type "rebate" (B-5): want discount or markup`},
 		{"percent with 3 decimals", func() []string {
 			return []string{"-config", cfg(project(`,
   "pricing_rules": [
     {"scope": "global", "type": "discount",
      "percent": "12.555"}]`)), "-period", "2026-10", "testdata/cur_small.csv"}
-		}, "cfg.json:6:", `percent "12.555": at most 2 decimals as written (B-5)`},
+		}, "cfg.json:6:", `projects[0].pricing_rules[0].percent "12.555" (B-5): at most 2 decimals as written`},
 		{"B5 percent trailing zero past 2 decimals", func() []string {
 			return []string{"-config", cfg(project(`,
   "pricing_rules": [
     {"scope": "global", "type": "discount",
      "percent": "12.500"}]`)), "-period", "2026-10", "testdata/cur_small.csv"}
-		}, "cfg.json:6:", `percent "12.500": at most 2 decimals as written (B-5)`},
+		}, "cfg.json:6:", `projects[0].pricing_rules[0].percent "12.500" (B-5): at most 2 decimals as written`},
 		{"B5 percent missing", func() []string {
 			return []string{"-config", cfg(project(`,
   "pricing_rules": [
     {"scope": "service", "service": "AmazonEC2",
      "type": "markup"}]`)), "-period", "2026-10", "testdata/cur_small.csv"}
-		}, "cfg.json:5:", `projects[0].pricing_rules[0].percent "": required (B-5)`},
+		}, "cfg.json:5:", `projects[0].pricing_rules[0].percent "" (B-5): required`},
 		{"B5 target field not used by scope", func() []string {
 			return []string{"-config", cfg(project(`,
   "pricing_rules": [
     {"scope": "global", "type": "markup", "percent": "5",
      "service": "AmazonEC2"}]`)), "-period", "2026-10", "testdata/cur_small.csv"}
-		}, "cfg.json:6:", `projects[0].pricing_rules[0].service "AmazonEC2": not used by scope global (B-5)`},
+		}, "cfg.json:6:", `projects[0].pricing_rules[0].service "AmazonEC2" (B-5): not used by scope global`},
 		{"B5 empty percent", func() []string {
 			return []string{"-config", cfg(project(`,
   "pricing_rules": [
     {"scope": "global", "type": "markup",
      "percent": ""}]`)), "-period", "2026-10", "testdata/cur_small.csv"}
-		}, "cfg.json:6:", `"": not a decimal number`},
+		}, "cfg.json:6:", `projects[0].pricing_rules[0].percent "" (B-5): "": money: not a decimal number`},
 		{"B5 unknown field in a pricing rule", func() []string {
 			return []string{"-config", cfg(project(`,
   "pricing_rules": [
@@ -233,13 +235,13 @@ func TestErrors_OneLineNothingOnStdout(t *testing.T) {
 			return []string{"-config", cfg(`{
  "issuer": {"name": "R"},
  "projects": [{"id": "a", "currency": "USD", "accounts": []}]}`), "-period", "2026-10", "testdata/cur_small.csv"}
-		}, "cfg.json:2:", `issuer.registration_number "": want "T" followed by 13 digits (B-12)`},
+		}, "cfg.json:2:", `issuer.registration_number "" (B-12): want "T" followed by 13 digits`},
 		{"B1 percent out of range", func() []string {
 			return []string{"-config", cfg(project(`,
   "pricing_rules": [
     {"scope": "global", "type": "markup",
      "percent": "1e400"}]`)), "-period", "2026-10", "testdata/cur_small.csv"}
-		}, "cfg.json:6:", `"1e400": out of range`},
+		}, "cfg.json:6:", `projects[0].pricing_rules[0].percent "1e400" (B-5): "1e400": money: out of range`},
 		{"config wrong kind", func() []string {
 			return []string{"-config", cfg(project(`,
   "pricing_rules": [
@@ -251,11 +253,11 @@ func TestErrors_OneLineNothingOnStdout(t *testing.T) {
 "projects": [{"id": "a", "currency": "USD", "accounts": ["123456789012"]},
   {"id": "b", "currency": "USD",
    "accounts": ["123456789012"]}]}`), "-period", "2026-10", "testdata/cur_small.csv"}
-		}, "cfg.json:4:", `projects[1].accounts[0] "123456789012": account already in project a`},
+		}, "cfg.json:4:", `projects[1].accounts[0] "123456789012" (M-3): account already in project a`},
 		{"malformed registration number", func() []string {
 			return []string{"-config", cfg(`{"issuer": {"name": "R",
  "registration_number": "T123"}, "projects": [{"id": "a", "currency": "USD", "accounts": []}]}`), "-period", "2026-10", "testdata/cur_small.csv"}
-		}, "cfg.json:2:", `issuer.registration_number "T123": want "T" followed by 13 digits (B-12)`},
+		}, "cfg.json:2:", `issuer.registration_number "T123" (B-12): want "T" followed by 13 digits`},
 		{"unknown config field", func() []string {
 			return []string{"-config", cfg(project(`, "discount": "5"`)), "-period", "2026-10", "testdata/cur_small.csv"}
 		}, "cfg.json:3:", `unknown field "discount"`},
@@ -265,10 +267,42 @@ func TestErrors_OneLineNothingOnStdout(t *testing.T) {
 		{"unknown cost basis", func() []string {
 			return []string{"-config", cfg(project(`,
   "cost_basis": "blended"`)), "-period", "2026-10", "testdata/cur_small.csv"}
-		}, "cfg.json:4:", `projects[0].cost_basis "blended": want unblended or public_on_demand (B-3)`},
+		}, "cfg.json:4:", `projects[0].cost_basis "blended" (B-3): want unblended or public_on_demand`},
 		{"config bad decimal", func() []string {
-			return []string{"-config", cfg(project(`, "exchange_rate": "1,5"`)), "-period", "2026-10", "testdata/cur_small.csv"}
-		}, "cfg.json:3:", `"1,5": not a decimal number`},
+			return []string{"-config", cfg(`{` + issuer + `
+"projects": [{"id": "a", "currency": "JPY",
+  "accounts": ["123456789012"], "exchange_rate": "1,5"}]}`), "-period", "2026-10", "testdata/cur_small.csv"}
+		}, "cfg.json:3:", `projects[0].exchange_rate "1,5" (B-10): "1,5": money: not a decimal number`},
+		{"config key given twice", func() []string {
+			return []string{"-config", cfg(project(`, "exchange_rate": "149"`)), "-period", "2026-10", "testdata/cur_small.csv"}
+		}, "cfg.json:3:", `projects[0].exchange_rate "": field given twice`},
+		{"config every problem counted", func() []string {
+			return []string{"-config", cfg(project(`,
+  "cost_basis": "blended", "conversion": "daily", "extra": 1`)), "-period", "2026-10", "testdata/cur_small.csv"}
+		}, "cfg.json:4:", `projects[0].cost_basis "blended" (B-3): want unblended or public_on_demand (and 2 more problems)`},
+		{"B6 custom item month before 2000", func() []string {
+			return []string{"-config", cfg(project(`,
+  "custom_items": [{"description": "x", "type": "fee", "amount_usd": "1",
+    "start": "1999-12"}]`)), "-period", "2026-10", "testdata/cur_small.csv"}
+		}, "cfg.json:5:", `projects[0].custom_items[0].start "1999-12" (B-6): month "1999-12": months before 2000 are refused`},
+		{"B1 period before 2000", func() []string {
+			return []string{"-config", "testdata/config.json", "-period", "1999-12", "testdata/cur_small.csv"}
+		}, "invoicing: -period", "months before 2000 are refused"},
+		{"workers past the bound", func() []string {
+			return []string{"-config", "testdata/config.json", "-period", "2026-10", "-workers", "100000", "testdata/cur_small.csv"}
+		}, "invoicing: -workers 100000", "want 1..256"},
+		{"negative workers", func() []string {
+			return []string{"-config", "testdata/config.json", "-period", "2026-10", "-workers", "-1", "testdata/cur_small.csv"}
+		}, "invoicing: -workers -1", "want 1..256"},
+		{"config over the size limit", func() []string {
+			return []string{"-config", write("huge.json", `{"issuer": {"name": "`+strings.Repeat("x", billing.MaxConfigSize)+`"}}`), "-period", "2026-10", "testdata/cur_small.csv"}
+		}, filepath.Join(dir, "huge.json") + ": ", "larger than 10 MiB"},
+		{"B1 gzip of 2 bytes", func() []string {
+			return []string{"-config", "testdata/config.json", "-period", "2026-10", write("two.csv.gz", "\x1f\x8b")}
+		}, filepath.Join(dir, "two.csv.gz") + ": ", "costfile: broken gzip stream"},
+		{"B1 truncated Parquet", func() []string {
+			return []string{"-config", "testdata/config.json", "-period", "2026-10", truncatedParquet(t, dir)}
+		}, filepath.Join(dir, "cut.parquet") + ": ", "costfile: unreadable Parquet file"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			stdout, stderr, code := invoke(t, tc.args()...)
@@ -281,20 +315,6 @@ func TestErrors_OneLineNothingOnStdout(t *testing.T) {
 			assert.True(t, strings.HasPrefix(line, prefix), "stderr %q, want prefix %q", line, prefix)
 			assert.Contains(t, line, tc.want)
 		})
-	}
-}
-
-func TestJSONPaths(t *testing.T) {
-	data := []byte(`{"a": {"b": [1, {"c": "x"}, []], "d": {}},
-"e": [[true], null]}`)
-	p := jsonPaths(data)
-	for path, want := range map[string]string{
-		"a": `{"b"`, "a.b": `[1,`, "a.b[0]": `1,`, "a.b[1]": `{"c"`, "a.b[1].c": `"x"`, "a.b[2]": `[]]`,
-		"a.d": `{}}`, "e": `[[true]`, "e[0]": `[true]`, "e[0][0]": `true`, "e[1]": `null`,
-	} {
-		off, ok := p[path]
-		require.True(t, ok, path)
-		assert.True(t, bytes.HasPrefix(data[off:], []byte(want)), "%s at %d: %q", path, off, data[off:])
 	}
 }
 
@@ -337,7 +357,7 @@ func TestB5_B8_ProjectedAggregatorsMatchFullDetail(t *testing.T) {
 
 	cfg, err := loadConfig("testdata/config.json")
 	require.NoError(t, err)
-	period, err := billing.ParsePeriod("2026-10")
+	period, err := resellerkit.ParseMonth("2026-10")
 	require.NoError(t, err)
 	full := billing.NewAggregator(period)
 	for _, f := range files {
@@ -346,13 +366,80 @@ func TestB5_B8_ProjectedAggregatorsMatchFullDetail(t *testing.T) {
 	}
 	res, err := billing.Compute(cfg, full)
 	require.NoError(t, err)
-	want, err := json.Marshal(res)
+	out := newOutput(res)
+	out.Warnings = out.Warnings[:len(out.Warnings):len(out.Warnings)]
+	want, err := json.Marshal(out)
 	require.NoError(t, err)
 
-	var got map[string]any
+	var got, wantDoc map[string]any
 	require.NoError(t, json.Unmarshal([]byte(stdout), &got))
+	require.NoError(t, json.Unmarshal(want, &wantDoc))
 	delete(got, "files")
-	gotJSON, err := json.Marshal(got)
+	delete(wantDoc, "files")
+	assert.Equal(t, wantDoc, got)
+}
+
+// truncatedParquet writes a CUR 2.0 Parquet file cut in the middle, as an interrupted
+// download leaves it, and returns its path.
+func truncatedParquet(t *testing.T, dir string) string {
+	t.Helper()
+	var b bytes.Buffer
+	_, err := curgen.WriteParquet(&b, curgen.Config{Rows: 500, Seed: 3})
 	require.NoError(t, err)
-	assert.JSONEq(t, string(want), string(gotJSON))
+	p := filepath.Join(dir, "cut.parquet")
+	require.NoError(t, os.WriteFile(p, b.Bytes()[:b.Len()/2], 0o644))
+	return p
+}
+
+// TestHelp: -h and -help print the usage with every flag on stdout and exit 0.
+func TestHelp(t *testing.T) {
+	for _, arg := range []string{"-h", "-help", "--help"} {
+		t.Run(arg, func(t *testing.T) {
+			stdout, stderr, code := invoke(t, arg)
+			assert.Equal(t, 0, code)
+			assert.Empty(t, stderr)
+			assert.True(t, strings.HasPrefix(stdout, "usage: invoicing -config CONFIG.json -period YYYY-MM"), stdout)
+			for _, flag := range []string{"-config", "-period", "-workers"} {
+				assert.Contains(t, stdout, "  "+flag+" ", "every flag is listed")
+			}
+		})
+	}
+}
+
+// TestConfigWithByteOrderMark: a configuration saved with a UTF-8 BOM (as some Windows
+// editors do) is read like the same file without it.
+func TestConfigWithByteOrderMark(t *testing.T) {
+	data, err := os.ReadFile("testdata/config.json")
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), "bom.json")
+	require.NoError(t, os.WriteFile(path, append([]byte("\xef\xbb\xbf"), data...), 0o644))
+	want, stderr, code := invoke(t, "-config", "testdata/config.json", "-period", "2026-10", "testdata/cur_small.csv")
+	require.Equal(t, 0, code, stderr)
+	got, stderr, code := invoke(t, "-config", path, "-period", "2026-10", "testdata/cur_small.csv")
+	require.Equal(t, 0, code, stderr)
+	assert.Equal(t, want, got)
+
+	// A BOM does not shift the reported column.
+	bad := strings.Replace(string(data), `"percent": "5"`, `"percent": "5.001"`, 1)
+	require.NoError(t, os.WriteFile(path, []byte("\xef\xbb\xbf"+bad), 0o644))
+	plain := filepath.Join(t.TempDir(), "plain.json")
+	require.NoError(t, os.WriteFile(plain, []byte(bad), 0o644))
+	_, withBOM, _ := invoke(t, "-config", path, "-period", "2026-10", "testdata/cur_small.csv")
+	_, without, _ := invoke(t, "-config", plain, "-period", "2026-10", "testdata/cur_small.csv")
+	assert.Equal(t, strings.TrimPrefix(without, plain), strings.TrimPrefix(withBOM, path))
+	assert.Contains(t, withBOM, ":8:")
+}
+
+// TestB1_HeaderWithoutRows: a cost file holding a header and no row is not an error
+// (a month can be empty) but is reported by a "no rows" warning naming it.
+func TestB1_HeaderWithoutRows(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "empty.csv")
+	require.NoError(t, os.WriteFile(path, []byte("lineItem/UsageAccountId,lineItem/LineItemType,lineItem/UsageStartDate,lineItem/ProductCode,lineItem/UnblendedCost\n"), 0o644))
+	stdout, stderr, code := invoke(t, "-config", "testdata/config.json", "-period", "2026-10", path)
+	require.Equal(t, 0, code, stderr)
+	var doc struct {
+		Warnings []string `json:"warnings"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &doc))
+	assert.Contains(t, doc.Warnings, path+": no rows: the file has a header and no data")
 }
