@@ -5,25 +5,25 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/seeda33a2f4f/resellerkit/internal/sqldb"
 	"github.com/seeda33a2f4f/resellerkit/members"
-	"github.com/seeda33a2f4f/resellerkit/members/memstore"
 	"github.com/seeda33a2f4f/resellerkit/members/sqlstore"
+	"github.com/seeda33a2f4f/resellerkit/sqldb"
 )
 
-// memoryDSN selects the in-memory store: nothing survives a restart.
+// memoryDSN selects a private in-memory SQLite database: nothing survives a restart.
 const memoryDSN = "memory"
 
-// backend is the opened storage: the members Store behind a Service, the portal's
-// own state, and how to close them.
+// backend is the opened storage: one database holding the members tables and the
+// portal's own, the members Store over it, and the portal's state table.
 type backend struct {
+	db    *sqldb.DB
 	store members.Store
-	state portalState
+	state *stateTable
 	desc  string // for the startup line, without any password
 	close func() error
 }
 
-// Close releases the database.
+// Close releases the database if the backend opened it.
 func (b *backend) Close() error {
 	if b.close == nil {
 		return nil
@@ -31,19 +31,20 @@ func (b *backend) Close() error {
 	return b.close()
 }
 
-// openBackend opens dsn: "memory" for memstore, a postgres:// URL for PostgreSQL, or
-// an SQLite file path (created if absent). The SQL schemas are migrated on open.
+// openBackend opens dsn: "memory" for an in-memory SQLite database, a postgres://
+// URL for PostgreSQL, or an SQLite file path (created if absent). Every package's
+// schema is migrated on open.
 func openBackend(ctx context.Context, dsn string) (*backend, error) {
-	if dsn == memoryDSN {
-		return &backend{store: memstore.New(), state: kvState{newMemState()}, desc: "memory (nothing is kept)"}, nil
+	desc := fmt.Sprintf("SQLite file %s", dsn)
+	switch {
+	case dsn == memoryDSN:
+		dsn, desc = ":memory:", "in-memory SQLite (nothing is kept)"
+	case sqldb.IsPostgresDSN(dsn):
+		desc = "PostgreSQL"
 	}
 	db, err := sqldb.Open(ctx, dsn)
 	if err != nil {
 		return nil, err
-	}
-	desc := fmt.Sprintf("SQLite file %s", dsn)
-	if sqldb.IsPostgresDSN(dsn) {
-		desc = "PostgreSQL"
 	}
 	b, err := sqlBackend(ctx, db, desc)
 	if err != nil {
@@ -60,9 +61,9 @@ func sqlBackend(ctx context.Context, db *sqldb.DB, desc string) (*backend, error
 	if err != nil {
 		return nil, err
 	}
-	st, err := newSQLState(ctx, db)
+	st, err := newStateTable(ctx, db)
 	if err != nil {
 		return nil, err
 	}
-	return &backend{store: store, state: kvState{st}, desc: desc}, nil
+	return &backend{db: db, store: store, state: st, desc: desc}, nil
 }

@@ -3,7 +3,9 @@ package main
 import (
 	"time"
 
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/members"
+	"github.com/seeda33a2f4f/resellerkit/money"
 )
 
 // The JSON documents of the API. They mirror the members types with snake_case
@@ -75,38 +77,40 @@ type projectInput struct {
 func (in projectInput) project(id string) members.Project {
 	return members.Project{
 		ID: id, Name: in.Name, Plan: in.Plan, PaymentMethod: members.PaymentMethod(in.PaymentMethod),
-		Currency: members.Currency(in.Currency), InvoiceTo: in.InvoiceTo, InvoiceCC: in.InvoiceCC,
+		Currency: money.Currency(in.Currency), InvoiceTo: in.InvoiceTo, InvoiceCC: in.InvoiceCC,
 		Billing: members.BillingSettings{PricingPlan: in.Billing.PricingPlan, SupportFeeRule: in.Billing.SupportFeeRule,
 			ExchangeRatePolicy: in.Billing.ExchangeRatePolicy},
 		Version: in.Version,
 	}
 }
 
+// ownershipJSON is one entry of an account's ownership history (M-3): from the
+// UTC month From ("YYYY-MM") on, the account belongs to ProjectID.
 type ownershipJSON struct {
-	ProjectID string    `json:"project_id"`
-	From      time.Time `json:"from"`
+	ProjectID string            `json:"project_id"`
+	From      resellerkit.Month `json:"from"`
 }
 
 type accountJSON struct {
-	ID               string          `json:"id"`
-	OrgID            string          `json:"org_id"`
-	Name             string          `json:"name"`
-	Labels           []string        `json:"labels"`
-	CurrentProjectID string          `json:"current_project_id,omitempty"`
-	Ownership        []ownershipJSON `json:"ownership"`
-	ClosedFrom       time.Time       `json:"closed_from,omitzero"`
-	CreatedAt        time.Time       `json:"created_at"`
-	UpdatedAt        time.Time       `json:"updated_at"`
-	Version          int64           `json:"version"`
+	ID               string            `json:"id"`
+	OrgID            string            `json:"org_id"`
+	Name             string            `json:"name"`
+	Labels           []string          `json:"labels"`
+	CurrentProjectID string            `json:"current_project_id,omitempty"`
+	Ownership        []ownershipJSON   `json:"ownership"`
+	ClosedFrom       resellerkit.Month `json:"closed_from,omitzero"` // first UTC month no longer billed (M-11)
+	CreatedAt        time.Time         `json:"created_at"`
+	UpdatedAt        time.Time         `json:"updated_at"`
+	Version          int64             `json:"version"`
 }
 
-func toAccount(a members.Account, now time.Time) accountJSON {
+// toAccount converts an account; its current project is the owner in this UTC
+// month by the server's clock.
+func (s *server) toAccount(a members.Account) accountJSON {
 	out := accountJSON{ID: a.ID, OrgID: a.OrgID, Name: a.Name, Labels: nonNil(a.Labels), ClosedFrom: a.ClosedFrom,
-		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Version: a.Version, Ownership: []ownershipJSON{}}
-	out.CurrentProjectID, _ = a.ProjectAt(now)
-	for _, o := range a.Ownership {
-		out.Ownership = append(out.Ownership, ownershipJSON{ProjectID: o.ProjectID, From: o.From})
-	}
+		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Version: a.Version,
+		Ownership: convert(a.Ownership, func(o members.Ownership) ownershipJSON { return ownershipJSON(o) })}
+	out.CurrentProjectID, _ = a.ProjectAt(resellerkit.MonthOf(s.now()))
 	return out
 }
 
@@ -167,20 +171,6 @@ func toApplication(a members.Application) applicationJSON {
 	return applicationJSON{ID: a.ID, OrgID: a.OrgID, Kind: string(a.Kind), State: string(a.State),
 		AccountID: a.AccountID, ProjectID: a.ProjectID, Details: a.Details, SubmittedBy: a.SubmittedBy,
 		ReviewedBy: a.ReviewedBy, Reason: a.Reason, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Version: a.Version}
-}
-
-// listJSON wraps every collection so the response can grow (paging) without breaking
-// clients.
-type listJSON[T any] struct {
-	Items []T `json:"items"`
-}
-
-func list[S any, T any](in []S, conv func(S) T) listJSON[T] {
-	out := listJSON[T]{Items: make([]T, 0, len(in))}
-	for _, v := range in {
-		out.Items = append(out.Items, conv(v))
-	}
-	return out
 }
 
 func nonNil(s []string) []string {

@@ -3,15 +3,30 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"strings"
 
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/members"
 )
 
-// errUnauthenticated is returned by the authentication middleware when a request has
-// no bearer token or an unknown one.
-var errUnauthenticated = errors.New("missing or unknown bearer token")
+// Errors the portal itself returns.
+var (
+	// errUnauthenticated: no bearer token, or an unknown one.
+	errUnauthenticated = errors.New("missing or unknown bearer token")
+	// errNoEndpoint: no route for the path (or a path not in canonical form).
+	errNoEndpoint = errors.New("no such endpoint")
+)
+
+// methodError: the path exists, but not with this method.
+type methodError struct{ method string }
+
+func (e *methodError) Error() string {
+	return fmt.Sprintf("method %s is not allowed here; the Allow header lists those that are", clip(e.method, 16))
+}
 
 // errorBody is the JSON document of every error response.
 type errorBody struct {
@@ -32,111 +47,187 @@ type errorRule struct {
 	match  func(err error) (message, field string, ok bool)
 }
 
-// is matches errors wrapping target; the message is the error's text. Use it only
-// for errors whose text is a domain message written for the caller (the members
-// package's permission and not-found errors).
+// is matches errors wrapping target and shows the error's own text. Use it only for
+// errors whose text is written for the caller (the portal's own, and the members
+// package's permission and not-found errors, which name the requirement or the id).
 func is(target error) func(error) (string, string, bool) {
 	return func(err error) (string, string, bool) { return err.Error(), "", errors.Is(err, target) }
 }
 
-// fixed matches errors wrapping any of targets and shows msg, never the error's
-// text: conflicts and infrastructure failures may carry store or driver detail.
-func fixed(msg string, targets ...error) func(error) (string, string, bool) {
+// fixed matches errors wrapping target and shows msg, never the error's text:
+// conflicts and infrastructure failures may carry store or driver detail.
+func fixed(msg string, target error) func(error) (string, string, bool) {
+	return func(err error) (string, string, bool) { return msg, "", errors.Is(err, target) }
+}
+
+// as matches errors of type *E and shows their text, and field(e) as the field.
+func as[E error](field func(E) string) func(error) (string, string, bool) {
 	return func(err error) (string, string, bool) {
-		for _, t := range targets {
-			if errors.Is(err, t) {
-				return msg, "", true
-			}
+		var e E
+		if !errors.As(err, &e) {
+			return "", "", false
 		}
-		return "", "", false
+		return e.Error(), field(e), true
 	}
 }
 
-// asValidation matches *members.ValidationError (which unwraps to ErrInvalid) and
-// shows its own text (field, value, rule id and reason) and field.
-func asValidation(err error) (string, string, bool) {
-	var ve *members.ValidationError
-	if errors.As(err, &ve) {
-		return ve.Error(), ve.Field, true
-	}
-	return "", "", false
-}
-
-// asTooLarge matches a request body above maxBody.
-func asTooLarge(err error) (string, string, bool) {
-	var tl *tooLargeError
-	if errors.As(err, &tl) {
-		return tl.Error(), "", true
-	}
-	return "", "", false
-}
-
-// asBadRequest matches a request the API could not decode.
-func asBadRequest(err error) (string, string, bool) {
-	var bad *badRequestError
-	if errors.As(err, &bad) {
-		return bad.msg, bad.field, true
-	}
-	return "", "", false
-}
+func noField[E any](E) string { return "" }
 
 // statusClientClosed marks a request whose client went away (context.Canceled):
-// nothing is written, as nobody is listening (nginx calls this 499).
+// nothing is written, as nobody is listening; the access log shows it (nginx calls
+// this 499).
 const statusClientClosed = 499
 
 // Public messages of the rules that never show the error's own text.
 const (
-	msgConflict    = "the resource already exists or was changed concurrently; re-read it and retry"
-	msgUnavailable = "the request did not finish in time; retry later"
-	msgInternal    = "internal server error"
+	msgAlreadyExists = "it already exists: that id, code, email address or account id is taken"
+	msgConflict      = "it was changed concurrently: re-read it and retry with the current version"
+	msgPageToken     = "page_token is not a next_page_token a previous page returned"
+	msgUnavailable   = "the request did not finish in time; retry later"
+	msgInternal      = "internal server error"
 )
 
 // errorTable is the one place mapping errors to HTTP. The first rule that matches
 // wins, so specific rules come before the ones they may wrap: ErrMFARequired wraps
-// ErrPermissionDenied, *ValidationError unwraps to ErrInvalid, and a transaction
-// given up because the request's context ended may also match ErrConflict, so the
-// context rules come first. Conflicts and anything unmatched (a 500) show a fixed
-// message that reveals nothing about internals; the real error is logged.
+// ErrPermissionDenied, a *resellerkit.ValidationError unwraps to its package's
+// ErrInvalid, and a transaction given up because the request's context ended may
+// also match ErrConflict, so the context rules come first. Conflicts and anything
+// unmatched (a 500) show a fixed message that reveals nothing about internals; the
+// real error is logged.
 var errorTable = []errorRule{
 	{http.StatusUnauthorized, "unauthenticated", is(errUnauthenticated)},
+	{http.StatusNotFound, "not_found", is(errNoEndpoint)},
+	{http.StatusMethodNotAllowed, "method_not_allowed", as(noField[*methodError])},
+	{http.StatusServiceUnavailable, "unavailable", is(errShuttingDown)},
 	{statusClientClosed, "canceled", fixed("client closed the request", context.Canceled)},
 	{http.StatusServiceUnavailable, "unavailable", fixed(msgUnavailable, context.DeadlineExceeded)},
-	{http.StatusRequestEntityTooLarge, "payload_too_large", asTooLarge},
-	{http.StatusBadRequest, "bad_request", asBadRequest},
-	{http.StatusBadRequest, "invalid", asValidation},
+	{http.StatusRequestEntityTooLarge, "payload_too_large", as(noField[*tooLargeError])},
+	{http.StatusUnsupportedMediaType, "unsupported_media_type", as(noField[*mediaTypeError])},
+	{http.StatusBadRequest, "bad_request", as(func(e *badRequestError) string { return e.field })},
+	{http.StatusBadRequest, "invalid", as(func(e *resellerkit.ValidationError) string { return e.Field })},
+	{http.StatusBadRequest, "invalid", func(err error) (string, string, bool) {
+		return msgPageToken, paramPageToken, errors.Is(err, resellerkit.ErrPageToken)
+	}},
 	{http.StatusForbidden, "mfa_required", is(members.ErrMFARequired)},
 	{http.StatusForbidden, "permission_denied", is(members.ErrPermissionDenied)},
 	{http.StatusNotFound, "not_found", is(members.ErrNotFound)},
+	{http.StatusConflict, "already_exists", fixed(msgAlreadyExists, members.ErrAlreadyExists)},
 	{http.StatusConflict, "conflict", fixed(msgConflict, members.ErrConflict)},
 	{http.StatusBadRequest, "invalid", is(members.ErrInvalid)},
 }
 
-// errorResponse turns err into a status and body using errorTable.
+// errorResponse turns err into a status and body using errorTable. The message is
+// bounded (boundMessage), whatever value the error quotes.
 func errorResponse(err error) (int, errorBody) {
 	for _, r := range errorTable {
 		if msg, field, ok := r.match(err); ok {
-			return r.status, errorBody{errorDetail{Code: r.code, Message: msg, Field: field}}
+			return r.status, errorBody{errorDetail{Code: r.code, Message: boundMessage(msg, maxShownMessage), Field: field}}
 		}
 	}
 	return http.StatusInternalServerError, errorBody{errorDetail{Code: "internal", Message: msgInternal}}
 }
 
-// writeError writes err as a JSON error response. The full error is logged: at
-// Error level for a 500, at Info otherwise (the response may show only a fixed
-// message). A request whose client went away gets no response at all.
+// writeError answers err as a JSON error. The error is logged, bounded like the
+// body: at Error level for a 500, at Info otherwise (the response may show only a
+// fixed message). A request whose client went away gets no response at all.
 func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	status, body := errorResponse(err)
-	attrs := []any{slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", status), slog.Any("err", err)}
+	body.Error.Field = requestField(r, body.Error.Field)
+	level := slog.LevelInfo
 	if status == http.StatusInternalServerError {
-		s.log.ErrorContext(r.Context(), "request failed", attrs...)
-	} else {
-		s.log.InfoContext(r.Context(), "request failed", attrs...)
+		level = slog.LevelError
 	}
+	s.log.LogAttrs(r.Context(), level, "request failed", slog.String("method", r.Method),
+		slog.String("path", clip(r.URL.Path, maxLoggedPath)), slog.Int("status", status),
+		slog.String("err", boundMessage(err.Error(), maxLoggedError)))
 	if status == statusClientClosed {
+		exchangeOf(r).noteUnanswered(status)
 		return
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="resellerkit-portal"`)
 	}
-	writeJSON(w, status, body)
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "1")
+	}
+	_ = writeJSON(w, status, body) // an errorBody always encodes
+}
+
+// requestField returns the name under which the request carries the input a
+// domain error's field names, or "" when the request has no such input. The domain
+// names fields after its records; a request names its inputs by body field, query
+// parameter and path parameter:
+//
+//   - a field whose first segment ("invoice_to[1]" → "invoice_to",
+//     "billing.pricing_plan" → "billing") is a field of the request body, or a
+//     paging parameter (limit, page_token), is kept as it is;
+//   - a domain "X_id" or "X" naming a path parameter {X} becomes "X": the
+//     account of POST …/accounts/{account}/move is "account", not "account_id";
+//   - anything else names no input of this request (an application's current
+//     "state", bulk edit's "edit" when no field is set) and is left out.
+func requestField(r *http.Request, field string) string {
+	if field == "" {
+		return ""
+	}
+	root, _, _ := strings.Cut(strings.ReplaceAll(field, "[", "."), ".")
+	if root == paramLimit || root == paramPageToken {
+		return field
+	}
+	if t := exchangeOf(r).body; t != nil {
+		if _, ok := jsonFields(t)[root]; ok {
+			return field
+		}
+	}
+	if name := strings.TrimSuffix(field, "_id"); strings.Contains(r.Pattern, "{"+name+"}") {
+		return name
+	}
+	return ""
+}
+
+// Bounds of what an error echoes (values are cut to resellerkit.MaxValueLen
+// characters first).
+const (
+	maxShownMessage = 500  // characters of an error message in a response
+	maxLoggedError  = 4000 // characters of an error in a log line
+)
+
+// boundMessage returns msg with every Go-quoted value in it (domain errors quote the
+// ids and values they were given, with %q) cut to resellerkit.MaxValueLen
+// characters, and the whole cut to max characters: a 900 KB id sent in a body is
+// never echoed whole into a response or a log line.
+func boundMessage(msg string, max int) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(msg, '"')
+		if i < 0 {
+			b.WriteString(msg)
+			break
+		}
+		b.WriteString(msg[:i])
+		q, err := strconv.QuotedPrefix(msg[i:])
+		if err != nil { // a lone quote: keep it and go on
+			b.WriteByte('"')
+			msg = msg[i+1:]
+			continue
+		}
+		msg = msg[i+len(q):]
+		if len(q) > resellerkit.MaxValueLen {
+			v, _ := strconv.Unquote(q) // QuotedPrefix accepted it
+			q = strconv.Quote(resellerkit.Truncate(v))
+		}
+		b.WriteString(q)
+	}
+	return clip(b.String(), max)
+}
+
+// clip returns s cut to max characters, ending in "…" when it was longer.
+func clip(s string, max int) string {
+	n := 0
+	for i := range s {
+		if n == max {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/members"
 )
 
@@ -25,7 +26,7 @@ func TestErrorTable_MapsDomainErrors(t *testing.T) {
 		{"MFA before denied (M-6)", fmt.Errorf("tx: %w", members.ErrMFARequired), http.StatusForbidden, "mfa_required", ""},
 		{"conflict", fmt.Errorf("%w: stale version", members.ErrConflict), http.StatusConflict, "conflict", ""},
 		{"invalid bare", members.ErrInvalid, http.StatusBadRequest, "invalid", ""},
-		{"validation carries field", fmt.Errorf("wrap: %w", &members.ValidationError{Field: "invoice_to[1]", Value: "x", Rule: "M-2", Reason: "bad"}), http.StatusBadRequest, "invalid", "invoice_to[1]"},
+		{"validation carries field", fmt.Errorf("wrap: %w", resellerkit.Invalid(members.ErrInvalid, "invoice_to[1]", "x", "M-2", "bad")), http.StatusBadRequest, "invalid", "invoice_to[1]"},
 		{"unauthenticated", errUnauthenticated, http.StatusUnauthorized, "unauthenticated", ""},
 		{"bad request", &badRequestError{field: "version", msg: "field \"version\" must be a JSON int64"}, http.StatusBadRequest, "bad_request", "version"},
 	} {
@@ -34,7 +35,7 @@ func TestErrorTable_MapsDomainErrors(t *testing.T) {
 			assert.Equal(t, tc.status, status)
 			assert.Equal(t, tc.code, body.Error.Code)
 			assert.Equal(t, tc.field, body.Error.Field)
-			var ve *members.ValidationError
+			var ve *resellerkit.ValidationError
 			if errors.As(tc.err, &ve) {
 				// the validation error itself, without the callers' wrapping
 				assert.Equal(t, ve.Error(), body.Error.Message)

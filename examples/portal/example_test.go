@@ -29,6 +29,9 @@ func Example() {
 
 	call := func(method, path string, who members.Principal, body string) (int, []byte) {
 		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
 		if who.IdentityID != "" {
 			req.Header.Set("Authorization", "Bearer "+tokens.mint(who.IdentityID))
 		}
@@ -43,7 +46,7 @@ func Example() {
 
 	// curl -H "Authorization: Bearer TOKEN" http://127.0.0.1:8080/v1/orgs/ORG/projects
 	status, raw := call("GET", "/v1/orgs/"+orgID+"/projects", demoGeneral, "")
-	var projects listJSON[projectJSON]
+	var projects pageJSON[projectJSON]
 	_ = json.Unmarshal(raw, &projects)
 	fmt.Println(status)
 	var lines []string
@@ -55,7 +58,7 @@ func Example() {
 
 	// Without a token: 401.
 	status, raw = call("GET", "/v1/orgs/"+orgID+"/projects", members.Principal{}, "")
-	fmt.Println(status, strings.Join(strings.Fields(string(raw)), " "))
+	fmt.Print(status, " ", string(raw))
 
 	// The view-only general user may not invite (M-5).
 	status, raw = call("POST", "/v1/orgs/"+orgID+"/invitations", demoGeneral, `{"email":"new@demo.example.com","type":"general"}`)
@@ -67,6 +70,6 @@ func Example() {
 	// 200
 	//   Development USD
 	//   Production JPY
-	// 401 { "error": { "code": "unauthenticated", "message": "missing or unknown bearer token" } }
+	// 401 {"error":{"code":"unauthenticated","message":"missing or unknown bearer token"}}
 	// 403 permission_denied
 }

@@ -3,8 +3,13 @@ package main
 import (
 	"net/http"
 
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/members"
 )
+
+// Handlers decode the request, call one members.Service method with the
+// authenticated principal and encode the answer. List endpoints are built by
+// listHandler (paging.go).
 
 // ---- me ----
 
@@ -14,37 +19,22 @@ type meJSON struct {
 	MFA         bool         `json:"mfa"`
 	Operator    bool         `json:"operator"`
 	Memberships []memberJSON `json:"memberships"`
+	// MembershipsNextPageToken is set when the principal has more memberships than
+	// the first page holds: GET /v1/me/memberships?page_token=… lists the rest.
+	MembershipsNextPageToken string `json:"memberships_next_page_token,omitempty"`
 }
 
+// getMe answers who the caller is, with the first page of its memberships.
 func (s *server) getMe(w http.ResponseWriter, r *http.Request, p members.Principal) error {
-	ms, err := s.svc.ListMyMemberships(r.Context(), p)
+	ms, next, err := s.svc.ListMyMemberships(r.Context(), p, resellerkit.Page{})
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, meJSON{IdentityID: p.IdentityID, Email: p.Email, MFA: p.MFA, Operator: p.Operator,
-		Memberships: list(ms, toMember).Items})
-	return nil
-}
-
-func (s *server) listMyInvitations(w http.ResponseWriter, r *http.Request, p members.Principal) error {
-	invs, err := s.svc.ListMyInvitations(r.Context(), p)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, list(invs, toInvitation))
-	return nil
+	return writeJSON(w, http.StatusOK, meJSON{IdentityID: p.IdentityID, Email: p.Email, MFA: p.MFA, Operator: p.Operator,
+		Memberships: convert(ms, toMember), MembershipsNextPageToken: next})
 }
 
 // ---- organizations (M-1) ----
-
-func (s *server) listOrgs(w http.ResponseWriter, r *http.Request, p members.Principal) error {
-	orgs, err := s.svc.ListOrganizations(r.Context(), p)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, list(orgs, toOrg))
-	return nil
-}
 
 type createOrgInput struct {
 	Code       string `json:"code"`
@@ -62,21 +52,15 @@ func (s *server) createOrg(w http.ResponseWriter, r *http.Request, p members.Pri
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, toOrg(org))
-	return nil
+	return writeJSON(w, http.StatusCreated, toOrg(org))
 }
 
 func (s *server) getOrg(w http.ResponseWriter, r *http.Request, p members.Principal) error {
-	org, err := s.svc.GetOrganization(r.Context(), p, r.PathValue("org"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toOrg(org))
-	return nil
+	return writeResult(w, toOrg)(s.svc.GetOrganization(r.Context(), p, r.PathValue("org")))
 }
 
-// updateOrgInput is a partial update: absent fields stay as they are (M-1: only
-// alias and enforce_mfa are editable).
+// updateOrgInput is a partial update: absent (or null) fields stay as they are (M-1:
+// only alias and enforce_mfa are editable).
 type updateOrgInput struct {
 	Alias      *string `json:"alias"`
 	EnforceMFA *bool   `json:"enforce_mfa"`
@@ -88,24 +72,10 @@ func (s *server) updateOrg(w http.ResponseWriter, r *http.Request, p members.Pri
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	org, err := s.svc.UpdateOrganization(r.Context(), p, r.PathValue("org"), members.OrganizationUpdate(in))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toOrg(org))
-	return nil
+	return writeResult(w, toOrg)(s.svc.UpdateOrganization(r.Context(), p, r.PathValue("org"), members.OrganizationUpdate(in)))
 }
 
 // ---- projects (M-2) ----
-
-func (s *server) listProjects(w http.ResponseWriter, r *http.Request, p members.Principal) error {
-	ps, err := s.svc.ListProjects(r.Context(), p, r.PathValue("org"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, list(ps, toProject))
-	return nil
-}
 
 func (s *server) createProject(w http.ResponseWriter, r *http.Request, p members.Principal) error {
 	var in projectInput
@@ -116,17 +86,11 @@ func (s *server) createProject(w http.ResponseWriter, r *http.Request, p members
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, toProject(proj))
-	return nil
+	return writeJSON(w, http.StatusCreated, toProject(proj))
 }
 
 func (s *server) getProject(w http.ResponseWriter, r *http.Request, p members.Principal) error {
-	proj, err := s.svc.GetProject(r.Context(), p, r.PathValue("org"), r.PathValue("project"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toProject(proj))
-	return nil
+	return writeResult(w, toProject)(s.svc.GetProject(r.Context(), p, r.PathValue("org"), r.PathValue("project")))
 }
 
 // updateProject replaces the project's editable fields (PUT semantics). Send the
@@ -136,25 +100,10 @@ func (s *server) updateProject(w http.ResponseWriter, r *http.Request, p members
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	proj, err := s.svc.UpdateProject(r.Context(), p, r.PathValue("org"), in.project(r.PathValue("project")))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toProject(proj))
-	return nil
+	return writeResult(w, toProject)(s.svc.UpdateProject(r.Context(), p, r.PathValue("org"), in.project(r.PathValue("project"))))
 }
 
 // ---- accounts (M-3, M-10) ----
-
-func (s *server) listAccounts(w http.ResponseWriter, r *http.Request, p members.Principal) error {
-	as, err := s.svc.ListAccounts(r.Context(), p, r.PathValue("org"))
-	if err != nil {
-		return err
-	}
-	now := s.now()
-	writeJSON(w, http.StatusOK, list(as, func(a members.Account) accountJSON { return toAccount(a, now) }))
-	return nil
-}
 
 type registerAccountInput struct {
 	ID        string   `json:"id"`
@@ -172,17 +121,11 @@ func (s *server) registerAccount(w http.ResponseWriter, r *http.Request, p membe
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, toAccount(a, s.now()))
-	return nil
+	return writeJSON(w, http.StatusCreated, s.toAccount(a))
 }
 
 func (s *server) getAccount(w http.ResponseWriter, r *http.Request, p members.Principal) error {
-	a, err := s.svc.GetAccount(r.Context(), p, r.PathValue("org"), r.PathValue("account"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toAccount(a, s.now()))
-	return nil
+	return writeResult(w, s.toAccount)(s.svc.GetAccount(r.Context(), p, r.PathValue("org"), r.PathValue("account")))
 }
 
 type moveAccountInput struct {
@@ -195,12 +138,7 @@ func (s *server) moveAccount(w http.ResponseWriter, r *http.Request, p members.P
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	a, err := s.svc.MoveAccount(r.Context(), p, r.PathValue("org"), r.PathValue("account"), in.ProjectID, in.Version)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toAccount(a, s.now()))
-	return nil
+	return writeResult(w, s.toAccount)(s.svc.MoveAccount(r.Context(), p, r.PathValue("org"), r.PathValue("account"), in.ProjectID, in.Version))
 }
 
 // bulkEditInput overwrites the set fields on every listed account, all or nothing
@@ -211,39 +149,25 @@ type bulkEditInput struct {
 	Labels     *[]string `json:"labels"`
 }
 
+// bulkEditAccounts answers the edited accounts, in the order given, as one list
+// (at most members.MaxBulkAccounts, so it has no next page).
 func (s *server) bulkEditAccounts(w http.ResponseWriter, r *http.Request, p members.Principal) error {
 	var in bulkEditInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
 	as, err := s.svc.BulkEditAccounts(r.Context(), p, r.PathValue("org"), in.AccountIDs,
-		members.SetAccountDetails{Name: in.Name, Labels: in.Labels})
+		members.AccountDetails{Name: in.Name, Labels: in.Labels})
 	if err != nil {
 		return err
 	}
-	now := s.now()
-	writeJSON(w, http.StatusOK, list(as, func(a members.Account) accountJSON { return toAccount(a, now) }))
-	return nil
+	return writeJSON(w, http.StatusOK, pageJSON[accountJSON]{Items: convert(as, s.toAccount)})
 }
 
 // ---- members (M-4, M-5, M-9) ----
 
-func (s *server) listMembers(w http.ResponseWriter, r *http.Request, p members.Principal) error {
-	ms, err := s.svc.ListMembers(r.Context(), p, r.PathValue("org"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, list(ms, toMember))
-	return nil
-}
-
 func (s *server) getMember(w http.ResponseWriter, r *http.Request, p members.Principal) error {
-	m, err := s.svc.GetMember(r.Context(), p, r.PathValue("org"), r.PathValue("identity"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toMember(m))
-	return nil
+	return writeResult(w, toMember)(s.svc.GetMember(r.Context(), p, r.PathValue("org"), r.PathValue("identity")))
 }
 
 type changeMemberInput struct {
@@ -257,33 +181,19 @@ func (s *server) changeMember(w http.ResponseWriter, r *http.Request, p members.
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	m, err := s.svc.ChangeMember(r.Context(), p, r.PathValue("org"), r.PathValue("identity"),
-		members.MemberType(in.Type), permissions(in.Permissions), in.Version)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toMember(m))
-	return nil
+	return writeResult(w, toMember)(s.svc.ChangeMember(r.Context(), p, r.PathValue("org"), r.PathValue("identity"),
+		members.MemberType(in.Type), permissions(in.Permissions), in.Version))
 }
 
 func (s *server) removeMember(w http.ResponseWriter, r *http.Request, p members.Principal) error {
 	if err := s.svc.RemoveMember(r.Context(), p, r.PathValue("org"), r.PathValue("identity")); err != nil {
 		return err
 	}
-	w.WriteHeader(http.StatusNoContent)
+	noContent(w)
 	return nil
 }
 
 // ---- invitations (M-8) ----
-
-func (s *server) listInvitations(w http.ResponseWriter, r *http.Request, p members.Principal) error {
-	invs, err := s.svc.ListInvitations(r.Context(), p, r.PathValue("org"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, list(invs, toInvitation))
-	return nil
-}
 
 type inviteInput struct {
 	Email       string   `json:"email"`
@@ -301,47 +211,22 @@ func (s *server) invite(w http.ResponseWriter, r *http.Request, p members.Princi
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, toInvitation(inv))
-	return nil
+	return writeJSON(w, http.StatusCreated, toInvitation(inv))
 }
 
 func (s *server) acceptInvitation(w http.ResponseWriter, r *http.Request, p members.Principal) error {
-	m, err := s.svc.AcceptInvitation(r.Context(), p, r.PathValue("org"), r.PathValue("invitation"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toMember(m))
-	return nil
+	return writeResult(w, toMember)(s.svc.AcceptInvitation(r.Context(), p, r.PathValue("org"), r.PathValue("invitation")))
 }
 
 func (s *server) rejectInvitation(w http.ResponseWriter, r *http.Request, p members.Principal) error {
-	inv, err := s.svc.RejectInvitation(r.Context(), p, r.PathValue("org"), r.PathValue("invitation"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toInvitation(inv))
-	return nil
+	return writeResult(w, toInvitation)(s.svc.RejectInvitation(r.Context(), p, r.PathValue("org"), r.PathValue("invitation")))
 }
 
 func (s *server) revokeInvitation(w http.ResponseWriter, r *http.Request, p members.Principal) error {
-	inv, err := s.svc.RevokeInvitation(r.Context(), p, r.PathValue("org"), r.PathValue("invitation"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toInvitation(inv))
-	return nil
+	return writeResult(w, toInvitation)(s.svc.RevokeInvitation(r.Context(), p, r.PathValue("org"), r.PathValue("invitation")))
 }
 
 // ---- applications (M-11) ----
-
-func (s *server) listApplications(w http.ResponseWriter, r *http.Request, p members.Principal) error {
-	apps, err := s.svc.ListApplications(r.Context(), p, r.PathValue("org"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, list(apps, toApplication))
-	return nil
-}
 
 type submitApplicationInput struct {
 	Kind      string `json:"kind"`
@@ -360,29 +245,23 @@ func (s *server) submitApplication(w http.ResponseWriter, r *http.Request, p mem
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, toApplication(app))
-	return nil
+	return writeJSON(w, http.StatusCreated, toApplication(app))
 }
 
 func (s *server) getApplication(w http.ResponseWriter, r *http.Request, p members.Principal) error {
-	app, err := s.svc.GetApplication(r.Context(), p, r.PathValue("org"), r.PathValue("application"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toApplication(app))
-	return nil
+	return writeResult(w, toApplication)(s.svc.GetApplication(r.Context(), p, r.PathValue("org"), r.PathValue("application")))
 }
 
 func (s *server) reviewApplication(w http.ResponseWriter, r *http.Request, p members.Principal) error {
-	return s.writeApp(w)(s.svc.ReviewApplication(r.Context(), p, r.PathValue("org"), r.PathValue("application")))
+	return writeResult(w, toApplication)(s.svc.ReviewApplication(r.Context(), p, r.PathValue("org"), r.PathValue("application")))
 }
 
 func (s *server) completeApplication(w http.ResponseWriter, r *http.Request, p members.Principal) error {
-	return s.writeApp(w)(s.svc.CompleteApplication(r.Context(), p, r.PathValue("org"), r.PathValue("application")))
+	return writeResult(w, toApplication)(s.svc.CompleteApplication(r.Context(), p, r.PathValue("org"), r.PathValue("application")))
 }
 
 func (s *server) cancelApplication(w http.ResponseWriter, r *http.Request, p members.Principal) error {
-	return s.writeApp(w)(s.svc.CancelApplication(r.Context(), p, r.PathValue("org"), r.PathValue("application")))
+	return writeResult(w, toApplication)(s.svc.CancelApplication(r.Context(), p, r.PathValue("org"), r.PathValue("application")))
 }
 
 type rejectApplicationInput struct {
@@ -394,16 +273,16 @@ func (s *server) rejectApplication(w http.ResponseWriter, r *http.Request, p mem
 	if err := decodeOptionalJSON(w, r, &in); err != nil {
 		return err
 	}
-	return s.writeApp(w)(s.svc.RejectApplication(r.Context(), p, r.PathValue("org"), r.PathValue("application"), in.Reason))
+	return writeResult(w, toApplication)(s.svc.RejectApplication(r.Context(), p, r.PathValue("org"), r.PathValue("application"), in.Reason))
 }
 
-// writeApp returns a function writing an application result or passing its error on.
-func (s *server) writeApp(w http.ResponseWriter) func(members.Application, error) error {
-	return func(app members.Application, err error) error {
+// writeResult returns a function that answers 200 with a Service result converted
+// by conv, or passes the Service's error on.
+func writeResult[T, J any](w http.ResponseWriter, conv func(T) J) func(T, error) error {
+	return func(v T, err error) error {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, toApplication(app))
-		return nil
+		return writeJSON(w, http.StatusOK, conv(v))
 	}
 }

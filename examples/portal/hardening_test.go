@@ -18,17 +18,18 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/seeda33a2f4f/resellerkit/internal/sqldb"
 	"github.com/seeda33a2f4f/resellerkit/members"
+	"github.com/seeda33a2f4f/resellerkit/sqldb"
 )
 
-// TestErrors_ConflictShowsNoInternals: a duplicate organization code (M-1) is a 409
-// whose body names no table, constraint, driver or server-made id.
-func TestErrors_ConflictShowsNoInternals(t *testing.T) {
+// TestErrors_AlreadyExistsShowsNoInternals: a duplicate organization code (M-1) is a
+// 409 already_exists whose body names no table, constraint, driver or server-made id.
+func TestErrors_AlreadyExistsShowsNoInternals(t *testing.T) {
 	eachBackend(t, func(t *testing.T, f *fixture) {
 		req, err := http.NewRequest("POST", f.srv.URL+"/v1/orgs", strings.NewReader(`{"code":"demo","name":"Again"}`))
 		require.NoError(t, err)
 		req.Header.Set("Authorization", "Bearer "+f.token(demoPower))
+		req.Header.Set("Content-Type", "application/json")
 		resp, err := f.srv.Client().Do(req)
 		require.NoError(t, err)
 		defer resp.Body.Close()
@@ -38,7 +39,7 @@ func TestErrors_ConflictShowsNoInternals(t *testing.T) {
 		for _, leak := range []string{"constraint", "sqldb", "UNIQUE", "unique", "sqlite", "duplicate key", "organizations", "members:"} {
 			assert.NotContains(t, string(raw), leak)
 		}
-		assert.Contains(t, string(raw), msgConflict)
+		assert.Contains(t, string(raw), msgAlreadyExists)
 	})
 }
 
@@ -85,7 +86,7 @@ func TestErrors_ContextAndLimits(t *testing.T) {
 // TestAuth_BeforeNotFoundAndMethod: under /v1/ an anonymous client gets 401 for
 // unknown paths and wrong methods alike; /healthz stays public.
 func TestAuth_BeforeNotFoundAndMethod(t *testing.T) {
-	f := newFixture(t, "memstore")
+	f := newFixture(t, "memory")
 	for _, tc := range []struct {
 		method, path, token string
 		status              int
@@ -120,6 +121,7 @@ func TestDecodeOptionalJSON_EmptyChunkedBody(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			r := httptest.NewRequest("POST", "/x", io.NopCloser(strings.NewReader(tc.body)))
 			r.ContentLength = -1 // chunked
+			r.Header.Set("Content-Type", "application/json")
 			var dst struct {
 				Reason string `json:"reason"`
 			}
@@ -142,15 +144,16 @@ func TestServe_ShutdownTimeoutClosesAndWaits(t *testing.T) {
 	require.NoError(t, err)
 	started := make(chan struct{})
 	var finished atomic.Bool
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	g := &gate{}
+	srv := &http.Server{Handler: g.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		close(started)
 		<-r.Context().Done()
 		time.Sleep(50 * time.Millisecond) // e.g. rolling back a transaction
 		finished.Store(true)
-	})}
+	}), http.NotFoundHandler())}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, srv, ln, 100*time.Millisecond, io.Discard) }()
+	go func() { done <- serve(ctx, srv, ln, 100*time.Millisecond, io.Discard, g.closeAndWait) }()
 
 	go func() {
 		resp, err := http.Get("http://" + ln.Addr().String() + "/slow")

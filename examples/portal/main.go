@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"sync"
 	"syscall"
 	"time"
 
@@ -100,44 +99,35 @@ func run(ctx context.Context, args []string, out io.Writer, onListen func(net.Ad
 	fmt.Fprintf(out, "portal: store %s, listening on %s\n", b.desc, base)
 	printTokens(out, base, orgID, tokens)
 
+	s := newServer(svc, tokens, demoPrincipals(), logger)
 	srv := &http.Server{
-		Handler:           newServer(svc, tokens, demoPrincipals(), logger).routes(),
+		Handler:           s.routes(),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
+		WriteTimeout:      30 * time.Second, // above requestTimeout: late requests still get their 503
 		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	if onListen != nil {
 		onListen(ln.Addr())
 	}
 
-	return serve(ctx, srv, ln, shutdownTimeout, out)
+	return serve(ctx, srv, ln, shutdownTimeout, out, s.gate.closeAndWait)
 }
 
 // serve runs srv on ln until ctx is cancelled, then shuts it down gracefully: it
 // waits up to timeout for in-flight requests, and if they are still running it
-// closes every connection (cancelling their requests' contexts). serve returns
-// only after Serve has returned, so the caller may then close the store without
-// pulling it from under a running handler.
-func serve(ctx context.Context, srv *http.Server, ln net.Listener, timeout time.Duration, out io.Writer) error {
+// closes every connection and cancels their requests' contexts. It returns only
+// after Serve has returned and drained has (drained waits for the handlers still
+// running: Serve returns as soon as the listener closes, not when they finish), so
+// the caller may then close the store without pulling it from under a handler.
+func serve(ctx context.Context, srv *http.Server, ln net.Listener, timeout time.Duration, out io.Writer, drained func()) error {
 	// Requests run under baseCtx, cancelled once the drain times out so database
-	// calls stop promptly. Serve returns as soon as the listener closes, not when
-	// handlers finish, so handlers hold inflight (read-locked) and serve waits for
-	// them by taking the write lock; a handler that would start after that point
-	// answers nothing (its connection is being closed anyway).
+	// calls stop promptly.
 	baseCtx, cancelBase := context.WithCancel(context.Background())
 	defer cancelBase()
 	srv.BaseContext = func(net.Listener) context.Context { return baseCtx }
-	var inflight sync.RWMutex
-	next := srv.Handler
-	srv.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !inflight.TryRLock() {
-			return
-		}
-		defer inflight.RUnlock()
-		next.ServeHTTP(w, r)
-	})
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -153,12 +143,14 @@ func serve(ctx context.Context, srv *http.Server, ln net.Listener, timeout time.
 	shutdownErr := srv.Shutdown(sctx)
 	if shutdownErr != nil {
 		fmt.Fprintln(out, "portal: requests still running after", timeout, "- closing connections")
-		cancelBase()
+		// Close the connections before cancelling the requests: a request cancelled
+		// while its client is still connected would answer nothing, and net/http
+		// would then send that client an empty 200.
 		shutdownErr = errors.Join(shutdownErr, srv.Close())
+		cancelBase()
 	}
 	err := <-errc
-	inflight.Lock() // every handler has returned
-	defer inflight.Unlock()
+	drained()
 	if !errors.Is(err, http.ErrServerClosed) {
 		return errors.Join(err, shutdownErr)
 	}

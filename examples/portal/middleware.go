@@ -2,35 +2,96 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"path"
+	"reflect"
 	"strings"
+	"sync"
+	"time"
+
+	"github.com/seeda33a2f4f/resellerkit/members"
 )
+
+// The middleware, outermost first (routes):
+//
+//	logRequests     one access-log line per request, with the status the client got
+//	gate.wrap       503 once shutdown has started (serve waits for admitted requests)
+//	withTimeout     the request's deadline, so a stuck call answers 503 in time
+//	recoverPanics   a panic is a logged 500, not a dropped connection
+//	front           /v1: authenticate first; non-canonical paths 404; mux 404/405 as JSON
 
 type principalKey struct{}
 
-// authenticate resolves the bearer token to the acting principal and stores it in the
-// request context. A missing, malformed or unknown token is a 401 JSON error; the
-// handler is not called.
-func (s *server) authenticate(next http.Handler) http.Handler {
+// principal returns the principal front stored for a /v1 request.
+func principal(r *http.Request) members.Principal {
+	p, _ := r.Context().Value(principalKey{}).(members.Principal)
+	return p
+}
+
+// authenticate resolves the request's bearer token to the acting principal: a
+// missing, malformed or unknown token is errUnauthenticated.
+func (s *server) authenticate(r *http.Request) (members.Principal, error) {
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return members.Principal{}, errUnauthenticated
+	}
+	p, ok := s.principalFor(strings.TrimSpace(token))
+	if !ok {
+		return members.Principal{}, errUnauthenticated
+	}
+	return p, nil
+}
+
+// isAPIPath reports whether p is under /v1.
+func isAPIPath(p string) bool { return p == "/v1" || strings.HasPrefix(p, "/v1/") }
+
+// front authenticates every request under /v1 before anything else looks at it, so
+// an anonymous client gets 401 whatever the path, method or spelling, and cannot map
+// the API from 404s, 405s or redirects. It then answers 404 for a path that is not in
+// canonical form (a double slash, a dot segment, a trailing slash): ServeMux would
+// redirect those to the cleaned path, and an API answers JSON, not redirects that
+// clients replay with another method. The rest goes to mux, whose own 404 and 405
+// answers are rendered in the API's JSON shape (Allow header kept). /healthz is
+// public.
+func (s *server) front(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
-		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
-			s.writeError(w, r, errUnauthenticated)
+		clean := path.Clean("/" + r.URL.Path)
+		if isAPIPath(r.URL.Path) || isAPIPath(clean) {
+			p, err := s.authenticate(r)
+			if err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+			r = r.WithContext(context.WithValue(r.Context(), principalKey{}, p))
+		}
+		if r.URL.Path != clean {
+			s.writeError(w, r, errNoEndpoint)
 			return
 		}
-		p, ok := s.principalFor(strings.TrimSpace(token))
-		if !ok {
-			s.writeError(w, r, errUnauthenticated)
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			// mux.Handler leaves Pattern and the path values unset: ServeHTTP sets them.
+			mux.ServeHTTP(w, r)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
+		// No pattern: h is the mux's 404 or 405 handler. Run it on a recorder to
+		// learn which, and answer the same in JSON.
+		rec := &statusRecorder{header: http.Header{}}
+		h.ServeHTTP(rec, r)
+		if allow := rec.header.Get("Allow"); rec.status == http.StatusMethodNotAllowed && allow != "" {
+			w.Header().Set("Allow", allow)
+			s.writeError(w, r, &methodError{method: r.Method})
+			return
+		}
+		s.writeError(w, r, errNoEndpoint)
 	})
 }
 
-// statusRecorder captures the status the mux's own 404/405 handlers write, so the
-// response can be re-rendered as JSON.
+// statusRecorder captures the status and headers the mux's own 404/405 handler
+// writes, and drops its plain-text body.
 type statusRecorder struct {
 	header http.Header
 	status int
@@ -40,83 +101,147 @@ func (r *statusRecorder) Header() http.Header         { return r.header }
 func (r *statusRecorder) Write(b []byte) (int, error) { return len(b), nil }
 func (r *statusRecorder) WriteHeader(status int)      { r.status = status }
 
-// jsonMuxErrors serves mux, turning its plain-text "404 page not found" and "405
-// method not allowed" into the API's JSON error shape (keeping the Allow header).
-// Under /v1/ the bearer token is checked first, so an anonymous client gets 401
-// for every path and method and cannot map the API from 404s and 405s; /healthz
-// stays public.
-func (s *server) jsonMuxErrors(mux *http.ServeMux) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h, pattern := mux.Handler(r)
-		if pattern != "" {
-			mux.ServeHTTP(w, r)
-			return
-		}
-		if r.URL.Path == "/v1" || strings.HasPrefix(r.URL.Path, "/v1/") {
-			s.authenticate(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				s.muxError(w, r, h)
-			})).ServeHTTP(w, r)
-			return
-		}
-		s.muxError(w, r, h)
-	})
-}
-
-// muxError runs the mux's own 404/405/redirect handler h and renders its answer in
-// the API's JSON shape.
-func (s *server) muxError(w http.ResponseWriter, r *http.Request, h http.Handler) {
-	rec := &statusRecorder{header: http.Header{}, status: http.StatusOK}
-	h.ServeHTTP(rec, r)
-	if allow := rec.header.Get("Allow"); allow != "" {
-		w.Header().Set("Allow", allow)
-	}
-	if loc := rec.header.Get("Location"); loc != "" && rec.status/100 == 3 {
-		// the mux redirects to the cleaned path
-		http.Redirect(w, r, loc, rec.status)
-		return
-	}
-	code, msg := "not_found", "no such endpoint"
-	if rec.status == http.StatusMethodNotAllowed {
-		code, msg = "method_not_allowed", fmt.Sprintf("method %s not allowed here", r.Method)
-	} else {
-		rec.status = http.StatusNotFound
-	}
-	writeJSON(w, rec.status, errorBody{errorDetail{Code: code, Message: msg}})
-}
-
-// recoverPanics turns a handler panic into a logged 500 instead of a dropped
-// connection.
+// recoverPanics turns a handler panic into a logged 500. If the response had already
+// started, a 500 can no longer be sent: the connection is aborted instead
+// (http.ErrAbortHandler), so the client sees a broken response, never a complete
+// looking one, and the access log says aborted.
 func (s *server) recoverPanics(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				s.writeError(w, r, fmt.Errorf("panic: %v", v))
+			v := recover()
+			if v == nil {
+				return
 			}
+			if v == http.ErrAbortHandler || exchangeOf(r).started() {
+				panic(http.ErrAbortHandler)
+			}
+			s.writeError(w, r, fmt.Errorf("panic: %v", v))
 		}()
 		next.ServeHTTP(w, r)
 	})
 }
 
-// logRequests logs one line per request.
-func (s *server) logRequests(next http.Handler) http.Handler {
+// withTimeout gives each request a deadline shorter than the server's WriteTimeout,
+// so a call that runs too long ends in a 503 the client receives rather than a
+// connection closed under a response the log would call a success.
+func (s *server) withTimeout(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(sw, r)
-		s.log.InfoContext(r.Context(), "http", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status))
+		ctx, cancel := context.WithTimeout(r.Context(), s.requestTimeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
-type statusWriter struct {
-	http.ResponseWriter
-	status int
+// gate admits requests until it is closed. serve closes it after the server has
+// stopped and waits for every admitted request, so the store is never closed under a
+// running handler.
+type gate struct{ mu sync.RWMutex }
+
+// wrap serves next while the gate is open, and closed once it is.
+func (g *gate) wrap(next, closed http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !g.mu.TryRLock() {
+			closed.ServeHTTP(w, r)
+			return
+		}
+		defer g.mu.RUnlock()
+		next.ServeHTTP(w, r)
+	})
 }
 
+// closeAndWait closes the gate and returns once every admitted request has returned.
+func (g *gate) closeAndWait() { g.mu.Lock() }
+
+// exchange is what the access log learns about one request while it is served.
+type exchange struct {
+	status   int          // the status sent (0: nothing yet)
+	bytes    int64        // body bytes written
+	writeErr error        // the first failed write: the client did not get it all
+	body     reflect.Type // the type the request body was decoded into, if any
+}
+
+type exchangeKey struct{}
+
+// exchangeOf returns the request's exchange (a throwaway one outside logRequests).
+func exchangeOf(r *http.Request) *exchange {
+	if ex, ok := r.Context().Value(exchangeKey{}).(*exchange); ok {
+		return ex
+	}
+	return &exchange{}
+}
+
+// started reports whether the response status was sent.
+func (ex *exchange) started() bool { return ex.status != 0 }
+
+// noteUnanswered records that the request got no response at all (status is what
+// the log shows: statusClientClosed).
+func (ex *exchange) noteUnanswered(status int) {
+	if ex.status == 0 {
+		ex.status = status
+	}
+}
+
+// maxLoggedPath bounds the characters of a path in a log line.
+const maxLoggedPath = 256
+
+// logRequests logs one line per request with the status the client got: the first
+// status written (a handler that writes nothing gets net/http's 200), 499 when the
+// client went away and nothing was sent, and aborted=true when the connection was
+// cut mid-response (status 0 if nothing had been sent). A failed body write is
+// logged too: that client did not get the whole answer.
+func (s *server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		ex := &exchange{}
+		sw := &statusWriter{ResponseWriter: w, ex: ex}
+		aborted := true
+		defer func() {
+			status := ex.status
+			if status == 0 && !aborted {
+				status = http.StatusOK
+			}
+			attrs := []slog.Attr{slog.String("method", r.Method), slog.String("path", clip(r.URL.Path, maxLoggedPath)),
+				slog.Int("status", status), slog.Int64("bytes", ex.bytes), slog.Duration("duration", time.Since(start))}
+			if aborted {
+				attrs = append(attrs, slog.Bool("aborted", true))
+			}
+			if ex.writeErr != nil {
+				attrs = append(attrs, slog.String("write_error", clip(ex.writeErr.Error(), maxLoggedError)))
+			}
+			s.log.LogAttrs(r.Context(), slog.LevelInfo, "http", attrs...)
+		}()
+		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), exchangeKey{}, ex)))
+		aborted = false
+	})
+}
+
+// statusWriter records in its exchange what reaches the client.
+type statusWriter struct {
+	http.ResponseWriter
+	ex *exchange
+}
+
+// WriteHeader records the first status: net/http ignores later ones.
 func (w *statusWriter) WriteHeader(status int) {
-	w.status = status
+	if w.ex.status == 0 {
+		w.ex.status = status
+	}
 	w.ResponseWriter.WriteHeader(status)
 }
 
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.ex.status == 0 {
+		w.ex.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.ex.bytes += int64(n)
+	if err != nil && w.ex.writeErr == nil {
+		w.ex.writeErr = err
+	}
+	return n, err
+}
+
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// errShuttingDown answers requests that arrive after the gate closed.
+var errShuttingDown = errors.New("the server is shutting down; retry on a new connection")

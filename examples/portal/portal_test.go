@@ -19,14 +19,15 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/seeda33a2f4f/resellerkit/internal/sqldb/sqldbtest"
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/members"
+	"github.com/seeda33a2f4f/resellerkit/sqldb/sqldbtest"
 )
 
-// backends lists the stores every HTTP test runs on: memstore, sqlstore on an
-// SQLite file in a temporary directory, and sqlstore on a fresh PostgreSQL schema
+// backends lists the databases every HTTP test runs on: in-memory SQLite (-db
+// memory), an SQLite file in a temporary directory, and a fresh PostgreSQL schema
 // when RESELLERKIT_TEST_POSTGRES_DSN is set (skipped otherwise).
-var backends = []string{"memstore", "sqlite", "postgresql"}
+var backends = []string{"memory", "sqlite", "postgresql"}
 
 // openTestBackend opens a fresh, empty backend of kind.
 func openTestBackend(t *testing.T, kind string) *backend {
@@ -37,7 +38,7 @@ func openTestBackend(t *testing.T, kind string) *backend {
 		err error
 	)
 	switch kind {
-	case "memstore":
+	case "memory":
 		b, err = openBackend(ctx, memoryDSN)
 	case "sqlite":
 		// through the same path as -db FILE
@@ -85,9 +86,16 @@ func newFixture(t *testing.T, kind string) *fixture {
 
 func (f *fixture) token(p members.Principal) string { return f.tokens.mint(p.IdentityID) }
 
-// do sends a request and decodes the JSON answer into out (when non-nil); it
-// returns the status.
+// do sends a request (body: a string sent as it is, or a value sent as JSON, with
+// Content-Type application/json) and decodes the JSON answer into out (when
+// non-nil); it returns the status.
 func (f *fixture) do(method, path, token string, body any, out any) int {
+	f.t.Helper()
+	return f.send(f.request(method, path, token, body), out)
+}
+
+// request builds the request do sends.
+func (f *fixture) request(method, path, token string, body any) *http.Request {
 	f.t.Helper()
 	var rd io.Reader
 	if body != nil {
@@ -104,13 +112,24 @@ func (f *fixture) do(method, path, token string, body any, out any) int {
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	return req
+}
+
+// send sends req, checks that any body it gets is JSON, decodes it into out (when
+// non-nil) and returns the status.
+func (f *fixture) send(req *http.Request, out any) int {
+	f.t.Helper()
 	resp, err := f.srv.Client().Do(req)
 	require.NoError(f.t, err)
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
 	require.NoError(f.t, err)
-	if resp.StatusCode != http.StatusNoContent {
+	if resp.StatusCode != http.StatusNoContent && req.Method != http.MethodHead {
 		assert.Equal(f.t, "application/json; charset=utf-8", resp.Header.Get("Content-Type"), "body: %s", raw)
+		assert.True(f.t, json.Valid(raw), "body: %s", raw)
 	}
 	if out != nil {
 		require.NoError(f.t, json.Unmarshal(raw, out), "body: %s", raw)
@@ -168,7 +187,7 @@ func TestPortal_401WithoutValidToken(t *testing.T) {
 
 func TestM2_PowerUserListsTheTwoDemoProjects(t *testing.T) {
 	eachBackend(t, func(t *testing.T, f *fixture) {
-		var got listJSON[projectJSON]
+		var got pageJSON[projectJSON]
 		require.Equal(t, http.StatusOK, f.do("GET", "/v1/orgs/"+f.orgID+"/projects", f.token(demoPower), nil, &got))
 		var names []string
 		for _, p := range got.Items {
@@ -185,7 +204,7 @@ func TestM2_PowerUserListsTheTwoDemoProjects(t *testing.T) {
 
 func TestM3_DemoHasFiveAccountsAcrossBothProjects(t *testing.T) {
 	eachBackend(t, func(t *testing.T, f *fixture) {
-		var got listJSON[accountJSON]
+		var got pageJSON[accountJSON]
 		require.Equal(t, http.StatusOK, f.do("GET", "/v1/orgs/"+f.orgID+"/accounts", f.token(demoGeneral), nil, &got))
 		require.Len(t, got.Items, 5)
 		perProject := map[string]int{}
@@ -241,11 +260,11 @@ func TestM2_UpdateWithoutVersionIs400NamingVersion(t *testing.T) {
 	// client read; leaving it out (or sending 0) is a 400 naming "version", never a
 	// blind last-writer-wins write.
 	eachBackend(t, func(t *testing.T, f *fixture) {
-		var projects listJSON[projectJSON]
+		var projects pageJSON[projectJSON]
 		require.Equal(t, http.StatusOK, f.do("GET", "/v1/orgs/"+f.orgID+"/projects", f.token(demoPower), nil, &projects))
 		require.NotEmpty(t, projects.Items)
 		p := projects.Items[0]
-		var accounts listJSON[accountJSON]
+		var accounts pageJSON[accountJSON]
 		require.Equal(t, http.StatusOK, f.do("GET", "/v1/orgs/"+f.orgID+"/accounts", f.token(demoPower), nil, &accounts))
 		require.NotEmpty(t, accounts.Items)
 		cases := []struct {
@@ -284,7 +303,7 @@ func TestM7_OutsiderGetsNothingOfTheDemoOrganization(t *testing.T) {
 	eachBackend(t, func(t *testing.T, f *fixture) {
 		var other orgJSON
 		require.Equal(t, http.StatusCreated, f.do("POST", "/v1/orgs", f.token(outsider), map[string]any{"code": "other", "name": "Other K.K."}, &other))
-		var demoProjects listJSON[projectJSON]
+		var demoProjects pageJSON[projectJSON]
 		require.Equal(t, http.StatusOK, f.do("GET", "/v1/orgs/"+f.orgID+"/projects", f.token(demoPower), nil, &demoProjects))
 		projectID := demoProjects.Items[0].ID
 
@@ -305,7 +324,7 @@ func TestM7_OutsiderGetsNothingOfTheDemoOrganization(t *testing.T) {
 		var e errorJSON
 		require.Equal(t, http.StatusNotFound, f.do("GET", "/v1/orgs/"+other.ID+"/projects/"+projectID, f.token(outsider), nil, &e))
 		assert.Equal(t, "not_found", e.Error.Code)
-		var orgs listJSON[orgJSON]
+		var orgs pageJSON[orgJSON]
 		require.Equal(t, http.StatusOK, f.do("GET", "/v1/orgs", f.token(outsider), nil, &orgs))
 		require.Len(t, orgs.Items, 1)
 		assert.Equal(t, other.ID, orgs.Items[0].ID)
@@ -314,7 +333,7 @@ func TestM7_OutsiderGetsNothingOfTheDemoOrganization(t *testing.T) {
 
 func TestPortal_StaleProjectVersionIs409(t *testing.T) {
 	eachBackend(t, func(t *testing.T, f *fixture) {
-		var ps listJSON[projectJSON]
+		var ps pageJSON[projectJSON]
 		require.Equal(t, http.StatusOK, f.do("GET", "/v1/orgs/"+f.orgID+"/projects", f.token(demoPower), nil, &ps))
 		p := ps.Items[0]
 		path := "/v1/orgs/" + f.orgID + "/projects/" + p.ID
@@ -353,7 +372,7 @@ func TestPortal_ErrorShape(t *testing.T) {
 			{"missing project", "GET", org + "/projects/nope", power, nil, 404, "not_found", ""},
 			{"permission", "PATCH", org, general, map[string]any{"alias": "x"}, 403, "permission_denied", ""},
 			{"bad email (M-8)", "POST", org + "/invitations", power, map[string]any{"email": "not-an-email", "type": "general"}, 400, "invalid", "email"},
-			{"bad account id (M-3)", "POST", org + "/accounts", f.token(demoOperator), map[string]any{"id": "12345", "project_id": "x"}, 400, "invalid", "account_id"},
+			{"bad account id (M-3)", "POST", org + "/accounts", f.token(demoOperator), map[string]any{"id": "12345", "project_id": "x"}, 400, "invalid", "id"},
 			{"malformed JSON", "POST", org + "/invitations", power, `{"email":`, 400, "bad_request", ""},
 			{"unknown field", "POST", org + "/invitations", power, `{"mail":"a@b.example.com"}`, 400, "bad_request", ""},
 			{"wrong type", "PATCH", org, power, `{"enforce_mfa":"yes"}`, 400, "bad_request", "enforce_mfa"},
@@ -362,7 +381,7 @@ func TestPortal_ErrorShape(t *testing.T) {
 			{"missing application", "POST", org + "/applications/nope/review", f.token(demoOperator), nil, 404, "not_found", ""},
 			{"unknown route", "GET", "/v2/whatever", power, nil, 404, "not_found", ""},
 			{"wrong method", "DELETE", org + "/projects", power, nil, 405, "method_not_allowed", ""},
-			{"duplicate org code", "POST", "/v1/orgs", power, map[string]any{"code": "demo", "name": "Again"}, 409, "conflict", ""},
+			{"duplicate org code", "POST", "/v1/orgs", power, map[string]any{"code": "demo", "name": "Again"}, 409, "already_exists", ""},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				var raw map[string]map[string]any
@@ -400,7 +419,8 @@ func TestM11_ApplicationLifecycleOverHTTP(t *testing.T) {
 		require.Equal(t, http.StatusForbidden, f.do("POST", appPath+"/review", f.token(demoPower), nil, nil))
 		var e errorJSON
 		require.Equal(t, http.StatusBadRequest, f.do("POST", appPath+"/complete", f.token(demoOperator), nil, &e))
-		assert.Equal(t, "state", e.Error.Field)
+		assert.Empty(t, e.Error.Field, "the application's state is no field of the request")
+		assert.Contains(t, e.Error.Message, "in_review")
 
 		require.Equal(t, http.StatusOK, f.do("POST", appPath+"/review", f.token(demoOperator), nil, &app))
 		assert.Equal(t, "in_review", app.State)
@@ -408,7 +428,7 @@ func TestM11_ApplicationLifecycleOverHTTP(t *testing.T) {
 		assert.Equal(t, "rejected", app.State)
 		assert.Equal(t, "needs a signature", app.Reason)
 
-		var apps listJSON[applicationJSON]
+		var apps pageJSON[applicationJSON]
 		require.Equal(t, http.StatusOK, f.do("GET", org+"/applications", f.token(demoPower), nil, &apps))
 		require.Len(t, apps.Items, 1)
 	})
@@ -421,7 +441,7 @@ func TestM8_InvitationAcceptRejectRevokeOverHTTP(t *testing.T) {
 		require.Equal(t, http.StatusCreated, f.do("POST", org+"/invitations", f.token(demoPower),
 			map[string]any{"email": outsider.Email, "type": "general", "permissions": []string{"project.view"}}, &inv))
 
-		var mine listJSON[invitationJSON]
+		var mine pageJSON[invitationJSON]
 		require.Equal(t, http.StatusOK, f.do("GET", "/v1/me/invitations", f.token(outsider), nil, &mine))
 		require.Len(t, mine.Items, 1)
 
@@ -432,7 +452,7 @@ func TestM8_InvitationAcceptRejectRevokeOverHTTP(t *testing.T) {
 		assert.Equal(t, "general", m.Type)
 		require.Equal(t, http.StatusBadRequest, f.do("POST", org+"/invitations/"+inv.ID+"/revoke", f.token(demoPower), nil, nil))
 
-		var ms listJSON[memberJSON]
+		var ms pageJSON[memberJSON]
 		require.Equal(t, http.StatusOK, f.do("GET", org+"/members", f.token(demoPower), nil, &ms))
 		assert.Len(t, ms.Items, 3)
 
@@ -449,7 +469,7 @@ func TestM3_MoveAccountTakesEffectNextMonth(t *testing.T) {
 		org := "/v1/orgs/" + f.orgID
 		var a accountJSON
 		require.Equal(t, http.StatusOK, f.do("GET", org+"/accounts/100000000001", f.token(demoPower), nil, &a))
-		var ps listJSON[projectJSON]
+		var ps pageJSON[projectJSON]
 		require.Equal(t, http.StatusOK, f.do("GET", org+"/projects", f.token(demoPower), nil, &ps))
 		to := ps.Items[0].ID
 		if to == a.CurrentProjectID {
@@ -461,7 +481,7 @@ func TestM3_MoveAccountTakesEffectNextMonth(t *testing.T) {
 		assert.Equal(t, a.CurrentProjectID, moved.CurrentProjectID, "this month stays with the old owner")
 		require.Len(t, moved.Ownership, 2)
 		assert.Equal(t, to, moved.Ownership[1].ProjectID)
-		assert.Equal(t, 1, moved.Ownership[1].From.Day())
+		assert.Equal(t, resellerkit.MonthOf(time.Now()).Next(), moved.Ownership[1].From, "from the next UTC month")
 
 		// The general user is view-only.
 		require.Equal(t, http.StatusForbidden, f.do("POST", org+"/accounts/100000000002/move", f.token(demoGeneral),
@@ -479,7 +499,7 @@ func TestM10_BulkEditIsAllOrNothingOverHTTP(t *testing.T) {
 		require.Equal(t, http.StatusOK, f.do("GET", org+"/accounts/100000000001", f.token(demoPower), nil, &a))
 		assert.Equal(t, "prod-web", a.Name, "nothing changed")
 
-		var got listJSON[accountJSON]
+		var got pageJSON[accountJSON]
 		require.Equal(t, http.StatusOK, f.do("POST", org+"/accounts/bulk-edit", f.token(demoPower),
 			map[string]any{"account_ids": []string{"100000000001", "100000000002"}, "labels": []string{"prod"}}, &got))
 		require.Len(t, got.Items, 2)
@@ -504,16 +524,16 @@ func TestPortal_SeedingTwiceDoesNotDuplicate(t *testing.T) {
 			require.NoError(t, seedSteps(ctx, svc, now))
 			require.NoError(t, seedSteps(ctx, svc, now))
 
-			orgs, err := svc.ListOrganizations(ctx, demoOperator)
+			orgs, _, err := svc.ListOrganizations(ctx, demoOperator, resellerkit.Page{})
 			require.NoError(t, err)
 			assert.Len(t, orgs, 1)
-			ps, err := svc.ListProjects(ctx, demoPower, org1)
+			ps, _, err := svc.ListProjects(ctx, demoPower, org1, resellerkit.Page{})
 			require.NoError(t, err)
 			assert.Len(t, ps, 2)
-			as, err := svc.ListAccounts(ctx, demoPower, org1)
+			as, _, err := svc.ListAccounts(ctx, demoPower, org1, resellerkit.Page{})
 			require.NoError(t, err)
 			assert.Len(t, as, 5)
-			ms, err := svc.ListMembers(ctx, demoPower, org1)
+			ms, _, err := svc.ListMembers(ctx, demoPower, org1, resellerkit.Page{})
 			require.NoError(t, err)
 			require.Len(t, ms, 2)
 			for _, m := range ms {
@@ -522,7 +542,7 @@ func TestPortal_SeedingTwiceDoesNotDuplicate(t *testing.T) {
 					assert.Equal(t, []members.Permission{"account.view", "charges.view", "invoice.view", "project.view"}, m.Permissions)
 				}
 			}
-			invs, err := svc.ListInvitations(ctx, demoPower, org1)
+			invs, _, err := svc.ListInvitations(ctx, demoPower, org1, resellerkit.Page{})
 			require.NoError(t, err)
 			assert.Len(t, invs, 1)
 		})
@@ -572,7 +592,7 @@ func TestRun_SmokeStartsServesAndShutsDown(t *testing.T) {
 		req.Header.Set("Authorization", "Bearer "+token)
 		resp, err := http.DefaultClient.Do(req)
 		require.NoError(t, err)
-		var got listJSON[projectJSON]
+		var got pageJSON[projectJSON]
 		require.NoError(t, json.NewDecoder(resp.Body).Decode(&got))
 		resp.Body.Close()
 		require.Equal(t, http.StatusOK, resp.StatusCode)
@@ -644,7 +664,7 @@ func (b *syncBuffer) String() string {
 
 func TestPortal_ConcurrentProjectUpdatesOneWinsOneConflicts(t *testing.T) {
 	eachBackend(t, func(t *testing.T, f *fixture) {
-		var ps listJSON[projectJSON]
+		var ps pageJSON[projectJSON]
 		require.Equal(t, http.StatusOK, f.do("GET", "/v1/orgs/"+f.orgID+"/projects", f.token(demoPower), nil, &ps))
 		p := ps.Items[0]
 		path := "/v1/orgs/" + f.orgID + "/projects/" + p.ID
@@ -659,6 +679,7 @@ func TestPortal_ConcurrentProjectUpdatesOneWinsOneConflicts(t *testing.T) {
 				body, _ := json.Marshal(in)
 				req, _ := http.NewRequest("PUT", f.srv.URL+path, bytes.NewReader(body))
 				req.Header.Set("Authorization", "Bearer "+f.token(demoPower))
+				req.Header.Set("Content-Type", "application/json")
 				resp, err := f.srv.Client().Do(req) // no require here: not the test goroutine
 				if err != nil {
 					statuses <- -1

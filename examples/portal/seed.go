@@ -8,7 +8,9 @@ import (
 	"slices"
 	"time"
 
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/members"
+	"github.com/seeda33a2f4f/resellerkit/money"
 )
 
 // The demo data. Identities arrive with the identity package; until then the demo
@@ -25,9 +27,9 @@ var (
 	demoViewOnly = []members.Permission{members.PermProjectView, members.PermAccountView, members.PermChargesView, members.PermInvoiceView}
 
 	demoProjects = []members.Project{
-		{Name: "Production", Plan: "standard", PaymentMethod: members.PaymentBankTransfer, Currency: members.CurrencyJPY,
+		{Name: "Production", Plan: "standard", PaymentMethod: members.PaymentBankTransfer, Currency: money.JPY,
 			InvoiceTo: []string{"billing@demo.example.com"}, InvoiceCC: []string{"cfo@demo.example.com"}},
-		{Name: "Development", Plan: "standard", PaymentMethod: members.PaymentCard, Currency: members.CurrencyUSD,
+		{Name: "Development", Plan: "standard", PaymentMethod: members.PaymentCard, Currency: money.USD,
 			InvoiceTo: []string{"dev-billing@demo.example.com"}},
 	}
 	// demoAccounts lists the five accounts and the index of their project.
@@ -70,7 +72,7 @@ func demoPrincipals() map[string]members.Principal {
 // an interrupted seed resumes where it stopped, because every step first looks for
 // what it would create. It returns the demo organization's id ("" if the power user
 // no longer sees it).
-func seed(ctx context.Context, svc *members.Service, state portalState, now time.Time) (string, error) {
+func seed(ctx context.Context, svc *members.Service, state *stateTable, now time.Time) (string, error) {
 	done, err := state.Seeded(ctx)
 	if err != nil {
 		return "", err
@@ -91,7 +93,9 @@ func seed(ctx context.Context, svc *members.Service, state portalState, now time
 }
 
 func findDemoOrg(ctx context.Context, svc *members.Service) (members.Organization, error) {
-	orgs, err := svc.ListOrganizations(ctx, demoPower)
+	orgs, err := all(func(pg resellerkit.Page) ([]members.Organization, string, error) {
+		return svc.ListOrganizations(ctx, demoPower, pg)
+	})
 	if err != nil {
 		return members.Organization{}, err
 	}
@@ -107,7 +111,7 @@ func seedSteps(ctx context.Context, svc *members.Service, now time.Time) error {
 	if errors.Is(err, members.ErrNotFound) {
 		org, err = svc.CreateOrganization(ctx, demoPower, members.NewOrganization{
 			Code: demoOrgCode, Name: "Demo Trading K.K.", Alias: "Demo"})
-		if errors.Is(err, members.ErrConflict) { // a concurrent first start won
+		if errors.Is(err, members.ErrAlreadyExists) { // a concurrent first start won
 			org, err = findDemoOrg(ctx, svc)
 		}
 	}
@@ -116,7 +120,9 @@ func seedSteps(ctx context.Context, svc *members.Service, now time.Time) error {
 	}
 
 	// 2. Two projects (M-2), matched by name.
-	have, err := svc.ListProjects(ctx, demoPower, org.ID)
+	have, err := all(func(pg resellerkit.Page) ([]members.Project, string, error) {
+		return svc.ListProjects(ctx, demoPower, org.ID, pg)
+	})
 	if err != nil {
 		return fmt.Errorf("projects: %w", err)
 	}
@@ -150,7 +156,9 @@ func seedSteps(ctx context.Context, svc *members.Service, now time.Time) error {
 	if !errors.Is(err, members.ErrNotFound) {
 		return err // nil: already a member
 	}
-	invs, err := svc.ListInvitations(ctx, demoPower, org.ID)
+	invs, err := all(func(pg resellerkit.Page) ([]members.Invitation, string, error) {
+		return svc.ListInvitations(ctx, demoPower, org.ID, pg)
+	})
 	if err != nil {
 		return fmt.Errorf("invitations: %w", err)
 	}
