@@ -67,7 +67,8 @@ func decodeDocument(r io.Reader, v any, validate func() error) error {
 	if !json.Valid(data) {
 		var syn *json.SyntaxError
 		if err := json.Unmarshal(data, new(json.RawMessage)); errors.As(err, &syn) {
-			return locate(data, syn.Offset, fmt.Errorf("%w: %w", ErrInvalid, syn))
+			// Offset is just past the offending byte: point at the byte.
+			return locate(data, syn.Offset-1, fmt.Errorf("%w: %w", ErrInvalid, syn))
 		}
 		return locate(data, 0, fmt.Errorf("%w: not a JSON document", ErrInvalid))
 	}

@@ -15,7 +15,9 @@ import (
 	"github.com/seeda33a2f4f/resellerkit/billing"
 )
 
-const focusSample = "../../../shared/data/focus_sample.csv"
+// focusSample is the FinOps Foundation's FOCUS 1.0 sample (CC BY 4.0, see
+// testdata/README.md).
+const focusSample = "testdata/focus_sample.csv"
 
 func TestB1_LegacyCUR(t *testing.T) {
 	ec2 := row{Format: billing.FormatCURLegacy, Period: "2026-10", Account: "123456789012", ProductCode: "AmazonEC2",
@@ -89,7 +91,7 @@ func TestB1_FOCUSSample(t *testing.T) {
 	require.NoError(t, err)
 	rows := c.sorted()
 	assert.Equal(t, billing.FormatFOCUS, st.Format)
-	assert.Equal(t, int64(942), st.Rows, "942 AWS rows (shared/data/README.md)")
+	assert.Equal(t, int64(942), st.Rows, "942 AWS rows (testdata/README.md)")
 	assert.Len(t, rows, 942)
 	assert.Equal(t, int64(58), st.SkippedRows)
 	assert.Equal(t, map[string]int64{"Microsoft": 51, "Oracle": 7}, st.SkippedByProvider)
@@ -123,7 +125,7 @@ func TestB1_FOCUSSample(t *testing.T) {
 		var c2 collector
 		st2, err := Scan(context.Background(), "focus.csv.gz", bytes.NewReader(gz(t, string(raw))), c2.newSink, opt)
 		require.NoError(t, err)
-		assert.True(t, st2.Compression == CompressionGzip)
+		assert.Equal(t, CompressionGzip, st2.Compression)
 		assert.Equal(t, rows, c2.sorted())
 		assert.Equal(t, st.SkippedByProvider, st2.SkippedByProvider)
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	kgzip "github.com/klauspost/compress/gzip"
@@ -271,32 +272,38 @@ func TestB16_BillingPeriodParquet(t *testing.T) {
 // TestB1_FirstErrorInFileOrder: when a later block fails first, an earlier block
 // still queued is parsed, not skipped, so the error reported is the first in file
 // order. The hook holds the worker that took block 0 until block 1 has failed —
-// the interleaving that used to skip block 0.
+// the interleaving that used to skip block 0. It runs in a synctest bubble: the
+// hook's safety timeout costs no real time, and the scan's goroutines must all end.
 func TestB1_FirstErrorInFileOrder(t *testing.T) {
-	good := legacyRow("123456789012", "Usage", "2026-10-01T00:00:00Z", "AmazonEC2", "u", "o", "1", "d", "n", "AWS", "1", "")
-	bad := strings.Replace(good, "2026-10-01T00:00:00Z,2026", "2026-13-01T00:00:00Z,2026", 1) // line 2: bad usage start
-	ragged := "x,y\n"                                                                         // line 3: ragged
-	text := legacyHeader + bad + ragged
-	var mu sync.Mutex
-	var seqs []int64
-	testHookDequeued = func(seq int64, done <-chan struct{}) {
-		mu.Lock()
-		seqs = append(seqs, seq)
-		mu.Unlock()
-		if seq == 0 {
-			select {
-			case <-done: // block 1 failed
-			case <-time.After(5 * time.Second):
+	synctest.Test(t, func(t *testing.T) {
+		good := legacyRow("123456789012", "Usage", "2026-10-01T00:00:00Z", "AmazonEC2", "u", "o", "1", "d", "n", "AWS", "1", "")
+		bad := strings.Replace(good, "2026-10-01T00:00:00Z,2026", "2026-13-01T00:00:00Z,2026", 1) // line 2: bad usage start
+		ragged := "x,y\n"                                                                         // line 3: ragged
+		text := legacyHeader + bad + ragged
+		var mu sync.Mutex
+		var seqs []int64
+		waited := false
+		testHookDequeued = func(seq int64, done <-chan struct{}) {
+			mu.Lock()
+			seqs = append(seqs, seq)
+			mu.Unlock()
+			if seq == 0 {
+				select {
+				case <-done: // block 1 failed
+					waited = true
+				case <-time.After(time.Minute): // block 1 was not handed out: a bug
+				}
 			}
 		}
-	}
-	defer func() { testHookDequeued = nil }()
-	// One block per row: the first read holds the header and row 2 exactly.
-	_, _, err := scanString(t, text, Options{Workers: 2, BlockSize: len(legacyHeader) + len(bad)})
-	require.Error(t, err)
-	assert.ElementsMatch(t, []int64{0, 1}, seqs, "two blocks")
-	require.ErrorIs(t, err, ErrTimestamp, "the error of line 2, not the ragged line 3")
-	assert.True(t, strings.HasPrefix(err.Error(), "test.csv:2: "), err.Error())
+		defer func() { testHookDequeued = nil }()
+		// One block per row: the first read holds the header and row 2 exactly.
+		_, _, err := scanString(t, text, Options{Workers: 2, BlockSize: len(legacyHeader) + len(bad)})
+		require.Error(t, err)
+		assert.ElementsMatch(t, []int64{0, 1}, seqs, "two blocks")
+		assert.True(t, waited, "block 0 was parsed after block 1 failed")
+		require.ErrorIs(t, err, ErrTimestamp, "the error of line 2, not the ragged line 3")
+		assert.True(t, strings.HasPrefix(err.Error(), "test.csv:2: "), err.Error())
+	})
 }
 
 // TestB1_BrokenGzipLine: a truncated gzip stream is reported at the line after the

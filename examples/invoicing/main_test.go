@@ -21,7 +21,9 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-const focusSample = "../../../shared/data/focus_sample.csv"
+// focusSample is the FinOps Foundation's FOCUS 1.0 sample (CC BY 4.0), kept with its
+// attribution in billing/costfile/testdata.
+const focusSample = "../../billing/costfile/testdata/focus_sample.csv"
 
 func invoke(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
@@ -73,9 +75,6 @@ func TestSmoke_CURLegacy(t *testing.T) {
 
 // TestSmoke_FOCUSSample runs the command on the real FOCUS sample (B-1, 2024-09).
 func TestSmoke_FOCUSSample(t *testing.T) {
-	if _, err := os.Stat(focusSample); err != nil {
-		t.Skip("shared/data/focus_sample.csv not beside the repository")
-	}
 	stdout, stderr, code := invoke(t, "-config", "testdata/focus_config.json", "-period", "2024-09", focusSample)
 	require.Equal(t, 0, code, stderr)
 	assert.Empty(t, stderr)
