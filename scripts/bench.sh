@@ -57,7 +57,7 @@ log "load average: $LOAD_BEFORE (want < 0.5 for meaningful numbers)"
 log "work directory: $DIR"
 
 # --- tools ---------------------------------------------------------------------------
-(cd "$ROOT" && go build -o "$DIR/curgen" ./examples/curgen)
+(cd "$ROOT" && go build -o "$DIR/curgen" ./internal/cmd/curgen)
 # Generated files are reused only if they come from the same generator binary.
 STAMP="$(sha256sum "$DIR/curgen" | cut -d' ' -f1)"
 if [ "$(cat "$DIR/curgen.sha256" 2>/dev/null)" != "$STAMP" ]; then

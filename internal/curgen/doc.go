@@ -56,6 +56,6 @@
 //   - Tax rows carry lineItem/TaxType "JCT" and the legal entity Amazon Web Services
 //     Japan G.K.; DiscountedUsage rows cost 0 (the RI's cost is in RIFee rows).
 //
-// The package is internal: it serves this module's tests, examples/curgen and
+// The package is internal: it serves this module's tests, internal/cmd/curgen and
 // scripts/bench.sh, and its output format is not a stable API.
 package curgen

@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"time"
 
 	"github.com/klauspost/compress/gzip"
 
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/internal/curgen"
 )
 
@@ -49,9 +49,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	p, err := time.Parse("2006-01", *period)
-	if err != nil || len(*period) != 7 {
-		fmt.Fprintf(stderr, "curgen: -period %q: want YYYY-MM\n", *period)
+	p, err := resellerkit.ParseMonth(*period)
+	if err != nil {
+		fmt.Fprintf(stderr, "curgen: -period: %v\n", err)
 		return 2
 	}
 	if *format != "cur-legacy" && *format != "cur2-parquet" {

@@ -2,7 +2,7 @@
 // benchmarks: legacy CUR CSV (optionally gzip-compressed) or CUR 2.0 Parquet, with
 // the same rows for the same seed.
 //
-//	go run ./examples/curgen -rows 1000000 -seed 1 -out cur.csv [-gzip] [-format cur-legacy|cur2-parquet]
+//	go run ./internal/cmd/curgen -rows 1000000 -seed 1 -out cur.csv [-gzip] [-format cur-legacy|cur2-parquet]
 //
 // Other flags: -period YYYY-MM (default 2026-10), -accounts N (default 48),
 // -outside F (share of rows dated just outside the period; default 0.0005, negative
