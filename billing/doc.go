@@ -1,5 +1,18 @@
 // Package billing turns AWS cost data into exact reseller invoices (DOMAIN.md §2).
 //
+// # The pipeline
+//
+// Run does a billing run in one call: Run(ctx, Job{Period, Issuer, Tax, Projects,
+// Inputs}). It asks the ProjectSource for the month's projects — each with the
+// accounts it owns that month (M-3) and its billing settings — and validates them;
+// then it scans each Input (costfile.File reads a CUR or FOCUS file) giving every
+// Sink the input asks for its own Aggregator, merges them and calls Compute. The
+// Result lists each input's InputStats and, after Compute's warnings, each input's
+// warnings prefixed with its name. A static *Config is a ProjectSource (the
+// invoicing command's); a store that keeps only the names of a project's settings
+// (package members) resolves them in a Plans catalog with Plans.Project
+// (billing/membersource does).
+//
 // # Model
 //
 // Readers (package billing/costfile) normalize every row of legacy CUR, CUR 2.0 and
@@ -12,7 +25,8 @@
 // once a group exists. Rows of other months are counted, not
 // charged. Each reader worker has its own Aggregator; Merge combines them.
 //
-// NewAggregatorFor(period, cfg) makes the same Aggregator knowing the Config first: it
+// NewAggregatorFor(period, cfg) makes the same Aggregator knowing the Config first (Run
+// uses it): it
 // keeps a row's usage type and operation only where cfg's SKU rules (B-5) or the
 // domain-registration test (B-8) read them, so a month with tens of thousands of
 // distinct usage types collapses to a few thousand groups that stay in cache. The
@@ -35,6 +49,26 @@
 //     support-plan formulas with marginal bands, SupportPlanFee), B-9 CmBillingGroup
 //     breakdown, B-10 conversion, B-11 tax once per invoice per rate, B-12 lines.
 //
+// Compute runs in named stages: route each aggregate to its project and account (or
+// to the unassigned accounts), adding it to the project's totals; build each
+// invoice's lines; convert them to the invoice currency; compute the tax; collect
+// the warnings. The output types (Result, Invoice, Line, …) carry no JSON tags: how
+// a result is printed belongs to the program printing it.
+//
+// # Configuration
+//
+// Settings are typed (Scope, RuleType, CostBasis, Conversion, SupportPlan,
+// CustomItemType, Percent, money.Currency, money.RoundingMode, resellerkit.Month):
+// each refuses a bad value when it is decoded and has Valid for values built in Go.
+// DecodeConfig (and DecodePlans) read JSON by walking its tokens alongside the Go
+// types, letting each typed value decode itself, so every problem — a bad value, a
+// key that is no field, a key given twice — is a *ConfigError with its line and
+// column wrapping a *resellerkit.ValidationError (Err ErrInvalid, Field the JSON
+// path such as "projects[0].pricing_rules[1].percent", Rule the DOMAIN.md rule id
+// taken from the field's rule tag, Reason). Config.Validate checks what is left: the
+// Go-built values and the rules between fields, reporting every problem in field
+// order (errors.Join). Nothing is re-parsed, and no error ignored, after validation.
+//
 // # Invariants
 //
 // Money is never a float. Every row of the period lands in exactly one place: an
@@ -52,9 +86,24 @@
 //   - Marketplace rows are not priced; domain registrations are priced but not in
 //     the support-fee base. A pricing rule's service is the line's product code (in
 //     FOCUS data, ServiceName, e.g. "Amazon Elastic Compute Cloud").
-//   - Pricing percent: required, at most 2 decimals as written ("12.50" is fine,
-//     "12.500" and "1e-3" are not), a discount at most 100; two rules with the same
-//     scope and target are rejected, as is a target field the scope does not use.
+//   - Pricing percent: required (a Percent remembers whether it was given, so a
+//     missing one is an error, not 0 %), at most 2 decimals as written ("12.50" is
+//     fine, "12.500" and "1e-3" are not), a discount at most 100; two rules with the
+//     same scope and target are rejected, as is a target field the scope does not
+//     use. A custom item's percent must also be above zero.
+//   - Configuration documents: at most MaxConfigSize (10 MiB); a UTF-8 byte order
+//     mark is skipped (columns count from after it); keys match field names
+//     exactly (encoding/json would accept "Name" for "name"); a key given twice is an
+//     error, not "the last wins"; null leaves an optional field unset.
+//   - Plans: an empty name selects the default (the zero PricingPlan: unblended, no
+//     rules, no items; DefaultSupportFeeRate; no policy). A JPY project needs an
+//     exchange-rate policy holding the invoice month's rate, else Plans.Project
+//     fails; a USD project may name a policy for its conversion point and rounding
+//     and keeps rate 1. The invoice records the rate and its source (the policy's
+//     Source, else its name). A plan's custom items name no account.
+//   - Run validates the month's projects before reading any input, so a bad
+//     configuration never costs a scan of gigabytes; a job with no input is allowed
+//     (a month of fees only) and gives invoices without AWS charges.
 //   - Account ids in the data shorter than 12 digits (spreadsheets strip leading
 //     zeros; the FOCUS sample is anonymized that way) are left-padded with zeros, with
 //     a warning. Config account ids must be exactly 12 digits.

@@ -213,7 +213,7 @@ func withoutPath(err error) error {
 // errors. It detects the format from the header (B-1), then splits the text into
 // blocks that Options.Workers goroutines parse in parallel, each calling only its own
 // Sink (made by newSink before any row flows). Every row becomes one billing.LineItem;
-// FOCUS rows of other providers are skipped and counted in Stats.
+// FOCUS rows of other providers are skipped and counted in the stats.
 //
 // newSink must return a new Sink on every call (a Sink is used by one goroutine only):
 // a Sink returned twice is refused with ErrSinkReused before any row flows. The

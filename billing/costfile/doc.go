@@ -4,6 +4,13 @@
 //
 // # Model
 //
+// File{Path, Options} is a billing.Input: billing.Run scans it with its own
+// Aggregators, which is the usual way to use this package. ScanFile and Scan are the
+// readers underneath, for callers with sinks of their own; they return the
+// billing.InputStats of the scan (format, layout, compression, rows, bytes, rows of
+// other providers skipped, warnings — among them "no rows" for a file with a header
+// and no row).
+//
 // ScanFile tells Parquet ("PAR1"), gzip (1f 8b) and plain CSV apart by magic bytes;
 // Scan does the same for a stream (CSV only). The format comes from the header:
 // "lineItem/…" columns are legacy CUR, "line_item_…" columns CUR 2.0 (also the
@@ -29,10 +36,10 @@
 // LineItem.BillingPeriod is the UTC month of bill/BillingPeriodStartDate (legacy),
 // bill_billing_period_start_date (CUR 2.0 CSV and Parquet) or BillingPeriodStart
 // (FOCUS), parsed like the usage start (a malformed value is an ErrTimestamp naming
-// file:line and the column). It is the zero Period when the file has no such column
-// or the row's value is null: the engine then falls back to Period. A late credit
-// for September usage in October's bill thus has Period 2026-09 and BillingPeriod
-// 2026-10.
+// file:line and the column). It is the zero resellerkit.Month when the file has no
+// such column or the row's value is null: the engine then falls back to Period. A
+// late credit for September usage in October's bill thus has Period 2026-09 and
+// BillingPeriod 2026-10.
 //
 // # FOCUS
 //
@@ -47,7 +54,7 @@
 //     — the CUR product code) when the column exists and the value is not null, else
 //     ServiceName ("Amazon Elastic Compute Cloud"). ProductName is ServiceName.
 //     Without x_ServiceCode, service-scoped pricing rules (B-5) and the product-code
-//     tests of B-7 and B-8 cannot match, so Stats.Warnings says so.
+//     tests of B-7 and B-8 cannot match, so the stats' Warnings say so.
 //   - UsageType is x_UsageType, else SkuId (so with AWS FOCUS 1.2 the sku rules of B-5
 //     and the DomainRegistration usage-type test of B-8 see SkuId values, not CUR usage
 //     types). Operation is x_Operation when present.
@@ -63,7 +70,7 @@
 // is "AWS" or an "Amazon Web Services…" entity; ServiceProviderName is never used for
 // this, or an AWS Marketplace row (Red Hat sold through AWS) would be skipped as
 // another cloud's and its charge lost. Other rows are skipped and counted per name in
-// Stats.SkippedByProvider. A file with only ServiceProviderName is refused
+// InputStats.SkippedByProvider. A file with only ServiceProviderName is refused
 // (ErrMissingColumn). The billing entity is "AWS Marketplace" when PublisherName (or,
 // without it, ServiceProviderName) is not an Amazon Web Services entity, else "AWS"
 // (B-8).
@@ -72,9 +79,23 @@
 //
 // Every failure is an *Error naming the file, the physical line where the bad row
 // starts (header = line 1; for Parquet the 1-based row number), the column when one
-// is to blame, and a sentinel (ErrFieldCount, ErrQuote, ErrTimestamp, …) to test
-// with errors.Is. Sink errors are wrapped the same way. With several workers the
-// error reported is still the first one in file order, so output is deterministic.
+// is to blame, and a sentinel (ErrFieldCount, ErrQuote, ErrTimestamp, ErrCompressed,
+// ErrParquet, …; their messages start "costfile: ") to test with errors.Is. A file
+// that cannot be opened is reported as "path: open: reason" (errors.Is(err,
+// fs.ErrNotExist) holds). Sink errors are wrapped the same way. The workers run in an
+// errgroup: the first failure stops them all, yet the error reported is the first
+// one in file order (a block or row group before the failed one is still parsed), so
+// output is deterministic.
+//
+// # Misuse refused
+//
+// Each worker needs a Sink of its own: a Sink is not safe for concurrent use (an
+// Aggregator shared by two workers dies with "concurrent map writes"). Before any row
+// flows, the readers call newSink once per worker and refuse, with ErrSinkReused, a
+// Sink returned twice (compared by identity for pointers, maps, channels and slices;
+// a value, or a pointer to a zero-size value, holds no state two workers could
+// share) or nil. Options.Workers is bounded by MaxWorkers (ErrOptions past it): each
+// worker holds a block buffer, so the bound bounds memory.
 //
 // # Why a purpose-built CSV scanner
 //

@@ -51,7 +51,7 @@ type schema struct {
 	tagKind tagKind
 	// need lists the present slots in column order, with their column index.
 	need []slotCol
-	// warnings are notes about the header, copied to Stats.Warnings.
+	// warnings are notes about the header, copied to the InputStats.Warnings.
 	warnings []string
 }
 

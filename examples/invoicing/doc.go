@@ -1,10 +1,17 @@
 // Command invoicing prices AWS cost files into reseller invoices (DOMAIN.md §2).
 //
-//	go run ./examples/invoicing -config CONFIG.json -period 2026-10 FILE...
+//	go run ./examples/invoicing -config CONFIG.json -period 2026-10 [-workers N] FILE...
 //
-// It reads every FILE (legacy CUR CSV, CUR 2.0 CSV or Parquet, FOCUS CSV, any of them
-// gzip-compressed; the format is detected) in order, each with all cores, aggregates
-// the rows of the period, prices the aggregates with the projects of CONFIG and
-// writes the invoices as JSON on stdout. On any error it exits with status 1, writes
-// exactly one line on stderr ("file:line: problem") and nothing on stdout.
+// It reads every FILE (legacy CUR CSV, CUR 2.0 CSV or Parquet, FOCUS CSV, any CSV
+// gzip-compressed; the format is detected) in order, each with all cores (or N
+// workers, 1..256), aggregates the rows of the period, prices the aggregates with the
+// projects of CONFIG and writes the invoices as JSON on stdout. -h prints the usage.
+//
+// It only wires: billing.DecodeConfig reads and validates CONFIG (at most 10 MiB, an
+// optional byte order mark), billing.Run does the scan, merge and pricing with a
+// costfile.File per FILE, and output.go shapes the JSON, which is this command's, not
+// the library's. On any error it exits with status 1, writes exactly one line on
+// stderr, located where a location exists ("file:line: problem" for a cost file,
+// "CONFIG:line:column: problem" for the configuration, "file: problem" for a file
+// that cannot be opened or decompressed), and nothing on stdout.
 package main
