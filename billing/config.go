@@ -27,8 +27,12 @@ type Config struct {
 }
 
 // ProjectsFor returns the configuration's projects (a copy of the slice): a static
-// configuration owns the same accounts every month. It implements ProjectSource.
+// configuration owns the same accounts every month. It implements ProjectSource; a
+// nil *Config has no projects.
 func (c *Config) ProjectsFor(ctx context.Context, period resellerkit.Month) ([]Project, error) {
+	if c == nil {
+		return nil, nil
+	}
 	return slices.Clone(c.Projects), nil
 }
 

@@ -131,7 +131,8 @@ func parentPath(path string) string {
 // into, and finds every key that is no field of its object, every key given twice
 // and every value its field's type refuses, by decoding that value alone into that
 // type (so each type's own UnmarshalJSON or UnmarshalText decides). It records the
-// offset of every value by JSON path.
+// offset of every value by JSON path. The document was checked to be valid JSON
+// first, so the decoder's token errors cannot happen and are not checked.
 type walker struct {
 	dec      *json.Decoder
 	data     []byte

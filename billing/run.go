@@ -67,14 +67,19 @@ type Job struct {
 // computes the invoices (Compute). Result.Inputs holds each input's stats, and
 // Result.Warnings, after Compute's, each input's warnings prefixed with its name.
 //
-// Errors: a job without a period or a project source wraps ErrInvalid; errors of
-// ProjectsFor and of an input's Scan are returned as they are.
+// Errors: a job without a period or a project source, or with a nil input, wraps
+// ErrInvalid; errors of ProjectsFor and of an input's Scan are returned as they are.
 func Run(ctx context.Context, job Job) (*Result, error) {
 	if job.Period.IsZero() {
 		return nil, resellerkit.Invalid(ErrInvalid, "period", "", "B-1", "required: the UTC month to invoice")
 	}
 	if job.Projects == nil {
 		return nil, resellerkit.Invalid(ErrInvalid, "projects", "", "M-2", "a ProjectSource is required")
+	}
+	for i, in := range job.Inputs {
+		if in == nil {
+			return nil, resellerkit.Invalid(ErrInvalid, fmt.Sprintf("inputs[%d]", i), "", "B-1", "a nil Input")
+		}
 	}
 	projects, err := job.Projects.ProjectsFor(ctx, job.Period)
 	if err != nil {

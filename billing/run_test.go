@@ -178,6 +178,12 @@ func TestRun_Errors(t *testing.T) {
 	}{
 		{"B1 no period", func(in Input) Job { return Job{Issuer: valid.Issuer, Projects: valid, Inputs: []Input{in}} }, ErrInvalid, false},
 		{"M2 no project source", func(in Input) Job { return Job{Period: oct, Issuer: valid.Issuer, Inputs: []Input{in}} }, ErrInvalid, false},
+		{"M2 nil Config", func(in Input) Job {
+			return Job{Period: oct, Issuer: valid.Issuer, Projects: (*Config)(nil), Inputs: []Input{in}}
+		}, ErrInvalid, false},
+		{"B1 nil input", func(in Input) Job {
+			return Job{Period: oct, Issuer: valid.Issuer, Projects: valid, Inputs: []Input{in, nil}}
+		}, ErrInvalid, false},
 		{"source error", func(in Input) Job {
 			return Job{Period: oct, Issuer: valid.Issuer, Inputs: []Input{in},
 				Projects: sourceFunc(func(context.Context, resellerkit.Month) ([]Project, error) { return nil, errSource })}
