@@ -132,7 +132,9 @@ func errorResponse(err error) (int, errorBody) {
 // fixed message). A request whose client went away gets no response at all.
 func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	status, body := errorResponse(err)
-	body.Error.Field = requestField(r, body.Error.Field)
+	if !errors.As(err, new(*badRequestError)) { // whose field is the body's own JSON path
+		body.Error.Field = requestField(r, body.Error.Field)
+	}
 	level := slog.LevelInfo
 	if status == http.StatusInternalServerError {
 		level = slog.LevelError

@@ -190,9 +190,7 @@ func TestLists_BadLimitOrTokenIs400NamingTheParameter(t *testing.T) {
 // 1000 (even one beyond int64) returns 1000 and a token for the other 5.
 func TestLists_LimitAboveTheMaximumGetsTheMaximum(t *testing.T) {
 	eachBackend(t, func(t *testing.T, f *fixture) {
-		var ps pageJSON[projectJSON]
-		require.Equal(t, http.StatusOK, f.do("GET", "/v1/orgs/"+f.orgID+"/projects", f.token(demoPower), nil, &ps))
-		seedAccounts(t, f.b.store, f.orgID, ps.Items[0].ID, resellerkit.MaxPageLimit)
+		seedAccounts(t, f.b.store, f.orgID, f.project().ID, resellerkit.MaxPageLimit)
 		path := "/v1/orgs/" + f.orgID + "/accounts"
 		for _, limit := range []string{"1001", "5000", "99999999999999999999999"} {
 			var page pageJSON[accountJSON]
