@@ -114,6 +114,16 @@ func (s *Store) write(ctx context.Context, fn func(q querier) error) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error { return fn(s.q(ctx)) })
 }
 
+// insert runs one INSERT as an atomic change (see write): inside a transaction a
+// failing INSERT, such as a duplicate key, must not abort the transaction, which on
+// PostgreSQL a bare failed statement does.
+func (s *Store) insert(ctx context.Context, query string, args ...any) error {
+	return s.write(ctx, func(q querier) error {
+		_, err := q.ExecContext(ctx, query, args...)
+		return err
+	})
+}
+
 // read runs fn on one consistent snapshot: the transaction ctx carries or a new
 // read-only one.
 func (s *Store) read(ctx context.Context, fn func(q querier) error) error {
