@@ -15,11 +15,13 @@ func Example() {
 	ctx := context.Background()
 	s := memstore.New()
 	_ = s.CreateOrganization(ctx, memberstest.Org("o1", "acme"))
-	_ = s.CreateProject(ctx, memberstest.Project("o1", "p1")) // an account's owner must exist
+	_ = s.CreateProject(ctx, memberstest.Project("o1", "p1")) // an account's owner must exist (M-3)
 	_ = s.CreateAccount(ctx, memberstest.Account("o1", "123456789012", "p1"))
 	a, _ := s.GetAccount(ctx, "o1", "123456789012")
-	owner, _ := a.ProjectAt(memberstest.T0)
-	fmt.Println(a.ID, owner, a.Version)
+	from := a.Ownership[0].From
+	owner, _ := a.ProjectAt(from)
+	_, before := a.ProjectAt(from.Prev())
+	fmt.Println(a.ID, "owned by", owner, "from", from, "/ owned before:", before, "/ version", a.Version)
 	// Output:
-	// 123456789012 p1 1
+	// 123456789012 owned by p1 from 2025-01 / owned before: false / version 1
 }
