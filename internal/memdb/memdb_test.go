@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -194,4 +195,28 @@ func TestTable_OfAnotherDatabasePanics(t *testing.T) {
 	assert.Panics(t, func() {
 		_ = db1.Do(context.Background(), func(tx *memdb.Tx) error { t2.Put(tx, "x", row{}); return nil })
 	})
+}
+
+// Times are kept as the SQL stores keep them: UTC, microsecond precision.
+func TestTable_KeepsTimesInUTCAtMicroseconds(t *testing.T) {
+	type stamped struct {
+		At    time.Time
+		Later []time.Time
+		Zero  time.Time
+	}
+	db := memdb.New()
+	tb := memdb.NewTable[string](db, func(s stamped) stamped { s.Later = append([]time.Time(nil), s.Later...); return s })
+	jst := time.FixedZone("JST", 9*3600)
+	in := stamped{At: time.Date(2026, 10, 1, 9, 0, 0, 123456789, jst), Later: []time.Time{time.Date(2026, 10, 2, 9, 0, 0, 999, jst)}}
+	require.NoError(t, db.Do(context.Background(), func(tx *memdb.Tx) error { tb.Put(tx, "k", in); return nil }))
+	var got stamped
+	require.NoError(t, db.Do(context.Background(), func(tx *memdb.Tx) error { got, _ = tb.Get(tx, "k"); return nil }))
+	assert.Equal(t, time.UTC, got.At.Location())
+	assert.Equal(t, 123456000, got.At.Nanosecond())
+	assert.True(t, got.At.Equal(in.At.Truncate(time.Microsecond)))
+	assert.Equal(t, time.UTC, got.Later[0].Location())
+	assert.Equal(t, 0, got.Later[0].Nanosecond())
+	assert.True(t, got.Zero.IsZero())
+	assert.Equal(t, jst, in.At.Location(), "the caller's value is not touched")
+	assert.Equal(t, 999, in.Later[0].Nanosecond())
 }

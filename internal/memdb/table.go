@@ -3,11 +3,16 @@ package memdb
 import (
 	"cmp"
 	"maps"
+	"reflect"
 	"slices"
+	"time"
 )
 
 // Table is one kind of row of a DB, keyed by K. Values are copied in and out with
-// the clone function, so callers may mutate what they pass and receive.
+// the clone function, so callers may mutate what they pass and receive, and every
+// time.Time a value holds (in exported fields, nested structs and slices) is kept in
+// UTC at microsecond precision, as the SQL stores keep times, so a fake answers as
+// they do.
 type Table[K cmp.Ordered, V any] struct {
 	db    *DB
 	rows  map[K]V
@@ -96,6 +101,7 @@ func (t *Table[K, V]) Has(tx *Tx, k K) bool {
 // Put stores a copy of v as row k.
 func (t *Table[K, V]) Put(tx *Tx, k K, v V) {
 	v = t.clone(v)
+	normalizeTimes(reflect.ValueOf(&v).Elem())
 	if o := t.overlay(tx, true); o != nil {
 		o.changes[k] = change[V]{v: v}
 		return
@@ -141,4 +147,29 @@ func (t *Table[K, V]) Select(tx *Tx, keep func(V) bool) []V {
 func hasChange[K cmp.Ordered, V any](o *tableOverlay[K, V], k K) bool {
 	_, ok := o.changes[k]
 	return ok
+}
+
+var timeType = reflect.TypeFor[time.Time]()
+
+// normalizeTimes sets every settable time.Time reachable in v without following
+// pointers to UTC at microsecond precision (the zero time stays zero).
+func normalizeTimes(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Struct:
+		if v.Type() == timeType {
+			if v.CanSet() {
+				v.Set(reflect.ValueOf(v.Interface().(time.Time).UTC().Truncate(time.Microsecond)))
+			}
+			return
+		}
+		for i := range v.NumField() {
+			if f := v.Field(i); f.CanSet() {
+				normalizeTimes(f)
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			normalizeTimes(v.Index(i))
+		}
+	}
 }

@@ -30,67 +30,38 @@ func records[V any](db *memdb.DB, name string, clone func(V) V, key, scope func(
 	return &memdb.Records[V]{Table: memdb.NewTable[string](db, clone), Name: name, Key: key, Scope: scope, Version: version, Merge: merge, Errors: errs}
 }
 
-// keep returns v as the store keeps it: a deep copy with every time in UTC at
-// microsecond precision, as the SQL stores keep times, so that the fake answers
-// as they do (a zero time stays zero). Values go in and out through it.
-func keep[V any](v V) V {
-	switch x := any(&v).(type) {
-	case *members.Organization:
-		utc(&x.CreatedAt, &x.UpdatedAt)
-	case *members.Project:
-		*x = x.Clone()
-		utc(&x.CreatedAt, &x.UpdatedAt)
-	case *members.Account:
-		*x = x.Clone()
-		utc(&x.CreatedAt, &x.UpdatedAt)
-	case *members.Membership:
-		*x = x.Clone()
-		utc(&x.CreatedAt, &x.UpdatedAt)
-	case *members.Invitation:
-		*x = x.Clone()
-		utc(&x.CreatedAt, &x.ExpiresAt, &x.DecidedAt)
-	case *members.Application:
-		utc(&x.CreatedAt, &x.UpdatedAt)
-	}
-	return v
-}
-
-func utc(ts ...*time.Time) {
-	for _, t := range ts {
-		*t = t.UTC().Truncate(time.Microsecond)
-	}
-}
+func same[V any](v V) V { return v }
 
 // New returns an empty Store.
 func New() *Store {
 	db := memdb.New()
 	memberKey := func(m members.Membership) string { return m.OrgID + "\x00" + m.IdentityID }
 	return &Store{db: db,
-		orgs: records(db, "organization", keep[members.Organization], func(o members.Organization) string { return o.ID }, nil,
+		orgs: records(db, "organization", same, func(o members.Organization) string { return o.ID }, nil,
 			func(o *members.Organization) *int64 { return &o.Version },
 			func(cur, o members.Organization) members.Organization {
 				cur.Name, cur.Alias, cur.EnforceMFA, cur.UpdatedAt = o.Name, o.Alias, o.EnforceMFA, o.UpdatedAt
 				return cur
 			}),
-		projects: records(db, "project", keep[members.Project], func(p members.Project) string { return p.ID },
+		projects: records(db, "project", members.Project.Clone, func(p members.Project) string { return p.ID },
 			func(p members.Project) string { return p.OrgID }, func(p *members.Project) *int64 { return &p.Version },
 			func(cur, p members.Project) members.Project { p.CreatedAt = cur.CreatedAt; return p }),
-		accounts: records(db, "account", keep[members.Account], func(a members.Account) string { return a.ID },
+		accounts: records(db, "account", members.Account.Clone, func(a members.Account) string { return a.ID },
 			func(a members.Account) string { return a.OrgID }, func(a *members.Account) *int64 { return &a.Version },
 			func(cur, a members.Account) members.Account { a.CreatedAt = cur.CreatedAt; return a }),
-		members: records(db, "membership", keep[members.Membership], memberKey,
+		members: records(db, "membership", members.Membership.Clone, memberKey,
 			func(m members.Membership) string { return m.OrgID }, func(m *members.Membership) *int64 { return &m.Version },
 			func(cur, m members.Membership) members.Membership {
 				cur.Email, cur.Type, cur.Permissions, cur.UpdatedAt = m.Email, m.Type, m.Permissions, m.UpdatedAt
 				return cur
 			}),
-		invs: records(db, "invitation", keep[members.Invitation], func(i members.Invitation) string { return i.ID },
+		invs: records(db, "invitation", members.Invitation.Clone, func(i members.Invitation) string { return i.ID },
 			func(i members.Invitation) string { return i.OrgID }, func(i *members.Invitation) *int64 { return &i.Version },
 			func(cur, i members.Invitation) members.Invitation {
 				cur.State, cur.AcceptedBy, cur.DecidedAt = i.State, i.AcceptedBy, i.DecidedAt
 				return cur
 			}),
-		apps: records(db, "application", keep[members.Application], func(a members.Application) string { return a.ID },
+		apps: records(db, "application", same, func(a members.Application) string { return a.ID },
 			func(a members.Application) string { return a.OrgID }, func(a *members.Application) *int64 { return &a.Version },
 			func(cur, a members.Application) members.Application {
 				cur.State, cur.ReviewedBy, cur.Reason, cur.UpdatedAt = a.State, a.ReviewedBy, a.Reason, a.UpdatedAt
