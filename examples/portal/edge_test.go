@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/seeda33a2f4f/resellerkit/members"
 )
 
 // The hardening of the HTTP edge found by probing the portal (issue 6, item 8):
@@ -427,7 +429,7 @@ func TestEdge_TheAccessLogShowsTheStatusTheClientGot(t *testing.T) {
 	})
 	t.Run("panic after the answer started", func(t *testing.T) {
 		var logs syncBuffer
-		s := newServer(nil, tokenMinter{}, nil, slog.New(slog.NewTextHandler(&logs, nil)))
+		s := newServer(nil, nil, tokenMinter{}, nil, slog.New(slog.NewTextHandler(&logs, nil)))
 		srv := httptest.NewServer(s.logRequests(s.recoverPanics(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Length", "100")
 			w.WriteHeader(http.StatusOK)
@@ -537,4 +539,35 @@ func TestErrors_EchoedValuesAreBounded(t *testing.T) {
 			})
 		}
 	})
+}
+
+// TestAdmit_ARequestWaitsForASlotUntilItsDeadline: with every slot taken, an API
+// request queues; if its deadline passes first it is a 503 (logged 503), and once a
+// slot is free it is served. /healthz, 401 and 404 take no slot. (The handler is
+// called directly, so the test can change the server between requests.)
+func TestAdmit_ARequestWaitsForASlotUntilItsDeadline(t *testing.T) {
+	f := newFixture(t, "memory")
+	f.s.slots = make(chan struct{}, 1)
+	f.s.slots <- struct{}{} // a request that never ends
+	f.s.requestTimeout = 1  // ns
+	h := f.s.routes()
+	path := "/v1/orgs/" + f.orgID
+	get := func(path string, who members.Principal) int {
+		req := httptest.NewRequest("GET", path, nil)
+		if who.IdentityID != "" {
+			req.Header.Set("Authorization", "Bearer "+f.token(who))
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	require.Equal(t, http.StatusServiceUnavailable, get(path, demoPower))
+	assert.Contains(t, f.accessLog("GET", path)[0], " status=503 ")
+	require.Equal(t, http.StatusOK, get("/healthz", members.Principal{}))
+	require.Equal(t, http.StatusUnauthorized, get(path, members.Principal{}))
+	require.Equal(t, http.StatusNotFound, get("/v1/nothing", demoPower))
+
+	<-f.s.slots
+	f.s.requestTimeout = requestTimeout
+	require.Equal(t, http.StatusOK, get(path, demoPower))
 }

@@ -24,7 +24,7 @@ func Example() {
 	tokens := tokenMinter{secret: secret}
 	svc := members.NewService(b.store)
 	orgID, _ := seed(ctx, svc, b.state, time.Now())
-	srv := httptest.NewServer(newServer(svc, tokens, demoPrincipals(), slog.New(slog.NewTextHandler(io.Discard, nil))).routes())
+	srv := httptest.NewServer(newServer(svc, b.db, tokens, demoPrincipals(), slog.New(slog.NewTextHandler(io.Discard, nil))).routes())
 	defer srv.Close()
 
 	call := func(method, path string, who members.Principal, body string) (int, []byte) {

@@ -40,8 +40,9 @@ func main() {
 
 // config is the parsed command line.
 type config struct {
-	addr string
-	db   string
+	addr        string
+	db          string
+	maxInflight int
 }
 
 func parseFlags(args []string, out io.Writer) (config, error) {
@@ -50,8 +51,9 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.SetOutput(out)
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen address (host:port; port 0 picks a free one)")
 	fs.StringVar(&c.db, "db", "portal.db", "SQLite file path, a postgres:// DSN, or \"memory\" for a throwaway in-memory store")
+	fs.IntVar(&c.maxInflight, "max-inflight", defaultInflight(), "API requests served at once; the others queue in arrival order")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: portal [-addr host:port] [-db path|postgres://…|memory]")
+		fmt.Fprintln(fs.Output(), "usage: portal [-addr host:port] [-db path|postgres://…|memory] [-max-inflight n]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -59,6 +61,9 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	if c.maxInflight < 1 {
+		return c, fmt.Errorf("-max-inflight %d: must be at least 1", c.maxInflight)
 	}
 	return c, nil
 }
@@ -99,7 +104,8 @@ func run(ctx context.Context, args []string, out io.Writer, onListen func(net.Ad
 	fmt.Fprintf(out, "portal: store %s, listening on %s\n", b.desc, base)
 	printTokens(out, base, orgID, tokens)
 
-	s := newServer(svc, tokens, demoPrincipals(), logger)
+	s := newServer(svc, b.db, tokens, demoPrincipals(), logger)
+	s.slots = make(chan struct{}, cfg.maxInflight)
 	srv := &http.Server{
 		Handler:           s.routes(),
 		ReadHeaderTimeout: 5 * time.Second,

@@ -88,15 +88,22 @@ func mine[T any](list func(context.Context, members.Principal, resellerkit.Page)
 	}
 }
 
-// listHandler is a list endpoint: it reads the page from the query, fetches it and
-// answers it converted by conv.
-func listHandler[T, J any](fetch lister[T], conv func(T) J) apiFunc {
+// listHandler is a list endpoint of s: it reads the page from the query, fetches it
+// and answers it converted by conv. The Service's authorization and the page are
+// read in one snapshot: one read transaction instead of one per store call, and a
+// page consistent with the membership that allowed it.
+func listHandler[T, J any](s *server, fetch lister[T], conv func(T) J) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p members.Principal) error {
 		page, err := parsePage(r.URL.Query())
 		if err != nil {
 			return err
 		}
-		items, next, err := fetch(r, p, page)
+		var items []T
+		var next string
+		err = s.snapshot(r.Context(), func(ctx context.Context) error {
+			items, next, err = fetch(r.WithContext(ctx), p, page)
+			return err
+		})
 		if err != nil {
 			return err
 		}

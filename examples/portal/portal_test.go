@@ -81,7 +81,7 @@ func newFixture(t testing.TB, kind string) *fixture {
 	principals[outsider.IdentityID] = outsider
 	tokens := tokenMinter{secret: secret}
 	logs := &syncBuffer{}
-	s := newServer(svc, tokens, principals, slog.New(slog.NewTextHandler(logs, nil)))
+	s := newServer(svc, b.db, tokens, principals, slog.New(slog.NewTextHandler(logs, nil)))
 	srv := httptest.NewServer(s.routes())
 	t.Cleanup(srv.Close)
 	// A redirect is an answer to check, never one to follow.
@@ -631,6 +631,7 @@ func TestRun_BadFlags(t *testing.T) {
 	var buf bytes.Buffer
 	require.Error(t, run(context.Background(), []string{"-nope"}, &buf, nil))
 	require.Error(t, run(context.Background(), []string{"extra"}, &buf, nil))
+	require.Error(t, run(context.Background(), []string{"-max-inflight", "0"}, &buf, nil))
 	require.Error(t, run(context.Background(), []string{"-db", "postgres://127.0.0.1:1/x?connect_timeout=1"}, &buf, nil))
 }
 
