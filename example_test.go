@@ -12,36 +12,28 @@ import (
 )
 
 // Example is the README's quick start: an organization, a project and an account on
-// the in-memory store, and the tenant isolation every call enforces.
+// the in-memory store, a paged list, and the tenant isolation every call enforces.
 func Example() {
 	ctx := context.Background()
 	svc := members.NewService(memstore.New())
-
 	alice := members.Principal{IdentityID: "alice", Email: "alice@example.co.jp", MFA: true}
 	staff := members.Principal{IdentityID: "ops", Operator: true, MFA: true} // the reseller's staff
 
-	org, err := svc.CreateOrganization(ctx, alice, members.NewOrganization{Code: "acme", Name: "Acme K.K."})
-	if err != nil {
-		panic(err)
-	}
-	proj, err := svc.CreateProject(ctx, alice, org.ID, members.Project{
-		Name: "Web", PaymentMethod: members.PaymentBankTransfer, Currency: money.JPY,
-		InvoiceTo: []string{"billing@example.co.jp"},
-	})
-	if err != nil {
-		panic(err)
-	}
-	if _, err := svc.RegisterAccount(ctx, staff, org.ID, members.NewAccount{ID: "123456789012", ProjectID: proj.ID}); err != nil {
-		panic(err)
-	}
-	accounts, _, _ := svc.ListAccounts(ctx, alice, org.ID, resellerkit.Page{})
-	fmt.Println(org.DisplayName(), proj.Name, len(accounts), accounts[0].ID)
+	org, _ := svc.CreateOrganization(ctx, alice, members.NewOrganization{Code: "acme", Name: "Acme K.K."})
+	proj, _ := svc.CreateProject(ctx, alice, org.ID, members.Project{Name: "Web",
+		PaymentMethod: members.PaymentBankTransfer, Currency: money.JPY,
+		InvoiceTo: []string{"billing@example.co.jp"}})
+	_, err := svc.RegisterAccount(ctx, staff, org.ID, members.NewAccount{ID: "123456789012", ProjectID: proj.ID})
+	fmt.Println(err) // <nil>
 
-	// Bob belongs to no organization: whatever id he passes, he is denied.
-	bob := members.Principal{IdentityID: "bob", Email: "bob@example.com", MFA: true}
+	accounts, next, _ := svc.ListAccounts(ctx, alice, org.ID, resellerkit.Page{Limit: 50})
+	fmt.Println(len(accounts), next == "") // 1 true: every list pages by keyset
+
+	bob := members.Principal{IdentityID: "bob", MFA: true} // in no organization
 	_, _, err = svc.ListProjects(ctx, bob, org.ID, resellerkit.Page{})
-	fmt.Println(errors.Is(err, members.ErrPermissionDenied))
+	fmt.Println(errors.Is(err, members.ErrPermissionDenied)) // true: tenant isolation (M-7)
 	// Output:
-	// Acme K.K. Web 1 123456789012
+	// <nil>
+	// 1 true
 	// true
 }

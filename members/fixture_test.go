@@ -124,5 +124,7 @@ func pages[T any](t *testing.T, list func(resellerkit.Page) ([]T, string, error)
 // accounts returns every stored account of orgID.
 func (f *fixture) accounts(t *testing.T, orgID string) []members.Account {
 	t.Helper()
-	return pages(t, func(p resellerkit.Page) ([]members.Account, string, error) { return f.store.ListAccounts(f.ctx, orgID, p) })
+	return pages(t, func(p resellerkit.Page) ([]members.Account, string, error) {
+		return f.store.ListAccounts(f.ctx, orgID, p)
+	})
 }

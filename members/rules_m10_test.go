@@ -33,7 +33,9 @@ func (f *fixture) otherOrg(t *testing.T) members.Organization {
 func TestM10_BulkEditIsAllOrNothing(t *testing.T) {
 	f := newFixture(t)
 	other := f.otherOrg(t)
-	snapshot := func() [2][]members.Account { return [2][]members.Account{f.accounts(t, f.org.ID), f.accounts(t, other.ID)} }
+	snapshot := func() [2][]members.Account {
+		return [2][]members.Account{f.accounts(t, f.org.ID), f.accounts(t, other.ID)}
+	}
 	name, badName := "renamed", "bad\x00name"
 	labels, badLabels := []string{"team-a", "prod"}, []string{"x", "x"}
 	ok := members.AccountDetails{Name: &name, Labels: &labels}
@@ -124,7 +126,9 @@ func TestM10_AnotherPackagesChangeCommitsWithTheBatchOrNotAtAll(t *testing.T) {
 		}
 	}
 	otherProjects := func() []members.Project {
-		return pages(t, func(p resellerkit.Page) ([]members.Project, string, error) { return contacts.ListProjects(f.ctx, "ledger", p) })
+		return pages(t, func(p resellerkit.Page) ([]members.Project, string, error) {
+			return contacts.ListProjects(f.ctx, "ledger", p)
+		})
 	}
 	before := f.accounts(t, f.org.ID)
 	err := f.svc.EditAccounts(f.ctx, f.alice, f.org.ID, []string{f.acct1.ID, f.acct2.ID}, members.PermContactsEdit, change(f.acct2.ID))

@@ -145,9 +145,15 @@ func TestM6_EnforceMFADeniesMembersWithoutMFA(t *testing.T) {
 	aliceNoMFA.MFA = false
 	calls := map[string]func(p members.Principal) error{
 		"get organization": func(p members.Principal) error { _, err := f.svc.GetOrganization(f.ctx, p, f.org.ID); return err },
-		"list projects":    func(p members.Principal) error { _, _, err := f.svc.ListProjects(f.ctx, p, f.org.ID, resellerkit.Page{}); return err },
-		"get project":      func(p members.Principal) error { _, err := f.svc.GetProject(f.ctx, p, f.org.ID, f.p1.ID); return err },
-		"list accounts":    func(p members.Principal) error { _, _, err := f.svc.ListAccounts(f.ctx, p, f.org.ID, resellerkit.Page{}); return err },
+		"list projects": func(p members.Principal) error {
+			_, _, err := f.svc.ListProjects(f.ctx, p, f.org.ID, resellerkit.Page{})
+			return err
+		},
+		"get project": func(p members.Principal) error { _, err := f.svc.GetProject(f.ctx, p, f.org.ID, f.p1.ID); return err },
+		"list accounts": func(p members.Principal) error {
+			_, _, err := f.svc.ListAccounts(f.ctx, p, f.org.ID, resellerkit.Page{})
+			return err
+		},
 		"get member": func(p members.Principal) error {
 			_, err := f.svc.GetMember(f.ctx, p, f.org.ID, p.IdentityID)
 			return err

@@ -211,15 +211,30 @@ func TestM7_PropertyNoCrossOrganizationReadOrWrite(t *testing.T) {
 			_, err := svc.UpdateOrganization(ctx, p, o, members.OrganizationUpdate{Alias: &name, Version: 1})
 			return err
 		},
-		"ListProjects": func(p members.Principal, o string) error { _, _, err := svc.ListProjects(ctx, p, o, resellerkit.Page{}); return err },
+		"ListProjects": func(p members.Principal, o string) error {
+			_, _, err := svc.ListProjects(ctx, p, o, resellerkit.Page{})
+			return err
+		},
 		"CreateProject": func(p members.Principal, o string) error {
 			_, err := svc.CreateProject(ctx, p, o, project("x"))
 			return err
 		},
-		"ListAccounts":     func(p members.Principal, o string) error { _, _, err := svc.ListAccounts(ctx, p, o, resellerkit.Page{}); return err },
-		"ListMembers":      func(p members.Principal, o string) error { _, _, err := svc.ListMembers(ctx, p, o, resellerkit.Page{}); return err },
-		"ListInvitations":  func(p members.Principal, o string) error { _, _, err := svc.ListInvitations(ctx, p, o, resellerkit.Page{}); return err },
-		"ListApplications": func(p members.Principal, o string) error { _, _, err := svc.ListApplications(ctx, p, o, resellerkit.Page{}); return err },
+		"ListAccounts": func(p members.Principal, o string) error {
+			_, _, err := svc.ListAccounts(ctx, p, o, resellerkit.Page{})
+			return err
+		},
+		"ListMembers": func(p members.Principal, o string) error {
+			_, _, err := svc.ListMembers(ctx, p, o, resellerkit.Page{})
+			return err
+		},
+		"ListInvitations": func(p members.Principal, o string) error {
+			_, _, err := svc.ListInvitations(ctx, p, o, resellerkit.Page{})
+			return err
+		},
+		"ListApplications": func(p members.Principal, o string) error {
+			_, _, err := svc.ListApplications(ctx, p, o, resellerkit.Page{})
+			return err
+		},
 		"Invite": func(p members.Principal, o string) error {
 			_, err := svc.Invite(ctx, p, o, members.NewInvitation{Email: "evil@x.example", Type: members.MemberPower})
 			return err
