@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -10,10 +11,12 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -174,4 +177,48 @@ func TestServe_ShutdownTimeoutClosesAndWaits(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("serve did not return after the shutdown timeout")
 	}
+}
+
+func TestLoneSurrogate(t *testing.T) {
+	for _, tc := range []struct {
+		raw  string
+		lone bool
+	}{
+		{`"plain"`, false},
+		{`"\ud83d\ude00"`, false},               // a pair
+		{`"\\ud800"`, false},                    // an escaped backslash, then text
+		{`"\\\ud800"`, true},                    // an escaped backslash, then a lone escape
+		{`"\ud800"`, true},                      // high alone
+		{`"\udfff"`, true},                      // low alone
+		{`"\ud800\u0041"`, true},                // high, then not a low
+		{`"\ud800\n"`, true},                    // high, then another escape
+		{`"\ud800`, true},                       // high at the end of the input
+		{`: "\u00e9", "\"\ud800"`, true},        // after an escaped quote
+		{`"\u0041" "\ud800" outside "x"`, true}, // several strings
+		{`\ud800 "x"`, false},                   // outside a string: not text
+		{`"\ud83d\ude00\ud83d\ude00"`, false},   // two pairs
+		{`"\uD83D\uDE00"`, false},               // upper-case hex
+		{`"\uzzzz"`, false},                     // malformed: the decoder reports it
+	} {
+		assert.Equal(t, tc.lone, loneSurrogate([]byte(tc.raw)), tc.raw)
+	}
+}
+
+// FuzzCheckShape: whatever the body, checkShape does not panic, and a body it
+// accepts decodes with encoding/json and is valid UTF-8 with no lone surrogate.
+func FuzzCheckShape(f *testing.F) {
+	for _, s := range []string{`{}`, `null`, `{"name":"a","invoice_to":["x@y.z"],"billing":{"pricing_plan":"p"},"version":3}`,
+		`{"name":"\ud800"}`, `{"name":"a","name":"b"}`, `{"billing":null}`, `[1,2]`, `{"version":1e3}`, "{\"plan\":\"\xff\"}"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		typ := reflect.TypeOf(projectInput{})
+		if checkShape(body, typ) != nil {
+			return
+		}
+		var in projectInput
+		require.NoError(t, json.Unmarshal(body, &in), "%q", body)
+		assert.True(t, utf8.Valid(body), "%q", body)
+		assert.False(t, loneSurrogate(body), "%q", body)
+	})
 }
