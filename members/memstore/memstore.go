@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/seeda33a2f4f/resellerkit"
-	"github.com/seeda33a2f4f/resellerkit/internal/memdb"
+	"github.com/seeda33a2f4f/resellerkit/memdb"
 	"github.com/seeda33a2f4f/resellerkit/members"
 )
 

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/seeda33a2f4f/resellerkit/internal/memdb"
+	"github.com/seeda33a2f4f/resellerkit/memdb"
 )
 
 type row struct {

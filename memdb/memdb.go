@@ -1,21 +1,3 @@
-// Package memdb is the engine of resellerkit's in-memory stores (the memstore
-// package of each domain): tables of rows under one lock per database, and
-// transactions that are serializable by construction.
-//
-// A transaction holds its database's lock from start to end and writes to an
-// overlay of changed rows; when its function returns nil the overlay is applied,
-// otherwise it is dropped. No snapshots, no retries, no sleeps. A single operation
-// outside a transaction takes the lock for its own duration and writes through.
-//
-// Transactions travel in the context, as they do in package sqldb: the context an
-// InTx callback receives carries the transaction, every operation called with it
-// joins it, and an InTx inside it joins it too, undoing its own writes if its
-// callback fails (a savepoint). A transaction that reaches a second database (the
-// memstore of another package) takes that database's lock as well and commits
-// both at its end, so in-memory stores of several packages change together or not
-// at all, as SQL stores sharing one database do. Locks are taken in the order the
-// transaction first touches the databases; take them in one order everywhere (the
-// domain whose rules authorize a change first) to avoid deadlocks.
 package memdb
 
 import (
