@@ -20,6 +20,8 @@ type Page struct {
 const (
 	DefaultPageLimit = 100  // items per page when Page.Limit is 0 or less
 	MaxPageLimit     = 1000 // the most items one page holds, whatever Page.Limit asks
+	// MaxPageToken is the longest token After accepts: keys are ids, far shorter.
+	MaxPageToken = 512
 )
 
 // ErrPageToken is wrapped by the error for a page token no list returned.
@@ -42,6 +44,9 @@ func (p Page) Size() int {
 func (p Page) After() (string, error) {
 	if p.Token == "" {
 		return "", nil
+	}
+	if len(p.Token) > MaxPageToken {
+		return "", fmt.Errorf("%w: longer than %d characters", ErrPageToken, MaxPageToken)
 	}
 	b, err := base64.RawURLEncoding.DecodeString(p.Token)
 	if err != nil || len(b) == 0 {

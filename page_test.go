@@ -2,6 +2,7 @@ package resellerkit_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -50,7 +51,7 @@ func TestPaginate_WalksEveryItemOnce(t *testing.T) {
 }
 
 func TestPage_BadToken(t *testing.T) {
-	for _, tok := range []string{"%%%", "=", "a b"} {
+	for _, tok := range []string{"%%%", "=", "a b", resellerkit.NextToken(strings.Repeat("k", 400))} {
 		_, _, err := resellerkit.Paginate([]string{"a"}, resellerkit.Page{Token: tok}, func(s string) string { return s })
 		require.ErrorIs(t, err, resellerkit.ErrPageToken, tok)
 	}

@@ -39,7 +39,7 @@ func (s *Service) RegisterAccount(ctx context.Context, p Principal, orgID string
 	}
 	err = s.inTx(ctx, p, orgID, PermOperator, func(ctx context.Context, _ Organization) error {
 		if _, err := s.store.GetProject(ctx, orgID, in.ProjectID); err != nil {
-			return fmt.Errorf("project_id %q: %w", in.ProjectID, err)
+			return fmt.Errorf("project_id %q: %w", resellerkit.Truncate(in.ProjectID), err)
 		}
 		return s.store.CreateAccount(ctx, a)
 	})
@@ -82,7 +82,7 @@ func (s *Service) MoveAccount(ctx context.Context, p Principal, orgID, accountID
 			return err
 		}
 		if _, err := s.store.GetProject(ctx, orgID, toProjectID); err != nil {
-			return fmt.Errorf("project_id %q (M-3): %w", toProjectID, err)
+			return fmt.Errorf("project_id %q (M-3): %w", resellerkit.Truncate(toProjectID), err)
 		}
 		now := s.clock()
 		this := resellerkit.MonthOf(now)

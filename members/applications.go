@@ -74,7 +74,7 @@ func (s *Service) SubmitApplication(ctx context.Context, p Principal, orgID stri
 		if in.Kind == AppAccountClosure || in.Kind == AppOwnerChange {
 			a, err := s.store.GetAccount(ctx, orgID, in.AccountID)
 			if err != nil {
-				return fmt.Errorf("account_id %q: %w", in.AccountID, err)
+				return fmt.Errorf("account_id %q: %w", resellerkit.Truncate(in.AccountID), err)
 			}
 			if !a.ClosedFrom.IsZero() {
 				return invalid("account_id", in.AccountID, "M-11", "the account is already closed")
@@ -82,7 +82,7 @@ func (s *Service) SubmitApplication(ctx context.Context, p Principal, orgID stri
 		}
 		if in.ProjectID != "" {
 			if _, err := s.store.GetProject(ctx, orgID, in.ProjectID); err != nil {
-				return fmt.Errorf("project_id %q: %w", in.ProjectID, err)
+				return fmt.Errorf("project_id %q: %w", resellerkit.Truncate(in.ProjectID), err)
 			}
 		}
 		return s.store.CreateApplication(ctx, app)

@@ -245,7 +245,7 @@ func (s *Service) inviteeInvitation(ctx context.Context, p Principal, orgID, inv
 		return Invitation{}, err
 	}
 	if inv.Email != email {
-		return Invitation{}, fmt.Errorf("%w: invitation %q", ErrNotFound, invitationID)
+		return Invitation{}, fmt.Errorf("%w: invitation %q", ErrNotFound, resellerkit.Truncate(invitationID))
 	}
 	return inv, nil
 }

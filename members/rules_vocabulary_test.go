@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -106,4 +107,37 @@ func TestM2_ServiceCallsJoinTheCallersTransaction(t *testing.T) {
 	ps, _, err = f.svc.ListProjects(f.ctx, f.alice, f.org.ID, resellerkit.Page{})
 	require.NoError(t, err)
 	assert.Len(t, ps, 3)
+}
+
+// A huge id is never echoed whole: not by validation, not by a not-found error
+// naming what was looked up (a 900 KB name once reached an error body and the log).
+func TestM7_ErrorsEchoBoundedValues(t *testing.T) {
+	f := newFixture(t)
+	huge := strings.Repeat("x", 900_000)
+	calls := map[string]func() error{
+		"RegisterAccount": func() error {
+			_, err := f.svc.RegisterAccount(f.ctx, f.op, f.org.ID, members.NewAccount{ID: "333333333333", ProjectID: huge})
+			return err
+		},
+		"MoveAccount": func() error {
+			_, err := f.svc.MoveAccount(f.ctx, f.alice, f.org.ID, f.acct1.ID, huge, f.acct1.Version)
+			return err
+		},
+		"SubmitApplication": func() error {
+			_, err := f.svc.SubmitApplication(f.ctx, f.alice, f.org.ID, members.NewApplication{Kind: members.AppNewAccount, ProjectID: huge})
+			return err
+		},
+		"GetProject": func() error { _, err := f.svc.GetProject(f.ctx, f.alice, f.org.ID, huge); return err },
+		"CreateProject": func() error {
+			p := project(huge)
+			_, err := f.svc.CreateProject(f.ctx, f.alice, f.org.ID, p)
+			return err
+		},
+		"RejectInvitation": func() error { _, err := f.svc.RejectInvitation(f.ctx, f.bob, f.org.ID, huge); return err },
+	}
+	for name, call := range calls {
+		err := call()
+		require.Error(t, err, name)
+		assert.Less(t, len(err.Error()), 1000, name)
+	}
 }

@@ -102,7 +102,7 @@ func versionOK(given, stored int64, what, id, rule string) error {
 		return invalid("version", strconv.FormatInt(given, 10), rule, "required: send the version of the "+what+" you read")
 	}
 	if given != stored {
-		return fmt.Errorf("%w: %s %q: stale version %d, current is %d", ErrConflict, what, id, given, stored)
+		return fmt.Errorf("%w: %s %q: stale version %d, current is %d", ErrConflict, what, resellerkit.Truncate(id), given, stored)
 	}
 	return nil
 }

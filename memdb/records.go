@@ -31,7 +31,7 @@ type Records[V any] struct {
 
 // NotFound returns the error for a missing record named name.
 func (r *Records[V]) NotFound(name string) error {
-	return fmt.Errorf("%w: %s %q", r.Errors.NotFound, r.Name, name)
+	return fmt.Errorf("%w: %s %q", r.Errors.NotFound, r.Name, resellerkit.Truncate(name))
 }
 
 // Create stores v with version 1 unless its key is taken (AlreadyExists) or a
@@ -39,7 +39,7 @@ func (r *Records[V]) NotFound(name string) error {
 func (r *Records[V]) Create(tx *Tx, v V, checks ...func() error) error {
 	k := r.Key(v)
 	if r.Has(tx, k) {
-		return fmt.Errorf("%w: %s %q", r.Errors.AlreadyExists, r.Name, k)
+		return fmt.Errorf("%w: %s %q", r.Errors.AlreadyExists, r.Name, resellerkit.Truncate(k))
 	}
 	for _, check := range checks {
 		if err := check(); err != nil {

@@ -66,6 +66,9 @@ func (db *DB) Close() error { return db.pool.Close() }
 // Dialect reports which database DB talks to.
 func (db *DB) Dialect() Dialect { return db.dialect }
 
+// DefaultMaxIdleConns is how many idle connections Open keeps in the pool.
+const DefaultMaxIdleConns = 16
+
 // Option configures Open.
 type Option func(*options)
 
@@ -134,6 +137,10 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
 		// Every connection to ":memory:" is a separate database.
 		sqlDB.SetMaxOpenConns(1)
 	}
+	// database/sql keeps 2 idle connections by default, so a server answering
+	// more requests at once opens (and, on SQLite, re-configures) a connection for
+	// every one beyond the second. Keep enough for a busy portal; tune with Pool().
+	sqlDB.SetMaxIdleConns(DefaultMaxIdleConns)
 	if err := connect(ctx, sqlDB, dialect, o.busyTimeout); err != nil {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("sqldb: connect to %s %s: %w", dialect, redact(dsn), MapError(err))

@@ -63,7 +63,7 @@ func checkOwners(ctx context.Context, q querier, a members.Account) error {
 		var one int
 		err := q.QueryRowContext(ctx, `SELECT 1 FROM projects WHERE org_id = $1 AND id = $2`, a.OrgID, o.ProjectID).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("%w: project %q", members.ErrNotFound, o.ProjectID)
+			return fmt.Errorf("%w: project %q", members.ErrNotFound, resellerkit.Truncate(o.ProjectID))
 		}
 		if err != nil {
 			return err

@@ -149,7 +149,7 @@ func page[T any](ctx context.Context, q querier, pg resellerkit.Page, scan func(
 // ---- error mapping --------------------------------------------------------
 
 func notFound(what, id string) error {
-	return fmt.Errorf("%w: %s %q", members.ErrNotFound, what, id)
+	return fmt.Errorf("%w: %s %q", members.ErrNotFound, what, resellerkit.Truncate(id))
 }
 
 // storeErr is an error whose text is only the domain message while the chain
@@ -170,7 +170,7 @@ func (e *storeErr) Unwrap() []error { return e.errs }
 // out of the error text.
 func mapErr(err error, what, id string) error {
 	err = sqldb.MapError(err)
-	subject := fmt.Sprintf("%s %q", what, id)
+	subject := fmt.Sprintf("%s %q", what, resellerkit.Truncate(id))
 	switch {
 	case err == nil:
 		return nil
