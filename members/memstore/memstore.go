@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/seeda33a2f4f/resellerkit"
-	"github.com/seeda33a2f4f/resellerkit/memdb"
 	"github.com/seeda33a2f4f/resellerkit/members"
+	"github.com/seeda33a2f4f/resellerkit/memdb"
 )
 
 // Store is an in-memory members.Store, safe for concurrent use. The zero value is
