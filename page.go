@@ -82,3 +82,23 @@ func Paginate[T any](items []T, p Page, key func(T) string) ([]T, string, error)
 	}
 	return items, "", nil
 }
+
+// All collects every page of a list into one slice, asking for the largest pages:
+// for code that needs a whole list it knows to be small (the power users of one
+// organization, the demo data of a seed). list is called with each next token in
+// turn until one returns "".
+func All[T any](list func(Page) ([]T, string, error)) ([]T, error) {
+	var out []T
+	page := Page{Limit: MaxPageLimit}
+	for {
+		items, next, err := list(page)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, items...)
+		if next == "" {
+			return out, nil
+		}
+		page.Token = next
+	}
+}

@@ -59,3 +59,22 @@ func TestPage_BadToken(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "org/42", after)
 }
+
+func TestAll_CollectsEveryPageAndStopsOnError(t *testing.T) {
+	items := make([]string, 2500)
+	for i := range items {
+		items[i] = fmt.Sprintf("k%04d", i)
+	}
+	calls := 0
+	got, err := resellerkit.All(func(p resellerkit.Page) ([]string, string, error) {
+		calls++
+		return resellerkit.Paginate(items, p, func(s string) string { return s })
+	})
+	require.NoError(t, err)
+	assert.Equal(t, items, got)
+	assert.Equal(t, 3, calls, "pages of MaxPageLimit")
+
+	boom := fmt.Errorf("store down")
+	_, err = resellerkit.All(func(resellerkit.Page) ([]string, string, error) { return nil, "", boom })
+	assert.ErrorIs(t, err, boom)
+}

@@ -151,12 +151,12 @@ func (s *Service) BilledProjects(ctx context.Context, m resellerkit.Month) ([]Bi
 	var out []BilledProject
 	err := s.store.InTx(ctx, func(ctx context.Context) error {
 		out = nil
-		orgs, err := all(func(pg resellerkit.Page) ([]Organization, string, error) { return s.store.ListOrganizations(ctx, pg) })
+		orgs, err := resellerkit.All(func(pg resellerkit.Page) ([]Organization, string, error) { return s.store.ListOrganizations(ctx, pg) })
 		if err != nil {
 			return err
 		}
 		for _, org := range orgs {
-			accts, err := all(func(pg resellerkit.Page) ([]Account, string, error) { return s.store.ListAccounts(ctx, org.ID, pg) })
+			accts, err := resellerkit.All(func(pg resellerkit.Page) ([]Account, string, error) { return s.store.ListAccounts(ctx, org.ID, pg) })
 			if err != nil {
 				return err
 			}
@@ -169,7 +169,7 @@ func (s *Service) BilledProjects(ctx context.Context, m resellerkit.Month) ([]Bi
 			if len(owned) == 0 {
 				continue
 			}
-			projs, err := all(func(pg resellerkit.Page) ([]Project, string, error) { return s.store.ListProjects(ctx, org.ID, pg) })
+			projs, err := resellerkit.All(func(pg resellerkit.Page) ([]Project, string, error) { return s.store.ListProjects(ctx, org.ID, pg) })
 			if err != nil {
 				return err
 			}

@@ -105,20 +105,13 @@ func (f *fixture) accountVersion(t *testing.T, orgID, accountID string) int64 {
 	return a.Version
 }
 
-// pages collects every page of a list (the store's or the Service's).
+// pages collects every page of a list (the store's or the Service's), using the
+// page size list itself asks for.
 func pages[T any](t *testing.T, list func(resellerkit.Page) ([]T, string, error)) []T {
 	t.Helper()
-	var out []T
-	var page resellerkit.Page
-	for {
-		items, next, err := list(page)
-		require.NoError(t, err)
-		out = append(out, items...)
-		if next == "" {
-			return out
-		}
-		page.Token = next
-	}
+	out, err := resellerkit.All(list)
+	require.NoError(t, err)
+	return out
 }
 
 // accounts returns every stored account of orgID.

@@ -42,7 +42,7 @@ func (s *Service) ListMyMemberships(ctx context.Context, p Principal, page resel
 
 // memberships returns every membership of orgID.
 func (s *Service) memberships(ctx context.Context, orgID string) ([]Membership, error) {
-	return all(func(pg resellerkit.Page) ([]Membership, string, error) {
+	return resellerkit.All(func(pg resellerkit.Page) ([]Membership, string, error) {
 		return s.store.ListMemberships(ctx, orgID, pg)
 	})
 }
@@ -172,7 +172,7 @@ func (s *Service) Invite(ctx context.Context, p Principal, orgID string, in NewI
 		State: InvitationPending, InvitedBy: p.IdentityID, CreatedAt: now, ExpiresAt: now.Add(s.invTTL), Version: 1,
 	}
 	err = s.inTx(ctx, p, orgID, PermUserManage, func(ctx context.Context, _ Organization) error {
-		invs, err := all(func(pg resellerkit.Page) ([]Invitation, string, error) {
+		invs, err := resellerkit.All(func(pg resellerkit.Page) ([]Invitation, string, error) {
 			return s.store.ListInvitations(ctx, orgID, pg)
 		})
 		if err != nil {
@@ -344,7 +344,7 @@ func (s *Service) decide(ctx context.Context, to InvitationState, load func(ctx 
 // invitation decided concurrently is skipped.
 func (s *Service) ExpireInvitations(ctx context.Context, now time.Time) (int, error) {
 	now = now.UTC().Truncate(time.Microsecond)
-	invs, err := all(func(pg resellerkit.Page) ([]Invitation, string, error) {
+	invs, err := resellerkit.All(func(pg resellerkit.Page) ([]Invitation, string, error) {
 		return s.store.ListPendingInvitationsExpiring(ctx, now, pg)
 	})
 	if err != nil {

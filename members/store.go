@@ -152,21 +152,3 @@ type Store interface {
 	// is current. ErrNotFound, ErrConflict.
 	UpdateApplication(ctx context.Context, a Application) error
 }
-
-// all collects every page of a list: for the Service's own checks over small sets
-// (the power users of an organization, its pending invitations).
-func all[T any](list func(resellerkit.Page) ([]T, string, error)) ([]T, error) {
-	var out []T
-	page := resellerkit.Page{Limit: resellerkit.MaxPageLimit}
-	for {
-		items, next, err := list(page)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, items...)
-		if next == "" {
-			return out, nil
-		}
-		page.Token = next
-	}
-}

@@ -110,21 +110,3 @@ func listHandler[T, J any](s *server, fetch lister[T], conv func(T) J) apiFunc {
 		return writeJSON(w, http.StatusOK, pageJSON[J]{Items: convert(items, conv), NextPageToken: next})
 	}
 }
-
-// all collects every page of a list, for the seed's look-ups over the few demo
-// records.
-func all[T any](list func(page resellerkit.Page) ([]T, string, error)) ([]T, error) {
-	var out []T
-	page := resellerkit.Page{Limit: resellerkit.MaxPageLimit}
-	for {
-		items, next, err := list(page)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, items...)
-		if next == "" {
-			return out, nil
-		}
-		page.Token = next
-	}
-}

@@ -93,7 +93,7 @@ func seed(ctx context.Context, svc *members.Service, state *stateTable, now time
 }
 
 func findDemoOrg(ctx context.Context, svc *members.Service) (members.Organization, error) {
-	orgs, err := all(func(pg resellerkit.Page) ([]members.Organization, string, error) {
+	orgs, err := resellerkit.All(func(pg resellerkit.Page) ([]members.Organization, string, error) {
 		return svc.ListOrganizations(ctx, demoPower, pg)
 	})
 	if err != nil {
@@ -120,7 +120,7 @@ func seedSteps(ctx context.Context, svc *members.Service, now time.Time) error {
 	}
 
 	// 2. Two projects (M-2), matched by name.
-	have, err := all(func(pg resellerkit.Page) ([]members.Project, string, error) {
+	have, err := resellerkit.All(func(pg resellerkit.Page) ([]members.Project, string, error) {
 		return svc.ListProjects(ctx, demoPower, org.ID, pg)
 	})
 	if err != nil {
@@ -156,7 +156,7 @@ func seedSteps(ctx context.Context, svc *members.Service, now time.Time) error {
 	if !errors.Is(err, members.ErrNotFound) {
 		return err // nil: already a member
 	}
-	invs, err := all(func(pg resellerkit.Page) ([]members.Invitation, string, error) {
+	invs, err := resellerkit.All(func(pg resellerkit.Page) ([]members.Invitation, string, error) {
 		return svc.ListInvitations(ctx, demoPower, org.ID, pg)
 	})
 	if err != nil {

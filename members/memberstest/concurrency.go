@@ -141,23 +141,16 @@ func concurrentDemotionsNoWriteSkew(t *testing.T, s members.Store) {
 
 // powerUsers counts the power users of orgID.
 func powerUsers(ctx context.Context, s members.Store, orgID string) (int, error) {
+	ms, err := resellerkit.All(func(pg resellerkit.Page) ([]members.Membership, string, error) {
+		return s.ListMemberships(ctx, orgID, pg)
+	})
 	n := 0
-	page := resellerkit.Page{Limit: resellerkit.MaxPageLimit}
-	for {
-		ms, next, err := s.ListMemberships(ctx, orgID, page)
-		if err != nil {
-			return 0, err
+	for _, m := range ms {
+		if m.Type == members.MemberPower {
+			n++
 		}
-		for _, m := range ms {
-			if m.Type == members.MemberPower {
-				n++
-			}
-		}
-		if next == "" {
-			return n, nil
-		}
-		page.Token = next
 	}
+	return n, err
 }
 
 // barrierPatience is how long a barrier waits for the others. Only how the
