@@ -38,6 +38,7 @@ type kindCase interface {
 	staleVersionConflict(t *testing.T, s members.Store)
 	updateStoresItsFields(t *testing.T, s members.Store)
 	copiedInAndOut(t *testing.T, s members.Store)
+	holdsSlices() bool
 	// failingCalls makes, with ctx, calls that must fail; id names a record
 	// created before.
 	failingCalls(ctx context.Context, s members.Store, id string) []failure
@@ -109,10 +110,10 @@ func (k kind[T]) updateStoresItsFields(t *testing.T, s members.Store) {
 	same(t, want, k.stored(t, s, "u1"))
 }
 
+// holdsSlices reports whether the kind's records hold slices a caller could alias.
+func (k kind[T]) holdsSlices() bool { return k.alias != nil }
+
 func (k kind[T]) copiedInAndOut(t *testing.T, s members.Store) {
-	if k.alias == nil {
-		t.Skipf("a %s holds no slices", k.noun)
-	}
 	v := k.build("o1", "c1")
 	must(t, k.create(s)(t.Context(), v))
 	k.alias(&v)
@@ -272,10 +273,19 @@ func base(t *testing.T, s members.Store) {
 // eachKind returns a case that runs check on every kind, in subtests sharing one
 // store.
 func eachKind(check func(k kindCase, t *testing.T, s members.Store)) func(t *testing.T, s members.Store) {
+	return eachKindWhere(func(kindCase) bool { return true }, check)
+}
+
+// eachKindWhere is eachKind for the kinds keep accepts: a case that does not apply to
+// a kind is not run for it (rather than run and skipped, which CI reads as a
+// PostgreSQL suite that did not run).
+func eachKindWhere(keep func(kindCase) bool, check func(k kindCase, t *testing.T, s members.Store)) func(t *testing.T, s members.Store) {
 	return func(t *testing.T, s members.Store) {
 		base(t, s)
 		for _, k := range kinds() {
-			t.Run(k.String(), func(t *testing.T) { check(k, t, s) })
+			if keep(k) {
+				t.Run(k.String(), func(t *testing.T) { check(k, t, s) })
+			}
 		}
 	}
 }
@@ -288,7 +298,7 @@ func recordCases() []storeCase {
 		{"Store/DuplicateKeyAlreadyExists", eachKind(kindCase.duplicateAlreadyExists)},
 		{"Store/StaleVersionConflict", staleVersionConflict},
 		{"Store/UpdateStoresOnlyItsFields", eachKind(kindCase.updateStoresItsFields)},
-		{"Store/ValuesCopiedInAndOut", eachKind(kindCase.copiedInAndOut)},
+		{"Store/ValuesCopiedInAndOut", eachKindWhere(kindCase.holdsSlices, kindCase.copiedInAndOut)},
 		{"Store/TimesInUTCAtMicroseconds", timesInUTC},
 	}
 }
