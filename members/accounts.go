@@ -116,9 +116,10 @@ type AccountOwner struct {
 	ProjectID string
 }
 
-// ProjectOwning answers billing's question "which project owned account X in month
-// m" (M-3): the project owning it at that month's end, which is billed the whole
-// month. ErrNotFound for an unknown account or a month it was not billed (before
+// ProjectOwning answers "which organization and project owned account X in month
+// m" (M-3: the project owning it at that month's end is billed the whole month) for
+// system callers that start from an account id, such as routing a security finding
+// or a charge alarm. The monthly invoicing job asks BilledProjects instead. ErrNotFound for an unknown account or a month it was not billed (before
 // registration, or from its closure on, M-11). System operation: it takes no
 // principal and must not be exposed to customers unfiltered.
 func (s *Service) ProjectOwning(ctx context.Context, accountID string, m resellerkit.Month) (AccountOwner, error) {

@@ -10,24 +10,30 @@ import (
 	"github.com/seeda33a2f4f/resellerkit/members"
 	"github.com/seeda33a2f4f/resellerkit/members/memstore"
 	"github.com/seeda33a2f4f/resellerkit/members/sqlstore"
+	"github.com/seeda33a2f4f/resellerkit/sqldb"
 	"github.com/seeda33a2f4f/resellerkit/sqldb/sqldbtest"
 )
 
+// sqlStore returns an sqlstore on a fresh database of dialect d (PostgreSQL skips
+// without RESELLERKIT_TEST_POSTGRES_DSN).
+func sqlStore(b *testing.B, d sqldb.Dialect) members.Store {
+	s, err := sqlstore.New(context.Background(), sqldbtest.Open(b, d))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
 // BenchmarkM10_BulkEdit measures a bulk edit (M-10) of n accounts that changes every
-// one of them, on memstore and on sqlstore over SQLite: the cost per account
+// one of them, on memstore and on sqlstore over SQLite and PostgreSQL: the cost per account
 // ("ns/account") should not grow with n (linear in the batch, O(n) duplicate check).
 func BenchmarkM10_BulkEdit(b *testing.B) {
 	stores := map[string]func(b *testing.B) members.Store{
-		"memstore": func(*testing.B) members.Store { return memstore.New() },
-		"sqlite": func(b *testing.B) members.Store {
-			s, err := sqlstore.New(context.Background(), sqldbtest.SQLite(b))
-			if err != nil {
-				b.Fatal(err)
-			}
-			return s
-		},
+		"memstore":   func(*testing.B) members.Store { return memstore.New() },
+		"sqlite":     func(b *testing.B) members.Store { return sqlStore(b, sqldb.SQLite) },
+		"postgresql": func(b *testing.B) members.Store { return sqlStore(b, sqldb.PostgreSQL) },
 	}
-	for _, name := range []string{"memstore", "sqlite"} {
+	for _, name := range []string{"memstore", "sqlite", "postgresql"} {
 		for _, n := range []int{10, 100, 1000} {
 			b.Run(fmt.Sprintf("%s/accounts=%d", name, n), func(b *testing.B) {
 				ctx := context.Background()

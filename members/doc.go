@@ -17,8 +17,8 @@
 // effect from the next UTC month, so the whole current month is billed to the
 // project owning it at month end. Billing asks Service.BilledProjects(ctx, month)
 // (every project with the accounts it owns that month; package billing/membersource
-// turns the answer into billing's projects) or Service.ProjectOwning for one
-// account. Moving to a project of another organization fails.
+// turns the answer into billing's projects); Service.ProjectOwning answers for one
+// account id. Moving to a project of another organization fails.
 //
 // A person (an identity; identities arrive with the identity package, here they are
 // an id and an email inside a Principal) joins many organizations through a

@@ -97,8 +97,9 @@ type Store interface {
 	// project that is not one of a.OrgID's, M-3, M-7), ErrConflict.
 	UpdateAccount(ctx context.Context, a Account) error
 	// FindAccount returns the account with the id in whatever organization holds it.
-	// Unscoped: for trusted system callers only (billing's "which project owned
-	// account X in month M"); the Service never hands its result to a principal.
+	// Unscoped: for trusted system callers that start from an account id (routing a
+	// finding or an alarm, Service.ProjectOwning); the Service never hands its result
+	// to a principal.
 	// ErrNotFound if none.
 	FindAccount(ctx context.Context, accountID string) (Account, error)
 

@@ -2,6 +2,7 @@ package members
 
 import (
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/seeda33a2f4f/resellerkit"
@@ -86,6 +87,22 @@ type Account struct {
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 	Version    int64
+}
+
+// CheckOwnership reports a *resellerkit.ValidationError (M-3) unless a's ownership
+// history names a project in every entry and its months strictly increase: the
+// shape every Store requires before it writes an account.
+func CheckOwnership(a Account) error {
+	for i, o := range a.Ownership {
+		field := "ownership[" + strconv.Itoa(i) + "]"
+		switch {
+		case o.ProjectID == "" || o.From.IsZero():
+			return invalid(field, o.ProjectID, "M-3", "needs a project and a month")
+		case i > 0 && !a.Ownership[i-1].From.Before(o.From):
+			return invalid(field, o.From.String(), "M-3", "months must increase")
+		}
+	}
+	return nil
 }
 
 // ProjectAt returns the project owning the account in month m and whether there is

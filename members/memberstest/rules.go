@@ -21,6 +21,7 @@ func ruleCases() []storeCase {
 		{"M-2/ProjectRoundTrip", projectRoundTrip},
 		{"M-3/OwnershipHistoryByMonth", ownershipHistoryByMonth},
 		{"M-3/OwnerMustBeAProjectOfTheOrganization", ownerMustBeAProjectOfTheOrganization},
+		{"M-3/OwnershipMonthsIncrease", ownershipMonthsIncrease},
 		{"M-3/AccountIDUniqueAcrossOrganizations", accountIDUniqueAcrossOrganizations},
 		{"M-4/MembershipRoundTrip", membershipRoundTrip},
 		{"M-7/OrgScopedReads", orgScopedReads},
@@ -162,6 +163,35 @@ func ownerMustBeAProjectOfTheOrganization(t *testing.T, s members.Store) {
 		got, err := s.GetAccount(ctx, "o1", a.ID)
 		must(t, err)
 		same(t, a, got, "unchanged after %s", bad)
+	}
+}
+
+// ownershipMonthsIncrease: an ownership history whose months do not strictly
+// increase (two owners of one month, or an entry without a project) is invalid and
+// nothing is stored, on create and on update (M-3).
+func ownershipMonthsIncrease(t *testing.T, s members.Store) {
+	ctx := t.Context()
+	orgs(t, s, "o1")
+	must(t, s.CreateProject(ctx, Project("o1", "p1")))
+	must(t, s.CreateProject(ctx, Project("o1", "p2")))
+	twice := Account("o1", "111111111111", "p1")
+	twice.Ownership = append(twice.Ownership, members.Ownership{ProjectID: "p2", From: twice.Ownership[0].From})
+	backwards := Account("o1", "111111111111", "p1")
+	backwards.Ownership = append(backwards.Ownership, members.Ownership{ProjectID: "p2", From: month(-1)})
+	noProject := Account("o1", "111111111111", "")
+	for name, bad := range map[string]members.Account{"same month twice": twice, "month going back": backwards, "no project": noProject} {
+		require.ErrorIs(t, s.CreateAccount(ctx, bad), members.ErrInvalid, name)
+		_, err := s.GetAccount(ctx, "o1", bad.ID)
+		require.ErrorIs(t, err, members.ErrNotFound, "%s: nothing created", name)
+	}
+	a := Account("o1", "111111111111", "p1")
+	must(t, s.CreateAccount(ctx, a))
+	for name, bad := range map[string]members.Account{"same month twice": twice, "month going back": backwards} {
+		bad.Version = a.Version
+		require.ErrorIs(t, s.UpdateAccount(ctx, bad), members.ErrInvalid, name)
+		got, err := s.GetAccount(ctx, "o1", a.ID)
+		must(t, err)
+		same(t, a, got, "%s: unchanged", name)
 	}
 }
 

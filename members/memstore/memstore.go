@@ -91,10 +91,13 @@ func (s *Store) orgExists(tx *memdb.Tx, orgID string) func() error {
 	}
 }
 
-// owners reports ErrNotFound unless every project a's ownership history names is
-// one of a's organization (M-3, M-7), as the SQL store checks.
+// owners checks a's ownership history (members.CheckOwnership) and that every
+// project it names is one of a's organization (M-3, M-7), as the SQL store does.
 func (s *Store) owners(tx *memdb.Tx, a members.Account) func() error {
 	return func() error {
+		if err := members.CheckOwnership(a); err != nil {
+			return err
+		}
 		for _, o := range a.Ownership {
 			if _, err := s.projects.Find(tx, o.ProjectID, a.OrgID, o.ProjectID); err != nil {
 				return err

@@ -55,10 +55,14 @@ func withOwnership(ctx context.Context, q querier, accts []members.Account, wher
 	return nil
 }
 
-// checkOwners reports ErrNotFound unless every project a's ownership history
-// names is a project of a.OrgID (M-3, M-7). Callers run it before any write, so
-// a failing call changes nothing even inside a joined transaction.
+// checkOwners reports ErrInvalid unless a's ownership months increase, and
+// ErrNotFound unless every project the history names is a project of a.OrgID (M-3,
+// M-7). Callers run it before any write, so a failing call changes nothing even
+// inside a joined transaction.
 func checkOwners(ctx context.Context, q querier, a members.Account) error {
+	if err := members.CheckOwnership(a); err != nil {
+		return err
+	}
 	for _, o := range a.Ownership {
 		var one int
 		err := q.QueryRowContext(ctx, `SELECT 1 FROM projects WHERE org_id = $1 AND id = $2`, a.OrgID, o.ProjectID).Scan(&one)
@@ -105,7 +109,7 @@ func (s *Store) CreateAccount(ctx context.Context, a members.Account) error {
 			if err := checkOwners(ctx, q, a); err != nil {
 				return err
 			}
-			if _, err := q.ExecContext(ctx, `INSERT INTO accounts (`+accountColumns+`)
+			if err := insertNew(ctx, q, "account", a.ID, `INSERT INTO accounts (`+accountColumns+`)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, 1)`,
 				a.ID, a.OrgID, a.Name, labels, monthArg(a.ClosedFrom), timeArg(a.CreatedAt), timeArg(a.UpdatedAt)); err != nil {
 				return err

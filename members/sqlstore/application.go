@@ -19,7 +19,7 @@ func scanApplication(r scanner) (members.Application, error) {
 
 // CreateApplication implements members.Store.
 func (s *Store) CreateApplication(ctx context.Context, a members.Application) error {
-	err := s.insert(ctx, `INSERT INTO applications (`+applicationColumns+`)
+	err := s.insert(ctx, "application", a.ID, a.OrgID, `INSERT INTO applications (`+applicationColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1)`,
 		a.ID, a.OrgID, string(a.Kind), string(a.State), a.AccountID, a.ProjectID, a.Details,
 		a.SubmittedBy, a.ReviewedBy, a.Reason, timeArg(a.CreatedAt), timeArg(a.UpdatedAt))

@@ -24,7 +24,7 @@ func scanInvitation(r scanner) (members.Invitation, error) {
 func (s *Store) CreateInvitation(ctx context.Context, inv members.Invitation) error {
 	perms, err := listArg(inv.Permissions)
 	if err == nil {
-		err = s.insert(ctx, `INSERT INTO invitations (`+invitationColumns+`)
+		err = s.insert(ctx, "invitation", inv.ID, inv.OrgID, `INSERT INTO invitations (`+invitationColumns+`)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1)`,
 			inv.ID, inv.OrgID, inv.Email, string(inv.Type), perms, string(inv.State), inv.InvitedBy, inv.AcceptedBy,
 			timeArg(inv.CreatedAt), timeArg(inv.ExpiresAt), timeArg(inv.DecidedAt))

@@ -22,7 +22,7 @@ func memberKey(orgID, identityID string) string { return orgID + "/" + identityI
 func (s *Store) CreateMembership(ctx context.Context, m members.Membership) error {
 	perms, err := listArg(m.Permissions)
 	if err == nil {
-		err = s.insert(ctx, `INSERT INTO memberships (`+membershipColumns+`)
+		err = s.insert(ctx, "membership", m.IdentityID, m.OrgID, `INSERT INTO memberships (`+membershipColumns+`)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, 1)`,
 			m.OrgID, m.IdentityID, m.Email, string(m.Type), perms, timeArg(m.CreatedAt), timeArg(m.UpdatedAt))
 	}

@@ -18,7 +18,7 @@ func scanOrg(r scanner) (members.Organization, error) {
 
 // CreateOrganization implements members.Store.
 func (s *Store) CreateOrganization(ctx context.Context, o members.Organization) error {
-	err := s.insert(ctx, `INSERT INTO organizations (`+orgColumns+`)
+	err := s.insert(ctx, "organization", o.ID, "", `INSERT INTO organizations (`+orgColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, 1)`,
 		o.ID, o.Code, o.Name, o.Alias, o.EnforceMFA, timeArg(o.CreatedAt), timeArg(o.UpdatedAt))
 	return mapErr(err, "organization", o.ID)

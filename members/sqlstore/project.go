@@ -31,7 +31,7 @@ func projectLists(p members.Project) (to, cc string, err error) {
 func (s *Store) CreateProject(ctx context.Context, p members.Project) error {
 	to, cc, err := projectLists(p)
 	if err == nil {
-		err = s.insert(ctx, `INSERT INTO projects (`+projectColumns+`)
+		err = s.insert(ctx, "project", p.ID, p.OrgID, `INSERT INTO projects (`+projectColumns+`)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1)`,
 			p.ID, p.OrgID, p.Name, p.Plan, string(p.PaymentMethod), string(p.Currency), to, cc,
 			p.Billing.PricingPlan, p.Billing.SupportFeeRule, p.Billing.ExchangeRatePolicy,
