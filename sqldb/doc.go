@@ -40,9 +40,12 @@
 //
 //   - Placeholders are $1, $2, … on both (modernc binds $N to the Nth
 //     argument).
-//   - Byte order of text is ORDER BY x COLLATE "C": PostgreSQL has the "C"
-//     collation built in and this package registers one with SQLite. Keyset
-//     paging (WHERE id > $1 ORDER BY id COLLATE "C" LIMIT n) relies on it.
+//   - Byte order of text, which keyset paging relies on (WHERE id > $1 ORDER BY
+//     id LIMIT n), is SQLite's default collation (BINARY) and PostgreSQL's "C"
+//     collation: a store writes COLLATE "C" on PostgreSQL only, and gives
+//     PostgreSQL indexes in that collation (a PostgreSQL-only migration, below),
+//     or every page scans and sorts the table. (This package also registers a "C"
+//     collation with SQLite, for SQL written with COLLATE "C" on both.)
 //   - Timestamps are TIMESTAMP columns holding UTC values (microsecond
 //     precision, PostgreSQL's); bind time.Time in UTC and call .UTC() on what
 //     you scan. On SQLite they are stored as text that sorts in time order.
@@ -79,7 +82,9 @@
 //
 // Each package owns and versions its schema: it embeds its scripts
 // (//go:embed migrations/*.sql) as files named NNN_name.sql and calls
-// Migrate(ctx, component, fsys), usually from its store's constructor.
+// Migrate(ctx, component, fsys), usually from its store's constructor. The rare
+// script that cannot be written once for both databases is NNN_name.postgresql.sql
+// or NNN_name.sqlite.sql and runs on that dialect only.
 // Applied versions are recorded in one schema_migrations table keyed by
 // (component, version), each script runs in one transaction with its record
 // (both databases have transactional DDL), and concurrent or repeated calls

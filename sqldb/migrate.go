@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -16,22 +17,27 @@ import (
 
 // Migration is one numbered SQL script of a component.
 type Migration struct {
-	Component string // who owns the schema, e.g. "members"
-	Version   int    // the NNN prefix of the file name
-	Name      string // the file name, e.g. "001_init.sql"
-	SQL       string // the script; may hold several statements
+	Component string  // who owns the schema, e.g. "members"
+	Version   int     // the NNN prefix of the file name
+	Name      string  // the file name, e.g. "001_init.sql"
+	Dialect   Dialect // the only dialect it runs on; 0: every dialect
+	SQL       string  // the script; may hold several statements
 }
 
-// migrationFile matches "001_init.sql": digits, underscore, a name, ".sql".
-var migrationFile = regexp.MustCompile(`^([0-9]+)_([A-Za-z0-9_\-]+)\.sql$`)
+// migrationFile matches "001_init.sql" and "002_keyset.postgresql.sql": digits,
+// underscore, a name, an optional dialect, ".sql".
+var migrationFile = regexp.MustCompile(`^([0-9]+)_([A-Za-z0-9_\-]+)(?:\.(sqlite|postgresql))?\.sql$`)
 
 // componentName limits component names to something safe to print and store.
 var componentName = regexp.MustCompile(`^[a-z][a-z0-9_./-]{0,62}$`)
 
 // LoadMigrations reads the migrations of component from the top directory of
-// fsys: every file named NNN_name.sql, ordered by NNN. Other files are
-// ignored. Two files with the same number, a zero number, or an empty script
-// are errors naming the file.
+// fsys: every file named NNN_name.sql (for every dialect) or
+// NNN_name.sqlite.sql / NNN_name.postgresql.sql (for that dialect only: the rare
+// DDL that cannot be written once for both, such as a PostgreSQL index in the "C"
+// collation), ordered by NNN. Other files are ignored. A version may have one
+// file for every dialect or one file per dialect, not both; a zero number or an
+// empty script is an error naming the file.
 func LoadMigrations(component string, fsys fs.FS) ([]Migration, error) {
 	if !componentName.MatchString(component) {
 		return nil, fmt.Errorf("sqldb: migrations: component %q: want lower-case letters, digits and _./- (at most 63)", component)
@@ -41,7 +47,7 @@ func LoadMigrations(component string, fsys fs.FS) ([]Migration, error) {
 		return nil, fmt.Errorf("sqldb: migrations of %s: %w", component, err)
 	}
 	var ms []Migration
-	seen := map[int]string{}
+	seen := map[[2]int]string{} // (version, dialect) → file; dialect 0 is every dialect
 	for _, e := range entries {
 		if e.IsDir() || !strings.HasSuffix(e.Name(), ".sql") {
 			continue
@@ -54,10 +60,19 @@ func LoadMigrations(component string, fsys fs.FS) ([]Migration, error) {
 		if err != nil || v <= 0 {
 			return nil, fmt.Errorf("sqldb: migrations of %s: file %q: version must be a positive number", component, e.Name())
 		}
-		if prev, dup := seen[v]; dup {
-			return nil, fmt.Errorf("sqldb: migrations of %s: files %q and %q share version %d", component, prev, e.Name(), v)
+		var d Dialect
+		switch m[3] {
+		case "sqlite":
+			d = SQLite
+		case "postgresql":
+			d = PostgreSQL
 		}
-		seen[v] = e.Name()
+		for _, other := range []Dialect{0, SQLite, PostgreSQL} {
+			if prev, dup := seen[[2]int{v, int(other)}]; dup && (d == 0 || other == 0 || d == other) {
+				return nil, fmt.Errorf("sqldb: migrations of %s: files %q and %q share version %d", component, prev, e.Name(), v)
+			}
+		}
+		seen[[2]int{v, int(d)}] = e.Name()
 		body, err := fs.ReadFile(fsys, e.Name())
 		if err != nil {
 			return nil, fmt.Errorf("sqldb: migrations of %s: %w", component, err)
@@ -65,9 +80,9 @@ func LoadMigrations(component string, fsys fs.FS) ([]Migration, error) {
 		if strings.TrimSpace(string(body)) == "" {
 			return nil, fmt.Errorf("sqldb: migrations of %s: file %q is empty", component, e.Name())
 		}
-		ms = append(ms, Migration{Component: component, Version: v, Name: e.Name(), SQL: string(body)})
+		ms = append(ms, Migration{Component: component, Version: v, Name: e.Name(), Dialect: d, SQL: string(body)})
 	}
-	slices.SortFunc(ms, func(a, b Migration) int { return a.Version - b.Version })
+	slices.SortFunc(ms, func(a, b Migration) int { return cmp.Or(a.Version-b.Version, int(a.Dialect)-int(b.Dialect)) })
 	return ms, nil
 }
 
@@ -81,8 +96,8 @@ const createMigrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
 )`
 
 // Migrate applies the migrations of component found in fsys (see
-// LoadMigrations) that are not yet recorded in the schema_migrations table,
-// in version order. Each migration runs in its own transaction together with
+// LoadMigrations) for db's dialect that are not yet recorded in the
+// schema_migrations table, in version order. Each migration runs in its own transaction together with
 // the row that records it, so a failed script leaves nothing behind (both
 // databases have transactional DDL), and concurrent or repeated calls apply
 // each version exactly once: a process that loses the race finds the row
@@ -98,6 +113,9 @@ func (db *DB) Migrate(ctx context.Context, component string, fsys fs.FS) error {
 		return err
 	}
 	for _, m := range ms {
+		if m.Dialect != 0 && m.Dialect != db.dialect {
+			continue
+		}
 		if err := db.apply(ctx, m); err != nil {
 			return fmt.Errorf("sqldb: migration %s/%s: %w", m.Component, m.Name, err)
 		}

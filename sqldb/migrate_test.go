@@ -42,6 +42,9 @@ func TestLoadMigrations(t *testing.T) {
 		{"bad file name", "demo", fstest.MapFS{"init.sql": {Data: []byte("SELECT 1")}}, `file "init.sql": name must be NNN_name.sql`},
 		{"zero version", "demo", fstest.MapFS{"000_x.sql": {Data: []byte("SELECT 1")}}, `file "000_x.sql": version must be a positive number`},
 		{"duplicate version", "demo", fstest.MapFS{"001_a.sql": {Data: []byte("SELECT 1")}, "1_b.sql": {Data: []byte("SELECT 1")}}, `share version 1`},
+		{"a version for every dialect and for one", "demo", fstest.MapFS{"001_a.sql": {Data: []byte("SELECT 1")}, "001_a.postgresql.sql": {Data: []byte("SELECT 1")}}, `share version 1`},
+		{"one dialect twice", "demo", fstest.MapFS{"002_a.sqlite.sql": {Data: []byte("SELECT 1")}, "002_b.sqlite.sql": {Data: []byte("SELECT 1")}}, `share version 2`},
+		{"unknown dialect", "demo", fstest.MapFS{"002_a.mysql.sql": {Data: []byte("SELECT 1")}}, `name must be NNN_name.sql`},
 		{"empty script", "demo", fstest.MapFS{"001_a.sql": {Data: []byte(" \n")}}, `file "001_a.sql" is empty`},
 	}
 	for _, tt := range tests {
@@ -51,6 +54,37 @@ func TestLoadMigrations(t *testing.T) {
 			assert.Contains(t, err.Error(), tt.want)
 		})
 	}
+}
+
+// A migration for one dialect runs only there: the rare DDL that cannot be
+// written once for both (a PostgreSQL index in the "C" collation, say).
+func TestMigrate_DialectSpecificFiles(t *testing.T) {
+	fsys := fstest.MapFS{
+		"001_t.sql":            {Data: []byte(`CREATE TABLE t (id VARCHAR(10) PRIMARY KEY)`)},
+		"002_x.postgresql.sql": {Data: []byte(`CREATE TABLE only_pg (id INTEGER)`)},
+		"002_x.sqlite.sql":     {Data: []byte(`CREATE TABLE only_sqlite (id INTEGER)`)},
+	}
+	ms, err := sqldb.LoadMigrations("dialects", fsys)
+	require.NoError(t, err)
+	require.Len(t, ms, 3)
+	assert.Equal(t, sqldb.Dialect(0), ms[0].Dialect)
+	assert.Equal(t, []sqldb.Dialect{sqldb.SQLite, sqldb.PostgreSQL}, []sqldb.Dialect{ms[1].Dialect, ms[2].Dialect})
+	eachDialect(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := t.Context()
+		require.NoError(t, db.Migrate(ctx, "dialects", fsys))
+		require.NoError(t, db.Migrate(ctx, "dialects", fsys), "idempotent")
+		applied, err := db.AppliedMigrations(ctx, "dialects")
+		require.NoError(t, err)
+		assert.Equal(t, []int{1, 2}, applied)
+		mine, other := "only_sqlite", "only_pg"
+		if db.Dialect() == sqldb.PostgreSQL {
+			mine, other = other, mine
+		}
+		_, err = db.Pool().ExecContext(ctx, "SELECT COUNT(*) FROM "+mine)
+		require.NoError(t, err)
+		_, err = db.Pool().ExecContext(ctx, "SELECT COUNT(*) FROM "+other)
+		require.Error(t, err, "the other dialect's script did not run")
+	})
 }
 
 func FuzzLoadMigrations(f *testing.F) {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"sync/atomic"
 	"time"
 
 	"github.com/seeda33a2f4f/resellerkit"
@@ -160,6 +161,10 @@ func (s *Store) read(ctx context.Context, fn func(q querier) error) error {
 	return s.db.ReadTx(ctx, func(ctx context.Context) error { return fn(s.q(ctx)) })
 }
 
+// onPage, set by tests only, sees every keyset query page runs, with its arguments
+// (the query plans are checked against them).
+var onPage atomic.Pointer[func(query string, args []any)]
+
 // page runs a keyset list query and cuts the page. query selects the rows after
 // the key $n-1 in byte order, at most $n of them, where n is len(args)+2; key
 // returns a row's key.
@@ -169,7 +174,11 @@ func page[T any](ctx context.Context, q querier, pg resellerkit.Page, scan func(
 		return nil, "", err
 	}
 	size := pg.Size()
-	items, err := collect(ctx, q, scan, query, append(args, after, size+1)...)
+	args = append(args, after, size+1)
+	if see := onPage.Load(); see != nil {
+		(*see)(query, args)
+	}
+	items, err := collect(ctx, q, scan, query, args...)
 	if err != nil || len(items) <= size {
 		return items, "", err
 	}
