@@ -144,45 +144,52 @@ type BilledProject struct {
 // BilledProjects returns, across every organization, each project that owns at
 // least one account in month m, with those accounts (M-3: the project owning an
 // account at the month's end is billed the whole month; an account closed before m
-// is in none, M-11). Projects come ordered by organization id then project id. It
-// reads in one transaction, so the answer is consistent. System operation (the
-// monthly invoicing job): it takes no principal and must not be exposed to
-// customers.
+// is in none, M-11). Projects come ordered by organization id then project id.
+//
+// It reads page by page, outside any transaction, so the invoicing job never holds
+// the database's write lock (SQLite) nor makes portal writes fail (PostgreSQL).
+// That is consistent for the month being invoiced: ownership changes take effect
+// from the next month, so once a month has ended its answer never changes; for the
+// running month an account registered meanwhile may or may not be included. System
+// operation (the monthly invoicing job): it takes no principal and must not be
+// exposed to customers.
 func (s *Service) BilledProjects(ctx context.Context, m resellerkit.Month) ([]BilledProject, error) {
-	var out []BilledProject
-	err := s.store.InTx(ctx, func(ctx context.Context) error {
-		out = nil
-		orgs, err := resellerkit.All(func(pg resellerkit.Page) ([]Organization, string, error) { return s.store.ListOrganizations(ctx, pg) })
-		if err != nil {
-			return err
-		}
-		for _, org := range orgs {
-			accts, err := resellerkit.All(func(pg resellerkit.Page) ([]Account, string, error) { return s.store.ListAccounts(ctx, org.ID, pg) })
-			if err != nil {
-				return err
-			}
-			owned := map[string][]string{}
-			for _, a := range accts {
-				if proj, ok := a.ProjectAt(m); ok {
-					owned[proj] = append(owned[proj], a.ID)
-				}
-			}
-			if len(owned) == 0 {
-				continue
-			}
-			projs, err := resellerkit.All(func(pg resellerkit.Page) ([]Project, string, error) { return s.store.ListProjects(ctx, org.ID, pg) })
-			if err != nil {
-				return err
-			}
-			for _, p := range projs {
-				if ids := owned[p.ID]; len(ids) > 0 {
-					out = append(out, BilledProject{Project: p, Accounts: ids})
-				}
-			}
-		}
-		return nil
+	orgs, err := resellerkit.All(func(pg resellerkit.Page) ([]Organization, string, error) {
+		return s.store.ListOrganizations(ctx, pg)
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	var out []BilledProject
+	for _, org := range orgs {
+		accts, err := resellerkit.All(func(pg resellerkit.Page) ([]Account, string, error) {
+			return s.store.ListAccounts(ctx, org.ID, pg)
+		})
+		if err != nil {
+			return nil, err
+		}
+		owned := map[string][]string{}
+		for _, a := range accts {
+			if proj, ok := a.ProjectAt(m); ok {
+				owned[proj] = append(owned[proj], a.ID)
+			}
+		}
+		if len(owned) == 0 {
+			continue
+		}
+		projs, err := resellerkit.All(func(pg resellerkit.Page) ([]Project, string, error) {
+			return s.store.ListProjects(ctx, org.ID, pg)
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range projs {
+			if ids := owned[p.ID]; len(ids) > 0 {
+				out = append(out, BilledProject{Project: p, Accounts: ids})
+			}
+		}
+	}
+	return out, nil
 }
 
 // AccountDetails is members' own bulk edit (M-10) of the customer-editable account

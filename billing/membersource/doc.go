@@ -21,6 +21,8 @@
 //     the field: money is never guessed (B-10).
 //   - Custom line items (B-6) come from the project's pricing plan; members keeps
 //     none per project.
-//   - The answer is read in one members transaction, so it is consistent even while
-//     operators edit.
+//   - The answer is read page by page, outside any transaction, so the invoicing job
+//     never blocks the portal's writes. A month that has ended always gets the same
+//     answer (ownership changes take effect from the next month); for the running
+//     month an account registered meanwhile may or may not be included.
 package membersource
