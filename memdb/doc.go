@@ -6,7 +6,8 @@
 //
 // A transaction holds its database's lock from start to end and writes to an
 // overlay of changed rows; when its function returns nil the overlay is applied,
-// otherwise it is dropped. No snapshots, no retries, no sleeps. A single operation
+// otherwise it is dropped. No retries, no sleeps; the only copy taken is of a
+// transaction's own overlay when an InTx nests in it (a savepoint). A single operation
 // outside a transaction takes the lock for its own duration and writes through.
 //
 // Transactions travel in the context, as they do in package sqldb: the context an
@@ -16,8 +17,10 @@
 // memstore of another package) takes that database's lock as well and commits
 // both at its end, so in-memory stores of several packages change together or not
 // at all, as SQL stores sharing one database do. Locks are taken in the order the
-// transaction first touches the databases; take them in one order everywhere (the
-// domain whose rules authorize a change first) to avoid deadlocks.
+// transaction first touches the databases, so two transactions touching two
+// databases in opposite orders can deadlock; build the memstores of several packages
+// on one DB (members/memstore.NewOn) and there is one lock. A transaction's context
+// must not be used by several goroutines at once.
 //
 // # Building a fake store
 //

@@ -2,6 +2,7 @@ package memdb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -14,10 +15,15 @@ type DB struct {
 // New returns an empty database.
 func New() *DB { return &DB{sem: make(chan struct{}, 1)} }
 
-// stuckAfter is how long waiting for a lock may take before Lock panics: a
-// transaction's callback that calls a store with a context other than the one it
-// received waits for its own lock forever, and a panic that says so beats a hang.
+// stuckAfter is how long waiting for a lock may take before the wait fails with
+// ErrStuck: a transaction's callback that calls a store with a context other than
+// the one it received waits for its own lock forever, and an error that says so
+// beats a hang.
 const stuckAfter = time.Minute
+
+// ErrStuck is wrapped by the error of an operation that waited too long for a
+// database lock.
+var ErrStuck = errors.New("memdb: waited too long for a database lock")
 
 func (db *DB) lock(ctx context.Context) error {
 	select {
@@ -33,7 +39,7 @@ func (db *DB) lock(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-t.C:
-		panic(fmt.Sprintf("memdb: waited %v for a database lock: is a transaction's callback calling a store with a context other than the one InTx gave it?", stuckAfter))
+		return fmt.Errorf("%w (%v): is a transaction's callback calling a store with a context other than the one InTx gave it, or two transactions taking two databases' locks in opposite orders?", ErrStuck, stuckAfter)
 	}
 }
 

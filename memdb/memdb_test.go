@@ -220,3 +220,19 @@ func TestTable_KeepsTimesInUTCAtMicroseconds(t *testing.T) {
 	assert.Equal(t, jst, in.At.Location(), "the caller's value is not touched")
 	assert.Equal(t, 999, in.Later[0].Nanosecond())
 }
+
+// A wait for a lock that never comes (a callback calling a store with a context
+// other than its transaction's) ends with ErrStuck instead of hanging.
+func TestDo_StuckWaitEndsWithAnError(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		db, tb := newTable()
+		release := make(chan struct{})
+		go func() {
+			_ = db.InTx(context.Background(), func(context.Context) error { <-release; return nil })
+		}()
+		synctest.Wait()
+		err := put(context.Background(), db, tb, row{ID: "x"})
+		require.ErrorIs(t, err, memdb.ErrStuck)
+		close(release)
+	})
+}

@@ -32,9 +32,13 @@ func records[V any](db *memdb.DB, name string, clone func(V) V, key, scope func(
 
 func same[V any](v V) V { return v }
 
-// New returns an empty Store.
-func New() *Store {
-	db := memdb.New()
+// New returns an empty Store on a database of its own.
+func New() *Store { return NewOn(memdb.New()) }
+
+// NewOn returns an empty Store whose tables live in db, which the memstores of other
+// packages may share: like SQL stores on one database, they then run under one lock,
+// so a transaction spanning them takes no locks in an order that could deadlock.
+func NewOn(db *memdb.DB) *Store {
 	memberKey := func(m members.Membership) string { return m.OrgID + "\x00" + m.IdentityID }
 	return &Store{db: db,
 		orgs: records(db, "organization", same, func(o members.Organization) string { return o.ID }, nil,
