@@ -21,6 +21,8 @@
 //   - sqldb: the public SQL layer: one SQLite or PostgreSQL database for every
 //     package's store, each package's own migrations, and transactions that travel
 //     in the context so a change spanning packages commits as one.
+//   - memdb: the same for the in-memory stores (each domain's memstore, and any
+//     fake a user builds): tables under one lock, transactions in the context.
 //   - contacts, security, support, identity: notification recipients and notices, the
 //     security baseline, support cases, and people, passwords and sessions (§3–§7;
 //     arriving in later releases).

@@ -27,10 +27,10 @@ type ValidationError struct {
 // longer values are cut and end with "…".
 const MaxValueLen = 100
 
-// Invalid returns a *ValidationError wrapping sentinel, with value truncated to
-// MaxValueLen characters.
+// Invalid returns a *ValidationError wrapping sentinel, with value (and field,
+// which may hold input such as a map key) truncated to MaxValueLen characters.
 func Invalid(sentinel error, field, value, rule, reason string) *ValidationError {
-	return &ValidationError{Err: sentinel, Field: field, Value: Truncate(value), Rule: rule, Reason: reason}
+	return &ValidationError{Err: sentinel, Field: Truncate(field), Value: Truncate(value), Rule: rule, Reason: reason}
 }
 
 // Error returns `<sentinel>: <field> "<value>" (<rule>): <reason>`, leaving out the
@@ -48,7 +48,7 @@ func (e *ValidationError) Error() string {
 	}
 	if e.Field != "" {
 		b.WriteString(" ")
-		b.WriteString(e.Field)
+		b.WriteString(Truncate(e.Field))
 	}
 	if e.Field != "" || e.Value != "" {
 		b.WriteString(" ")

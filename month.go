@@ -39,7 +39,7 @@ func ParseMonth(s string) (Month, error) {
 	y := int(s[0]-'0')*1000 + int(s[1]-'0')*100 + int(s[2]-'0')*10 + int(s[3]-'0')
 	m := int(s[5]-'0')*10 + int(s[6]-'0')
 	if m < 1 || m > 12 {
-		return Month{}, fmt.Errorf("month %q: the month must be 01..12", s)
+		return Month{}, fmt.Errorf("month %q: want YYYY-MM with a month 01..12", s)
 	}
 	if y < MinYear {
 		return Month{}, fmt.Errorf("month %q: months before %d are refused (AWS cost data starts in 2006)", s, MinYear)

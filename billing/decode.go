@@ -206,7 +206,7 @@ func (w *walker) object(t reflect.Type, path, rule string) {
 		switch {
 		case !ok:
 			w.problems = append(w.problems, problem{off, resellerkit.Invalid(ErrInvalid, kp, "", "",
-				fmt.Sprintf("unknown field %q; the fields here are %s", key, strings.Join(fieldNames(t), ", ")))})
+				fmt.Sprintf("unknown field %q; the fields here are %s", resellerkit.Truncate(key), strings.Join(fieldNames(t), ", ")))})
 			w.value(reflect.TypeFor[json.RawMessage](), kp, rule)
 			continue
 		case seen[key]:

@@ -146,6 +146,12 @@ func (pl *Plans) Project(ref ProjectRef, period resellerkit.Month) (Project, err
 		}
 		p.CostBasis, p.PassResellerDiscounts = pp.CostBasis, pp.PassResellerDiscounts
 		p.PricingRules, p.CustomItems = slices.Clone(pp.PricingRules), slices.Clone(pp.CustomItems)
+		for i, ci := range p.CustomItems {
+			if ci.AmountUSD != nil {
+				amount := *ci.AmountUSD
+				p.CustomItems[i].AmountUSD = &amount
+			}
+		}
 	}
 	if ref.SupportFeeRule != "" {
 		sf, ok := pl.SupportFees[ref.SupportFeeRule]

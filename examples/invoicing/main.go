@@ -80,7 +80,7 @@ func invoice(ctx context.Context, args []string) ([]byte, error) {
 	}
 	period, err := resellerkit.ParseMonth(*periodFlag)
 	if err != nil {
-		return nil, fmt.Errorf("invoicing: -period: %w (want YYYY-MM)", err)
+		return nil, fmt.Errorf("invoicing: -period: %w", err)
 	}
 	cfg, err := loadConfig(*configPath)
 	if err != nil {
@@ -120,7 +120,10 @@ func loadConfig(path string) (*billing.Config, error) {
 	}
 	more := ""
 	if len(errs) > 1 {
-		more = fmt.Sprintf(" (and %d more problems)", len(errs)-1)
+		more = " (and 1 more problem)"
+		if len(errs) > 2 {
+			more = fmt.Sprintf(" (and %d more problems)", len(errs)-1)
+		}
 	}
 	var ce *billing.ConfigError
 	if errors.As(errs[0], &ce) {
