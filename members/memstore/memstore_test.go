@@ -11,10 +11,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seeda33a2f4f/resellerkit"
-	"github.com/seeda33a2f4f/resellerkit/memdb"
 	"github.com/seeda33a2f4f/resellerkit/members"
 	"github.com/seeda33a2f4f/resellerkit/members/memberstest"
 	"github.com/seeda33a2f4f/resellerkit/members/memstore"
+	"github.com/seeda33a2f4f/resellerkit/memdb"
 )
 
 func newStore(*testing.T) members.Store { return memstore.New() }
