@@ -130,7 +130,7 @@ func TestM2_PlansValidate(t *testing.T) {
 		{"B6 plan item names an account", `"amount_usd": "50",`, `"amount_usd": "50", "account": "123456789012",`, 4, "pricing.standard.custom_items[0].account", "a plan's item names no account"},
 		{"B7 plan and rate", `{"plan": "business"}`, `{"plan": "business", "rate": "0.1"}`, 6, "support_fees.business.rate", "a plan and a rate are exclusive"},
 		{"B10 rate not positive", `"2026-11": "149.8"`, `"2026-11": "0"`, 8, "exchange_rates.mufg-ttm.rates.2026-11", "must be positive"},
-		{"B10 rate month", `"2026-11": "149.8"`, `"2026-13": "149.8"`, 8, "exchange_rates.mufg-ttm.rates.2026-13", "the month must be 01..12"},
+		{"B10 rate month", `"2026-11": "149.8"`, `"2026-13": "149.8"`, 8, "exchange_rates.mufg-ttm.rates.2026-13", "a month 01..12"},
 		{"B10 conversion", `"conversion": "total"`, `"conversion": "monthly"`, 8, "exchange_rates.mufg-ttm.conversion", "want line or total"},
 		{"unknown key in a plan", `"cost_basis": "public_on_demand"`, `"cost_basis": "public_on_demand", "rate": "1"`, 5, "pricing.list.rate", `unknown field "rate"`},
 	} {

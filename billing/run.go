@@ -100,6 +100,9 @@ func Run(ctx context.Context, job Job) (*Result, error) {
 		mu.Unlock()
 		return a
 	}
+	// Each input's aggregators are merged as soon as it is read, so memory holds one
+	// input's worth of them, not every input's.
+	total := NewAggregatorFor(job.Period, cfg)
 	stats := make([]InputStats, 0, len(job.Inputs))
 	for _, in := range job.Inputs {
 		st, err := in.Scan(ctx, newSink)
@@ -107,12 +110,12 @@ func Run(ctx context.Context, job Job) (*Result, error) {
 			return nil, err
 		}
 		stats = append(stats, st)
-	}
-	total := NewAggregatorFor(job.Period, cfg)
-	for _, a := range aggs {
-		if err := total.Merge(a); err != nil {
-			return nil, err
+		for _, a := range aggs {
+			if err := total.Merge(a); err != nil {
+				return nil, err
+			}
 		}
+		aggs = nil
 	}
 	res, err := Compute(cfg, total)
 	if err != nil {
