@@ -178,3 +178,44 @@ func TestM10_ThousandAccountsWithOneForeignChangesNothing(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, got, members.MaxBulkAccounts-1)
 }
+
+// failingUpdates is a store whose UpdateAccount fails for one account: a failure at
+// write time, after the accounts before it in the batch were written.
+type failingUpdates struct {
+	*memstore.Store
+	failOn string
+}
+
+var errDiskFull = errors.New("disk full")
+
+func (s failingUpdates) UpdateAccount(ctx context.Context, a members.Account) error {
+	if a.ID == s.failOn {
+		return errDiskFull
+	}
+	return s.Store.UpdateAccount(ctx, a)
+}
+
+// All or nothing also when the batch fails half way through its writes: the 500th
+// account of 1,000 fails to be written, and the 499 written before it are rolled
+// back with it (M-10).
+func TestM10_FailureHalfWayThroughTheWritesChangesNothing(t *testing.T) {
+	f := newFixture(t)
+	ids := make([]string, 0, members.MaxBulkAccounts)
+	require.NoError(t, f.store.InTx(f.ctx, func(ctx context.Context) error {
+		for i := range members.MaxBulkAccounts {
+			id := fmt.Sprintf("6%011d", i)
+			a := members.Account{ID: id, OrgID: f.org.ID, Ownership: []members.Ownership{{ProjectID: f.p1.ID, From: resellerkit.MonthOf(t0)}}}
+			if err := f.store.CreateAccount(ctx, a); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		return nil
+	}))
+	svc := members.NewService(failingUpdates{Store: f.store, failOn: ids[499]}, members.WithClock(f.clock.now))
+	before := f.accounts(t, f.org.ID)
+	name := "renamed"
+	_, err := svc.BulkEditAccounts(f.ctx, f.alice, f.org.ID, ids, members.AccountDetails{Name: &name})
+	require.ErrorIs(t, err, errDiskFull)
+	assert.Equal(t, before, f.accounts(t, f.org.ID), "the 499 accounts written before the failure were rolled back")
+}

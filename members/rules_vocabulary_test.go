@@ -52,7 +52,7 @@ func TestM2_UpdateThatChangesNothingKeepsTheVersion(t *testing.T) {
 
 // Service lists page through everything in order, never past the maximum page
 // size, and reject a token no list returned.
-func TestM7_ServiceListsPage(t *testing.T) {
+func TestServiceListsPage(t *testing.T) {
 	f := newFixture(t)
 	var want []string
 	for i := range 7 {
@@ -81,7 +81,7 @@ func TestM7_ServiceListsPage(t *testing.T) {
 // A Service call made with the context of a transaction the caller holds joins it:
 // the caller's later failure rolls the Service's write back too. This is how a
 // program commits a members change and, say, the notice it causes as one.
-func TestM2_ServiceCallsJoinTheCallersTransaction(t *testing.T) {
+func TestServiceCallsJoinTheCallersTransaction(t *testing.T) {
 	f := newFixture(t)
 	boom := errors.New("the notice could not be recorded")
 	err := f.store.InTx(f.ctx, func(ctx context.Context) error {
