@@ -31,8 +31,9 @@
 //	-db   PATH        SQLite file (default portal.db), created and migrated on start
 //	-db   postgres://user@host:5432/db?sslmode=disable   PostgreSQL instead
 //	-db   memory      an in-memory SQLite database: nothing survives a restart
-//	-max-inflight N   API requests served at once (default: the number of CPUs);
-//	                  the others queue in arrival order, see Choices
+//	-max-inflight N   API requests computing at once (default: the number of CPUs);
+//	                  the others queue in arrival order, each user is guaranteed
+//	                  max(1, N/2) of them, see Choices
 //
 // The portal uses only resellerkit's public packages: sqldb opens the one database
 // (SQLite or PostgreSQL) that members/sqlstore and the portal's own portal_state
@@ -175,7 +176,8 @@
 //	                            a lost race); re-read and retry
 //	413 payload_too_large       request body above 1 MiB
 //	415 unsupported_media_type  a body that is not sent as application/json
-//	503 unavailable             the request ran out of time (20 s) or arrived during shutdown
+//	503 unavailable             the request ran out of time (20 s), its body included, or
+//	                            arrived during shutdown
 //	500 internal                anything else
 //	(none)                      context.Canceled: the client went away; nothing is written
 //
@@ -194,9 +196,9 @@
 // One line per request (msg=http) with method, path, status, bytes and duration.
 // The status is the one the client got: the first one written; 499 when the client
 // went away and nothing was sent; and aborted=true when the connection was cut
-// mid-answer (a panic after the answer started). Responses are encoded before the
-// status is sent, so an encoding failure is a clean 500, never a 200 with half a
-// body. A failed body write is logged as write_error. Requests net/http rejects
+// mid-answer (a panic after the answer started). API answers are rendered whole in
+// memory before anything is sent (see Choices), so an encoding failure or a panic is
+// a clean 500, never a 200 with half a body. A failed body write is logged as write_error. Requests net/http rejects
 // before any handler runs (a malformed request line, headers above 64 KiB) get
 // net/http's own plain-text answer and no log line.
 //
@@ -215,16 +217,34 @@
 //
 // Lists read the Service's authorization and the page in one read-only transaction
 // (sqldb's ReadTx): one snapshot, consistent with the membership that allowed it,
-// and one transaction instead of three. At most -max-inflight API requests run at
-// once (default: one per CPU); the others wait their turn in arrival order until
-// their deadline. With more concurrent requests than CPUs, Go's scheduler would
-// share the CPUs among all of them and every request would be as slow as the
-// slowest: taking them in order keeps the tail near the median at the same
-// throughput (first page of 5,000 accounts, 20 clients, 2 CPUs, SQLite: p99 55 ms
-// → 18 ms at about 1,550 requests/s). On SQLite a request is CPU work in this
-// process; against a PostgreSQL server elsewhere requests also wait on the network,
-// and a higher -max-inflight keeps the CPUs busy. The database pool keeps up to 32
-// idle connections (database/sql's default of 2 made every request beyond the
-// second open a new connection). The demo principal's MFA flag is fixed per demo
-// user until identity exists.
+// and one transaction instead of three.
+//
+// At most -max-inflight API requests compute at once (default: one per CPU); the
+// others wait their turn in arrival order until their deadline. With more
+// concurrent requests than CPUs, Go's scheduler would share the CPUs among all of
+// them and every request would be as slow as the slowest: taking them in order keeps
+// the tail near the median at the same throughput (first page of 5,000 accounts, 20
+// clients, 2 CPUs, SQLite: p99 55 ms → 18 ms at about 1,550 requests/s). On SQLite a
+// request is CPU work in this process; against a PostgreSQL server elsewhere
+// requests also wait on the network, and a higher -max-inflight keeps the CPUs busy.
+// A request holds its slot only while the server computes: its body (up to 1 MiB)
+// is read before, under the request's deadline, and its answer is rendered in
+// memory and sent after, so a client that sends or reads slowly holds up no one but
+// itself.
+//
+// One user (one principal, however many connections it opens) cannot keep the
+// others waiting either. A user's requests up to max(1, N/2) at a time (1 on two
+// CPUs) are its share; beyond it they only borrow slots. Shares take the N slots in
+// arrival order, and never wait for borrowed ones: a request within its user's share
+// that finds slots held by borrowers computes at once, briefly making more than N
+// requests at once (at most 2N), and no one borrows again until fewer than N
+// compute. So a user alone still has the whole server, while a busy user's further
+// requests queue behind its own: when one of its requests within the share ends, the
+// next takes that place, in turn with the other users'. A hard cap of N/2 per user
+// would protect the others too, but would leave a lone user half the server: 20
+// clients of one user on 2 CPUs went from about 1,800 to 1,100 requests/s.
+//
+// The database pool keeps up to 32 idle connections (database/sql's default of 2
+// made every request beyond the second open a new connection). The demo principal's
+// MFA flag is fixed per demo user until identity exists.
 package main

@@ -547,9 +547,10 @@ func TestErrors_EchoedValuesAreBounded(t *testing.T) {
 // called directly, so the test can change the server between requests.)
 func TestAdmit_ARequestWaitsForASlotUntilItsDeadline(t *testing.T) {
 	f := newFixture(t, "memory")
-	f.s.slots = make(chan struct{}, 1)
-	f.s.slots <- struct{}{} // a request that never ends
-	f.s.requestTimeout = 1  // ns
+	f.s.limit = newLimiter(1)
+	never, err := f.s.limit.acquire(context.Background(), "someone else") // a request that never ends
+	require.NoError(t, err)
+	f.s.requestTimeout = 1 // ns
 	h := f.s.routes()
 	path := "/v1/orgs/" + f.orgID
 	get := func(path string, who members.Principal) int {
@@ -567,7 +568,7 @@ func TestAdmit_ARequestWaitsForASlotUntilItsDeadline(t *testing.T) {
 	require.Equal(t, http.StatusUnauthorized, get(path, members.Principal{}))
 	require.Equal(t, http.StatusNotFound, get("/v1/nothing", demoPower))
 
-	<-f.s.slots
+	f.s.limit.release(never)
 	f.s.requestTimeout = requestTimeout
 	require.Equal(t, http.StatusOK, get(path, demoPower))
 }

@@ -51,7 +51,7 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.SetOutput(out)
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen address (host:port; port 0 picks a free one)")
 	fs.StringVar(&c.db, "db", "portal.db", "SQLite file path, a postgres:// DSN, or \"memory\" for a throwaway in-memory store")
-	fs.IntVar(&c.maxInflight, "max-inflight", defaultInflight(), "API requests served at once; the others queue in arrival order")
+	fs.IntVar(&c.maxInflight, "max-inflight", defaultInflight(), "API requests computing at once; the others queue in arrival order (each user's share: max(1, n/2))")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: portal [-addr host:port] [-db path|postgres://…|memory] [-max-inflight n]")
 		fs.PrintDefaults()
@@ -105,7 +105,7 @@ func run(ctx context.Context, args []string, out io.Writer, onListen func(net.Ad
 	printTokens(out, base, orgID, tokens)
 
 	s := newServer(svc, b.db, tokens, demoPrincipals(), logger)
-	s.slots = make(chan struct{}, cfg.maxInflight)
+	s.limit = newLimiter(cfg.maxInflight)
 	srv := &http.Server{
 		Handler:           s.routes(),
 		ReadHeaderTimeout: 5 * time.Second,

@@ -22,7 +22,9 @@ import (
 //	withTimeout     the request's deadline, so a stuck call answers 503 in time
 //	recoverPanics   a panic is a logged 500, not a dropped connection
 //	front           /v1: authenticate first; non-canonical paths 404; mux 404/405 as JSON
-//	admit           (each API route) at most cap(slots) requests run, the rest queue in order
+//	serveAPI        (each API route) the body is read first; then at most cap requests
+//	                compute (limiter: max(1, cap/2) each principal's share), the rest
+//	                queue in order; the answer, rendered in memory, is sent after
 
 type principalKey struct{}
 

@@ -22,7 +22,7 @@ type server struct {
 	log            *slog.Logger
 	now            func() time.Time
 	requestTimeout time.Duration // each request's deadline (withTimeout)
-	slots          chan struct{} // one per API request allowed to run at once (admit)
+	limit          *limiter      // API requests computing at once (admission.go)
 	gate           *gate         // closed by serve at shutdown
 }
 
@@ -30,18 +30,18 @@ type server struct {
 // WriteTimeout, so a request that runs out of time still gets its 503.
 const requestTimeout = 20 * time.Second
 
-// defaultInflight is how many API requests run at once unless -max-inflight says
-// otherwise: one per CPU the Go runtime uses (see admit). On SQLite a request is CPU
-// work in this process, so more would only share the CPUs; against a PostgreSQL
-// server elsewhere, requests also wait on the network and a higher -max-inflight
-// keeps the CPUs busy.
+// defaultInflight is how many API requests compute at once unless -max-inflight
+// says otherwise: one per CPU the Go runtime uses (see limiter.admit). On SQLite a
+// request is CPU work in this process, so more would only share the CPUs; against a
+// PostgreSQL server elsewhere, requests also wait on the network and a higher
+// -max-inflight keeps the CPUs busy.
 func defaultInflight() int { return runtime.GOMAXPROCS(0) }
 
 // newServer returns the portal over svc, whose store runs on db (nil when it is not
 // an SQL store: lists then read without a shared snapshot).
 func newServer(svc *members.Service, db *sqldb.DB, tokens tokenMinter, principals map[string]members.Principal, log *slog.Logger) *server {
 	return &server{svc: svc, db: db, tokens: tokens, principals: principals, log: log, now: time.Now,
-		requestTimeout: requestTimeout, gate: &gate{}, slots: make(chan struct{}, defaultInflight())}
+		requestTimeout: requestTimeout, gate: &gate{}, limit: newLimiter(defaultInflight())}
 }
 
 // snapshot runs fn in one read-only transaction of the database, so that every
@@ -51,24 +51,6 @@ func (s *server) snapshot(ctx context.Context, fn func(ctx context.Context) erro
 		return fn(ctx)
 	}
 	return s.db.ReadTx(ctx, fn)
-}
-
-// admit runs fn once fewer than cap(s.slots) API requests are running; until then
-// the request waits its turn, in arrival order (the waiting senders of a channel are
-// served first come, first served), or until its context ends. With more concurrent
-// requests than CPUs, Go's scheduler would otherwise share the CPUs among all of
-// them: each would take as long as the slowest, and the tail latency grows while
-// throughput does not. Taking requests in order keeps latency even: for the first
-// page of 5,000 accounts at 20 clients on 2 CPUs (SQLite, wrk), p99 went from 55 ms
-// to 18 ms at the same 1,550 requests/s.
-func (s *server) admit(ctx context.Context, fn func() error) error {
-	select {
-	case s.slots <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	defer func() { <-s.slots }()
-	return fn()
 }
 
 // principalFor resolves a bearer token.
@@ -84,16 +66,36 @@ func (s *server) principalFor(token string) (members.Principal, bool) {
 // apiFunc is a handler that reports failure by returning an error.
 type apiFunc func(w http.ResponseWriter, r *http.Request, p members.Principal) error
 
+// serveAPI serves an API request with fn, holding a slot of s.limit only while it
+// computes: the body is read before (readBodyFirst), fn answers into memory, and
+// the answer is sent once the slot is free again (bufferedResponse). A client that
+// sends its body or reads its answer slowly thus holds no slot; the limiter keeps
+// one principal from holding up the others.
+func (s *server) serveAPI(w http.ResponseWriter, r *http.Request, fn apiFunc) {
+	r, err := readBodyFirst(w, r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	p := principal(r)
+	resp := newBufferedResponse()
+	err = s.limit.admit(r.Context(), p.IdentityID, func() {
+		if err := fn(resp, r, p); err != nil {
+			s.writeError(resp, r, err)
+		}
+	})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	resp.sendTo(w)
+}
+
 // routes returns the whole HTTP handler.
 func (s *server) routes() http.Handler {
 	mux := http.NewServeMux()
 	h := func(pattern string, fn apiFunc) {
-		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-			err := s.admit(r.Context(), func() error { return fn(w, r, principal(r)) })
-			if err != nil {
-				s.writeError(w, r, err)
-			}
-		})
+		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) { s.serveAPI(w, r, fn) })
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if err := writeJSON(w, http.StatusOK, map[string]string{"status": "ok"}); err != nil {
