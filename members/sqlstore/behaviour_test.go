@@ -197,7 +197,11 @@ func TestNew_SharesTheDatabase(t *testing.T) {
 		require.NoError(t, err)
 		applied, err := db.AppliedMigrations(ctx, sqlstore.Component)
 		require.NoError(t, err)
-		assert.Equal(t, []int{1, 2}, applied)
+		want := []int{1, 2}
+		if d == sqldb.PostgreSQL {
+			want = append(want, 3) // its keyset indexes in the C collation
+		}
+		assert.Equal(t, want, applied)
 	})
 }
 
