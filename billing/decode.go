@@ -2,16 +2,12 @@ package billing
 
 import (
 	"bytes"
-	"encoding"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"reflect"
-	"strconv"
-	"strings"
 
 	"github.com/seeda33a2f4f/resellerkit"
+	"github.com/seeda33a2f4f/resellerkit/strictjson"
 )
 
 // MaxConfigSize is the largest configuration document DecodeConfig and DecodePlans
@@ -42,9 +38,9 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 // reported, as the errors.Join of one *ConfigError per problem in document order:
 // first the values that do not decode (each typed setting checks itself: an unknown
 // scope, a percent with 3 decimals, a month before 2000, a key that is no field, a
-// key given twice, a number where text belongs), and when there are none, the
-// problems Config.Validate finds. A document over the size limit, or a read error,
-// is reported as such.
+// key given twice, a number where text belongs, text that is not UTF-8), and when
+// there are none, the problems Config.Validate finds. A document over the size
+// limit, or a read error, is reported as such.
 func DecodeConfig(r io.Reader) (*Config, error) {
 	var cfg Config
 	if err := decodeDocument(r, &cfg, cfg.Validate); err != nil {
@@ -53,7 +49,8 @@ func DecodeConfig(r io.Reader) (*Config, error) {
 	return &cfg, nil
 }
 
-// decodeDocument decodes the JSON document of r into v (a pointer), then runs
+// decodeDocument decodes the JSON document of r into v (a pointer) with
+// strictjson, null being accepted anywhere as encoding/json accepts it, then runs
 // validate; see DecodeConfig.
 func decodeDocument(r io.Reader, v any, validate func() error) error {
 	data, err := io.ReadAll(io.LimitReader(r, MaxConfigSize+1))
@@ -64,28 +61,16 @@ func decodeDocument(r io.Reader, v any, validate func() error) error {
 		return fmt.Errorf("%w: the document is larger than %d MiB", ErrInvalid, MaxConfigSize>>20)
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if !json.Valid(data) {
-		var syn *json.SyntaxError
-		if err := json.Unmarshal(data, new(json.RawMessage)); errors.As(err, &syn) {
-			// Offset is just past the offending byte: point at the byte.
-			return locate(data, syn.Offset-1, fmt.Errorf("%w: %w", ErrInvalid, syn))
+	if err := strictjson.Unmarshal(data, v, strictjson.Options{AllowNull: true}); err != nil {
+		var doc *strictjson.Error
+		if !errors.As(err, &doc) {
+			return &ConfigError{Line: 1, Column: 1, Err: fmt.Errorf("%w: %w", ErrInvalid, err)}
 		}
-		return locate(data, 0, fmt.Errorf("%w: not a JSON document", ErrInvalid))
-	}
-	w := &walker{dec: json.NewDecoder(bytes.NewReader(data)), data: data, paths: map[string]int64{}}
-	w.dec.UseNumber()
-	w.value(reflect.TypeOf(v).Elem(), "", "")
-	if len(w.problems) > 0 {
-		errs := make([]error, len(w.problems))
-		for i, p := range w.problems {
-			errs[i] = locate(data, p.off, p.err)
+		errs := make([]error, len(doc.Problems))
+		for i, p := range doc.Problems {
+			errs[i] = &ConfigError{Line: p.Line, Column: p.Column, Err: problemError(p)}
 		}
 		return errors.Join(errs...)
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields() // the walk found none; this is a safety net
-	if err := dec.Decode(v); err != nil {
-		return locate(data, 0, fmt.Errorf("%w: %w", ErrInvalid, err))
 	}
 	err = validate()
 	if err == nil {
@@ -95,220 +80,48 @@ func decodeDocument(r io.Reader, v any, validate func() error) error {
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
 		errs = j.Unwrap()
 	}
+	ix := strictjson.NewIndex(data)
 	for i, e := range errs {
-		off := w.paths[""] // the document, when no field of the path is present
+		path := "" // the document, for an error naming no field
 		var ve *resellerkit.ValidationError
 		if errors.As(e, &ve) {
-			for p := ve.Field; p != ""; p = parentPath(p) {
-				if o, ok := w.paths[p]; ok {
-					off = o
-					break
-				}
-			}
+			path = ve.Field
 		}
-		errs[i] = locate(data, off, e)
+		at := ix.Locate(path)
+		errs[i] = &ConfigError{Line: at.Line, Column: at.Column, Err: e}
 	}
 	return errors.Join(errs...)
 }
 
-// locate returns err as a *ConfigError at byte offset off of data.
-func locate(data []byte, off int64, err error) *ConfigError {
-	off = min(max(off, 0), int64(len(data)))
-	before := data[:off]
-	return &ConfigError{Line: 1 + bytes.Count(before, []byte("\n")), Column: len(before) - bytes.LastIndexByte(before, '\n'), Err: err}
-}
-
-// parentPath returns the path of the value enclosing path ("a.b[2]" → "a.b" → "a" → "").
-func parentPath(path string) string {
-	i := strings.LastIndexAny(path, ".[")
-	if i < 0 {
-		return ""
-	}
-	return path[:i]
-}
-
-// walker reads a valid JSON document token by token alongside the Go type it decodes
-// into, and finds every key that is no field of its object, every key given twice
-// and every value its field's type refuses, by decoding that value alone into that
-// type (so each type's own UnmarshalJSON or UnmarshalText decides). It records the
-// offset of every value by JSON path. The document was checked to be valid JSON
-// first, so the decoder's token errors cannot happen and are not checked.
-type walker struct {
-	dec      *json.Decoder
-	data     []byte
-	paths    map[string]int64
-	problems []problem
-}
-
-type problem struct {
-	off int64
-	err error
-}
-
-var (
-	jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
-	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
-)
-
-// start returns the offset of the next token, past white space and separators.
-func (w *walker) start() int64 {
-	off := w.dec.InputOffset()
-	for off < int64(len(w.data)) && strings.IndexByte(" \t\r\n:,", w.data[off]) >= 0 {
-		off++
-	}
-	return off
-}
-
-// value walks the value at the decoder's position, to be decoded into type t at path;
-// rule is the DOMAIN.md rule of the field (from its rule tag, or its parent's).
-func (w *walker) value(t reflect.Type, path, rule string) {
-	off := w.start()
-	w.paths[path] = off
-	tok, err := w.dec.Token()
-	if err != nil {
-		return // the document is valid JSON: cannot happen
-	}
-	base := t
-	for base.Kind() == reflect.Pointer {
-		base = base.Elem()
-	}
-	custom := reflect.PointerTo(base).Implements(jsonUnmarshaler) || reflect.PointerTo(base).Implements(textUnmarshaler)
-	switch {
-	case !custom && tok == json.Delim('{') && base.Kind() == reflect.Struct:
-		w.object(base, path, rule)
-	case !custom && tok == json.Delim('{') && base.Kind() == reflect.Map:
-		w.mapping(base, path, rule)
-	case !custom && tok == json.Delim('[') && (base.Kind() == reflect.Slice || base.Kind() == reflect.Array):
-		for i := 0; w.dec.More(); i++ {
-			w.value(base.Elem(), path+"["+strconv.Itoa(i)+"]", rule)
+// problemError returns the error of a problem of the document: for text that is not
+// JSON, ErrInvalid and the *json.SyntaxError; otherwise a
+// *resellerkit.ValidationError, the value's own when its type refused it with one.
+func problemError(p *strictjson.Problem) error {
+	switch p.Kind {
+	case strictjson.Syntax, strictjson.Truncated, strictjson.Trailing:
+		return fmt.Errorf("%w: %w", ErrInvalid, p.Err)
+	case strictjson.UnknownField, strictjson.DuplicateField:
+		return resellerkit.Invalid(ErrInvalid, p.Path, "", "", p.Reason)
+	case strictjson.WrongType, strictjson.InvalidValue:
+		var ve *resellerkit.ValidationError
+		if errors.As(p.Err, &ve) {
+			out := *ve
+			out.Field = p.Path
+			out.Rule = p.Rule // the value's own rule, or its field's
+			return &out
 		}
-		_, _ = w.dec.Token() // ']'
-	default:
-		w.skip(tok)
-		raw := w.data[off:w.dec.InputOffset()]
-		if err := json.Unmarshal(raw, reflect.New(t).Interface()); err != nil {
-			value := string(raw)
-			_ = json.Unmarshal(raw, &value) // a JSON string: its text
-			w.problems = append(w.problems, problem{off, invalidValue(err, value, path, rule)})
+		if p.Err != nil {
+			return resellerkit.Invalid(ErrInvalid, p.Path, p.Value, p.Rule, p.Err.Error())
 		}
 	}
+	return resellerkit.Invalid(ErrInvalid, p.Path, p.Value, p.Rule, p.Reason)
 }
 
-// object walks the members of an object decoded into struct type t.
-func (w *walker) object(t reflect.Type, path, rule string) {
-	seen := map[string]bool{}
-	for w.dec.More() {
-		off := w.start()
-		tok, _ := w.dec.Token()
-		key, _ := tok.(string)
-		kp := join(path, key)
-		f, ok := field(t, key)
-		switch {
-		case !ok:
-			w.problems = append(w.problems, problem{off, resellerkit.Invalid(ErrInvalid, kp, "", "",
-				fmt.Sprintf("unknown field %q; the fields here are %s", resellerkit.Truncate(key), strings.Join(fieldNames(t), ", ")))})
-			w.value(reflect.TypeFor[json.RawMessage](), kp, rule)
-			continue
-		case seen[key]:
-			w.problems = append(w.problems, problem{off, resellerkit.Invalid(ErrInvalid, kp, "", "", "field given twice")})
-		}
-		seen[key] = true
-		fr := rule
-		if r := f.Tag.Get("rule"); r != "" {
-			fr = r
-		}
-		w.value(f.Type, kp, fr)
-	}
-	_, _ = w.dec.Token() // '}'
-}
-
-// mapping walks the members of an object decoded into map type t; keys whose type
-// decodes text are checked with it.
-func (w *walker) mapping(t reflect.Type, path, rule string) {
-	for w.dec.More() {
-		off := w.start()
-		tok, _ := w.dec.Token()
-		key, _ := tok.(string)
-		kp := join(path, key)
-		if reflect.PointerTo(t.Key()).Implements(textUnmarshaler) {
-			if err := reflect.New(t.Key()).Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(key)); err != nil {
-				w.problems = append(w.problems, problem{off, invalidValue(err, key, kp, rule)})
-			}
-		}
-		w.value(t.Elem(), kp, rule)
-	}
-	_, _ = w.dec.Token() // '}'
-}
-
-// skip consumes the rest of a value whose first token was tok.
-func (w *walker) skip(tok json.Token) {
-	if tok != json.Delim('{') && tok != json.Delim('[') {
-		return
-	}
-	for depth := 1; depth > 0; {
-		tok, err := w.dec.Token()
-		if err != nil {
-			return
-		}
-		switch tok {
-		case json.Delim('{'), json.Delim('['):
-			depth++
-		case json.Delim('}'), json.Delim(']'):
-			depth--
-		}
-	}
-}
-
-// invalidValue returns the *resellerkit.ValidationError for a value at path its type
-// refused with err: the type's own ValidationError completed with the path and rule,
-// or one whose reason is err.
-func invalidValue(err error, value, path, rule string) error {
-	var ve *resellerkit.ValidationError
-	if errors.As(err, &ve) {
-		out := *ve
-		out.Field = path
-		if out.Rule == "" {
-			out.Rule = rule
-		}
-		return &out
-	}
-	return resellerkit.Invalid(ErrInvalid, path, value, rule, err.Error())
-}
-
-// join returns the path of member key of the object at path.
+// join returns the path of member key of the object at path, as strictjson names
+// it (before strictjson cuts long keys).
 func join(path, key string) string {
 	if path == "" {
 		return key
 	}
 	return path + "." + key
-}
-
-// field returns the field of struct type t whose JSON name is exactly key.
-func field(t reflect.Type, key string) (reflect.StructField, bool) {
-	for i := 0; i < t.NumField(); i++ {
-		if f := t.Field(i); f.IsExported() && jsonName(f) == key {
-			return f, true
-		}
-	}
-	return reflect.StructField{}, false
-}
-
-// fieldNames returns the JSON names of the fields of struct type t.
-func fieldNames(t reflect.Type) []string {
-	var names []string
-	for i := 0; i < t.NumField(); i++ {
-		if f := t.Field(i); f.IsExported() && jsonName(f) != "-" {
-			names = append(names, jsonName(f))
-		}
-	}
-	return names
-}
-
-// jsonName returns the name encoding/json gives field f.
-func jsonName(f reflect.StructField) string {
-	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-	if name == "" {
-		return f.Name
-	}
-	return name
 }
