@@ -11,11 +11,8 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"sync"
-	"unicode/utf16"
-	"unicode/utf8"
 
-	"github.com/seeda33a2f4f/resellerkit"
+	"github.com/seeda33a2f4f/resellerkit/strictjson"
 )
 
 // maxBody caps request bodies; the API's documents are small.
@@ -104,15 +101,14 @@ func decodeOptionalJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 
 // decodeBody reads at most maxBody bytes (413 beyond) and, unless the body is empty
 // and optional, requires a JSON Content-Type (415) and one JSON object of dst's
-// shape (400 bad_request naming the field at fault): no null or other value where an
-// object is expected, no field dst does not have (names match exactly, not
-// case-insensitively as encoding/json would), no field twice, every value of its
-// field's JSON type, every string valid UTF-8 without lone UTF-16 surrogate escapes
-// (encoding/json would silently turn both into U+FFFD), and nothing after the object.
-// Then it decodes into dst.
+// shape, checked by strictjson (400 bad_request naming the field at fault): no null
+// or other value where an object is expected, no field dst does not have (names
+// match exactly, not case-insensitively as encoding/json would), no field twice,
+// every value of its field's JSON type, every string valid UTF-8 without lone UTF-16
+// surrogate escapes (encoding/json would silently turn both into U+FFFD), and
+// nothing after the object. Then it decodes into dst.
 func decodeBody(w http.ResponseWriter, r *http.Request, dst any, optional bool) error {
-	t := reflect.TypeOf(dst).Elem()
-	exchangeOf(r).body = t
+	exchangeOf(r).body = reflect.TypeOf(dst).Elem()
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	var maxErr *http.MaxBytesError
 	switch {
@@ -128,219 +124,47 @@ func decodeBody(w http.ResponseWriter, r *http.Request, dst any, optional bool) 
 	if err := checkMediaType(r.Header.Get("Content-Type")); err != nil {
 		return err
 	}
-	if err := checkShape(body, t); err != nil {
-		return err
-	}
-	if err := json.Unmarshal(body, dst); err != nil {
-		return badField("", "does not fit this endpoint") // checkShape accepted it: not expected
-	}
-	return nil
+	return bodyError(strictjson.Unmarshal(body, dst, strictjson.Options{FirstOnly: true}))
 }
 
 // checkShape checks that body holds exactly one JSON value of type t's shape.
 func checkShape(body []byte, t reflect.Type) error {
-	sc := &shapeChecker{dec: json.NewDecoder(bytes.NewReader(body)), body: body}
-	sc.dec.UseNumber()
-	if err := sc.value(t, ""); err != nil {
-		return err
+	return bodyError(strictjson.Check(body, t, strictjson.Options{FirstOnly: true}))
+}
+
+// bodyError returns the *badRequestError of strictjson's error err, or nil.
+func bodyError(err error) error {
+	if err == nil {
+		return nil
 	}
-	if _, err := sc.dec.Token(); !errors.Is(err, io.EOF) {
+	var p *strictjson.Problem
+	if !errors.As(err, &p) {
+		return badField("", "does not fit this endpoint") // strictjson accepted it: not expected
+	}
+	switch p.Kind {
+	case strictjson.Syntax:
+		return badField("", fmt.Sprintf("is malformed JSON at byte %d", p.Offset))
+	case strictjson.Truncated:
+		return badField("", "is not complete JSON")
+	case strictjson.Trailing:
 		return badField("", "must hold a single JSON document")
+	case strictjson.UnknownField:
+		return badField(p.Path, "is not a field of this request")
+	case strictjson.DuplicateField:
+		return badField(p.Path, "is given twice")
 	}
-	return nil
+	return badField(p.Path, p.Reason)
 }
 
-// shapeChecker walks the tokens of a JSON document alongside a Go type.
-type shapeChecker struct {
-	dec  *json.Decoder
-	body []byte
-	off  int64 // input offset after the previous token
-}
-
-// token returns the next token. A string token is checked in its raw form, which
-// encoding/json has already repaired: it must be valid UTF-8 and hold no lone
-// surrogate escape.
-func (sc *shapeChecker) token(path string) (json.Token, error) {
-	tok, err := sc.dec.Token()
-	if err != nil {
-		var syn *json.SyntaxError
-		if errors.As(err, &syn) {
-			return nil, badField("", fmt.Sprintf("is malformed JSON at byte %d", syn.Offset))
-		}
-		return nil, badField("", "is not complete JSON")
+// jsonFields returns the JSON names of struct type t's fields.
+func jsonFields(t reflect.Type) map[string]bool {
+	m := map[string]bool{}
+	for _, name := range strictjson.Fields(t) {
+		m[name] = true
 	}
-	raw := sc.body[sc.off:sc.dec.InputOffset()]
-	sc.off = sc.dec.InputOffset()
-	if _, ok := tok.(string); ok {
-		if !utf8.Valid(raw) {
-			return nil, badField(path, "is not valid UTF-8")
-		}
-		if loneSurrogate(raw) {
-			return nil, badField(path, `holds a lone UTF-16 surrogate escape (such as "\ud800"), which is no character`)
-		}
-	}
-	return tok, nil
-}
-
-// value checks the next JSON value against t; path is its JSON path.
-func (sc *shapeChecker) value(t reflect.Type, path string) error {
-	tok, err := sc.token(path)
-	if err != nil {
-		return err
-	}
-	nullable := t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice
-	if t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if tok == nil {
-		if nullable {
-			return nil // null: not set (a pointer) or empty (a list)
-		}
-		return badField(path, "must be "+jsonKind(t)+", not null")
-	}
-	delim, _ := tok.(json.Delim)
-	switch t.Kind() {
-	case reflect.Struct:
-		if delim != '{' {
-			return badField(path, "must be a JSON object")
-		}
-		return sc.object(t, path)
-	case reflect.Slice:
-		if delim != '[' {
-			return badField(path, "must be a JSON array")
-		}
-		for i := 0; sc.dec.More(); i++ {
-			if err := sc.value(t.Elem(), fmt.Sprintf("%s[%d]", path, i)); err != nil {
-				return err
-			}
-		}
-		_, err := sc.token(path) // ']'
-		return err
-	case reflect.String:
-		if _, ok := tok.(string); !ok {
-			return badField(path, "must be a JSON string")
-		}
-	case reflect.Bool:
-		if _, ok := tok.(bool); !ok {
-			return badField(path, "must be true or false")
-		}
-	case reflect.Int64:
-		n, ok := tok.(json.Number)
-		if _, err := strconv.ParseInt(string(n), 10, 64); !ok || err != nil {
-			return badField(path, "must be a whole number")
-		}
-	default:
-		panic(fmt.Sprintf("checkShape: unsupported field type %s", t)) // an input type of this package
-	}
-	return nil
-}
-
-// object checks the members of an object whose '{' was read against struct type t.
-func (sc *shapeChecker) object(t reflect.Type, path string) error {
-	fields := jsonFields(t)
-	seen := map[string]bool{}
-	for sc.dec.More() {
-		tok, err := sc.token(path)
-		if err != nil {
-			return err
-		}
-		name := tok.(string) // object keys are strings
-		at := joinPath(path, resellerkit.Truncate(name))
-		f, ok := fields[name]
-		switch {
-		case !ok:
-			return badField(at, "is not a field of this request")
-		case seen[name]:
-			return badField(at, "is given twice")
-		}
-		seen[name] = true
-		if err := sc.value(f, at); err != nil {
-			return err
-		}
-	}
-	_, err := sc.token(path) // '}'
-	return err
-}
-
-func joinPath(path, name string) string {
-	if path == "" {
-		return name
-	}
-	return path + "." + name
-}
-
-// jsonKind names the JSON type of Go kind t for messages.
-func jsonKind(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.Struct:
-		return "a JSON object"
-	case reflect.String:
-		return "a JSON string"
-	case reflect.Bool:
-		return "true or false"
-	default:
-		return "a number"
-	}
-}
-
-// fieldCache maps a struct type to its JSON field names and types.
-var fieldCache sync.Map // reflect.Type → map[string]reflect.Type
-
-// jsonFields returns the JSON names of struct type t's fields (from their json tags)
-// with their types.
-func jsonFields(t reflect.Type) map[string]reflect.Type {
-	if m, ok := fieldCache.Load(t); ok {
-		return m.(map[string]reflect.Type)
-	}
-	m := map[string]reflect.Type{}
-	for f := range t.Fields() {
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if f.IsExported() && name != "-" && name != "" {
-			m[name] = f.Type
-		}
-	}
-	fieldCache.Store(t, m)
 	return m
 }
 
 // loneSurrogate reports whether raw, the source text of JSON tokens, holds a \u
 // escape of a UTF-16 surrogate that is not a high surrogate followed by a low one.
-func loneSurrogate(raw []byte) bool {
-	inString := false
-	for i := 0; i < len(raw); i++ {
-		switch c := raw[i]; {
-		case !inString:
-			inString = c == '"'
-		case c == '"':
-			inString = false
-		case c == '\\' && i+1 < len(raw) && raw[i+1] == 'u':
-			r := hex4(raw[i+2:])
-			if !utf16.IsSurrogate(r) {
-				i += 5
-				continue
-			}
-			if r >= 0xdc00 || i+7 >= len(raw) || raw[i+6] != '\\' || raw[i+7] != 'u' {
-				return true // a low surrogate first, or a high one not followed by an escape
-			}
-			if lo := hex4(raw[i+8:]); lo < 0xdc00 || lo > 0xdfff {
-				return true
-			}
-			i += 11
-		case c == '\\':
-			i++ // skip the escaped character (it may be '"' or '\\')
-		}
-	}
-	return false
-}
-
-// hex4 returns the value of the 4 hex digits b starts with, or -1.
-func hex4(b []byte) rune {
-	if len(b) < 4 {
-		return -1
-	}
-	n, err := strconv.ParseUint(string(b[:4]), 16, 32)
-	if err != nil {
-		return -1
-	}
-	return rune(n)
-}
+func loneSurrogate(raw []byte) bool { return strictjson.HasLoneSurrogate(raw) }
