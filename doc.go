@@ -23,6 +23,9 @@
 //     in the context so a change spanning packages commits as one.
 //   - memdb: the same for the in-memory stores (each domain's memstore, and any
 //     fake a user builds): tables under one lock, transactions in the context.
+//   - strictjson: strict JSON decoding for configurations and request bodies:
+//     exact field names, no key twice, the right JSON types, each typed value's own
+//     checks, valid UTF-8; every problem with its JSON path, line, column and rule id.
 //   - contacts, security, support, identity: notification recipients and notices, the
 //     security baseline, support cases, and people, passwords and sessions (§3–§7;
 //     arriving in later releases).
@@ -36,6 +39,6 @@
 // <domain>test) that every implementation passes.
 //
 // Dependencies point one way: examples → adapters (memstore, sqlstore, costfile,
-// membersource) → domain → sqldb, money, this package, internal. Rule ids such as M-5 or B-11 refer to DOMAIN.md, the specification; tests
+// membersource) → domain → sqldb, money, strictjson, this package, internal. Rule ids such as M-5 or B-11 refer to DOMAIN.md, the specification; tests
 // are named after them.
 package resellerkit
