@@ -29,7 +29,8 @@ func (s *Service) GetMember(ctx context.Context, p Principal, orgID, identityID 
 }
 
 // ListMyMemberships returns a page of p's own memberships in every organization,
-// ordered by organization id (M-4).
+// ordered by organization id (M-4). A principal bound to one organization
+// (Principal.OrgID) sees only its membership there.
 func (s *Service) ListMyMemberships(ctx context.Context, p Principal, page resellerkit.Page) ([]Membership, string, error) {
 	if err := checkPage(page); err != nil {
 		return nil, "", err
@@ -37,7 +38,43 @@ func (s *Service) ListMyMemberships(ctx context.Context, p Principal, page resel
 	if p.IdentityID == "" {
 		return nil, "", ErrPermissionDenied
 	}
+	if p.OrgID != "" {
+		after, _ := page.After()
+		if after >= p.OrgID {
+			return nil, "", nil
+		}
+		m, err := s.store.GetMembership(ctx, p.OrgID, p.IdentityID)
+		if errors.Is(err, ErrNotFound) {
+			return nil, "", nil
+		}
+		if err != nil {
+			return nil, "", err
+		}
+		return []Membership{m}, "", nil
+	}
 	return s.store.ListMembershipsOfIdentity(ctx, p.IdentityID, page)
+}
+
+// IsMember reports whether identityID is a member of orgID. It is a system
+// operation without a principal, for trusted callers: identity binds an API key to
+// an organization its owner belongs to with it (identity.Memberships).
+func (s *Service) IsMember(ctx context.Context, orgID, identityID string) (bool, error) {
+	_, err := s.store.GetMembership(ctx, orgID, identityID)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, ErrNotFound):
+		return false, nil
+	}
+	return false, err
+}
+
+// HasMemberships reports whether identityID is a member of any organization. It is
+// a system operation without a principal: identity refuses to delete an identity
+// that still belongs to one (I-5, identity.Memberships).
+func (s *Service) HasMemberships(ctx context.Context, identityID string) (bool, error) {
+	ms, _, err := s.store.ListMembershipsOfIdentity(ctx, identityID, resellerkit.Page{Limit: 1})
+	return len(ms) > 0, err
 }
 
 // memberships returns every membership of orgID.
@@ -222,7 +259,7 @@ func (s *Service) ListMyInvitations(ctx context.Context, p Principal, page resel
 		return nil, "", err
 	}
 	email, err := NormalizeEmail("email", "M-8", p.Email)
-	if err != nil || p.IdentityID == "" {
+	if err != nil || p.IdentityID == "" || p.OrgID != "" {
 		return nil, "", ErrPermissionDenied
 	}
 	return s.store.ListInvitationsByEmail(ctx, email, page)
@@ -237,7 +274,7 @@ func errExpired() error {
 // email. Anything else is ErrNotFound, whether or not the id exists (M-7).
 func (s *Service) inviteeInvitation(ctx context.Context, p Principal, orgID, invitationID string) (Invitation, error) {
 	email, err := NormalizeEmail("email", "M-8", p.Email)
-	if err != nil || p.IdentityID == "" {
+	if err != nil || p.IdentityID == "" || p.OrgID != "" {
 		return Invitation{}, ErrPermissionDenied
 	}
 	inv, err := s.store.GetInvitation(ctx, orgID, invitationID)

@@ -113,13 +113,19 @@ type Principal struct {
 	// without a membership (the reseller owns the payer accounts), and only they
 	// register accounts and review applications. They still pass the M-6 gate.
 	Operator bool
+	// OrgID, when set, binds p to that one organization (an API key's binding, I-4):
+	// every other organization is denied exactly as if p were not a member of it,
+	// operators included, and p cannot create organizations or decide invitations.
+	OrgID string
 }
 
 // Check decides whether p may exercise need in org, given p's membership there (nil
 // when p is not a member). It is pure and checks, in order:
 //
-//  1. isolation (M-7): a non-operator needs a membership of exactly this organization,
-//     otherwise ErrPermissionDenied — the same answer whether or not org exists;
+//  1. isolation (M-7): a principal bound to an organization (Principal.OrgID) acts
+//     only in that one, and a non-operator needs a membership of exactly this
+//     organization, otherwise ErrPermissionDenied — the same answer whether or not
+//     org exists;
 //  2. the EnforceMFA gate (M-6): ErrMFARequired before any permission check;
 //  3. the permission (M-4, M-5): operators hold everything; power users hold
 //     everything but PermOperator; general users hold their explicit set. An empty
@@ -128,6 +134,9 @@ type Principal struct {
 // A denial names the real requirement: "only reseller operators may do this",
 // "only power users may do this", or the missing permission.
 func Check(p Principal, org Organization, m *Membership, need Permission) error {
+	if p.OrgID != "" && p.OrgID != org.ID {
+		return ErrPermissionDenied
+	}
 	if !p.Operator {
 		if m == nil || org.ID == "" || m.OrgID != org.ID || m.IdentityID != p.IdentityID || p.IdentityID == "" {
 			return ErrPermissionDenied

@@ -158,9 +158,10 @@ type NewOrganization struct {
 }
 
 // CreateOrganization creates an organization and makes p its first power user
-// (M-1, M-4). p needs an IdentityID. ErrAlreadyExists if the code is taken.
+// (M-1, M-4). p needs an IdentityID and no organization binding (an API key acts
+// only inside its organization). ErrAlreadyExists if the code is taken.
 func (s *Service) CreateOrganization(ctx context.Context, p Principal, in NewOrganization) (Organization, error) {
-	if p.IdentityID == "" {
+	if p.IdentityID == "" || p.OrgID != "" {
 		return Organization{}, ErrPermissionDenied
 	}
 	if err := ValidateOrgCode(in.Code); err != nil {
