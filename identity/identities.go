@@ -1,0 +1,289 @@
+package identity
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/seeda33a2f4f/resellerkit"
+)
+
+// MaxNameLen bounds an identity's display name, in characters.
+const MaxNameLen = 200
+
+// NewIdentity is the input of Register.
+type NewIdentity struct {
+	// ID is optional: empty, the Service generates one; set, it keeps an id from an
+	// existing system (a migration, or readable demo users), 1..64 characters of
+	// a-z, 0-9, '-' and '_'.
+	ID       string
+	Email    string
+	Name     string
+	Password string
+}
+
+// Register creates an identity (I-1) with a password that passes every rule of I-2
+// (and the breach check, when configured). It returns warnings for a role or list
+// address. ErrAlreadyExists if the email has an identity. Called with a context
+// carrying a transaction (for example the one in which members accepts an
+// invitation), it joins that transaction.
+//
+// Register does not authorize: the caller decides who may create identities (a
+// reseller operator, or a person accepting an invitation sent to that address).
+func (s *Service) Register(ctx context.Context, in NewIdentity) (Identity, []Warning, error) {
+	email, err := NormalizeEmail(in.Email)
+	if err != nil {
+		return Identity{}, nil, err
+	}
+	if err := checkName(in.Name); err != nil {
+		return Identity{}, nil, err
+	}
+	idv := in.ID
+	if idv == "" {
+		idv = s.newID()
+	} else if err := checkID(idv); err != nil {
+		return Identity{}, nil, err
+	}
+	hash, err := s.newPasswordHash(ctx, in.Password)
+	if err != nil {
+		return Identity{}, nil, err
+	}
+	now := s.clock()
+	id := Identity{ID: idv, Email: email, Name: in.Name, PasswordHash: hash, PasswordChangedAt: now,
+		CreatedAt: now, UpdatedAt: now, Version: 1}
+	if err := s.store.CreateIdentity(ctx, id); err != nil {
+		return Identity{}, nil, err
+	}
+	return id, EmailWarnings(email), nil
+}
+
+// checkID checks a caller-chosen identity id.
+func checkID(id string) error {
+	ok := len(id) >= 1 && len(id) <= 64
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			ok = false
+		}
+	}
+	if !ok {
+		return invalid("id", id, "I-1", "must be 1..64 of a-z, 0-9, '-' and '_'")
+	}
+	return nil
+}
+
+func checkName(name string) error {
+	switch {
+	case !utf8.ValidString(name) || strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+		return invalid("name", name, "I-1", "must be valid text without control characters")
+	case utf8.RuneCountInString(name) > MaxNameLen:
+		return invalid("name", name, "I-1", "must be at most 200 characters")
+	}
+	return nil
+}
+
+// newPasswordHash checks a new password against I-2 and the breach check, then
+// hashes it.
+func (s *Service) newPasswordHash(ctx context.Context, password string) (string, error) {
+	if err := CheckPassword(password); err != nil {
+		return "", err
+	}
+	if s.breach != nil {
+		// An unavailable breach service does not block the change (WithBreachChecker).
+		if n, err := s.breach.Breached(ctx, password); err == nil && n > 0 {
+			return "", invalid("password", "", "I-2", "appears in known data breaches; choose another")
+		}
+	}
+	return s.hasher.Hash(ctx, password)
+}
+
+// GetIdentity returns the identity. ErrNotFound if none.
+func (s *Service) GetIdentity(ctx context.Context, identityID string) (Identity, error) {
+	return s.store.GetIdentity(ctx, identityID)
+}
+
+// FindIdentityByEmail returns the identity with the email. ErrNotFound if none (or
+// the email is malformed). For trusted callers (operators, the invitation flow):
+// never answer an anonymous request with its result, that would enumerate accounts.
+func (s *Service) FindIdentityByEmail(ctx context.Context, email string) (Identity, error) {
+	norm, err := NormalizeEmail(email)
+	if err != nil {
+		return Identity{}, ErrNotFound
+	}
+	return s.store.GetIdentityByEmail(ctx, norm)
+}
+
+// ListIdentities returns a page of every identity ordered by id: for the
+// reseller's operators.
+func (s *Service) ListIdentities(ctx context.Context, page resellerkit.Page) ([]Identity, string, error) {
+	if err := checkPage(page); err != nil {
+		return nil, "", err
+	}
+	return s.store.ListIdentities(ctx, page)
+}
+
+// checkPage refuses a page token no list made, before any store call.
+func checkPage(page resellerkit.Page) error {
+	if _, err := page.After(); err != nil {
+		return invalid("page_token", page.Token, "", "is not a token a previous page returned")
+	}
+	return nil
+}
+
+// Rename sets the identity's display name.
+func (s *Service) Rename(ctx context.Context, identityID, name string) (Identity, error) {
+	if err := checkName(name); err != nil {
+		return Identity{}, err
+	}
+	var out Identity
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		id, err := s.store.GetIdentity(ctx, identityID)
+		if err != nil {
+			return err
+		}
+		id.Name, id.UpdatedAt = name, s.clock()
+		if err := s.store.UpdateIdentity(ctx, id); err != nil {
+			return err
+		}
+		id.Version++
+		out = id
+		return nil
+	})
+	return out, err
+}
+
+// DeleteIdentity removes the identity with every credential and session it has,
+// only if it belongs to no organization (I-5): ErrInUse otherwise, and also when
+// the Service has no Memberships to ask. With stores on one database the check and
+// the delete are one transaction, so a concurrent invitation acceptance cannot
+// slip in between.
+func (s *Service) DeleteIdentity(ctx context.Context, identityID string) error {
+	return s.store.InTx(ctx, func(ctx context.Context) error {
+		id, err := s.store.GetIdentity(ctx, identityID)
+		if err != nil {
+			return err
+		}
+		if s.members == nil {
+			return errors.Join(ErrInUse, errors.New("identity: no membership source configured (WithMemberships)"))
+		}
+		in, err := s.members.HasMemberships(ctx, identityID)
+		if err != nil {
+			return err
+		}
+		if in {
+			return ErrInUse
+		}
+		return s.store.DeleteIdentity(ctx, identityID, id.Version)
+	})
+}
+
+// ChangePassword replaces the password of a's identity after verifying the current
+// one (I-2). Every other session of the identity and every pending reset link end;
+// a's own session stays.
+func (s *Service) ChangePassword(ctx context.Context, a Auth, current, next string) error {
+	id, err := s.store.GetIdentity(ctx, a.Identity.ID)
+	if err != nil {
+		return err
+	}
+	if err := s.verifyPassword(ctx, id, current); err != nil {
+		return err
+	}
+	hash, err := s.newPasswordHash(ctx, next)
+	if err != nil {
+		return err
+	}
+	return s.store.InTx(ctx, func(ctx context.Context) error {
+		return s.setPassword(ctx, a.Identity.ID, hash, a.SessionID)
+	})
+}
+
+// verifyPassword checks password against id's hash: ErrUnauthenticated if wrong.
+func (s *Service) verifyPassword(ctx context.Context, id Identity, password string) error {
+	ok, _, err := s.hasher.Verify(ctx, id.PasswordHash, password)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrUnauthenticated
+	}
+	return nil
+}
+
+// setPassword stores hash as the identity's password, ends its sessions but keep
+// and its pending reset links, inside ctx's transaction.
+func (s *Service) setPassword(ctx context.Context, identityID, hash, keep string) error {
+	id, err := s.store.GetIdentity(ctx, identityID)
+	if err != nil {
+		return err
+	}
+	now := s.clock()
+	id.PasswordHash, id.PasswordChangedAt, id.UpdatedAt = hash, now, now
+	if err := s.store.UpdateIdentity(ctx, id); err != nil {
+		return err
+	}
+	if _, err := s.store.DeleteSessions(ctx, identityID, keep); err != nil {
+		return err
+	}
+	_, err = s.store.DeleteTickets(ctx, identityID, purposeReset)
+	return err
+}
+
+// RequestPasswordReset mails a single-use link (valid Policy.ResetTTL) to the
+// identity with email, if there is one. It answers the same whether or not there is
+// (no account enumeration) and sends at most Policy.FailureLimit mails per address
+// per Policy.FailureWindow, so it cannot be used to flood a mailbox.
+func (s *Service) RequestPasswordReset(ctx context.Context, email string) error {
+	if s.mailer == nil {
+		return errors.New("identity: no mailer configured (WithMailer)")
+	}
+	norm, err := NormalizeEmail(email)
+	if err != nil {
+		return err
+	}
+	key := "reset:" + norm
+	if _, throttled, err := s.throttled(ctx, key); err != nil || throttled {
+		return err
+	}
+	if err := s.store.AddFailure(ctx, key, s.clock()); err != nil {
+		return err
+	}
+	id, err := s.store.GetIdentityByEmail(ctx, norm)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	token, err := s.issueTicket(ctx, purposeReset, id.ID, nil, s.policy.ResetTTL)
+	if err != nil {
+		return err
+	}
+	return s.mailer.SendMail(ctx, Mail{Kind: MailPasswordReset, To: id.Email, Name: id.Name, Token: token,
+		ExpiresAt: s.clock().Add(s.policy.ResetTTL)})
+}
+
+// ResetPassword sets a new password with the token of a reset mail. The token works
+// once and only before it expires (ErrUnauthenticated otherwise). A new password
+// that breaks I-2 is refused before the token is used, so the person can try again
+// with the same link. Every session of the identity ends, and its sign-in failures
+// are forgotten. Second factors stay: a reset is not a way around MFA.
+func (s *Service) ResetPassword(ctx context.Context, token, newPassword string) error {
+	hash, err := s.newPasswordHash(ctx, newPassword)
+	if err != nil {
+		return err
+	}
+	return s.store.InTx(ctx, func(ctx context.Context) error {
+		t, err := s.takeTicket(ctx, purposeReset, token)
+		if err != nil {
+			return err
+		}
+		id, err := s.store.GetIdentity(ctx, t.IdentityID)
+		if err != nil {
+			return err
+		}
+		if err := s.setPassword(ctx, id.ID, hash, ""); err != nil {
+			return err
+		}
+		return s.store.ClearFailures(ctx, emailKey(id.Email))
+	})
+}

@@ -1,0 +1,359 @@
+package identity
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/seeda33a2f4f/resellerkit"
+)
+
+// Token prefixes: a session token and an API key say what they are, so secret
+// scanners and Authenticate can tell them apart.
+const (
+	SessionTokenPrefix = "rks_"
+	APIKeyPrefix       = "rk_"
+)
+
+// maxUserAgentLen bounds the user agent kept with a session.
+const maxUserAgentLen = 256
+
+// Credentials are what a person presents to SignIn: the email and password, and
+// when the identity has MFA on (I-3), one second factor.
+type Credentials struct {
+	Email        string
+	Password     string
+	TOTP         string            // a 6-digit code from the authenticator app
+	RecoveryCode string            // one of the recovery codes, instead of TOTP
+	Passkey      *PasskeyAssertion // a passkey assertion, instead of TOTP
+}
+
+// PasskeyAssertion is a WebAuthn assertion answering a challenge from
+// BeginPasskeySignIn: the ticket that call returned and the browser's
+// PublicKeyCredential response as JSON.
+type PasskeyAssertion struct {
+	Ticket   string
+	Response []byte
+}
+
+// Auth is who a request acts for, as Authenticate established it.
+type Auth struct {
+	Identity  Identity
+	SessionID string // set when authenticated by a session token
+	APIKeyID  string // set when authenticated by an API key
+	// OrgID is the one organization an API key may act in; empty for sessions.
+	OrgID string
+	// MFA reports that a second factor established the session (or the session that
+	// created the API key): what the EnforceMFA gate (M-6) reads.
+	MFA bool
+}
+
+// emailKey and sourceKey are the failure counters of I-4.
+func emailKey(email string) string { return "email:" + email }
+
+// sourceKey counts an IPv4 address alone and an IPv6 address by its /64, the block
+// one client usually holds.
+func sourceKey(ip string) string {
+	a, err := netip.ParseAddr(strings.TrimSpace(ip))
+	if err != nil {
+		return "ip:" + resellerkit.Truncate(ip)
+	}
+	a = a.Unmap()
+	if a.Is6() {
+		p, _ := a.Prefix(64)
+		return "ip:" + p.String()
+	}
+	return "ip:" + a.String()
+}
+
+// throttled reports whether key has Policy.FailureLimit failures in the window, and
+// when the oldest of them leaves it.
+func (s *Service) throttled(ctx context.Context, key string) (time.Duration, bool, error) {
+	now := s.clock()
+	recent, err := s.store.RecentFailures(ctx, key, now.Add(-s.policy.FailureWindow), s.policy.FailureLimit)
+	if err != nil || len(recent) < s.policy.FailureLimit {
+		return 0, false, err
+	}
+	return recent[0].Add(s.policy.FailureWindow).Sub(now), true, nil
+}
+
+// SignIn checks credentials and starts a session (I-4). It returns the session and
+// its token, which is shown only now.
+//
+// Every failure is the same ErrUnauthenticated, whether the email is unknown, the
+// password wrong, or the second factor wrong or replayed, and costs the same work:
+// an unknown email is checked against a dummy hash. Failures count per email and
+// per source address; once either reaches Policy.FailureLimit within
+// Policy.FailureWindow, attempts are refused with a *ThrottledError, even with the
+// right password, until the oldest failure leaves the window. A right password for
+// an identity with MFA on but no second factor is ErrSecondFactorRequired (not a
+// failure). A TOTP code is accepted once: that code, and every code of its step or
+// an earlier one, is refused afterwards (RFC 6238 §5.2).
+func (s *Service) SignIn(ctx context.Context, c Credentials, client Client) (Session, string, error) {
+	email := strings.ToLower(strings.TrimSpace(c.Email))
+	if norm, err := NormalizeEmail(c.Email); err == nil {
+		email = norm
+	}
+	keys := []string{emailKey(resellerkit.Truncate(email)), sourceKey(client.IP)}
+	for _, k := range keys {
+		wait, throttled, err := s.throttled(ctx, k)
+		if err != nil {
+			return Session{}, "", err
+		}
+		if throttled {
+			return Session{}, "", &ThrottledError{RetryAfter: wait}
+		}
+	}
+	fail := func() (Session, string, error) {
+		now := s.clock()
+		for _, k := range keys {
+			if err := s.store.AddFailure(ctx, k, now); err != nil {
+				return Session{}, "", err
+			}
+		}
+		return Session{}, "", ErrUnauthenticated
+	}
+	id, err := s.store.GetIdentityByEmail(ctx, email)
+	if errors.Is(err, ErrNotFound) {
+		s.hasher.Dummy(ctx, c.Password)
+		return fail()
+	}
+	if err != nil {
+		return Session{}, "", err
+	}
+	ok, rehash, err := s.hasher.Verify(ctx, id.PasswordHash, c.Password)
+	if err != nil {
+		return Session{}, "", err
+	}
+	if !ok {
+		return fail()
+	}
+	mfa, method, err := s.secondFactor(ctx, id, c)
+	switch {
+	case errors.Is(err, ErrUnauthenticated):
+		return fail()
+	case err != nil:
+		return Session{}, "", err
+	}
+	if err := s.store.ClearFailures(ctx, keys[0]); err != nil {
+		return Session{}, "", err
+	}
+	if rehash {
+		s.rehash(ctx, id, c.Password)
+	}
+	return s.startSession(ctx, id, mfa, method, client)
+}
+
+// secondFactor checks the second factor of c for id when id has MFA on: whether
+// one was used and the sign-in method. ErrSecondFactorRequired if MFA is on and c
+// has none; ErrUnauthenticated if the one given is wrong.
+func (s *Service) secondFactor(ctx context.Context, id Identity, c Credentials) (bool, string, error) {
+	st, err := s.MFAStatus(ctx, id.ID)
+	if err != nil {
+		return false, "", err
+	}
+	if !st.Enabled() {
+		return false, "password", nil
+	}
+	switch {
+	case c.TOTP != "":
+		if !st.TOTP {
+			return false, "", ErrUnauthenticated
+		}
+		return true, "password+totp", s.useTOTP(ctx, id.ID, c.TOTP)
+	case c.RecoveryCode != "":
+		return true, "password+recovery_code", s.useRecoveryCode(ctx, id.ID, c.RecoveryCode)
+	case c.Passkey != nil:
+		who, err := s.verifyPasskey(ctx, c.Passkey.Ticket, c.Passkey.Response)
+		if err != nil {
+			return false, "", err
+		}
+		if subtle.ConstantTimeCompare([]byte(who.ID), []byte(id.ID)) != 1 {
+			return false, "", ErrUnauthenticated
+		}
+		return true, "password+passkey", nil
+	}
+	return false, "", ErrSecondFactorRequired
+}
+
+// rehash stores a new hash of password with the hasher's current parameters. A
+// failure is not the sign-in's: the old hash still verifies, the next sign-in
+// tries again.
+func (s *Service) rehash(ctx context.Context, id Identity, password string) {
+	hash, err := s.hasher.Hash(ctx, password)
+	if err != nil {
+		return
+	}
+	id.PasswordHash, id.UpdatedAt = hash, s.clock()
+	_ = s.store.UpdateIdentity(ctx, id) // a concurrent change (ErrConflict) wins; the next sign-in retries
+}
+
+// SignInWithPasskey signs in without a password (I-3): the assertion answers a
+// challenge from BeginPasskeySignIn, and the passkey names the identity. Failures
+// count per source address. The session counts as MFA: a passkey is something
+// the person has, unlocked by something they know or are.
+func (s *Service) SignInWithPasskey(ctx context.Context, a PasskeyAssertion, client Client) (Session, string, error) {
+	key := sourceKey(client.IP)
+	wait, throttled, err := s.throttled(ctx, key)
+	if err != nil {
+		return Session{}, "", err
+	}
+	if throttled {
+		return Session{}, "", &ThrottledError{RetryAfter: wait}
+	}
+	id, err := s.verifyPasskey(ctx, a.Ticket, a.Response)
+	if errors.Is(err, ErrUnauthenticated) {
+		if err := s.store.AddFailure(ctx, key, s.clock()); err != nil {
+			return Session{}, "", err
+		}
+		return Session{}, "", ErrUnauthenticated
+	}
+	if err != nil {
+		return Session{}, "", err
+	}
+	return s.startSession(ctx, id, true, "passkey", client)
+}
+
+// startSession stores a new session of id and returns it with its token.
+func (s *Service) startSession(ctx context.Context, id Identity, mfa bool, method string, client Client) (Session, string, error) {
+	token := SessionTokenPrefix + newSecret()
+	now := s.clock()
+	ua := client.UserAgent
+	if len(ua) > maxUserAgentLen {
+		ua = resellerkit.Truncate(ua)
+	}
+	sess := Session{ID: s.newID(), TokenHash: hashSecret(token), IdentityID: id.ID, MFA: mfa, Method: method,
+		UserAgent: ua, SourceIP: resellerkit.Truncate(client.IP), CreatedAt: now, LastSeenAt: now,
+		ExpiresAt: now.Add(s.policy.SessionLifetime)}
+	if err := s.store.CreateSession(ctx, sess); err != nil {
+		return Session{}, "", err
+	}
+	return sess, token, nil
+}
+
+// Authenticate resolves a session token or an API key to who it acts for.
+// ErrUnauthenticated for anything that is not a live credential: unknown,
+// malformed, revoked, expired (a session idle for Policy.SessionIdle, or past its
+// absolute expiry; a key past its ExpiresAt). Last-seen times are written at most
+// once per Policy.TouchEvery.
+func (s *Service) Authenticate(ctx context.Context, token string) (Auth, error) {
+	switch {
+	case len(token) > 256:
+		return Auth{}, ErrUnauthenticated
+	case strings.HasPrefix(token, SessionTokenPrefix):
+		return s.authenticateSession(ctx, token)
+	case strings.HasPrefix(token, APIKeyPrefix):
+		return s.authenticateKey(ctx, token)
+	}
+	return Auth{}, ErrUnauthenticated
+}
+
+func (s *Service) authenticateSession(ctx context.Context, token string) (Auth, error) {
+	sess, err := s.store.GetSessionByTokenHash(ctx, hashSecret(token))
+	if errors.Is(err, ErrNotFound) {
+		return Auth{}, ErrUnauthenticated
+	}
+	if err != nil {
+		return Auth{}, err
+	}
+	now := s.clock()
+	if !now.Before(sess.ExpiresAt) || !now.Before(sess.LastSeenAt.Add(s.policy.SessionIdle)) {
+		if err := s.store.DeleteSession(ctx, sess.IdentityID, sess.ID); err != nil && !errors.Is(err, ErrNotFound) {
+			return Auth{}, err
+		}
+		return Auth{}, ErrUnauthenticated
+	}
+	if now.Sub(sess.LastSeenAt) >= s.policy.TouchEvery {
+		if err := s.store.TouchSession(ctx, sess.ID, now); errors.Is(err, ErrNotFound) {
+			return Auth{}, ErrUnauthenticated // revoked meanwhile
+		} else if err != nil {
+			return Auth{}, err
+		}
+	}
+	id, err := s.store.GetIdentity(ctx, sess.IdentityID)
+	if errors.Is(err, ErrNotFound) {
+		return Auth{}, ErrUnauthenticated
+	}
+	if err != nil {
+		return Auth{}, err
+	}
+	return Auth{Identity: id, SessionID: sess.ID, MFA: sess.MFA}, nil
+}
+
+// SignOut ends the session of token. Signing out twice, or with a token that is
+// not a live session, is not an error.
+func (s *Service) SignOut(ctx context.Context, token string) error {
+	if !strings.HasPrefix(token, SessionTokenPrefix) || len(token) > 256 {
+		return nil
+	}
+	sess, err := s.store.GetSessionByTokenHash(ctx, hashSecret(token))
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteSession(ctx, sess.IdentityID, sess.ID); err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	return nil
+}
+
+// ListSessions returns a page of the identity's sessions ordered by id (I-4), with
+// last-seen time, user agent and source address. Sessions past their expiry are
+// not listed.
+func (s *Service) ListSessions(ctx context.Context, identityID string, page resellerkit.Page) ([]Session, string, error) {
+	if err := checkPage(page); err != nil {
+		return nil, "", err
+	}
+	list, next, err := s.store.ListSessions(ctx, identityID, page)
+	if err != nil {
+		return nil, "", err
+	}
+	now := s.clock()
+	live := list[:0]
+	for _, x := range list {
+		if now.Before(x.ExpiresAt) && now.Before(x.LastSeenAt.Add(s.policy.SessionIdle)) {
+			live = append(live, x)
+		}
+	}
+	return live, next, nil
+}
+
+// RevokeSession ends one session of the identity (I-4). ErrNotFound if it has no
+// such session.
+func (s *Service) RevokeSession(ctx context.Context, identityID, sessionID string) error {
+	return s.store.DeleteSession(ctx, identityID, sessionID)
+}
+
+// RevokeSessions ends every session of the identity except keep (none kept when
+// empty) and returns how many ended (I-4).
+func (s *Service) RevokeSessions(ctx context.Context, identityID, keep string) (int, error) {
+	return s.store.DeleteSessions(ctx, identityID, keep)
+}
+
+// SweepReport says what Sweep removed.
+type SweepReport struct {
+	Sessions int // expired or idle sessions
+	Tickets  int // expired reset links and WebAuthn challenges
+	Failures int // failed sign-ins older than the throttling window
+}
+
+// Sweep removes what has expired: sessions, tickets and failures that no longer
+// count. It is maintenance (run it from a job, e.g. hourly) and idempotent.
+func (s *Service) Sweep(ctx context.Context) (SweepReport, error) {
+	now := s.clock()
+	var r SweepReport
+	var err error
+	if r.Sessions, err = s.store.DeleteStaleSessions(ctx, now, now.Add(-s.policy.SessionIdle)); err != nil {
+		return r, err
+	}
+	if r.Tickets, err = s.store.DeleteExpiredTickets(ctx, now); err != nil {
+		return r, err
+	}
+	r.Failures, err = s.store.DeleteFailuresBefore(ctx, now.Add(-s.policy.FailureWindow))
+	return r, err
+}
