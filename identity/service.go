@@ -129,7 +129,9 @@ func WithHasher(h *Hasher) Option { return func(s *Service) error { s.hasher = h
 // example NewHIBP(). Off by default: the library works offline. If the checker
 // fails (network down), the password is accepted: a breach service's outage must
 // not stop people from setting passwords that pass every other rule.
-func WithBreachChecker(b BreachChecker) Option { return func(s *Service) error { s.breach = b; return nil } }
+func WithBreachChecker(b BreachChecker) Option {
+	return func(s *Service) error { s.breach = b; return nil }
+}
 
 // WithMailer sets where password-reset mails go (contacts implements Mailer; see
 // LogMailer for development). Without one, RequestPasswordReset fails.
@@ -137,7 +139,9 @@ func WithMailer(m Mailer) Option { return func(s *Service) error { s.mailer = m;
 
 // WithMemberships connects the Service to organizations (members.Service). Without
 // it, API keys cannot be created and DeleteIdentity refuses every identity.
-func WithMemberships(m Memberships) Option { return func(s *Service) error { s.members = m; return nil } }
+func WithMemberships(m Memberships) Option {
+	return func(s *Service) error { s.members = m; return nil }
+}
 
 // WithPolicy sets time limits and counts; zero fields keep their defaults.
 func WithPolicy(p Policy) Option {
