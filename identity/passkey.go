@@ -1,0 +1,393 @@
+package identity
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/go-webauthn/webauthn/protocol"
+	"github.com/go-webauthn/webauthn/webauthn"
+)
+
+// DefaultPasskeyName is the label of a passkey registered or renamed without one.
+const DefaultPasskeyName = "Passkey"
+
+// maxUserHandleLen is the WebAuthn bound on a user handle (§5.4.3).
+const maxUserHandleLen = 64
+
+// passkeyUser is an identity and its passkeys as go-webauthn sees them
+// (webauthn.User). The user handle is the identity id: opaque, stable, and no
+// personal data (WebAuthn §14.6.1).
+type passkeyUser struct {
+	id    Identity
+	creds []webauthn.Credential
+}
+
+func (u passkeyUser) WebAuthnID() []byte   { return []byte(u.id.ID) }
+func (u passkeyUser) WebAuthnName() string { return u.id.Email }
+func (u passkeyUser) WebAuthnDisplayName() string {
+	if u.id.Name != "" {
+		return u.id.Name
+	}
+	return u.id.Email
+}
+func (u passkeyUser) WebAuthnCredentials() []webauthn.Credential { return u.creds }
+
+// newPasskeyUser decodes the credential records of pks.
+func newPasskeyUser(id Identity, pks []Passkey) (passkeyUser, error) {
+	u := passkeyUser{id: id, creds: make([]webauthn.Credential, 0, len(pks))}
+	for _, p := range pks {
+		c, err := decodeCredential(p)
+		if err != nil {
+			return passkeyUser{}, err
+		}
+		u.creds = append(u.creds, c)
+	}
+	return u, nil
+}
+
+// decodeCredential returns the go-webauthn record a Passkey stores. A record that
+// does not decode is corrupt storage, not a failed sign-in.
+func decodeCredential(p Passkey) (webauthn.Credential, error) {
+	var c webauthn.Credential
+	if err := json.Unmarshal(p.Credential, &c); err != nil {
+		return webauthn.Credential{}, fmt.Errorf("identity: passkey %s: stored credential: %w", p.CredentialID, err)
+	}
+	return c, nil
+}
+
+// passkeysOn refuses passkey ceremonies when the Service was built without
+// WithPasskeys.
+func (s *Service) passkeysOn() error {
+	if s.webauthn == nil {
+		return invalid("passkeys", "", "I-3", "passkeys are not enabled on this service (WithPasskeys)")
+	}
+	return nil
+}
+
+// passkeyName trims name and checks it like a display name; empty means
+// DefaultPasskeyName.
+func passkeyName(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return DefaultPasskeyName, nil
+	}
+	return name, checkName(name)
+}
+
+// tooManyPasskeys is the error for an identity at Policy.MaxPasskeys.
+func (s *Service) tooManyPasskeys(n int) error {
+	return invalid("passkeys", strconv.Itoa(n), "I-3",
+		fmt.Sprintf("at most %d passkeys per identity; remove one first", s.policy.MaxPasskeys))
+}
+
+// refused is ErrUnauthenticated with the reason a ceremony failed, for logs; the
+// reason never reaches a person signing in (SignIn answers ErrUnauthenticated).
+func refused(err error) error {
+	var pe *protocol.Error
+	if errors.As(err, &pe) && pe.DevInfo != "" {
+		return fmt.Errorf("%w: passkey: %w (%s)", ErrUnauthenticated, err, pe.DevInfo)
+	}
+	return fmt.Errorf("%w: passkey: %w", ErrUnauthenticated, err)
+}
+
+// ceremonyTimeout is the timeout, in milliseconds, the browser is told: the
+// ticket's lifetime.
+func (s *Service) ceremonyTimeout() int { return int(s.policy.CeremonyTTL.Milliseconds()) }
+
+// BeginPasskeyRegistration starts adding a passkey to the identity (I-3). It
+// returns the options to hand to the browser (navigator.credentials.create) and a
+// ticket for FinishPasskeyRegistration, valid for Policy.CeremonyTTL and usable
+// once. The identity's passkeys are excluded, so an authenticator is not
+// registered twice; a discoverable credential and user verification are
+// preferred.
+//
+// An error wrapping ErrInvalid if passkeys are off or the identity already has
+// Policy.MaxPasskeys; ErrNotFound if there is no such identity.
+func (s *Service) BeginPasskeyRegistration(ctx context.Context, identityID string) (string, *protocol.CredentialCreation, error) {
+	if err := s.passkeysOn(); err != nil {
+		return "", nil, err
+	}
+	id, err := s.store.GetIdentity(ctx, identityID)
+	if err != nil {
+		return "", nil, err
+	}
+	pks, err := s.store.ListPasskeys(ctx, identityID)
+	if err != nil {
+		return "", nil, err
+	}
+	if len(pks) >= s.policy.MaxPasskeys {
+		return "", nil, s.tooManyPasskeys(len(pks))
+	}
+	user, err := newPasskeyUser(id, pks)
+	if err != nil {
+		return "", nil, err
+	}
+	creation, session, err := s.webauthn.BeginRegistration(user,
+		webauthn.WithExclusions(webauthn.Credentials(user.creds).CredentialDescriptors()),
+		webauthn.WithAuthenticatorSelection(protocol.AuthenticatorSelection{
+			ResidentKey:        protocol.ResidentKeyRequirementPreferred,
+			RequireResidentKey: protocol.ResidentKeyNotRequired(),
+			UserVerification:   protocol.VerificationPreferred,
+		}))
+	if err != nil {
+		return "", nil, fmt.Errorf("identity: passkey registration: %w", err)
+	}
+	creation.Response.Timeout = s.ceremonyTimeout()
+	data, err := json.Marshal(session)
+	if err != nil {
+		return "", nil, err
+	}
+	ticket, err := s.issueTicket(ctx, purposeRegistration, identityID, data, s.policy.CeremonyTTL)
+	if err != nil {
+		return "", nil, err
+	}
+	return ticket, creation, nil
+}
+
+// FinishPasskeyRegistration completes adding a passkey: response is the browser's
+// PublicKeyCredential (JSON) answering the options of BeginPasskeyRegistration,
+// ticket the ticket it returned, name the person's label for it (empty:
+// DefaultPasskeyName). The passkey is stored and becomes a second factor and a
+// way to sign in without a password. If the identity had no recovery codes (this
+// is its first factor), RecoveryCodeCount new ones are returned, to be shown once
+// (I-3); otherwise none.
+//
+// ErrUnauthenticated (wrapped with the reason) if the ticket is unknown, used,
+// expired or another identity's, or the response does not verify; an error
+// wrapping ErrInvalid for a bad name, passkeys off or Policy.MaxPasskeys reached;
+// ErrAlreadyExists if the credential is already registered.
+func (s *Service) FinishPasskeyRegistration(ctx context.Context, identityID, ticket, name string, response []byte) (Passkey, []string, error) {
+	if err := s.passkeysOn(); err != nil {
+		return Passkey{}, nil, err
+	}
+	name, err := passkeyName(name)
+	if err != nil {
+		return Passkey{}, nil, err
+	}
+	t, err := s.takeTicket(ctx, purposeRegistration, ticket)
+	if err != nil {
+		return Passkey{}, nil, err
+	}
+	if subtle.ConstantTimeCompare([]byte(t.IdentityID), []byte(identityID)) != 1 {
+		return Passkey{}, nil, ErrUnauthenticated
+	}
+	var session webauthn.SessionData
+	if err := json.Unmarshal(t.Data, &session); err != nil {
+		return Passkey{}, nil, fmt.Errorf("identity: passkey registration ticket: %w", err)
+	}
+	parsed, err := protocol.ParseCredentialCreationResponseBytes(response)
+	if err != nil {
+		return Passkey{}, nil, refused(err)
+	}
+	id, err := s.store.GetIdentity(ctx, identityID)
+	if err != nil {
+		return Passkey{}, nil, err
+	}
+	cred, err := s.webauthn.CreateCredential(passkeyUser{id: id}, session, parsed)
+	if err != nil {
+		return Passkey{}, nil, refused(err)
+	}
+	record, err := json.Marshal(cred)
+	if err != nil {
+		return Passkey{}, nil, err
+	}
+	pk := Passkey{CredentialID: base64.RawURLEncoding.EncodeToString(cred.ID), IdentityID: identityID, Name: name,
+		Credential: record, SignCount: cred.Authenticator.SignCount, CreatedAt: s.clock()}
+	var (
+		stored Passkey
+		codes  []string
+	)
+	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		codes = nil
+		pks, err := s.store.ListPasskeys(ctx, identityID)
+		if err != nil {
+			return err
+		}
+		if len(pks) >= s.policy.MaxPasskeys {
+			return s.tooManyPasskeys(len(pks))
+		}
+		if err := s.store.CreatePasskey(ctx, pk); err != nil {
+			return err
+		}
+		if stored, err = s.store.GetPasskey(ctx, identityID, pk.CredentialID); err != nil {
+			return err
+		}
+		codes, err = s.ensureRecoveryCodes(ctx, identityID)
+		return err
+	})
+	if err != nil {
+		return Passkey{}, nil, err
+	}
+	return stored, codes, nil
+}
+
+// BeginPasskeySignIn starts a sign-in with a passkey (I-3): without a password
+// (SignInWithPasskey) or as the second factor after one (SignIn with
+// Credentials.Passkey). It names no identity, so it reveals none: the browser
+// offers the person's discoverable credentials for this site and the one chosen
+// names its identity. It returns the options to hand to the browser
+// (navigator.credentials.get) and a ticket valid for Policy.CeremonyTTL and
+// usable once. An error wrapping ErrInvalid if passkeys are off.
+func (s *Service) BeginPasskeySignIn(ctx context.Context) (string, *protocol.CredentialAssertion, error) {
+	if err := s.passkeysOn(); err != nil {
+		return "", nil, err
+	}
+	assertion, session, err := s.webauthn.BeginDiscoverableLogin(webauthn.WithUserVerification(protocol.VerificationPreferred))
+	if err != nil {
+		return "", nil, fmt.Errorf("identity: passkey sign-in: %w", err)
+	}
+	assertion.Response.Timeout = s.ceremonyTimeout()
+	data, err := json.Marshal(session)
+	if err != nil {
+		return "", nil, err
+	}
+	ticket, err := s.issueTicket(ctx, purposeSignIn, "", data, s.policy.CeremonyTTL)
+	if err != nil {
+		return "", nil, err
+	}
+	return ticket, assertion, nil
+}
+
+// verifyPasskey checks a passkey assertion against the challenge of ticket and
+// returns the identity whose passkey made it, after recording the use (sign
+// counter, last-used time). The ticket is used up whatever the outcome.
+//
+// ErrUnauthenticated (wrapped with the reason) for every failure: an unknown,
+// used or expired ticket, a malformed response, an unknown user handle or
+// credential, a bad signature, a signature counter that did not increase (a
+// cloned authenticator or a replayed assertion) or a concurrent use of the same
+// passkey. Storage failures are returned as they are.
+func (s *Service) verifyPasskey(ctx context.Context, ticket string, response []byte) (Identity, error) {
+	if s.webauthn == nil {
+		return Identity{}, ErrUnauthenticated
+	}
+	t, err := s.takeTicket(ctx, purposeSignIn, ticket)
+	if err != nil {
+		return Identity{}, err
+	}
+	if t.IdentityID != "" {
+		return Identity{}, ErrUnauthenticated
+	}
+	var session webauthn.SessionData
+	if err := json.Unmarshal(t.Data, &session); err != nil {
+		return Identity{}, fmt.Errorf("identity: passkey sign-in ticket: %w", err)
+	}
+	parsed, err := protocol.ParseCredentialRequestResponseBytes(response)
+	if err != nil {
+		return Identity{}, refused(err)
+	}
+
+	var (
+		owner     Identity
+		stored    Passkey
+		lookupErr error
+	)
+	handler := func(rawID, userHandle []byte) (webauthn.User, error) {
+		owner, stored, lookupErr = s.passkeyOwner(ctx, rawID, userHandle)
+		if lookupErr != nil {
+			return nil, lookupErr
+		}
+		c, err := decodeCredential(stored)
+		if err != nil {
+			lookupErr = err
+			return nil, err
+		}
+		return passkeyUser{id: owner, creds: []webauthn.Credential{c}}, nil
+	}
+	_, cred, err := s.webauthn.ValidatePasskeyLogin(handler, session, parsed)
+	switch {
+	case lookupErr != nil && !errors.Is(lookupErr, ErrNotFound):
+		return Identity{}, lookupErr
+	case err != nil:
+		return Identity{}, refused(err)
+	case cred.Authenticator.CloneWarning:
+		return Identity{}, refused(errors.New("the signature counter did not increase: a cloned authenticator or a replayed assertion"))
+	}
+
+	record, err := json.Marshal(cred)
+	if err != nil {
+		return Identity{}, err
+	}
+	stored.Credential, stored.SignCount, stored.LastUsedAt = record, cred.Authenticator.SignCount, s.clock()
+	err = s.store.UpdatePasskey(ctx, stored)
+	if errors.Is(err, ErrConflict) || errors.Is(err, ErrNotFound) {
+		return Identity{}, refused(fmt.Errorf("used concurrently or removed: %w", err))
+	}
+	if err != nil {
+		return Identity{}, err
+	}
+	return owner, nil
+}
+
+// passkeyOwner returns the identity named by a user handle and its passkey with
+// the credential id rawID. ErrNotFound if either does not exist.
+func (s *Service) passkeyOwner(ctx context.Context, rawID, userHandle []byte) (Identity, Passkey, error) {
+	if len(userHandle) == 0 || len(userHandle) > maxUserHandleLen || len(rawID) == 0 {
+		return Identity{}, Passkey{}, ErrNotFound
+	}
+	id, err := s.store.GetIdentity(ctx, string(userHandle))
+	if err != nil {
+		return Identity{}, Passkey{}, err
+	}
+	pk, err := s.store.GetPasskey(ctx, id.ID, base64.RawURLEncoding.EncodeToString(rawID))
+	if err != nil {
+		return Identity{}, Passkey{}, err
+	}
+	return id, pk, nil
+}
+
+// ListPasskeys returns the identity's passkeys ordered by credential id, with
+// their names, creation and last-use times. Credential holds the stored
+// go-webauthn record (public key and counter; nothing secret).
+func (s *Service) ListPasskeys(ctx context.Context, identityID string) ([]Passkey, error) {
+	return s.store.ListPasskeys(ctx, identityID)
+}
+
+// RenamePasskey sets the label of the identity's passkey with the credential id
+// (empty: DefaultPasskeyName) and returns it. ErrNotFound if the identity has no
+// such passkey; an error wrapping ErrInvalid for a bad name.
+func (s *Service) RenamePasskey(ctx context.Context, identityID, credentialID, name string) (Passkey, error) {
+	name, err := passkeyName(name)
+	if err != nil {
+		return Passkey{}, err
+	}
+	var out Passkey
+	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		pk, err := s.store.GetPasskey(ctx, identityID, credentialID)
+		if err != nil {
+			return err
+		}
+		pk.Name = name
+		if err := s.store.UpdatePasskey(ctx, pk); err != nil {
+			return err
+		}
+		out, err = s.store.GetPasskey(ctx, identityID, credentialID)
+		return err
+	})
+	if err != nil {
+		return Passkey{}, err
+	}
+	return out, nil
+}
+
+// RemovePasskey removes the identity's passkey with the credential id after
+// checking the password (wrong passwords count as sign-in failures). When no
+// second factor remains, the recovery codes go too. ErrUnauthenticated for a
+// wrong password; ErrNotFound if the identity has no such passkey.
+func (s *Service) RemovePasskey(ctx context.Context, identityID, credentialID, password string) error {
+	if err := s.reauthenticate(ctx, identityID, password); err != nil {
+		return err
+	}
+	return s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.store.DeletePasskey(ctx, identityID, credentialID); err != nil {
+			return err
+		}
+		return s.dropCodesIfNoFactor(ctx, identityID)
+	})
+}
