@@ -74,7 +74,6 @@ type admissionEnv struct {
 	s      *server
 	h      http.Handler
 	store  *heldStore
-	tokens tokenMinter
 	logs   *syncBuffer
 }
 
@@ -83,15 +82,14 @@ type admissionEnv struct {
 func newAdmissionEnv(t *testing.T, inflight int) *admissionEnv {
 	store := &heldStore{release: make(chan struct{})}
 	t.Cleanup(store.free) // a failed test must not leave requests held
-	tokens := tokenMinter{secret: []byte("admission tests' secret, 32 byte")}
-	principals := map[string]members.Principal{}
+	principals := staticAuth{}
 	for _, p := range []members.Principal{tenantA, tenantB, tenantC} {
 		principals[p.IdentityID] = p
 	}
 	logs := &syncBuffer{}
-	s := newServer(members.NewService(store), nil, tokens, principals, slog.New(slog.NewTextHandler(logs, nil)))
+	s := newServer(members.NewService(store), nil, nil, principals, slog.New(slog.NewTextHandler(logs, nil)))
 	s.limit = newLimiter(inflight)
-	return &admissionEnv{t: t, s: s, h: s.routes(), store: store, tokens: tokens, logs: logs}
+	return &admissionEnv{t: t, s: s, h: s.routes(), store: store, logs: logs}
 }
 
 // hold makes who's GET /v1/orgs wait in the store until store.free.
@@ -103,7 +101,7 @@ func (st *heldStore) free() { st.once.Do(func() { close(st.release) }) }
 // request is an in-memory request of who; a non-nil body is sent as JSON.
 func (e *admissionEnv) request(method, path string, who members.Principal, body io.Reader) *http.Request {
 	r := httptest.NewRequest(method, path, body)
-	r.Header.Set("Authorization", "Bearer "+e.tokens.mint(who.IdentityID))
+	r.Header.Set("Authorization", "Bearer "+staticToken(who.IdentityID))
 	if body != nil {
 		r.ContentLength = -1 // sent as it comes, like a chunked body
 		r.Header.Set("Content-Type", "application/json")
@@ -507,6 +505,7 @@ func TestLimiter_ARequestWhoseContextEndsLeavesTheQueue(t *testing.T) {
 // read: the test does not depend on timing.)
 func TestAdmission_ABodyNotInByTheDeadlineIs503(t *testing.T) {
 	f := newFixture(t, "memory")
+	f.useStaticAuth()
 	f.s.limit = newLimiter(1)
 	f.s.requestTimeout = 1 // ns
 	pr, pw := io.Pipe()

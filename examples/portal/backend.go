@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/seeda33a2f4f/resellerkit/identity"
+	idsqlstore "github.com/seeda33a2f4f/resellerkit/identity/sqlstore"
 	"github.com/seeda33a2f4f/resellerkit/members"
 	"github.com/seeda33a2f4f/resellerkit/members/sqlstore"
 	"github.com/seeda33a2f4f/resellerkit/sqldb"
@@ -20,11 +22,12 @@ const memoryDSN = "memory"
 // clients cut throughput fivefold.
 const maxIdleConns = 32
 
-// backend is the opened storage: one database holding the members tables and the
-// portal's own, the members Store over it, and the portal's state table.
+// backend is the opened storage: one database holding the members and identity
+// tables and the portal's own, the Stores over it, and the portal's state table.
 type backend struct {
 	db    *sqldb.DB
 	store members.Store
+	ids   identity.Store
 	state *stateTable
 	desc  string // for the startup line, without any password
 	close func() error
@@ -61,11 +64,15 @@ func openBackend(ctx context.Context, dsn string) (*backend, error) {
 	return b, nil
 }
 
-// sqlBackend migrates db (the members schema and the portal's own) and returns a
-// backend over it that does not close db.
+// sqlBackend migrates db (the members and identity schemas and the portal's own)
+// and returns a backend over it that does not close db.
 func sqlBackend(ctx context.Context, db *sqldb.DB, desc string) (*backend, error) {
 	db.Pool().SetMaxIdleConns(maxIdleConns)
 	store, err := sqlstore.New(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := idsqlstore.New(ctx, db)
 	if err != nil {
 		return nil, err
 	}
@@ -73,5 +80,5 @@ func sqlBackend(ctx context.Context, db *sqldb.DB, desc string) (*backend, error
 	if err != nil {
 		return nil, err
 	}
-	return &backend{db: db, store: store, state: st, desc: desc}, nil
+	return &backend{db: db, store: store, ids: ids, state: st, desc: desc}, nil
 }

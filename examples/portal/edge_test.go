@@ -429,7 +429,7 @@ func TestEdge_TheAccessLogShowsTheStatusTheClientGot(t *testing.T) {
 	})
 	t.Run("panic after the answer started", func(t *testing.T) {
 		var logs syncBuffer
-		s := newServer(nil, nil, tokenMinter{}, nil, slog.New(slog.NewTextHandler(&logs, nil)))
+		s := newServer(nil, nil, nil, staticAuth{}, slog.New(slog.NewTextHandler(&logs, nil)))
 		srv := httptest.NewServer(s.logRequests(s.recoverPanics(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Length", "100")
 			w.WriteHeader(http.StatusOK)
@@ -547,6 +547,7 @@ func TestErrors_EchoedValuesAreBounded(t *testing.T) {
 // called directly, so the test can change the server between requests.)
 func TestAdmit_ARequestWaitsForASlotUntilItsDeadline(t *testing.T) {
 	f := newFixture(t, "memory")
+	f.useStaticAuth()
 	f.s.limit = newLimiter(1)
 	never, err := f.s.limit.acquire(context.Background(), "someone else") // a request that never ends
 	require.NoError(t, err)

@@ -10,13 +10,14 @@ import (
 	"strings"
 
 	"github.com/seeda33a2f4f/resellerkit"
+	"github.com/seeda33a2f4f/resellerkit/identity"
 	"github.com/seeda33a2f4f/resellerkit/members"
 )
 
 // Errors the portal itself returns.
 var (
-	// errUnauthenticated: no bearer token, or an unknown one.
-	errUnauthenticated = errors.New("missing or unknown bearer token")
+	// errUnauthenticated: no credential, or one that is not a live session or API key.
+	errUnauthenticated = errors.New("missing, unknown or expired session or API key")
 	// errNoEndpoint: no route for the path (or a path not in canonical form).
 	errNoEndpoint = errors.New("no such endpoint")
 )
@@ -85,6 +86,9 @@ const (
 	msgPageToken     = "page_token is not a next_page_token a previous page returned"
 	msgUnavailable   = "the request did not finish in time; retry later"
 	msgInternal      = "internal server error"
+	msgSignInFailed  = "sign-in failed: check the email, the password and the second factor, or the link's validity"
+	msgSecondFactor  = "this account has multi-factor authentication: send a totp code, a recovery_code or a passkey assertion with the password"
+	msgNotFound      = "not found"
 )
 
 // errorTable is the one place mapping errors to HTTP. The first rule that matches
@@ -96,6 +100,10 @@ const (
 // real error is logged.
 var errorTable = []errorRule{
 	{http.StatusUnauthorized, "unauthenticated", is(errUnauthenticated)},
+	{http.StatusForbidden, "cross_origin", is(errCrossOrigin)},
+	{http.StatusTooManyRequests, "throttled", as(noField[*identity.ThrottledError])},
+	{http.StatusUnauthorized, "second_factor_required", fixed(msgSecondFactor, identity.ErrSecondFactorRequired)},
+	{http.StatusUnauthorized, "unauthenticated", fixed(msgSignInFailed, identity.ErrUnauthenticated)},
 	{http.StatusNotFound, "not_found", is(errNoEndpoint)},
 	{http.StatusMethodNotAllowed, "method_not_allowed", as(noField[*methodError])},
 	{http.StatusServiceUnavailable, "unavailable", is(errShuttingDown)},
@@ -114,6 +122,11 @@ var errorTable = []errorRule{
 	{http.StatusConflict, "already_exists", fixed(msgAlreadyExists, members.ErrAlreadyExists)},
 	{http.StatusConflict, "conflict", fixed(msgConflict, members.ErrConflict)},
 	{http.StatusBadRequest, "invalid", is(members.ErrInvalid)},
+	{http.StatusConflict, "in_use", is(identity.ErrInUse)},
+	{http.StatusNotFound, "not_found", fixed(msgNotFound, identity.ErrNotFound)},
+	{http.StatusConflict, "already_exists", fixed(msgAlreadyExists, identity.ErrAlreadyExists)},
+	{http.StatusConflict, "conflict", fixed(msgConflict, identity.ErrConflict)},
+	{http.StatusBadRequest, "invalid", is(identity.ErrInvalid)},
 }
 
 // errorResponse turns err into a status and body using errorTable. The message is
@@ -151,6 +164,10 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", "1")
+	}
+	var throttled *identity.ThrottledError
+	if errors.As(err, &throttled) {
+		w.Header().Set("Retry-After", strconv.FormatInt(throttled.Seconds(), 10))
 	}
 	_ = writeJSON(w, status, body) // an errorBody always encodes
 }

@@ -14,10 +14,16 @@ import (
 // ---- me ----
 
 type meJSON struct {
-	IdentityID  string       `json:"identity_id"`
-	Email       string       `json:"email,omitempty"`
-	MFA         bool         `json:"mfa"`
-	Operator    bool         `json:"operator"`
+	IdentityID string `json:"identity_id"`
+	Email      string `json:"email,omitempty"`
+	Name       string `json:"name,omitempty"`
+	MFA        bool   `json:"mfa"`
+	Operator   bool   `json:"operator"`
+	// SessionID is set when the caller signed in; APIKeyID and APIKeyOrgID (the one
+	// organization the key acts in) when it uses an API key.
+	SessionID   string       `json:"session_id,omitempty"`
+	APIKeyID    string       `json:"api_key_id,omitempty"`
+	APIKeyOrgID string       `json:"api_key_org_id,omitempty"`
 	Memberships []memberJSON `json:"memberships"`
 	// MembershipsNextPageToken is set when the principal has more memberships than
 	// the first page holds: GET /v1/me/memberships?page_token=… lists the rest.
@@ -30,7 +36,9 @@ func (s *server) getMe(w http.ResponseWriter, r *http.Request, p members.Princip
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, meJSON{IdentityID: p.IdentityID, Email: p.Email, MFA: p.MFA, Operator: p.Operator,
+	a := callerOf(r).auth
+	return writeJSON(w, http.StatusOK, meJSON{IdentityID: p.IdentityID, Email: p.Email, Name: a.Identity.Name, MFA: p.MFA,
+		Operator: p.Operator, SessionID: a.SessionID, APIKeyID: a.APIKeyID, APIKeyOrgID: a.OrgID,
 		Memberships: convert(ms, toMember), MembershipsNextPageToken: next})
 }
 

@@ -70,7 +70,7 @@ func TestErrors_ContextAndLimits(t *testing.T) {
 	}
 
 	var logs bytes.Buffer
-	s := newServer(nil, nil, tokenMinter{}, nil, slog.New(slog.NewTextHandler(&logs, nil)))
+	s := newServer(nil, nil, nil, staticAuth{}, slog.New(slog.NewTextHandler(&logs, nil)))
 	rec := httptest.NewRecorder()
 	s.writeError(rec, httptest.NewRequest("GET", "/v1/orgs", nil), gaveUp)
 	assert.Zero(t, rec.Body.Len(), "nothing is written to a client that went away")

@@ -9,11 +9,15 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
+	"github.com/seeda33a2f4f/resellerkit/identity"
 	"github.com/seeda33a2f4f/resellerkit/members"
 )
 
@@ -43,6 +47,8 @@ type config struct {
 	addr        string
 	db          string
 	maxInflight int
+	operators   map[string]bool // emails of the reseller's operators
+	origin      string          // the portal's public origin (passkeys); "" = http://localhost:<port>
 }
 
 func parseFlags(args []string, out io.Writer) (config, error) {
@@ -52,8 +58,10 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen address (host:port; port 0 picks a free one)")
 	fs.StringVar(&c.db, "db", "portal.db", "SQLite file path, a postgres:// DSN, or \"memory\" for a throwaway in-memory store")
 	fs.IntVar(&c.maxInflight, "max-inflight", defaultInflight(), "API requests computing at once; the others queue in arrival order (each user's share: max(1, n/2))")
+	operators := fs.String("operators", demoOperator.Email, "comma-separated emails of the reseller's operators (they act on every organization)")
+	fs.StringVar(&c.origin, "origin", "", "the portal's public origin, e.g. https://portal.example.com (passkeys are bound to its host; default http://localhost:<port>)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: portal [-addr host:port] [-db path|postgres://…|memory] [-max-inflight n]")
+		fmt.Fprintln(fs.Output(), "usage: portal [-addr host:port] [-db path|postgres://…|memory] [-max-inflight n] [-operators emails] [-origin url]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -65,12 +73,29 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	if c.maxInflight < 1 {
 		return c, fmt.Errorf("-max-inflight %d: must be at least 1", c.maxInflight)
 	}
+	c.operators = map[string]bool{}
+	for _, e := range strings.Split(*operators, ",") {
+		if e = strings.TrimSpace(e); e == "" {
+			continue
+		}
+		norm, err := identity.NormalizeEmail(e)
+		if err != nil {
+			return c, fmt.Errorf("-operators: %w", err)
+		}
+		c.operators[norm] = true
+	}
+	if c.origin != "" {
+		u, err := url.Parse(c.origin)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Path != "" {
+			return c, fmt.Errorf("-origin %q: must be an origin like https://portal.example.com", c.origin)
+		}
+	}
 	return c, nil
 }
 
 // run is the whole program: it opens the store, seeds the demo data on first start,
-// prints the demo tokens, serves until ctx is cancelled and then shuts down
-// gracefully. onListen, when non-nil, is called with the bound address (tests use it
+// prints the demo users (with their passwords at the first start), serves until
+// ctx is cancelled and then shuts down gracefully. onListen, when non-nil, is called with the bound address (tests use it
 // with -addr 127.0.0.1:0).
 func run(ctx context.Context, args []string, out io.Writer, onListen func(net.Addr)) error {
 	cfg, err := parseFlags(args, out)
@@ -84,27 +109,34 @@ func run(ctx context.Context, args []string, out io.Writer, onListen func(net.Ad
 		return err
 	}
 	defer b.Close()
-	secret, err := b.state.Secret(ctx)
-	if err != nil {
-		return err
-	}
-	tokens := tokenMinter{secret: secret}
 	svc := members.NewService(b.store)
-
-	orgID, err := seed(ctx, svc, b.state, time.Now())
-	if err != nil {
-		return fmt.Errorf("seed demo data: %w", err)
-	}
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
 	}
-	base := "http://" + ln.Addr().String()
-	fmt.Fprintf(out, "portal: store %s, listening on %s\n", b.desc, base)
-	printTokens(out, base, orgID, tokens)
+	defer ln.Close() // serve closes it too; this covers the returns before serve
+	origin := cfg.origin
+	if origin == "" {
+		origin = "http://localhost:" + strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	}
+	u, _ := url.Parse(origin) // parseFlags checked it
+	ids, err := identity.NewService(b.ids, identity.WithMemberships(svc), identity.WithIssuer("resellerkit portal"),
+		identity.WithMailer(identity.LogMailer{Logger: logger}), identity.WithPasskeys(u.Hostname(), "resellerkit portal", origin))
+	if err != nil {
+		return err
+	}
 
-	s := newServer(svc, b.db, tokens, demoPrincipals(), logger)
+	sd, err := seed(ctx, svc, ids, b.state, time.Now())
+	if err != nil {
+		return fmt.Errorf("seed demo data: %w", err)
+	}
+
+	base := "http://" + ln.Addr().String()
+	fmt.Fprintf(out, "portal: store %s, listening on %s (passkeys for origin %s)\n", b.desc, base, origin)
+	printDemoUsers(out, base, sd)
+
+	s := newServer(svc, ids, b.db, identityAuth{ids: ids, operators: cfg.operators}, logger)
 	s.limit = newLimiter(cfg.maxInflight)
 	srv := &http.Server{
 		Handler:           s.routes(),

@@ -26,26 +26,35 @@ import (
 //	                compute (limiter: max(1, cap/2) each principal's share), the rest
 //	                queue in order; the answer, rendered in memory, is sent after
 
-type principalKey struct{}
+// principal returns the principal front stored for an authenticated /v1 request.
+func principal(r *http.Request) members.Principal { return callerOf(r).p }
 
-// principal returns the principal front stored for a /v1 request.
-func principal(r *http.Request) members.Principal {
-	p, _ := r.Context().Value(principalKey{}).(members.Principal)
-	return p
+// publicRoutes are the /v1 endpoints served without a credential: signing in,
+// passkey challenges, password reset and joining by invitation.
+var publicRoutes = map[string]bool{
+	"POST /v1/sessions":                 true,
+	"POST /v1/sessions/passkey":         true,
+	"POST /v1/passkey-challenges":       true,
+	"POST /v1/password-resets":          true,
+	"POST /v1/password-resets/complete": true,
+	"POST /v1/signup":                   true,
 }
 
-// authenticate resolves the request's bearer token to the acting principal: a
-// missing, malformed or unknown token is errUnauthenticated.
-func (s *server) authenticate(r *http.Request) (members.Principal, error) {
-	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return members.Principal{}, errUnauthenticated
+// authenticate resolves the request's credential (Authorization header or session
+// cookie) to its caller. A missing, malformed or dead credential is
+// errUnauthenticated. A cookie-authenticated write from another origin is
+// errCrossOrigin.
+func (s *server) authenticate(r *http.Request) (caller, error) {
+	token, fromCookie, err := credential(r)
+	if err != nil {
+		return caller{}, err
 	}
-	p, ok := s.principalFor(strings.TrimSpace(token))
-	if !ok {
-		return members.Principal{}, errUnauthenticated
+	if fromCookie {
+		if err := s.cop.Check(r); err != nil {
+			return caller{}, errCrossOrigin
+		}
 	}
-	return p, nil
+	return s.auth.authenticate(r.Context(), token)
 }
 
 // isAPIPath reports whether p is under /v1.
@@ -53,22 +62,31 @@ func isAPIPath(p string) bool { return p == "/v1" || strings.HasPrefix(p, "/v1/"
 
 // front authenticates every request under /v1 before anything else looks at it, so
 // an anonymous client gets 401 whatever the path, method or spelling, and cannot map
-// the API from 404s, 405s or redirects. It then answers 404 for a path that is not in
-// canonical form (a double slash, a dot segment, a trailing slash): ServeMux would
-// redirect those to the cleaned path, and an API answers JSON, not redirects that
-// clients replay with another method. The rest goes to mux, whose own 404 and 405
-// answers are rendered in the API's JSON shape (Allow header kept). /healthz is
-// public.
+// the API from 404s, 405s or redirects; only publicRoutes (sign-in, reset, signup)
+// are served without a credential, and, like cookie-authenticated writes, only
+// from the portal's own origin when a browser sends them. It then answers 404 for a
+// path that is not in canonical form (a double slash, a dot segment, a trailing
+// slash): ServeMux would redirect those to the cleaned path, and an API answers
+// JSON, not redirects that clients replay with another method. The rest goes to
+// mux, whose own 404 and 405 answers are rendered in the API's JSON shape (Allow
+// header kept). /healthz is public.
 func (s *server) front(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		clean := path.Clean("/" + r.URL.Path)
 		if isAPIPath(r.URL.Path) || isAPIPath(clean) {
-			p, err := s.authenticate(r)
-			if err != nil {
-				s.writeError(w, r, err)
-				return
+			if publicRoutes[r.Method+" "+r.URL.Path] {
+				if err := s.cop.Check(r); err != nil {
+					s.writeError(w, r, errCrossOrigin)
+					return
+				}
+			} else {
+				c, err := s.authenticate(r)
+				if err != nil {
+					s.writeError(w, r, err)
+					return
+				}
+				r = r.WithContext(context.WithValue(r.Context(), callerKey{}, c))
 			}
-			r = r.WithContext(context.WithValue(r.Context(), principalKey{}, p))
 		}
 		if r.URL.Path != clean {
 			s.writeError(w, r, errNoEndpoint)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base32"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -20,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seeda33a2f4f/resellerkit"
+	"github.com/seeda33a2f4f/resellerkit/identity"
 	"github.com/seeda33a2f4f/resellerkit/members"
 	"github.com/seeda33a2f4f/resellerkit/sqldb/sqldbtest"
 )
@@ -56,40 +58,152 @@ var outsider = members.Principal{IdentityID: "test-outsider", Email: "outsider@o
 
 // fixture is a running portal on a fresh, seeded store.
 type fixture struct {
-	t      testing.TB
-	srv    *httptest.Server
-	s      *server
-	svc    *members.Service
-	b      *backend
-	tokens tokenMinter
-	orgID  string
-	logs   *syncBuffer // what the server logged
+	t         testing.TB
+	srv       *httptest.Server
+	s         *server
+	svc       *members.Service
+	ids       *identity.Service
+	b         *backend
+	orgID     string
+	passwords map[string]string // by email: the demo users' and the outsider's
+	mails     *mailbox          // what identity mailed
+	logs      *syncBuffer       // what the server logged
+
+	mu     sync.Mutex
+	tokens map[string]string // identity id → session token (token)
+	static bool              // useStaticAuth was called
+}
+
+// useStaticAuth makes the portal authenticate the demo users and the outsider with
+// staticAuth tokens, which need no database. Tests of what happens after
+// authentication under a deadline of 1 ns use it: a real session lookup would
+// already miss that deadline.
+func (f *fixture) useStaticAuth() {
+	a := staticAuth{outsider.IdentityID: outsider}
+	for _, u := range demoUsers {
+		a[u.p.IdentityID] = u.p
+	}
+	f.s.auth = a
+	f.mu.Lock()
+	f.static = true
+	f.mu.Unlock()
+}
+
+// outsiderPassword is the outsider's password.
+const outsiderPassword = "Outsider-Pass-42"
+
+// testOrigin is the origin the test portal's passkeys are bound to.
+const testOrigin = "http://localhost"
+
+// testHasher returns argon2id with the smallest parameters NewHasher accepts: the
+// tests check behaviour, not cost (BENCHMARKS.md has the cost of the real ones).
+func testHasher(t testing.TB) *identity.Hasher {
+	t.Helper()
+	h, err := identity.NewHasher(identity.Argon2Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32})
+	require.NoError(t, err)
+	return h
+}
+
+// mailbox is an identity.Mailer keeping what it is given.
+type mailbox struct {
+	mu    sync.Mutex
+	mails []identity.Mail
+}
+
+func (m *mailbox) SendMail(_ context.Context, mail identity.Mail) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.mails = append(m.mails, mail)
+	return nil
+}
+
+// last returns the last mail sent to to.
+func (m *mailbox) last(to string) (identity.Mail, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i := len(m.mails) - 1; i >= 0; i-- {
+		if m.mails[i].To == to {
+			return m.mails[i], true
+		}
+	}
+	return identity.Mail{}, false
+}
+
+// newIdentityService is the portal's identity.Service as main builds it, with the
+// test hasher and a mailbox.
+func newIdentityService(t testing.TB, b *backend, svc *members.Service, mails *mailbox) *identity.Service {
+	t.Helper()
+	ids, err := identity.NewService(b.ids, identity.WithMemberships(svc), identity.WithHasher(testHasher(t)),
+		identity.WithMailer(mails), identity.WithPasskeys("localhost", "resellerkit portal", testOrigin))
+	require.NoError(t, err)
+	return ids
 }
 
 func newFixture(t testing.TB, kind string) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	b := openTestBackend(t, kind)
-	secret, err := b.state.Secret(ctx)
-	require.NoError(t, err)
 	svc := members.NewService(b.store)
-	orgID, err := seed(ctx, svc, b.state, time.Now())
+	mails := &mailbox{}
+	ids := newIdentityService(t, b, svc, mails)
+	sd, err := seed(ctx, svc, ids, b.state, time.Now())
 	require.NoError(t, err)
-	require.NotEmpty(t, orgID)
+	require.NotEmpty(t, sd.orgID)
+	require.Len(t, sd.passwords, len(demoUsers), "the first start creates every demo user")
+	_, _, err = ids.Register(ctx, identity.NewIdentity{ID: outsider.IdentityID, Email: outsider.Email, Password: outsiderPassword})
+	require.NoError(t, err)
+	sd.passwords[outsider.Email] = outsiderPassword
 
-	principals := demoPrincipals()
-	principals[outsider.IdentityID] = outsider
-	tokens := tokenMinter{secret: secret}
 	logs := &syncBuffer{}
-	s := newServer(svc, b.db, tokens, principals, slog.New(slog.NewTextHandler(logs, nil)))
+	auth := identityAuth{ids: ids, operators: map[string]bool{demoOperator.Email: true}}
+	s := newServer(svc, ids, b.db, auth, slog.New(slog.NewTextHandler(logs, nil)))
 	srv := httptest.NewServer(s.routes())
 	t.Cleanup(srv.Close)
 	// A redirect is an answer to check, never one to follow.
 	srv.Client().CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &fixture{t: t, srv: srv, s: s, svc: svc, b: b, tokens: tokens, orgID: orgID, logs: logs}
+	return &fixture{t: t, srv: srv, s: s, svc: svc, ids: ids, b: b, orgID: sd.orgID, passwords: sd.passwords,
+		mails: mails, logs: logs, tokens: map[string]string{}}
 }
 
-func (f *fixture) token(p members.Principal) string { return f.tokens.mint(p.IdentityID) }
+// token returns a session token of p's identity, signing it in through the identity
+// Service on first use: with a second factor (an authenticator app enrolled for the
+// purpose) when p.MFA, so that the session passes the EnforceMFA gate (M-6).
+func (f *fixture) token(p members.Principal) string {
+	f.t.Helper()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.static {
+		return staticToken(p.IdentityID)
+	}
+	if tok, ok := f.tokens[p.IdentityID]; ok {
+		return tok
+	}
+	ctx := context.Background()
+	c := identity.Credentials{Email: p.Email, Password: f.passwords[p.Email]}
+	if p.MFA {
+		c.TOTP = f.enrollTOTP(p.IdentityID)
+	}
+	_, tok, err := f.ids.SignIn(ctx, c, identity.Client{IP: "192.0.2.1", UserAgent: "fixture"})
+	require.NoError(f.t, err)
+	f.tokens[p.IdentityID] = tok
+	return tok
+}
+
+// enrollTOTP sets up an authenticator app for the identity and returns a code
+// accepted at the next sign-in: the next step's, within the ±1 step window and
+// after the step the confirmation used.
+func (f *fixture) enrollTOTP(identityID string) string {
+	f.t.Helper()
+	ctx := context.Background()
+	e, err := f.ids.BeginTOTP(ctx, identityID)
+	require.NoError(f.t, err)
+	secret, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(e.Secret)
+	require.NoError(f.t, err)
+	step := identity.TOTPStep(time.Now())
+	_, err = f.ids.ConfirmTOTP(ctx, identityID, identity.TOTPCode(secret, step))
+	require.NoError(f.t, err)
+	return identity.TOTPCode(secret, step+1)
+}
 
 // project returns the demo organization's first project, as the power user reads it.
 func (f *fixture) project() projectJSON {
@@ -168,16 +282,16 @@ func eachBackend(t *testing.T, fn func(t *testing.T, f *fixture)) {
 
 func TestPortal_401WithoutValidToken(t *testing.T) {
 	eachBackend(t, func(t *testing.T, f *fixture) {
-		foreign := tokenMinter{secret: []byte("another portal's secret, 32 byte")}
 		for name, auth := range map[string]string{
 			"no header":          "",
 			"empty bearer":       "Bearer ",
 			"basic scheme":       "Basic " + f.token(demoPower),
 			"garbage":            "Bearer hello",
 			"tampered":           "Bearer " + f.token(demoPower) + "x",
-			"other secret":       "Bearer " + foreign.mint(demoPower.IdentityID),
-			"unknown identity":   "Bearer " + f.tokens.mint("nobody"),
-			"identity swapped":   "Bearer " + tokenPrefix + strings.SplitN(strings.TrimPrefix(f.token(demoGeneral), tokenPrefix), ".", 2)[0] + "." + strings.SplitN(strings.TrimPrefix(f.token(demoPower), tokenPrefix), ".", 2)[1],
+			"truncated":          "Bearer " + f.token(demoPower)[:len(f.token(demoPower))-1],
+			"unknown session":    "Bearer " + identity.SessionTokenPrefix + "AAAAAAAAAAAAAAAAAAAAAAAAAA",
+			"unknown API key":    "Bearer " + identity.APIKeyPrefix + "abcdefghijklmnop.AAAAAAAAAAAAAAAAAAAAAAAAAA",
+			"API key id only":    "Bearer " + identity.APIKeyPrefix + "abcdefghijklmnop",
 			"lower-case scheme ": "bearer",
 		} {
 			t.Run(name, func(t *testing.T) {
@@ -525,16 +639,26 @@ func TestPortal_SeedingTwiceDoesNotDuplicate(t *testing.T) {
 			ctx := context.Background()
 			b := openTestBackend(t, kind)
 			svc := members.NewService(b.store)
+			ids := newIdentityService(t, b, svc, &mailbox{})
 			now := time.Now()
 
-			org1, err := seed(ctx, svc, b.state, now)
+			sd1, err := seed(ctx, svc, ids, b.state, now)
 			require.NoError(t, err)
-			org2, err := seed(ctx, svc, b.state, now)
+			assert.Len(t, sd1.passwords, len(demoUsers))
+			sd2, err := seed(ctx, svc, ids, b.state, now)
 			require.NoError(t, err)
-			require.Equal(t, org1, org2)
+			require.Equal(t, sd1.orgID, sd2.orgID)
+			assert.Empty(t, sd2.passwords, "passwords are shown once")
+			org1 := sd1.orgID
 			// An interrupted seed re-runs every step: still nothing duplicated.
+			again := map[string]string{}
+			require.NoError(t, seedIdentities(ctx, ids, again))
+			assert.Empty(t, again)
 			require.NoError(t, seedSteps(ctx, svc, now))
 			require.NoError(t, seedSteps(ctx, svc, now))
+			idents, _, err := ids.ListIdentities(ctx, resellerkit.Page{})
+			require.NoError(t, err)
+			assert.Len(t, idents, len(demoUsers))
 
 			orgs, _, err := svc.ListOrganizations(ctx, demoOperator, resellerkit.Page{})
 			require.NoError(t, err)
@@ -567,20 +691,23 @@ func TestPortal_SeedRespectsLaterEdits(t *testing.T) {
 	b, err := openBackend(ctx, memoryDSN)
 	require.NoError(t, err)
 	svc := members.NewService(b.store)
-	orgID, err := seed(ctx, svc, b.state, time.Now())
+	ids := newIdentityService(t, b, svc, &mailbox{})
+	sd, err := seed(ctx, svc, ids, b.state, time.Now())
 	require.NoError(t, err)
+	orgID := sd.orgID
 	require.NoError(t, svc.RemoveMember(ctx, demoPower, orgID, demoGeneral.IdentityID))
-	_, err = seed(ctx, svc, b.state, time.Now())
+	_, err = seed(ctx, svc, ids, b.state, time.Now())
 	require.NoError(t, err)
 	_, err = svc.GetMember(ctx, demoPower, orgID, demoGeneral.IdentityID)
 	require.ErrorIs(t, err, members.ErrNotFound)
 }
 
 // TestRun_SmokeStartsServesAndShutsDown runs the real program on 127.0.0.1:0 and an
-// SQLite file, twice: the second start finds the seeded data and prints the same
-// tokens (they are stable across restarts).
+// SQLite file, twice: the first start prints the demo users' passwords, the second
+// finds the seeded data, prints no password, and the first one still signs in.
 func TestRun_SmokeStartsServesAndShutsDown(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "portal.db")
+	password := ""
 	start := func() (out string) {
 		ctx, cancel := context.WithCancel(context.Background())
 		var buf syncBuffer
@@ -597,12 +724,21 @@ func TestRun_SmokeStartsServesAndShutsDown(t *testing.T) {
 		case <-time.After(30 * time.Second):
 			t.Fatal("server did not start")
 		}
-		token := tokenFromOutput(t, buf.String(), "power user")
+		if password == "" {
+			password = passwordFromOutput(t, buf.String(), "power user")
+		}
 		orgID := orgFromOutput(t, buf.String())
+		body, _ := json.Marshal(map[string]string{"email": demoPower.Email, "password": password})
+		resp, err := http.Post("http://"+addr+"/v1/sessions", "application/json", bytes.NewReader(body))
+		require.NoError(t, err)
+		var signed signedInJSON
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&signed))
+		resp.Body.Close()
+		require.Equal(t, http.StatusCreated, resp.StatusCode)
 		req, err := http.NewRequest("GET", "http://"+addr+"/v1/orgs/"+orgID+"/projects", nil)
 		require.NoError(t, err)
-		req.Header.Set("Authorization", "Bearer "+token)
-		resp, err := http.DefaultClient.Do(req)
+		req.Header.Set("Authorization", "Bearer "+signed.Token)
+		resp, err = http.DefaultClient.Do(req)
 		require.NoError(t, err)
 		var got pageJSON[projectJSON]
 		require.NoError(t, json.NewDecoder(resp.Body).Decode(&got))
@@ -622,7 +758,8 @@ func TestRun_SmokeStartsServesAndShutsDown(t *testing.T) {
 		return buf.String()
 	}
 	first, second := start(), start()
-	assert.Equal(t, tokenFromOutput(t, first, "power user"), tokenFromOutput(t, second, "power user"))
+	assert.Contains(t, first, password)
+	assert.NotContains(t, second, password, "a password is shown once")
 	assert.Equal(t, orgFromOutput(t, first), orgFromOutput(t, second))
 	assert.Contains(t, second, "shutting down")
 }
@@ -632,18 +769,23 @@ func TestRun_BadFlags(t *testing.T) {
 	require.Error(t, run(context.Background(), []string{"-nope"}, &buf, nil))
 	require.Error(t, run(context.Background(), []string{"extra"}, &buf, nil))
 	require.Error(t, run(context.Background(), []string{"-max-inflight", "0"}, &buf, nil))
+	require.Error(t, run(context.Background(), []string{"-operators", "not an email"}, &buf, nil))
+	require.Error(t, run(context.Background(), []string{"-origin", "portal.example.com"}, &buf, nil))
 	require.Error(t, run(context.Background(), []string{"-db", "postgres://127.0.0.1:1/x?connect_timeout=1"}, &buf, nil))
 }
 
-func tokenFromOutput(t *testing.T, out, label string) string {
+// passwordFromOutput returns the password printed on the line of the demo user
+// with label.
+func passwordFromOutput(t *testing.T, out, label string) string {
 	t.Helper()
 	for line := range strings.Lines(out) {
 		if strings.HasPrefix(strings.TrimSpace(line), label) {
 			f := strings.Fields(line)
+			require.NoError(t, identity.CheckPassword(f[len(f)-1]), "line %q", line)
 			return f[len(f)-1]
 		}
 	}
-	t.Fatalf("no %q token in output:\n%s", label, out)
+	t.Fatalf("no %q password in output:\n%s", label, out)
 	return ""
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -9,12 +10,14 @@ import (
 	"time"
 
 	"github.com/seeda33a2f4f/resellerkit"
+	"github.com/seeda33a2f4f/resellerkit/identity"
 	"github.com/seeda33a2f4f/resellerkit/members"
 	"github.com/seeda33a2f4f/resellerkit/money"
 )
 
-// The demo data. Identities arrive with the identity package; until then the demo
-// users are fixed principals authenticated by demo tokens (tokens.go).
+// The demo data: three identities with readable ids (the seed acts as them, the
+// way the Service would for them once signed in), one organization, two projects,
+// five accounts.
 const demoOrgCode = "demo"
 
 var (
@@ -57,40 +60,68 @@ var demoUsers = []demoUser{
 	{"reseller operator", demoOperator},
 }
 
-// demoPrincipals maps the identity ids of the demo users to their principals.
-func demoPrincipals() map[string]members.Principal {
-	m := map[string]members.Principal{}
-	for _, u := range demoUsers {
-		m[u.p.IdentityID] = u.p
-	}
-	return m
+// seeded is what seed reports.
+type seeded struct {
+	orgID string // the demo organization ("" if the power user no longer sees it)
+	// passwords holds the initial password of each demo user created by this call,
+	// by email: they are shown once, at the first start, and never stored.
+	passwords map[string]string
 }
 
-// seed creates the demo data through the Service, the way a client would, the first
-// time the portal starts on a database. It is idempotent: once complete it records
-// so in state and later starts do nothing (so the demo data can be edited freely);
-// an interrupted seed resumes where it stopped, because every step first looks for
-// what it would create. It returns the demo organization's id ("" if the power user
-// no longer sees it).
-func seed(ctx context.Context, svc *members.Service, state *stateTable, now time.Time) (string, error) {
+// seed creates the demo data through the Services, the way a client would, the
+// first time the portal starts on a database. It is idempotent: once complete it
+// records so in state and later starts do nothing (so the demo data can be edited
+// freely); an interrupted seed resumes where it stopped, because every step first
+// looks for what it would create.
+func seed(ctx context.Context, svc *members.Service, ids *identity.Service, state *stateTable, now time.Time) (seeded, error) {
+	out := seeded{passwords: map[string]string{}}
 	done, err := state.Seeded(ctx)
 	if err != nil {
-		return "", err
+		return out, err
 	}
 	if !done {
+		if err := seedIdentities(ctx, ids, out.passwords); err != nil {
+			return out, err
+		}
 		if err := seedSteps(ctx, svc, now); err != nil {
-			return "", err
+			return out, err
 		}
 		if err := state.MarkSeeded(ctx, now); err != nil {
-			return "", err
+			return out, err
 		}
 	}
 	org, err := findDemoOrg(ctx, svc)
 	if errors.Is(err, members.ErrNotFound) {
-		return "", nil
+		return out, nil
 	}
-	return org.ID, err
+	out.orgID = org.ID
+	return out, err
 }
+
+// seedIdentities registers each demo user that has no identity yet, with a random
+// password recorded in passwords.
+func seedIdentities(ctx context.Context, ids *identity.Service, passwords map[string]string) error {
+	for _, u := range demoUsers {
+		_, err := ids.FindIdentityByEmail(ctx, u.p.Email)
+		if err == nil {
+			continue
+		}
+		if !errors.Is(err, identity.ErrNotFound) {
+			return err
+		}
+		pw := demoPassword()
+		_, _, err = ids.Register(ctx, identity.NewIdentity{ID: u.p.IdentityID, Email: u.p.Email, Name: u.label, Password: pw})
+		if err != nil {
+			return fmt.Errorf("identity %s: %w", u.p.Email, err)
+		}
+		passwords[u.p.Email] = pw
+	}
+	return nil
+}
+
+// demoPassword returns a random password meeting I-2: 10 random base32 characters
+// between fixed ones that supply each required class.
+func demoPassword() string { return "Demo-" + rand.Text()[:10] + "a7" }
 
 func findDemoOrg(ctx context.Context, svc *members.Service) (members.Organization, error) {
 	orgs, err := resellerkit.All(func(pg resellerkit.Page) ([]members.Organization, string, error) {
@@ -178,17 +209,27 @@ func seedSteps(ctx context.Context, svc *members.Service, now time.Time) error {
 	return nil
 }
 
-// printTokens prints a bearer token per demo user and a curl line to try.
-func printTokens(out io.Writer, base, orgID string, tokens tokenMinter) {
-	fmt.Fprintln(out, "Demo bearer tokens (stable across restarts; real sign-in replaces them with the identity package):")
-	for _, u := range demoUsers {
-		fmt.Fprintf(out, "  %-26s %-31s %s\n", u.label, u.p.Email, tokens.mint(u.p.IdentityID))
+// printDemoUsers prints the demo users, their passwords when this start created
+// them, and a curl line to sign in.
+func printDemoUsers(out io.Writer, base string, sd seeded) {
+	if len(sd.passwords) > 0 {
+		fmt.Fprintln(out, "Demo users (their initial passwords are shown only now, at the first start on this database):")
+	} else {
+		fmt.Fprintln(out, "Demo users (passwords were shown at the first start; POST /v1/password-resets logs a reset link):")
 	}
-	if orgID == "" {
+	for _, u := range demoUsers {
+		fmt.Fprintf(out, "  %-26s %-31s %s\n", u.label, u.p.Email, sd.passwords[u.p.Email])
+	}
+	if sd.orgID == "" {
 		fmt.Fprintln(out, "The demo organization is no longer visible to the power user.")
 		return
 	}
-	fmt.Fprintf(out, "Demo organization %q: %s/v1/orgs/%s\n", demoOrgCode, base, orgID)
-	fmt.Fprintf(out, "Try:\n  curl -H \"Authorization: Bearer %s\" %s/v1/orgs/%s/projects\n",
-		tokens.mint(demoPower.IdentityID), base, orgID)
+	pw := sd.passwords[demoPower.Email]
+	if pw == "" {
+		pw = "PASSWORD"
+	}
+	fmt.Fprintf(out, "Demo organization %q: %s/v1/orgs/%s\n", demoOrgCode, base, sd.orgID)
+	fmt.Fprintf(out, "Try:\n  curl -c jar -H 'Content-Type: application/json' -d '{\"email\":%q,\"password\":%q}' %s/v1/sessions\n",
+		demoPower.Email, pw, base)
+	fmt.Fprintf(out, "  curl -b jar %s/v1/orgs/%s/projects\n", base, sd.orgID)
 }

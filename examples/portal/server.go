@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/seeda33a2f4f/resellerkit/identity"
 	"github.com/seeda33a2f4f/resellerkit/members"
 	"github.com/seeda33a2f4f/resellerkit/sqldb"
 )
@@ -16,9 +17,10 @@ import (
 // (permissions, isolation, MFA, validation, versions) lives in the Service.
 type server struct {
 	svc            *members.Service
-	db             *sqldb.DB                    // for one read snapshot per list (nil: none)
-	principals     map[string]members.Principal // identity id → principal of the demo users
-	tokens         tokenMinter
+	ids            *identity.Service           // sign-in, sessions, MFA, API keys
+	db             *sqldb.DB                   // for one read snapshot per list (nil: none)
+	auth           authenticator               // credentials → callers (identityAuth)
+	cop            *http.CrossOriginProtection // for cookie-authenticated writes and sign-in
 	log            *slog.Logger
 	now            func() time.Time
 	requestTimeout time.Duration // each request's deadline (withTimeout)
@@ -37,10 +39,11 @@ const requestTimeout = 20 * time.Second
 // -max-inflight keeps the CPUs busy.
 func defaultInflight() int { return runtime.GOMAXPROCS(0) }
 
-// newServer returns the portal over svc, whose store runs on db (nil when it is not
-// an SQL store: lists then read without a shared snapshot).
-func newServer(svc *members.Service, db *sqldb.DB, tokens tokenMinter, principals map[string]members.Principal, log *slog.Logger) *server {
-	return &server{svc: svc, db: db, tokens: tokens, principals: principals, log: log, now: time.Now,
+// newServer returns the portal over svc and ids, whose stores run on db (nil when
+// they are not SQL stores: lists then read without a shared snapshot), with auth
+// resolving credentials (identityAuth over ids in the program).
+func newServer(svc *members.Service, ids *identity.Service, db *sqldb.DB, auth authenticator, log *slog.Logger) *server {
+	return &server{svc: svc, ids: ids, db: db, auth: auth, cop: http.NewCrossOriginProtection(), log: log, now: time.Now,
 		requestTimeout: requestTimeout, gate: &gate{}, limit: newLimiter(defaultInflight())}
 }
 
@@ -51,16 +54,6 @@ func (s *server) snapshot(ctx context.Context, fn func(ctx context.Context) erro
 		return fn(ctx)
 	}
 	return s.db.ReadTx(ctx, fn)
-}
-
-// principalFor resolves a bearer token.
-func (s *server) principalFor(token string) (members.Principal, bool) {
-	id, ok := s.tokens.verify(token)
-	if !ok {
-		return members.Principal{}, false
-	}
-	p, ok := s.principals[id]
-	return p, ok
 }
 
 // apiFunc is a handler that reports failure by returning an error.
@@ -78,8 +71,12 @@ func (s *server) serveAPI(w http.ResponseWriter, r *http.Request, fn apiFunc) {
 		return
 	}
 	p := principal(r)
+	who := p.IdentityID
+	if who == "" { // a public endpoint: share by source address
+		who = "ip:" + clientOf(r).IP
+	}
 	resp := newBufferedResponse()
-	err = s.limit.admit(r.Context(), p.IdentityID, func() {
+	err = s.limit.admit(r.Context(), who, func() {
 		if err := fn(resp, r, p); err != nil {
 			s.writeError(resp, r, err)
 		}
@@ -102,6 +99,33 @@ func (s *server) routes() http.Handler {
 			s.writeError(w, r, err)
 		}
 	})
+
+	// Public: signing in, passkey challenges, password reset, joining (publicRoutes).
+	h("POST /v1/sessions", s.signIn)
+	h("POST /v1/sessions/passkey", s.signInWithPasskey)
+	h("POST /v1/passkey-challenges", s.passkeyChallenge)
+	h("POST /v1/password-resets", s.requestPasswordReset)
+	h("POST /v1/password-resets/complete", s.completePasswordReset)
+	h("POST /v1/signup", s.signup)
+
+	// The caller's own identity.
+	h("DELETE /v1/sessions/current", s.signOut)
+	h("GET /v1/me/sessions", s.listSessions)
+	h("DELETE /v1/me/sessions/{session}", s.revokeSession)
+	h("POST /v1/me/sessions/revoke-others", s.revokeOtherSessions)
+	h("PUT /v1/me/password", s.changePassword)
+	h("GET /v1/me/mfa", s.getMFA)
+	h("POST /v1/me/totp", s.beginTOTP)
+	h("POST /v1/me/totp/confirm", s.confirmTOTP)
+	h("POST /v1/me/totp/remove", s.removeTOTP)
+	h("POST /v1/me/recovery-codes", s.regenerateRecoveryCodes)
+	h("GET /v1/me/passkeys", s.listPasskeys)
+	h("POST /v1/me/passkeys/challenge", s.beginPasskeyRegistration)
+	h("POST /v1/me/passkeys", s.registerPasskey)
+	h("POST /v1/me/passkeys/{passkey}/remove", s.removePasskey)
+	h("GET /v1/me/api-keys", s.listAPIKeys)
+	h("POST /v1/me/api-keys", s.createAPIKey)
+	h("DELETE /v1/me/api-keys/{key}", s.revokeAPIKey)
 
 	h("GET /v1/me", s.getMe)
 	h("GET /v1/me/memberships", listHandler(s, mine(s.svc.ListMyMemberships), toMember))

@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"embed"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -15,18 +13,14 @@ import (
 )
 
 // stateTable is the portal's own bookkeeping, kept in table portal_state beside the
-// members data: the secret the demo tokens derive from and the moment the demo data
-// was seeded. Its statements run on db.Querier(ctx), so inside the transaction ctx
+// members data: the moment the demo data was seeded. Its statements run on db.Querier(ctx), so inside the transaction ctx
 // carries (sqldb.DB.InTx), if any, like every store sharing the database.
 type stateTable struct {
 	db *sqldb.DB
 }
 
 // Rows of portal_state.
-const (
-	stateSecret   = "demo_token_secret"
-	stateSeededAt = "demo_seeded_at"
-)
+const stateSeededAt = "demo_seeded_at"
 
 // migrationsFS holds the portal's schema, applied as component "examples/portal".
 //
@@ -43,22 +37,6 @@ func newStateTable(ctx context.Context, db *sqldb.DB) (*stateTable, error) {
 		return nil, err
 	}
 	return &stateTable{db: db}, nil
-}
-
-// Secret returns the demo-token secret, creating it on first use. Concurrent first
-// calls agree on one secret.
-func (s *stateTable) Secret(ctx context.Context) ([]byte, error) {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24+)
-	v, err := s.putIfAbsent(ctx, stateSecret, hex.EncodeToString(b))
-	if err != nil {
-		return nil, err
-	}
-	secret, err := hex.DecodeString(v)
-	if err != nil || len(secret) < 16 {
-		return nil, fmt.Errorf("portal_state %s holds a malformed secret", stateSecret)
-	}
-	return secret, nil
 }
 
 // Seeded reports whether the demo data was seeded completely.
