@@ -28,7 +28,8 @@ import (
 //     ErrAlreadyExists.
 //   - Every error is atomic: a call that fails changes nothing.
 //   - Values are copied in and out; times are UTC at microsecond precision; a zero
-//     time means unset (NULL in SQL).
+//     time means unset (NULL in SQL) and compares as the earliest time (a session
+//     never seen is idle, a ticket without expiry has expired).
 //   - Lists page by keyset (resellerkit.Page) in the byte order of the key the
 //     comment names; a token no list made wraps resellerkit.ErrPageToken.
 //   - Errors wrap ErrNotFound, ErrAlreadyExists or ErrConflict; any other error is
@@ -69,7 +70,8 @@ type Store interface {
 	// AdvanceTOTPStep sets LastStep to step if the stored LastStep is lower, in one
 	// atomic step, so of two requests presenting codes of the same step only one
 	// succeeds; ErrConflict if the stored LastStep is step or higher (the code, or a
-	// later one, was already used), ErrNotFound if there is no TOTP.
+	// later one, was already used), ErrNotFound if there is no TOTP. It bumps
+	// Version, so an UpdateTOTP based on an earlier read cannot set the step back.
 	AdvanceTOTPStep(ctx context.Context, identityID string, step int64) error
 	// DeleteTOTP removes the identity's TOTP. ErrNotFound if none.
 	DeleteTOTP(ctx context.Context, identityID string) error
