@@ -178,14 +178,11 @@ func (s *Service) DeleteIdentity(ctx context.Context, identityID string) error {
 }
 
 // ChangePassword replaces the password of a's identity after verifying the current
-// one (I-2). Every other session of the identity and every pending reset link end;
-// a's own session stays.
+// one (I-2); a wrong one counts as a failed sign-in, and once the limit is reached
+// the answer is a *ThrottledError (I-4). Every other session of the identity and
+// every pending reset link end; a's own session stays.
 func (s *Service) ChangePassword(ctx context.Context, a Auth, current, next string) error {
-	id, err := s.store.GetIdentity(ctx, a.Identity.ID)
-	if err != nil {
-		return err
-	}
-	if err := s.verifyPassword(ctx, id, current); err != nil {
+	if err := s.reauthenticate(ctx, a.Identity.ID, current); err != nil {
 		return err
 	}
 	hash, err := s.newPasswordHash(ctx, next)

@@ -77,7 +77,13 @@ func (s *Service) throttled(ctx context.Context, key string) (time.Duration, boo
 	if err != nil || len(recent) < s.policy.FailureLimit {
 		return 0, false, err
 	}
-	return recent[0].Add(s.policy.FailureWindow).Sub(now), true, nil
+	// The store counts a failure at exactly now-window; it has left the window,
+	// so waiting RetryAfter is enough.
+	wait := recent[0].Add(s.policy.FailureWindow).Sub(now)
+	if wait <= 0 {
+		return 0, false, nil
+	}
+	return wait, true, nil
 }
 
 // SignIn checks credentials and starts a session (I-4). It returns the session and
@@ -94,10 +100,13 @@ func (s *Service) throttled(ctx context.Context, key string) (time.Duration, boo
 // an earlier one, is refused afterwards (RFC 6238 §5.2).
 func (s *Service) SignIn(ctx context.Context, c Credentials, client Client) (Session, string, error) {
 	email := strings.ToLower(strings.TrimSpace(c.Email))
-	if norm, err := NormalizeEmail(c.Email); err == nil {
-		email = norm
+	if _, err := NormalizeEmail(email); err != nil {
+		// No identity has a malformed address: bound it, as valid text, for the
+		// counter and the lookup. A well-formed one stays whole, so that it is the
+		// same key reauthenticate and ResetPassword use.
+		email = strings.ToValidUTF8(resellerkit.Truncate(email), "\uFFFD")
 	}
-	keys := []string{emailKey(resellerkit.Truncate(email)), sourceKey(client.IP)}
+	keys := []string{emailKey(email), sourceKey(client.IP)}
 	for _, k := range keys {
 		wait, throttled, err := s.throttled(ctx, k)
 		if err != nil {
@@ -221,9 +230,9 @@ func (s *Service) SignInWithPasskey(ctx context.Context, a PasskeyAssertion, cli
 func (s *Service) startSession(ctx context.Context, id Identity, mfa bool, method string, client Client) (Session, string, error) {
 	token := SessionTokenPrefix + newSecret()
 	now := s.clock()
-	ua := client.UserAgent
+	ua := strings.ToValidUTF8(client.UserAgent, "\uFFFD") // SQL text columns refuse invalid UTF-8
 	if len(ua) > maxUserAgentLen {
-		ua = resellerkit.Truncate(ua)
+		ua = strings.ToValidUTF8(ua[:maxUserAgentLen], "") // drops a character cut in two
 	}
 	sess := Session{ID: s.newID(), TokenHash: hashSecret(token), IdentityID: id.ID, MFA: mfa, Method: method,
 		UserAgent: ua, SourceIP: resellerkit.Truncate(client.IP), CreatedAt: now, LastSeenAt: now,
