@@ -45,7 +45,7 @@ func (s *Service) Register(ctx context.Context, in NewIdentity) (Identity, []War
 	} else if err := checkID(idv); err != nil {
 		return Identity{}, nil, err
 	}
-	hash, err := s.newPasswordHash(ctx, in.Password)
+	hash, err := s.newPasswordHash(ctx, "password", in.Password)
 	if err != nil {
 		return Identity{}, nil, err
 	}
@@ -83,15 +83,20 @@ func checkName(name string) error {
 }
 
 // newPasswordHash checks a new password against I-2 and the breach check, then
-// hashes it.
-func (s *Service) newPasswordHash(ctx context.Context, password string) (string, error) {
+// hashes it. field names the password in errors: "password" for a new identity,
+// "new_password" for a change or a reset.
+func (s *Service) newPasswordHash(ctx context.Context, field, password string) (string, error) {
 	if err := CheckPassword(password); err != nil {
+		var ve *resellerkit.ValidationError
+		if errors.As(err, &ve) {
+			ve.Field = field
+		}
 		return "", err
 	}
 	if s.breach != nil {
 		// An unavailable breach service does not block the change (WithBreachChecker).
 		if n, err := s.breach.Breached(ctx, password); err == nil && n > 0 {
-			return "", invalid("password", "", "I-2", "appears in known data breaches; choose another")
+			return "", invalid(field, "", "I-2", "appears in known data breaches; choose another")
 		}
 	}
 	return s.hasher.Hash(ctx, password)
@@ -185,12 +190,15 @@ func (s *Service) ChangePassword(ctx context.Context, a Auth, current, next stri
 	if err := s.reauthenticate(ctx, a.Identity.ID, current); err != nil {
 		return err
 	}
-	hash, err := s.newPasswordHash(ctx, next)
+	hash, err := s.newPasswordHash(ctx, "new_password", next)
 	if err != nil {
 		return err
 	}
 	return s.store.InTx(ctx, func(ctx context.Context) error {
-		return s.setPassword(ctx, a.Identity.ID, hash, a.SessionID)
+		if err := s.setPassword(ctx, a.Identity.ID, hash, a.SessionID); err != nil {
+			return err
+		}
+		return s.store.ClearFailures(ctx, emailKey(a.Identity.Email))
 	})
 }
 
@@ -228,13 +236,18 @@ func (s *Service) setPassword(ctx context.Context, identityID, hash, keep string
 // RequestPasswordReset mails a single-use link (valid Policy.ResetTTL) to the
 // identity with email, if there is one. It answers the same whether or not there is
 // (no account enumeration) and sends at most Policy.FailureLimit mails per address
-// per Policy.FailureWindow, so it cannot be used to flood a mailbox.
-func (s *Service) RequestPasswordReset(ctx context.Context, email string) error {
+// per Policy.FailureWindow, so it cannot be used to flood a mailbox; a source
+// address asking for more than ResetLimitPerSource in that window gets a
+// *ThrottledError, whatever the addresses.
+func (s *Service) RequestPasswordReset(ctx context.Context, email string, client Client) error {
 	if s.mailer == nil {
 		return errors.New("identity: no mailer configured (WithMailer)")
 	}
 	norm, err := NormalizeEmail(email)
 	if err != nil {
+		return err
+	}
+	if err := s.countAttempt(ctx, "reset:"+sourceKey(client.IP), ResetLimitPerSource); err != nil {
 		return err
 	}
 	key := "reset:" + norm
@@ -265,7 +278,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) error 
 // with the same link. Every session of the identity ends, and its sign-in failures
 // are forgotten. Second factors stay: a reset is not a way around MFA.
 func (s *Service) ResetPassword(ctx context.Context, token, newPassword string) error {
-	hash, err := s.newPasswordHash(ctx, newPassword)
+	hash, err := s.newPasswordHash(ctx, "new_password", newPassword)
 	if err != nil {
 		return err
 	}

@@ -234,8 +234,15 @@ func (s *Service) FinishPasskeyRegistration(ctx context.Context, identityID, tic
 // names its identity. It returns the options to hand to the browser
 // (navigator.credentials.get) and a ticket valid for Policy.CeremonyTTL and
 // usable once. An error wrapping ErrInvalid if passkeys are off.
-func (s *Service) BeginPasskeySignIn(ctx context.Context) (string, *protocol.CredentialAssertion, error) {
+//
+// Each source address may start at most ChallengeLimit sign-in challenges per
+// Policy.FailureWindow (a *ThrottledError beyond): a challenge needs no credential,
+// and each is stored until it expires.
+func (s *Service) BeginPasskeySignIn(ctx context.Context, client Client) (string, *protocol.CredentialAssertion, error) {
 	if err := s.passkeysOn(); err != nil {
+		return "", nil, err
+	}
+	if err := s.countAttempt(ctx, "challenge:"+sourceKey(client.IP), ChallengeLimit); err != nil {
 		return "", nil, err
 	}
 	assertion, session, err := s.webauthn.BeginDiscoverableLogin(webauthn.WithUserVerification(protocol.VerificationPreferred))
@@ -264,23 +271,31 @@ func (s *Service) BeginPasskeySignIn(ctx context.Context) (string, *protocol.Cre
 // cloned authenticator or a replayed assertion) or a concurrent use of the same
 // passkey. Storage failures are returned as they are.
 func (s *Service) verifyPasskey(ctx context.Context, ticket string, response []byte) (Identity, error) {
+	id, _, err := s.verifyPasskeyUV(ctx, ticket, response)
+	return id, err
+}
+
+// verifyPasskeyUV is verifyPasskey also reporting whether this assertion verified
+// the user (the UV flag of its authenticator data: a PIN or biometric on the
+// device), what a passwordless sign-in needs.
+func (s *Service) verifyPasskeyUV(ctx context.Context, ticket string, response []byte) (Identity, bool, error) {
 	if s.webauthn == nil {
-		return Identity{}, ErrUnauthenticated
+		return Identity{}, false, ErrUnauthenticated
 	}
 	t, err := s.takeTicket(ctx, purposeSignIn, ticket)
 	if err != nil {
-		return Identity{}, err
+		return Identity{}, false, err
 	}
 	if t.IdentityID != "" {
-		return Identity{}, ErrUnauthenticated
+		return Identity{}, false, ErrUnauthenticated
 	}
 	var session webauthn.SessionData
 	if err := json.Unmarshal(t.Data, &session); err != nil {
-		return Identity{}, fmt.Errorf("identity: passkey sign-in ticket: %w", err)
+		return Identity{}, false, fmt.Errorf("identity: passkey sign-in ticket: %w", err)
 	}
 	parsed, err := protocol.ParseCredentialRequestResponseBytes(response)
 	if err != nil {
-		return Identity{}, refused(err)
+		return Identity{}, false, refused(err)
 	}
 
 	var (
@@ -303,26 +318,26 @@ func (s *Service) verifyPasskey(ctx context.Context, ticket string, response []b
 	_, cred, err := s.webauthn.ValidatePasskeyLogin(handler, session, parsed)
 	switch {
 	case lookupErr != nil && !errors.Is(lookupErr, ErrNotFound):
-		return Identity{}, lookupErr
+		return Identity{}, false, lookupErr
 	case err != nil:
-		return Identity{}, refused(err)
+		return Identity{}, false, refused(err)
 	case cred.Authenticator.CloneWarning:
-		return Identity{}, refused(errors.New("the signature counter did not increase: a cloned authenticator or a replayed assertion"))
+		return Identity{}, false, refused(errors.New("the signature counter did not increase: a cloned authenticator or a replayed assertion"))
 	}
 
 	record, err := json.Marshal(cred)
 	if err != nil {
-		return Identity{}, err
+		return Identity{}, false, err
 	}
 	stored.Credential, stored.SignCount, stored.LastUsedAt = record, cred.Authenticator.SignCount, s.clock()
 	err = s.store.UpdatePasskey(ctx, stored)
 	if errors.Is(err, ErrConflict) || errors.Is(err, ErrNotFound) {
-		return Identity{}, refused(fmt.Errorf("used concurrently or removed: %w", err))
+		return Identity{}, false, refused(fmt.Errorf("used concurrently or removed: %w", err))
 	}
 	if err != nil {
-		return Identity{}, err
+		return Identity{}, false, err
 	}
-	return owner, nil
+	return owner, parsed.Response.AuthenticatorData.Flags.HasUserVerified(), nil
 }
 
 // passkeyOwner returns the identity named by a user handle and its passkey with

@@ -82,7 +82,7 @@ func (f *pkFixture) addPasskey(identityID string, a *webauthntest.Authenticator,
 // authenticator's choice when empty).
 func (f *pkFixture) assertion(a *webauthntest.Authenticator, cred string) identity.PasskeyAssertion {
 	f.t.Helper()
-	ticket, opts, err := f.svc.BeginPasskeySignIn(f.ctx)
+	ticket, opts, err := f.svc.BeginPasskeySignIn(f.ctx, identity.Client{IP: "192.0.2.7"})
 	require.NoError(f.t, err)
 	var resp []byte
 	if cred == "" {
@@ -202,7 +202,7 @@ func TestI3_PasskeyAsSecondFactor(t *testing.T) {
 		require.NoError(t, err)
 		_, _, err = f.svc.SignIn(f.ctx, c, client)
 		require.ErrorIs(t, err, identity.ErrUnauthenticated, "same ticket")
-		ticket, _, err := f.svc.BeginPasskeySignIn(f.ctx)
+		ticket, _, err := f.svc.BeginPasskeySignIn(f.ctx, identity.Client{IP: "192.0.2.7"})
 		require.NoError(t, err)
 		c.Passkey = &identity.PasskeyAssertion{Ticket: ticket, Response: aliceKey.LastAssertion()}
 		_, _, err = f.svc.SignIn(f.ctx, c, client)
@@ -225,7 +225,7 @@ func TestI3_PasskeySignInRefused(t *testing.T) {
 		{"replayed response on a new ticket", func(f *pkFixture, _ identity.Identity, a *webauthntest.Authenticator) identity.PasskeyAssertion {
 			_, err := f.signIn(f.assertion(a, ""))
 			require.NoError(f.t, err)
-			ticket, _, err := f.svc.BeginPasskeySignIn(f.ctx)
+			ticket, _, err := f.svc.BeginPasskeySignIn(f.ctx, identity.Client{IP: "192.0.2.7"})
 			require.NoError(f.t, err)
 			return identity.PasskeyAssertion{Ticket: ticket, Response: a.LastAssertion()}
 		}},
@@ -373,7 +373,7 @@ func TestI3_PasskeyRegistrationRefused(t *testing.T) {
 			require.NoError(f.t, err)
 			resp, err := webauthntest.New(pkOrigin).Register(opts)
 			require.NoError(f.t, err)
-			signInTicket, _, err := f.svc.BeginPasskeySignIn(f.ctx)
+			signInTicket, _, err := f.svc.BeginPasskeySignIn(f.ctx, identity.Client{IP: "192.0.2.7"})
 			require.NoError(f.t, err)
 			_, _, err = f.svc.FinishPasskeyRegistration(f.ctx, alice.ID, signInTicket, "", resp)
 			return err
@@ -591,7 +591,7 @@ func TestI3_PasskeysOff(t *testing.T) {
 	assert.Contains(t, err.Error(), "passkeys")
 	_, _, err = svc.FinishPasskeyRegistration(ctx, alice.ID, "T", "", []byte("{}"))
 	require.ErrorIs(t, err, identity.ErrInvalid)
-	_, _, err = svc.BeginPasskeySignIn(ctx)
+	_, _, err = svc.BeginPasskeySignIn(ctx, identity.Client{IP: "192.0.2.7"})
 	require.ErrorIs(t, err, identity.ErrInvalid)
 	_, _, err = svc.SignInWithPasskey(ctx, identity.PasskeyAssertion{Ticket: "T", Response: []byte("{}")}, identity.Client{IP: "192.0.2.1"})
 	require.ErrorIs(t, err, identity.ErrUnauthenticated)
@@ -609,4 +609,52 @@ func TestI3_PasskeyWithDisplayName(t *testing.T) {
 
 	_, _, err = f.svc.BeginPasskeyRegistration(f.ctx, "no-such-identity")
 	require.ErrorIs(t, err, identity.ErrNotFound)
+}
+
+// TestI3_PasswordlessNeedsUserVerification: a passkey used without user
+// verification (no PIN or biometric) is one factor, something the person has: it
+// is refused as the only factor, and still serves as the second after a password.
+func TestI3_PasswordlessNeedsUserVerification(t *testing.T) {
+	f := newPKFixture(t)
+	alice := f.register("alice@example.com")
+	a := webauthntest.New(pkOrigin)
+	f.addPasskey(alice.ID, a, "key")
+	a.SetUserVerification(false)
+
+	_, err := f.signIn(f.assertion(a, ""))
+	require.ErrorIs(t, err, identity.ErrUnauthenticated)
+
+	pa := f.assertion(a, "")
+	s, _, err := f.svc.SignIn(f.ctx, identity.Credentials{Email: "alice@example.com", Password: pkPassword, Passkey: &pa},
+		identity.Client{IP: "192.0.2.1"})
+	require.NoError(t, err)
+	assert.True(t, s.MFA)
+	assert.Equal(t, "password+passkey", s.Method)
+
+	a.SetUserVerification(true)
+	s, err = f.signIn(f.assertion(a, ""))
+	require.NoError(t, err)
+	assert.Equal(t, "passkey", s.Method)
+}
+
+// TestI4_PasskeyChallengesLimitedPerSource: challenges need no credential and are
+// stored until they expire, so one source address may start only ChallengeLimit
+// of them per window; another address is not affected, and the window passing
+// lifts the limit.
+func TestI4_PasskeyChallengesLimitedPerSource(t *testing.T) {
+	f := newPKFixture(t)
+	busy, other := identity.Client{IP: "198.51.100.9"}, identity.Client{IP: "198.51.100.10"}
+	for range identity.ChallengeLimit {
+		_, _, err := f.svc.BeginPasskeySignIn(f.ctx, busy)
+		require.NoError(t, err)
+	}
+	_, _, err := f.svc.BeginPasskeySignIn(f.ctx, busy)
+	var throttled *identity.ThrottledError
+	require.ErrorAs(t, err, &throttled)
+	assert.Equal(t, identity.DefaultPolicy().FailureWindow, throttled.RetryAfter, "all started at the same instant")
+	_, _, err = f.svc.BeginPasskeySignIn(f.ctx, other)
+	require.NoError(t, err)
+	f.clock.Advance(identity.DefaultPolicy().FailureWindow)
+	_, _, err = f.svc.BeginPasskeySignIn(f.ctx, busy)
+	require.NoError(t, err)
 }

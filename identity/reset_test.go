@@ -2,6 +2,7 @@ package identity_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -17,7 +18,7 @@ import (
 func (f *fixture) requestReset(t *testing.T, email string) string {
 	t.Helper()
 	before := len(f.mailer.sent())
-	require.NoError(t, f.svc.RequestPasswordReset(f.ctx, email))
+	require.NoError(t, f.svc.RequestPasswordReset(f.ctx, email, identity.Client{IP: "192.0.2.7"}))
 	mails := f.mailer.sent()
 	require.Len(t, mails, before+1)
 	return mails[len(mails)-1].Token
@@ -31,10 +32,10 @@ func (f *fixture) signInErr(email, password string) error {
 func TestI4_ResetUnknownEmailAnswersTheSame(t *testing.T) {
 	f := newFixture(t)
 	f.register(t, "alice@example.com")
-	require.NoError(t, f.svc.RequestPasswordReset(f.ctx, "nobody@example.com"), "no account enumeration")
+	require.NoError(t, f.svc.RequestPasswordReset(f.ctx, "nobody@example.com", identity.Client{IP: "192.0.2.7"}), "no account enumeration")
 	assert.Empty(t, f.mailer.sent())
 
-	err := f.svc.RequestPasswordReset(f.ctx, "not an email")
+	err := f.svc.RequestPasswordReset(f.ctx, "not an email", identity.Client{IP: "192.0.2.7"})
 	requireInvalid(t, err, "email")
 	assert.Empty(t, f.mailer.sent())
 }
@@ -47,7 +48,7 @@ func TestI4_ResetMailAndSingleUse(t *testing.T) {
 	_, s2 := f.signIn(t, identity.Credentials{Email: "alice@example.com", Password: goodPassword})
 	f.members.join("acme", alice.ID)
 
-	require.NoError(t, f.svc.RequestPasswordReset(f.ctx, "ALICE@example.com"))
+	require.NoError(t, f.svc.RequestPasswordReset(f.ctx, "ALICE@example.com", identity.Client{IP: "192.0.2.7"}))
 	mails := f.mailer.sent()
 	require.Len(t, mails, 1)
 	m := mails[0]
@@ -130,11 +131,11 @@ func TestI4_ResetBadPasswordKeepsTheToken(t *testing.T) {
 	token := f.requestReset(t, "alice@example.com")
 	for _, tt := range badPasswords {
 		err := f.svc.ResetPassword(f.ctx, token, tt.password)
-		requirePasswordRefused(t, err, tt.password, tt.broken)
+		requirePasswordRefused(t, err, "new_password", tt.password, tt.broken)
 	}
 	breach := &fakeBreach{found: map[string]int{otherPassword: 3}}
 	withBreach := f.service(t, identity.WithBreachChecker(breach))
-	requireInvalid(t, withBreach.ResetPassword(f.ctx, token, otherPassword), "password")
+	requireInvalid(t, withBreach.ResetPassword(f.ctx, token, otherPassword), "new_password")
 
 	require.NoError(t, f.svc.ResetPassword(f.ctx, token, otherPassword), "the link still works after refused passwords")
 	require.NoError(t, f.signInErr("alice@example.com", otherPassword))
@@ -176,7 +177,7 @@ func TestI4_ResetRequestsCappedPerAddress(t *testing.T) {
 		if i%2 == 1 {
 			email = "Alice@Example.com" // one address, however spelled
 		}
-		require.NoError(t, f.svc.RequestPasswordReset(f.ctx, email), "a capped request answers the same")
+		require.NoError(t, f.svc.RequestPasswordReset(f.ctx, email, identity.Client{IP: "192.0.2.7"}), "a capped request answers the same")
 	}
 	assert.Len(t, f.mailer.sent(), limit, "at most FailureLimit mails per window")
 
@@ -184,14 +185,14 @@ func TestI4_ResetRequestsCappedPerAddress(t *testing.T) {
 	f.register(t, "bob@example.com")
 	f.requestReset(t, "bob@example.com")
 	for range limit + 1 {
-		require.NoError(t, f.svc.RequestPasswordReset(f.ctx, "nobody@example.com"))
+		require.NoError(t, f.svc.RequestPasswordReset(f.ctx, "nobody@example.com", identity.Client{IP: "192.0.2.7"}))
 	}
 	assert.Len(t, f.mailer.sent(), limit+1)
 
 	// Once the window has passed, one more mail goes out.
 	f.clock.add(f.svc.Policy().FailureWindow)
 	f.requestReset(t, "alice@example.com")
-	require.NoError(t, f.svc.RequestPasswordReset(f.ctx, "alice@example.com"))
+	require.NoError(t, f.svc.RequestPasswordReset(f.ctx, "alice@example.com", identity.Client{IP: "192.0.2.7"}))
 	assert.Len(t, f.mailer.sent(), limit+3, "the window slides: the requests of now count")
 }
 
@@ -202,7 +203,7 @@ func TestI4_ResetNeedsAMailer(t *testing.T) {
 	_, _, err = svc.Register(f.ctx, identity.NewIdentity{Email: "alice@example.com", Password: goodPassword})
 	require.NoError(t, err)
 	for _, email := range []string{"alice@example.com", "nobody@example.com"} {
-		err := svc.RequestPasswordReset(f.ctx, email)
+		err := svc.RequestPasswordReset(f.ctx, email, identity.Client{IP: "192.0.2.7"})
 		require.Error(t, err, "without a mailer every request fails, known address or not")
 	}
 
@@ -211,7 +212,7 @@ func TestI4_ResetNeedsAMailer(t *testing.T) {
 		f.register(t, "alice@example.com")
 		boom := errors.New("smtp: connection refused")
 		f.mailer.err = boom
-		require.ErrorIs(t, f.svc.RequestPasswordReset(f.ctx, "alice@example.com"), boom)
+		require.ErrorIs(t, f.svc.RequestPasswordReset(f.ctx, "alice@example.com", identity.Client{IP: "192.0.2.7"}), boom)
 	})
 }
 
@@ -244,4 +245,19 @@ func TestI2_ChangePassword(t *testing.T) {
 	sessions, _, err := f.svc.ListSessions(f.ctx, alice.ID, resellerkit.Page{})
 	require.NoError(t, err)
 	assert.Len(t, sessions, 2, "the current one and the sign-in with the new password")
+}
+
+// TestI4_ResetRequestsLimitedPerSource: beyond the per-address cap, one source
+// address asking for resets of many addresses is refused with a *ThrottledError
+// after ResetLimitPerSource requests in the window.
+func TestI4_ResetRequestsLimitedPerSource(t *testing.T) {
+	f := newFixture(t)
+	src := identity.Client{IP: "203.0.113.200"}
+	for i := range identity.ResetLimitPerSource {
+		require.NoError(t, f.svc.RequestPasswordReset(f.ctx, fmt.Sprintf("user%d@example.com", i), src))
+	}
+	err := f.svc.RequestPasswordReset(f.ctx, "one-more@example.com", src)
+	var throttled *identity.ThrottledError
+	require.ErrorAs(t, err, &throttled)
+	require.NoError(t, f.svc.RequestPasswordReset(f.ctx, "one-more@example.com", identity.Client{IP: "203.0.113.201"}))
 }

@@ -419,7 +419,7 @@ func TestI1_EmailNeverChanges(t *testing.T) {
 	_, err := f.svc.Rename(f.ctx, alice.ID, "Alice")
 	require.NoError(t, err)
 	require.NoError(t, f.svc.ChangePassword(f.ctx, identity.Auth{Identity: alice, SessionID: sess.ID}, goodPassword, otherPassword))
-	require.NoError(t, f.svc.RequestPasswordReset(f.ctx, "alice@example.com"))
+	require.NoError(t, f.svc.RequestPasswordReset(f.ctx, "alice@example.com", identity.Client{IP: "192.0.2.7"}))
 	require.NoError(t, f.svc.ResetPassword(f.ctx, f.mailer.sent()[0].Token, goodPassword))
 	got, err := f.svc.GetIdentity(f.ctx, alice.ID)
 	require.NoError(t, err)
@@ -478,9 +478,9 @@ var badPasswords = []struct {
 
 // requirePasswordRefused requires err to be one ValidationError naming exactly the
 // broken rules, without the password.
-func requirePasswordRefused(t *testing.T, err error, password string, broken []string) {
+func requirePasswordRefused(t *testing.T, err error, field, password string, broken []string) {
 	t.Helper()
-	ve := requireInvalid(t, err, "password")
+	ve := requireInvalid(t, err, field)
 	assert.Equal(t, "I-2", ve.Rule)
 	assert.Empty(t, ve.Value, "a refused password is never echoed")
 	assert.NotContains(t, err.Error(), password, "a refused password is never echoed")
@@ -515,7 +515,7 @@ func TestI2_PasswordRulesAllReportedAndNeverEchoed(t *testing.T) {
 			return f.svc.ChangePassword(f.ctx, identity.Auth{Identity: alice, SessionID: "s"}, goodPassword, password)
 		},
 		"ResetPassword": func(f *fixture, t *testing.T, password string) error {
-			require.NoError(t, f.svc.RequestPasswordReset(f.ctx, "alice@example.com"))
+			require.NoError(t, f.svc.RequestPasswordReset(f.ctx, "alice@example.com", identity.Client{IP: "192.0.2.7"}))
 			mails := f.mailer.sent()
 			return f.svc.ResetPassword(f.ctx, mails[len(mails)-1].Token, password)
 		},
@@ -525,7 +525,11 @@ func TestI2_PasswordRulesAllReportedAndNeverEchoed(t *testing.T) {
 			t.Run(setter+"/"+tt.name, func(t *testing.T) {
 				f := newFixture(t)
 				f.register(t, "alice@example.com")
-				requirePasswordRefused(t, set(f, t, tt.password), tt.password, tt.broken)
+				field := "new_password" // a change or a reset names the new one
+				if setter == "Register" {
+					field = "password"
+				}
+				requirePasswordRefused(t, set(f, t, tt.password), field, tt.password, tt.broken)
 				// Nothing changed: the old password still signs in, the new one does not.
 				_, _, err := f.svc.SignIn(f.ctx, identity.Credentials{Email: "alice@example.com", Password: goodPassword}, testClient)
 				require.NoError(t, err)
@@ -576,7 +580,8 @@ func TestI2_BreachCheck(t *testing.T) {
 					assert.NoError(t, err, name)
 					continue
 				}
-				ve := requireInvalid(t, err, "password")
+				field := map[string]string{"Register": "password", "ChangePassword": "new_password"}[name]
+				ve := requireInvalid(t, err, field)
 				assert.Equal(t, "I-2", ve.Rule, name)
 				assert.Empty(t, ve.Value, name)
 				assert.NotContains(t, err.Error(), breached, name)
@@ -720,12 +725,12 @@ func TestI4_SweepRemovesWhatExpiredOnce(t *testing.T) {
 	stranger := identity.Client{IP: "203.0.113.66"}
 	wrong := identity.Credentials{Email: "nobody@example.com", Password: goodPassword}
 	f.clock.set(t0.Add(11*time.Hour + 20*time.Minute))
-	require.NoError(t, f.svc.RequestPasswordReset(f.ctx, "alice@example.com")) // expires 11:50; 1 failure row
+	require.NoError(t, f.svc.RequestPasswordReset(f.ctx, "alice@example.com", identity.Client{IP: "192.0.2.7"})) // expires 11:50; 2 rows: the address's and the source's
 	f.clock.set(t0.Add(11*time.Hour + 30*time.Minute))
 	_, _, err := f.svc.SignIn(f.ctx, wrong, stranger) // 2 failure rows, old at 12:00
 	require.ErrorIs(t, err, identity.ErrUnauthenticated)
 	f.clock.set(t0.Add(11*time.Hour + 55*time.Minute))
-	require.NoError(t, f.svc.RequestPasswordReset(f.ctx, "alice@example.com")) // expires 12:25
+	require.NoError(t, f.svc.RequestPasswordReset(f.ctx, "alice@example.com", identity.Client{IP: "192.0.2.7"})) // expires 12:25
 	f.clock.set(t0.Add(11*time.Hour + 58*time.Minute))
 	_, _, err = f.svc.SignIn(f.ctx, wrong, stranger) // 2 recent failure rows
 	require.ErrorIs(t, err, identity.ErrUnauthenticated)
@@ -735,7 +740,7 @@ func TestI4_SweepRemovesWhatExpiredOnce(t *testing.T) {
 
 	report, err := f.svc.Sweep(f.ctx)
 	require.NoError(t, err)
-	assert.Equal(t, identity.SweepReport{Sessions: 2, Tickets: 1, Failures: 3}, report)
+	assert.Equal(t, identity.SweepReport{Sessions: 2, Tickets: 1, Failures: 4}, report)
 	report, err = f.svc.Sweep(f.ctx)
 	require.NoError(t, err)
 	assert.Equal(t, identity.SweepReport{}, report, "a second run removes nothing")

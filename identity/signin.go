@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"net/netip"
 	"strings"
 	"time"
@@ -59,7 +60,7 @@ func emailKey(email string) string { return "email:" + email }
 func sourceKey(ip string) string {
 	a, err := netip.ParseAddr(strings.TrimSpace(ip))
 	if err != nil {
-		return "ip:" + resellerkit.Truncate(ip)
+		return "ip:" + storable(resellerkit.Truncate(ip))
 	}
 	a = a.Unmap()
 	if a.Is6() {
@@ -69,12 +70,44 @@ func sourceKey(ip string) string {
 	return "ip:" + a.String()
 }
 
+// ChallengeLimit is how many passkey sign-in challenges one source address may
+// start per Policy.FailureWindow, and ResetLimitPerSource how many password-reset
+// mails it may ask for: generous for people, a wall for scripts.
+const (
+	ChallengeLimit      = 100
+	ResetLimitPerSource = 20
+)
+
+// storable returns s as text every store keeps: valid UTF-8 without NUL bytes
+// (PostgreSQL refuses both in text columns).
+func storable(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
+}
+
 // throttled reports whether key has Policy.FailureLimit failures in the window, and
 // when the oldest of them leaves it.
 func (s *Service) throttled(ctx context.Context, key string) (time.Duration, bool, error) {
+	return s.throttledAt(ctx, key, s.policy.FailureLimit)
+}
+
+// countAttempt records an attempt under key unless key already has limit attempts
+// in the window (a *ThrottledError then, and nothing recorded).
+func (s *Service) countAttempt(ctx context.Context, key string, limit int) error {
+	wait, throttled, err := s.throttledAt(ctx, key, limit)
+	if err != nil {
+		return err
+	}
+	if throttled {
+		return &ThrottledError{RetryAfter: wait}
+	}
+	return s.store.AddFailure(ctx, key, s.clock())
+}
+
+// throttledAt is throttled with another limit.
+func (s *Service) throttledAt(ctx context.Context, key string, limit int) (time.Duration, bool, error) {
 	now := s.clock()
-	recent, err := s.store.RecentFailures(ctx, key, now.Add(-s.policy.FailureWindow), s.policy.FailureLimit)
-	if err != nil || len(recent) < s.policy.FailureLimit {
+	recent, err := s.store.RecentFailures(ctx, key, now.Add(-s.policy.FailureWindow), limit)
+	if err != nil || len(recent) < limit {
 		return 0, false, err
 	}
 	// The store counts a failure at exactly now-window; it has left the window,
@@ -100,11 +133,12 @@ func (s *Service) throttled(ctx context.Context, key string) (time.Duration, boo
 // an earlier one, is refused afterwards (RFC 6238 §5.2).
 func (s *Service) SignIn(ctx context.Context, c Credentials, client Client) (Session, string, error) {
 	email := strings.ToLower(strings.TrimSpace(c.Email))
-	if _, err := NormalizeEmail(email); err != nil {
-		// No identity has a malformed address: bound it, as valid text, for the
-		// counter and the lookup. A well-formed one stays whole, so that it is the
-		// same key reauthenticate and ResetPassword use.
-		email = strings.ToValidUTF8(resellerkit.Truncate(email), "\uFFFD")
+	_, malformed := NormalizeEmail(email)
+	if malformed != nil {
+		// No identity has a malformed address: bound it, as storable text, for the
+		// counter. A well-formed one stays whole, so that it is the same key
+		// reauthenticate and ResetPassword use.
+		email = storable(resellerkit.Truncate(email))
 	}
 	keys := []string{emailKey(email), sourceKey(client.IP)}
 	for _, k := range keys {
@@ -125,7 +159,11 @@ func (s *Service) SignIn(ctx context.Context, c Credentials, client Client) (Ses
 		}
 		return Session{}, "", ErrUnauthenticated
 	}
-	id, err := s.store.GetIdentityByEmail(ctx, email)
+	var id Identity
+	err := ErrNotFound
+	if malformed == nil {
+		id, err = s.store.GetIdentityByEmail(ctx, email)
+	}
 	if errors.Is(err, ErrNotFound) {
 		s.hasher.Dummy(ctx, c.Password)
 		return fail()
@@ -201,9 +239,12 @@ func (s *Service) rehash(ctx context.Context, id Identity, password string) {
 }
 
 // SignInWithPasskey signs in without a password (I-3): the assertion answers a
-// challenge from BeginPasskeySignIn, and the passkey names the identity. Failures
-// count per source address. The session counts as MFA: a passkey is something
-// the person has, unlocked by something they know or are.
+// challenge from BeginPasskeySignIn, and the passkey names the identity. The
+// assertion must have verified the user (a PIN or biometric on the device):
+// without it a passkey is only something the person has, one factor, and is
+// refused here (it still serves as the second factor after a password). The
+// session counts as MFA: something the person has, unlocked by something they know
+// or are. Failures count per source address.
 func (s *Service) SignInWithPasskey(ctx context.Context, a PasskeyAssertion, client Client) (Session, string, error) {
 	key := sourceKey(client.IP)
 	wait, throttled, err := s.throttled(ctx, key)
@@ -213,7 +254,10 @@ func (s *Service) SignInWithPasskey(ctx context.Context, a PasskeyAssertion, cli
 	if throttled {
 		return Session{}, "", &ThrottledError{RetryAfter: wait}
 	}
-	id, err := s.verifyPasskey(ctx, a.Ticket, a.Response)
+	id, uv, err := s.verifyPasskeyUV(ctx, a.Ticket, a.Response)
+	if err == nil && !uv {
+		err = fmt.Errorf("%w: a passkey signs in alone only with user verification (a PIN or biometric)", ErrUnauthenticated)
+	}
 	if errors.Is(err, ErrUnauthenticated) {
 		if err := s.store.AddFailure(ctx, key, s.clock()); err != nil {
 			return Session{}, "", err
@@ -230,12 +274,12 @@ func (s *Service) SignInWithPasskey(ctx context.Context, a PasskeyAssertion, cli
 func (s *Service) startSession(ctx context.Context, id Identity, mfa bool, method string, client Client) (Session, string, error) {
 	token := SessionTokenPrefix + newSecret()
 	now := s.clock()
-	ua := strings.ToValidUTF8(client.UserAgent, "\uFFFD") // SQL text columns refuse invalid UTF-8
+	ua := storable(client.UserAgent) // SQL text columns refuse invalid UTF-8 and NUL
 	if len(ua) > maxUserAgentLen {
 		ua = strings.ToValidUTF8(ua[:maxUserAgentLen], "") // drops a character cut in two
 	}
 	sess := Session{ID: s.newID(), TokenHash: hashSecret(token), IdentityID: id.ID, MFA: mfa, Method: method,
-		UserAgent: ua, SourceIP: resellerkit.Truncate(client.IP), CreatedAt: now, LastSeenAt: now,
+		UserAgent: ua, SourceIP: storable(resellerkit.Truncate(client.IP)), CreatedAt: now, LastSeenAt: now,
 		ExpiresAt: now.Add(s.policy.SessionLifetime)}
 	if err := s.store.CreateSession(ctx, sess); err != nil {
 		return Session{}, "", err

@@ -231,7 +231,7 @@ func TestI4_LongEmailThrottledAndClearedAlike(t *testing.T) {
 	_, _, err := f.svc.SignIn(f.ctx, identity.Credentials{Email: email, Password: goodPassword}, testClient)
 	require.ErrorAs(t, err, new(*identity.ThrottledError), "failed re-authentications count against sign-in")
 
-	require.NoError(t, f.svc.RequestPasswordReset(f.ctx, email))
+	require.NoError(t, f.svc.RequestPasswordReset(f.ctx, email, identity.Client{IP: "192.0.2.7"}))
 	require.NoError(t, f.svc.ResetPassword(f.ctx, f.mailer.sent()[0].Token, otherPassword))
 	_, _, err = f.svc.SignIn(f.ctx, identity.Credentials{Email: email, Password: otherPassword}, testClient)
 	require.NoError(t, err, "a reset forgets the failures")

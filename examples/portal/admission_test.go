@@ -70,11 +70,11 @@ func (st *heldStore) ListMembershipsOfIdentity(ctx context.Context, identityID s
 
 // admissionEnv is a portal with inflight slots over a heldStore, served in memory.
 type admissionEnv struct {
-	t      *testing.T
-	s      *server
-	h      http.Handler
-	store  *heldStore
-	logs   *syncBuffer
+	t     *testing.T
+	s     *server
+	h     http.Handler
+	store *heldStore
+	logs  *syncBuffer
 }
 
 // newAdmissionEnv must be called inside the bubble: the channels it makes must

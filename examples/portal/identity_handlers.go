@@ -106,7 +106,7 @@ type passkeyChallengeJSON struct {
 // a passkey (as the only factor or the second). It needs no email, so it reveals
 // nothing about who has passkeys.
 func (s *server) passkeyChallenge(w http.ResponseWriter, r *http.Request, _ members.Principal) error {
-	ticket, opts, err := s.ids.BeginPasskeySignIn(r.Context())
+	ticket, opts, err := s.ids.BeginPasskeySignIn(r.Context(), clientOf(r))
 	if err != nil {
 		return err
 	}
@@ -206,7 +206,7 @@ func (s *server) requestPasswordReset(w http.ResponseWriter, r *http.Request, _ 
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if err := s.ids.RequestPasswordReset(r.Context(), in.Email); err != nil {
+	if err := s.ids.RequestPasswordReset(r.Context(), in.Email, clientOf(r)); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusAccepted)

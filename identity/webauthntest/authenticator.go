@@ -62,6 +62,16 @@ type Authenticator struct {
 	mu    sync.Mutex
 	creds []*credential // in the order they were created
 	last  []byte        // the last assertion response
+	noUV  bool          // SetUserVerification(false)
+}
+
+// SetUserVerification sets whether assertions report user verification (the UV
+// flag: a PIN or biometric checked on the device). It is on by default; off, the
+// authenticator behaves like a security key used without its PIN.
+func (a *Authenticator) SetUserVerification(on bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.noUV = !on
 }
 
 type credential struct {
@@ -267,7 +277,11 @@ func (a *Authenticator) assert(options *protocol.CredentialAssertion, want []byt
 		return nil, err
 	}
 	counter := c.counter + 1
-	authData := authenticatorData(rpID, flagUP|flagUV, counter)
+	flags := byte(flagUP | flagUV)
+	if a.noUV {
+		flags = flagUP
+	}
+	authData := authenticatorData(rpID, flags, counter)
 	hash := sha256.Sum256(clientData)
 	digest := sha256.Sum256(append(slices.Clone(authData), hash[:]...))
 	sig, err := ecdsa.SignASN1(rand.Reader, c.key, digest[:])

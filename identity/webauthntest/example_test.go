@@ -44,7 +44,7 @@ func Example() {
 	fmt.Println("registered:", pk.Name, "with", len(codes), "recovery codes")
 
 	// Sign in with it, no password.
-	ticket, request, err := svc.BeginPasskeySignIn(ctx)
+	ticket, request, err := svc.BeginPasskeySignIn(ctx, identity.Client{IP: "192.0.2.7"})
 	if err != nil {
 		panic(err)
 	}
