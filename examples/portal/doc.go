@@ -1,29 +1,33 @@
-// Command portal is an HTTP JSON API over the members domain (DOMAIN.md §1): the
-// customer portal of an AWS reseller, as a runnable example of wiring
-// members.Service to a store and to net/http.
+// Command portal is an HTTP JSON API over the members and identity domains
+// (DOMAIN.md §1, §6): the customer portal of an AWS reseller, as a runnable example
+// of wiring members.Service and identity.Service to one database and to net/http.
 //
 // # Quick start
 //
 //	go run ./examples/portal
 //
 // opens (or creates) the SQLite file ./portal.db, seeds the demo data on the first
-// start, prints one bearer token per demo user and a ready-made curl line, and
+// start, prints the demo users with their initial passwords (only at that first
+// start: they are stored only as argon2id hashes) and a ready-made curl line, and
 // listens on 127.0.0.1:8080:
 //
-//	curl -H "Authorization: Bearer TOKEN" http://127.0.0.1:8080/v1/orgs
+//	curl -c jar -H 'Content-Type: application/json' \
+//	     -d '{"email":"power@demo.example.com","password":"PASSWORD"}' http://127.0.0.1:8080/v1/sessions
+//	curl -b jar http://127.0.0.1:8080/v1/orgs
+//	curl -b jar 'http://127.0.0.1:8080/v1/orgs/ORG/accounts?limit=2'
 //	curl -H "Authorization: Bearer TOKEN" http://127.0.0.1:8080/v1/orgs/ORG/projects
-//	curl -H "Authorization: Bearer TOKEN" 'http://127.0.0.1:8080/v1/orgs/ORG/accounts?limit=2'
-//	curl -H "Authorization: Bearer TOKEN" -H 'Content-Type: application/json' \
-//	     -d '{"email":"new@demo.example.com","type":"general","permissions":["project.view"]}' \
-//	     http://127.0.0.1:8080/v1/orgs/ORG/invitations
 //
-// Without a token (or with an unknown one) every request under /v1 answers 401,
-// whatever its path, method or spelling: the token is checked before routing, so
-// anonymous clients cannot map the API from 404s, 405s or redirects; /healthz is
-// public. On SIGINT or SIGTERM the server drains for up to 10 s, then closes the
-// remaining connections (cancelling their requests) and waits for their handlers
-// before closing the database; a request arriving once shutdown has started gets a
-// 503. A second signal kills the process at once.
+// The sign-in answer sets the session cookie and also returns the session token
+// for clients that prefer a bearer header; an API key (POST /v1/me/api-keys) is the
+// credential for programs. Without a credential (or with a dead one) every request
+// under /v1 answers 401, whatever its path, method or spelling, except the few
+// public ones (signing in, passkey challenges, password reset, joining by
+// invitation): the credential is checked before routing, so anonymous clients
+// cannot map the API from 404s, 405s or redirects; /healthz is public. On SIGINT or
+// SIGTERM the server drains for up to 10 s, then closes the remaining connections
+// (cancelling their requests) and waits for their handlers before closing the
+// database; a request arriving once shutdown has started gets a 503. A second
+// signal kills the process at once.
 //
 // Flags:
 //
@@ -34,48 +38,88 @@
 //	-max-inflight N   API requests computing at once (default: the number of CPUs);
 //	                  the others queue in arrival order, each user is guaranteed
 //	                  max(1, N/2) of them, see Choices
+//	-operators EMAILS comma-separated emails of the reseller's operators (default
+//	                  the demo operator): they act on every organization
+//	-origin URL       the portal's public origin (default http://localhost:PORT):
+//	                  passkeys are bound to its host
 //
 // The portal uses only resellerkit's public packages: sqldb opens the one database
-// (SQLite or PostgreSQL) that members/sqlstore and the portal's own portal_state
-// table share, each migrating its own schema.
+// (SQLite or PostgreSQL) that members/sqlstore, identity/sqlstore and the portal's
+// own portal_state table share, each migrating its own schema. Password-reset mails
+// go to the log (identity.LogMailer) until the contacts package delivers them.
 //
-// # Demo data and tokens
+// # Demo data and sign-in
 //
-// The first start on a database creates, through members.Service like any client:
-// the organization "demo" (Demo Trading K.K.), its projects Production (JPY, bank
+// The first start on a database creates, through the Services like any client:
+// three identities with readable ids and random passwords, printed once; the
+// organization "demo" (Demo Trading K.K.), its projects Production (JPY, bank
 // transfer) and Development (USD, card), five AWS accounts 100000000001..005 (three in
 // Production, two in Development), the power user power@demo.example.com (its
 // creator, M-4) and the general user general@demo.example.com, invited and accepted
 // with the view-only set project.view, account.view, charges.view, invoice.view
 // (M-5, M-8). A row in the portal_state table records that seeding finished, so later
 // starts change nothing and the demo data can be edited freely; an interrupted seed
-// resumes, because each step first looks for what it would create.
+// resumes, because each step first looks for what it would create. A lost demo
+// password is reset with POST /v1/password-resets: the link is logged.
 //
-// There is no sign-in yet: the identity package (identity issue) replaces these demo
-// tokens with real sessions and API keys. Until then each demo user has a bearer
-// token derived as HMAC-SHA256 from a random secret created once in portal_state,
-// so the same tokens are printed on every start and survive restarts, and only the
-// secret is stored. The demo users are:
+//	power user          power@demo.example.com
+//	general user        general@demo.example.com       (no MFA: EnforceMFA locks it out, M-6)
+//	reseller operator   operator@reseller.example.com  (-operators: registers accounts,
+//	                                                   reviews applications)
 //
-//	power user          power@demo.example.com         MFA: yes
-//	general user        general@demo.example.com       MFA: no  (so EnforceMFA locks it out, M-6)
-//	reseller operator   operator@reseller.example.com  MFA: yes, Operator: registers
-//	                                                   accounts, reviews applications
+// Authentication (auth.go): a session cookie (HttpOnly, SameSite=Lax, Secure under
+// TLS) or an Authorization: Bearer header with a session token or an API key. A
+// cookie-authenticated write, and every public write (sign-in included: login
+// CSRF), passes http.CrossOriginProtection; a bearer header is never sent by a
+// browser on its own and needs no such check. The members principal of a request
+// carries the identity, whether its session used a second factor (the EnforceMFA
+// gate, M-6), whether the identity is an operator (-operators), and an API key's one
+// organization (members.Principal.OrgID: every other organization is denied, I-4).
 //
 // # Endpoints
 //
 // Bodies are JSON. {org}, {project}, … are ids as returned by the API. Every /v1
-// endpoint needs "Authorization: Bearer TOKEN". Permissions are checked by
-// members.Service, not here; the column says what it requires (M-4, M-5). Lists
-// (marked *) page, see Paging.
+// endpoint but the public ones needs a credential (a session cookie or a bearer
+// header). Permissions are checked by the Services, not here; the column says what
+// it requires (M-4, M-5). Lists (marked *) page, see Paging.
+//
+// Identity (identity.Service; "signed in" means a session or an API key, "session"
+// a session only):
+//
+//	method  path                                                identity.Service          needs
+//	POST    /v1/sessions                                        SignIn                    public; {email, password, totp? | recovery_code? | passkey?{ticket, response}}
+//	POST    /v1/passkey-challenges                              BeginPasskeySignIn        public; → {ticket, options} for navigator.credentials.get
+//	POST    /v1/sessions/passkey                                SignInWithPasskey         public; {ticket, response}
+//	POST    /v1/password-resets                                 RequestPasswordReset      public; {email} → 202 whether or not it exists
+//	POST    /v1/password-resets/complete                        ResetPassword             public; {token, new_password}
+//	POST    /v1/signup                                          Register + AcceptInvitation  public; {org_id, invitation_id, email, name?, password}: one transaction
+//	DELETE  /v1/sessions/current                                RevokeSession             session (sign out; clears the cookie)
+//	GET     /v1/me/sessions                                   * ListSessions              signed in
+//	DELETE  /v1/me/sessions/{session}                           RevokeSession             signed in
+//	POST    /v1/me/sessions/revoke-others                       RevokeSessions            signed in
+//	PUT     /v1/me/password                                     ChangePassword            signed in; {current_password, new_password}
+//	GET     /v1/me/mfa                                          MFAStatus                 signed in
+//	POST    /v1/me/totp                                         BeginTOTP                 signed in; → {secret, uri}
+//	POST    /v1/me/totp/confirm                                 ConfirmTOTP               signed in; {code} → {recovery_codes}
+//	POST    /v1/me/totp/remove                                  RemoveTOTP                signed in; {password}
+//	POST    /v1/me/recovery-codes                               RegenerateRecoveryCodes   signed in; {password}
+//	GET     /v1/me/passkeys                                     ListPasskeys              signed in
+//	POST    /v1/me/passkeys/challenge                           BeginPasskeyRegistration  signed in; → {ticket, options} for navigator.credentials.create
+//	POST    /v1/me/passkeys                                     FinishPasskeyRegistration signed in; {ticket, name?, response}
+//	POST    /v1/me/passkeys/{passkey}/remove                    RemovePasskey             signed in; {password}
+//	GET     /v1/me/api-keys                                   * ListAPIKeys               signed in
+//	POST    /v1/me/api-keys                                     CreateAPIKey              session; {org_id, name, expires_at?} → the key, its secret shown once
+//	DELETE  /v1/me/api-keys/{key}                               RevokeAPIKey              signed in
+//
+// Members (members.Service):
 //
 //	method  path                                                members.Service           needs
-//	GET     /healthz                                            -                         nothing (no token)
-//	GET     /v1/me                                              ListMyMemberships         a token; the first page of memberships
-//	GET     /v1/me/memberships                                * ListMyMemberships         a token
-//	GET     /v1/me/invitations                                * ListMyInvitations         a token
-//	GET     /v1/orgs                                          * ListOrganizations         a token
-//	POST    /v1/orgs                                            CreateOrganization        a token (caller becomes power user)
+//	GET     /healthz                                            -                         nothing (no credential)
+//	GET     /v1/me                                              ListMyMemberships         signed in; who, how, and the first page of memberships
+//	GET     /v1/me/memberships                                * ListMyMemberships         signed in
+//	GET     /v1/me/invitations                                * ListMyInvitations         signed in
+//	GET     /v1/orgs                                          * ListOrganizations         signed in
+//	POST    /v1/orgs                                            CreateOrganization        signed in, not with an API key (caller becomes power user)
 //	GET     /v1/orgs/{org}                                      GetOrganization           membership
 //	PATCH   /v1/orgs/{org}                                      UpdateOrganization        power user; body {alias?, enforce_mfa?, version}
 //	GET     /v1/orgs/{org}/projects                           * ListProjects              project.view
@@ -158,7 +202,13 @@
 // about no input of the request (an application's current state) has no field. One
 // table (errorTable in errors.go) maps errors to statuses:
 //
-//	401 unauthenticated         no, malformed or unknown bearer token
+//	401 unauthenticated         no, malformed, unknown, expired or revoked credential; a
+//	                            failed sign-in (one message whatever failed, I-4)
+//	401 second_factor_required  the password was right and the identity has MFA on
+//	403 cross_origin            a cookie-authenticated or public write from another origin
+//	429 throttled               too many failed sign-ins for the email or the source
+//	                            (I-4), Retry-After set; also passkey challenges and reset
+//	                            requests per source
 //	400 bad_request             body is not one JSON object of the endpoint's shape
 //	400 invalid                 *resellerkit.ValidationError of any package (field, value,
 //	                            rule id, reason), bad limit or page_token, members.ErrInvalid
@@ -170,8 +220,10 @@
 //	404 not_found               members.ErrNotFound (also an id of another organization,
 //	                            in the path or the body), or no such endpoint
 //	405 method_not_allowed      the path exists with other methods (Allow header set)
-//	409 already_exists          members.ErrAlreadyExists: an id, code, email or account id
-//	                            is taken; retrying will not help
+//	409 already_exists          members.ErrAlreadyExists, identity.ErrAlreadyExists: an
+//	                            id, code, email or account id is taken; retrying will
+//	                            not help
+//	409 in_use                  identity.ErrInUse: still a member of an organization (I-5)
 //	409 conflict                members.ErrConflict: changed concurrently (a stale version,
 //	                            a lost race); re-read and retry
 //	413 payload_too_large       request body above 1 MiB
@@ -245,6 +297,15 @@
 // clients of one user on 2 CPUs went from about 1,800 to 1,100 requests/s.
 //
 // The database pool keeps up to 32 idle connections (database/sql's default of 2
-// made every request beyond the second open a new connection). The demo principal's
-// MFA flag is fixed per demo user until identity exists.
+// made every request beyond the second open a new connection).
+//
+// Public endpoints take their admission share by source address. The sign-in
+// answer carries the token as well as the cookie: an API client needs it, and a
+// script that could read it could as well read the password typed into the page.
+// Joining by invitation (POST /v1/signup) proves the right to join with the
+// invitation id, which only the invitee receives; an organization that enforces
+// MFA cannot be joined this way (a new identity has no second factor yet), so its
+// power users invite people who already have an identity with MFA. The source
+// address is the connection's: behind a reverse proxy, set it from the proxy's
+// header, or every client shares one throttling counter.
 package main

@@ -371,3 +371,25 @@ func TestI4_HostileSignInInputIsAnAnswerNotAFailure(t *testing.T) {
 		assert.Equal(t, "ua\uFFFDx", signed.Session.UserAgent)
 	})
 }
+
+// TestI2_ChangePasswordOverHTTP: the current password is required (a wrong one is
+// 401), a new one breaking I-2 is 400 naming new_password, and a change ends every
+// other session of the identity but keeps the caller's.
+func TestI2_ChangePasswordOverHTTP(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		current := f.passwords[demoGeneral.Email]
+		b, other := f.browser(t), f.browser(t)
+		for _, br := range []*browser{b, other} {
+			require.Equal(t, http.StatusCreated, br.call("POST", "/v1/sessions", map[string]string{"email": demoGeneral.Email, "password": current}, nil).StatusCode)
+		}
+		var e errorJSON
+		require.Equal(t, http.StatusUnauthorized, b.call("PUT", "/v1/me/password", map[string]string{"current_password": "Wrong-Pass-1", "new_password": "Brand-New-Pass-2"}, &e).StatusCode)
+		require.Equal(t, http.StatusBadRequest, b.call("PUT", "/v1/me/password", map[string]string{"current_password": current, "new_password": "weak"}, &e).StatusCode)
+		assert.Equal(t, "new_password", e.Error.Field)
+		assert.Contains(t, e.Error.Message, "(I-2)")
+		require.Equal(t, http.StatusNoContent, b.call("PUT", "/v1/me/password", map[string]string{"current_password": current, "new_password": "Brand-New-Pass-2"}, nil).StatusCode)
+		require.Equal(t, http.StatusOK, b.call("GET", "/v1/me", nil, nil).StatusCode, "the caller's session stays")
+		require.Equal(t, http.StatusUnauthorized, other.call("GET", "/v1/me", nil, nil).StatusCode, "every other session ended")
+		require.Equal(t, http.StatusCreated, other.call("POST", "/v1/sessions", map[string]string{"email": demoGeneral.Email, "password": "Brand-New-Pass-2"}, nil).StatusCode)
+	})
+}

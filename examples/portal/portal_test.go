@@ -380,6 +380,23 @@ func TestM6_EnforceMFADeniesTheGeneralUserWithoutMFA(t *testing.T) {
 		assert.Equal(t, "mfa_required", e.Error.Code)
 		// The power user signed in with MFA and still works.
 		require.Equal(t, http.StatusOK, f.do("GET", "/v1/orgs/"+f.orgID+"/projects", f.token(demoPower), nil, nil))
+
+		// The gate reads how the session signed in: enrolling an app does not
+		// upgrade the old session, signing in with it gives one that passes.
+		code := f.enrollTOTP(demoGeneral.IdentityID)
+		require.Equal(t, http.StatusForbidden, f.do("GET", "/v1/orgs/"+f.orgID+"/projects", f.token(demoGeneral), nil, &e))
+		var signed signedInJSON
+		require.Equal(t, http.StatusCreated, f.do("POST", "/v1/sessions", "",
+			map[string]string{"email": demoGeneral.Email, "password": f.passwords[demoGeneral.Email], "totp": code}, &signed))
+		require.True(t, signed.Session.MFA)
+		require.Equal(t, http.StatusOK, f.do("GET", "/v1/orgs/"+f.orgID+"/projects", signed.Token, nil, nil))
+		// An API key carries the MFA of the session that created it.
+		var weak, strong apiKeyJSON
+		require.Equal(t, http.StatusCreated, f.do("POST", "/v1/me/api-keys", f.token(demoGeneral), map[string]string{"org_id": f.orgID, "name": "weak"}, &weak))
+		require.Equal(t, http.StatusCreated, f.do("POST", "/v1/me/api-keys", signed.Token, map[string]string{"org_id": f.orgID, "name": "strong"}, &strong))
+		require.Equal(t, http.StatusForbidden, f.do("GET", "/v1/orgs/"+f.orgID+"/projects", weak.Secret, nil, &e))
+		assert.Equal(t, "mfa_required", e.Error.Code)
+		require.Equal(t, http.StatusOK, f.do("GET", "/v1/orgs/"+f.orgID+"/projects", strong.Secret, nil, nil))
 	})
 }
 
