@@ -42,6 +42,8 @@
 //	                  the demo operator): they act on every organization
 //	-origin URL       the portal's public origin (default http://localhost:PORT):
 //	                  passkeys are bound to its host
+//	-hibp             refuse new passwords found in Have I Been Pwned's breach corpus
+//	                  (only 5 hex characters of the password's SHA-1 leave the machine)
 //
 // The portal uses only resellerkit's public packages: sqldb opens the one database
 // (SQLite or PostgreSQL) that members/sqlstore, identity/sqlstore and the portal's
@@ -297,7 +299,9 @@
 // clients of one user on 2 CPUs went from about 1,800 to 1,100 requests/s.
 //
 // The database pool keeps up to 32 idle connections (database/sql's default of 2
-// made every request beyond the second open a new connection).
+// made every request beyond the second open a new connection). Every hour the
+// portal sweeps expired sessions, reset links, WebAuthn challenges and failure
+// counters (identity.Service.Sweep) and logs what it removed.
 //
 // Public endpoints take their admission share by source address. The sign-in
 // answer carries the token as well as the cookie: an API client needs it, and a

@@ -9,8 +9,10 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"strconv"
+	"log/slog"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/go-webauthn/webauthn/protocol"
@@ -18,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seeda33a2f4f/resellerkit/identity"
+	idmemstore "github.com/seeda33a2f4f/resellerkit/identity/memstore"
 	"github.com/seeda33a2f4f/resellerkit/identity/webauthntest"
 )
 
@@ -391,5 +394,33 @@ func TestI2_ChangePasswordOverHTTP(t *testing.T) {
 		require.Equal(t, http.StatusOK, b.call("GET", "/v1/me", nil, nil).StatusCode, "the caller's session stays")
 		require.Equal(t, http.StatusUnauthorized, other.call("GET", "/v1/me", nil, nil).StatusCode, "every other session ended")
 		require.Equal(t, http.StatusCreated, other.call("POST", "/v1/sessions", map[string]string{"email": demoGeneral.Email, "password": "Brand-New-Pass-2"}, nil).StatusCode)
+	})
+}
+
+// TestI4_PortalSweepsExpiredSessions: the portal's hourly sweep removes a session
+// past its lifetime and logs it; it stops with the server's context. (In a
+// synctest bubble: the hour passes on the fake clock.)
+func TestI4_PortalSweepsExpiredSessions(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		store := idmemstore.New()
+		ids, err := identity.NewService(store, identity.WithHasher(testHasher(t)),
+			identity.WithPolicy(identity.Policy{SessionLifetime: 30 * time.Minute}))
+		require.NoError(t, err)
+		_, _, err = ids.Register(ctx, identity.NewIdentity{Email: "a@example.com", Password: "Correct-Horse-9"})
+		require.NoError(t, err)
+		_, token, err := ids.SignIn(ctx, identity.Credentials{Email: "a@example.com", Password: "Correct-Horse-9"}, identity.Client{IP: "192.0.2.1"})
+		require.NoError(t, err)
+
+		var logs syncBuffer
+		done := make(chan struct{})
+		go func() { sweep(ctx, ids, sweepEvery, slog.New(slog.NewTextHandler(&logs, nil))); close(done) }()
+		time.Sleep(sweepEvery + time.Second)
+		synctest.Wait()
+		assert.Contains(t, logs.String(), "msg=\"identity sweep\" sessions=1 ")
+		_, err = ids.Authenticate(ctx, token)
+		require.ErrorIs(t, err, identity.ErrUnauthenticated)
+		cancel()
+		<-done
 	})
 }

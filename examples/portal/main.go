@@ -49,6 +49,7 @@ type config struct {
 	maxInflight int
 	operators   map[string]bool // emails of the reseller's operators
 	origin      string          // the portal's public origin (passkeys); "" = http://localhost:<port>
+	hibp        bool            // refuse passwords found by Have I Been Pwned
 }
 
 func parseFlags(args []string, out io.Writer) (config, error) {
@@ -59,9 +60,10 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.StringVar(&c.db, "db", "portal.db", "SQLite file path, a postgres:// DSN, or \"memory\" for a throwaway in-memory store")
 	fs.IntVar(&c.maxInflight, "max-inflight", defaultInflight(), "API requests computing at once; the others queue in arrival order (each user's share: max(1, n/2))")
 	operators := fs.String("operators", demoOperator.Email, "comma-separated emails of the reseller's operators (they act on every organization)")
+	fs.BoolVar(&c.hibp, "hibp", false, "refuse new passwords found in Have I Been Pwned's breach corpus (sends 5 hex characters of the password's SHA-1 to api.pwnedpasswords.com)")
 	fs.StringVar(&c.origin, "origin", "", "the portal's public origin, e.g. https://portal.example.com (passkeys are bound to its host; default http://localhost:<port>)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: portal [-addr host:port] [-db path|postgres://…|memory] [-max-inflight n] [-operators emails] [-origin url]")
+		fmt.Fprintln(fs.Output(), "usage: portal [-addr host:port] [-db path|postgres://…|memory] [-max-inflight n] [-operators emails] [-origin url] [-hibp]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -121,8 +123,12 @@ func run(ctx context.Context, args []string, out io.Writer, onListen func(net.Ad
 		origin = "http://localhost:" + strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 	}
 	u, _ := url.Parse(origin) // parseFlags checked it
-	ids, err := identity.NewService(b.ids, identity.WithMemberships(svc), identity.WithIssuer("resellerkit portal"),
-		identity.WithMailer(identity.LogMailer{Logger: logger}), identity.WithPasskeys(u.Hostname(), "resellerkit portal", origin))
+	opts := []identity.Option{identity.WithMemberships(svc), identity.WithIssuer("resellerkit portal"),
+		identity.WithMailer(identity.LogMailer{Logger: logger}), identity.WithPasskeys(u.Hostname(), "resellerkit portal", origin)}
+	if cfg.hibp {
+		opts = append(opts, identity.WithBreachChecker(identity.NewHIBP()))
+	}
+	ids, err := identity.NewService(b.ids, opts...)
 	if err != nil {
 		return err
 	}
@@ -150,8 +156,35 @@ func run(ctx context.Context, args []string, out io.Writer, onListen func(net.Ad
 	if onListen != nil {
 		onListen(ln.Addr())
 	}
+	go sweep(ctx, ids, sweepEvery, logger)
 
 	return serve(ctx, srv, ln, shutdownTimeout, out, s.gate.closeAndWait)
+}
+
+// sweepEvery is how often the portal removes expired sessions, tickets and
+// failure counters (identity.Service.Sweep).
+const sweepEvery = time.Hour
+
+// sweep runs ids.Sweep every interval until ctx ends, logging what it removed. A
+// failed sweep is logged and retried at the next tick: nothing depends on it but
+// the size of the tables.
+func sweep(ctx context.Context, ids *identity.Service, every time.Duration, log *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		r, err := ids.Sweep(ctx)
+		if err != nil {
+			log.LogAttrs(ctx, slog.LevelError, "identity sweep failed", slog.String("err", err.Error()))
+			continue
+		}
+		log.LogAttrs(ctx, slog.LevelInfo, "identity sweep", slog.Int("sessions", r.Sessions),
+			slog.Int("tickets", r.Tickets), slog.Int("failures", r.Failures))
+	}
 }
 
 // serve runs srv on ln until ctx is cancelled, then shuts it down gracefully: it
