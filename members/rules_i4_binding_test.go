@@ -94,3 +94,22 @@ func TestI5_MembershipQueriesForIdentity(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, has, "after leaving its only organization")
 }
+
+// TestM7_AuthorizeForOtherPackages: Service.Authorize applies the same checks as
+// the Service's own operations: a member with the permission passes, without it
+// is denied naming it, an outsider and a missing organization get the same
+// ErrPermissionDenied, and the MFA gate comes first.
+func TestM7_AuthorizeForOtherPackages(t *testing.T) {
+	f := newFixture(t)
+	require.NoError(t, f.svc.Authorize(f.ctx, f.bob, f.org.ID, members.PermAccountView))
+	require.NoError(t, f.svc.Authorize(f.ctx, f.bob, f.org.ID, ""))
+	err := f.svc.Authorize(f.ctx, f.bob, f.org.ID, members.PermContactsEdit)
+	require.ErrorIs(t, err, members.ErrPermissionDenied)
+	assert.Contains(t, err.Error(), "contacts.edit")
+	outsider := members.Principal{IdentityID: "mallory", Email: "mallory@evil.example"}
+	e1 := f.svc.Authorize(f.ctx, outsider, f.org.ID, "")
+	e2 := f.svc.Authorize(f.ctx, outsider, "no-such-org", "")
+	require.ErrorIs(t, e1, members.ErrPermissionDenied)
+	assert.Equal(t, e1.Error(), e2.Error())
+	require.NoError(t, f.svc.Authorize(f.ctx, f.op, f.org.ID, members.PermOperator))
+}

@@ -92,6 +92,18 @@ func (s *Service) authorize(ctx context.Context, p Principal, orgID string, need
 	return org, m, nil
 }
 
+// Authorize reports whether p may exercise need in orgID, with the checks every
+// Service operation makes (M-7 isolation, the M-6 MFA gate, the M-4/M-5
+// permission): nil, ErrPermissionDenied (also for an organization that does not
+// exist) or ErrMFARequired. It is for other packages' services that guard their
+// own organization-scoped records with members' permissions (contacts' notices,
+// security settings). Called with a context carrying a transaction, it reads in
+// that transaction. An empty need asks for membership alone.
+func (s *Service) Authorize(ctx context.Context, p Principal, orgID string, need Permission) error {
+	_, _, err := s.authorize(ctx, p, orgID, need)
+	return err
+}
+
 // versionOK reports whether a caller-supplied version matches the stored one. The
 // version is mandatory (the optimistic-concurrency contract of M-2 and DESIGN.md
 // rule 4): a version below 1, such as the zero value of a field the caller forgot,
