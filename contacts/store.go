@@ -1,0 +1,65 @@
+package contacts
+
+import (
+	"context"
+	"time"
+
+	"github.com/seeda33a2f4f/resellerkit"
+)
+
+// Store is the storage contract of contacts: accounts' contacts and the notice
+// outbox. It holds no authorization (members decides who may read or edit an
+// account) and no policy (the Dispatcher decides retries). Every implementation
+// passes contactstest.TestStore.
+//
+// Conventions are those of members.Store: transactions travel in the context and
+// join one the context carries (so a notice is written in the transaction of the
+// change that causes it, across packages on one database); organization scoping
+// (another organization's row is ErrNotFound); versions (Put with the version read;
+// ErrConflict when stale); atomic errors; values copied in and out; times UTC at
+// microsecond precision, zero meaning unset and comparing as the earliest time;
+// keyset lists in byte order of the key named; errors wrapping ErrNotFound,
+// ErrAlreadyExists or ErrConflict, anything else an infrastructure failure.
+type Store interface {
+	// InTx runs fn in one serializable transaction, joining one ctx carries
+	// (members.Store.InTx states the full contract).
+	InTx(ctx context.Context, fn func(ctx context.Context) error) error
+
+	// GetAccountContacts returns the account's contacts. ErrNotFound if they were
+	// never saved (or the account is another organization's).
+	GetAccountContacts(ctx context.Context, orgID, accountID string) (AccountContacts, error)
+	// PutAccountContacts saves c. With c.Version 0 it creates them (ErrAlreadyExists
+	// if they exist); otherwise it replaces Recipients, Language, Phones and
+	// UpdatedAt if c.Version is current (ErrConflict if not, ErrNotFound if they do
+	// not exist). The stored version becomes c.Version+1.
+	PutAccountContacts(ctx context.Context, c AccountContacts) error
+	// ListAccountContacts returns a page of the organization's saved contacts
+	// ordered by AccountID.
+	ListAccountContacts(ctx context.Context, orgID string, page resellerkit.Page) ([]AccountContacts, string, error)
+
+	// EnqueueNotice stores a new notice (State NoticeQueued). ErrAlreadyExists if
+	// the id or the Key is taken: the same key enqueued twice is one notice.
+	EnqueueNotice(ctx context.Context, n Notice) error
+	// GetNotice returns the notice of orgID ("" for notices of no organization).
+	// ErrNotFound if none.
+	GetNotice(ctx context.Context, orgID, noticeID string) (Notice, error)
+	// GetNoticeByKey returns the notice with the idempotency key, in any
+	// organization. ErrNotFound if none. Unscoped: for the service enqueuing.
+	GetNoticeByKey(ctx context.Context, key string) (Notice, error)
+	// ListNotices returns a page of the organization's notices ("" for notices of
+	// no organization) ordered by ID, only those in state when state is not empty.
+	ListNotices(ctx context.Context, orgID string, state NoticeState, page resellerkit.Page) ([]Notice, string, error)
+	// ClaimNotices leases up to limit due notices to owner until leaseUntil and
+	// returns them, oldest NextAt first: queued notices whose NextAt is at or before
+	// now and whose lease is free or expired (LeaseUntil at or before now). Each
+	// claimed notice has LeaseOwner and LeaseUntil set and Attempts incremented.
+	// Two concurrent claims never return the same notice. Unscoped: dispatchers
+	// serve every organization.
+	ClaimNotices(ctx context.Context, owner string, now, leaseUntil time.Time, limit int) ([]Notice, error)
+	// FinishNotice records the outcome of the attempt owner made on the notice:
+	// it stores State, NextAt, LastError and SentAt from n and clears the lease, if
+	// owner still holds the lease taken for this attempt (Attempts unchanged since
+	// the claim). ErrConflict if the lease was lost (expired and claimed by another
+	// dispatcher), ErrNotFound if there is no such notice.
+	FinishNotice(ctx context.Context, n Notice, owner string) error
+}
