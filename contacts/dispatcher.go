@@ -1,0 +1,247 @@
+package contacts
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	mrand "math/rand/v2"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/seeda33a2f4f/resellerkit"
+)
+
+// Dispatcher delivers the outbox (C-7). Each round it claims due notices with a
+// lease, so two dispatchers (in one process or many, on one database) never send
+// one notice at the same time, and a crashed dispatcher's notices come due again
+// when its lease expires. A failed attempt is retried after an exponential backoff
+// with jitter; after MaxAttempts, or at once for a permanent failure (a Transport
+// error wrapping ErrPermanent), the notice is dead: kept, with its attempts and
+// last error, for a person to look at. Delivery is at least once: a dispatcher that
+// dies after sending and before recording it sends again, with the same
+// Message.IdempotencyKey, so a receiver deduplicating on it sees the notice once.
+type Dispatcher struct {
+	store       Store
+	transport   Transport
+	owner       string
+	lease       time.Duration
+	maxAttempts int
+	baseDelay   time.Duration
+	maxDelay    time.Duration
+	batch       int
+	parallel    int
+	poll        time.Duration
+	now         func() time.Time
+	jitter      func(n int64) int64 // a random number in [0, n)
+	log         *slog.Logger
+}
+
+// DispatcherOption configures a Dispatcher.
+type DispatcherOption func(*Dispatcher)
+
+// Dispatcher defaults.
+const (
+	DefaultLease       = 2 * time.Minute
+	DefaultMaxAttempts = 8
+	DefaultBaseDelay   = 30 * time.Second
+	DefaultMaxDelay    = time.Hour
+	DefaultBatch       = 50
+	DefaultParallel    = 4
+	DefaultPoll        = 2 * time.Second
+)
+
+// WithOwner names the dispatcher in leases (default: a random id per Dispatcher).
+func WithOwner(id string) DispatcherOption { return func(d *Dispatcher) { d.owner = id } }
+
+// WithLease sets how long a claimed notice stays this dispatcher's (default
+// DefaultLease). One send may take at most half of it (its context's deadline), so
+// the lease never expires under a send still running.
+func WithLease(l time.Duration) DispatcherOption { return func(d *Dispatcher) { d.lease = l } }
+
+// WithMaxAttempts sets the attempts before a notice is dead (default
+// DefaultMaxAttempts).
+func WithMaxAttempts(n int) DispatcherOption { return func(d *Dispatcher) { d.maxAttempts = n } }
+
+// WithBackoff sets the delay after the first failed attempt and the cap: the delay
+// doubles each attempt, and its upper half is random (jitter), so notices that
+// failed together do not retry together (defaults DefaultBaseDelay, DefaultMaxDelay).
+func WithBackoff(base, maximum time.Duration) DispatcherOption {
+	return func(d *Dispatcher) { d.baseDelay, d.maxDelay = base, maximum }
+}
+
+// WithBatch sets how many notices one round claims and how many it sends at once
+// (defaults DefaultBatch, DefaultParallel).
+func WithBatch(claim, parallel int) DispatcherOption {
+	return func(d *Dispatcher) { d.batch, d.parallel = claim, parallel }
+}
+
+// WithPoll sets how long Run waits after a round that found less than a full batch
+// (default DefaultPoll).
+func WithPoll(p time.Duration) DispatcherOption { return func(d *Dispatcher) { d.poll = p } }
+
+// WithDispatcherClock sets the clock (default time.Now).
+func WithDispatcherClock(now func() time.Time) DispatcherOption {
+	return func(d *Dispatcher) { d.now = now }
+}
+
+// WithJitter sets the random source of the backoff's jitter: a function returning
+// a number in [0, n) (default math/rand/v2). Tests pass a fixed one.
+func WithJitter(f func(n int64) int64) DispatcherOption { return func(d *Dispatcher) { d.jitter = f } }
+
+// WithLogger sets where the dispatcher logs failed attempts (default
+// slog.Default()).
+func WithLogger(l *slog.Logger) DispatcherOption { return func(d *Dispatcher) { d.log = l } }
+
+// NewDispatcher returns a Dispatcher delivering store's outbox through t.
+func NewDispatcher(store Store, t Transport, opts ...DispatcherOption) *Dispatcher {
+	d := &Dispatcher{store: store, transport: t, owner: "dispatcher-" + strings.ToLower(rand.Text()[:12]),
+		lease: DefaultLease, maxAttempts: DefaultMaxAttempts, baseDelay: DefaultBaseDelay, maxDelay: DefaultMaxDelay,
+		batch: DefaultBatch, parallel: DefaultParallel, poll: DefaultPoll, now: time.Now, jitter: mrand.Int64N,
+		log: slog.Default()}
+	for _, o := range opts {
+		o(d)
+	}
+	d.batch, d.parallel, d.maxAttempts = max(d.batch, 1), max(d.parallel, 1), max(d.maxAttempts, 1)
+	return d
+}
+
+// Owner returns the name the dispatcher claims notices under.
+func (d *Dispatcher) Owner() string { return d.owner }
+
+// RoundReport says what one round did.
+type RoundReport struct {
+	Claimed int // notices claimed
+	Sent    int // delivered
+	Retried int // failed, due again later
+	Dead    int // failed for the last time, or permanently
+	Lost    int // the lease expired under the send and another dispatcher took the notice
+}
+
+func (r *RoundReport) add(o RoundReport) {
+	r.Claimed += o.Claimed
+	r.Sent += o.Sent
+	r.Retried += o.Retried
+	r.Dead += o.Dead
+	r.Lost += o.Lost
+}
+
+// RunOnce claims the due notices (up to the batch size), sends them (up to the
+// parallel count at once) and records each outcome. It returns the first store
+// error; a transport error is an outcome, not an error of the round.
+func (d *Dispatcher) RunOnce(ctx context.Context) (RoundReport, error) {
+	now := d.clock()
+	claimed, err := d.store.ClaimNotices(ctx, d.owner, now, now.Add(d.lease), d.batch)
+	if err != nil {
+		return RoundReport{}, err
+	}
+	var (
+		mu     sync.Mutex
+		report = RoundReport{Claimed: len(claimed)}
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(d.parallel)
+	for _, n := range claimed {
+		g.Go(func() error {
+			r, err := d.deliver(gctx, n)
+			mu.Lock()
+			report.add(r)
+			mu.Unlock()
+			return err
+		})
+	}
+	err = g.Wait()
+	return report, err
+}
+
+// deliver sends one claimed notice and records the outcome.
+func (d *Dispatcher) deliver(ctx context.Context, n Notice) (RoundReport, error) {
+	sendCtx, cancel := context.WithTimeout(ctx, d.lease/2)
+	err := d.transport.Send(sendCtx, n.message())
+	cancel()
+	if err != nil && ctx.Err() != nil {
+		// The round was stopped (shutdown): not the notice's failure. Its lease
+		// expires and it comes due again, this attempt not counted as failed.
+		return RoundReport{}, nil
+	}
+	now := d.clock()
+	var r RoundReport
+	switch {
+	case err == nil:
+		n.State, n.SentAt, n.LastError = NoticeSent, now, ""
+		r.Sent = 1
+	case errors.Is(err, ErrPermanent) || n.Attempts >= d.maxAttempts:
+		n.State, n.LastError = NoticeDead, lastError(n.Attempts, err)
+		r.Dead = 1
+	default:
+		n.NextAt, n.LastError = now.Add(d.backoff(n.Attempts)), lastError(n.Attempts, err)
+		r.Retried = 1
+	}
+	if err != nil {
+		d.log.LogAttrs(ctx, slog.LevelWarn, "notice delivery failed", slog.String("notice", n.ID), slog.String("kind", string(n.Kind)),
+			slog.Int("attempt", n.Attempts), slog.String("state", string(n.State)), slog.String("err", n.LastError))
+	}
+	switch err := d.store.FinishNotice(ctx, n, d.owner); {
+	case errors.Is(err, ErrConflict):
+		return RoundReport{Lost: 1}, nil
+	case err != nil:
+		return r, err
+	}
+	return r, nil
+}
+
+// maxErrorLen bounds the last error kept with a notice.
+const maxErrorLen = 1000
+
+func lastError(attempt int, err error) string {
+	msg := fmt.Sprintf("attempt %d: %s", attempt, err)
+	if len(msg) > maxErrorLen {
+		msg = strings.ToValidUTF8(msg[:maxErrorLen], "") + "…"
+	}
+	return msg
+}
+
+// backoff returns the delay after failed attempt number attempt (1 for the
+// first): base·2^(attempt−1), capped, its upper half random ("equal jitter").
+func (d *Dispatcher) backoff(attempt int) time.Duration {
+	delay := d.baseDelay
+	for i := 1; i < attempt && delay < d.maxDelay; i++ {
+		delay *= 2
+	}
+	delay = min(delay, d.maxDelay)
+	half := int64(delay / 2)
+	if half <= 0 {
+		return delay
+	}
+	return time.Duration(half + d.jitter(half))
+}
+
+func (d *Dispatcher) clock() time.Time { return d.now().UTC().Truncate(time.Microsecond) }
+
+// Run delivers until ctx ends: a round, then at once another if the round was
+// full, else a wait of the poll interval. A failing store is retried after the
+// poll interval, logged. It returns ctx's error, and what every round did.
+func (d *Dispatcher) Run(ctx context.Context) (RoundReport, error) {
+	var total RoundReport
+	for {
+		r, err := d.RunOnce(ctx)
+		total.add(r)
+		if err != nil && ctx.Err() == nil {
+			d.log.LogAttrs(ctx, slog.LevelError, "outbox round failed", slog.String("err", resellerkit.Truncate(err.Error())))
+		}
+		if err == nil && r.Claimed == d.batch {
+			continue
+		}
+		t := time.NewTimer(d.poll)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return total, ctx.Err()
+		case <-t.C:
+		}
+	}
+}
