@@ -1,0 +1,350 @@
+package contacts_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seeda33a2f4f/resellerkit"
+	"github.com/seeda33a2f4f/resellerkit/contacts"
+	"github.com/seeda33a2f4f/resellerkit/contacts/memstore"
+)
+
+// clock is a settable test clock.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+var t0 = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+
+// recorder is a Transport that fails as told, then records what it delivers.
+type recorder struct {
+	mu        sync.Mutex
+	fail      int   // the next fail sends fail with failErr
+	failErr   error // default: a retryable error
+	delivered []contacts.Message
+	attempts  int
+}
+
+func (r *recorder) Send(_ context.Context, m contacts.Message) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.attempts++
+	if r.fail > 0 {
+		r.fail--
+		if r.failErr != nil {
+			return r.failErr
+		}
+		return errors.New("451 4.3.0 try again later")
+	}
+	r.delivered = append(r.delivered, m)
+	return nil
+}
+
+func (r *recorder) keys() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, m := range r.delivered {
+		out = append(out, m.IdempotencyKey)
+	}
+	return out
+}
+
+// queue enqueues n notices directly in the store, due at the clock's time.
+func queue(t *testing.T, st contacts.Store, c *clock, n int) []contacts.Notice {
+	t.Helper()
+	var out []contacts.Notice
+	for i := range n {
+		no := contacts.Notice{ID: fmt.Sprintf("n%03d", i), Key: fmt.Sprintf("key-%03d", i), OrgID: "org", Kind: contacts.KindChargeAlarm,
+			Language: contacts.Japanese, To: []string{"billing@example.com"}, Subject: "s", Text: "t", HTML: "<p>t</p>",
+			State: contacts.NoticeQueued, NextAt: c.now(), CreatedAt: c.now()}
+		require.NoError(t, st.EnqueueNotice(context.Background(), no))
+		out = append(out, no)
+	}
+	return out
+}
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+func newDispatcher(st contacts.Store, tr contacts.Transport, c *clock, opts ...contacts.DispatcherOption) *contacts.Dispatcher {
+	base := []contacts.DispatcherOption{contacts.WithDispatcherClock(c.now), contacts.WithJitter(func(int64) int64 { return 0 }),
+		contacts.WithBackoff(time.Minute, time.Hour), contacts.WithLogger(quiet())}
+	return contacts.NewDispatcher(st, tr, append(base, opts...)...)
+}
+
+func notice(t *testing.T, st contacts.Store, id string) contacts.Notice {
+	t.Helper()
+	n, err := st.GetNotice(context.Background(), "org", id)
+	require.NoError(t, err)
+	return n
+}
+
+func TestC7_EveryNoticeIsSentOnce(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{t: t0}
+	st := memstore.New()
+	queue(t, st, c, 7)
+	tr := &recorder{}
+	d := newDispatcher(st, tr, c, contacts.WithBatch(3, 2))
+	total := contacts.RoundReport{}
+	for range 4 {
+		r, err := d.RunOnce(ctx)
+		require.NoError(t, err)
+		total.Claimed += r.Claimed
+		total.Sent += r.Sent
+	}
+	assert.Equal(t, contacts.RoundReport{Claimed: 7, Sent: 7}, total)
+	assert.ElementsMatch(t, []string{"key-000", "key-001", "key-002", "key-003", "key-004", "key-005", "key-006"}, tr.keys())
+	n := notice(t, st, "n000")
+	assert.Equal(t, contacts.NoticeSent, n.State)
+	assert.Equal(t, t0, n.SentAt)
+	assert.Equal(t, 1, n.Attempts)
+	assert.Empty(t, n.LeaseOwner)
+}
+
+// TestC7_RetriedWithExponentialBackoffThenDead: each failure pushes the notice
+// back by base·2^(n−1), half of it random (the jitter here is 0: the lower half);
+// after the last attempt it is dead with its last error, and stays so.
+func TestC7_RetriedWithExponentialBackoffThenDead(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{t: t0}
+	st := memstore.New()
+	queue(t, st, c, 1)
+	tr := &recorder{fail: 100}
+	d := newDispatcher(st, tr, c, contacts.WithMaxAttempts(4))
+	wantDelays := []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute} // base 1 min: 1, 2, 4 min, lower halves
+	for i, delay := range wantDelays {
+		r, err := d.RunOnce(ctx)
+		require.NoError(t, err)
+		require.Equal(t, 1, r.Retried, "attempt %d", i+1)
+		n := notice(t, st, "n000")
+		assert.Equal(t, c.now().Add(delay), n.NextAt, "attempt %d", i+1)
+		assert.Contains(t, n.LastError, fmt.Sprintf("attempt %d: 451", i+1))
+		// Not due before its time.
+		c.add(delay - time.Second)
+		r, err = d.RunOnce(ctx)
+		require.NoError(t, err)
+		require.Zero(t, r.Claimed)
+		c.add(time.Second)
+	}
+	r, err := d.RunOnce(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, r.Dead)
+	n := notice(t, st, "n000")
+	assert.Equal(t, contacts.NoticeDead, n.State)
+	assert.Equal(t, 4, n.Attempts)
+	assert.Contains(t, n.LastError, "attempt 4")
+	c.add(24 * time.Hour)
+	r, err = d.RunOnce(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, r.Claimed, "a dead notice is not retried")
+	assert.Equal(t, 4, tr.attempts)
+}
+
+// TestC7_BackoffJitterAndCap: the delay doubles up to the cap, and the jitter
+// spreads it over its upper half.
+func TestC7_BackoffJitterAndCap(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{t: t0}
+	st := memstore.New()
+	queue(t, st, c, 1)
+	d := newDispatcher(st, &recorder{fail: 100}, c, contacts.WithBackoff(time.Minute, 5*time.Minute),
+		contacts.WithJitter(func(n int64) int64 { return n - int64(time.Microsecond) }), contacts.WithMaxAttempts(10))
+	var got []time.Duration
+	for range 5 {
+		_, err := d.RunOnce(ctx)
+		require.NoError(t, err)
+		n := notice(t, st, "n000")
+		got = append(got, n.NextAt.Sub(c.now()))
+		c.t = n.NextAt
+	}
+	us := time.Microsecond // the largest jitter, in the stores' precision
+	assert.Equal(t, []time.Duration{time.Minute - us, 2*time.Minute - us, 4*time.Minute - us, 5*time.Minute - us, 5*time.Minute - us}, got)
+}
+
+func TestC7_PermanentFailureIsDeadAtOnce(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{t: t0}
+	st := memstore.New()
+	queue(t, st, c, 1)
+	tr := &recorder{fail: 1, failErr: fmt.Errorf("550 5.1.1 no such user: %w", contacts.ErrPermanent)}
+	r, err := newDispatcher(st, tr, c).RunOnce(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, r.Dead)
+	n := notice(t, st, "n000")
+	assert.Equal(t, contacts.NoticeDead, n.State)
+	assert.Contains(t, n.LastError, "550 5.1.1")
+}
+
+// TestC7_RefusedNTimesThenEveryNoticeArrivesOnce: a receiver refusing the first
+// attempts of every notice, then recovering: each notice arrives exactly once.
+func TestC7_RefusedNTimesThenEveryNoticeArrivesOnce(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{t: t0}
+	st := memstore.New()
+	queue(t, st, c, 20)
+	tr := &recorder{fail: 45}
+	d := newDispatcher(st, tr, c)
+	for range 10 {
+		_, err := d.RunOnce(ctx)
+		require.NoError(t, err)
+		c.add(time.Hour)
+	}
+	keys := tr.keys()
+	assert.Len(t, keys, 20)
+	seen := map[string]bool{}
+	for _, k := range keys {
+		assert.False(t, seen[k], "delivered twice: %s", k)
+		seen[k] = true
+	}
+	sent, _, err := st.ListNotices(ctx, "org", contacts.NoticeSent, resellerkit.Page{})
+	require.NoError(t, err)
+	assert.Len(t, sent, 20)
+}
+
+// crashingStore loses the outcome of the first FinishNotice calls, as a dispatcher
+// that dies between sending and recording would.
+type crashingStore struct {
+	contacts.Store
+	mu    sync.Mutex
+	crash int
+}
+
+func (s *crashingStore) FinishNotice(ctx context.Context, n contacts.Notice, owner string) error {
+	s.mu.Lock()
+	crash := s.crash > 0
+	s.crash--
+	s.mu.Unlock()
+	if crash {
+		return errors.New("process killed")
+	}
+	return s.Store.FinishNotice(ctx, n, owner)
+}
+
+// TestC7_CrashAfterSendingSendsAgainWithTheSameKey: the first dispatcher sends
+// and dies before recording it; once its lease expires, another sends the notice
+// again with the same idempotency key, so a receiver deduplicating on it keeps
+// one. Before the lease expires, nobody takes the notice.
+func TestC7_CrashAfterSendingSendsAgainWithTheSameKey(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{t: t0}
+	st := memstore.New()
+	queue(t, st, c, 1)
+	tr := &recorder{}
+	first := newDispatcher(&crashingStore{Store: st, crash: 1}, tr, c, contacts.WithOwner("first"))
+	_, err := first.RunOnce(ctx)
+	require.ErrorContains(t, err, "process killed")
+	second := newDispatcher(st, tr, c, contacts.WithOwner("second"))
+	r, err := second.RunOnce(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, r.Claimed, "the first dispatcher's lease still holds")
+	c.add(contacts.DefaultLease)
+	r, err = second.RunOnce(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, r.Sent)
+	assert.Equal(t, []string{"key-000", "key-000"}, tr.keys(), "sent twice, with one key")
+	n := notice(t, st, "n000")
+	assert.Equal(t, contacts.NoticeSent, n.State)
+	assert.Equal(t, 2, n.Attempts)
+}
+
+// slowTransport holds every send until released.
+type slowTransport struct {
+	started chan struct{}
+	release chan struct{}
+}
+
+func (s *slowTransport) Send(ctx context.Context, m contacts.Message) error {
+	s.started <- struct{}{}
+	select {
+	case <-s.release:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// TestC7_TwoDispatchersNeverSendOneNoticeAtOnce: while one dispatcher holds a
+// notice, another claims nothing of it.
+func TestC7_TwoDispatchersNeverSendOneNoticeAtOnce(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{t: t0}
+	st := memstore.New()
+	queue(t, st, c, 1)
+	slow := &slowTransport{started: make(chan struct{}, 1), release: make(chan struct{})}
+	a := newDispatcher(st, slow, c, contacts.WithOwner("a"))
+	done := make(chan contacts.RoundReport)
+	go func() { r, _ := a.RunOnce(ctx); done <- r }()
+	<-slow.started
+	other := &recorder{}
+	r, err := newDispatcher(st, other, c, contacts.WithOwner("b")).RunOnce(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, r.Claimed)
+	close(slow.release)
+	assert.Equal(t, 1, (<-done).Sent)
+	assert.Empty(t, other.keys())
+}
+
+// TestC7_StoppedRoundLeavesTheNoticeDue: a dispatcher stopped during a send does
+// not count the attempt as failed; the notice comes due when its lease expires.
+func TestC7_StoppedRoundLeavesTheNoticeDue(t *testing.T) {
+	c := &clock{t: t0}
+	st := memstore.New()
+	queue(t, st, c, 1)
+	slow := &slowTransport{started: make(chan struct{}, 1), release: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { _, err := newDispatcher(st, slow, c).RunOnce(ctx); done <- err }()
+	<-slow.started
+	cancel()
+	require.NoError(t, <-done)
+	n := notice(t, st, "n000")
+	assert.Equal(t, contacts.NoticeQueued, n.State)
+	assert.Empty(t, n.LastError)
+	c.add(contacts.DefaultLease)
+	tr := &recorder{}
+	r, err := newDispatcher(st, tr, c).RunOnce(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, 1, r.Sent)
+}
+
+// TestC7_RunStopsWithItsContext: Run delivers what is due and returns when its
+// context ends.
+// (In a synctest bubble: the poll interval passes on the fake clock.)
+func TestC7_RunStopsWithItsContext(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := &clock{t: t0}
+		st := memstore.New()
+		queue(t, st, c, 3)
+		tr := &recorder{fail: 1}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan contacts.RoundReport)
+		d := newDispatcher(st, tr, c, contacts.WithPoll(time.Second), contacts.WithBackoff(0, 0))
+		go func() { r, _ := d.Run(ctx); done <- r }()
+		time.Sleep(3 * time.Second)
+		synctest.Wait()
+		assert.Len(t, tr.keys(), 3, "the failed one again after a poll")
+		cancel()
+		r := <-done
+		assert.Equal(t, 3, r.Sent)
+		assert.Equal(t, 1, r.Retried)
+	})
+}

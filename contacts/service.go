@@ -1,0 +1,380 @@
+package contacts
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/seeda33a2f4f/resellerkit"
+	"github.com/seeda33a2f4f/resellerkit/members"
+)
+
+// Accounts is what contacts needs from members: members.Service implements it.
+// Contacts keeps no authorization of its own: reading an account's contacts needs
+// account.view on it, changing them contacts.edit (M-5), and both come from here.
+type Accounts interface {
+	// Authorize checks p's permission need in orgID (members.Service.Authorize).
+	Authorize(ctx context.Context, p members.Principal, orgID string, need members.Permission) error
+	// GetAccount returns the account of orgID p may see (account.view).
+	GetAccount(ctx context.Context, p members.Principal, orgID, accountID string) (members.Account, error)
+	// EditAccounts authorizes p for need on every listed account and calls apply in
+	// one transaction (members.Service.EditAccounts, M-10).
+	EditAccounts(ctx context.Context, p members.Principal, orgID string, accountIDs []string, need members.Permission,
+		apply func(ctx context.Context, accounts []members.Account) error) error
+}
+
+// Service is the contacts domain's API: accounts' recipients, language and
+// emergency phones (C-1 … C-3), their bulk edit (M-10), the test mail (C-4) and
+// notices (C-5, C-7), which it routes, renders and writes to the outbox for a
+// Dispatcher to deliver.
+type Service struct {
+	store    Store
+	accounts Accounts
+	render   *Renderer
+	now      func() time.Time
+	newID    func() string
+}
+
+// Option configures a Service.
+type Option func(*Service)
+
+// WithClock sets the clock (default time.Now).
+func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = now } }
+
+// WithIDGenerator sets the generator of notice ids (default: 26 random lower-case
+// base32 characters).
+func WithIDGenerator(newID func() string) Option { return func(s *Service) { s.newID = newID } }
+
+// WithRenderer sets the templates (default: NewRenderer(), the built-in Japanese
+// and English ones). A renderer with more languages extends C-2: the Service
+// accepts every language it renders.
+func WithRenderer(r *Renderer) Option { return func(s *Service) { s.render = r } }
+
+// NewService returns a Service over store, authorizing through accounts.
+func NewService(store Store, accounts Accounts, opts ...Option) (*Service, error) {
+	s := &Service{store: store, accounts: accounts, now: time.Now, newID: func() string { return strings.ToLower(rand.Text()) }}
+	for _, o := range opts {
+		o(s)
+	}
+	if s.render == nil {
+		r, err := NewRenderer()
+		if err != nil {
+			return nil, err
+		}
+		s.render = r
+	}
+	return s, nil
+}
+
+func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
+// Languages returns the languages notices can be written in (C-2).
+func (s *Service) Languages() []Language { return s.render.Languages() }
+
+// checkLanguage refuses a language the renderer has no templates for (C-2).
+func (s *Service) checkLanguage(field string, l Language) error {
+	if !slices.Contains(s.render.Languages(), l) {
+		return invalid(field, string(l), "C-2", fmt.Sprintf("must be one of %v", s.render.Languages()))
+	}
+	return nil
+}
+
+// defaults is what an account whose contacts were never saved has: no recipients,
+// Japanese, no phones, Version 0.
+func defaults(orgID, accountID string) AccountContacts {
+	return AccountContacts{OrgID: orgID, AccountID: accountID, Language: Japanese}
+}
+
+// load returns the account's saved contacts, or its defaults.
+func (s *Service) load(ctx context.Context, orgID, accountID string) (AccountContacts, error) {
+	c, err := s.store.GetAccountContacts(ctx, orgID, accountID)
+	if errors.Is(err, ErrNotFound) {
+		return defaults(orgID, accountID), nil
+	}
+	return c, err
+}
+
+// GetAccountContacts returns the contacts of an account p may see (account.view):
+// Version 0 and no recipients when they were never saved.
+func (s *Service) GetAccountContacts(ctx context.Context, p members.Principal, orgID, accountID string) (AccountContacts, error) {
+	if _, err := s.accounts.GetAccount(ctx, p, orgID, accountID); err != nil {
+		return AccountContacts{}, err
+	}
+	return s.load(ctx, orgID, accountID)
+}
+
+// Update replaces an account's contacts (C-1 … C-3): every field is written.
+type Update struct {
+	Recipients Recipients
+	Language   Language
+	Phones     []string
+	// Version is the version read: 0 for contacts never saved.
+	Version int64
+}
+
+// UpdateAccountContacts replaces an account's contacts after validating every
+// field (C-1: TO 1..6 and CC 0..6 per category, valid and distinct addresses; C-2:
+// a known language; C-3: 1..3 phones, stored in E.164). Needs contacts.edit. A
+// stale Version is ErrConflict.
+func (s *Service) UpdateAccountContacts(ctx context.Context, p members.Principal, orgID, accountID string, u Update) (AccountContacts, error) {
+	next, err := s.validate(u.Recipients, u.Language, u.Phones)
+	if err != nil {
+		return AccountContacts{}, err
+	}
+	var out AccountContacts
+	err = s.accounts.EditAccounts(ctx, p, orgID, []string{accountID}, members.PermContactsEdit, func(ctx context.Context, _ []members.Account) error {
+		cur, err := s.load(ctx, orgID, accountID)
+		if err != nil {
+			return err
+		}
+		if u.Version != cur.Version {
+			return fmt.Errorf("%w: contacts of account %q: stale version %d, current is %d", ErrConflict, accountID, u.Version, cur.Version)
+		}
+		next.OrgID, next.AccountID, next.Version, next.UpdatedAt = orgID, accountID, cur.Version, s.clock()
+		if err := s.store.PutAccountContacts(ctx, next); err != nil {
+			return err
+		}
+		next.Version++
+		out = next
+		return nil
+	})
+	return out, err
+}
+
+// validate normalizes a whole set of contacts.
+func (s *Service) validate(r Recipients, lang Language, phones []string) (AccountContacts, error) {
+	rec, err := NormalizeRecipients(r)
+	if err != nil {
+		return AccountContacts{}, err
+	}
+	if err := s.checkLanguage("language", lang); err != nil {
+		return AccountContacts{}, err
+	}
+	ph, err := NormalizePhones("phones", phones)
+	if err != nil {
+		return AccountContacts{}, err
+	}
+	return AccountContacts{Recipients: rec, Language: lang, Phones: ph}, nil
+}
+
+// BulkEdit is the input of BulkEditAccountContacts: the fields to overwrite on
+// every listed account (M-10); a nil field is left as it is.
+type BulkEdit struct {
+	Recipients *Recipients
+	Language   *Language
+	Phones     []string // nil: unchanged
+}
+
+// BulkEditAccountContacts overwrites the set fields of BulkEdit on every listed
+// account of orgID, in one transaction, all or nothing (M-10): members authorizes
+// contacts.edit on each account inside that transaction, and any invalid value,
+// foreign or unknown account, or account left without valid contacts (one never
+// configured needs recipients and phones in the same edit) fails the whole batch
+// with an error naming the account. It returns the accounts' contacts as saved.
+func (s *Service) BulkEditAccountContacts(ctx context.Context, p members.Principal, orgID string, accountIDs []string, e BulkEdit) ([]AccountContacts, error) {
+	if e.Recipients == nil && e.Language == nil && e.Phones == nil {
+		return nil, invalid("edit", "", "M-10", "set at least one of recipients, language and phones")
+	}
+	var rec Recipients
+	if e.Recipients != nil {
+		var err error
+		if rec, err = NormalizeRecipients(*e.Recipients); err != nil {
+			return nil, err
+		}
+	}
+	if e.Language != nil {
+		if err := s.checkLanguage("language", *e.Language); err != nil {
+			return nil, err
+		}
+	}
+	var phones []string
+	if e.Phones != nil {
+		var err error
+		if phones, err = NormalizePhones("phones", e.Phones); err != nil {
+			return nil, err
+		}
+	}
+	var out []AccountContacts
+	err := s.accounts.EditAccounts(ctx, p, orgID, accountIDs, members.PermContactsEdit, func(ctx context.Context, accounts []members.Account) error {
+		out = make([]AccountContacts, 0, len(accounts))
+		now := s.clock()
+		for i, a := range accounts {
+			cur, err := s.load(ctx, orgID, a.ID)
+			if err != nil {
+				return err
+			}
+			next := cur.Clone()
+			if e.Recipients != nil {
+				next.Recipients = rec.Clone()
+			}
+			if e.Language != nil {
+				next.Language = *e.Language
+			}
+			if e.Phones != nil {
+				next.Phones = slices.Clone(phones)
+			}
+			if _, err := s.validate(next.Recipients, next.Language, next.Phones); err != nil {
+				return fmt.Errorf("bulk edit (M-10), account_ids[%d] %q has no complete contacts after this edit: %w", i, a.ID, err)
+			}
+			next.UpdatedAt = now
+			if err := s.store.PutAccountContacts(ctx, next); err != nil {
+				return err
+			}
+			next.Version++
+			out = append(out, next)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SendTestMail queues the test mail of C-4 to a proposed list of category for an
+// account, before the list is saved, so the person can check the addresses
+// reach someone. Needs contacts.edit on the account. The list is validated as a
+// saved one would be; nothing is saved.
+func (s *Service) SendTestMail(ctx context.Context, p members.Principal, orgID, accountID string, category Category, list List, lang Language) (Notice, error) {
+	if !slices.Contains(Categories(), category) {
+		return Notice{}, invalid("category", string(category), "C-1", "must be billing, technical or security")
+	}
+	l, err := NormalizeList(string(category), list)
+	if err != nil {
+		return Notice{}, err
+	}
+	if err := s.checkLanguage("language", lang); err != nil {
+		return Notice{}, err
+	}
+	var out Notice
+	err = s.accounts.EditAccounts(ctx, p, orgID, []string{accountID}, members.PermContactsEdit, func(ctx context.Context, _ []members.Account) error {
+		var err error
+		out, err = s.enqueue(ctx, NewNotice{Key: "test_mail:" + s.newID(), Kind: KindTestMail, OrgID: orgID, AccountID: accountID,
+			Language: lang, To: l.To, CC: l.CC, Data: TestMailData{Category: category, AccountID: accountID}})
+		return err
+	})
+	return out, err
+}
+
+// NewNotice is the input of Notify.
+type NewNotice struct {
+	// Key is the idempotency key, required: the same key notified twice is one
+	// notice (a job re-run after a crash notifies again harmlessly). Build it from
+	// what the notice is about, e.g. "invoice_issued:" + invoice id.
+	Key       string
+	Kind      Kind
+	OrgID     string // the organization concerned; "" for none (a password reset)
+	AccountID string // for kinds routed by account (C-5): whose recipients
+	// Language overrides the account's language; required for kinds addressed by
+	// the caller.
+	Language Language
+	To, CC   []string // for kinds addressed by the caller (RoutedByAccount false)
+	Data     any      // the template data of the kind (see Renderer)
+}
+
+// MaxKeyLen bounds an idempotency key.
+const MaxKeyLen = 200
+
+// Notify writes a notice to the outbox (C-5, C-7): recipients routed by kind from
+// the account's contacts (or given by the caller), rendered in the account's
+// language (or the one given), with the idempotency key. Called with a context
+// carrying a transaction, the notice is written in it, so it exists exactly when
+// the change that causes it commits. A key already enqueued returns that notice
+// and writes nothing. It is a system operation without a principal: callers are
+// other packages' services, which authorized their own change.
+func (s *Service) Notify(ctx context.Context, n NewNotice) (Notice, error) {
+	var out Notice
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		out, err = s.enqueue(ctx, n)
+		return err
+	})
+	return out, err
+}
+
+func (s *Service) enqueue(ctx context.Context, n NewNotice) (Notice, error) {
+	if n.Key == "" || len(n.Key) > MaxKeyLen {
+		return Notice{}, invalid("key", n.Key, "C-7", fmt.Sprintf("an idempotency key of 1..%d characters is required", MaxKeyLen))
+	}
+	if !n.Kind.Valid() {
+		return Notice{}, invalid("kind", string(n.Kind), "C-5", "is not a notice kind")
+	}
+	if prev, err := s.store.GetNoticeByKey(ctx, n.Key); err == nil {
+		return prev, nil
+	} else if !errors.Is(err, ErrNotFound) {
+		return Notice{}, err
+	}
+	notice := Notice{ID: s.newID(), Key: n.Key, OrgID: n.OrgID, AccountID: n.AccountID, Kind: n.Kind, Language: n.Language,
+		State: NoticeQueued, CreatedAt: s.clock()}
+	notice.NextAt = notice.CreatedAt
+	if RoutedByAccount(n.Kind) {
+		c, err := s.store.GetAccountContacts(ctx, n.OrgID, n.AccountID)
+		if errors.Is(err, ErrNotFound) {
+			return Notice{}, fmt.Errorf("%w: account %q has no contacts to send %s to (C-5)", ErrNotFound, resellerkit.Truncate(n.AccountID), n.Kind)
+		}
+		if err != nil {
+			return Notice{}, err
+		}
+		if notice.To, notice.CC, notice.Phones, err = Route(n.Kind, c); err != nil {
+			return Notice{}, err
+		}
+		if notice.Language == "" {
+			notice.Language = c.Language
+		}
+	} else {
+		l, err := NormalizeList("", List{To: n.To, CC: n.CC})
+		if err != nil {
+			return Notice{}, err
+		}
+		notice.To, notice.CC = l.To, l.CC
+	}
+	if err := s.checkLanguage("language", notice.Language); err != nil {
+		return Notice{}, err
+	}
+	r, err := s.render.Render(n.Kind, notice.Language, n.Data)
+	if err != nil {
+		return Notice{}, err
+	}
+	notice.Subject, notice.Text, notice.HTML = r.Subject, r.Text, r.HTML
+	if n.Data != nil {
+		if notice.Data, err = json.Marshal(n.Data); err != nil {
+			return Notice{}, fmt.Errorf("contacts: notice data: %w", err)
+		}
+	}
+	if err := s.store.EnqueueNotice(ctx, notice); err != nil {
+		return Notice{}, err
+	}
+	return notice, nil
+}
+
+// GetNotice returns one notice of orgID with its delivery state (C-7). Needs
+// contacts.edit: notices carry recipients and contents.
+func (s *Service) GetNotice(ctx context.Context, p members.Principal, orgID, noticeID string) (Notice, error) {
+	if err := s.accounts.Authorize(ctx, p, orgID, members.PermContactsEdit); err != nil {
+		return Notice{}, err
+	}
+	return s.store.GetNotice(ctx, orgID, noticeID)
+}
+
+// ListNotices returns a page of orgID's notices ordered by id, only those in
+// state when it is not empty (C-7: queued, sent, dead, with attempts and the last
+// error). Needs contacts.edit.
+func (s *Service) ListNotices(ctx context.Context, p members.Principal, orgID string, state NoticeState, page resellerkit.Page) ([]Notice, string, error) {
+	if _, err := page.After(); err != nil {
+		return nil, "", invalid("page_token", page.Token, "", "is not a token a previous page returned")
+	}
+	switch state {
+	case "", NoticeQueued, NoticeSent, NoticeDead:
+	default:
+		return nil, "", invalid("state", string(state), "C-7", "must be queued, sent or dead")
+	}
+	if err := s.accounts.Authorize(ctx, p, orgID, members.PermContactsEdit); err != nil {
+		return nil, "", err
+	}
+	return s.store.ListNotices(ctx, orgID, state, page)
+}
