@@ -42,13 +42,15 @@
 //     argument).
 //   - Byte order of text, which keyset paging relies on (WHERE id > $1 ORDER BY
 //     id LIMIT n), is SQLite's default collation (BINARY) and PostgreSQL's "C"
-//     collation: a store writes COLLATE "C" on PostgreSQL only, and gives
-//     PostgreSQL indexes in that collation (a PostgreSQL-only migration, below),
-//     or every page scans and sorts the table. (This package also registers a "C"
-//     collation with SQLite, for SQL written with COLLATE "C" on both.)
+//     collation: a store writes COLLATE "C" on PostgreSQL only (DB.ByteOrder
+//     gives the clause for the dialect), and gives PostgreSQL indexes in that
+//     collation (a PostgreSQL-only migration, below), or every page scans and
+//     sorts the table. (This package also registers a "C" collation with
+//     SQLite, for SQL written with COLLATE "C" on both.)
 //   - Timestamps are TIMESTAMP columns holding UTC values (microsecond
 //     precision, PostgreSQL's); bind time.Time in UTC and call .UTC() on what
-//     you scan. On SQLite they are stored as text that sorts in time order.
+//     you scan (TimeArg and ScanTime do both, with NULL for the zero time). On
+//     SQLite they are stored as text that sorts in time order.
 //   - Booleans are BOOLEAN, integers INTEGER/BIGINT, text VARCHAR(n)/TEXT.
 //
 // # Concurrency
@@ -74,9 +76,33 @@
 // match ErrUniqueViolation, ErrForeignKeyViolation or ErrSerialization with
 // errors.Is, keeping the driver error in the chain; Constraint names the
 // violated constraint. Stores translate these into their own sentinels (for
-// members: ErrAlreadyExists, ErrConflict) at their boundary. Other errors pass
-// unchanged, so a domain sentinel returned from inside InTx still matches
-// errors.Is.
+// members: ErrAlreadyExists, ErrConflict) at their boundary, with Sentinels.Map.
+// Other errors pass unchanged, so a domain sentinel returned from inside InTx
+// still matches errors.Is.
+//
+// # Building a store
+//
+// What every package's SQL store needs besides its own queries is here, so a
+// store is its queries and little else:
+//
+//   - Sentinels holds the package's ErrNotFound, ErrAlreadyExists and ErrConflict.
+//     Its Map translates what a call returns (unique violation → AlreadyExists,
+//     lost race → Conflict, no rows → NotFound, a canceled context stays a
+//     context error) into errors whose text is the domain message only while
+//     errors.Is still sees ErrSerialization and the driver's error; MapTx does
+//     the same for a store's InTx. Insert (INSERT … ON CONFLICT DO NOTHING),
+//     Require (a reference exists) and CheckVersion (UPDATE … WHERE version = $n)
+//     answer with the sentinels without a failing statement.
+//   - DB.Write runs one change atomically, in the transaction ctx carries or a
+//     new one, without a savepoint per call.
+//   - Page runs a keyset query in byte order (DB.ByteOrder) and cuts a page with
+//     its next token; Collect runs any list query; WithTrace shows both's
+//     queries (a store's tests EXPLAIN them to check that indexes serve them).
+//   - TimeArg/ScanTime, MonthArg/ScanMonth, TextArg/ScanText,
+//     BytesArg/ScanBytes and ListArg/ScanList convert values to and from columns
+//     the same way on both databases, zero values as NULL.
+//
+// See the Sentinels example for a whole store.
 //
 // # Migrations
 //

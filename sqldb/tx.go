@@ -18,6 +18,9 @@ type Querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
+// errReadOnly refuses a write (InTx, Write) inside a ReadTx.
+var errReadOnly = errors.New("sqldb: a read-write transaction cannot run inside a read-only one (ReadTx)")
+
 // txKey is the context key of the transaction InTx and ReadTx run their callback in.
 type txKey struct{}
 
@@ -75,7 +78,7 @@ func (db *DB) InTransaction(ctx context.Context) bool { return db.current(ctx) !
 func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
 	if st := db.current(ctx); st != nil {
 		if st.readOnly {
-			return errors.New("sqldb: a read-write transaction cannot run inside a read-only one (ReadTx)")
+			return errReadOnly
 		}
 		return st.savepoint(ctx, fn)
 	}
