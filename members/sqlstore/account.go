@@ -8,14 +8,15 @@ import (
 
 	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/members"
+	"github.com/seeda33a2f4f/resellerkit/sqldb"
 )
 
 const accountColumns = `id, org_id, name, labels, closed_from, created_at, updated_at, version`
 
-func scanAccount(r scanner) (members.Account, error) {
+func scanAccount(r sqldb.Row) (members.Account, error) {
 	var a members.Account
-	err := r.Scan(&a.ID, &a.OrgID, &a.Name, jsonList[string]{&a.Labels},
-		nullMonth{&a.ClosedFrom}, nullTime{&a.CreatedAt}, nullTime{&a.UpdatedAt}, &a.Version)
+	err := r.Scan(&a.ID, &a.OrgID, &a.Name, sqldb.ScanList(&a.Labels),
+		sqldb.ScanMonth(&a.ClosedFrom), sqldb.ScanTime(&a.CreatedAt), sqldb.ScanTime(&a.UpdatedAt), &a.Version)
 	return a, err
 }
 
@@ -24,20 +25,20 @@ type ownershipRow struct {
 	o         members.Ownership
 }
 
-func scanOwnership(r scanner) (ownershipRow, error) {
+func scanOwnership(r sqldb.Row) (ownershipRow, error) {
 	var row ownershipRow
-	err := r.Scan(&row.accountID, &row.o.ProjectID, nullMonth{&row.o.From})
+	err := r.Scan(&row.accountID, &row.o.ProjectID, sqldb.ScanMonth(&row.o.From))
 	return row, err
 }
 
 // withOwnership loads the ownership history of the accounts selected by
 // where (a condition on table alias a, with args) into accts, which must be
 // those same accounts.
-func withOwnership(ctx context.Context, q querier, accts []members.Account, where string, args ...any) error {
+func withOwnership(ctx context.Context, q sqldb.Querier, accts []members.Account, where string, args ...any) error {
 	if len(accts) == 0 {
 		return nil
 	}
-	rows, err := collect(ctx, q, scanOwnership, `SELECT o.account_id, o.project_id, o.from_month
+	rows, err := sqldb.Collect(ctx, q, scanOwnership, `SELECT o.account_id, o.project_id, o.from_month
 		FROM account_ownership o JOIN accounts a ON a.id = o.account_id
 		WHERE `+where+` ORDER BY o.account_id, o.from_month`, args...)
 	if err != nil {
@@ -59,17 +60,13 @@ func withOwnership(ctx context.Context, q querier, accts []members.Account, wher
 // ErrNotFound unless every project the history names is a project of a.OrgID (M-3,
 // M-7). Callers run it before any write, so a failing call changes nothing even
 // inside a joined transaction.
-func checkOwners(ctx context.Context, q querier, a members.Account) error {
+func checkOwners(ctx context.Context, q sqldb.Querier, a members.Account) error {
 	if err := members.CheckOwnership(a); err != nil {
 		return err
 	}
 	for _, o := range a.Ownership {
-		var one int
-		err := q.QueryRowContext(ctx, `SELECT 1 FROM projects WHERE org_id = $1 AND id = $2`, a.OrgID, o.ProjectID).Scan(&one)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("%w: project %q", members.ErrNotFound, resellerkit.Truncate(o.ProjectID))
-		}
-		if err != nil {
+		if err := errs.Require(ctx, q, "project", o.ProjectID,
+			`SELECT 1 FROM projects WHERE org_id = $1 AND id = $2`, a.OrgID, o.ProjectID); err != nil {
 			return err
 		}
 	}
@@ -77,21 +74,16 @@ func checkOwners(ctx context.Context, q querier, a members.Account) error {
 }
 
 // checkOrg reports ErrNotFound if organization orgID does not exist.
-func checkOrg(ctx context.Context, q querier, orgID string) error {
-	var one int
-	err := q.QueryRowContext(ctx, `SELECT 1 FROM organizations WHERE id = $1`, orgID).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return notFound("organization", orgID)
-	}
-	return err
+func checkOrg(ctx context.Context, q sqldb.Querier, orgID string) error {
+	return errs.Require(ctx, q, "organization", orgID, `SELECT 1 FROM organizations WHERE id = $1`, orgID)
 }
 
 // insertOwnership stores a's ownership history (checked by checkOwners).
-func insertOwnership(ctx context.Context, q querier, a members.Account) error {
+func insertOwnership(ctx context.Context, q sqldb.Querier, a members.Account) error {
 	for _, o := range a.Ownership {
 		if _, err := q.ExecContext(ctx,
 			`INSERT INTO account_ownership (account_id, from_month, project_id) VALUES ($1, $2, $3)`,
-			a.ID, monthArg(o.From), o.ProjectID); err != nil {
+			a.ID, sqldb.MonthArg(o.From), o.ProjectID); err != nil {
 			return err
 		}
 	}
@@ -100,29 +92,28 @@ func insertOwnership(ctx context.Context, q querier, a members.Account) error {
 
 // CreateAccount implements members.Store.
 func (s *Store) CreateAccount(ctx context.Context, a members.Account) error {
-	labels, err := listArg(a.Labels)
-	if err == nil {
-		err = s.write(ctx, func(q querier) error {
-			if err := checkOrg(ctx, q, a.OrgID); err != nil {
-				return err
-			}
-			if err := checkOwners(ctx, q, a); err != nil {
-				return err
-			}
-			if err := insertNew(ctx, q, "account", a.ID, `INSERT INTO accounts (`+accountColumns+`)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, 1)`,
-				a.ID, a.OrgID, a.Name, labels, monthArg(a.ClosedFrom), timeArg(a.CreatedAt), timeArg(a.UpdatedAt)); err != nil {
-				return err
-			}
-			return insertOwnership(ctx, q, a)
-		})
-	}
-	return mapErr(err, "account", a.ID)
+	err := s.db.Write(ctx, func(ctx context.Context, q sqldb.Querier) error {
+		if err := checkOrg(ctx, q, a.OrgID); err != nil {
+			return err
+		}
+		if err := checkOwners(ctx, q, a); err != nil {
+			return err
+		}
+		if err := errs.Insert(ctx, q, "account", a.ID, `INSERT INTO accounts (`+accountColumns+`)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, 1)`,
+			a.ID, a.OrgID, a.Name, sqldb.ListArg(a.Labels), sqldb.MonthArg(a.ClosedFrom),
+			sqldb.TimeArg(a.CreatedAt), sqldb.TimeArg(a.UpdatedAt)); err != nil {
+			return err
+		}
+		return insertOwnership(ctx, q, a)
+	})
+	return errs.Map(err, "account", a.ID)
 }
 
 func (s *Store) getAccount(ctx context.Context, where string, args ...any) (members.Account, error) {
 	var a members.Account
-	err := s.read(ctx, func(q querier) error {
+	err := s.db.ReadTx(ctx, func(ctx context.Context) error {
+		q := s.q(ctx)
 		var err error
 		a, err = scanAccount(q.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts a WHERE `+where, args...))
 		if err != nil {
@@ -141,13 +132,13 @@ func (s *Store) getAccount(ctx context.Context, where string, args ...any) (memb
 // GetAccount implements members.Store.
 func (s *Store) GetAccount(ctx context.Context, orgID, accountID string) (members.Account, error) {
 	a, err := s.getAccount(ctx, `a.org_id = $1 AND a.id = $2`, orgID, accountID)
-	return a, mapErr(err, "account", accountID)
+	return a, errs.Map(err, "account", accountID)
 }
 
 // FindAccount implements members.Store. Unscoped (trusted system callers only).
 func (s *Store) FindAccount(ctx context.Context, accountID string) (members.Account, error) {
 	a, err := s.getAccount(ctx, `a.id = $1`, accountID)
-	return a, mapErr(err, "account", accountID)
+	return a, errs.Map(err, "account", accountID)
 }
 
 // ListAccounts implements members.Store: one keyset page of accounts, then the
@@ -155,9 +146,10 @@ func (s *Store) FindAccount(ctx context.Context, accountID string) (members.Acco
 func (s *Store) ListAccounts(ctx context.Context, orgID string, pg resellerkit.Page) ([]members.Account, string, error) {
 	var accts []members.Account
 	var next string
-	err := s.read(ctx, func(q querier) error {
+	err := s.db.ReadTx(ctx, func(ctx context.Context) error {
+		q := s.q(ctx)
 		var err error
-		accts, next, err = page(ctx, q, pg, scanAccount, func(a members.Account) string { return a.ID },
+		accts, next, err = sqldb.Page(ctx, q, pg, scanAccount, func(a members.Account) string { return a.ID },
 			`SELECT `+accountColumns+` FROM accounts a WHERE a.org_id = $1 AND a.id`+s.c+` > $2 ORDER BY a.id`+s.c+` LIMIT $3`, orgID)
 		if err != nil || len(accts) == 0 {
 			return err
@@ -165,44 +157,41 @@ func (s *Store) ListAccounts(ctx context.Context, orgID string, pg resellerkit.P
 		return withOwnership(ctx, q, accts, `a.org_id = $1 AND a.id`+s.c+` >= $2 AND a.id`+s.c+` <= $3`,
 			orgID, accts[0].ID, accts[len(accts)-1].ID)
 	})
-	return accts, next, mapErr(err, "accounts of organization", orgID)
+	return accts, next, errs.Map(err, "accounts of organization", orgID)
 }
 
 // UpdateAccount implements members.Store.
 func (s *Store) UpdateAccount(ctx context.Context, a members.Account) error {
-	labels, err := listArg(a.Labels)
-	if err == nil {
-		err = s.write(ctx, func(q querier) error {
-			// Check the version and the owners before writing anything, so a
-			// failing call changes nothing inside a joined transaction either.
-			var cur int64
-			switch err := q.QueryRowContext(ctx, `SELECT version FROM accounts WHERE org_id = $1 AND id = $2`, a.OrgID, a.ID).Scan(&cur); {
-			case errors.Is(err, sql.ErrNoRows):
-				return notFound("account", a.ID)
-			case err != nil:
-				return err
-			case cur != a.Version:
-				return fmt.Errorf("%w: account %q: stale version %d, current is %d", members.ErrConflict, a.ID, a.Version, cur)
-			}
-			if err := checkOwners(ctx, q, a); err != nil {
-				return err
-			}
-			res, err := q.ExecContext(ctx, `UPDATE accounts
-				SET name = $1, labels = $2, closed_from = $3, updated_at = $4, version = version + 1
-				WHERE org_id = $5 AND id = $6 AND version = $7`,
-				a.Name, labels, monthArg(a.ClosedFrom), timeArg(a.UpdatedAt), a.OrgID, a.ID, a.Version)
-			if err != nil {
-				return err
-			}
-			if err := checkVersioned(ctx, q, res, "account", a.ID, a.Version,
-				`SELECT version FROM accounts WHERE org_id = $1 AND id = $2`, a.OrgID, a.ID); err != nil {
-				return err
-			}
-			if _, err := q.ExecContext(ctx, `DELETE FROM account_ownership WHERE account_id = $1`, a.ID); err != nil {
-				return err
-			}
-			return insertOwnership(ctx, q, a)
-		})
-	}
-	return mapErr(err, "account", a.ID)
+	err := s.db.Write(ctx, func(ctx context.Context, q sqldb.Querier) error {
+		// Check the version and the owners before writing anything, so a
+		// failing call changes nothing inside a joined transaction either.
+		var cur int64
+		switch err := q.QueryRowContext(ctx, `SELECT version FROM accounts WHERE org_id = $1 AND id = $2`, a.OrgID, a.ID).Scan(&cur); {
+		case errors.Is(err, sql.ErrNoRows):
+			return errs.Missing("account", a.ID)
+		case err != nil:
+			return err
+		case cur != a.Version:
+			return fmt.Errorf("%w: account %q: stale version %d, current is %d", members.ErrConflict, a.ID, a.Version, cur)
+		}
+		if err := checkOwners(ctx, q, a); err != nil {
+			return err
+		}
+		n, err := sqldb.Exec(ctx, q, `UPDATE accounts
+			SET name = $1, labels = $2, closed_from = $3, updated_at = $4, version = version + 1
+			WHERE org_id = $5 AND id = $6 AND version = $7`,
+			a.Name, sqldb.ListArg(a.Labels), sqldb.MonthArg(a.ClosedFrom), sqldb.TimeArg(a.UpdatedAt), a.OrgID, a.ID, a.Version)
+		if err != nil {
+			return err
+		}
+		if err := errs.CheckVersion(ctx, q, n, "account", a.ID, a.Version,
+			`SELECT version FROM accounts WHERE org_id = $1 AND id = $2`, a.OrgID, a.ID); err != nil {
+			return err
+		}
+		if _, err := q.ExecContext(ctx, `DELETE FROM account_ownership WHERE account_id = $1`, a.ID); err != nil {
+			return err
+		}
+		return insertOwnership(ctx, q, a)
+	})
+	return errs.Map(err, "account", a.ID)
 }

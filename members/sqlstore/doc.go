@@ -1,8 +1,10 @@
 // Package sqlstore is the members.Store on SQL databases: SQLite through the
 // pure-Go modernc.org/sqlite driver (the embedded default: one file, no
-// server) and PostgreSQL through pgx. One set of queries serves both (see
-// internal/sqldb for the portable subset used), and both pass the
-// memberstest.TestStore conformance suite, like memstore.
+// server) and PostgreSQL through pgx. One set of queries serves both (the
+// portable subset package sqldb describes), and both pass the
+// memberstest.TestStore conformance suite, like memstore. What every SQL store
+// shares (atomic writes without savepoints, error mapping, keyset paging, value
+// conversions) is sqldb's; this package holds the members queries.
 //
 // Use Open with a file path or a postgres:// URL, or New with an *sqldb.DB you
 // manage; both apply the embedded migrations (migrations/NNN_name.sql,
@@ -29,10 +31,10 @@
 //     as such on members.Store.
 //   - Uniqueness: organization id and code (M-1), project, account (across
 //     all organizations, M-3), invitation and application ids, and one
-//     membership per identity and organization are constraints; violating
-//     one is members.ErrConflict.
-//   - Error text is only the domain message ("members: conflict: project
-//     \"p1\": already exists"); the database error (constraint name, driver
+//     membership per identity and organization are constraints; a create
+//     that would break one is members.ErrAlreadyExists.
+//   - Error text is only the domain message ("members: already exists:
+//     project \"p1\""); the database error (constraint name, driver
 //     code) stays in the chain for errors.Is/As, sqldb.Constraint and logs,
 //     never in Error(), so callers can show the text without leaking schema.
 //   - Rows of an organization that does not exist are refused with

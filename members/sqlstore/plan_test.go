@@ -12,6 +12,7 @@ import (
 
 	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/members"
+	"github.com/seeda33a2f4f/resellerkit/sqldb"
 	"github.com/seeda33a2f4f/resellerkit/sqldb/sqldbtest"
 )
 
@@ -39,28 +40,26 @@ func TestKeysetPagesUseAnIndex(t *testing.T) {
 			defer mu.Unlock()
 			runs = append(runs, run{query, args})
 		}
-		onPage.Store(&see)
-		defer onPage.Store(nil)
+		traced := sqldb.WithTrace(ctx, see) // the list calls below report their queries
 		pg := resellerkit.Page{Token: resellerkit.NextToken("a")}
-		_, _, err = s.ListOrganizations(ctx, pg)
+		_, _, err = s.ListOrganizations(traced, pg)
 		require.NoError(t, err)
-		_, _, err = s.ListProjects(ctx, "o1", pg)
+		_, _, err = s.ListProjects(traced, "o1", pg)
 		require.NoError(t, err)
-		_, _, err = s.ListAccounts(ctx, "o1", pg)
+		_, _, err = s.ListAccounts(traced, "o1", pg)
 		require.NoError(t, err)
-		_, _, err = s.ListMemberships(ctx, "o1", pg)
+		_, _, err = s.ListMemberships(traced, "o1", pg)
 		require.NoError(t, err)
-		_, _, err = s.ListMembershipsOfIdentity(ctx, "alice", pg)
+		_, _, err = s.ListMembershipsOfIdentity(traced, "alice", pg)
 		require.NoError(t, err)
-		_, _, err = s.ListInvitations(ctx, "o1", pg)
+		_, _, err = s.ListInvitations(traced, "o1", pg)
 		require.NoError(t, err)
-		_, _, err = s.ListInvitationsByEmail(ctx, "a@x.example", pg)
+		_, _, err = s.ListInvitationsByEmail(traced, "a@x.example", pg)
 		require.NoError(t, err)
-		_, _, err = s.ListPendingInvitationsExpiring(ctx, time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), pg)
+		_, _, err = s.ListPendingInvitationsExpiring(traced, time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), pg)
 		require.NoError(t, err)
-		_, _, err = s.ListApplications(ctx, "o1", pg)
+		_, _, err = s.ListApplications(traced, "o1", pg)
 		require.NoError(t, err)
-		onPage.Store(nil)
 
 		mu.Lock()
 		defer mu.Unlock()
