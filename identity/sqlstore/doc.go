@@ -2,7 +2,9 @@
 // pure-Go modernc.org/sqlite driver (the embedded default: one file, no server)
 // and PostgreSQL through pgx. One set of queries serves both (the portable subset
 // package sqldb describes), and both pass the identitytest.TestStore conformance
-// suite, like memstore.
+// suite, like memstore. What every SQL store shares (atomic writes without
+// savepoints, error mapping, keyset paging, value conversions) is sqldb's; this
+// package holds the identity queries.
 //
 // It stores identities (I-1) with their password hashes (I-2), their second
 // factors (I-3: a TOTP secret, recovery codes as hashes, passkeys), their

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/seeda33a2f4f/resellerkit"
+	"github.com/seeda33a2f4f/resellerkit/sqldb"
 )
 
 // AddFailure implements identity.Store. Every call adds a row, even for a time
@@ -15,8 +16,8 @@ func (s *Store) AddFailure(ctx context.Context, key string, at time.Time) error 
 	if at.IsZero() {
 		return fmt.Errorf("sqlstore: failure under %q: zero time", resellerkit.Truncate(key))
 	}
-	_, err := exec(ctx, s.q(ctx), `INSERT INTO identity_failures (key, at) VALUES ($1, $2)`, key, timeArg(at))
-	return mapErr(err, "failures of", key)
+	_, err := sqldb.Exec(ctx, s.q(ctx), `INSERT INTO identity_failures (key, at) VALUES ($1, $2)`, key, sqldb.TimeArg(at))
+	return errs.Map(err, "failures of", key)
 }
 
 // RecentFailures implements identity.Store: the newest limit failures under key
@@ -30,7 +31,7 @@ func (s *Store) RecentFailures(ctx context.Context, key string, since time.Time,
 	newest := `SELECT at FROM identity_failures WHERE key = $1`
 	args := []any{key}
 	if !since.IsZero() {
-		args = append(args, timeArg(since))
+		args = append(args, sqldb.TimeArg(since))
 		newest += fmt.Sprintf(` AND at >= $%d`, len(args))
 	}
 	newest += ` ORDER BY at DESC`
@@ -38,22 +39,22 @@ func (s *Store) RecentFailures(ctx context.Context, key string, since time.Time,
 		args = append(args, limit)
 		newest += fmt.Sprintf(` LIMIT $%d`, len(args))
 	}
-	l, err := collect(ctx, s.q(ctx), func(r scanner) (time.Time, error) {
+	l, err := sqldb.Collect(ctx, s.q(ctx), func(r sqldb.Row) (time.Time, error) {
 		var t time.Time
-		err := r.Scan(nullTime{&t})
+		err := r.Scan(sqldb.ScanTime(&t))
 		return t, err
 	}, `SELECT at FROM (`+newest+`) AS newest ORDER BY at`, args...)
-	return l, mapErr(err, "failures of", key)
+	return l, errs.Map(err, "failures of", key)
 }
 
 // ClearFailures implements identity.Store.
 func (s *Store) ClearFailures(ctx context.Context, key string) error {
-	_, err := exec(ctx, s.q(ctx), `DELETE FROM identity_failures WHERE key = $1`, key)
-	return mapErr(err, "failures of", key)
+	_, err := sqldb.Exec(ctx, s.q(ctx), `DELETE FROM identity_failures WHERE key = $1`, key)
+	return errs.Map(err, "failures of", key)
 }
 
 // DeleteFailuresBefore implements identity.Store. Unscoped (maintenance).
 func (s *Store) DeleteFailuresBefore(ctx context.Context, t time.Time) (int, error) {
-	n, err := exec(ctx, s.q(ctx), `DELETE FROM identity_failures WHERE at < $1`, timeArg(t))
-	return n, mapErr(err, "failures", "")
+	n, err := sqldb.Exec(ctx, s.q(ctx), `DELETE FROM identity_failures WHERE at < $1`, sqldb.TimeArg(t))
+	return int(n), errs.Map(err, "failures", "")
 }

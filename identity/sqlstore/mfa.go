@@ -6,15 +6,16 @@ import (
 	"strings"
 
 	"github.com/seeda33a2f4f/resellerkit/identity"
+	"github.com/seeda33a2f4f/resellerkit/sqldb"
 )
 
 // ---- TOTP -----------------------------------------------------------------
 
 const totpColumns = `identity_id, secret, confirmed, last_step, created_at, version`
 
-func scanTOTP(r scanner) (identity.TOTP, error) {
+func scanTOTP(r sqldb.Row) (identity.TOTP, error) {
 	var t identity.TOTP
-	err := r.Scan(&t.IdentityID, nullBytes{&t.Secret}, &t.Confirmed, &t.LastStep, nullTime{&t.CreatedAt}, &t.Version)
+	err := r.Scan(&t.IdentityID, sqldb.ScanBytes(&t.Secret), &t.Confirmed, &t.LastStep, sqldb.ScanTime(&t.CreatedAt), &t.Version)
 	return t, err
 }
 
@@ -22,29 +23,29 @@ func scanTOTP(r scanner) (identity.TOTP, error) {
 func (s *Store) CreateTOTP(ctx context.Context, t identity.TOTP) error {
 	err := s.insert(ctx, "TOTP of identity", t.IdentityID, t.IdentityID, `INSERT INTO identity_totp (`+totpColumns+`)
 		VALUES ($1, $2, $3, $4, $5, 1)`,
-		t.IdentityID, bytesArg(t.Secret), t.Confirmed, t.LastStep, timeArg(t.CreatedAt))
-	return mapErr(err, "TOTP of identity", t.IdentityID)
+		t.IdentityID, sqldb.BytesArg(t.Secret), t.Confirmed, t.LastStep, sqldb.TimeArg(t.CreatedAt))
+	return errs.Map(err, "TOTP of identity", t.IdentityID)
 }
 
 // GetTOTP implements identity.Store.
 func (s *Store) GetTOTP(ctx context.Context, identityID string) (identity.TOTP, error) {
 	t, err := scanTOTP(s.q(ctx).QueryRowContext(ctx,
 		`SELECT `+totpColumns+` FROM identity_totp WHERE identity_id = $1`, identityID))
-	return t, mapErr(err, "TOTP of identity", identityID)
+	return t, errs.Map(err, "TOTP of identity", identityID)
 }
 
 // UpdateTOTP implements identity.Store.
 func (s *Store) UpdateTOTP(ctx context.Context, t identity.TOTP) error {
-	err := s.write(ctx, func(q querier) error {
-		n, err := exec(ctx, q, `UPDATE identity_totp SET confirmed = $1, last_step = $2, version = version + 1
+	err := s.db.Write(ctx, func(ctx context.Context, q sqldb.Querier) error {
+		n, err := sqldb.Exec(ctx, q, `UPDATE identity_totp SET confirmed = $1, last_step = $2, version = version + 1
 			WHERE identity_id = $3 AND version = $4`, t.Confirmed, t.LastStep, t.IdentityID, t.Version)
 		if err != nil {
 			return err
 		}
-		return checkVersioned(ctx, q, n, "TOTP of identity", t.IdentityID, t.Version,
+		return errs.CheckVersion(ctx, q, n, "TOTP of identity", t.IdentityID, t.Version,
 			`SELECT version FROM identity_totp WHERE identity_id = $1`, t.IdentityID)
 	})
-	return mapErr(err, "TOTP of identity", t.IdentityID)
+	return errs.Map(err, "TOTP of identity", t.IdentityID)
 }
 
 // AdvanceTOTPStep implements identity.Store with one conditional UPDATE (… WHERE
@@ -54,7 +55,7 @@ func (s *Store) UpdateTOTP(ctx context.Context, t identity.TOTP) error {
 // step back.
 func (s *Store) AdvanceTOTPStep(ctx context.Context, identityID string, step int64) error {
 	q := s.q(ctx)
-	n, err := exec(ctx, q, `UPDATE identity_totp SET last_step = $1, version = version + 1
+	n, err := sqldb.Exec(ctx, q, `UPDATE identity_totp SET last_step = $1, version = version + 1
 		WHERE identity_id = $2 AND last_step < $1`, step, identityID)
 	if err == nil && n == 0 {
 		// Nothing changed: either there is no TOTP, or its step is step or later. A
@@ -65,16 +66,16 @@ func (s *Store) AdvanceTOTPStep(ctx context.Context, identityID string, step int
 			err = fmt.Errorf("%w: TOTP step %d already used (last accepted %d)", identity.ErrConflict, step, last)
 		}
 	}
-	return mapErr(err, "TOTP of identity", identityID)
+	return errs.Map(err, "TOTP of identity", identityID)
 }
 
 // DeleteTOTP implements identity.Store.
 func (s *Store) DeleteTOTP(ctx context.Context, identityID string) error {
-	n, err := exec(ctx, s.q(ctx), `DELETE FROM identity_totp WHERE identity_id = $1`, identityID)
+	n, err := sqldb.Exec(ctx, s.q(ctx), `DELETE FROM identity_totp WHERE identity_id = $1`, identityID)
 	if err == nil && n == 0 {
-		err = notFound("TOTP of identity", identityID)
+		err = errs.Missing("TOTP of identity", identityID)
 	}
-	return mapErr(err, "TOTP of identity", identityID)
+	return errs.Map(err, "TOTP of identity", identityID)
 }
 
 // ---- recovery codes -------------------------------------------------------
@@ -86,11 +87,11 @@ const codesPerInsert = 200
 // ReplaceRecoveryCodes implements identity.Store: the old codes are deleted and
 // the new ones inserted in one transaction. A hash given twice is stored once.
 func (s *Store) ReplaceRecoveryCodes(ctx context.Context, identityID string, hashes []string) error {
-	err := s.write(ctx, func(q querier) error {
+	err := s.db.Write(ctx, func(ctx context.Context, q sqldb.Querier) error {
 		if err := checkIdentity(ctx, q, identityID); err != nil {
 			return err
 		}
-		if _, err := exec(ctx, q, `DELETE FROM identity_recovery_codes WHERE identity_id = $1`, identityID); err != nil {
+		if _, err := sqldb.Exec(ctx, q, `DELETE FROM identity_recovery_codes WHERE identity_id = $1`, identityID); err != nil {
 			return err
 		}
 		for rest := hashes; len(rest) > 0; { // fn may run again: hashes stays whole
@@ -107,23 +108,23 @@ func (s *Store) ReplaceRecoveryCodes(ctx context.Context, identityID string, has
 				args = append(args, h)
 			}
 			b.WriteString(` ON CONFLICT DO NOTHING`)
-			if _, err := exec(ctx, q, b.String(), args...); err != nil {
+			if _, err := sqldb.Exec(ctx, q, b.String(), args...); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
-	return mapErr(err, "recovery codes of identity", identityID)
+	return errs.Map(err, "recovery codes of identity", identityID)
 }
 
 // UseRecoveryCode implements identity.Store: one DELETE, so of two concurrent uses
 // of a code one finds it gone (ErrNotFound).
 func (s *Store) UseRecoveryCode(ctx context.Context, identityID, hash string) error {
-	n, err := exec(ctx, s.q(ctx), `DELETE FROM identity_recovery_codes WHERE identity_id = $1 AND hash = $2`, identityID, hash)
+	n, err := sqldb.Exec(ctx, s.q(ctx), `DELETE FROM identity_recovery_codes WHERE identity_id = $1 AND hash = $2`, identityID, hash)
 	if err == nil && n == 0 {
 		err = fmt.Errorf("%w: no such recovery code of identity %q", identity.ErrNotFound, identityID)
 	}
-	return mapErr(err, "recovery code of identity", identityID)
+	return errs.Map(err, "recovery code of identity", identityID)
 }
 
 // CountRecoveryCodes implements identity.Store. An identity without codes, or
@@ -132,18 +133,18 @@ func (s *Store) CountRecoveryCodes(ctx context.Context, identityID string) (int,
 	var n int
 	err := s.q(ctx).QueryRowContext(ctx,
 		`SELECT COUNT(*) FROM identity_recovery_codes WHERE identity_id = $1`, identityID).Scan(&n)
-	return n, mapErr(err, "recovery codes of identity", identityID)
+	return n, errs.Map(err, "recovery codes of identity", identityID)
 }
 
 // ---- passkeys -------------------------------------------------------------
 
 const passkeyColumns = `credential_id, identity_id, name, credential, sign_count, created_at, last_used_at, version`
 
-func scanPasskey(r scanner) (identity.Passkey, error) {
+func scanPasskey(r sqldb.Row) (identity.Passkey, error) {
 	var p identity.Passkey
 	var count int64
-	err := r.Scan(&p.CredentialID, &p.IdentityID, &p.Name, nullBytes{&p.Credential}, &count,
-		nullTime{&p.CreatedAt}, nullTime{&p.LastUsedAt}, &p.Version)
+	err := r.Scan(&p.CredentialID, &p.IdentityID, &p.Name, sqldb.ScanBytes(&p.Credential), &count,
+		sqldb.ScanTime(&p.CreatedAt), sqldb.ScanTime(&p.LastUsedAt), &p.Version)
 	p.SignCount = uint32(count) // stored from a uint32: always in range
 	return p, err
 }
@@ -153,9 +154,9 @@ func scanPasskey(r scanner) (identity.Passkey, error) {
 func (s *Store) CreatePasskey(ctx context.Context, p identity.Passkey) error {
 	err := s.insert(ctx, "passkey", p.CredentialID, p.IdentityID, `INSERT INTO identity_passkeys (`+passkeyColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, 1)`,
-		p.CredentialID, p.IdentityID, p.Name, bytesArg(p.Credential), int64(p.SignCount),
-		timeArg(p.CreatedAt), timeArg(p.LastUsedAt))
-	return mapErr(err, "passkey", p.CredentialID)
+		p.CredentialID, p.IdentityID, p.Name, sqldb.BytesArg(p.Credential), int64(p.SignCount),
+		sqldb.TimeArg(p.CreatedAt), sqldb.TimeArg(p.LastUsedAt))
+	return errs.Map(err, "passkey", p.CredentialID)
 }
 
 // GetPasskey implements identity.Store.
@@ -163,40 +164,39 @@ func (s *Store) GetPasskey(ctx context.Context, identityID, credentialID string)
 	p, err := scanPasskey(s.q(ctx).QueryRowContext(ctx,
 		`SELECT `+passkeyColumns+` FROM identity_passkeys WHERE identity_id = $1 AND credential_id = $2`,
 		identityID, credentialID))
-	return p, mapErr(err, "passkey", credentialID)
+	return p, errs.Map(err, "passkey", credentialID)
 }
 
 // ListPasskeys implements identity.Store: every passkey of the identity, in byte
 // order of the credential id.
 func (s *Store) ListPasskeys(ctx context.Context, identityID string) ([]identity.Passkey, error) {
-	query := `SELECT ` + passkeyColumns + ` FROM identity_passkeys WHERE identity_id = $1 ORDER BY credential_id` + s.c
-	observe(query, []any{identityID})
-	l, err := collect(ctx, s.q(ctx), scanPasskey, query, identityID)
-	return l, mapErr(err, "passkeys of identity", identityID)
+	l, err := sqldb.Collect(ctx, s.q(ctx), scanPasskey,
+		`SELECT `+passkeyColumns+` FROM identity_passkeys WHERE identity_id = $1 ORDER BY credential_id`+s.c, identityID)
+	return l, errs.Map(err, "passkeys of identity", identityID)
 }
 
 // UpdatePasskey implements identity.Store.
 func (s *Store) UpdatePasskey(ctx context.Context, p identity.Passkey) error {
-	err := s.write(ctx, func(q querier) error {
-		n, err := exec(ctx, q, `UPDATE identity_passkeys
+	err := s.db.Write(ctx, func(ctx context.Context, q sqldb.Querier) error {
+		n, err := sqldb.Exec(ctx, q, `UPDATE identity_passkeys
 			SET name = $1, credential = $2, sign_count = $3, last_used_at = $4, version = version + 1
 			WHERE identity_id = $5 AND credential_id = $6 AND version = $7`,
-			p.Name, bytesArg(p.Credential), int64(p.SignCount), timeArg(p.LastUsedAt), p.IdentityID, p.CredentialID, p.Version)
+			p.Name, sqldb.BytesArg(p.Credential), int64(p.SignCount), sqldb.TimeArg(p.LastUsedAt), p.IdentityID, p.CredentialID, p.Version)
 		if err != nil {
 			return err
 		}
-		return checkVersioned(ctx, q, n, "passkey", p.CredentialID, p.Version,
+		return errs.CheckVersion(ctx, q, n, "passkey", p.CredentialID, p.Version,
 			`SELECT version FROM identity_passkeys WHERE identity_id = $1 AND credential_id = $2`, p.IdentityID, p.CredentialID)
 	})
-	return mapErr(err, "passkey", p.CredentialID)
+	return errs.Map(err, "passkey", p.CredentialID)
 }
 
 // DeletePasskey implements identity.Store.
 func (s *Store) DeletePasskey(ctx context.Context, identityID, credentialID string) error {
-	n, err := exec(ctx, s.q(ctx),
+	n, err := sqldb.Exec(ctx, s.q(ctx),
 		`DELETE FROM identity_passkeys WHERE identity_id = $1 AND credential_id = $2`, identityID, credentialID)
 	if err == nil && n == 0 {
-		err = notFound("passkey", credentialID)
+		err = errs.Missing("passkey", credentialID)
 	}
-	return mapErr(err, "passkey", credentialID)
+	return errs.Map(err, "passkey", credentialID)
 }

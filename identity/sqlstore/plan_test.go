@@ -11,6 +11,7 @@ import (
 
 	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/identity"
+	"github.com/seeda33a2f4f/resellerkit/sqldb"
 	"github.com/seeda33a2f4f/resellerkit/sqldb/sqldbtest"
 )
 
@@ -38,18 +39,16 @@ func TestOrderedListsUseAnIndex(t *testing.T) {
 			defer mu.Unlock()
 			runs = append(runs, run{query, args})
 		}
-		onList.Store(&see)
-		defer onList.Store(nil)
+		traced := sqldb.WithTrace(ctx, see) // the list calls below report their queries
 		pg := resellerkit.Page{Token: resellerkit.NextToken("a")}
-		_, _, err = s.ListIdentities(ctx, pg)
+		_, _, err = s.ListIdentities(traced, pg)
 		require.NoError(t, err)
-		_, _, err = s.ListSessions(ctx, "a", pg)
+		_, _, err = s.ListSessions(traced, "a", pg)
 		require.NoError(t, err)
-		_, _, err = s.ListAPIKeys(ctx, "a", pg)
+		_, _, err = s.ListAPIKeys(traced, "a", pg)
 		require.NoError(t, err)
-		_, err = s.ListPasskeys(ctx, "a")
+		_, err = s.ListPasskeys(traced, "a")
 		require.NoError(t, err)
-		onList.Store(nil)
 
 		mu.Lock()
 		defer mu.Unlock()

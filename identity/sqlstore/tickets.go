@@ -6,14 +6,15 @@ import (
 	"time"
 
 	"github.com/seeda33a2f4f/resellerkit/identity"
+	"github.com/seeda33a2f4f/resellerkit/sqldb"
 )
 
 const ticketColumns = `hash, purpose, identity_id, data, created_at, expires_at`
 
-func scanTicket(r scanner) (identity.Ticket, error) {
+func scanTicket(r sqldb.Row) (identity.Ticket, error) {
 	var t identity.Ticket
-	err := r.Scan(&t.Hash, &t.Purpose, nullText{&t.IdentityID}, nullBytes{&t.Data},
-		nullTime{&t.CreatedAt}, nullTime{&t.ExpiresAt})
+	err := r.Scan(&t.Hash, &t.Purpose, sqldb.ScanText(&t.IdentityID), sqldb.ScanBytes(&t.Data),
+		sqldb.ScanTime(&t.CreatedAt), sqldb.ScanTime(&t.ExpiresAt))
 	return t, err
 }
 
@@ -22,8 +23,8 @@ func scanTicket(r scanner) (identity.Ticket, error) {
 func (s *Store) CreateTicket(ctx context.Context, t identity.Ticket) error {
 	err := s.insert(ctx, "ticket", "", t.IdentityID, `INSERT INTO identity_tickets (`+ticketColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6)`,
-		t.Hash, t.Purpose, textArg(t.IdentityID), bytesArg(t.Data), timeArg(t.CreatedAt), timeArg(t.ExpiresAt))
-	return mapErr(err, "ticket", "")
+		t.Hash, t.Purpose, sqldb.TextArg(t.IdentityID), sqldb.BytesArg(t.Data), sqldb.TimeArg(t.CreatedAt), sqldb.TimeArg(t.ExpiresAt))
+	return errs.Map(err, "ticket", "")
 }
 
 // TakeTicket implements identity.Store with one DELETE … RETURNING (SQLite 3.35+,
@@ -32,19 +33,19 @@ func (s *Store) CreateTicket(ctx context.Context, t identity.Ticket) error {
 func (s *Store) TakeTicket(ctx context.Context, hash, purpose string) (identity.Ticket, error) {
 	t, err := scanTicket(s.q(ctx).QueryRowContext(ctx,
 		`DELETE FROM identity_tickets WHERE hash = $1 AND purpose = $2 RETURNING `+ticketColumns, hash, purpose))
-	return t, mapErr(err, fmt.Sprintf("ticket for %q", purpose), "")
+	return t, errs.Map(err, fmt.Sprintf("ticket for %q", purpose), "")
 }
 
 // DeleteTickets implements identity.Store.
 func (s *Store) DeleteTickets(ctx context.Context, identityID, purpose string) (int, error) {
-	n, err := exec(ctx, s.q(ctx), `DELETE FROM identity_tickets WHERE identity_id = $1 AND purpose = $2`, identityID, purpose)
-	return n, mapErr(err, "tickets of identity", identityID)
+	n, err := sqldb.Exec(ctx, s.q(ctx), `DELETE FROM identity_tickets WHERE identity_id = $1 AND purpose = $2`, identityID, purpose)
+	return int(n), errs.Map(err, "tickets of identity", identityID)
 }
 
 // DeleteExpiredTickets implements identity.Store. Unscoped (maintenance). A zero
 // time is the earliest of all: a ticket without an expiry (NULL) has expired by
 // any t, and a zero t matches only those.
 func (s *Store) DeleteExpiredTickets(ctx context.Context, t time.Time) (int, error) {
-	n, err := exec(ctx, s.q(ctx), `DELETE FROM identity_tickets WHERE expires_at IS NULL OR expires_at <= $1`, timeArg(t))
-	return n, mapErr(err, "expired tickets", "")
+	n, err := sqldb.Exec(ctx, s.q(ctx), `DELETE FROM identity_tickets WHERE expires_at IS NULL OR expires_at <= $1`, sqldb.TimeArg(t))
+	return int(n), errs.Map(err, "expired tickets", "")
 }
