@@ -24,4 +24,8 @@
 // The PostgreSQL subtest calls t.Skip when the variable is unset, so a plain
 // `go test ./...` passes without a server and the log says it skipped.
 // Start a throwaway server with .ci/pg.sh.
+//
+// CheckPlans has PostgreSQL EXPLAIN every list query a store runs (traced with
+// sqldb.WithTrace) and fails the test when one is not served by an index in key
+// order: each SQL store's plan test is a call of it with every list of the store.
 package sqldbtest
