@@ -32,6 +32,9 @@ const (
 	KindInvitation Kind = "invitation"
 	// KindPasswordReset goes to the identity's email, given by the caller.
 	KindPasswordReset Kind = "password_reset"
+	// KindSignup goes to an address that asked to create an identity, with the
+	// link proving it holds the address (identity's signup mail).
+	KindSignup Kind = "signup"
 	// KindTestMail is the test message of C-4, sent to a proposed list before it is
 	// saved.
 	KindTestMail Kind = "test_mail"
@@ -40,7 +43,7 @@ const (
 // Kinds returns every notice kind in a fixed order.
 func Kinds() []Kind {
 	return []Kind{KindInvoiceIssued, KindChargeAlarm, KindMaintenance, KindTechnicalNotice, KindSecurityAlert,
-		KindSecurityIncident, KindSupportReply, KindInvitation, KindPasswordReset, KindTestMail}
+		KindSecurityIncident, KindSupportReply, KindInvitation, KindPasswordReset, KindSignup, KindTestMail}
 }
 
 // NoticeState is where a notice is in its delivery (C-7).

@@ -132,6 +132,13 @@ type PasswordResetData struct {
 	ExpiresAt time.Time
 }
 
+// SignupData fills the signup templates (to the address that asked to create an
+// identity).
+type SignupData struct {
+	URL       string // the single-use link confirming the address
+	ExpiresAt time.Time
+}
+
 // TestMailData fills the test_mail templates (C-4: to a proposed list, before it is
 // saved).
 type TestMailData struct {
@@ -167,6 +174,9 @@ func (InvitationData) NoticeKind() Kind { return KindInvitation }
 func (PasswordResetData) NoticeKind() Kind { return KindPasswordReset }
 
 // NoticeKind implements NoticeData.
+func (SignupData) NoticeKind() Kind { return KindSignup }
+
+// NoticeKind implements NoticeData.
 func (TestMailData) NoticeKind() Kind { return KindTestMail }
 
 // tmplZeroData returns the zero data of kind k, which NewRenderer renders every
@@ -191,6 +201,8 @@ func tmplZeroData(k Kind) NoticeData {
 		return InvitationData{}
 	case KindPasswordReset:
 		return PasswordResetData{}
+	case KindSignup:
+		return SignupData{}
 	case KindTestMail:
 		return TestMailData{}
 	}

@@ -52,6 +52,8 @@ func renderSamples() map[contacts.Kind]contacts.NoticeData {
 			URL: "https://portal.example.jp/invitations/accept?token=abc", ExpiresAt: time.Date(2026, 5, 23, 3, 0, 0, 0, time.UTC)},
 		contacts.KindPasswordReset: contacts.PasswordResetData{Name: "Hanako Suzuki", URL: "https://portal.example.jp/reset?token=xyz",
 			ExpiresAt: time.Date(2026, 5, 16, 9, 30, 0, 0, time.UTC)},
+		contacts.KindSignup: contacts.SignupData{URL: "https://portal.example.jp/signup?token=xyz",
+			ExpiresAt: time.Date(2026, 5, 16, 9, 30, 0, 0, time.UTC)},
 		contacts.KindTestMail: contacts.TestMailData{Category: contacts.Security, AccountID: "123456789012"},
 	}
 }
@@ -127,7 +129,7 @@ func TestC2_RenderZeroData(t *testing.T) {
 	r := newRenderer(t)
 	zeros := []contacts.NoticeData{contacts.InvoiceIssuedData{}, contacts.ChargeAlarmData{}, contacts.MaintenanceData{},
 		contacts.TechnicalNoticeData{}, contacts.SecurityAlertData{}, contacts.SecurityIncidentData{},
-		contacts.SupportReplyData{}, contacts.InvitationData{}, contacts.PasswordResetData{}, contacts.TestMailData{}}
+		contacts.SupportReplyData{}, contacts.InvitationData{}, contacts.PasswordResetData{}, contacts.SignupData{}, contacts.TestMailData{}}
 	require.Len(t, zeros, len(contacts.Kinds()))
 	for _, zero := range zeros {
 		kind := zero.NoticeKind()
