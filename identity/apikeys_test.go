@@ -1,6 +1,9 @@
 package identity_test
 
 import (
+	"maps"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +13,7 @@ import (
 
 	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/identity"
+	"github.com/seeda33a2f4f/resellerkit/identity/webauthntest"
 )
 
 // keyFixture is a fixture where alice (member of acme) is signed in.
@@ -36,10 +40,9 @@ func TestI4_APIKeyCreatedOnlyFromASession(t *testing.T) {
 		"an identity only":  {Identity: sess.Identity},
 	} {
 		_, _, err := f.svc.CreateAPIKey(f.ctx, a, identity.NewAPIKey{OrgID: "acme", Name: "minted"})
-		ve := requireInvalid(t, err, "auth")
-		assert.Equal(t, "I-4", ve.Rule, name)
+		require.ErrorIs(t, err, identity.ErrSessionRequired, name)
 	}
-	keys, _, err := f.svc.ListAPIKeys(f.ctx, sess.Identity.ID, resellerkit.Page{})
+	keys, _, err := f.svc.ListAPIKeys(f.ctx, sess, resellerkit.Page{})
 	require.NoError(t, err)
 	assert.Len(t, keys, 1, "no key was minted")
 }
@@ -67,7 +70,7 @@ func TestI4_APIKeyBoundToAMemberOrganization(t *testing.T) {
 			if tt.want != nil {
 				require.ErrorIs(t, err, tt.want)
 				assert.Empty(t, secret)
-				keys, _, err := f.svc.ListAPIKeys(f.ctx, sess.Identity.ID, resellerkit.Page{})
+				keys, _, err := f.svc.ListAPIKeys(f.ctx, sess, resellerkit.Page{})
 				require.NoError(t, err)
 				assert.Empty(t, keys)
 				return
@@ -103,8 +106,7 @@ func TestI4_APIKeyShownOnceStoredHashed(t *testing.T) {
 	assert.Equal(t, k.ID, id)
 	assert.True(t, strings.HasPrefix(k.ID, identity.APIKeyPrefix))
 	assert.GreaterOrEqual(t, len(secret), 26, "at least 128 bits")
-	assert.Equal(t, hashHex(secret), k.SecretHash)
-	assert.NotContains(t, k.SecretHash, secret)
+	assert.Empty(t, k.SecretHash, "the Service never hands out the secret's hash")
 	assert.Equal(t, sess.Identity.ID, k.IdentityID)
 	assert.Equal(t, "deploy bot", k.Name)
 	assert.Equal(t, t0.Add(time.Minute), k.CreatedAt)
@@ -113,13 +115,14 @@ func TestI4_APIKeyShownOnceStoredHashed(t *testing.T) {
 
 	stored, err := f.store.GetAPIKey(f.ctx, k.ID)
 	require.NoError(t, err)
+	assert.Equal(t, hashHex(secret), stored.SecretHash)
 	assert.NotContains(t, stored.SecretHash, secret, "the store has no way back to the secret")
 
 	_, second, err := f.svc.CreateAPIKey(f.ctx, sess, identity.NewAPIKey{OrgID: "acme", Name: "second"})
 	require.NoError(t, err)
 	assert.NotEqual(t, full, second)
 
-	keys, _, err := f.svc.ListAPIKeys(f.ctx, sess.Identity.ID, resellerkit.Page{})
+	keys, _, err := f.svc.ListAPIKeys(f.ctx, sess, resellerkit.Page{})
 	require.NoError(t, err)
 	require.Len(t, keys, 2)
 	for _, listed := range keys {
@@ -150,7 +153,7 @@ func TestI4_APIKeyWrongSecretRefused(t *testing.T) {
 		"right id, secret cut short":     k.ID + "." + secret[:len(secret)-1],
 		"right id, secret extended":      full + "A",
 		"right id, secret lower-cased":   k.ID + "." + strings.ToLower(secret),
-		"right id, the secret's hash":    k.ID + "." + k.SecretHash,
+		"right id, the secret's hash":    k.ID + "." + hashHex(secret),
 		"unknown id, right secret":       identity.APIKeyPrefix + "zzzzzzzzzzzzzzzz." + secret,
 		"secret only":                    secret,
 		"id without its prefix":          strings.TrimPrefix(full, identity.APIKeyPrefix),
@@ -195,22 +198,23 @@ func TestI4_APIKeyExpiry(t *testing.T) {
 
 func TestI4_APIKeyRevoked(t *testing.T) {
 	f, sess := keyFixture(t)
-	bob := f.register(t, "bob@example.com")
+	f.register(t, "bob@example.com")
+	bob := f.login(t, "bob@example.com")
 	k, full, err := f.svc.CreateAPIKey(f.ctx, sess, identity.NewAPIKey{OrgID: "acme", Name: "ci"})
 	require.NoError(t, err)
 	_, kept, err := f.svc.CreateAPIKey(f.ctx, sess, identity.NewAPIKey{OrgID: "acme", Name: "kept"})
 	require.NoError(t, err)
 
-	require.ErrorIs(t, f.svc.RevokeAPIKey(f.ctx, bob.ID, k.ID), identity.ErrNotFound, "another identity cannot revoke it")
+	require.ErrorIs(t, f.svc.RevokeAPIKey(f.ctx, bob, k.ID), identity.ErrNotFound, "another identity cannot revoke it")
 	f.auth(t, full)
 
-	require.NoError(t, f.svc.RevokeAPIKey(f.ctx, sess.Identity.ID, k.ID))
+	require.NoError(t, f.svc.RevokeAPIKey(f.ctx, sess, k.ID))
 	_, err = f.svc.Authenticate(f.ctx, full)
 	require.ErrorIs(t, err, identity.ErrUnauthenticated)
-	require.ErrorIs(t, f.svc.RevokeAPIKey(f.ctx, sess.Identity.ID, k.ID), identity.ErrNotFound)
+	require.ErrorIs(t, f.svc.RevokeAPIKey(f.ctx, sess, k.ID), identity.ErrNotFound)
 	f.auth(t, kept)
 
-	keys, _, err := f.svc.ListAPIKeys(f.ctx, sess.Identity.ID, resellerkit.Page{})
+	keys, _, err := f.svc.ListAPIKeys(f.ctx, sess, resellerkit.Page{})
 	require.NoError(t, err)
 	require.Len(t, keys, 1)
 	assert.Equal(t, "kept", keys[0].Name)
@@ -220,8 +224,9 @@ func TestI4_APIKeyOutlivesTheSessionThatMadeIt(t *testing.T) {
 	f, sess := keyFixture(t)
 	_, full, err := f.svc.CreateAPIKey(f.ctx, sess, identity.NewAPIKey{OrgID: "acme", Name: "ci"})
 	require.NoError(t, err)
-	_, err = f.svc.RevokeSessions(f.ctx, sess.Identity.ID, "")
+	n, err := f.svc.EndSessions(f.ctx, sess.Identity.ID)
 	require.NoError(t, err)
+	require.Equal(t, 1, n, "the session that made the key ended")
 	f.clock.add(30 * 24 * time.Hour)
 	f.auth(t, full)
 }
@@ -232,7 +237,7 @@ func TestI4_APIKeyLastUsed(t *testing.T) {
 	require.NoError(t, err)
 	lastUsed := func() time.Time {
 		t.Helper()
-		keys, _, err := f.svc.ListAPIKeys(f.ctx, sess.Identity.ID, resellerkit.Page{})
+		keys, _, err := f.svc.ListAPIKeys(f.ctx, sess, resellerkit.Page{})
 		require.NoError(t, err)
 		require.Len(t, keys, 1)
 		require.Equal(t, k.ID, keys[0].ID)
@@ -260,4 +265,157 @@ func TestI4_APIKeyName(t *testing.T) {
 		_, _, err := f.svc.CreateAPIKey(f.ctx, sess, identity.NewAPIKey{OrgID: "acme", Name: name})
 		requireInvalid(t, err, "name")
 	}
+}
+
+// credentials returns everything the store holds about the identity's
+// credentials, read from the store itself (hashes included): for comparing before
+// and after calls that must change nothing.
+func (f *fixture) credentials(t *testing.T, identityID string) map[string]any {
+	t.Helper()
+	out := map[string]any{}
+	id, err := f.store.GetIdentity(f.ctx, identityID)
+	require.NoError(t, err)
+	out["identity"] = id
+	totp, err := f.store.GetTOTP(f.ctx, identityID)
+	if err != nil {
+		require.ErrorIs(t, err, identity.ErrNotFound)
+	}
+	out["totp"] = totp
+	out["codes"], err = f.store.CountRecoveryCodes(f.ctx, identityID)
+	require.NoError(t, err)
+	out["passkeys"], err = f.store.ListPasskeys(f.ctx, identityID)
+	require.NoError(t, err)
+	out["sessions"], err = resellerkit.All(func(p resellerkit.Page) ([]identity.Session, string, error) {
+		return f.store.ListSessions(f.ctx, identityID, p)
+	})
+	require.NoError(t, err)
+	out["apikeys"], err = resellerkit.All(func(p resellerkit.Page) ([]identity.APIKey, string, error) {
+		return f.store.ListAPIKeys(f.ctx, identityID, p)
+	})
+	require.NoError(t, err)
+	return out
+}
+
+// passkeyOptions turn passkeys on in a fixture, for the origin of passkey_test.go.
+func passkeyOptions() identity.Option {
+	return identity.WithPasskeys("portal.example.com", "Portal", pkOrigin)
+}
+
+// addPasskey registers a new passkey of authenticator a on a's identity (whose
+// password is goodPassword).
+func (f *fixture) addPasskey(t *testing.T, a identity.Auth, authn *webauthntest.Authenticator) identity.Passkey {
+	t.Helper()
+	ticket, opts, err := f.svc.BeginPasskeyRegistration(f.ctx, a, goodPassword)
+	require.NoError(t, err)
+	resp, err := authn.Register(opts)
+	require.NoError(t, err)
+	pk, _, err := f.svc.FinishPasskeyRegistration(f.ctx, a, ticket, "", resp)
+	require.NoError(t, err)
+	return pk
+}
+
+// TestI4_APIKeyCannotManageCredentials: only a signed-in session manages a
+// person's credentials. With an API key's Auth (or any Auth that is not a
+// session's), every method doing so answers ErrSessionRequired before anything
+// else, right password or not, and changes nothing: a key leaked from a program
+// cannot take over the person.
+func TestI4_APIKeyCannotManageCredentials(t *testing.T) {
+	f := newFixture(t, passkeyOptions())
+	alice := f.register(t, "alice@example.com")
+	f.members.join("acme", alice.ID)
+	_, token := f.signIn(t, identity.Credentials{Email: "alice@example.com", Password: goodPassword})
+	sess := f.auth(t, token)
+	secret, _ := f.enrollTOTP(t, sess)
+	pk := f.addPasskey(t, sess, webauthntest.New(pkOrigin))
+	// A registration begun by the session, for the key to try to finish.
+	ticket, opts, err := f.svc.BeginPasskeyRegistration(f.ctx, sess, goodPassword)
+	require.NoError(t, err)
+	resp, err := webauthntest.New(pkOrigin).Register(opts)
+	require.NoError(t, err)
+	k, full, err := f.svc.CreateAPIKey(f.ctx, sess, identity.NewAPIKey{OrgID: "acme", Name: "ci"})
+	require.NoError(t, err)
+	byKey := f.auth(t, full)
+	f.clock.add(identity.TOTPPeriod) // a fresh TOTP step, so a code would be accepted
+
+	methods := map[string]func(a identity.Auth) error{
+		"ListAPIKeys": func(a identity.Auth) error {
+			_, _, err := f.svc.ListAPIKeys(f.ctx, a, resellerkit.Page{})
+			return err
+		},
+		"CreateAPIKey": func(a identity.Auth) error {
+			_, _, err := f.svc.CreateAPIKey(f.ctx, a, identity.NewAPIKey{OrgID: "acme", Name: "minted"})
+			return err
+		},
+		"RevokeAPIKey": func(a identity.Auth) error { return f.svc.RevokeAPIKey(f.ctx, a, k.ID) },
+		"BeginTOTP": func(a identity.Auth) error {
+			_, err := f.svc.BeginTOTP(f.ctx, a, goodPassword)
+			return err
+		},
+		"ConfirmTOTP": func(a identity.Auth) error {
+			_, err := f.svc.ConfirmTOTP(f.ctx, a, f.totp(secret, 0))
+			return err
+		},
+		"RemoveTOTP": func(a identity.Auth) error { return f.svc.RemoveTOTP(f.ctx, a, goodPassword) },
+		"RegenerateRecoveryCodes": func(a identity.Auth) error {
+			_, err := f.svc.RegenerateRecoveryCodes(f.ctx, a, goodPassword)
+			return err
+		},
+		"BeginPasskeyRegistration": func(a identity.Auth) error {
+			_, _, err := f.svc.BeginPasskeyRegistration(f.ctx, a, goodPassword)
+			return err
+		},
+		"FinishPasskeyRegistration": func(a identity.Auth) error {
+			_, _, err := f.svc.FinishPasskeyRegistration(f.ctx, a, ticket, "stolen", resp)
+			return err
+		},
+		"RenamePasskey": func(a identity.Auth) error {
+			_, err := f.svc.RenamePasskey(f.ctx, a, pk.CredentialID, "renamed")
+			return err
+		},
+		"RemovePasskey": func(a identity.Auth) error { return f.svc.RemovePasskey(f.ctx, a, pk.CredentialID, goodPassword) },
+		"ListSessions": func(a identity.Auth) error {
+			_, _, err := f.svc.ListSessions(f.ctx, a, resellerkit.Page{})
+			return err
+		},
+		"RevokeSession": func(a identity.Auth) error { return f.svc.RevokeSession(f.ctx, a, sess.SessionID) },
+		"RevokeSessions": func(a identity.Auth) error {
+			_, err := f.svc.RevokeSessions(f.ctx, a)
+			return err
+		},
+		"ChangePassword": func(a identity.Auth) error { return f.svc.ChangePassword(f.ctx, a, goodPassword, otherPassword) },
+	}
+	// The table covers every method of the Service that takes an Auth.
+	st := reflect.TypeFor[*identity.Service]()
+	var takesAuth []string
+	for i := range st.NumMethod() {
+		m := st.Method(i)
+		if slices.Contains(slices.Collect(m.Type.Ins()), reflect.TypeFor[identity.Auth]()) {
+			takesAuth = append(takesAuth, m.Name)
+		}
+	}
+	assert.ElementsMatch(t, takesAuth, slices.Collect(maps.Keys(methods)), "a method taking an Auth is missing from the table")
+
+	notSessions := map[string]identity.Auth{
+		"an API key":                      byKey,
+		"an API key claiming its session": {Identity: byKey.Identity, SessionID: sess.SessionID, APIKeyID: byKey.APIKeyID, OrgID: byKey.OrgID, MFA: byKey.MFA},
+		"an identity without a session":   {Identity: sess.Identity, MFA: true},
+		"the zero Auth":                   {},
+	}
+	before := f.credentials(t, alice.ID)
+	for who, a := range notSessions {
+		for name, call := range methods {
+			t.Run(who+"/"+name, func(t *testing.T) {
+				require.ErrorIs(t, call(a), identity.ErrSessionRequired)
+				assert.Equal(t, before, f.credentials(t, alice.ID), "nothing changed")
+			})
+		}
+	}
+
+	// Everything still works for the session: the key's attempts used up nothing,
+	// not even the registration ticket.
+	f.auth(t, token)
+	f.auth(t, full)
+	_, _, err = f.svc.FinishPasskeyRegistration(f.ctx, sess, ticket, "second", resp)
+	require.NoError(t, err)
+	f.signIn(t, identity.Credentials{Email: "alice@example.com", Password: goodPassword, TOTP: f.totp(secret, 0)})
 }

@@ -89,8 +89,9 @@ func ExampleService_SignIn() {
 	// true
 }
 
-// Enroll an authenticator app (TOTP): confirming it with a first code returns the
-// recovery codes, and from then on signing in takes a code, each accepted once.
+// Enroll an authenticator app (TOTP) from a signed-in session, with the current
+// password: confirming it with a first code returns the recovery codes, and from
+// then on signing in takes a code, each accepted once.
 func ExampleService_ConfirmTOTP() {
 	ctx := context.Background()
 	now := time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC)
@@ -98,12 +99,21 @@ func ExampleService_ConfirmTOTP() {
 	if err != nil {
 		panic(err)
 	}
-	alice, _, err := svc.Register(ctx, identity.NewIdentity{Email: "alice@example.com", Password: "Correct-Horse-9"})
+	if _, _, err := svc.Register(ctx, identity.NewIdentity{Email: "alice@example.com", Password: "Correct-Horse-9"}); err != nil {
+		panic(err)
+	}
+	client := identity.Client{IP: "192.0.2.10"}
+	creds := identity.Credentials{Email: "alice@example.com", Password: "Correct-Horse-9"}
+	_, token, err := svc.SignIn(ctx, creds, client)
+	if err != nil {
+		panic(err)
+	}
+	session, err := svc.Authenticate(ctx, token)
 	if err != nil {
 		panic(err)
 	}
 
-	enrollment, err := svc.BeginTOTP(ctx, alice.ID)
+	enrollment, err := svc.BeginTOTP(ctx, session, "Correct-Horse-9")
 	if err != nil {
 		panic(err)
 	}
@@ -117,14 +127,12 @@ func ExampleService_ConfirmTOTP() {
 		}
 		return identity.TOTPCode(secret, identity.TOTPStep(now))
 	}
-	recoveryCodes, err := svc.ConfirmTOTP(ctx, alice.ID, app())
+	recoveryCodes, err := svc.ConfirmTOTP(ctx, session, app())
 	if err != nil {
 		panic(err)
 	}
 	fmt.Println(len(recoveryCodes))
 
-	client := identity.Client{IP: "192.0.2.10"}
-	creds := identity.Credentials{Email: "alice@example.com", Password: "Correct-Horse-9"}
 	_, _, err = svc.SignIn(ctx, creds, client)
 	fmt.Println(err)
 
@@ -207,13 +215,18 @@ func ExampleService_CreateAPIKey() {
 	}
 	fmt.Println(program.Identity.ID, program.OrgID, program.APIKeyID == key.ID)
 
-	listed, _, err := svc.ListAPIKeys(ctx, "alice", resellerkit.Page{})
+	// A key acts in its organization, but cannot manage credentials, its own
+	// included: only a signed-in session lists or revokes keys.
+	_, _, err = svc.ListAPIKeys(ctx, program, resellerkit.Page{})
+	fmt.Println(errors.Is(err, identity.ErrSessionRequired))
+
+	listed, _, err := svc.ListAPIKeys(ctx, session, resellerkit.Page{})
 	if err != nil {
 		panic(err)
 	}
 	fmt.Println(listed[0].Name, listed[0].SecretHash == "")
 
-	if err := svc.RevokeAPIKey(ctx, "alice", key.ID); err != nil {
+	if err := svc.RevokeAPIKey(ctx, session, key.ID); err != nil {
 		panic(err)
 	}
 	_, err = svc.Authenticate(ctx, secret)
@@ -222,6 +235,53 @@ func ExampleService_CreateAPIKey() {
 	// true true
 	// true
 	// alice acme true
+	// true
 	// deploy bot true
 	// identity: authentication failed
+}
+
+// Sign up by proving the address first: RequestSignup mails a link (nothing to an
+// address that already has an identity, with the same answer), and CompleteSignup
+// creates the identity for the address the token was mailed to.
+func ExampleService_CompleteSignup() {
+	ctx := context.Background()
+	outbox := &outboxMailer{}
+	svc, err := identity.NewService(memstore.New(), identity.WithMailer(outbox))
+	if err != nil {
+		panic(err)
+	}
+	client := identity.Client{IP: "192.0.2.10"}
+
+	if err := svc.RequestSignup(ctx, "Bob@Example.com", client); err != nil {
+		panic(err)
+	}
+	mail := outbox.mails[0]
+	fmt.Println(mail.Kind, mail.To)
+
+	bob, _, err := svc.CompleteSignup(ctx, mail.Token, identity.NewIdentity{Name: "Bob", Password: "Correct-Horse-9"}, client)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(bob.Email, bob.Name)
+
+	_, _, err = svc.CompleteSignup(ctx, mail.Token, identity.NewIdentity{Name: "Bob", Password: "Correct-Horse-9"}, client)
+	fmt.Println(err) // a token works once
+
+	if err := svc.RequestSignup(ctx, "bob@example.com", client); err != nil {
+		panic(err)
+	}
+	fmt.Println(len(outbox.mails)) // bob has an identity: nothing sent
+	// Output:
+	// identity.signup bob@example.com
+	// bob@example.com Bob
+	// identity: authentication failed
+	// 1
+}
+
+// outboxMailer keeps the mails it is given (contacts delivers them for real).
+type outboxMailer struct{ mails []identity.Mail }
+
+func (o *outboxMailer) SendMail(_ context.Context, m identity.Mail) error {
+	o.mails = append(o.mails, m)
+	return nil
 }

@@ -103,6 +103,12 @@ type Hasher struct {
 
 	dummyOnce sync.Once
 	dummy     string // an encoded hash with p of no known password, for Dummy
+
+	// onDerive, when set, is called before each argon2id derivation. It is a test
+	// hook only (internal_test.go counts the derivations a sign-in costs, I-4); it
+	// is per Hasher, so no test changes another's, and nil in every Hasher
+	// NewHasher returns.
+	onDerive func()
 }
 
 // NewHasher returns a Hasher using p, or the errors.Join of one
@@ -180,6 +186,9 @@ func (h *Hasher) derive(ctx context.Context, password string, salt []byte, p Arg
 		return nil, fmt.Errorf("identity: waiting to hash a password: %w", err)
 	}
 	defer h.sem.Release(1)
+	if h.onDerive != nil {
+		h.onDerive()
+	}
 	return argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, p.KeyLen), nil
 }
 

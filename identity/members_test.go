@@ -25,11 +25,14 @@ type withMembers struct {
 	org   members.Organization
 }
 
-func newWithMembers(t *testing.T) *withMembers {
+// newWithMembers builds both services; opts come after the identity.Service's
+// own, so they win.
+func newWithMembers(t *testing.T, opts ...identity.Option) *withMembers {
 	t.Helper()
 	db := memdb.New()
 	mem := members.NewService(mmem.NewOn(db))
-	ids, err := identity.NewService(idmem.NewOn(db), identity.WithMemberships(mem), identity.WithHasher(cheapHasher(t, 64)))
+	ids, err := identity.NewService(idmem.NewOn(db),
+		append([]identity.Option{identity.WithMemberships(mem), identity.WithHasher(cheapHasher(t, 64))}, opts...)...)
 	require.NoError(t, err)
 	ctx := context.Background()
 	a, _, err := ids.Register(ctx, identity.NewIdentity{Email: "alice@example.com", Password: goodPassword})

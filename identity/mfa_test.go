@@ -14,14 +14,18 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seeda33a2f4f/resellerkit/identity"
+	"github.com/seeda33a2f4f/resellerkit/identity/webauthntest"
 )
 
 func TestI3_TOTPEnrollment(t *testing.T) {
 	f := newFixture(t)
 	alice := f.register(t, "alice@example.com")
 	creds := identity.Credentials{Email: "alice@example.com", Password: goodPassword}
+	a := f.login(t, "alice@example.com")
 
-	e, err := f.svc.BeginTOTP(f.ctx, alice.ID)
+	_, err := f.svc.BeginTOTP(f.ctx, a, otherPassword)
+	require.ErrorIs(t, err, identity.ErrWrongPassword, "enrolling asks for the current password")
+	e, err := f.svc.BeginTOTP(f.ctx, a, goodPassword)
 	require.NoError(t, err)
 	secret, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(e.Secret)
 	require.NoError(t, err)
@@ -42,7 +46,7 @@ func TestI3_TOTPEnrollment(t *testing.T) {
 	assert.False(t, sess.MFA)
 
 	// A new BeginTOTP replaces the unconfirmed secret.
-	e2, err := f.svc.BeginTOTP(f.ctx, alice.ID)
+	e2, err := f.svc.BeginTOTP(f.ctx, a, goodPassword)
 	require.NoError(t, err)
 	require.NotEqual(t, e.Secret, e2.Secret)
 	secret2, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(e2.Secret)
@@ -57,14 +61,14 @@ func TestI3_TOTPEnrollment(t *testing.T) {
 		"two steps ahead":            f.totp(secret2, 2),
 	}
 	for name, code := range refused {
-		_, err := f.svc.ConfirmTOTP(f.ctx, alice.ID, code)
+		_, err := f.svc.ConfirmTOTP(f.ctx, a, code)
 		require.ErrorIs(t, err, identity.ErrUnauthenticated, name)
 	}
 	st, err = f.svc.MFAStatus(f.ctx, alice.ID)
 	require.NoError(t, err)
 	assert.False(t, st.Enabled())
 
-	codes, err := f.svc.ConfirmTOTP(f.ctx, alice.ID, f.totp(secret2, 0))
+	codes, err := f.svc.ConfirmTOTP(f.ctx, a, f.totp(secret2, 0))
 	require.NoError(t, err)
 	require.Len(t, codes, identity.RecoveryCodeCount)
 	distinct := map[string]bool{}
@@ -79,29 +83,31 @@ func TestI3_TOTPEnrollment(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, identity.MFAStatus{TOTP: true, RecoveryCodes: 10}, st)
 
-	_, err = f.svc.ConfirmTOTP(f.ctx, alice.ID, f.totp(secret2, 1))
+	_, err = f.svc.ConfirmTOTP(f.ctx, a, f.totp(secret2, 1))
 	require.ErrorIs(t, err, identity.ErrAlreadyExists)
-	_, err = f.svc.BeginTOTP(f.ctx, alice.ID)
+	_, err = f.svc.BeginTOTP(f.ctx, a, goodPassword)
 	require.ErrorIs(t, err, identity.ErrAlreadyExists, "a confirmed app is removed first, with the password")
 
-	_, err = f.svc.BeginTOTP(f.ctx, "nobody")
+	// The session of an identity deleted since.
+	gone := identity.Auth{Identity: identity.Identity{ID: "nobody", Email: "nobody@example.com"}, SessionID: "gone"}
+	_, err = f.svc.BeginTOTP(f.ctx, gone, goodPassword)
 	require.ErrorIs(t, err, identity.ErrNotFound)
-	_, err = f.svc.ConfirmTOTP(f.ctx, "nobody", "123456")
+	_, err = f.svc.ConfirmTOTP(f.ctx, gone, "123456")
 	require.ErrorIs(t, err, identity.ErrNotFound)
 }
 
 func TestI3_TOTPIssuer(t *testing.T) {
 	f := newFixture(t, identity.WithIssuer("Acme Portal"))
-	alice := f.register(t, "alice@example.com")
-	e, err := f.svc.BeginTOTP(f.ctx, alice.ID)
+	f.register(t, "alice@example.com")
+	e, err := f.svc.BeginTOTP(f.ctx, f.login(t, "alice@example.com"), goodPassword)
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(e.URI, "otpauth://totp/Acme%20Portal:alice@example.com?"), e.URI)
 }
 
 func TestI3_SecondFactorRequiredIsNotAFailure(t *testing.T) {
 	f := newFixture(t)
-	alice := f.register(t, "alice@example.com")
-	secret, _ := f.enrollTOTP(t, alice.ID)
+	f.register(t, "alice@example.com")
+	secret, _ := f.enrollTOTP(t, f.login(t, "alice@example.com"))
 	f.clock.add(identity.TOTPPeriod)
 
 	for range 3 * f.svc.Policy().FailureLimit {
@@ -125,8 +131,8 @@ func TestI3_TOTPAcceptedOnce(t *testing.T) {
 	// each is a fresh sign-in. The failure limit is raised so refusals stay
 	// ErrUnauthenticated.
 	f := newFixture(t, identity.WithPolicy(identity.Policy{FailureLimit: 100}))
-	alice := f.register(t, "alice@example.com")
-	secret, _ := f.enrollTOTP(t, alice.ID)
+	f.register(t, "alice@example.com")
+	secret, _ := f.enrollTOTP(t, f.login(t, "alice@example.com"))
 	S := identity.TOTPStep(t0)
 	code := func(step int64) string { return identity.TOTPCode(secret, S+step) }
 
@@ -169,8 +175,8 @@ func TestI3_TOTPAcceptedOnce(t *testing.T) {
 
 func TestI3_TOTPConcurrentSignInsOneCode(t *testing.T) {
 	f := newFixture(t, identity.WithPolicy(identity.Policy{FailureLimit: 100}))
-	alice := f.register(t, "alice@example.com")
-	secret, _ := f.enrollTOTP(t, alice.ID)
+	f.register(t, "alice@example.com")
+	secret, _ := f.enrollTOTP(t, f.login(t, "alice@example.com"))
 	f.clock.add(identity.TOTPPeriod)
 	code := f.totp(secret, 0)
 
@@ -205,8 +211,8 @@ func TestI3_RecoveryCodes(t *testing.T) {
 	f := newFixture(t)
 	alice := f.register(t, "alice@example.com")
 	bob := f.register(t, "bob@example.com")
-	_, codes := f.enrollTOTP(t, alice.ID)
-	_, bobCodes := f.enrollTOTP(t, bob.ID)
+	_, codes := f.enrollTOTP(t, f.login(t, "alice@example.com"))
+	_, bobCodes := f.enrollTOTP(t, f.login(t, "bob@example.com"))
 	with := func(code string) error {
 		_, _, err := f.svc.SignIn(f.ctx, identity.Credentials{Email: "alice@example.com", Password: goodPassword, RecoveryCode: code}, testClient)
 		return err
@@ -252,7 +258,7 @@ func TestI3_WrongSecondFactorCountsAsFailure(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
 			alice := f.register(t, "alice@example.com")
-			secret, codes := f.enrollTOTP(t, alice.ID)
+			secret, codes := f.enrollTOTP(t, f.login(t, "alice@example.com"))
 			f.clock.add(identity.TOTPPeriod)
 			for i := range f.svc.Policy().FailureLimit {
 				c := tt.wrong(f, secret, codes)
@@ -275,36 +281,38 @@ func TestI3_WrongSecondFactorCountsAsFailure(t *testing.T) {
 func TestI3_RemoveTOTP(t *testing.T) {
 	f := newFixture(t)
 	alice := f.register(t, "alice@example.com")
-	f.enrollTOTP(t, alice.ID)
+	a := f.login(t, "alice@example.com")
+	f.enrollTOTP(t, a)
 
-	require.ErrorIs(t, f.svc.RemoveTOTP(f.ctx, alice.ID, otherPassword), identity.ErrUnauthenticated)
+	require.ErrorIs(t, f.svc.RemoveTOTP(f.ctx, a, otherPassword), identity.ErrWrongPassword)
 	st, err := f.svc.MFAStatus(f.ctx, alice.ID)
 	require.NoError(t, err)
 	assert.Equal(t, identity.MFAStatus{TOTP: true, RecoveryCodes: 10}, st, "a wrong password removes nothing")
 
-	require.NoError(t, f.svc.RemoveTOTP(f.ctx, alice.ID, goodPassword))
+	require.NoError(t, f.svc.RemoveTOTP(f.ctx, a, goodPassword))
 	st, err = f.svc.MFAStatus(f.ctx, alice.ID)
 	require.NoError(t, err)
 	assert.Equal(t, identity.MFAStatus{}, st, "no factor remains: the recovery codes go too")
 	sess, _ := f.signIn(t, identity.Credentials{Email: "alice@example.com", Password: goodPassword})
 	assert.False(t, sess.MFA)
-	require.ErrorIs(t, f.svc.RemoveTOTP(f.ctx, alice.ID, goodPassword), identity.ErrNotFound)
+	require.ErrorIs(t, f.svc.RemoveTOTP(f.ctx, a, goodPassword), identity.ErrNotFound)
 
 	// Enrolling again gives a fresh set of codes.
-	_, codes := f.enrollTOTP(t, alice.ID)
+	_, codes := f.enrollTOTP(t, a)
 	assert.Len(t, codes, identity.RecoveryCodeCount)
 }
 
 func TestI3_RemoveTOTPKeepsCodesWhileAPasskeyRemains(t *testing.T) {
 	f := newFixture(t)
 	alice := f.register(t, "alice@example.com")
-	f.enrollTOTP(t, alice.ID)
+	a := f.login(t, "alice@example.com")
+	f.enrollTOTP(t, a)
 	// A passkey row as registration would store it (the ceremony is tested in
 	// passkey_test.go).
 	require.NoError(t, f.store.CreatePasskey(f.ctx, identity.Passkey{CredentialID: "cred-1", IdentityID: alice.ID,
 		Name: "YubiKey", Credential: []byte(`{}`), CreatedAt: t0}))
 
-	require.NoError(t, f.svc.RemoveTOTP(f.ctx, alice.ID, goodPassword))
+	require.NoError(t, f.svc.RemoveTOTP(f.ctx, a, goodPassword))
 	st, err := f.svc.MFAStatus(f.ctx, alice.ID)
 	require.NoError(t, err)
 	assert.Equal(t, identity.MFAStatus{Passkeys: 1, RecoveryCodes: 10}, st)
@@ -314,16 +322,17 @@ func TestI3_RemoveTOTPKeepsCodesWhileAPasskeyRemains(t *testing.T) {
 
 func TestI3_RegenerateRecoveryCodes(t *testing.T) {
 	f := newFixture(t)
-	alice := f.register(t, "alice@example.com")
+	f.register(t, "alice@example.com")
+	a := f.login(t, "alice@example.com")
 
-	_, err := f.svc.RegenerateRecoveryCodes(f.ctx, alice.ID, goodPassword)
+	_, err := f.svc.RegenerateRecoveryCodes(f.ctx, a, goodPassword)
 	requireInvalid(t, err, "recovery_codes")
 
-	_, old := f.enrollTOTP(t, alice.ID)
-	_, err = f.svc.RegenerateRecoveryCodes(f.ctx, alice.ID, otherPassword)
-	require.ErrorIs(t, err, identity.ErrUnauthenticated)
+	_, old := f.enrollTOTP(t, a)
+	_, err = f.svc.RegenerateRecoveryCodes(f.ctx, a, otherPassword)
+	require.ErrorIs(t, err, identity.ErrWrongPassword)
 
-	fresh, err := f.svc.RegenerateRecoveryCodes(f.ctx, alice.ID, goodPassword)
+	fresh, err := f.svc.RegenerateRecoveryCodes(f.ctx, a, goodPassword)
 	require.NoError(t, err)
 	require.Len(t, fresh, identity.RecoveryCodeCount)
 	_, _, err = f.svc.SignIn(f.ctx, identity.Credentials{Email: "alice@example.com", Password: goodPassword, RecoveryCode: old[0]}, testClient)
@@ -335,26 +344,27 @@ func TestI4_ReauthenticationIsThrottled(t *testing.T) {
 	// Each method asking for the current password counts a wrong one as a failed
 	// sign-in of the identity, so a stolen session cannot guess the password past
 	// the limit.
-	methods := map[string]func(f *fixture, id identity.Identity, password string) error{
-		"ChangePassword": func(f *fixture, id identity.Identity, password string) error {
-			return f.svc.ChangePassword(f.ctx, identity.Auth{Identity: id, SessionID: "s"}, password, otherPassword)
+	methods := map[string]func(f *fixture, a identity.Auth, password string) error{
+		"ChangePassword": func(f *fixture, a identity.Auth, password string) error {
+			return f.svc.ChangePassword(f.ctx, a, password, otherPassword)
 		},
-		"RemoveTOTP": func(f *fixture, id identity.Identity, password string) error {
-			return f.svc.RemoveTOTP(f.ctx, id.ID, password)
+		"RemoveTOTP": func(f *fixture, a identity.Auth, password string) error {
+			return f.svc.RemoveTOTP(f.ctx, a, password)
 		},
-		"RegenerateRecoveryCodes": func(f *fixture, id identity.Identity, password string) error {
-			_, err := f.svc.RegenerateRecoveryCodes(f.ctx, id.ID, password)
+		"RegenerateRecoveryCodes": func(f *fixture, a identity.Auth, password string) error {
+			_, err := f.svc.RegenerateRecoveryCodes(f.ctx, a, password)
 			return err
 		},
 	}
 	for name, call := range methods {
 		t.Run(name, func(t *testing.T) {
 			f := newFixture(t)
-			alice := f.register(t, "alice@example.com")
-			f.enrollTOTP(t, alice.ID)
+			f.register(t, "alice@example.com")
+			alice := f.login(t, "alice@example.com")
+			f.enrollTOTP(t, alice)
 			for range f.svc.Policy().FailureLimit {
 				err := call(f, alice, "Wrong-Password-1")
-				require.ErrorIs(t, err, identity.ErrUnauthenticated)
+				require.ErrorIs(t, err, identity.ErrWrongPassword)
 				require.NotErrorAs(t, err, new(*identity.ThrottledError))
 			}
 			err := call(f, alice, goodPassword)
@@ -399,7 +409,7 @@ func TestM6_MFAFlagOfSessionsAndKeys(t *testing.T) {
 			var secret []byte
 			var codes []string
 			if tt.enroll {
-				secret, codes = f.enrollTOTP(t, alice.ID)
+				secret, codes = f.enrollTOTP(t, f.login(t, "alice@example.com"))
 				f.clock.add(identity.TOTPPeriod)
 			}
 			c := tt.factor(f, secret, codes)
@@ -420,3 +430,101 @@ func TestM6_MFAFlagOfSessionsAndKeys(t *testing.T) {
 
 // errBoom is an infrastructure failure of a fake.
 var errBoom = errors.New("boom")
+
+// TestI3_BothFactorsIsInvalid: a sign-in gives one second factor. More than one is
+// refused as ErrInvalid (field "second_factor") before anything is checked: for
+// any email, known or not, with any password; it counts as no failure and spends
+// no factor.
+func TestI3_BothFactorsIsInvalid(t *testing.T) {
+	f := newFixture(t)
+	alice := f.register(t, "alice@example.com")
+	secret, codes := f.enrollTOTP(t, f.login(t, "alice@example.com"))
+	f.clock.add(identity.TOTPPeriod)
+	passkey := &identity.PasskeyAssertion{Ticket: "T", Response: []byte("{}")}
+
+	factors := map[string]identity.Credentials{
+		"TOTP and recovery code":    {TOTP: f.totp(secret, 0), RecoveryCode: codes[0]},
+		"TOTP and passkey":          {TOTP: f.totp(secret, 0), Passkey: passkey},
+		"recovery code and passkey": {RecoveryCode: codes[0], Passkey: passkey},
+		"all three":                 {TOTP: f.totp(secret, 0), RecoveryCode: codes[0], Passkey: passkey},
+	}
+	who := map[string][2]string{
+		"right password":  {"alice@example.com", goodPassword},
+		"wrong password":  {"alice@example.com", otherPassword},
+		"unknown email":   {"nobody@example.com", goodPassword},
+		"malformed email": {"not an email", goodPassword},
+	}
+	for wname, w := range who {
+		for fname, c := range factors {
+			t.Run(wname+"/"+fname, func(t *testing.T) {
+				c.Email, c.Password = w[0], w[1]
+				_, _, err := f.svc.SignIn(f.ctx, c, testClient)
+				ve := requireInvalid(t, err, "second_factor")
+				assert.Equal(t, "I-3", ve.Rule)
+				require.NotErrorIs(t, err, identity.ErrUnauthenticated)
+			})
+		}
+	}
+
+	// 16 refusals, none counted, nothing spent: the code and the recovery code
+	// still work, once each.
+	st, err := f.svc.MFAStatus(f.ctx, alice.ID)
+	require.NoError(t, err)
+	assert.Equal(t, identity.RecoveryCodeCount, st.RecoveryCodes)
+	sess, _ := f.signIn(t, identity.Credentials{Email: "alice@example.com", Password: goodPassword, TOTP: f.totp(secret, 0)})
+	assert.Equal(t, "password+totp", sess.Method)
+	sess, _ = f.signIn(t, identity.Credentials{Email: "alice@example.com", Password: goodPassword, RecoveryCode: codes[0]})
+	assert.Equal(t, "password+recovery_code", sess.Method)
+}
+
+// TestI2_ReauthWrongPasswordIsErrWrongPassword: a wrong current password given to
+// confirm a sensitive change is ErrWrongPassword (which wraps
+// ErrUnauthenticated), changes nothing, and leaves the session that sent it
+// signed in: it is not the session that failed.
+func TestI2_ReauthWrongPasswordIsErrWrongPassword(t *testing.T) {
+	methods := map[string]func(f *fixture, a identity.Auth, pk identity.Passkey, password string) error{
+		"ChangePassword": func(f *fixture, a identity.Auth, _ identity.Passkey, password string) error {
+			return f.svc.ChangePassword(f.ctx, a, password, "Third-Password-3")
+		},
+		"BeginTOTP": func(f *fixture, a identity.Auth, _ identity.Passkey, password string) error {
+			_, err := f.svc.BeginTOTP(f.ctx, a, password)
+			return err
+		},
+		"RemoveTOTP": func(f *fixture, a identity.Auth, _ identity.Passkey, password string) error {
+			return f.svc.RemoveTOTP(f.ctx, a, password)
+		},
+		"RegenerateRecoveryCodes": func(f *fixture, a identity.Auth, _ identity.Passkey, password string) error {
+			_, err := f.svc.RegenerateRecoveryCodes(f.ctx, a, password)
+			return err
+		},
+		"BeginPasskeyRegistration": func(f *fixture, a identity.Auth, _ identity.Passkey, password string) error {
+			_, _, err := f.svc.BeginPasskeyRegistration(f.ctx, a, password)
+			return err
+		},
+		"RemovePasskey": func(f *fixture, a identity.Auth, pk identity.Passkey, password string) error {
+			return f.svc.RemovePasskey(f.ctx, a, pk.CredentialID, password)
+		},
+	}
+	for name, call := range methods {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t, passkeyOptions())
+			alice := f.register(t, "alice@example.com")
+			_, token := f.signIn(t, identity.Credentials{Email: "alice@example.com", Password: goodPassword})
+			a := f.auth(t, token)
+			f.enrollTOTP(t, a)
+			pk := f.addPasskey(t, a, webauthntest.New(pkOrigin))
+			before := f.credentials(t, alice.ID)
+
+			err := call(f, a, pk, otherPassword)
+			require.ErrorIs(t, err, identity.ErrWrongPassword)
+			require.ErrorIs(t, err, identity.ErrUnauthenticated)
+			require.NotErrorAs(t, err, new(*identity.ThrottledError))
+			assert.Contains(t, err.Error(), "current password")
+
+			assert.Equal(t, a.SessionID, f.auth(t, token).SessionID, "the session still authenticates")
+			assert.Equal(t, before, f.credentials(t, alice.ID), "nothing changed")
+			_, _, err = f.svc.SignIn(f.ctx, identity.Credentials{Email: "alice@example.com", Password: goodPassword}, testClient)
+			require.ErrorIs(t, err, identity.ErrSecondFactorRequired, "the password is still the old one, MFA still on")
+		})
+	}
+}

@@ -41,6 +41,7 @@ type pkFixture struct {
 	ctx   context.Context
 	svc   *identity.Service
 	clock *pkClock
+	auths map[string]identity.Auth // a signed-in session of each registered identity
 }
 
 func newPKFixture(t *testing.T, opts ...identity.Option) *pkFixture {
@@ -55,25 +56,47 @@ func newPKFixture(t *testing.T, opts ...identity.Option) *pkFixture {
 	}, opts...)
 	svc, err := identity.NewService(memstore.New(), all...)
 	require.NoError(t, err)
-	return &pkFixture{t: t, ctx: t.Context(), svc: svc, clock: clock}
+	return &pkFixture{t: t, ctx: t.Context(), svc: svc, clock: clock, auths: map[string]identity.Auth{}}
 }
 
+// register creates an identity with pkPassword and signs it in (before it has a
+// passkey, so the password alone does): auth returns that session.
 func (f *pkFixture) register(email string) identity.Identity {
 	f.t.Helper()
 	id, _, err := f.svc.Register(f.ctx, identity.NewIdentity{Email: email, Name: "", Password: pkPassword})
 	require.NoError(f.t, err)
+	f.login(id)
 	return id
+}
+
+// login signs id in with pkPassword and keeps the session's Auth for auth.
+func (f *pkFixture) login(id identity.Identity) identity.Auth {
+	f.t.Helper()
+	_, token, err := f.svc.SignIn(f.ctx, identity.Credentials{Email: id.Email, Password: pkPassword}, identity.Client{IP: "192.0.2.50"})
+	require.NoError(f.t, err)
+	a, err := f.svc.Authenticate(f.ctx, token)
+	require.NoError(f.t, err)
+	f.auths[id.ID] = a
+	return a
+}
+
+// auth returns the session register started for the identity.
+func (f *pkFixture) auth(identityID string) identity.Auth {
+	f.t.Helper()
+	a, ok := f.auths[identityID]
+	require.True(f.t, ok, "identity %s was not registered by the fixture", identityID)
+	return a
 }
 
 // addPasskey registers a new credential of a on the identity and returns it with
 // the recovery codes the registration returned.
 func (f *pkFixture) addPasskey(identityID string, a *webauthntest.Authenticator, name string) (identity.Passkey, []string) {
 	f.t.Helper()
-	ticket, opts, err := f.svc.BeginPasskeyRegistration(f.ctx, identityID)
+	ticket, opts, err := f.svc.BeginPasskeyRegistration(f.ctx, f.auth(identityID), pkPassword)
 	require.NoError(f.t, err)
 	resp, err := a.Register(opts)
 	require.NoError(f.t, err)
-	pk, codes, err := f.svc.FinishPasskeyRegistration(f.ctx, identityID, ticket, name, resp)
+	pk, codes, err := f.svc.FinishPasskeyRegistration(f.ctx, f.auth(identityID), ticket, name, resp)
 	require.NoError(f.t, err)
 	return pk, codes
 }
@@ -104,20 +127,20 @@ func TestI3_PasskeyRegistrationAndPasswordlessSignIn(t *testing.T) {
 	alice := f.register("alice@example.com")
 	a := webauthntest.New(pkOrigin)
 
-	ticket, opts, err := f.svc.BeginPasskeyRegistration(f.ctx, alice.ID)
+	ticket, opts, err := f.svc.BeginPasskeyRegistration(f.ctx, f.auth(alice.ID), pkPassword)
 	require.NoError(t, err)
 	assert.Equal(t, "portal.example.com", opts.Response.RelyingParty.ID)
 	assert.Equal(t, "Portal", opts.Response.RelyingParty.Name)
 	assert.Equal(t, "alice@example.com", opts.Response.User.Name)
 	assert.Equal(t, "alice@example.com", opts.Response.User.DisplayName, "display name falls back to the email")
-	assert.Equal(t, protocol.ResidentKeyRequirementPreferred, opts.Response.AuthenticatorSelection.ResidentKey)
+	assert.Equal(t, protocol.ResidentKeyRequirementRequired, opts.Response.AuthenticatorSelection.ResidentKey)
 	assert.Equal(t, protocol.VerificationPreferred, opts.Response.AuthenticatorSelection.UserVerification)
 	assert.Empty(t, opts.Response.CredentialExcludeList)
 	assert.Equal(t, int((5 * time.Minute).Milliseconds()), opts.Response.Timeout)
 
 	resp, err := a.Register(opts)
 	require.NoError(t, err)
-	pk, codes, err := f.svc.FinishPasskeyRegistration(f.ctx, alice.ID, ticket, "  YubiKey ", resp)
+	pk, codes, err := f.svc.FinishPasskeyRegistration(f.ctx, f.auth(alice.ID), ticket, "  YubiKey ", resp)
 	require.NoError(t, err)
 	assert.Len(t, codes, identity.RecoveryCodeCount, "the first factor brings recovery codes")
 	assert.Equal(t, a.CredentialIDs(), []string{pk.CredentialID})
@@ -249,7 +272,7 @@ func TestI3_PasskeySignInRefused(t *testing.T) {
 			return as
 		}},
 		{"registration ticket used for sign-in", func(f *pkFixture, alice identity.Identity, a *webauthntest.Authenticator) identity.PasskeyAssertion {
-			regTicket, _, err := f.svc.BeginPasskeyRegistration(f.ctx, alice.ID)
+			regTicket, _, err := f.svc.BeginPasskeyRegistration(f.ctx, f.auth(alice.ID), pkPassword)
 			require.NoError(f.t, err)
 			as := f.assertion(a, "")
 			as.Ticket = regTicket
@@ -262,7 +285,7 @@ func TestI3_PasskeySignInRefused(t *testing.T) {
 		}},
 		{"unregistered credential", func(f *pkFixture, alice identity.Identity, _ *webauthntest.Authenticator) identity.PasskeyAssertion {
 			stranger := webauthntest.New(pkOrigin)
-			_, opts, err := f.svc.BeginPasskeyRegistration(f.ctx, alice.ID)
+			_, opts, err := f.svc.BeginPasskeyRegistration(f.ctx, f.auth(alice.ID), pkPassword)
 			require.NoError(f.t, err)
 			_, err = stranger.Register(opts) // created on the authenticator, never finished
 			require.NoError(f.t, err)
@@ -342,72 +365,72 @@ func TestI3_PasskeyRegistrationRefused(t *testing.T) {
 		wantErr error
 	}{
 		{"ticket of another identity", func(f *pkFixture, alice, bob identity.Identity) error {
-			ticket, opts, err := f.svc.BeginPasskeyRegistration(f.ctx, bob.ID)
+			ticket, opts, err := f.svc.BeginPasskeyRegistration(f.ctx, f.auth(bob.ID), pkPassword)
 			require.NoError(f.t, err)
 			resp, err := webauthntest.New(pkOrigin).Register(opts)
 			require.NoError(f.t, err)
-			_, _, err = f.svc.FinishPasskeyRegistration(f.ctx, alice.ID, ticket, "", resp)
+			_, _, err = f.svc.FinishPasskeyRegistration(f.ctx, f.auth(alice.ID), ticket, "", resp)
 			return err
 		}, identity.ErrUnauthenticated},
 		{"ticket used twice", func(f *pkFixture, alice, _ identity.Identity) error {
-			ticket, opts, err := f.svc.BeginPasskeyRegistration(f.ctx, alice.ID)
+			ticket, opts, err := f.svc.BeginPasskeyRegistration(f.ctx, f.auth(alice.ID), pkPassword)
 			require.NoError(f.t, err)
 			resp, err := webauthntest.New(pkOrigin).Register(opts)
 			require.NoError(f.t, err)
-			_, _, err = f.svc.FinishPasskeyRegistration(f.ctx, alice.ID, ticket, "", resp)
+			_, _, err = f.svc.FinishPasskeyRegistration(f.ctx, f.auth(alice.ID), ticket, "", resp)
 			require.NoError(f.t, err)
-			_, _, err = f.svc.FinishPasskeyRegistration(f.ctx, alice.ID, ticket, "", resp)
+			_, _, err = f.svc.FinishPasskeyRegistration(f.ctx, f.auth(alice.ID), ticket, "", resp)
 			return err
 		}, identity.ErrUnauthenticated},
 		{"expired ticket", func(f *pkFixture, alice, _ identity.Identity) error {
-			ticket, opts, err := f.svc.BeginPasskeyRegistration(f.ctx, alice.ID)
+			ticket, opts, err := f.svc.BeginPasskeyRegistration(f.ctx, f.auth(alice.ID), pkPassword)
 			require.NoError(f.t, err)
 			resp, err := webauthntest.New(pkOrigin).Register(opts)
 			require.NoError(f.t, err)
 			f.clock.Advance(f.svc.Policy().CeremonyTTL + time.Second)
-			_, _, err = f.svc.FinishPasskeyRegistration(f.ctx, alice.ID, ticket, "", resp)
+			_, _, err = f.svc.FinishPasskeyRegistration(f.ctx, f.auth(alice.ID), ticket, "", resp)
 			return err
 		}, identity.ErrUnauthenticated},
 		{"sign-in ticket used for registration", func(f *pkFixture, alice, _ identity.Identity) error {
-			_, opts, err := f.svc.BeginPasskeyRegistration(f.ctx, alice.ID)
+			_, opts, err := f.svc.BeginPasskeyRegistration(f.ctx, f.auth(alice.ID), pkPassword)
 			require.NoError(f.t, err)
 			resp, err := webauthntest.New(pkOrigin).Register(opts)
 			require.NoError(f.t, err)
 			signInTicket, _, err := f.svc.BeginPasskeySignIn(f.ctx, identity.Client{IP: "192.0.2.7"})
 			require.NoError(f.t, err)
-			_, _, err = f.svc.FinishPasskeyRegistration(f.ctx, alice.ID, signInTicket, "", resp)
+			_, _, err = f.svc.FinishPasskeyRegistration(f.ctx, f.auth(alice.ID), signInTicket, "", resp)
 			return err
 		}, identity.ErrUnauthenticated},
 		{"answer to another challenge", func(f *pkFixture, alice, _ identity.Identity) error {
-			ticket, _, err := f.svc.BeginPasskeyRegistration(f.ctx, alice.ID)
+			ticket, _, err := f.svc.BeginPasskeyRegistration(f.ctx, f.auth(alice.ID), pkPassword)
 			require.NoError(f.t, err)
-			_, other, err := f.svc.BeginPasskeyRegistration(f.ctx, alice.ID)
+			_, other, err := f.svc.BeginPasskeyRegistration(f.ctx, f.auth(alice.ID), pkPassword)
 			require.NoError(f.t, err)
 			resp, err := webauthntest.New(pkOrigin).Register(other)
 			require.NoError(f.t, err)
-			_, _, err = f.svc.FinishPasskeyRegistration(f.ctx, alice.ID, ticket, "", resp)
+			_, _, err = f.svc.FinishPasskeyRegistration(f.ctx, f.auth(alice.ID), ticket, "", resp)
 			return err
 		}, identity.ErrUnauthenticated},
 		{"other origin", func(f *pkFixture, alice, _ identity.Identity) error {
-			ticket, opts, err := f.svc.BeginPasskeyRegistration(f.ctx, alice.ID)
+			ticket, opts, err := f.svc.BeginPasskeyRegistration(f.ctx, f.auth(alice.ID), pkPassword)
 			require.NoError(f.t, err)
 			resp, err := webauthntest.New("https://login.portal.example.com").Register(opts)
 			require.NoError(f.t, err)
-			_, _, err = f.svc.FinishPasskeyRegistration(f.ctx, alice.ID, ticket, "", resp)
+			_, _, err = f.svc.FinishPasskeyRegistration(f.ctx, f.auth(alice.ID), ticket, "", resp)
 			return err
 		}, identity.ErrUnauthenticated},
 		{"an assertion instead of an attestation", func(f *pkFixture, alice, _ identity.Identity) error {
-			ticket, _, err := f.svc.BeginPasskeyRegistration(f.ctx, alice.ID)
+			ticket, _, err := f.svc.BeginPasskeyRegistration(f.ctx, f.auth(alice.ID), pkPassword)
 			require.NoError(f.t, err)
-			_, _, err = f.svc.FinishPasskeyRegistration(f.ctx, alice.ID, ticket, "", []byte(`{"id":"AA","rawId":"AA","type":"public-key","response":{}}`))
+			_, _, err = f.svc.FinishPasskeyRegistration(f.ctx, f.auth(alice.ID), ticket, "", []byte(`{"id":"AA","rawId":"AA","type":"public-key","response":{}}`))
 			return err
 		}, identity.ErrUnauthenticated},
 		{"name with a control character", func(f *pkFixture, alice, _ identity.Identity) error {
-			ticket, opts, err := f.svc.BeginPasskeyRegistration(f.ctx, alice.ID)
+			ticket, opts, err := f.svc.BeginPasskeyRegistration(f.ctx, f.auth(alice.ID), pkPassword)
 			require.NoError(f.t, err)
 			resp, err := webauthntest.New(pkOrigin).Register(opts)
 			require.NoError(f.t, err)
-			_, _, err = f.svc.FinishPasskeyRegistration(f.ctx, alice.ID, ticket, "Yubi\nKey", resp)
+			_, _, err = f.svc.FinishPasskeyRegistration(f.ctx, f.auth(alice.ID), ticket, "Yubi\nKey", resp)
 			return err
 		}, identity.ErrInvalid},
 	}
@@ -428,12 +451,12 @@ func TestI3_SeveralPasskeysPerIdentity(t *testing.T) {
 	var ids []string
 	for i, a := range keys {
 		pk, codes, err := func() (identity.Passkey, []string, error) {
-			ticket, opts, err := f.svc.BeginPasskeyRegistration(f.ctx, alice.ID)
+			ticket, opts, err := f.svc.BeginPasskeyRegistration(f.ctx, f.auth(alice.ID), pkPassword)
 			require.NoError(t, err)
 			assert.Len(t, opts.Response.CredentialExcludeList, i, "registered passkeys are excluded")
 			resp, err := a.Register(opts)
 			require.NoError(t, err)
-			return f.svc.FinishPasskeyRegistration(f.ctx, alice.ID, ticket, "", resp)
+			return f.svc.FinishPasskeyRegistration(f.ctx, f.auth(alice.ID), ticket, "", resp)
 		}()
 		require.NoError(t, err)
 		assert.Equal(t, identity.DefaultPasskeyName, pk.Name)
@@ -446,7 +469,7 @@ func TestI3_SeveralPasskeysPerIdentity(t *testing.T) {
 	}
 
 	// The same authenticator is not registered twice: its credential is excluded.
-	_, opts, err := f.svc.BeginPasskeyRegistration(f.ctx, alice.ID)
+	_, opts, err := f.svc.BeginPasskeyRegistration(f.ctx, f.auth(alice.ID), pkPassword)
 	require.NoError(t, err)
 	_, err = keys[0].Register(opts)
 	require.ErrorIs(t, err, webauthntest.ErrExcluded)
@@ -493,20 +516,20 @@ func TestI3_MaxPasskeys(t *testing.T) {
 	f.addPasskey(alice.ID, webauthntest.New(pkOrigin), "")
 
 	// Two ceremonies begun while below the cap: only one may finish.
-	t1, o1, err := f.svc.BeginPasskeyRegistration(f.ctx, alice.ID)
+	t1, o1, err := f.svc.BeginPasskeyRegistration(f.ctx, f.auth(alice.ID), pkPassword)
 	require.NoError(t, err)
-	t2, o2, err := f.svc.BeginPasskeyRegistration(f.ctx, alice.ID)
+	t2, o2, err := f.svc.BeginPasskeyRegistration(f.ctx, f.auth(alice.ID), pkPassword)
 	require.NoError(t, err)
 	r1, err := webauthntest.New(pkOrigin).Register(o1)
 	require.NoError(t, err)
 	r2, err := webauthntest.New(pkOrigin).Register(o2)
 	require.NoError(t, err)
-	_, _, err = f.svc.FinishPasskeyRegistration(f.ctx, alice.ID, t1, "", r1)
+	_, _, err = f.svc.FinishPasskeyRegistration(f.ctx, f.auth(alice.ID), t1, "", r1)
 	require.NoError(t, err)
-	_, _, err = f.svc.FinishPasskeyRegistration(f.ctx, alice.ID, t2, "", r2)
+	_, _, err = f.svc.FinishPasskeyRegistration(f.ctx, f.auth(alice.ID), t2, "", r2)
 	require.ErrorIs(t, err, identity.ErrInvalid)
 
-	_, _, err = f.svc.BeginPasskeyRegistration(f.ctx, alice.ID)
+	_, _, err = f.svc.BeginPasskeyRegistration(f.ctx, f.auth(alice.ID), pkPassword)
 	require.ErrorIs(t, err, identity.ErrInvalid)
 	list, err := f.svc.ListPasskeys(f.ctx, alice.ID)
 	require.NoError(t, err)
@@ -520,12 +543,12 @@ func TestI3_RemovePasskey(t *testing.T) {
 	p1, _ := f.addPasskey(alice.ID, k1, "")
 	p2, _ := f.addPasskey(alice.ID, k2, "")
 
-	err := f.svc.RemovePasskey(f.ctx, alice.ID, p1.CredentialID, "Wrong-Horse-9")
-	require.ErrorIs(t, err, identity.ErrUnauthenticated, "removal needs the password")
-	err = f.svc.RemovePasskey(f.ctx, alice.ID, "bm9zdWNo", pkPassword)
+	err := f.svc.RemovePasskey(f.ctx, f.auth(alice.ID), p1.CredentialID, "Wrong-Horse-9")
+	require.ErrorIs(t, err, identity.ErrWrongPassword, "removal needs the password")
+	err = f.svc.RemovePasskey(f.ctx, f.auth(alice.ID), "bm9zdWNo", pkPassword)
 	require.ErrorIs(t, err, identity.ErrNotFound)
 
-	require.NoError(t, f.svc.RemovePasskey(f.ctx, alice.ID, p1.CredentialID, pkPassword))
+	require.NoError(t, f.svc.RemovePasskey(f.ctx, f.auth(alice.ID), p1.CredentialID, pkPassword))
 	_, err = f.signIn(f.assertion(k1, ""))
 	require.ErrorIs(t, err, identity.ErrUnauthenticated, "a removed passkey no longer signs in")
 	_, err = f.signIn(f.assertion(k2, ""))
@@ -534,7 +557,7 @@ func TestI3_RemovePasskey(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, identity.MFAStatus{Passkeys: 1, RecoveryCodes: identity.RecoveryCodeCount}, st, "codes stay while a factor remains")
 
-	require.NoError(t, f.svc.RemovePasskey(f.ctx, alice.ID, p2.CredentialID, pkPassword))
+	require.NoError(t, f.svc.RemovePasskey(f.ctx, f.auth(alice.ID), p2.CredentialID, pkPassword))
 	st, err = f.svc.MFAStatus(f.ctx, alice.ID)
 	require.NoError(t, err)
 	assert.Equal(t, identity.MFAStatus{}, st, "the last factor takes the recovery codes with it")
@@ -565,7 +588,7 @@ func TestI3_RenamePasskey(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := f.svc.RenamePasskey(f.ctx, tt.owner, pk.CredentialID, tt.label)
+			got, err := f.svc.RenamePasskey(f.ctx, f.auth(tt.owner), pk.CredentialID, tt.label)
 			if tt.wantErr != nil {
 				require.ErrorIs(t, err, tt.wantErr)
 				return
@@ -583,13 +606,17 @@ func TestI3_PasskeysOff(t *testing.T) {
 	require.NoError(t, err)
 	svc, err := identity.NewService(memstore.New(), identity.WithHasher(h))
 	require.NoError(t, err)
-	alice, _, err := svc.Register(ctx, identity.NewIdentity{Email: "alice@example.com", Password: pkPassword})
+	_, _, err = svc.Register(ctx, identity.NewIdentity{Email: "alice@example.com", Password: pkPassword})
+	require.NoError(t, err)
+	_, token, err := svc.SignIn(ctx, identity.Credentials{Email: "alice@example.com", Password: pkPassword}, identity.Client{IP: "192.0.2.50"})
+	require.NoError(t, err)
+	alice, err := svc.Authenticate(ctx, token)
 	require.NoError(t, err)
 
-	_, _, err = svc.BeginPasskeyRegistration(ctx, alice.ID)
+	_, _, err = svc.BeginPasskeyRegistration(ctx, alice, pkPassword)
 	require.ErrorIs(t, err, identity.ErrInvalid)
 	assert.Contains(t, err.Error(), "passkeys")
-	_, _, err = svc.FinishPasskeyRegistration(ctx, alice.ID, "T", "", []byte("{}"))
+	_, _, err = svc.FinishPasskeyRegistration(ctx, alice, "T", "", []byte("{}"))
 	require.ErrorIs(t, err, identity.ErrInvalid)
 	_, _, err = svc.BeginPasskeySignIn(ctx, identity.Client{IP: "192.0.2.7"})
 	require.ErrorIs(t, err, identity.ErrInvalid)
@@ -601,14 +628,15 @@ func TestI3_PasskeyWithDisplayName(t *testing.T) {
 	f := newPKFixture(t)
 	id, _, err := f.svc.Register(f.ctx, identity.NewIdentity{Email: "carol@example.com", Name: "Carol Chen", Password: pkPassword})
 	require.NoError(t, err)
-	_, opts, err := f.svc.BeginPasskeyRegistration(f.ctx, id.ID)
+	_, opts, err := f.svc.BeginPasskeyRegistration(f.ctx, f.login(id), pkPassword)
 	require.NoError(t, err)
 	assert.Equal(t, "Carol Chen", opts.Response.User.DisplayName)
 	assert.Equal(t, "carol@example.com", opts.Response.User.Name)
 	assert.Equal(t, protocol.URLEncodedBase64(id.ID), opts.Response.User.ID, "the user handle is the identity id")
 
-	_, _, err = f.svc.BeginPasskeyRegistration(f.ctx, "no-such-identity")
-	require.ErrorIs(t, err, identity.ErrNotFound)
+	gone := identity.Auth{Identity: identity.Identity{ID: "no-such-identity", Email: "gone@example.com"}, SessionID: "gone"}
+	_, _, err = f.svc.BeginPasskeyRegistration(f.ctx, gone, pkPassword)
+	require.ErrorIs(t, err, identity.ErrNotFound, "the session of an identity deleted since")
 }
 
 // TestI3_PasswordlessNeedsUserVerification: a passkey used without user
@@ -657,4 +685,32 @@ func TestI4_PasskeyChallengesLimitedPerSource(t *testing.T) {
 	f.clock.Advance(identity.DefaultPolicy().FailureWindow)
 	_, _, err = f.svc.BeginPasskeySignIn(f.ctx, busy)
 	require.NoError(t, err)
+}
+
+// TestI3_RegistrationRequiresResidentKey: a passkey sign-in names no identity
+// (discoverable), so the authenticator must store the credential with its user
+// handle: registration asks for a resident key as required (Level 2 and 3
+// spellings), not merely preferred, so that no passkey is registered that could
+// never sign in.
+func TestI3_RegistrationRequiresResidentKey(t *testing.T) {
+	f := newPKFixture(t)
+	alice := f.register("alice@example.com")
+	_, opts, err := f.svc.BeginPasskeyRegistration(f.ctx, f.auth(alice.ID), pkPassword)
+	require.NoError(t, err)
+	sel := opts.Response.AuthenticatorSelection
+	assert.Equal(t, protocol.ResidentKeyRequirementRequired, sel.ResidentKey)
+	require.NotNil(t, sel.RequireResidentKey)
+	assert.True(t, *sel.RequireResidentKey)
+
+	// As the browser receives it.
+	raw, err := json.Marshal(opts)
+	require.NoError(t, err)
+	var sent struct {
+		PublicKey struct {
+			AuthenticatorSelection map[string]any `json:"authenticatorSelection"`
+		} `json:"publicKey"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &sent))
+	assert.Equal(t, "required", sent.PublicKey.AuthenticatorSelection["residentKey"])
+	assert.Equal(t, true, sent.PublicKey.AuthenticatorSelection["requireResidentKey"])
 }

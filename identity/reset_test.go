@@ -59,8 +59,8 @@ func TestI4_ResetMailAndSingleUse(t *testing.T) {
 	assert.Equal(t, t0.Add(30*time.Minute), m.ExpiresAt)
 
 	f.clock.add(10 * time.Minute)
-	require.NoError(t, f.svc.ResetPassword(f.ctx, m.Token, otherPassword))
-	require.ErrorIs(t, f.svc.ResetPassword(f.ctx, m.Token, "Third-Password-3"), identity.ErrUnauthenticated, "a token works once")
+	require.NoError(t, f.svc.ResetPassword(f.ctx, m.Token, otherPassword, testClient))
+	require.ErrorIs(t, f.svc.ResetPassword(f.ctx, m.Token, "Third-Password-3", testClient), identity.ErrUnauthenticated, "a token works once")
 
 	require.ErrorIs(t, f.signInErr("alice@example.com", goodPassword), identity.ErrUnauthenticated)
 	require.NoError(t, f.signInErr("alice@example.com", otherPassword))
@@ -88,7 +88,7 @@ func TestI4_ResetTokenExpires(t *testing.T) {
 			f.register(t, "alice@example.com")
 			token := f.requestReset(t, "alice@example.com")
 			f.clock.add(tt.after)
-			err := f.svc.ResetPassword(f.ctx, token, otherPassword)
+			err := f.svc.ResetPassword(f.ctx, token, otherPassword, testClient)
 			if tt.ok {
 				require.NoError(t, err)
 				return
@@ -102,7 +102,7 @@ func TestI4_ResetTokenExpires(t *testing.T) {
 		f.register(t, "alice@example.com")
 		token := f.requestReset(t, "alice@example.com")
 		f.clock.add(5 * time.Minute)
-		require.ErrorIs(t, f.svc.ResetPassword(f.ctx, token, otherPassword), identity.ErrUnauthenticated)
+		require.ErrorIs(t, f.svc.ResetPassword(f.ctx, token, otherPassword, testClient), identity.ErrUnauthenticated)
 	})
 }
 
@@ -120,9 +120,9 @@ func TestI4_ResetBadTokens(t *testing.T) {
 		"huge":           string(make([]byte, 10000)),
 		"another's text": "AAAAAAAAAAAAAAAAAAAAAAAAAA",
 	} {
-		require.ErrorIs(t, f.svc.ResetPassword(f.ctx, bad, otherPassword), identity.ErrUnauthenticated, name)
+		require.ErrorIs(t, f.svc.ResetPassword(f.ctx, bad, otherPassword, testClient), identity.ErrUnauthenticated, name)
 	}
-	require.NoError(t, f.svc.ResetPassword(f.ctx, token, otherPassword), "the real token still works")
+	require.NoError(t, f.svc.ResetPassword(f.ctx, token, otherPassword, testClient), "the real token still works")
 }
 
 func TestI4_ResetBadPasswordKeepsTheToken(t *testing.T) {
@@ -130,14 +130,14 @@ func TestI4_ResetBadPasswordKeepsTheToken(t *testing.T) {
 	f.register(t, "alice@example.com")
 	token := f.requestReset(t, "alice@example.com")
 	for _, tt := range badPasswords {
-		err := f.svc.ResetPassword(f.ctx, token, tt.password)
+		err := f.svc.ResetPassword(f.ctx, token, tt.password, testClient)
 		requirePasswordRefused(t, err, "new_password", tt.password, tt.broken)
 	}
 	breach := &fakeBreach{found: map[string]int{otherPassword: 3}}
 	withBreach := f.service(t, identity.WithBreachChecker(breach))
-	requireInvalid(t, withBreach.ResetPassword(f.ctx, token, otherPassword), "new_password")
+	requireInvalid(t, withBreach.ResetPassword(f.ctx, token, otherPassword, testClient), "new_password")
 
-	require.NoError(t, f.svc.ResetPassword(f.ctx, token, otherPassword), "the link still works after refused passwords")
+	require.NoError(t, f.svc.ResetPassword(f.ctx, token, otherPassword, testClient), "the link still works after refused passwords")
 	require.NoError(t, f.signInErr("alice@example.com", otherPassword))
 }
 
@@ -146,20 +146,20 @@ func TestI4_ResetEndsOtherPendingLinks(t *testing.T) {
 	f.register(t, "alice@example.com")
 	first := f.requestReset(t, "alice@example.com")
 	second := f.requestReset(t, "alice@example.com")
-	require.NoError(t, f.svc.ResetPassword(f.ctx, second, otherPassword))
-	require.ErrorIs(t, f.svc.ResetPassword(f.ctx, first, goodPassword), identity.ErrUnauthenticated)
+	require.NoError(t, f.svc.ResetPassword(f.ctx, second, otherPassword, testClient))
+	require.ErrorIs(t, f.svc.ResetPassword(f.ctx, first, goodPassword, testClient), identity.ErrUnauthenticated)
 }
 
 func TestI4_ResetForgetsFailuresKeepsSecondFactor(t *testing.T) {
 	f := newFixture(t)
-	alice := f.register(t, "alice@example.com")
-	secret, _ := f.enrollTOTP(t, alice.ID)
+	f.register(t, "alice@example.com")
+	secret, _ := f.enrollTOTP(t, f.login(t, "alice@example.com"))
 	for _, a := range failures(5, 0, "alice@example.com", "192.0.2.%d") {
 		require.ErrorIs(t, f.try(a), identity.ErrUnauthenticated)
 	}
 	require.ErrorAs(t, f.signInErr("alice@example.com", goodPassword), new(*identity.ThrottledError))
 
-	require.NoError(t, f.svc.ResetPassword(f.ctx, f.requestReset(t, "alice@example.com"), otherPassword))
+	require.NoError(t, f.svc.ResetPassword(f.ctx, f.requestReset(t, "alice@example.com"), otherPassword, testClient))
 
 	f.clock.add(identity.TOTPPeriod)
 	require.ErrorIs(t, f.signInErr("alice@example.com", otherPassword), identity.ErrSecondFactorRequired,
@@ -224,7 +224,7 @@ func TestI2_ChangePassword(t *testing.T) {
 	pending := f.requestReset(t, "alice@example.com")
 	a := f.auth(t, currentToken)
 
-	require.ErrorIs(t, f.svc.ChangePassword(f.ctx, a, otherPassword, "Third-Password-3"), identity.ErrUnauthenticated,
+	require.ErrorIs(t, f.svc.ChangePassword(f.ctx, a, otherPassword, "Third-Password-3"), identity.ErrWrongPassword,
 		"the current password is required")
 	f.auth(t, otherToken)
 
@@ -236,13 +236,13 @@ func TestI2_ChangePassword(t *testing.T) {
 	assert.Equal(t, current.ID, f.auth(t, currentToken).SessionID, "the session that changed it stays")
 	_, err := f.svc.Authenticate(f.ctx, otherToken)
 	require.ErrorIs(t, err, identity.ErrUnauthenticated, "every other session ends")
-	require.ErrorIs(t, f.svc.ResetPassword(f.ctx, pending, goodPassword), identity.ErrUnauthenticated, "pending reset links end")
+	require.ErrorIs(t, f.svc.ResetPassword(f.ctx, pending, goodPassword, testClient), identity.ErrUnauthenticated, "pending reset links end")
 
 	got, err := f.svc.GetIdentity(f.ctx, alice.ID)
 	require.NoError(t, err)
 	assert.Equal(t, t0.Add(time.Hour), got.PasswordChangedAt)
 
-	sessions, _, err := f.svc.ListSessions(f.ctx, alice.ID, resellerkit.Page{})
+	sessions, _, err := f.svc.ListSessions(f.ctx, a, resellerkit.Page{})
 	require.NoError(t, err)
 	assert.Len(t, sessions, 2, "the current one and the sign-in with the new password")
 }

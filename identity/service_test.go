@@ -193,15 +193,35 @@ func (f *fixture) auth(t testing.TB, token string) identity.Auth {
 	return a
 }
 
-// enrollTOTP sets up and confirms an authenticator app for the identity at the
-// current time, returning its secret and the recovery codes.
-func (f *fixture) enrollTOTP(t testing.TB, identityID string) ([]byte, []string) {
+// login signs in the identity with email and goodPassword (it must not need a
+// second factor yet) and returns the session's Auth: what the methods managing a
+// person's own credentials take.
+func (f *fixture) login(t testing.TB, email string) identity.Auth {
 	t.Helper()
-	e, err := f.svc.BeginTOTP(f.ctx, identityID)
+	_, token := f.signIn(t, identity.Credentials{Email: email, Password: goodPassword})
+	return f.auth(t, token)
+}
+
+// storedHash returns the password hash the store keeps for the identity: the
+// Service never hands it out.
+func (f *fixture) storedHash(t testing.TB, identityID string) string {
+	t.Helper()
+	id, err := f.store.GetIdentity(f.ctx, identityID)
+	require.NoError(t, err)
+	require.NotEmpty(t, id.PasswordHash)
+	return id.PasswordHash
+}
+
+// enrollTOTP sets up and confirms an authenticator app for a's identity at the
+// current time (a's password is goodPassword), returning its secret and the
+// recovery codes.
+func (f *fixture) enrollTOTP(t testing.TB, a identity.Auth) ([]byte, []string) {
+	t.Helper()
+	e, err := f.svc.BeginTOTP(f.ctx, a, goodPassword)
 	require.NoError(t, err)
 	secret, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(e.Secret)
 	require.NoError(t, err)
-	codes, err := f.svc.ConfirmTOTP(f.ctx, identityID, f.totp(secret, 0))
+	codes, err := f.svc.ConfirmTOTP(f.ctx, a, f.totp(secret, 0))
 	require.NoError(t, err)
 	return secret, codes
 }
@@ -415,12 +435,12 @@ func TestI1_EmailNeverChanges(t *testing.T) {
 	// The methods that write an identity keep its email.
 	f := newFixture(t)
 	alice := f.register(t, "alice@example.com")
-	sess, _ := f.signIn(t, identity.Credentials{Email: "alice@example.com", Password: goodPassword})
+	a := f.login(t, "alice@example.com")
 	_, err := f.svc.Rename(f.ctx, alice.ID, "Alice")
 	require.NoError(t, err)
-	require.NoError(t, f.svc.ChangePassword(f.ctx, identity.Auth{Identity: alice, SessionID: sess.ID}, goodPassword, otherPassword))
+	require.NoError(t, f.svc.ChangePassword(f.ctx, a, goodPassword, otherPassword))
 	require.NoError(t, f.svc.RequestPasswordReset(f.ctx, "alice@example.com", identity.Client{IP: "192.0.2.7"}))
-	require.NoError(t, f.svc.ResetPassword(f.ctx, f.mailer.sent()[0].Token, goodPassword))
+	require.NoError(t, f.svc.ResetPassword(f.ctx, f.mailer.sent()[0].Token, goodPassword, testClient))
 	got, err := f.svc.GetIdentity(f.ctx, alice.ID)
 	require.NoError(t, err)
 	assert.Equal(t, "alice@example.com", got.Email)
@@ -510,14 +530,12 @@ func TestI2_PasswordRulesAllReportedAndNeverEchoed(t *testing.T) {
 			return err
 		},
 		"ChangePassword": func(f *fixture, t *testing.T, password string) error {
-			alice, err := f.svc.FindIdentityByEmail(f.ctx, "alice@example.com")
-			require.NoError(t, err)
-			return f.svc.ChangePassword(f.ctx, identity.Auth{Identity: alice, SessionID: "s"}, goodPassword, password)
+			return f.svc.ChangePassword(f.ctx, f.login(t, "alice@example.com"), goodPassword, password)
 		},
 		"ResetPassword": func(f *fixture, t *testing.T, password string) error {
 			require.NoError(t, f.svc.RequestPasswordReset(f.ctx, "alice@example.com", identity.Client{IP: "192.0.2.7"}))
 			mails := f.mailer.sent()
-			return f.svc.ResetPassword(f.ctx, mails[len(mails)-1].Token, password)
+			return f.svc.ResetPassword(f.ctx, mails[len(mails)-1].Token, password, testClient)
 		},
 	}
 	for setter, set := range setters {
@@ -551,9 +569,10 @@ func TestI2_StoredAsSlowSaltedHash(t *testing.T) {
 	f := newFixture(t)
 	a := f.register(t, "alice@example.com")
 	b := f.register(t, "bob@example.com")
-	assert.True(t, strings.HasPrefix(a.PasswordHash, "$argon2id$v=19$m=64,t=1,p=1$"), a.PasswordHash)
-	assert.NotContains(t, a.PasswordHash, goodPassword)
-	assert.NotEqual(t, a.PasswordHash, b.PasswordHash, "same password, different salts")
+	aHash, bHash := f.storedHash(t, a.ID), f.storedHash(t, b.ID)
+	assert.True(t, strings.HasPrefix(aHash, "$argon2id$v=19$m=64,t=1,p=1$"), aHash)
+	assert.NotContains(t, aHash, goodPassword)
+	assert.NotEqual(t, aHash, bHash, "same password, different salts")
 	assert.Equal(t, t0, a.PasswordChangedAt)
 }
 
@@ -571,10 +590,10 @@ func TestI2_BreachCheck(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t, identity.WithBreachChecker(tt.checker))
-			alice := f.register(t, "alice@example.com")
+			f.register(t, "alice@example.com")
 
 			_, _, errReg := f.svc.Register(f.ctx, identity.NewIdentity{Email: "bob@example.com", Password: breached})
-			errChange := f.svc.ChangePassword(f.ctx, identity.Auth{Identity: alice, SessionID: "s"}, goodPassword, breached)
+			errChange := f.svc.ChangePassword(f.ctx, f.login(t, "alice@example.com"), goodPassword, breached)
 			for name, err := range map[string]error{"Register": errReg, "ChangePassword": errChange} {
 				if tt.ok {
 					assert.NoError(t, err, name)
@@ -601,30 +620,27 @@ func TestI2_BreachCheck(t *testing.T) {
 func TestI2_RehashOnSignInWhenParamsChange(t *testing.T) {
 	f := newFixture(t) // hashes with m=64
 	alice := f.register(t, "alice@example.com")
-	require.Contains(t, alice.PasswordHash, "$m=64,t=1,p=1$")
+	require.Contains(t, f.storedHash(t, alice.ID), "$m=64,t=1,p=1$")
 
 	stronger := f.service(t, identity.WithHasher(cheapHasher(t, 128)))
 	_, _, err := stronger.SignIn(f.ctx, identity.Credentials{Email: "alice@example.com", Password: goodPassword}, testClient)
 	require.NoError(t, err, "a hash made with other parameters still verifies")
-	got, err := f.svc.GetIdentity(f.ctx, alice.ID)
+	got := f.storedHash(t, alice.ID)
+	assert.Contains(t, got, "$m=128,t=1,p=1$")
+	changed, err := f.svc.GetIdentity(f.ctx, alice.ID)
 	require.NoError(t, err)
-	assert.Contains(t, got.PasswordHash, "$m=128,t=1,p=1$")
-	assert.Equal(t, alice.PasswordChangedAt, got.PasswordChangedAt, "a rehash is not a password change")
+	assert.Equal(t, alice.PasswordChangedAt, changed.PasswordChangedAt, "a rehash is not a password change")
 
 	// Same parameters: no rehash.
 	_, _, err = stronger.SignIn(f.ctx, identity.Credentials{Email: "alice@example.com", Password: goodPassword}, testClient)
 	require.NoError(t, err)
-	again, err := f.svc.GetIdentity(f.ctx, alice.ID)
-	require.NoError(t, err)
-	assert.Equal(t, got.PasswordHash, again.PasswordHash)
+	assert.Equal(t, got, f.storedHash(t, alice.ID))
 
 	// A failed sign-in never rehashes.
 	weaker := f.service(t, identity.WithHasher(cheapHasher(t, 32)))
 	_, _, err = weaker.SignIn(f.ctx, identity.Credentials{Email: "alice@example.com", Password: otherPassword}, testClient)
 	require.ErrorIs(t, err, identity.ErrUnauthenticated)
-	after, err := f.svc.GetIdentity(f.ctx, alice.ID)
-	require.NoError(t, err)
-	assert.Equal(t, got.PasswordHash, after.PasswordHash)
+	assert.Equal(t, got, f.storedHash(t, alice.ID))
 }
 
 // ---- I-5: deleting an identity ----
@@ -671,7 +687,7 @@ func TestI5_DeleteIdentityOnlyWithoutMemberships(t *testing.T) {
 		_, err = f.svc.Authenticate(f.ctx, token)
 		require.ErrorIs(t, err, identity.ErrUnauthenticated, "a deleted identity's sessions and keys end with it")
 	}
-	sessions, _, err := f.svc.ListSessions(f.ctx, alice.ID, resellerkit.Page{})
+	sessions, _, err := f.store.ListSessions(f.ctx, alice.ID, resellerkit.Page{})
 	require.NoError(t, err)
 	assert.Empty(t, sessions)
 	f.auth(t, bobToken)
@@ -751,8 +767,9 @@ func TestI4_SweepRemovesWhatExpiredOnce(t *testing.T) {
 		_, err := f.svc.Authenticate(f.ctx, token)
 		require.ErrorIs(t, err, identity.ErrUnauthenticated)
 	}
-	// The recent failure from stranger still counts: 4 more trip the limit.
-	for i := range 4 {
+	// The recent failure from stranger still counts: SourceFailureLimit-1 more trip
+	// the source's limit.
+	for i := range f.svc.Policy().SourceFailureLimit - 1 {
 		_, _, err := f.svc.SignIn(f.ctx, identity.Credentials{Email: fmt.Sprintf("n%d@example.com", i), Password: "x"}, stranger)
 		require.ErrorIs(t, err, identity.ErrUnauthenticated)
 		require.NotErrorAs(t, err, new(*identity.ThrottledError))
@@ -761,6 +778,68 @@ func TestI4_SweepRemovesWhatExpiredOnce(t *testing.T) {
 	require.ErrorAs(t, err, new(*identity.ThrottledError))
 	mails := f.mailer.sent()
 	require.Len(t, mails, 2)
-	require.ErrorIs(t, f.svc.ResetPassword(f.ctx, mails[0].Token, otherPassword), identity.ErrUnauthenticated)
-	require.NoError(t, f.svc.ResetPassword(f.ctx, mails[1].Token, otherPassword))
+	require.ErrorIs(t, f.svc.ResetPassword(f.ctx, mails[0].Token, otherPassword, testClient), identity.ErrUnauthenticated)
+	require.NoError(t, f.svc.ResetPassword(f.ctx, mails[1].Token, otherPassword, testClient))
+}
+
+// TestI4_NothingHandsOutHashes: the Service keeps password, token and key hashes
+// to itself. None of its results carries one (a hash is what an offline guess
+// starts from), though the store holds each.
+func TestI4_NothingHandsOutHashes(t *testing.T) {
+	f := newFixture(t)
+	alice, _, err := f.svc.Register(f.ctx, identity.NewIdentity{Email: "alice@example.com", Password: goodPassword})
+	require.NoError(t, err)
+	f.members.join("acme", alice.ID)
+	sess, token, err := f.svc.SignIn(f.ctx, identity.Credentials{Email: "alice@example.com", Password: goodPassword}, testClient)
+	require.NoError(t, err)
+	a := f.auth(t, token)
+	key, secret, err := f.svc.CreateAPIKey(f.ctx, a, identity.NewAPIKey{OrgID: "acme", Name: "ci"})
+	require.NoError(t, err)
+	byKey := f.auth(t, secret)
+
+	// The store does hold them: the checks below are not vacuous.
+	f.storedHash(t, alice.ID)
+	storedSess, err := f.store.GetSessionByTokenHash(f.ctx, hashHex(token))
+	require.NoError(t, err)
+	require.NotEmpty(t, storedSess.TokenHash)
+	storedKey, err := f.store.GetAPIKey(f.ctx, key.ID)
+	require.NoError(t, err)
+	require.NotEmpty(t, storedKey.SecretHash)
+
+	found, err := f.svc.FindIdentityByEmail(f.ctx, "alice@example.com")
+	require.NoError(t, err)
+	got, err := f.svc.GetIdentity(f.ctx, alice.ID)
+	require.NoError(t, err)
+	renamed, err := f.svc.Rename(f.ctx, alice.ID, "Alice")
+	require.NoError(t, err)
+	listed, _, err := f.svc.ListIdentities(f.ctx, resellerkit.Page{})
+	require.NoError(t, err)
+	require.Len(t, listed, 1)
+	signedUp, _, err := f.svc.CompleteSignup(f.ctx, f.requestSignup(t, "bob@example.com"), identity.NewIdentity{Password: goodPassword}, testClient)
+	require.NoError(t, err)
+	identities := map[string]identity.Identity{
+		"Register": alice, "GetIdentity": got, "FindIdentityByEmail": found, "Rename": renamed,
+		"ListIdentities": listed[0], "CompleteSignup": signedUp,
+		"Authenticate (session)": a.Identity, "Authenticate (API key)": byKey.Identity,
+	}
+	for name, id := range identities {
+		assert.NotEmpty(t, id.ID, name)
+		assert.Empty(t, id.PasswordHash, name)
+	}
+
+	sessions, _, err := f.svc.ListSessions(f.ctx, a, resellerkit.Page{})
+	require.NoError(t, err)
+	require.Len(t, sessions, 1)
+	for name, s := range map[string]identity.Session{"SignIn": sess, "ListSessions": sessions[0]} {
+		assert.Equal(t, storedSess.ID, s.ID, name)
+		assert.Empty(t, s.TokenHash, name)
+	}
+
+	keys, _, err := f.svc.ListAPIKeys(f.ctx, a, resellerkit.Page{})
+	require.NoError(t, err)
+	require.Len(t, keys, 1)
+	for name, k := range map[string]identity.APIKey{"CreateAPIKey": key, "ListAPIKeys": keys[0]} {
+		assert.Equal(t, storedKey.ID, k.ID, name)
+		assert.Empty(t, k.SecretHash, name)
+	}
 }

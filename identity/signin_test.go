@@ -3,8 +3,10 @@ package identity_test
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -41,9 +43,12 @@ func failures(n int, every time.Duration, email, ip string) []attempt {
 	return out
 }
 
+// sourceLimit is the default failures per source address per window.
+var sourceLimit = identity.DefaultPolicy().SourceFailureLimit
+
 func TestI4_ThrottlingPerEmailAndSource(t *testing.T) {
 	// Each case makes failed attempts, then the right password for alice; the
-	// default policy allows 5 failures per 15 minutes per email and per source.
+	// default policy allows 5 failures per 15 minutes per email and 50 per source.
 	tests := []struct {
 		name      string
 		fails     []attempt
@@ -61,18 +66,20 @@ func TestI4_ThrottlingPerEmailAndSource(t *testing.T) {
 			failures(5, 4*time.Minute, "alice@example.com", "192.0.2.%d"), attempt{ip: "198.51.100.1"}, false},
 		{"email: another address's failures do not count",
 			failures(5, 0, "bob@example.com", "192.0.2.%d"), attempt{ip: "198.51.100.1"}, false},
-		{"source: 5 unknown emails from one address",
-			failures(5, 0, "nobody%d@example.com", "203.0.113.7"), attempt{ip: "203.0.113.7"}, true},
+		{"source: 50 unknown emails from one address",
+			failures(sourceLimit, 0, "nobody%d@example.com", "203.0.113.7"), attempt{ip: "203.0.113.7"}, true},
+		{"source: 49 failures are not the limit",
+			failures(sourceLimit-1, 0, "nobody%d@example.com", "203.0.113.7"), attempt{ip: "203.0.113.7"}, false},
 		{"source: another address is not throttled",
-			failures(5, 0, "nobody%d@example.com", "203.0.113.7"), attempt{ip: "203.0.113.8"}, false},
+			failures(sourceLimit, 0, "nobody%d@example.com", "203.0.113.7"), attempt{ip: "203.0.113.8"}, false},
 		{"source: IPv6 addresses of one /64 share a counter",
-			failures(5, 0, "nobody%d@example.com", "2001:db8:1:2::%d"), attempt{ip: "2001:db8:1:2:ffff:ffff:ffff:ffff"}, true},
+			failures(sourceLimit, 0, "nobody%d@example.com", "2001:db8:1:2::%d"), attempt{ip: "2001:db8:1:2:ffff:ffff:ffff:ffff"}, true},
 		{"source: IPv6 of another /64 is not throttled",
-			failures(5, 0, "nobody%d@example.com", "2001:db8:1:2::%d"), attempt{ip: "2001:db8:1:3::1"}, false},
+			failures(sourceLimit, 0, "nobody%d@example.com", "2001:db8:1:2::%d"), attempt{ip: "2001:db8:1:3::1"}, false},
 		{"source: IPv4-mapped IPv6 is the IPv4 address",
-			failures(5, 0, "nobody%d@example.com", "::ffff:203.0.113.7"), attempt{ip: "203.0.113.7"}, true},
+			failures(sourceLimit, 0, "nobody%d@example.com", "::ffff:203.0.113.7"), attempt{ip: "203.0.113.7"}, true},
 		{"source: IPv6 spelled differently, same /64",
-			failures(5, 0, "nobody%d@example.com", "2001:DB8:1:2:0:0:0:%d"), attempt{ip: "2001:db8:1:2::abcd"}, true},
+			failures(sourceLimit, 0, "nobody%d@example.com", "2001:DB8:1:2:0:0:0:%d"), attempt{ip: "2001:db8:1:2::abcd"}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -154,8 +161,8 @@ func TestI4_ThrottlingSameAnswerForUnknownAndKnownEmail(t *testing.T) {
 func TestI4_NoEnumeration(t *testing.T) {
 	f := newFixture(t)
 	f.register(t, "alice@example.com")
-	carol := f.register(t, "carol@example.com")
-	secret, _ := f.enrollTOTP(t, carol.ID)
+	f.register(t, "carol@example.com")
+	secret, _ := f.enrollTOTP(t, f.login(t, "carol@example.com"))
 	f.clock.add(identity.TOTPPeriod)
 
 	tests := []struct {
@@ -208,13 +215,15 @@ func TestI4_SuccessClearsTheEmailCounterOnly(t *testing.T) {
 		"8 failures, but only 4 since the last success")
 
 	// The source counter is not cleared by a success: otherwise an attacker would
-	// sign in to an account of their own between guesses.
-	for _, a := range failures(4, 0, "nobody%d@example.com", "203.0.113.9") {
+	// sign in to an account of their own between guesses. (Each attempt a
+	// microsecond after the last: a success takes back only the count of its own
+	// instant.)
+	for _, a := range failures(sourceLimit-1, time.Microsecond, "nobody%d@example.com", "203.0.113.9") {
 		require.ErrorIs(t, f.try(a), identity.ErrUnauthenticated)
 	}
-	require.NoError(t, f.try(attempt{email: "alice@example.com", pw: goodPassword, ip: "203.0.113.9"}))
-	require.ErrorIs(t, f.try(attempt{email: "nobody@example.com", pw: "x", ip: "203.0.113.9"}), identity.ErrUnauthenticated)
-	err := f.try(attempt{email: "alice@example.com", pw: goodPassword, ip: "203.0.113.9"})
+	require.NoError(t, f.try(attempt{after: time.Microsecond, email: "alice@example.com", pw: goodPassword, ip: "203.0.113.9"}))
+	require.ErrorIs(t, f.try(attempt{after: time.Microsecond, email: "nobody@example.com", pw: "x", ip: "203.0.113.9"}), identity.ErrUnauthenticated)
+	err := f.try(attempt{after: time.Microsecond, email: "alice@example.com", pw: goodPassword, ip: "203.0.113.9"})
 	require.ErrorAs(t, err, new(*identity.ThrottledError))
 }
 
@@ -223,16 +232,17 @@ func TestI4_LongEmailThrottledAndClearedAlike(t *testing.T) {
 	// method counts or clears it.
 	email := strings.Repeat("a", 150) + "@example.com"
 	f := newFixture(t)
-	alice := f.register(t, email)
+	f.register(t, email)
+	a := f.login(t, email)
 	for range 5 {
-		require.ErrorIs(t, f.svc.ChangePassword(f.ctx, identity.Auth{Identity: alice}, "Wrong-Password-1", otherPassword),
-			identity.ErrUnauthenticated)
+		require.ErrorIs(t, f.svc.ChangePassword(f.ctx, a, "Wrong-Password-1", otherPassword),
+			identity.ErrWrongPassword)
 	}
 	_, _, err := f.svc.SignIn(f.ctx, identity.Credentials{Email: email, Password: goodPassword}, testClient)
 	require.ErrorAs(t, err, new(*identity.ThrottledError), "failed re-authentications count against sign-in")
 
 	require.NoError(t, f.svc.RequestPasswordReset(f.ctx, email, identity.Client{IP: "192.0.2.7"}))
-	require.NoError(t, f.svc.ResetPassword(f.ctx, f.mailer.sent()[0].Token, otherPassword))
+	require.NoError(t, f.svc.ResetPassword(f.ctx, f.mailer.sent()[0].Token, otherPassword, testClient))
 	_, _, err = f.svc.SignIn(f.ctx, identity.Credentials{Email: email, Password: otherPassword}, testClient)
 	require.NoError(t, err, "a reset forgets the failures")
 }
@@ -247,9 +257,12 @@ func TestI4_SessionAuthenticate(t *testing.T) {
 	require.NoError(t, err)
 
 	assert.True(t, strings.HasPrefix(token, identity.SessionTokenPrefix))
+	assert.Empty(t, sess.TokenHash, "the Service never hands out the token's hash")
 	sum := sha256.Sum256([]byte(token))
-	assert.Equal(t, hex.EncodeToString(sum[:]), sess.TokenHash, "the store keeps a hash, not the token")
-	assert.NotContains(t, sess.TokenHash, strings.TrimPrefix(token, identity.SessionTokenPrefix))
+	stored, err := f.store.GetSessionByTokenHash(f.ctx, hex.EncodeToString(sum[:]))
+	require.NoError(t, err, "the store keeps a hash, not the token")
+	assert.Equal(t, sess.ID, stored.ID)
+	assert.NotContains(t, stored.TokenHash, strings.TrimPrefix(token, identity.SessionTokenPrefix))
 	assert.Equal(t, alice.ID, sess.IdentityID)
 	assert.False(t, sess.MFA)
 	assert.Equal(t, "password", sess.Method)
@@ -290,15 +303,16 @@ func TestI4_SessionExpiry(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
-			alice := f.register(t, "alice@example.com")
+			f.register(t, "alice@example.com")
 			_, token := f.signIn(t, identity.Credentials{Email: "alice@example.com", Password: goodPassword})
+			a := f.auth(t, token) // at t0: the session is not touched
 			for _, u := range tt.uses {
 				f.clock.set(t0.Add(u))
 				f.auth(t, token)
 			}
 			f.clock.set(t0.Add(tt.probe))
 			// Listed before the Authenticate below, which deletes an ended session.
-			listed, _, lerr := f.svc.ListSessions(f.ctx, alice.ID, resellerkit.Page{})
+			listed, _, lerr := f.svc.ListSessions(f.ctx, a, resellerkit.Page{})
 			require.NoError(t, lerr)
 			_, err := f.svc.Authenticate(f.ctx, token)
 			if tt.live {
@@ -339,15 +353,16 @@ func hourly(n int) []time.Duration {
 
 func TestI4_ListSessionsLastSeenAfterTouchEvery(t *testing.T) {
 	f := newFixture(t)
-	alice := f.register(t, "alice@example.com")
+	f.register(t, "alice@example.com")
 	ua := "Mozilla/5.0 (Macintosh) Safari/18.0"
 	_, token, err := f.svc.SignIn(f.ctx, identity.Credentials{Email: "alice@example.com", Password: goodPassword},
 		identity.Client{IP: "192.0.2.44", UserAgent: ua})
 	require.NoError(t, err)
+	a := f.auth(t, token)
 
 	lastSeen := func() time.Time {
 		t.Helper()
-		list, _, err := f.svc.ListSessions(f.ctx, alice.ID, resellerkit.Page{})
+		list, _, err := f.svc.ListSessions(f.ctx, a, resellerkit.Page{})
 		require.NoError(t, err)
 		require.Len(t, list, 1)
 		assert.Equal(t, ua, list[0].UserAgent)
@@ -375,16 +390,17 @@ func TestI4_ListSessionsLastSeenAfterTouchEvery(t *testing.T) {
 func TestI4_ListSessionsPaging(t *testing.T) {
 	f := newFixture(t)
 	alice := f.register(t, "alice@example.com")
-	bob := f.register(t, "bob@example.com")
-	for range 3 {
+	f.register(t, "bob@example.com")
+	a := f.login(t, "alice@example.com")
+	for range 2 {
 		f.signIn(t, identity.Credentials{Email: "alice@example.com", Password: goodPassword})
 	}
-	f.signIn(t, identity.Credentials{Email: "bob@example.com", Password: goodPassword})
+	b := f.login(t, "bob@example.com")
 
 	var ids []string
 	page := resellerkit.Page{Limit: 2}
 	for {
-		list, next, err := f.svc.ListSessions(f.ctx, alice.ID, page)
+		list, next, err := f.svc.ListSessions(f.ctx, a, page)
 		require.NoError(t, err)
 		for _, s := range list {
 			assert.Equal(t, alice.ID, s.IdentityID)
@@ -398,14 +414,14 @@ func TestI4_ListSessionsPaging(t *testing.T) {
 	assert.Len(t, ids, 3)
 	assert.IsIncreasing(t, ids)
 
-	_, _, err := f.svc.ListSessions(f.ctx, bob.ID, resellerkit.Page{Token: "!!not a token"})
+	_, _, err := f.svc.ListSessions(f.ctx, b, resellerkit.Page{Token: "!!not a token"})
 	requireInvalid(t, err, "page_token")
 }
 
 func TestI4_RevokeSessions(t *testing.T) {
 	f := newFixture(t)
 	alice := f.register(t, "alice@example.com")
-	bob := f.register(t, "bob@example.com")
+	f.register(t, "bob@example.com")
 	signIn := func(email string) (identity.Session, string) {
 		return f.signIn(t, identity.Credentials{Email: email, Password: goodPassword})
 	}
@@ -427,31 +443,38 @@ func TestI4_RevokeSessions(t *testing.T) {
 		}
 	}
 
-	require.ErrorIs(t, f.svc.RevokeSession(f.ctx, alice.ID, sb.ID), identity.ErrNotFound, "another identity's session is not found")
+	a2 := f.auth(t, t2) // alice acts from her second session
+	require.Equal(t, s2.ID, a2.SessionID)
+	require.ErrorIs(t, f.svc.RevokeSession(f.ctx, a2, sb.ID), identity.ErrNotFound, "another identity's session is not found")
 	live(map[string]bool{tb: true})
 
-	require.NoError(t, f.svc.RevokeSession(f.ctx, alice.ID, s1.ID))
-	require.ErrorIs(t, f.svc.RevokeSession(f.ctx, alice.ID, s1.ID), identity.ErrNotFound)
+	require.NoError(t, f.svc.RevokeSession(f.ctx, a2, s1.ID))
+	require.ErrorIs(t, f.svc.RevokeSession(f.ctx, a2, s1.ID), identity.ErrNotFound)
 	live(map[string]bool{t1: false, t2: true, t3: true, t4: true, tb: true})
 
-	n, err := f.svc.RevokeSessions(f.ctx, alice.ID, s2.ID) // all but the current one
+	n, err := f.svc.RevokeSessions(f.ctx, a2) // all but the current one
 	require.NoError(t, err)
 	assert.Equal(t, 2, n)
 	live(map[string]bool{t2: true, t3: false, t4: false, tb: true})
 
-	n, err = f.svc.RevokeSessions(f.ctx, alice.ID, "")
+	n, err = f.svc.RevokeSessions(f.ctx, a2)
+	require.NoError(t, err)
+	assert.Zero(t, n, "the current session stays")
+	live(map[string]bool{t2: true, tb: true})
+
+	n, err = f.svc.EndSessions(f.ctx, alice.ID) // the system ends every one
 	require.NoError(t, err)
 	assert.Equal(t, 1, n)
 	live(map[string]bool{t2: false, tb: true})
 
-	list, _, err := f.svc.ListSessions(f.ctx, bob.ID, resellerkit.Page{})
+	list, _, err := f.svc.ListSessions(f.ctx, f.auth(t, tb), resellerkit.Page{})
 	require.NoError(t, err)
 	assert.Len(t, list, 1)
 }
 
 func TestI4_SignOut(t *testing.T) {
 	f := newFixture(t)
-	alice := f.register(t, "alice@example.com")
+	f.register(t, "alice@example.com")
 	_, token := f.signIn(t, identity.Credentials{Email: "alice@example.com", Password: goodPassword})
 	_, other := f.signIn(t, identity.Credentials{Email: "alice@example.com", Password: goodPassword})
 
@@ -463,7 +486,7 @@ func TestI4_SignOut(t *testing.T) {
 	for _, again := range []string{token, "", "rks_nonsense", "garbage", strings.Repeat("x", 1000)} {
 		require.NoError(t, f.svc.SignOut(f.ctx, again), "signing out is idempotent")
 	}
-	list, _, err := f.svc.ListSessions(f.ctx, alice.ID, resellerkit.Page{})
+	list, _, err := f.svc.ListSessions(f.ctx, f.auth(t, other), resellerkit.Page{})
 	require.NoError(t, err)
 	assert.Len(t, list, 1)
 }
@@ -535,10 +558,162 @@ func TestI4_UserAgentBounded(t *testing.T) {
 			}
 			assert.Equal(t, want, sess.UserAgent)
 			assert.True(t, utf8.ValidString(sess.UserAgent))
-			list, _, err := f.svc.ListSessions(f.ctx, f.auth(t, token).Identity.ID, resellerkit.Page{})
+			list, _, err := f.svc.ListSessions(f.ctx, f.auth(t, token), resellerkit.Page{})
 			require.NoError(t, err)
 			require.Len(t, list, 1)
 			assert.Equal(t, want, list[0].UserAgent)
 		})
 	}
+}
+
+// guessAll runs n sign-ins at once (released together) and returns their errors.
+func guessAll(f *fixture, n int, creds func(i int) (identity.Credentials, identity.Client)) []error {
+	var (
+		wg    sync.WaitGroup
+		start = make(chan struct{})
+		errs  = make([]error, n)
+	)
+	for i := range n {
+		wg.Go(func() {
+			c, client := creds(i)
+			<-start
+			_, _, errs[i] = f.svc.SignIn(f.ctx, c, client)
+		})
+	}
+	close(start)
+	wg.Wait()
+	return errs
+}
+
+// countFailures splits errs into failed guesses (ErrUnauthenticated, not
+// throttled) and throttled attempts, requiring every error to be one of them.
+func countFailures(t *testing.T, errs []error) (failed, throttled int) {
+	t.Helper()
+	for i, err := range errs {
+		require.ErrorIs(t, err, identity.ErrUnauthenticated, "attempt %d", i)
+		if errors.As(err, new(*identity.ThrottledError)) {
+			throttled++
+		} else {
+			failed++
+		}
+	}
+	return failed, throttled
+}
+
+// TestI4_ConcurrentGuessesCannotOvershootTheLimit: each attempt is counted before
+// its password is checked, in one transaction with the check of the limit, so
+// guesses sent at once get no more tries than guesses sent one by one; and an
+// attempt that succeeds takes its count back.
+func TestI4_ConcurrentGuessesCannotOvershootTheLimit(t *testing.T) {
+	const n = 60
+	t.Run("per email", func(t *testing.T) {
+		f := newFixture(t)
+		f.register(t, "alice@example.com")
+		errs := guessAll(f, n, func(i int) (identity.Credentials, identity.Client) {
+			return identity.Credentials{Email: "alice@example.com", Password: fmt.Sprintf("Wrong-Password-%d", i)},
+				identity.Client{IP: fmt.Sprintf("192.0.2.%d", i+1)}
+		})
+		failed, throttled := countFailures(t, errs)
+		assert.Equal(t, f.svc.Policy().FailureLimit, failed, "exactly FailureLimit guesses were checked")
+		assert.Equal(t, n-f.svc.Policy().FailureLimit, throttled)
+		err := f.try(attempt{email: "alice@example.com", pw: goodPassword, ip: "198.51.100.1"})
+		require.ErrorAs(t, err, new(*identity.ThrottledError), "the right password afterwards is throttled too")
+	})
+	t.Run("per source", func(t *testing.T) {
+		f := newFixture(t)
+		f.register(t, "alice@example.com")
+		errs := guessAll(f, n, func(i int) (identity.Credentials, identity.Client) {
+			return identity.Credentials{Email: fmt.Sprintf("nobody%d@example.com", i), Password: "Wrong-Password-1"},
+				identity.Client{IP: "203.0.113.7"}
+		})
+		failed, throttled := countFailures(t, errs)
+		assert.Equal(t, f.svc.Policy().SourceFailureLimit, failed, "exactly SourceFailureLimit guesses were checked")
+		assert.Equal(t, n-f.svc.Policy().SourceFailureLimit, throttled)
+		err := f.try(attempt{email: "alice@example.com", pw: goodPassword, ip: "203.0.113.7"})
+		require.ErrorAs(t, err, new(*identity.ThrottledError), "the right password from that address is throttled too")
+		require.NoError(t, f.try(attempt{email: "alice@example.com", pw: goodPassword, ip: "203.0.113.8"}))
+	})
+	t.Run("a success takes its count back", func(t *testing.T) {
+		// More successful sign-ins from one address than SourceFailureLimit, each
+		// at its own instant (so a release can only take back its own count):
+		// none is throttled, and the address still has its whole allowance of
+		// failures afterwards.
+		f := newFixture(t)
+		f.register(t, "alice@example.com")
+		office := "198.51.100.99"
+		for i := range n {
+			require.NoError(t, f.try(attempt{after: time.Microsecond, email: "alice@example.com", pw: goodPassword, ip: office}), "sign-in %d", i)
+		}
+		for i := range f.svc.Policy().SourceFailureLimit {
+			err := f.try(attempt{after: time.Microsecond, email: fmt.Sprintf("nobody%d@example.com", i), pw: "x", ip: office})
+			require.ErrorIs(t, err, identity.ErrUnauthenticated)
+			require.NotErrorAs(t, err, new(*identity.ThrottledError), "failure %d", i)
+		}
+		err := f.try(attempt{after: time.Microsecond, email: "alice@example.com", pw: goodPassword, ip: office})
+		require.ErrorAs(t, err, new(*identity.ThrottledError))
+	})
+	t.Run("a second factor asked for takes its count back", func(t *testing.T) {
+		f := newFixture(t)
+		f.register(t, "alice@example.com")
+		f.enrollTOTP(t, f.login(t, "alice@example.com"))
+		for i := range n {
+			err := f.try(attempt{after: time.Microsecond, email: "alice@example.com", pw: goodPassword, ip: "198.51.100.99"})
+			require.ErrorIs(t, err, identity.ErrSecondFactorRequired, "attempt %d", i)
+		}
+	})
+}
+
+// TestI4_SourceLimitIsSeparateAndHigher: failures count per email address
+// (Policy.FailureLimit) and per source address (Policy.SourceFailureLimit, higher
+// by default: one office or carrier NAT is many people). One person's lock does
+// not lock the others behind the same address, and each limit is set on its own.
+func TestI4_SourceLimitIsSeparateAndHigher(t *testing.T) {
+	def := identity.DefaultPolicy()
+	assert.Equal(t, 5, def.FailureLimit)
+	assert.Equal(t, 50, def.SourceFailureLimit)
+
+	t.Run("defaults", func(t *testing.T) {
+		f := newFixture(t)
+		f.register(t, "alice@example.com")
+		f.register(t, "bob@example.com")
+		office := "203.0.113.50"
+		// bob mistypes FailureLimit times at the office: bob is locked, everywhere.
+		for _, a := range failures(def.FailureLimit, 0, "bob@example.com", office) {
+			require.ErrorIs(t, f.try(a), identity.ErrUnauthenticated)
+		}
+		require.ErrorAs(t, f.try(attempt{email: "bob@example.com", pw: goodPassword, ip: "192.0.2.200"}), new(*identity.ThrottledError))
+		// alice, at the same office, is not.
+		require.NoError(t, f.try(attempt{after: time.Microsecond, email: "alice@example.com", pw: goodPassword, ip: office}))
+		// Up to SourceFailureLimit failures from the office in all, then the
+		// office is locked, for alice too, while alice elsewhere is not.
+		for _, a := range failures(def.SourceFailureLimit-def.FailureLimit, time.Microsecond, "nobody%d@example.com", office) {
+			err := f.try(a)
+			require.ErrorIs(t, err, identity.ErrUnauthenticated)
+			require.NotErrorAs(t, err, new(*identity.ThrottledError))
+		}
+		require.ErrorAs(t, f.try(attempt{email: "alice@example.com", pw: goodPassword, ip: office}), new(*identity.ThrottledError))
+		require.NoError(t, f.try(attempt{email: "alice@example.com", pw: goodPassword, ip: "192.0.2.201"}))
+	})
+	t.Run("each set on its own", func(t *testing.T) {
+		f := newFixture(t, identity.WithPolicy(identity.Policy{FailureLimit: 2, SourceFailureLimit: 3}))
+		assert.Equal(t, 2, f.svc.Policy().FailureLimit)
+		assert.Equal(t, 3, f.svc.Policy().SourceFailureLimit)
+		f.register(t, "alice@example.com")
+		f.register(t, "bob@example.com")
+		for _, a := range failures(2, 0, "alice@example.com", "203.0.113.60") {
+			require.ErrorIs(t, f.try(a), identity.ErrUnauthenticated)
+		}
+		require.ErrorAs(t, f.try(attempt{email: "alice@example.com", pw: goodPassword, ip: "192.0.2.1"}), new(*identity.ThrottledError),
+			"the email's limit is 2")
+		require.NoError(t, f.try(attempt{after: time.Microsecond, email: "bob@example.com", pw: goodPassword, ip: "203.0.113.60"}),
+			"2 failures are not the source's limit")
+		require.ErrorIs(t, f.try(attempt{after: time.Microsecond, email: "nobody@example.com", pw: "x", ip: "203.0.113.60"}), identity.ErrUnauthenticated)
+		require.ErrorAs(t, f.try(attempt{after: time.Microsecond, email: "bob@example.com", pw: goodPassword, ip: "203.0.113.60"}), new(*identity.ThrottledError),
+			"the source's limit is 3")
+	})
+	t.Run("zero keeps the default", func(t *testing.T) {
+		f := newFixture(t, identity.WithPolicy(identity.Policy{FailureLimit: 3}))
+		assert.Equal(t, 3, f.svc.Policy().FailureLimit)
+		assert.Equal(t, def.SourceFailureLimit, f.svc.Policy().SourceFailureLimit)
+	})
 }

@@ -36,8 +36,8 @@
 //     identity's record is ErrNotFound, exactly like a missing one), touches that
 //     only move forward, revocation, bulk and maintenance deletes with inclusive
 //     bounds, a ticket taken once and only for its purpose.
-//   - Failures/…: the newest failures of a key, at most limit, oldest first; clear
-//     and delete-before.
+//   - Failures/…: the newest failures of a key, at most limit, oldest first; clear,
+//     remove those of one instant, and delete-before.
 //   - Tx/…, Atomic/…: transactions that travel in the context (commit, reads that
 //     see the transaction's writes, rollback of every kind of write, nesting, a
 //     cancelled context), and calls that fail, alone or inside a transaction that

@@ -209,6 +209,7 @@ func failureCases() []storeCase {
 		{"Failures/RecentNewestLimitOldestFirst", failuresRecent},
 		{"Failures/SinceIsInclusive", failuresSinceIsInclusive},
 		{"Failures/Clear", failuresClear},
+		{"Failures/RemoveAtExactTime", failuresRemoveAtExactTime},
 		{"Failures/DeleteBefore", failuresDeleteBefore},
 	}
 }
@@ -287,6 +288,39 @@ func failuresClear(t *testing.T, s identity.Store) {
 	must(t, s.ClearFailures(ctx, "nobody@example.com"))
 	addFailures(t, s, "alice@example.com", 3*time.Minute)
 	require.Equal(t, times(3*time.Minute), recent(t, s, "alice@example.com", longAgo, 10))
+}
+
+// failuresRemoveAtExactTime: RemoveFailure removes the failures of the key
+// recorded at exactly the time (every one of them, when several share it), and
+// none at another time, of another key, or of a key it is a prefix of; a time
+// given with nanoseconds or in another zone is the same microsecond; removing
+// where there is none is no error.
+func failuresRemoveAtExactTime(t *testing.T, s identity.Store) {
+	ctx := t.Context()
+	m := time.Minute
+	addFailures(t, s, "alice@example.com", 0, 1*m-time.Microsecond, 1*m, 1*m, 1*m+time.Microsecond, 2*m)
+	addFailures(t, s, "bob@example.com", 1*m)
+	addFailures(t, s, "alice@example.com.", 1*m)
+
+	must(t, s.RemoveFailure(ctx, "alice@example.com", t0.Add(1*m)))
+	require.Equal(t, times(0, 1*m-time.Microsecond, 1*m+time.Microsecond, 2*m), recent(t, s, "alice@example.com", longAgo, 10),
+		"both failures at the time go, the neighbours a microsecond away stay")
+	require.Equal(t, times(1*m), recent(t, s, "bob@example.com", longAgo, 10), "another key stays")
+	require.Equal(t, times(1*m), recent(t, s, "alice@example.com.", longAgo, 10), "another key stays")
+
+	must(t, s.RemoveFailure(ctx, "alice@example.com", t0.Add(1*m)))
+	must(t, s.RemoveFailure(ctx, "nobody@example.com", t0.Add(1*m)))
+	must(t, s.RemoveFailure(ctx, "alice@example.com", t0.Add(time.Hour)))
+	require.Equal(t, times(0, 1*m-time.Microsecond, 1*m+time.Microsecond, 2*m), recent(t, s, "alice@example.com", longAgo, 10),
+		"removing none changes nothing")
+
+	must(t, s.RemoveFailure(ctx, "alice@example.com", local(t0.Add(2*m))))
+	require.Equal(t, times(0, 1*m-time.Microsecond, 1*m+time.Microsecond), recent(t, s, "alice@example.com", longAgo, 10),
+		"the same microsecond in another zone, with nanoseconds")
+
+	// The key counts on as before.
+	addFailures(t, s, "alice@example.com", 1*m)
+	require.Equal(t, times(1*m-time.Microsecond, 1*m, 1*m+time.Microsecond), recent(t, s, "alice@example.com", longAgo, 3))
 }
 
 // failuresDeleteBefore: DeleteFailuresBefore removes, across keys, the failures

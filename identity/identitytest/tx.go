@@ -195,6 +195,7 @@ func txRollbackKeepsNothing(t *testing.T, s identity.Store) {
 			s.CreateAPIKey(ctx, APIKey("bob", "rk_bob3")),
 			s.CreateTicket(ctx, Ticket("bob", "bob-extra", purposeReset)),
 			s.AddFailure(ctx, "alice@example.com", t0.Add(time.Hour)),
+			s.RemoveFailure(ctx, "bob@example.com", t0.Add(10*time.Second)),
 			s.ClearFailures(ctx, "192.0.2.10"),
 		} {
 			require.NoError(t, err)

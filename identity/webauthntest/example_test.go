@@ -22,14 +22,21 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	alice, _, err := svc.Register(ctx, identity.NewIdentity{Email: "alice@example.com", Password: "Correct-Horse-9"})
-	if err != nil {
+	if _, _, err := svc.Register(ctx, identity.NewIdentity{Email: "alice@example.com", Password: "Correct-Horse-9"}); err != nil {
 		panic(err)
 	}
 	passkey := webauthntest.New("https://portal.example.com")
 
-	// Register a passkey.
-	ticket, creation, err := svc.BeginPasskeyRegistration(ctx, alice.ID)
+	// Register a passkey, from a signed-in session and with the current password.
+	_, token, err := svc.SignIn(ctx, identity.Credentials{Email: "alice@example.com", Password: "Correct-Horse-9"}, identity.Client{IP: "192.0.2.7"})
+	if err != nil {
+		panic(err)
+	}
+	alice, err := svc.Authenticate(ctx, token)
+	if err != nil {
+		panic(err)
+	}
+	ticket, creation, err := svc.BeginPasskeyRegistration(ctx, alice, "Correct-Horse-9")
 	if err != nil {
 		panic(err)
 	}
@@ -37,7 +44,7 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	pk, codes, err := svc.FinishPasskeyRegistration(ctx, alice.ID, ticket, "Laptop", attestation)
+	pk, codes, err := svc.FinishPasskeyRegistration(ctx, alice, ticket, "Laptop", attestation)
 	if err != nil {
 		panic(err)
 	}
@@ -56,7 +63,7 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println("signed in:", session.IdentityID == alice.ID, session.Method, "mfa:", session.MFA)
+	fmt.Println("signed in:", session.IdentityID == alice.Identity.ID, session.Method, "mfa:", session.MFA)
 
 	// The same response again is a replay.
 	_, _, err = svc.SignInWithPasskey(ctx, identity.PasskeyAssertion{Ticket: ticket, Response: passkey.LastAssertion()}, identity.Client{IP: "192.0.2.1"})
