@@ -24,8 +24,8 @@ type NewAPIKey struct {
 // established with a second factor. ErrNotFound if the identity is not a member
 // of the organization (or the Service has no Memberships).
 func (s *Service) CreateAPIKey(ctx context.Context, a Auth, in NewAPIKey) (APIKey, string, error) {
-	if a.SessionID == "" {
-		return APIKey{}, "", invalid("auth", a.APIKeyID, "I-4", "API keys are created from a signed-in session, not with another key")
+	if err := a.session(); err != nil {
+		return APIKey{}, "", err
 	}
 	if err := checkName(in.Name); err != nil {
 		return APIKey{}, "", err
@@ -54,6 +54,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, a Auth, in NewAPIKey) (APIKe
 	if err := s.store.CreateAPIKey(ctx, k); err != nil {
 		return APIKey{}, "", err
 	}
+	k.SecretHash = ""
 	return k, id + "." + secret, nil
 }
 
@@ -90,12 +91,16 @@ func (s *Service) authenticateKey(ctx context.Context, token string) (Auth, erro
 	if err != nil {
 		return Auth{}, err
 	}
-	return Auth{Identity: who, APIKeyID: k.ID, OrgID: k.OrgID, MFA: k.MFA}, nil
+	return Auth{Identity: who.public(), APIKeyID: k.ID, OrgID: k.OrgID, MFA: k.MFA}, nil
 }
 
 // ListAPIKeys returns a page of the identity's keys ordered by id: their prefixes,
 // names, organizations, expiry and last use, never their secrets.
-func (s *Service) ListAPIKeys(ctx context.Context, identityID string, page resellerkit.Page) ([]APIKey, string, error) {
+func (s *Service) ListAPIKeys(ctx context.Context, a Auth, page resellerkit.Page) ([]APIKey, string, error) {
+	if err := a.session(); err != nil {
+		return nil, "", err
+	}
+	identityID := a.Identity.ID
 	if err := checkPage(page); err != nil {
 		return nil, "", err
 	}
@@ -108,6 +113,10 @@ func (s *Service) ListAPIKeys(ctx context.Context, identityID string, page resel
 
 // RevokeAPIKey ends one of the identity's keys at once (I-4). ErrNotFound if it
 // has no such key.
-func (s *Service) RevokeAPIKey(ctx context.Context, identityID, keyID string) error {
+func (s *Service) RevokeAPIKey(ctx context.Context, a Auth, keyID string) error {
+	if err := a.session(); err != nil {
+		return err
+	}
+	identityID := a.Identity.ID
 	return s.store.DeleteAPIKey(ctx, identityID, keyID)
 }

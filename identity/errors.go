@@ -35,6 +35,15 @@ var (
 	// (I-3) when no second factor came with it. It is returned only after the
 	// password was verified, so it reveals nothing to someone who does not know it.
 	ErrSecondFactorRequired = errors.New("identity: a second factor is required")
+	// ErrSessionRequired reports an operation on a person's own credentials
+	// (password, second factors, sessions, API keys) attempted with an API key: only
+	// a signed-in session may manage credentials, so a key leaked from a program
+	// cannot take over the person, or reach another organization through them.
+	ErrSessionRequired = errors.New("identity: only a signed-in session may do this, not an API key")
+	// ErrWrongPassword reports a wrong current password given to confirm a
+	// sensitive change (ChangePassword, removing a factor…). It wraps
+	// ErrUnauthenticated, but the session that sent it is still valid.
+	ErrWrongPassword = fmt.Errorf("%w: the current password is wrong", ErrUnauthenticated)
 	// ErrInUse reports an identity that cannot be deleted because it still belongs
 	// to an organization (I-5).
 	ErrInUse = errors.New("identity: still a member of an organization")

@@ -55,7 +55,7 @@ func (s *Service) Register(ctx context.Context, in NewIdentity) (Identity, []War
 	if err := s.store.CreateIdentity(ctx, id); err != nil {
 		return Identity{}, nil, err
 	}
-	return id, EmailWarnings(email), nil
+	return id.public(), EmailWarnings(email), nil
 }
 
 // checkID checks a caller-chosen identity id.
@@ -86,25 +86,40 @@ func checkName(name string) error {
 // hashes it. field names the password in errors: "password" for a new identity,
 // "new_password" for a change or a reset.
 func (s *Service) newPasswordHash(ctx context.Context, field, password string) (string, error) {
+	if err := s.checkNewPassword(ctx, field, password); err != nil {
+		return "", err
+	}
+	return s.hasher.Hash(ctx, password)
+}
+
+// checkNewPassword checks a new password against I-2 and the breach check.
+func (s *Service) checkNewPassword(ctx context.Context, field, password string) error {
 	if err := CheckPassword(password); err != nil {
 		var ve *resellerkit.ValidationError
 		if errors.As(err, &ve) {
 			ve.Field = field
 		}
-		return "", err
+		return err
 	}
 	if s.breach != nil {
 		// An unavailable breach service does not block the change (WithBreachChecker).
 		if n, err := s.breach.Breached(ctx, password); err == nil && n > 0 {
-			return "", invalid(field, "", "I-2", "appears in known data breaches; choose another")
+			return invalid(field, "", "I-2", "appears in known data breaches; choose another")
 		}
 	}
-	return s.hasher.Hash(ctx, password)
+	return nil
+}
+
+// public returns id without its password hash: what the Service hands out.
+func (id Identity) public() Identity {
+	id.PasswordHash = ""
+	return id
 }
 
 // GetIdentity returns the identity. ErrNotFound if none.
 func (s *Service) GetIdentity(ctx context.Context, identityID string) (Identity, error) {
-	return s.store.GetIdentity(ctx, identityID)
+	id, err := s.store.GetIdentity(ctx, identityID)
+	return id.public(), err
 }
 
 // FindIdentityByEmail returns the identity with the email. ErrNotFound if none (or
@@ -115,7 +130,8 @@ func (s *Service) FindIdentityByEmail(ctx context.Context, email string) (Identi
 	if err != nil {
 		return Identity{}, ErrNotFound
 	}
-	return s.store.GetIdentityByEmail(ctx, norm)
+	id, err := s.store.GetIdentityByEmail(ctx, norm)
+	return id.public(), err
 }
 
 // ListIdentities returns a page of every identity ordered by id: for the
@@ -124,7 +140,11 @@ func (s *Service) ListIdentities(ctx context.Context, page resellerkit.Page) ([]
 	if err := checkPage(page); err != nil {
 		return nil, "", err
 	}
-	return s.store.ListIdentities(ctx, page)
+	ids, next, err := s.store.ListIdentities(ctx, page)
+	for i := range ids {
+		ids[i] = ids[i].public()
+	}
+	return ids, next, err
 }
 
 // checkPage refuses a page token no list made, before any store call.
@@ -151,7 +171,7 @@ func (s *Service) Rename(ctx context.Context, identityID, name string) (Identity
 			return err
 		}
 		id.Version++
-		out = id
+		out = id.public()
 		return nil
 	})
 	return out, err
@@ -187,6 +207,9 @@ func (s *Service) DeleteIdentity(ctx context.Context, identityID string) error {
 // the answer is a *ThrottledError (I-4). Every other session of the identity and
 // every pending reset link end; a's own session stays.
 func (s *Service) ChangePassword(ctx context.Context, a Auth, current, next string) error {
+	if err := a.session(); err != nil {
+		return err
+	}
 	if err := s.reauthenticate(ctx, a.Identity.ID, current); err != nil {
 		return err
 	}
@@ -200,18 +223,6 @@ func (s *Service) ChangePassword(ctx context.Context, a Auth, current, next stri
 		}
 		return s.store.ClearFailures(ctx, emailKey(a.Identity.Email))
 	})
-}
-
-// verifyPassword checks password against id's hash: ErrUnauthenticated if wrong.
-func (s *Service) verifyPassword(ctx context.Context, id Identity, password string) error {
-	ok, _, err := s.hasher.Verify(ctx, id.PasswordHash, password)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return ErrUnauthenticated
-	}
-	return nil
 }
 
 // setPassword stores hash as the identity's password, ends its sessions but keep
@@ -275,11 +286,16 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string, client
 // ResetPassword sets a new password with the token of a reset mail. The token works
 // once and only before it expires (ErrUnauthenticated otherwise). A new password
 // that breaks I-2 is refused before the token is used, so the person can try again
-// with the same link. Every session of the identity ends, and its sign-in failures
-// are forgotten. Second factors stay: a reset is not a way around MFA.
-func (s *Service) ResetPassword(ctx context.Context, token, newPassword string) error {
-	hash, err := s.newPasswordHash(ctx, "new_password", newPassword)
-	if err != nil {
+// with the same link; no password is hashed before the token is found, so a
+// client without one costs no argon2id work, and each source address may try at
+// most TicketAttemptLimit tokens per Policy.FailureWindow. Every session of the
+// identity ends, and its sign-in failures are forgotten. Second factors stay: a
+// reset is not a way around MFA.
+func (s *Service) ResetPassword(ctx context.Context, token, newPassword string, client Client) error {
+	if err := s.checkNewPassword(ctx, "new_password", newPassword); err != nil {
+		return err
+	}
+	if err := s.countAttempt(ctx, "ticket:"+sourceKey(client.IP), TicketAttemptLimit); err != nil {
 		return err
 	}
 	return s.store.InTx(ctx, func(ctx context.Context) error {
@@ -291,9 +307,88 @@ func (s *Service) ResetPassword(ctx context.Context, token, newPassword string) 
 		if err != nil {
 			return err
 		}
+		hash, err := s.hasher.Hash(ctx, newPassword)
+		if err != nil {
+			return err
+		}
 		if err := s.setPassword(ctx, id.ID, hash, ""); err != nil {
 			return err
 		}
 		return s.store.ClearFailures(ctx, emailKey(id.Email))
 	})
+}
+
+// RequestSignup mails a single-use link (valid Policy.ResetTTL) with which the
+// owner of email can create an identity (CompleteSignup): the proof that the
+// person holds the address, which an identity is keyed by for good (I-1). It
+// answers the same whether or not the email has an identity (then nothing is
+// sent), with the same limits per address and per source as RequestPasswordReset.
+func (s *Service) RequestSignup(ctx context.Context, email string, client Client) error {
+	if s.mailer == nil {
+		return errors.New("identity: no mailer configured (WithMailer)")
+	}
+	norm, err := NormalizeEmail(email)
+	if err != nil {
+		return err
+	}
+	if err := s.countAttempt(ctx, "signup:"+sourceKey(client.IP), ResetLimitPerSource); err != nil {
+		return err
+	}
+	key := "signup:" + norm
+	if _, throttled, err := s.throttled(ctx, key); err != nil || throttled {
+		return err
+	}
+	if err := s.store.AddFailure(ctx, key, s.clock()); err != nil {
+		return err
+	}
+	if _, err := s.store.GetIdentityByEmail(ctx, norm); err == nil {
+		return nil
+	} else if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	token, err := s.issueTicket(ctx, purposeSignup, "", []byte(norm), s.policy.ResetTTL)
+	if err != nil {
+		return err
+	}
+	return s.mailer.SendMail(ctx, Mail{Kind: MailSignup, To: norm, Token: token, ExpiresAt: s.clock().Add(s.policy.ResetTTL)})
+}
+
+// CompleteSignup creates the identity of the address a RequestSignup mail went to,
+// with the token of that mail, in.Name and in.Password (in.Email and in.ID are
+// ignored: the address is the one the token proves). The token works once and only
+// before it expires (ErrUnauthenticated otherwise); a password breaking I-2 is
+// refused before the token is used; each source address may try at most
+// TicketAttemptLimit tokens per window. ErrAlreadyExists if the address got an
+// identity meanwhile. Called with a context carrying a transaction (accepting a
+// members invitation in the same one), it joins it: if that transaction fails, the
+// identity is not created and the token stays usable.
+func (s *Service) CompleteSignup(ctx context.Context, token string, in NewIdentity, client Client) (Identity, []Warning, error) {
+	if err := checkName(in.Name); err != nil {
+		return Identity{}, nil, err
+	}
+	if err := s.checkNewPassword(ctx, "password", in.Password); err != nil {
+		return Identity{}, nil, err
+	}
+	if err := s.countAttempt(ctx, "ticket:"+sourceKey(client.IP), TicketAttemptLimit); err != nil {
+		return Identity{}, nil, err
+	}
+	var out Identity
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		t, err := s.takeTicket(ctx, purposeSignup, token)
+		if err != nil {
+			return err
+		}
+		hash, err := s.hasher.Hash(ctx, in.Password)
+		if err != nil {
+			return err
+		}
+		now := s.clock()
+		out = Identity{ID: s.newID(), Email: string(t.Data), Name: in.Name, PasswordHash: hash, PasswordChangedAt: now,
+			CreatedAt: now, UpdatedAt: now, Version: 1}
+		return s.store.CreateIdentity(ctx, out)
+	})
+	if err != nil {
+		return Identity{}, nil, err
+	}
+	return out.public(), EmailWarnings(out.Email), nil
 }

@@ -13,6 +13,9 @@ type MailKind string
 const (
 	// MailPasswordReset carries a single-use link to set a new password.
 	MailPasswordReset MailKind = "identity.password_reset"
+	// MailSignup carries a single-use link to create an identity for the address:
+	// the proof that the person holds it (RequestSignup).
+	MailSignup MailKind = "identity.signup"
 )
 
 // Mail is one message the Service asks a Mailer to deliver. It carries data, not

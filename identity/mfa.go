@@ -52,7 +52,14 @@ var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
 // unconfirmed secret (replacing an unconfirmed one) and returns it. The app counts
 // as a factor only after ConfirmTOTP. ErrAlreadyExists if the identity has a
 // confirmed app: remove it first.
-func (s *Service) BeginTOTP(ctx context.Context, identityID string) (TOTPEnrollment, error) {
+func (s *Service) BeginTOTP(ctx context.Context, a Auth, password string) (TOTPEnrollment, error) {
+	if err := a.session(); err != nil {
+		return TOTPEnrollment{}, err
+	}
+	identityID := a.Identity.ID
+	if err := s.reauthenticate(ctx, identityID, password); err != nil {
+		return TOTPEnrollment{}, err
+	}
 	secret, err := NewTOTPSecret()
 	if err != nil {
 		return TOTPEnrollment{}, err
@@ -87,7 +94,11 @@ func (s *Service) BeginTOTP(ctx context.Context, identityID string) (TOTPEnrollm
 // second factor and the code's step is used. If the identity had no recovery
 // codes, RecoveryCodeCount new ones are returned, to be shown once (I-3).
 // ErrUnauthenticated for a wrong code, ErrNotFound without BeginTOTP.
-func (s *Service) ConfirmTOTP(ctx context.Context, identityID, code string) ([]string, error) {
+func (s *Service) ConfirmTOTP(ctx context.Context, a Auth, code string) ([]string, error) {
+	if err := a.session(); err != nil {
+		return nil, err
+	}
+	identityID := a.Identity.ID
 	var codes []string
 	err := s.store.InTx(ctx, func(ctx context.Context) error {
 		codes = nil
@@ -114,7 +125,11 @@ func (s *Service) ConfirmTOTP(ctx context.Context, identityID, code string) ([]s
 
 // RemoveTOTP removes the identity's authenticator app after checking the password.
 // When no second factor remains, the recovery codes go too.
-func (s *Service) RemoveTOTP(ctx context.Context, identityID, password string) error {
+func (s *Service) RemoveTOTP(ctx context.Context, a Auth, password string) error {
+	if err := a.session(); err != nil {
+		return err
+	}
+	identityID := a.Identity.ID
 	if err := s.reauthenticate(ctx, identityID, password); err != nil {
 		return err
 	}
@@ -126,31 +141,27 @@ func (s *Service) RemoveTOTP(ctx context.Context, identityID, password string) e
 	})
 }
 
-// reauthenticate checks the identity's current password before a sensitive change.
-// Wrong passwords count as sign-in failures of the identity's email, so this cannot
-// be used to guess a password past the throttle.
+// reauthenticate checks the identity's current password before a sensitive change:
+// ErrWrongPassword if it is wrong. Attempts count like sign-ins against the
+// identity's email (reserved before the check), so this cannot be used to guess a
+// password past the throttle.
 func (s *Service) reauthenticate(ctx context.Context, identityID, password string) error {
 	id, err := s.store.GetIdentity(ctx, identityID)
 	if err != nil {
 		return err
 	}
-	key := emailKey(id.Email)
-	wait, throttled, err := s.throttled(ctx, key)
+	r, err := s.reserve(ctx, limit{emailKey(id.Email), s.policy.FailureLimit})
 	if err != nil {
 		return err
 	}
-	if throttled {
-		return &ThrottledError{RetryAfter: wait}
+	ok, _, err := s.hasher.Verify(ctx, id.PasswordHash, password)
+	switch {
+	case err != nil:
+		return errors.Join(err, r.release(ctx, 0))
+	case !ok:
+		return ErrWrongPassword
 	}
-	if err := s.verifyPassword(ctx, id, password); err != nil {
-		if errors.Is(err, ErrUnauthenticated) {
-			if err := s.store.AddFailure(ctx, key, s.clock()); err != nil {
-				return err
-			}
-		}
-		return err
-	}
-	return nil
+	return r.release(ctx, 0)
 }
 
 // dropCodesIfNoFactor removes the recovery codes once no second factor remains:
@@ -228,7 +239,11 @@ func (s *Service) replaceRecoveryCodes(ctx context.Context, identityID string) (
 // RegenerateRecoveryCodes replaces every recovery code of the identity by
 // RecoveryCodeCount new ones after checking the password, and returns them to be
 // shown once. The identity must have MFA on.
-func (s *Service) RegenerateRecoveryCodes(ctx context.Context, identityID, password string) ([]string, error) {
+func (s *Service) RegenerateRecoveryCodes(ctx context.Context, a Auth, password string) ([]string, error) {
+	if err := a.session(); err != nil {
+		return nil, err
+	}
+	identityID := a.Identity.ID
 	if err := s.reauthenticate(ctx, identityID, password); err != nil {
 		return nil, err
 	}

@@ -104,12 +104,20 @@ func (s *Service) ceremonyTimeout() int { return int(s.policy.CeremonyTTL.Millis
 // returns the options to hand to the browser (navigator.credentials.create) and a
 // ticket for FinishPasskeyRegistration, valid for Policy.CeremonyTTL and usable
 // once. The identity's passkeys are excluded, so an authenticator is not
-// registered twice; a discoverable credential and user verification are
-// preferred.
+// registered twice; a discoverable credential is required (sign-in names no
+// identity, so the authenticator must hold the user handle) and user
+// verification preferred. The current password is asked first.
 //
 // An error wrapping ErrInvalid if passkeys are off or the identity already has
 // Policy.MaxPasskeys; ErrNotFound if there is no such identity.
-func (s *Service) BeginPasskeyRegistration(ctx context.Context, identityID string) (string, *protocol.CredentialCreation, error) {
+func (s *Service) BeginPasskeyRegistration(ctx context.Context, a Auth, password string) (string, *protocol.CredentialCreation, error) {
+	if err := a.session(); err != nil {
+		return "", nil, err
+	}
+	identityID := a.Identity.ID
+	if err := s.reauthenticate(ctx, identityID, password); err != nil {
+		return "", nil, err
+	}
 	if err := s.passkeysOn(); err != nil {
 		return "", nil, err
 	}
@@ -131,8 +139,11 @@ func (s *Service) BeginPasskeyRegistration(ctx context.Context, identityID strin
 	creation, session, err := s.webauthn.BeginRegistration(user,
 		webauthn.WithExclusions(webauthn.Credentials(user.creds).CredentialDescriptors()),
 		webauthn.WithAuthenticatorSelection(protocol.AuthenticatorSelection{
-			ResidentKey:        protocol.ResidentKeyRequirementPreferred,
-			RequireResidentKey: protocol.ResidentKeyNotRequired(),
+			// Required: sign-in is discoverable (no email first, so it names no
+			// identity), and a credential not stored on the authenticator sends no
+			// user handle, so it could be registered but never used.
+			ResidentKey:        protocol.ResidentKeyRequirementRequired,
+			RequireResidentKey: protocol.ResidentKeyRequired(),
 			UserVerification:   protocol.VerificationPreferred,
 		}))
 	if err != nil {
@@ -162,7 +173,11 @@ func (s *Service) BeginPasskeyRegistration(ctx context.Context, identityID strin
 // expired or another identity's, or the response does not verify; an error
 // wrapping ErrInvalid for a bad name, passkeys off or Policy.MaxPasskeys reached;
 // ErrAlreadyExists if the credential is already registered.
-func (s *Service) FinishPasskeyRegistration(ctx context.Context, identityID, ticket, name string, response []byte) (Passkey, []string, error) {
+func (s *Service) FinishPasskeyRegistration(ctx context.Context, a Auth, ticket, name string, response []byte) (Passkey, []string, error) {
+	if err := a.session(); err != nil {
+		return Passkey{}, nil, err
+	}
+	identityID := a.Identity.ID
 	if err := s.passkeysOn(); err != nil {
 		return Passkey{}, nil, err
 	}
@@ -367,7 +382,11 @@ func (s *Service) ListPasskeys(ctx context.Context, identityID string) ([]Passke
 // RenamePasskey sets the label of the identity's passkey with the credential id
 // (empty: DefaultPasskeyName) and returns it. ErrNotFound if the identity has no
 // such passkey; an error wrapping ErrInvalid for a bad name.
-func (s *Service) RenamePasskey(ctx context.Context, identityID, credentialID, name string) (Passkey, error) {
+func (s *Service) RenamePasskey(ctx context.Context, a Auth, credentialID, name string) (Passkey, error) {
+	if err := a.session(); err != nil {
+		return Passkey{}, err
+	}
+	identityID := a.Identity.ID
 	name, err := passkeyName(name)
 	if err != nil {
 		return Passkey{}, err
@@ -395,7 +414,11 @@ func (s *Service) RenamePasskey(ctx context.Context, identityID, credentialID, n
 // checking the password (wrong passwords count as sign-in failures). When no
 // second factor remains, the recovery codes go too. ErrUnauthenticated for a
 // wrong password; ErrNotFound if the identity has no such passkey.
-func (s *Service) RemovePasskey(ctx context.Context, identityID, credentialID, password string) error {
+func (s *Service) RemovePasskey(ctx context.Context, a Auth, credentialID, password string) error {
+	if err := a.session(); err != nil {
+		return err
+	}
+	identityID := a.Identity.ID
 	if err := s.reauthenticate(ctx, identityID, password); err != nil {
 		return err
 	}

@@ -26,6 +26,10 @@ type Policy struct {
 	// window (I-4; default 5 in 15 min).
 	FailureLimit  int
 	FailureWindow time.Duration
+	// SourceFailureLimit is the failures per source address within FailureWindow
+	// (default 50): higher than FailureLimit, because one office or carrier NAT is
+	// many people behind one address.
+	SourceFailureLimit int
 	// ResetTTL is how long a password-reset link works (default 30 min).
 	ResetTTL time.Duration
 	// CeremonyTTL is how long a WebAuthn challenge may be answered (default 5 min).
@@ -38,11 +42,12 @@ type Policy struct {
 }
 
 // DefaultPolicy returns the defaults: sessions idle 2 h and absolute 12 h (a
-// portal that controls AWS accounts and money), 5 failures per 15 min, reset links
+// portal that controls AWS accounts and money), 5 failures per email and 50 per
+// source address per 15 min, reset links
 // of 30 min, WebAuthn challenges of 5 min, last-seen written at most once a minute,
 // 10 passkeys.
 func DefaultPolicy() Policy {
-	return Policy{SessionIdle: 2 * time.Hour, SessionLifetime: 12 * time.Hour, FailureLimit: 5, FailureWindow: 15 * time.Minute,
+	return Policy{SessionIdle: 2 * time.Hour, SessionLifetime: 12 * time.Hour, FailureLimit: 5, FailureWindow: 15 * time.Minute, SourceFailureLimit: 50,
 		ResetTTL: 30 * time.Minute, CeremonyTTL: 5 * time.Minute, TouchEvery: time.Minute, MaxPasskeys: 10}
 }
 
@@ -62,6 +67,9 @@ func (p Policy) withDefaults() Policy {
 	fill(&p.TouchEvery, d.TouchEvery)
 	if p.FailureLimit <= 0 {
 		p.FailureLimit = d.FailureLimit
+	}
+	if p.SourceFailureLimit <= 0 {
+		p.SourceFailureLimit = d.SourceFailureLimit
 	}
 	if p.MaxPasskeys <= 0 {
 		p.MaxPasskeys = d.MaxPasskeys
@@ -205,6 +213,7 @@ func newSecret() string { return rand.Text() }
 // Ticket purposes.
 const (
 	purposeReset        = "password_reset"
+	purposeSignup       = "signup"
 	purposeRegistration = "webauthn_registration"
 	purposeSignIn       = "webauthn_signin"
 )

@@ -52,6 +52,15 @@ type Auth struct {
 	MFA bool
 }
 
+// session returns ErrSessionRequired unless a was established by a session (not
+// an API key) of an identity.
+func (a Auth) session() error {
+	if a.SessionID == "" || a.APIKeyID != "" || a.Identity.ID == "" {
+		return ErrSessionRequired
+	}
+	return nil
+}
+
 // emailKey and sourceKey are the failure counters of I-4.
 func emailKey(email string) string { return "email:" + email }
 
@@ -73,9 +82,12 @@ func sourceKey(ip string) string {
 // ChallengeLimit is how many passkey sign-in challenges one source address may
 // start per Policy.FailureWindow, and ResetLimitPerSource how many password-reset
 // mails it may ask for: generous for people, a wall for scripts.
+// TicketAttemptLimit is how many reset or signup tokens one source address may
+// present per Policy.FailureWindow.
 const (
 	ChallengeLimit      = 100
 	ResetLimitPerSource = 20
+	TicketAttemptLimit  = 20
 )
 
 // storable returns s as text every store keeps: valid UTF-8 without NUL bytes
@@ -124,14 +136,24 @@ func (s *Service) throttledAt(ctx context.Context, key string, limit int) (time.
 //
 // Every failure is the same ErrUnauthenticated, whether the email is unknown, the
 // password wrong, or the second factor wrong or replayed, and costs the same work:
-// an unknown email is checked against a dummy hash. Failures count per email and
-// per source address; once either reaches Policy.FailureLimit within
-// Policy.FailureWindow, attempts are refused with a *ThrottledError, even with the
-// right password, until the oldest failure leaves the window. A right password for
-// an identity with MFA on but no second factor is ErrSecondFactorRequired (not a
-// failure). A TOTP code is accepted once: that code, and every code of its step or
-// an earlier one, is refused afterwards (RFC 6238 §5.2).
+// an unknown email is checked against a dummy hash. Failures count per email
+// (Policy.FailureLimit) and per source address (Policy.SourceFailureLimit) within
+// Policy.FailureWindow; at the limit, attempts are refused with a *ThrottledError,
+// even with the right password, until the oldest failure leaves the window. Each
+// attempt is counted before its password is checked, in one transaction with the
+// check of the limit, so concurrent guesses cannot overshoot it; an attempt that
+// succeeds takes its count back. (So attempts still being checked count too: a
+// burst of simultaneous sign-ins from one address can meet the source limit
+// while they queue for the hasher, and is then asked to retry shortly.) A right
+// password for an identity with MFA on but
+// no second factor is ErrSecondFactorRequired (not a failure). A TOTP code is
+// accepted once: that code, and every code of its step or an earlier one, is
+// refused afterwards (RFC 6238 §5.2). Giving more than one second factor is
+// refused as ErrInvalid.
 func (s *Service) SignIn(ctx context.Context, c Credentials, client Client) (Session, string, error) {
+	if factors(c) > 1 {
+		return Session{}, "", invalid("second_factor", "", "I-3", "give one of totp, recovery_code and passkey")
+	}
 	email := strings.ToLower(strings.TrimSpace(c.Email))
 	_, malformed := NormalizeEmail(email)
 	if malformed != nil {
@@ -140,33 +162,49 @@ func (s *Service) SignIn(ctx context.Context, c Credentials, client Client) (Ses
 		// reauthenticate and ResetPassword use.
 		email = storable(resellerkit.Truncate(email))
 	}
-	keys := []string{emailKey(email), sourceKey(client.IP)}
-	for _, k := range keys {
-		wait, throttled, err := s.throttled(ctx, k)
+	r, err := s.reserve(ctx, limit{emailKey(email), s.policy.FailureLimit}, limit{sourceKey(client.IP), s.policy.SourceFailureLimit})
+	if err != nil {
+		return Session{}, "", err
+	}
+	sess, token, err := s.signIn(ctx, c, email, malformed == nil, client)
+	switch {
+	case errors.Is(err, ErrUnauthenticated):
+		return Session{}, "", ErrUnauthenticated // counted: the reservation stays
+	case err == nil:
+		// The email's failures are forgotten with the success; the source's count
+		// only loses this attempt.
+		err = errors.Join(s.store.ClearFailures(ctx, emailKey(email)), r.release(ctx, 1))
 		if err != nil {
 			return Session{}, "", err
 		}
-		if throttled {
-			return Session{}, "", &ThrottledError{RetryAfter: wait}
+		return sess, token, nil
+	}
+	// Not a failed guess (a second factor is needed, or the store failed).
+	return Session{}, "", errors.Join(err, r.release(ctx, 0))
+}
+
+// factors counts the second factors c carries.
+func factors(c Credentials) int {
+	n := 0
+	for _, given := range []bool{c.TOTP != "", c.RecoveryCode != "", c.Passkey != nil} {
+		if given {
+			n++
 		}
 	}
-	fail := func() (Session, string, error) {
-		now := s.clock()
-		for _, k := range keys {
-			if err := s.store.AddFailure(ctx, k, now); err != nil {
-				return Session{}, "", err
-			}
-		}
-		return Session{}, "", ErrUnauthenticated
-	}
+	return n
+}
+
+// signIn is SignIn after its attempt was counted: ErrUnauthenticated for a failed
+// guess.
+func (s *Service) signIn(ctx context.Context, c Credentials, email string, wellFormed bool, client Client) (Session, string, error) {
 	var id Identity
 	err := ErrNotFound
-	if malformed == nil {
+	if wellFormed {
 		id, err = s.store.GetIdentityByEmail(ctx, email)
 	}
 	if errors.Is(err, ErrNotFound) {
 		s.hasher.Dummy(ctx, c.Password)
-		return fail()
+		return Session{}, "", ErrUnauthenticated
 	}
 	if err != nil {
 		return Session{}, "", err
@@ -176,22 +214,69 @@ func (s *Service) SignIn(ctx context.Context, c Credentials, client Client) (Ses
 		return Session{}, "", err
 	}
 	if !ok {
-		return fail()
+		return Session{}, "", ErrUnauthenticated
 	}
 	mfa, method, err := s.secondFactor(ctx, id, c)
-	switch {
-	case errors.Is(err, ErrUnauthenticated):
-		return fail()
-	case err != nil:
-		return Session{}, "", err
-	}
-	if err := s.store.ClearFailures(ctx, keys[0]); err != nil {
+	if err != nil {
 		return Session{}, "", err
 	}
 	if rehash {
 		s.rehash(ctx, id, c.Password)
 	}
 	return s.startSession(ctx, id, mfa, method, client)
+}
+
+// limit is a failure counter and its limit.
+type limit struct {
+	key string
+	max int
+}
+
+// reservation is an attempt counted under each of its keys at one instant.
+type reservation struct {
+	s    *Service
+	keys []string
+	at   time.Time
+}
+
+// reserve counts an attempt under every key, after checking, in the same
+// transaction, that none is at its limit (a *ThrottledError, and nothing counted,
+// if one is). Counting before the attempt's password check is what keeps
+// concurrent attempts from all passing a check made before any of them failed.
+func (s *Service) reserve(ctx context.Context, limits ...limit) (reservation, error) {
+	r := reservation{s: s, at: s.clock()}
+	for _, l := range limits {
+		r.keys = append(r.keys, l.key)
+	}
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		for _, l := range limits {
+			wait, throttled, err := s.throttledAt(ctx, l.key, l.max)
+			if err != nil {
+				return err
+			}
+			if throttled {
+				return &ThrottledError{RetryAfter: wait}
+			}
+		}
+		for _, l := range limits {
+			if err := s.store.AddFailure(ctx, l.key, r.at); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return r, err
+}
+
+// release takes the reservation back from its keys from the from-th on (an
+// attempt that did not fail), best effort: a count left behind only expires with
+// the window.
+func (r reservation) release(ctx context.Context, from int) error {
+	var errs []error
+	for _, k := range r.keys[from:] {
+		errs = append(errs, r.s.store.RemoveFailure(ctx, k, r.at))
+	}
+	return errors.Join(errs...)
 }
 
 // secondFactor checks the second factor of c for id when id has MFA on: whether
@@ -246,31 +331,26 @@ func (s *Service) rehash(ctx context.Context, id Identity, password string) {
 // session counts as MFA: something the person has, unlocked by something they know
 // or are. Failures count per source address.
 func (s *Service) SignInWithPasskey(ctx context.Context, a PasskeyAssertion, client Client) (Session, string, error) {
-	key := sourceKey(client.IP)
-	wait, throttled, err := s.throttled(ctx, key)
+	r, err := s.reserve(ctx, limit{sourceKey(client.IP), s.policy.SourceFailureLimit})
 	if err != nil {
 		return Session{}, "", err
-	}
-	if throttled {
-		return Session{}, "", &ThrottledError{RetryAfter: wait}
 	}
 	id, uv, err := s.verifyPasskeyUV(ctx, a.Ticket, a.Response)
 	if err == nil && !uv {
 		err = fmt.Errorf("%w: a passkey signs in alone only with user verification (a PIN or biometric)", ErrUnauthenticated)
 	}
 	if errors.Is(err, ErrUnauthenticated) {
-		if err := s.store.AddFailure(ctx, key, s.clock()); err != nil {
-			return Session{}, "", err
-		}
 		return Session{}, "", ErrUnauthenticated
 	}
 	if err != nil {
-		return Session{}, "", err
+		return Session{}, "", errors.Join(err, r.release(ctx, 0))
 	}
-	return s.startSession(ctx, id, true, "passkey", client)
+	sess, token, err := s.startSession(ctx, id, true, "passkey", client)
+	return sess, token, errors.Join(err, r.release(ctx, 0))
 }
 
-// startSession stores a new session of id and returns it with its token.
+// startSession stores a new session of id and returns it (without its token
+// hash) with its token.
 func (s *Service) startSession(ctx context.Context, id Identity, mfa bool, method string, client Client) (Session, string, error) {
 	token := SessionTokenPrefix + newSecret()
 	now := s.clock()
@@ -284,6 +364,7 @@ func (s *Service) startSession(ctx context.Context, id Identity, mfa bool, metho
 	if err := s.store.CreateSession(ctx, sess); err != nil {
 		return Session{}, "", err
 	}
+	sess.TokenHash = ""
 	return sess, token, nil
 }
 
@@ -333,7 +414,7 @@ func (s *Service) authenticateSession(ctx context.Context, token string) (Auth, 
 	if err != nil {
 		return Auth{}, err
 	}
-	return Auth{Identity: id, SessionID: sess.ID, MFA: sess.MFA}, nil
+	return Auth{Identity: id.public(), SessionID: sess.ID, MFA: sess.MFA}, nil
 }
 
 // SignOut ends the session of token. Signing out twice, or with a token that is
@@ -358,7 +439,11 @@ func (s *Service) SignOut(ctx context.Context, token string) error {
 // ListSessions returns a page of the identity's sessions ordered by id (I-4), with
 // last-seen time, user agent and source address. Sessions past their expiry are
 // not listed.
-func (s *Service) ListSessions(ctx context.Context, identityID string, page resellerkit.Page) ([]Session, string, error) {
+func (s *Service) ListSessions(ctx context.Context, a Auth, page resellerkit.Page) ([]Session, string, error) {
+	if err := a.session(); err != nil {
+		return nil, "", err
+	}
+	identityID := a.Identity.ID
 	if err := checkPage(page); err != nil {
 		return nil, "", err
 	}
@@ -370,6 +455,7 @@ func (s *Service) ListSessions(ctx context.Context, identityID string, page rese
 	live := list[:0]
 	for _, x := range list {
 		if now.Before(x.ExpiresAt) && now.Before(x.LastSeenAt.Add(s.policy.SessionIdle)) {
+			x.TokenHash = "" // never handed out, like an API key's SecretHash
 			live = append(live, x)
 		}
 	}
@@ -378,14 +464,29 @@ func (s *Service) ListSessions(ctx context.Context, identityID string, page rese
 
 // RevokeSession ends one session of the identity (I-4). ErrNotFound if it has no
 // such session.
-func (s *Service) RevokeSession(ctx context.Context, identityID, sessionID string) error {
+func (s *Service) RevokeSession(ctx context.Context, a Auth, sessionID string) error {
+	if err := a.session(); err != nil {
+		return err
+	}
+	identityID := a.Identity.ID
 	return s.store.DeleteSession(ctx, identityID, sessionID)
 }
 
 // RevokeSessions ends every session of the identity except keep (none kept when
 // empty) and returns how many ended (I-4).
-func (s *Service) RevokeSessions(ctx context.Context, identityID, keep string) (int, error) {
-	return s.store.DeleteSessions(ctx, identityID, keep)
+func (s *Service) RevokeSessions(ctx context.Context, a Auth) (int, error) {
+	if err := a.session(); err != nil {
+		return 0, err
+	}
+	identityID := a.Identity.ID
+	return s.store.DeleteSessions(ctx, identityID, a.SessionID)
+}
+
+// EndSessions ends every session of the identity and returns how many ended. It
+// is a system operation for the reseller's operators (a compromised account) and
+// maintenance; a person ends their own with RevokeSessions.
+func (s *Service) EndSessions(ctx context.Context, identityID string) (int, error) {
+	return s.store.DeleteSessions(ctx, identityID, "")
 }
 
 // SweepReport says what Sweep removed.

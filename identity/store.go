@@ -155,6 +155,10 @@ type Store interface {
 	// RecentFailures returns the times of the newest failures under key at or after
 	// since, at most limit of them, oldest first.
 	RecentFailures(ctx context.Context, key string, since time.Time, limit int) ([]time.Time, error)
+	// RemoveFailure removes the failures under key recorded at exactly at: an
+	// attempt counted before its check that did not fail (attempts reserved in the
+	// same microsecond go together, erring on the side of the person).
+	RemoveFailure(ctx context.Context, key string, at time.Time) error
 	// ClearFailures removes every failure under key.
 	ClearFailures(ctx context.Context, key string) error
 	// DeleteFailuresBefore removes, across keys, every failure before t and returns

@@ -92,16 +92,18 @@ func credential(r *http.Request) (token string, fromCookie bool, err error) {
 }
 
 // setSessionCookie sends the session cookie for token, valid as long as the
-// session can be (the server ends it sooner when idle).
-func setSessionCookie(w http.ResponseWriter, r *http.Request, token string, maxAge int) {
+// session can be (the server ends it sooner when idle). It is Secure when the
+// request came over TLS or the portal's public origin is https (TLS ended by a
+// proxy in front).
+func (s *server) setSessionCookie(w http.ResponseWriter, r *http.Request, token string, maxAge int) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil || s.secureCookies})
 }
 
 // clearSessionCookie tells the browser to forget the session cookie.
-func clearSessionCookie(w http.ResponseWriter, r *http.Request) {
+func (s *server) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil || s.secureCookies})
 }
 
 // clientOf describes the request's client for throttling and the session list.

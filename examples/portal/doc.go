@@ -86,7 +86,8 @@
 // it requires (M-4, M-5). Lists (marked *) page, see Paging.
 //
 // Identity (identity.Service; "signed in" means a session or an API key, "session"
-// a session only):
+// a session only: an API key never manages its owner's credentials, 403
+// session_required, so a key leaked from a program cannot become a person):
 //
 //	method  path                                                identity.Service          needs
 //	POST    /v1/sessions                                        SignIn                    public; {email, password, totp? | recovery_code? | passkey?{ticket, response}}
@@ -94,24 +95,25 @@
 //	POST    /v1/sessions/passkey                                SignInWithPasskey         public; {ticket, response}
 //	POST    /v1/password-resets                                 RequestPasswordReset      public; {email} → 202 whether or not it exists
 //	POST    /v1/password-resets/complete                        ResetPassword             public; {token, new_password}
-//	POST    /v1/signup                                          Register + AcceptInvitation  public; {org_id, invitation_id, email, name?, password}: one transaction
+//	POST    /v1/signup/start                                    RequestSignup             public; {email} → 202 (a link proving the address is mailed)
+//	POST    /v1/signup                                          CompleteSignup + AcceptInvitation  public; {token, org_id, invitation_id, name?, password}: one transaction
 //	DELETE  /v1/sessions/current                                RevokeSession             session (sign out; clears the cookie)
-//	GET     /v1/me/sessions                                   * ListSessions              signed in
-//	DELETE  /v1/me/sessions/{session}                           RevokeSession             signed in
-//	POST    /v1/me/sessions/revoke-others                       RevokeSessions            signed in
-//	PUT     /v1/me/password                                     ChangePassword            signed in; {current_password, new_password}
+//	GET     /v1/me/sessions                                   * ListSessions              session
+//	DELETE  /v1/me/sessions/{session}                           RevokeSession             session
+//	POST    /v1/me/sessions/revoke-others                       RevokeSessions            session
+//	PUT     /v1/me/password                                     ChangePassword            session; {current_password, new_password}
 //	GET     /v1/me/mfa                                          MFAStatus                 signed in
-//	POST    /v1/me/totp                                         BeginTOTP                 signed in; → {secret, uri}
-//	POST    /v1/me/totp/confirm                                 ConfirmTOTP               signed in; {code} → {recovery_codes}
-//	POST    /v1/me/totp/remove                                  RemoveTOTP                signed in; {password}
-//	POST    /v1/me/recovery-codes                               RegenerateRecoveryCodes   signed in; {password}
+//	POST    /v1/me/totp                                         BeginTOTP                 session; {password} → {secret, uri}
+//	POST    /v1/me/totp/confirm                                 ConfirmTOTP               session; {code} → {recovery_codes}
+//	POST    /v1/me/totp/remove                                  RemoveTOTP                session; {password}
+//	POST    /v1/me/recovery-codes                               RegenerateRecoveryCodes   session; {password}
 //	GET     /v1/me/passkeys                                     ListPasskeys              signed in
-//	POST    /v1/me/passkeys/challenge                           BeginPasskeyRegistration  signed in; → {ticket, options} for navigator.credentials.create
-//	POST    /v1/me/passkeys                                     FinishPasskeyRegistration signed in; {ticket, name?, response}
-//	POST    /v1/me/passkeys/{passkey}/remove                    RemovePasskey             signed in; {password}
-//	GET     /v1/me/api-keys                                   * ListAPIKeys               signed in
+//	POST    /v1/me/passkeys/challenge                           BeginPasskeyRegistration  session; {password} → {ticket, options} for navigator.credentials.create
+//	POST    /v1/me/passkeys                                     FinishPasskeyRegistration session; {ticket, name?, response}
+//	POST    /v1/me/passkeys/{passkey}/remove                    RemovePasskey             session; {password}
+//	GET     /v1/me/api-keys                                   * ListAPIKeys               session
 //	POST    /v1/me/api-keys                                     CreateAPIKey              session; {org_id, name, expires_at?} → the key, its secret shown once
-//	DELETE  /v1/me/api-keys/{key}                               RevokeAPIKey              signed in
+//	DELETE  /v1/me/api-keys/{key}                               RevokeAPIKey              session
 //
 // Members (members.Service):
 //
@@ -208,6 +210,9 @@
 //	                            failed sign-in (one message whatever failed, I-4)
 //	401 second_factor_required  the password was right and the identity has MFA on
 //	403 cross_origin            a cookie-authenticated or public write from another origin
+//	403 wrong_password          the current password given to confirm a change is wrong
+//	                            (the session stays valid)
+//	403 session_required        an API key used where only a session may act (I-4)
 //	429 throttled               too many failed sign-ins for the email or the source
 //	                            (I-4), Retry-After set; also passkey challenges and reset
 //	                            requests per source
@@ -306,10 +311,12 @@
 // Public endpoints take their admission share by source address. The sign-in
 // answer carries the token as well as the cookie: an API client needs it, and a
 // script that could read it could as well read the password typed into the page.
-// Joining by invitation (POST /v1/signup) proves the right to join with the
-// invitation id, which only the invitee receives; an organization that enforces
-// MFA cannot be joined this way (a new identity has no second factor yet), so its
-// power users invite people who already have an identity with MFA. The source
+// Joining by invitation needs two proofs: the invitation (its id, from the
+// invitation) and the address (a token mailed by POST /v1/signup/start, which the
+// inviter never sees), so an inviter cannot create an identity for someone else's
+// address. An organization that enforces MFA cannot be joined this way (a new
+// identity has no second factor yet): its power users invite people who already
+// have an identity with MFA, who accept with POST …/invitations/{id}/accept. The source
 // address is the connection's: behind a reverse proxy, set it from the proxy's
 // header, or every client shares one throttling counter.
 package main

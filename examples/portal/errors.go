@@ -89,6 +89,7 @@ const (
 	msgSignInFailed  = "sign-in failed: check the email, the password and the second factor, or the link's validity"
 	msgSecondFactor  = "this account has multi-factor authentication: send a totp code, a recovery_code or a passkey assertion with the password"
 	msgNotFound      = "not found"
+	msgWrongPassword = "the current password is wrong (the session is still valid)"
 )
 
 // errorTable is the one place mapping errors to HTTP. The first rule that matches
@@ -103,6 +104,8 @@ var errorTable = []errorRule{
 	{http.StatusForbidden, "cross_origin", is(errCrossOrigin)},
 	{http.StatusTooManyRequests, "throttled", as(noField[*identity.ThrottledError])},
 	{http.StatusUnauthorized, "second_factor_required", fixed(msgSecondFactor, identity.ErrSecondFactorRequired)},
+	{http.StatusForbidden, "wrong_password", fixed(msgWrongPassword, identity.ErrWrongPassword)},
+	{http.StatusForbidden, "session_required", is(identity.ErrSessionRequired)},
 	{http.StatusUnauthorized, "unauthenticated", fixed(msgSignInFailed, identity.ErrUnauthenticated)},
 	{http.StatusNotFound, "not_found", is(errNoEndpoint)},
 	{http.StatusMethodNotAllowed, "method_not_allowed", as(noField[*methodError])},

@@ -89,8 +89,16 @@ func (s *server) signInWithPasskey(w http.ResponseWriter, r *http.Request, _ mem
 	return s.startedSession(w, r, sess, token)
 }
 
+// startedSession answers a sign-in: the new session's cookie and token. A session
+// the browser's cookie still named is ended: a sign-in replaces it (so a session
+// planted in the browser before sign-in cannot linger).
 func (s *server) startedSession(w http.ResponseWriter, r *http.Request, sess identity.Session, token string) error {
-	setSessionCookie(w, r, token, int(time.Until(sess.ExpiresAt)/time.Second))
+	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		if err := s.ids.SignOut(r.Context(), c.Value); err != nil {
+			return err
+		}
+	}
+	s.setSessionCookie(w, r, token, int(time.Until(sess.ExpiresAt)/time.Second))
 	return writeJSON(w, http.StatusCreated, signedInJSON{Session: toSession(sess), Token: token})
 }
 
@@ -114,16 +122,13 @@ func (s *server) passkeyChallenge(w http.ResponseWriter, r *http.Request, _ memb
 }
 
 // signOut is DELETE /v1/sessions/current: the caller's session ends and the cookie
-// is cleared. With an API key there is no session: 400.
+// is cleared. With an API key there is no session: 403 session_required.
 func (s *server) signOut(w http.ResponseWriter, r *http.Request, _ members.Principal) error {
 	c := callerOf(r)
-	if c.auth.SessionID == "" {
-		return badField("", "an API key has no session to end; revoke the key instead")
-	}
-	if err := s.ids.RevokeSession(r.Context(), c.auth.Identity.ID, c.auth.SessionID); err != nil {
+	if err := s.ids.RevokeSession(r.Context(), c.auth, c.auth.SessionID); err != nil {
 		return err
 	}
-	clearSessionCookie(w, r)
+	s.clearSessionCookie(w, r)
 	noContent(w)
 	return nil
 }
@@ -135,7 +140,7 @@ func (s *server) listSessions(w http.ResponseWriter, r *http.Request, _ members.
 		return err
 	}
 	c := callerOf(r)
-	list, next, err := s.ids.ListSessions(r.Context(), c.auth.Identity.ID, page)
+	list, next, err := s.ids.ListSessions(r.Context(), c.auth, page)
 	if err != nil {
 		return err
 	}
@@ -149,11 +154,11 @@ func (s *server) listSessions(w http.ResponseWriter, r *http.Request, _ members.
 // revokeSession is DELETE /v1/me/sessions/{session}.
 func (s *server) revokeSession(w http.ResponseWriter, r *http.Request, _ members.Principal) error {
 	c := callerOf(r)
-	if err := s.ids.RevokeSession(r.Context(), c.auth.Identity.ID, r.PathValue("session")); err != nil {
+	if err := s.ids.RevokeSession(r.Context(), c.auth, r.PathValue("session")); err != nil {
 		return err
 	}
 	if r.PathValue("session") == c.auth.SessionID {
-		clearSessionCookie(w, r)
+		s.clearSessionCookie(w, r)
 	}
 	noContent(w)
 	return nil
@@ -167,7 +172,7 @@ type revokedJSON struct {
 // caller but the current one ends.
 func (s *server) revokeOtherSessions(w http.ResponseWriter, r *http.Request, _ members.Principal) error {
 	c := callerOf(r)
-	n, err := s.ids.RevokeSessions(r.Context(), c.auth.Identity.ID, c.auth.SessionID)
+	n, err := s.ids.RevokeSessions(r.Context(), c.auth)
 	if err != nil {
 		return err
 	}
@@ -225,7 +230,7 @@ func (s *server) completePasswordReset(w http.ResponseWriter, r *http.Request, _
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if err := s.ids.ResetPassword(r.Context(), in.Token, in.NewPassword); err != nil {
+	if err := s.ids.ResetPassword(r.Context(), in.Token, in.NewPassword, clientOf(r)); err != nil {
 		return err
 	}
 	noContent(w)
@@ -254,9 +259,14 @@ type totpJSON struct {
 	URI    string `json:"uri"` // otpauth://… for a QR code
 }
 
-// beginTOTP is POST /v1/me/totp: a new, unconfirmed authenticator-app secret.
+// beginTOTP is POST /v1/me/totp with the password: a new, unconfirmed
+// authenticator-app secret.
 func (s *server) beginTOTP(w http.ResponseWriter, r *http.Request, _ members.Principal) error {
-	e, err := s.ids.BeginTOTP(r.Context(), callerOf(r).auth.Identity.ID)
+	var in passwordInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	e, err := s.ids.BeginTOTP(r.Context(), callerOf(r).auth, in.Password)
 	if err != nil {
 		return err
 	}
@@ -278,7 +288,7 @@ func (s *server) confirmTOTP(w http.ResponseWriter, r *http.Request, _ members.P
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	codes, err := s.ids.ConfirmTOTP(r.Context(), callerOf(r).auth.Identity.ID, in.Code)
+	codes, err := s.ids.ConfirmTOTP(r.Context(), callerOf(r).auth, in.Code)
 	if err != nil {
 		return err
 	}
@@ -295,7 +305,7 @@ func (s *server) removeTOTP(w http.ResponseWriter, r *http.Request, _ members.Pr
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if err := s.ids.RemoveTOTP(r.Context(), callerOf(r).auth.Identity.ID, in.Password); err != nil {
+	if err := s.ids.RemoveTOTP(r.Context(), callerOf(r).auth, in.Password); err != nil {
 		return err
 	}
 	noContent(w)
@@ -308,7 +318,7 @@ func (s *server) regenerateRecoveryCodes(w http.ResponseWriter, r *http.Request,
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	codes, err := s.ids.RegenerateRecoveryCodes(r.Context(), callerOf(r).auth.Identity.ID, in.Password)
+	codes, err := s.ids.RegenerateRecoveryCodes(r.Context(), callerOf(r).auth, in.Password)
 	if err != nil {
 		return err
 	}
@@ -330,10 +340,14 @@ func toPasskey(p identity.Passkey) passkeyJSON {
 	return out
 }
 
-// beginPasskeyRegistration is POST /v1/me/passkeys/challenge: options for
-// navigator.credentials.create().
+// beginPasskeyRegistration is POST /v1/me/passkeys/challenge with the password:
+// options for navigator.credentials.create().
 func (s *server) beginPasskeyRegistration(w http.ResponseWriter, r *http.Request, _ members.Principal) error {
-	ticket, opts, err := s.ids.BeginPasskeyRegistration(r.Context(), callerOf(r).auth.Identity.ID)
+	var in passwordInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	ticket, opts, err := s.ids.BeginPasskeyRegistration(r.Context(), callerOf(r).auth, in.Password)
 	if err != nil {
 		return err
 	}
@@ -358,7 +372,7 @@ func (s *server) registerPasskey(w http.ResponseWriter, r *http.Request, _ membe
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	pk, codes, err := s.ids.FinishPasskeyRegistration(r.Context(), callerOf(r).auth.Identity.ID, in.Ticket, in.Name, in.Response)
+	pk, codes, err := s.ids.FinishPasskeyRegistration(r.Context(), callerOf(r).auth, in.Ticket, in.Name, in.Response)
 	if err != nil {
 		return err
 	}
@@ -380,7 +394,7 @@ func (s *server) removePasskey(w http.ResponseWriter, r *http.Request, _ members
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if err := s.ids.RemovePasskey(r.Context(), callerOf(r).auth.Identity.ID, r.PathValue("passkey"), in.Password); err != nil {
+	if err := s.ids.RemovePasskey(r.Context(), callerOf(r).auth, r.PathValue("passkey"), in.Password); err != nil {
 		return err
 	}
 	noContent(w)
@@ -444,7 +458,7 @@ func (s *server) listAPIKeys(w http.ResponseWriter, r *http.Request, _ members.P
 	if err != nil {
 		return err
 	}
-	keys, next, err := s.ids.ListAPIKeys(r.Context(), callerOf(r).auth.Identity.ID, page)
+	keys, next, err := s.ids.ListAPIKeys(r.Context(), callerOf(r).auth, page)
 	if err != nil {
 		return err
 	}
@@ -453,7 +467,7 @@ func (s *server) listAPIKeys(w http.ResponseWriter, r *http.Request, _ members.P
 
 // revokeAPIKey is DELETE /v1/me/api-keys/{key}.
 func (s *server) revokeAPIKey(w http.ResponseWriter, r *http.Request, _ members.Principal) error {
-	if err := s.ids.RevokeAPIKey(r.Context(), callerOf(r).auth.Identity.ID, r.PathValue("key")); err != nil {
+	if err := s.ids.RevokeAPIKey(r.Context(), callerOf(r).auth, r.PathValue("key")); err != nil {
 		return err
 	}
 	noContent(w)
@@ -462,16 +476,37 @@ func (s *server) revokeAPIKey(w http.ResponseWriter, r *http.Request, _ members.
 
 // ---- joining by invitation (M-8 with I-1) ----
 
+type startSignupInput struct {
+	Email string `json:"email"`
+}
+
+// startSignup is POST /v1/signup/start: a person without an identity, holding an
+// invitation, asks for a link proving they own the invited address. 202 whether
+// or not the address has an identity (then nothing is sent: they sign in and
+// accept instead).
+func (s *server) startSignup(w http.ResponseWriter, r *http.Request, _ members.Principal) error {
+	var in startSignupInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	if err := s.ids.RequestSignup(r.Context(), in.Email, clientOf(r)); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusAccepted)
+	return nil
+}
+
 type signupInput struct {
+	Token        string `json:"token"`
 	OrgID        string `json:"org_id"`
 	InvitationID string `json:"invitation_id"`
-	Email        string `json:"email"`
 	Name         string `json:"name"`
 	Password     string `json:"password"`
 }
 
 type signupJSON struct {
 	IdentityID string        `json:"identity_id"`
+	Email      string        `json:"email"`
 	Membership memberJSON    `json:"membership"`
 	Warnings   []warningJSON `json:"warnings"`
 }
@@ -482,11 +517,12 @@ type warningJSON struct {
 	Message string `json:"message"`
 }
 
-// signup is POST /v1/signup: a person without an identity accepts an invitation.
-// The identity is created and the invitation accepted in one transaction: if the
-// acceptance fails (not addressed to that email, expired, the organization enforces
-// MFA, which a new identity cannot have yet), no identity is left behind. The
-// invitation id, sent only to the invitee, is what proves the right to join.
+// signup is POST /v1/signup: with the token of the signup mail (the proof of the
+// address, which the inviter never sees), the identity is created and the
+// invitation accepted in one transaction: if the acceptance fails (the invitation
+// is not addressed to that email, expired, or the organization enforces MFA, which
+// a new identity cannot have yet), no identity is created and the token stays
+// usable.
 func (s *server) signup(w http.ResponseWriter, r *http.Request, _ members.Principal) error {
 	var in signupInput
 	if err := decodeJSON(w, r, &in); err != nil {
@@ -494,7 +530,7 @@ func (s *server) signup(w http.ResponseWriter, r *http.Request, _ members.Princi
 	}
 	var out signupJSON
 	err := s.inTx(r.Context(), func(ctx context.Context) error {
-		id, warns, err := s.ids.Register(ctx, identity.NewIdentity{Email: in.Email, Name: in.Name, Password: in.Password})
+		id, warns, err := s.ids.CompleteSignup(ctx, in.Token, identity.NewIdentity{Name: in.Name, Password: in.Password}, clientOf(r))
 		if err != nil {
 			return err
 		}
@@ -502,7 +538,7 @@ func (s *server) signup(w http.ResponseWriter, r *http.Request, _ members.Princi
 		if err != nil {
 			return err
 		}
-		out = signupJSON{IdentityID: id.ID, Membership: toMember(m), Warnings: []warningJSON{}}
+		out = signupJSON{IdentityID: id.ID, Email: id.Email, Membership: toMember(m), Warnings: []warningJSON{}}
 		for _, w := range warns {
 			out.Warnings = append(out.Warnings, warningJSON(w))
 		}

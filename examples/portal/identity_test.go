@@ -6,10 +6,10 @@ import (
 	"encoding/base32"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"strconv"
-	"log/slog"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -105,7 +105,7 @@ func TestI3_I4_EndToEnd(t *testing.T) {
 
 		// 2. Enroll TOTP: secret, otpauth URI, confirm with a code → 10 recovery codes.
 		var totp totpJSON
-		require.Equal(t, http.StatusCreated, b.call("POST", "/v1/me/totp", nil, &totp).StatusCode)
+		require.Equal(t, http.StatusCreated, b.call("POST", "/v1/me/totp", map[string]string{"password": password}, &totp).StatusCode)
 		assert.Contains(t, totp.URI, "otpauth://totp/")
 		secret, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(totp.Secret)
 		require.NoError(t, err)
@@ -141,7 +141,7 @@ func TestI3_I4_EndToEnd(t *testing.T) {
 			Ticket  string                       `json:"ticket"`
 			Options *protocol.CredentialCreation `json:"options"`
 		}
-		require.Equal(t, http.StatusCreated, b.call("POST", "/v1/me/passkeys/challenge", nil, &reg).StatusCode)
+		require.Equal(t, http.StatusCreated, b.call("POST", "/v1/me/passkeys/challenge", map[string]string{"password": password}, &reg).StatusCode)
 		att, err := auth.Register(reg.Options)
 		require.NoError(t, err)
 		var registered registeredPasskeyJSON
@@ -188,7 +188,7 @@ func TestI3_I4_EndToEnd(t *testing.T) {
 		assert.Empty(t, keys.Items[0].Secret, "listed without its secret")
 		require.NotNil(t, keys.Items[0].LastUsedAt)
 		// A key cannot mint keys.
-		require.Equal(t, http.StatusBadRequest, f.browser(t).call("POST", "/v1/me/api-keys", map[string]string{"org_id": f.orgID, "name": "x"}, nil, "Authorization", bearer).StatusCode)
+		require.Equal(t, http.StatusForbidden, f.browser(t).call("POST", "/v1/me/api-keys", map[string]string{"org_id": f.orgID, "name": "x"}, nil, "Authorization", bearer).StatusCode)
 
 		// 8. Revoked: refused at once.
 		require.Equal(t, http.StatusNoContent, b2.call("DELETE", "/v1/me/api-keys/"+key.ID, nil, nil).StatusCode)
@@ -231,6 +231,29 @@ func TestI4_APIKeyOfOneOrganizationNeverActsInAnother(t *testing.T) {
 		require.Len(t, orgs.Items, 1)
 		assert.Equal(t, f.orgID, orgs.Items[0].ID)
 		require.Equal(t, http.StatusOK, f.do("GET", "/v1/orgs/"+f.orgID+"/projects", key.Secret, nil, nil))
+
+		// The key cannot manage its owner's credentials: no passkey, second factor,
+		// session or key change, so it cannot become a session reaching B.
+		for _, c := range []struct{ method, path string }{
+			{"POST", "/v1/me/passkeys/challenge"}, {"POST", "/v1/me/totp"}, {"POST", "/v1/me/sessions/revoke-others"},
+			{"GET", "/v1/me/sessions"}, {"GET", "/v1/me/api-keys"}, {"POST", "/v1/me/api-keys"}, {"PUT", "/v1/me/password"},
+			{"POST", "/v1/me/recovery-codes"}, {"DELETE", "/v1/sessions/current"},
+		} {
+			var body any
+			switch c.path {
+			case "/v1/me/api-keys":
+				if c.method == "POST" {
+					body = map[string]string{"org_id": f.orgID, "name": "x"}
+				}
+			case "/v1/me/password":
+				body = map[string]string{"current_password": f.passwords[demoPower.Email], "new_password": "Brand-New-Pass-2"}
+			case "/v1/me/passkeys/challenge", "/v1/me/totp", "/v1/me/recovery-codes":
+				body = map[string]string{"password": f.passwords[demoPower.Email]}
+			}
+			require.Equal(t, http.StatusForbidden, f.do(c.method, c.path, key.Secret, body, &e), "%s %s", c.method, c.path)
+			assert.Equal(t, "session_required", e.Error.Code, "%s %s", c.method, c.path)
+		}
+		require.Equal(t, http.StatusOK, f.do("GET", "/v1/me", power, nil, nil), "the person's session survived")
 
 		// The general user is no member of "other": no key for it.
 		require.Equal(t, http.StatusNotFound, f.do("POST", "/v1/me/api-keys", f.token(demoGeneral), map[string]string{"org_id": other.ID, "name": "x"}, &e))
@@ -294,8 +317,9 @@ func TestI4_SignInThrottledAndAnswersAlike(t *testing.T) {
 }
 
 // TestM8_SignupCreatesTheIdentityWithTheMembership: a person without an identity
-// joins by invitation; the identity and the membership are created together, and
-// nothing is created when the acceptance fails.
+// joins by invitation. The address is proven by a mailed token the inviter never
+// sees; the identity and the membership are created together, and nothing is
+// created when the acceptance fails (the token then stays usable).
 func TestM8_SignupCreatesTheIdentityWithTheMembership(t *testing.T) {
 	eachBackend(t, func(t *testing.T, f *fixture) {
 		ctx := context.Background()
@@ -305,24 +329,41 @@ func TestM8_SignupCreatesTheIdentityWithTheMembership(t *testing.T) {
 			map[string]any{"email": "newcomer@demo.example.com", "type": "general", "permissions": []string{"project.view"}}, &inv))
 		b := f.browser(t)
 
-		// Another address than the invitation's: refused, and no identity is left.
+		// Asking for a link answers the same for an address with an identity (and
+		// sends nothing) as for one without.
+		for _, email := range []string{demoGeneral.Email, "newcomer@demo.example.com", "intruder@demo.example.com"} {
+			require.Equal(t, http.StatusAccepted, b.call("POST", "/v1/signup/start", map[string]string{"email": email}, nil).StatusCode)
+		}
+		_, sent := f.mails.last(demoGeneral.Email)
+		assert.False(t, sent, "an existing identity gets no signup link")
+		intruder, ok := f.mails.last("intruder@demo.example.com")
+		require.True(t, ok)
+		assert.Equal(t, identity.MailSignup, intruder.Kind)
+
+		// A proven address that is not the invitation's: refused, nothing created.
 		var e errorJSON
-		resp := b.call("POST", "/v1/signup", map[string]string{"org_id": f.orgID, "invitation_id": inv.ID,
-			"email": "intruder@demo.example.com", "password": "Intruder-Pass-1"}, &e)
+		resp := b.call("POST", "/v1/signup", map[string]string{"token": intruder.Token, "org_id": f.orgID, "invitation_id": inv.ID,
+			"password": "Intruder-Pass-1"}, &e)
 		require.Equal(t, http.StatusNotFound, resp.StatusCode)
 		_, err := f.ids.FindIdentityByEmail(ctx, "intruder@demo.example.com")
 		require.ErrorIs(t, err, identity.ErrNotFound, "rolled back with the acceptance")
+		// Without the mailed token (all an inviter has): refused.
+		require.Equal(t, http.StatusUnauthorized, b.call("POST", "/v1/signup", map[string]string{"token": "guess", "org_id": f.orgID,
+			"invitation_id": inv.ID, "password": "Newcomer-Pass-1"}, nil).StatusCode)
 
+		mail, ok := f.mails.last("newcomer@demo.example.com")
+		require.True(t, ok)
 		var out signupJSON
-		require.Equal(t, http.StatusCreated, b.call("POST", "/v1/signup", map[string]string{"org_id": f.orgID, "invitation_id": inv.ID,
-			"email": "newcomer@demo.example.com", "name": "Newcomer", "password": "Newcomer-Pass-1"}, &out).StatusCode)
+		require.Equal(t, http.StatusCreated, b.call("POST", "/v1/signup", map[string]string{"token": mail.Token, "org_id": f.orgID,
+			"invitation_id": inv.ID, "name": "Newcomer", "password": "Newcomer-Pass-1"}, &out).StatusCode)
+		assert.Equal(t, "newcomer@demo.example.com", out.Email)
 		assert.Equal(t, "general", out.Membership.Type)
 		require.Equal(t, http.StatusCreated, b.call("POST", "/v1/sessions",
 			map[string]string{"email": "newcomer@demo.example.com", "password": "Newcomer-Pass-1"}, nil).StatusCode)
 		require.Equal(t, http.StatusOK, b.call("GET", "/v1/orgs/"+f.orgID+"/projects", nil, nil).StatusCode)
-		// The invitation is used: a second signup with it fails.
-		require.NotEqual(t, http.StatusCreated, b.call("POST", "/v1/signup", map[string]string{"org_id": f.orgID, "invitation_id": inv.ID,
-			"email": "newcomer@demo.example.com", "password": "Newcomer-Pass-1"}, nil).StatusCode)
+		// The token is used: a second signup with it fails.
+		require.Equal(t, http.StatusUnauthorized, b.call("POST", "/v1/signup", map[string]string{"token": mail.Token, "org_id": f.orgID,
+			"invitation_id": inv.ID, "password": "Newcomer-Pass-1"}, nil).StatusCode)
 	})
 }
 
@@ -386,7 +427,9 @@ func TestI2_ChangePasswordOverHTTP(t *testing.T) {
 			require.Equal(t, http.StatusCreated, br.call("POST", "/v1/sessions", map[string]string{"email": demoGeneral.Email, "password": current}, nil).StatusCode)
 		}
 		var e errorJSON
-		require.Equal(t, http.StatusUnauthorized, b.call("PUT", "/v1/me/password", map[string]string{"current_password": "Wrong-Pass-1", "new_password": "Brand-New-Pass-2"}, &e).StatusCode)
+		require.Equal(t, http.StatusForbidden, b.call("PUT", "/v1/me/password", map[string]string{"current_password": "Wrong-Pass-1", "new_password": "Brand-New-Pass-2"}, &e).StatusCode)
+		assert.Equal(t, "wrong_password", e.Error.Code)
+		require.Equal(t, http.StatusOK, b.call("GET", "/v1/me", nil, nil).StatusCode, "a wrong re-check does not end the session")
 		require.Equal(t, http.StatusBadRequest, b.call("PUT", "/v1/me/password", map[string]string{"current_password": current, "new_password": "weak"}, &e).StatusCode)
 		assert.Equal(t, "new_password", e.Error.Field)
 		assert.Contains(t, e.Error.Message, "(I-2)")

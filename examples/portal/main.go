@@ -143,6 +143,7 @@ func run(ctx context.Context, args []string, out io.Writer, onListen func(net.Ad
 	printDemoUsers(out, base, sd)
 
 	s := newServer(svc, ids, b.db, identityAuth{ids: ids, operators: cfg.operators}, logger)
+	s.secureCookies = u.Scheme == "https"
 	s.limit = newLimiter(cfg.maxInflight)
 	srv := &http.Server{
 		Handler:           s.routes(),

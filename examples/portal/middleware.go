@@ -37,6 +37,7 @@ var publicRoutes = map[string]bool{
 	"POST /v1/passkey-challenges":       true,
 	"POST /v1/password-resets":          true,
 	"POST /v1/password-resets/complete": true,
+	"POST /v1/signup/start":             true,
 	"POST /v1/signup":                   true,
 }
 

@@ -181,7 +181,7 @@ func (f *fixture) token(p members.Principal) string {
 	ctx := context.Background()
 	c := identity.Credentials{Email: p.Email, Password: f.passwords[p.Email]}
 	if p.MFA {
-		c.TOTP = f.enrollTOTP(p.IdentityID)
+		c.TOTP = f.enrollTOTP(p)
 	}
 	_, tok, err := f.ids.SignIn(ctx, c, identity.Client{IP: "192.0.2.1", UserAgent: "fixture"})
 	require.NoError(f.t, err)
@@ -189,19 +189,25 @@ func (f *fixture) token(p members.Principal) string {
 	return tok
 }
 
-// enrollTOTP sets up an authenticator app for the identity and returns a code
-// accepted at the next sign-in: the next step's, within the ±1 step window and
-// after the step the confirmation used.
-func (f *fixture) enrollTOTP(identityID string) string {
+// enrollTOTP sets up an authenticator app for p's identity (from a session of its
+// own, with its password) and returns a code accepted at the next sign-in: the
+// next step's, within the ±1 step window and after the step the confirmation used.
+func (f *fixture) enrollTOTP(p members.Principal) string {
 	f.t.Helper()
 	ctx := context.Background()
-	e, err := f.ids.BeginTOTP(ctx, identityID)
+	password := f.passwords[p.Email]
+	_, tok, err := f.ids.SignIn(ctx, identity.Credentials{Email: p.Email, Password: password}, identity.Client{IP: "192.0.2.1"})
+	require.NoError(f.t, err)
+	a, err := f.ids.Authenticate(ctx, tok)
+	require.NoError(f.t, err)
+	e, err := f.ids.BeginTOTP(ctx, a, password)
 	require.NoError(f.t, err)
 	secret, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(e.Secret)
 	require.NoError(f.t, err)
 	step := identity.TOTPStep(time.Now())
-	_, err = f.ids.ConfirmTOTP(ctx, identityID, identity.TOTPCode(secret, step))
+	_, err = f.ids.ConfirmTOTP(ctx, a, identity.TOTPCode(secret, step))
 	require.NoError(f.t, err)
+	require.NoError(f.t, f.ids.SignOut(ctx, tok))
 	return identity.TOTPCode(secret, step+1)
 }
 
@@ -383,7 +389,7 @@ func TestM6_EnforceMFADeniesTheGeneralUserWithoutMFA(t *testing.T) {
 
 		// The gate reads how the session signed in: enrolling an app does not
 		// upgrade the old session, signing in with it gives one that passes.
-		code := f.enrollTOTP(demoGeneral.IdentityID)
+		code := f.enrollTOTP(demoGeneral)
 		require.Equal(t, http.StatusForbidden, f.do("GET", "/v1/orgs/"+f.orgID+"/projects", f.token(demoGeneral), nil, &e))
 		var signed signedInJSON
 		require.Equal(t, http.StatusCreated, f.do("POST", "/v1/sessions", "",

@@ -21,6 +21,7 @@ type server struct {
 	db             *sqldb.DB                   // for one read snapshot per list (nil: none)
 	auth           authenticator               // credentials → callers (identityAuth)
 	cop            *http.CrossOriginProtection // for cookie-authenticated writes and sign-in
+	secureCookies  bool                        // the public origin is https: Secure cookies even behind a TLS proxy
 	log            *slog.Logger
 	now            func() time.Time
 	requestTimeout time.Duration // each request's deadline (withTimeout)
@@ -106,6 +107,7 @@ func (s *server) routes() http.Handler {
 	h("POST /v1/passkey-challenges", s.passkeyChallenge)
 	h("POST /v1/password-resets", s.requestPasswordReset)
 	h("POST /v1/password-resets/complete", s.completePasswordReset)
+	h("POST /v1/signup/start", s.startSignup)
 	h("POST /v1/signup", s.signup)
 
 	// The caller's own identity.

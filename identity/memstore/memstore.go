@@ -541,6 +541,17 @@ func (s *Store) RecentFailures(ctx context.Context, key string, since time.Time,
 	})
 }
 
+// RemoveFailure implements identity.Store.
+func (s *Store) RemoveFailure(ctx context.Context, key string, at time.Time) error {
+	return s.write(ctx, func(tx *memdb.Tx) error {
+		at = at.UTC().Truncate(time.Microsecond)
+		for _, f := range s.failures.Select(tx, func(f failure) bool { return f.Key == key && f.At.Equal(at) }) {
+			s.failures.Delete(tx, s.failureRowKey(f))
+		}
+		return nil
+	})
+}
+
 // ClearFailures implements identity.Store.
 func (s *Store) ClearFailures(ctx context.Context, key string) error {
 	_, err := deleteWhere(ctx, s, s.failures, func(f failure) bool { return f.Key == key }, s.failureRowKey)
