@@ -146,9 +146,10 @@ func (s *Service) UpdateAccountContacts(ctx context.Context, p members.Principal
 	return out, err
 }
 
-// validate normalizes a whole set of contacts.
+// validate normalizes a whole set of contacts. Recipient errors name their field
+// under "recipients." (e.g. "recipients.billing.to[1]"), as an update spells it.
 func (s *Service) validate(r Recipients, lang Language, phones []string) (AccountContacts, error) {
-	rec, err := NormalizeRecipients(r)
+	rec, err := normalizeRecipients(r)
 	if err != nil {
 		return AccountContacts{}, err
 	}
@@ -160,6 +161,17 @@ func (s *Service) validate(r Recipients, lang Language, phones []string) (Accoun
 		return AccountContacts{}, err
 	}
 	return AccountContacts{Recipients: rec, Language: lang, Phones: ph}, nil
+}
+
+// normalizeRecipients is NormalizeRecipients with its error's field under
+// "recipients.".
+func normalizeRecipients(r Recipients) (Recipients, error) {
+	rec, err := NormalizeRecipients(r)
+	var ve *resellerkit.ValidationError
+	if errors.As(err, &ve) {
+		ve.Field = "recipients." + ve.Field
+	}
+	return rec, err
 }
 
 // BulkEdit is the input of BulkEditAccountContacts: the fields to overwrite on
@@ -183,7 +195,7 @@ func (s *Service) BulkEditAccountContacts(ctx context.Context, p members.Princip
 	var rec Recipients
 	if e.Recipients != nil {
 		var err error
-		if rec, err = NormalizeRecipients(*e.Recipients); err != nil {
+		if rec, err = normalizeRecipients(*e.Recipients); err != nil {
 			return nil, err
 		}
 	}
@@ -244,7 +256,7 @@ func (s *Service) SendTestMail(ctx context.Context, p members.Principal, orgID, 
 	if !slices.Contains(Categories(), category) {
 		return Notice{}, invalid("category", string(category), "C-1", "must be billing, technical or security")
 	}
-	l, err := NormalizeList(string(category), list)
+	l, err := NormalizeList("", list)
 	if err != nil {
 		return Notice{}, err
 	}

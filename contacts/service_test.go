@@ -121,14 +121,14 @@ func TestC1_C2_C3_BadInputNamesTheFieldAndChangesNothing(t *testing.T) {
 		field string
 		rule  string
 	}{
-		{"no billing TO", func(u *contacts.Update) { u.Recipients.Billing.To = nil }, "billing.to", "C-1"},
+		{"no billing TO", func(u *contacts.Update) { u.Recipients.Billing.To = nil }, "recipients.billing.to", "C-1"},
 		{"seven CC", func(u *contacts.Update) {
 			u.Recipients.Security.CC = strings.Split("a@x.example,b@x.example,c@x.example,d@x.example,e@x.example,f@x.example,g@x.example", ",")
-		}, "security.cc", "C-1"},
+		}, "recipients.security.cc", "C-1"},
 		{"duplicate, other case", func(u *contacts.Update) {
 			u.Recipients.Technical.To = []string{"ops@acme.example", "OPS@acme.example"}
-		}, "technical.to[1]", "C-1"},
-		{"not an address", func(u *contacts.Update) { u.Recipients.Billing.CC = []string{"cfo at acme"} }, "billing.cc[0]", "C-1"},
+		}, "recipients.technical.to[1]", "C-1"},
+		{"not an address", func(u *contacts.Update) { u.Recipients.Billing.CC = []string{"cfo at acme"} }, "recipients.billing.cc[0]", "C-1"},
 		{"unknown language", func(u *contacts.Update) { u.Language = "fr" }, "language", "C-2"},
 		{"no phone", func(u *contacts.Update) { u.Phones = nil }, "phones", "C-3"},
 		{"four phones", func(u *contacts.Update) {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/seeda33a2f4f/resellerkit/contacts"
+	csqlstore "github.com/seeda33a2f4f/resellerkit/contacts/sqlstore"
 	"github.com/seeda33a2f4f/resellerkit/identity"
 	idsqlstore "github.com/seeda33a2f4f/resellerkit/identity/sqlstore"
 	"github.com/seeda33a2f4f/resellerkit/members"
@@ -22,15 +24,16 @@ const memoryDSN = "memory"
 // clients cut throughput fivefold.
 const maxIdleConns = 32
 
-// backend is the opened storage: one database holding the members and identity
-// tables and the portal's own, the Stores over it, and the portal's state table.
+// backend is the opened storage: one database holding the members, identity and
+// contacts tables and the portal's own, the Stores over it, and the portal's state table.
 type backend struct {
-	db    *sqldb.DB
-	store members.Store
-	ids   identity.Store
-	state *stateTable
-	desc  string // for the startup line, without any password
-	close func() error
+	db       *sqldb.DB
+	store    members.Store
+	ids      identity.Store
+	contacts contacts.Store
+	state    *stateTable
+	desc     string // for the startup line, without any password
+	close    func() error
 }
 
 // Close releases the database if the backend opened it.
@@ -76,9 +79,13 @@ func sqlBackend(ctx context.Context, db *sqldb.DB, desc string) (*backend, error
 	if err != nil {
 		return nil, err
 	}
+	cs, err := csqlstore.New(ctx, db)
+	if err != nil {
+		return nil, err
+	}
 	st, err := newStateTable(ctx, db)
 	if err != nil {
 		return nil, err
 	}
-	return &backend{db: db, store: store, ids: ids, state: st, desc: desc}, nil
+	return &backend{db: db, store: store, ids: ids, contacts: cs, state: st, desc: desc}, nil
 }

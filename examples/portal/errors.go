@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/seeda33a2f4f/resellerkit"
+	"github.com/seeda33a2f4f/resellerkit/contacts"
 	"github.com/seeda33a2f4f/resellerkit/identity"
 	"github.com/seeda33a2f4f/resellerkit/members"
 )
@@ -130,6 +131,10 @@ var errorTable = []errorRule{
 	{http.StatusConflict, "already_exists", fixed(msgAlreadyExists, identity.ErrAlreadyExists)},
 	{http.StatusConflict, "conflict", fixed(msgConflict, identity.ErrConflict)},
 	{http.StatusBadRequest, "invalid", is(identity.ErrInvalid)},
+	{http.StatusNotFound, "not_found", is(contacts.ErrNotFound)},
+	{http.StatusConflict, "already_exists", fixed(msgAlreadyExists, contacts.ErrAlreadyExists)},
+	{http.StatusConflict, "conflict", fixed(msgConflict, contacts.ErrConflict)},
+	{http.StatusBadRequest, "invalid", is(contacts.ErrInvalid)},
 }
 
 // errorResponse turns err into a status and body using errorTable. The message is

@@ -209,19 +209,6 @@ type inviteInput struct {
 	Permissions []string `json:"permissions"`
 }
 
-func (s *server) invite(w http.ResponseWriter, r *http.Request, p members.Principal) error {
-	var in inviteInput
-	if err := decodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	inv, err := s.svc.Invite(r.Context(), p, r.PathValue("org"), members.NewInvitation{
-		Email: in.Email, Type: members.MemberType(in.Type), Permissions: permissions(in.Permissions)})
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusCreated, toInvitation(inv))
-}
-
 func (s *server) acceptInvitation(w http.ResponseWriter, r *http.Request, p members.Principal) error {
 	return writeResult(w, toMember)(s.svc.AcceptInvitation(r.Context(), p, r.PathValue("org"), r.PathValue("invitation")))
 }

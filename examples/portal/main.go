@@ -14,9 +14,12 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
+	"github.com/seeda33a2f4f/resellerkit/contacts"
+	"github.com/seeda33a2f4f/resellerkit/contacts/transports"
 	"github.com/seeda33a2f4f/resellerkit/identity"
 	"github.com/seeda33a2f4f/resellerkit/members"
 )
@@ -50,6 +53,8 @@ type config struct {
 	operators   map[string]bool // emails of the reseller's operators
 	origin      string          // the portal's public origin (passkeys); "" = http://localhost:<port>
 	hibp        bool            // refuse passwords found by Have I Been Pwned
+	mail        *transports.Config
+	dispatch    bool // run the notice dispatcher in this process
 }
 
 func parseFlags(args []string, out io.Writer) (config, error) {
@@ -60,10 +65,12 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.StringVar(&c.db, "db", "portal.db", "SQLite file path, a postgres:// DSN, or \"memory\" for a throwaway in-memory store")
 	fs.IntVar(&c.maxInflight, "max-inflight", defaultInflight(), "API requests computing at once; the others queue in arrival order (each user's share: max(1, n/2))")
 	operators := fs.String("operators", demoOperator.Email, "comma-separated emails of the reseller's operators (they act on every organization)")
+	c.mail = transports.RegisterFlags(fs)
+	fs.BoolVar(&c.dispatch, "dispatch", true, "deliver notices from this process (false: run examples/notifier beside it)")
 	fs.BoolVar(&c.hibp, "hibp", false, "refuse new passwords found in Have I Been Pwned's breach corpus (sends 5 hex characters of the password's SHA-1 to api.pwnedpasswords.com)")
 	fs.StringVar(&c.origin, "origin", "", "the portal's public origin, e.g. https://portal.example.com (passkeys are bound to its host; default http://localhost:<port>)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: portal [-addr host:port] [-db path|postgres://…|memory] [-max-inflight n] [-operators emails] [-origin url] [-hibp]")
+		fmt.Fprintln(fs.Output(), "usage: portal [-addr host:port] [-db path|postgres://…|memory] [-max-inflight n] [-operators emails] [-origin url] [-hibp] [-mail log|smtp|ses|webhook …] [-dispatch=false]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -123,8 +130,16 @@ func run(ctx context.Context, args []string, out io.Writer, onListen func(net.Ad
 		origin = "http://localhost:" + strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 	}
 	u, _ := url.Parse(origin) // parseFlags checked it
+	notices, err := contacts.NewService(b.contacts, svc)
+	if err != nil {
+		return err
+	}
+	transport, err := transports.Open(ctx, *cfg.mail, logger)
+	if err != nil {
+		return err
+	}
 	opts := []identity.Option{identity.WithMemberships(svc), identity.WithIssuer("resellerkit portal"),
-		identity.WithMailer(identity.LogMailer{Logger: logger}), identity.WithPasskeys(u.Hostname(), "resellerkit portal", origin)}
+		identity.WithMailer(noticeMailer{notices: notices, origin: origin}), identity.WithPasskeys(u.Hostname(), "resellerkit portal", origin)}
 	if cfg.hibp {
 		opts = append(opts, identity.WithBreachChecker(identity.NewHIBP()))
 	}
@@ -144,6 +159,7 @@ func run(ctx context.Context, args []string, out io.Writer, onListen func(net.Ad
 
 	s := newServer(svc, ids, b.db, identityAuth{ids: ids, operators: cfg.operators}, logger)
 	s.secureCookies = u.Scheme == "https"
+	s.notices, s.origin = notices, origin
 	s.limit = newLimiter(cfg.maxInflight)
 	srv := &http.Server{
 		Handler:           s.routes(),
@@ -157,7 +173,17 @@ func run(ctx context.Context, args []string, out io.Writer, onListen func(net.Ad
 	if onListen != nil {
 		onListen(ln.Addr())
 	}
-	go sweep(ctx, ids, sweepEvery, logger)
+	// Background work stops before the store closes: the defers run in reverse,
+	// so cancel, then wait, then (registered earlier) close the database.
+	var bg sync.WaitGroup
+	bgCtx, cancelBg := context.WithCancel(ctx)
+	defer bg.Wait()
+	defer cancelBg()
+	bg.Go(func() { sweep(bgCtx, ids, sweepEvery, logger) })
+	if cfg.dispatch {
+		d := contacts.NewDispatcher(b.contacts, transport, contacts.WithLogger(logger))
+		bg.Go(func() { _, _ = d.Run(bgCtx) })
+	}
 
 	return serve(ctx, srv, ln, shutdownTimeout, out, s.gate.closeAndWait)
 }

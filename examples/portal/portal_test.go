@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seeda33a2f4f/resellerkit"
+	"github.com/seeda33a2f4f/resellerkit/contacts"
 	"github.com/seeda33a2f4f/resellerkit/identity"
 	"github.com/seeda33a2f4f/resellerkit/members"
 	"github.com/seeda33a2f4f/resellerkit/sqldb/sqldbtest"
@@ -63,6 +64,7 @@ type fixture struct {
 	s         *server
 	svc       *members.Service
 	ids       *identity.Service
+	notices   *contacts.Service
 	b         *backend
 	orgID     string
 	passwords map[string]string // by email: the demo users' and the outsider's
@@ -154,14 +156,17 @@ func newFixture(t testing.TB, kind string) *fixture {
 	require.NoError(t, err)
 	sd.passwords[outsider.Email] = outsiderPassword
 
+	notices, err := contacts.NewService(b.contacts, svc)
+	require.NoError(t, err)
 	logs := &syncBuffer{}
 	auth := identityAuth{ids: ids, operators: map[string]bool{demoOperator.Email: true}}
 	s := newServer(svc, ids, b.db, auth, slog.New(slog.NewTextHandler(logs, nil)))
+	s.notices, s.origin = notices, testOrigin
 	srv := httptest.NewServer(s.routes())
 	t.Cleanup(srv.Close)
 	// A redirect is an answer to check, never one to follow.
 	srv.Client().CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &fixture{t: t, srv: srv, s: s, svc: svc, ids: ids, b: b, orgID: sd.orgID, passwords: sd.passwords,
+	return &fixture{t: t, srv: srv, s: s, svc: svc, ids: ids, notices: notices, b: b, orgID: sd.orgID, passwords: sd.passwords,
 		mails: mails, logs: logs, tokens: map[string]string{}}
 }
 

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/seeda33a2f4f/resellerkit/contacts"
 	"github.com/seeda33a2f4f/resellerkit/identity"
 	"github.com/seeda33a2f4f/resellerkit/members"
 	"github.com/seeda33a2f4f/resellerkit/sqldb"
@@ -18,6 +19,8 @@ import (
 type server struct {
 	svc            *members.Service
 	ids            *identity.Service           // sign-in, sessions, MFA, API keys
+	notices        *contacts.Service           // contacts and notices (nil: invitations send no mail)
+	origin         string                      // the public origin, for links in mail
 	db             *sqldb.DB                   // for one read snapshot per list (nil: none)
 	auth           authenticator               // credentials → callers (identityAuth)
 	cop            *http.CrossOriginProtection // for cookie-authenticated writes and sign-in
@@ -148,6 +151,13 @@ func (s *server) routes() http.Handler {
 	h("POST /v1/orgs/{org}/accounts/bulk-edit", s.bulkEditAccounts)
 	h("GET /v1/orgs/{org}/accounts/{account}", s.getAccount)
 	h("POST /v1/orgs/{org}/accounts/{account}/move", s.moveAccount)
+
+	h("GET /v1/orgs/{org}/accounts/{account}/contacts", s.getContacts)
+	h("PUT /v1/orgs/{org}/accounts/{account}/contacts", s.putContacts)
+	h("POST /v1/orgs/{org}/accounts/{account}/contacts/test-mail", s.testMail)
+	h("POST /v1/orgs/{org}/accounts/contacts/bulk-edit", s.bulkEditContacts)
+	h("GET /v1/orgs/{org}/notices", s.listNotices)
+	h("GET /v1/orgs/{org}/notices/{notice}", s.getNotice)
 
 	h("GET /v1/orgs/{org}/members", listHandler(s, inOrg(s.svc.ListMembers), toMember))
 	h("GET /v1/orgs/{org}/members/{identity}", s.getMember)
