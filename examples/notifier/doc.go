@@ -1,0 +1,17 @@
+// Command notifier delivers the notices of a resellerkit database on its own: the
+// contacts Dispatcher (C-7) without the portal, for a portal started with
+// -dispatch=false, or to run several dispatchers beside it (their leases keep
+// them from sending one notice twice at once).
+//
+//	go run ./examples/notifier -db portal.db                # to the log
+//	go run ./examples/notifier -db postgres://… -mail smtp -smtp-addr mail.example.com:587 \
+//	    -mail-from noreply@reseller.example                   # password in $RESELLERKIT_SMTP_PASSWORD
+//	go run ./examples/notifier -db portal.db -once           # one round, then exit (cron)
+//
+// Flags: -db (an SQLite file or a postgres:// URL; migrated on start), the
+// transport flags of contacts/transports (-mail log|smtp|ses|webhook, -mail-from,
+// -smtp-addr, -smtp-user, -smtp-tls, -ses-configuration-set, -webhook-url),
+// -max-attempts, -once. It stops on SIGINT or SIGTERM after the round in flight:
+// a notice being sent is either recorded or, its lease expiring, sent again with
+// the same idempotency key.
+package main
