@@ -1,6 +1,7 @@
-// Command portal is an HTTP JSON API over the members and identity domains
-// (DOMAIN.md §1, §6): the customer portal of an AWS reseller, as a runnable example
-// of wiring members.Service and identity.Service to one database and to net/http.
+// Command portal is an HTTP JSON API over the members, identity and contacts
+// domains (DOMAIN.md §1, §3, §6): the customer portal of an AWS reseller, as a
+// runnable example of wiring members.Service, identity.Service and
+// contacts.Service to one database and to net/http.
 //
 // # Quick start
 //
@@ -44,11 +45,20 @@
 //	                  passkeys are bound to its host
 //	-hibp             refuse new passwords found in Have I Been Pwned's breach corpus
 //	                  (only 5 hex characters of the password's SHA-1 leave the machine)
+//	-mail KIND        where notices go: log (default: written to the log, not sent),
+//	                  smtp (-smtp-addr, -smtp-user, -smtp-tls, -mail-from; password in
+//	                  $RESELLERKIT_SMTP_PASSWORD), ses (-mail-from; AWS credentials and
+//	                  region from the environment) or webhook (-webhook-url; secrets in
+//	                  $RESELLERKIT_WEBHOOK_SECRETS), see contacts/transports
+//	-dispatch=false   do not deliver notices from this process: run examples/notifier
 //
 // The portal uses only resellerkit's public packages: sqldb opens the one database
 // (SQLite or PostgreSQL) that members/sqlstore, identity/sqlstore and the portal's
-// own portal_state table share, each migrating its own schema. Password-reset mails
-// go to the log (identity.LogMailer) until the contacts package delivers them.
+// own portal_state table share, each migrating its own schema, and so does
+// contacts/sqlstore. Every mail is a contacts notice written in the transaction of
+// its cause (an invitation and its mail commit together), then delivered by the
+// dispatcher running in the portal (or examples/notifier): password resets and
+// signup links from identity, invitations from members, test mails.
 //
 // # Demo data and sign-in
 //
@@ -115,6 +125,16 @@
 //	POST    /v1/me/api-keys                                     CreateAPIKey              session; {org_id, name, expires_at?} → the key, its secret shown once
 //	DELETE  /v1/me/api-keys/{key}                               RevokeAPIKey              session
 //
+// Contacts (contacts.Service, C-1 … C-7):
+//
+//	method  path                                                contacts.Service          needs
+//	GET     /v1/orgs/{org}/accounts/{account}/contacts          GetAccountContacts        account.view; version 0 when never saved
+//	PUT     /v1/orgs/{org}/accounts/{account}/contacts          UpdateAccountContacts     contacts.edit; {recipients{billing,technical,security}{to,cc}, language, phones, version}
+//	POST    /v1/orgs/{org}/accounts/contacts/bulk-edit          BulkEditAccountContacts   contacts.edit on each (M-10); {account_ids, recipients?, language?, phones?}
+//	POST    /v1/orgs/{org}/accounts/{account}/contacts/test-mail  SendTestMail            contacts.edit (C-4); {category, to, cc?, language} → 202, the queued notice
+//	GET     /v1/orgs/{org}/notices                            * ListNotices               contacts.edit; ?state=queued|sent|dead
+//	GET     /v1/orgs/{org}/notices/{notice}                     GetNotice                 contacts.edit; state, attempts, last error (never the body)
+//
 // Members (members.Service):
 //
 //	method  path                                                members.Service           needs
@@ -140,7 +160,7 @@
 //	PUT     /v1/orgs/{org}/members/{identity}                   ChangeMember              power user; {type, permissions, version}
 //	DELETE  /v1/orgs/{org}/members/{identity}                   RemoveMember (M-9)        power user, or oneself (leave)
 //	GET     /v1/orgs/{org}/invitations                        * ListInvitations           invitation.view
-//	POST    /v1/orgs/{org}/invitations                          Invite (M-8)              power user; {email, type, permissions}
+//	POST    /v1/orgs/{org}/invitations                          Invite (M-8)              power user; {email, type, permissions}; its mail in the same transaction
 //	POST    /v1/orgs/{org}/invitations/{invitation}/accept      AcceptInvitation          the invitee
 //	POST    /v1/orgs/{org}/invitations/{invitation}/reject      RejectInvitation          the invitee
 //	POST    /v1/orgs/{org}/invitations/{invitation}/revoke      RevokeInvitation          power user
