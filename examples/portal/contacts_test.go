@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net/http"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -11,10 +12,16 @@ import (
 	"github.com/seeda33a2f4f/resellerkit/contacts"
 )
 
-// recording is a contacts.Transport keeping what it delivers.
-type recording struct{ sent []contacts.Message }
+// recording is a contacts.Transport keeping what it delivers (the dispatcher
+// sends in parallel).
+type recording struct {
+	mu   sync.Mutex
+	sent []contacts.Message
+}
 
 func (r *recording) Send(_ context.Context, m contacts.Message) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.sent = append(r.sent, m)
 	return nil
 }
