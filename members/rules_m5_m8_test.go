@@ -2,6 +2,7 @@ package members_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -335,4 +336,16 @@ func TestM8_InvitationStateMachine(t *testing.T) {
 	}
 	_, err := members.NextInvitationState(members.InvitationPending, members.InvitationPending)
 	requireValidation(t, err, "state", "M-8")
+}
+
+// TestM8_EmailLengthMatchesIdentity: an address longer than 254 bytes, which no
+// identity can have, cannot be invited; 254 can.
+func TestM8_EmailLengthMatchesIdentity(t *testing.T) {
+	f := newFixture(t)
+	ok := strings.Repeat("a", 64) + "@" + strings.Repeat("b", 63) + "." + strings.Repeat("c", 63) + "." + strings.Repeat("d", 57) + ".com"
+	require.Len(t, ok, 254)
+	_, err := f.svc.Invite(f.ctx, f.alice, f.org.ID, members.NewInvitation{Email: ok, Type: members.MemberGeneral})
+	require.NoError(t, err)
+	_, err = f.svc.Invite(f.ctx, f.alice, f.org.ID, members.NewInvitation{Email: "x" + ok, Type: members.MemberGeneral})
+	require.ErrorIs(t, err, members.ErrInvalid)
 }

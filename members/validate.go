@@ -34,13 +34,17 @@ func ValidateAccountID(field, id string) error {
 	return nil
 }
 
+// MaxEmailLen is the longest address accepted: RFC 5321's 254-octet path limit,
+// the same as identity's and contacts'.
+const MaxEmailLen = 254
+
 // NormalizeEmail checks that s is one bare email address (no display name, no
 // surrounding spaces) as net/mail parses it and returns it lower-cased, the form the
 // package stores and compares. field and rule name the input in the error.
 func NormalizeEmail(field, rule, s string) (string, error) {
 	a, err := mail.ParseAddress(s)
-	if err != nil || a.Name != "" || a.Address != s || !strings.Contains(a.Address[strings.LastIndexByte(a.Address, '@')+1:], ".") {
-		return "", invalid(field, s, rule, "must be one email address like name@example.com")
+	if err != nil || a.Name != "" || a.Address != s || len(s) > MaxEmailLen || !strings.Contains(a.Address[strings.LastIndexByte(a.Address, '@')+1:], ".") {
+		return "", invalid(field, s, rule, "must be one email address like name@example.com, at most 254 characters")
 	}
 	return strings.ToLower(s), nil
 }
