@@ -36,19 +36,32 @@
 //     is what the EnforceMFA gate of members (M-6) reads. An API key acts for one
 //     identity in one organization only (members.Principal.OrgID), is created from
 //     a session (never from another key), inherits that session's MFA, may expire,
-//     and is revoked at once.
-//   - Throttling (I-4): failed sign-ins count per email and per source address
-//     (an IPv6 address by its /64); at Policy.FailureLimit within
+//     and is revoked at once. Only a session manages the person's credentials
+//     (password, second factors, sessions, keys; ErrSessionRequired otherwise), so
+//     a key leaked from a program can never become the person; adding a second
+//     factor, like removing one, asks for the current password.
+//   - Throttling (I-4): failed sign-ins count per email (Policy.FailureLimit) and
+//     per source address (an IPv6 address by its /64; Policy.SourceFailureLimit,
+//     higher, as an office shares one address); at the limit within
 //     Policy.FailureWindow, even the right password is refused with a
-//     *ThrottledError until the oldest failure leaves the window. The counters live
+//     *ThrottledError until the oldest failure leaves the window. Each attempt is
+//     counted before its password is checked, in one transaction with the check
+//     of the limit, so concurrent guesses cannot overshoot it. The counters live
 //     in the Store, so every server of a portal shares them.
 //   - No enumeration: an unknown email and a wrong password get the same
 //     ErrUnauthenticated, after the same work (a dummy argon2id verification); a
-//     password-reset request answers the same whether or not the email has an
-//     identity; passkey sign-in challenges name no identity.
-//   - Password reset: a single-use, short-lived token mailed through a Mailer
-//     (contacts implements it; LogMailer is for development). A reset ends every
-//     session; second factors stay, so a reset is no way around MFA.
+//     password-reset or signup request answers the same whether or not the email
+//     has an identity (a real one then does a little more work: a ticket and a
+//     mail, which the per-address and per-source limits keep rare); passkey
+//     sign-in challenges name no identity.
+//   - Password reset and signup: a single-use, short-lived token mailed through a
+//     Mailer (the portal sends it as a contacts notice; LogMailer is for
+//     development). A reset ends every session; second factors stay, so a reset is
+//     no way around MFA. A new identity is created only with a signup token
+//     (RequestSignup, CompleteSignup): proof that the person holds the address, so
+//     nobody (an inviter included) can claim someone else's email for good. Tokens
+//     are looked up before any password is hashed, and tried at most
+//     TicketAttemptLimit times per source address per window.
 //   - Deleting an identity (I-5) needs it to belong to no organization: the Service
 //     asks Memberships (members.Service implements it) in the same transaction.
 //
