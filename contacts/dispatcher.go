@@ -47,7 +47,7 @@ type DispatcherOption func(*Dispatcher)
 // Dispatcher defaults.
 const (
 	DefaultLease       = 2 * time.Minute
-	DefaultMaxAttempts = 8
+	DefaultMaxAttempts = 16
 	DefaultBaseDelay   = 30 * time.Second
 	DefaultMaxDelay    = time.Hour
 	DefaultBatch       = 50
@@ -59,12 +59,17 @@ const (
 func WithOwner(id string) DispatcherOption { return func(d *Dispatcher) { d.owner = id } }
 
 // WithLease sets how long a claimed notice stays this dispatcher's (default
-// DefaultLease). One send may take at most half of it (its context's deadline), so
-// the lease never expires under a send still running.
+// DefaultLease). A send must end a quarter of the lease before the lease does (its
+// context's deadline), and a claimed notice whose send could not start by then
+// (it waited behind others of its batch) is not sent by this dispatcher: so the
+// lease never expires under a send still running, and no other dispatcher can
+// send the same notice at the same time.
 func WithLease(l time.Duration) DispatcherOption { return func(d *Dispatcher) { d.lease = l } }
 
 // WithMaxAttempts sets the attempts before a notice is dead (default
-// DefaultMaxAttempts).
+// DefaultMaxAttempts: with the default backoff, about ten hours of retrying, long
+// enough for an operator to fix a mail server's configuration overnight). A dead
+// notice can be queued again (Service.RequeueNotice).
 func WithMaxAttempts(n int) DispatcherOption { return func(d *Dispatcher) { d.maxAttempts = n } }
 
 // WithBackoff sets the delay after the first failed attempt and the cap: the delay
@@ -120,6 +125,7 @@ type RoundReport struct {
 	Retried int // failed, due again later
 	Dead    int // failed for the last time, or permanently
 	Lost    int // the lease expired under the send and another dispatcher took the notice
+	Expired int // claimed but not sent: its send could not start early enough in the lease
 }
 
 func (r *RoundReport) add(o RoundReport) {
@@ -128,6 +134,7 @@ func (r *RoundReport) add(o RoundReport) {
 	r.Retried += o.Retried
 	r.Dead += o.Dead
 	r.Lost += o.Lost
+	r.Expired += o.Expired
 }
 
 // RunOnce claims the due notices (up to the batch size), sends them (up to the
@@ -143,11 +150,13 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (RoundReport, error) {
 		mu     sync.Mutex
 		report = RoundReport{Claimed: len(claimed)}
 	)
-	g, gctx := errgroup.WithContext(ctx)
+	// A plain group: a store error on one notice must not cancel the sends of
+	// the others, which would then go unrecorded.
+	var g errgroup.Group
 	g.SetLimit(d.parallel)
 	for _, n := range claimed {
 		g.Go(func() error {
-			r, err := d.deliver(gctx, n)
+			r, err := d.deliver(ctx, n)
 			mu.Lock()
 			report.add(r)
 			mu.Unlock()
@@ -160,14 +169,26 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (RoundReport, error) {
 
 // deliver sends one claimed notice and records the outcome.
 func (d *Dispatcher) deliver(ctx context.Context, n Notice) (RoundReport, error) {
-	sendCtx, cancel := context.WithTimeout(ctx, d.lease/2)
+	// The send must end well before the lease does: after it, another
+	// dispatcher may claim the notice. A notice whose turn came too late is left
+	// alone; it comes due again when its lease expires.
+	left := n.LeaseUntil.Add(-d.lease / 4).Sub(d.clock())
+	if left < d.lease/4 {
+		return RoundReport{Expired: 1}, nil
+	}
+	sendCtx, cancel := context.WithTimeout(ctx, left)
 	err := d.transport.Send(sendCtx, n.message())
 	cancel()
 	if err != nil && ctx.Err() != nil {
 		// The round was stopped (shutdown): not the notice's failure. Its lease
-		// expires and it comes due again, this attempt not counted as failed.
+		// expires and it comes due again (the attempt counted at the claim stays
+		// counted, without an error).
 		return RoundReport{}, nil
 	}
+	// The outcome is recorded even when the round is being stopped: a sent notice
+	// left unrecorded would be sent again.
+	ctx, cancelRecord := context.WithTimeout(context.WithoutCancel(ctx), d.lease/4)
+	defer cancelRecord()
 	now := d.clock()
 	var r RoundReport
 	switch {

@@ -348,3 +348,76 @@ func TestC7_RunStopsWithItsContext(t *testing.T) {
 		assert.Equal(t, 1, r.Retried)
 	})
 }
+
+// advancing is a Transport whose every send takes a minute of the test clock, and
+// that records when each notice was sent, and by whom (its owner name).
+type advancing struct {
+	c    *clock
+	mu   sync.Mutex
+	sent map[string][]time.Time
+}
+
+func (a *advancing) Send(_ context.Context, m contacts.Message) error {
+	a.c.add(time.Minute)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.sent[m.NoticeID] = append(a.sent[m.NoticeID], a.c.now())
+	return nil
+}
+
+// TestC7_NoSendStartsTooLateInItsLease: a batch sent one at a time, each send a
+// minute long, under a 4-minute lease: the notices whose turn comes after the
+// safe part of the lease are left alone, and come due for the next round once
+// the lease has expired, so no notice is ever sent by two dispatchers, or twice.
+func TestC7_NoSendStartsTooLateInItsLease(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{t: t0}
+	st := memstore.New()
+	queue(t, st, c, 6)
+	tr := &advancing{c: c, sent: map[string][]time.Time{}}
+	opts := []contacts.DispatcherOption{contacts.WithLease(4 * time.Minute), contacts.WithBatch(6, 1)}
+	r, err := newDispatcher(st, tr, c, opts...).RunOnce(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 3, r.Sent, "sends starting at +0, +1 and +2 min end before the last quarter of the lease")
+	assert.Equal(t, 3, r.Expired)
+	r, err = newDispatcher(st, tr, c, append(opts, contacts.WithOwner("other"))...).RunOnce(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, r.Claimed, "the leases still hold")
+	c.add(2 * time.Minute)
+	for range 3 {
+		_, err = newDispatcher(st, tr, c, append(opts, contacts.WithOwner("other"))...).RunOnce(ctx)
+		require.NoError(t, err)
+	}
+	require.Len(t, tr.sent, 6)
+	for id, at := range tr.sent {
+		assert.Len(t, at, 1, "notice %s sent once", id)
+	}
+}
+
+// cancelling is a Transport that delivers, and stops the round as it does (a
+// shutdown arriving during the send).
+type cancelling struct {
+	cancel context.CancelFunc
+	sent   int
+}
+
+func (c *cancelling) Send(context.Context, contacts.Message) error {
+	c.sent++
+	c.cancel()
+	return nil
+}
+
+// TestC7_ASendFinishedDuringShutdownIsRecorded: the outcome of a send that
+// succeeded is recorded even though the round's context ended meanwhile, so the
+// notice is not sent again.
+func TestC7_ASendFinishedDuringShutdownIsRecorded(t *testing.T) {
+	c := &clock{t: t0}
+	st := memstore.New()
+	queue(t, st, c, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	tr := &cancelling{cancel: cancel}
+	r, err := newDispatcher(st, tr, c).RunOnce(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, r.Sent)
+	assert.Equal(t, contacts.NoticeSent, notice(t, st, "n000").State)
+}

@@ -64,7 +64,7 @@ const (
 // receiver can drop a repeat.
 type Notice struct {
 	ID    string
-	Key   string // idempotency key: unique; the same key enqueued twice is one notice
+	Key   string // idempotency key: unique in its organization; the same key enqueued twice is one notice
 	OrgID string // the organization it concerns ("" for none, e.g. a password reset)
 	// AccountID is the AWS account it concerns, when routed by account (C-5).
 	AccountID  string
@@ -105,10 +105,14 @@ type Message struct {
 	Language       Language
 	To             []string
 	CC             []string
-	Subject        string
-	Text           string
-	HTML           string
-	Data           json.RawMessage
+	// Phones are a security incident's emergency phones, in the order they are
+	// called (C-3); empty for every other kind. Mail transports leave them out
+	// (the text names them); a webhook receiver (a paging system) can call them.
+	Phones  []string
+	Subject string
+	Text    string
+	HTML    string
+	Data    json.RawMessage
 }
 
 // Transport delivers messages: SMTP, Amazon SES, webhooks, a log. Send returns nil
@@ -121,5 +125,5 @@ type Transport interface {
 // message returns the Message of n.
 func (n Notice) message() Message {
 	return Message{IdempotencyKey: n.Key, NoticeID: n.ID, Kind: n.Kind, Language: n.Language, To: slices.Clone(n.To),
-		CC: slices.Clone(n.CC), Subject: n.Subject, Text: n.Text, HTML: n.HTML, Data: slices.Clone(n.Data)}
+		CC: slices.Clone(n.CC), Phones: slices.Clone(n.Phones), Subject: n.Subject, Text: n.Text, HTML: n.HTML, Data: slices.Clone(n.Data)}
 }
