@@ -316,8 +316,8 @@ func (s *Service) enqueue(ctx context.Context, n NewNotice) (Notice, error) {
 	if !n.Kind.Valid() {
 		return Notice{}, invalid("kind", string(n.Kind), "C-5", "is not a notice kind")
 	}
-	if prev, err := s.store.GetNoticeByKey(ctx, n.Key); err == nil {
-		return prev, nil
+	if prev, err := s.store.GetNoticeByKey(ctx, n.OrgID, n.Key); err == nil {
+		return sameNotice(prev, n)
 	} else if !errors.Is(err, ErrNotFound) {
 		return Notice{}, err
 	}
@@ -338,6 +338,7 @@ func (s *Service) enqueue(ctx context.Context, n NewNotice) (Notice, error) {
 		if notice.Language == "" {
 			notice.Language = c.Language
 		}
+		n.Data = routedData(n.Data, n.AccountID, notice.Phones)
 	} else {
 		l, err := NormalizeList("", List{To: n.To, CC: n.CC})
 		if err != nil {
@@ -358,24 +359,113 @@ func (s *Service) enqueue(ctx context.Context, n NewNotice) (Notice, error) {
 			return Notice{}, fmt.Errorf("contacts: notice data: %w", err)
 		}
 	}
-	if err := s.store.EnqueueNotice(ctx, notice); err != nil {
+	if err := s.store.EnqueueNotice(ctx, notice); errors.Is(err, ErrAlreadyExists) {
+		// A concurrent Notify of the same key won (or, rarely, the id was taken).
+		prev, gerr := s.store.GetNoticeByKey(ctx, n.OrgID, n.Key)
+		if gerr != nil {
+			return Notice{}, err
+		}
+		return sameNotice(prev, n)
+	} else if err != nil {
 		return Notice{}, err
 	}
 	return notice, nil
 }
 
-// GetNotice returns one notice of orgID with its delivery state (C-7). Needs
-// contacts.edit: notices carry recipients and contents.
+// sameNotice returns prev, the notice already enqueued with n's key, if it is
+// about the same thing: same kind and account. Otherwise the key was reused for
+// another notice, a caller's bug: ErrConflict rather than a silently dropped
+// notice.
+func sameNotice(prev Notice, n NewNotice) (Notice, error) {
+	if prev.Kind != n.Kind || prev.AccountID != n.AccountID {
+		return Notice{}, fmt.Errorf("%w: idempotency key %q already names a %s notice (C-7)", ErrConflict, resellerkit.Truncate(n.Key), prev.Kind)
+	}
+	return prev, nil
+}
+
+// routedData returns the template data of a notice routed by account with the
+// account and, for an incident, the emergency phones routing found: routing is
+// authoritative, so a mail never names another account than the one it went to,
+// nor phones other than those on file (C-3).
+func routedData(d any, accountID string, phones []string) any {
+	switch v := d.(type) {
+	case ChargeAlarmData:
+		v.AccountID = accountID
+		return v
+	case *ChargeAlarmData:
+		return routedData(*v, accountID, phones)
+	case MaintenanceData:
+		v.AccountID = accountID
+		return v
+	case *MaintenanceData:
+		return routedData(*v, accountID, phones)
+	case TechnicalNoticeData:
+		v.AccountID = accountID
+		return v
+	case *TechnicalNoticeData:
+		return routedData(*v, accountID, phones)
+	case SecurityAlertData:
+		v.AccountID = accountID
+		return v
+	case *SecurityAlertData:
+		return routedData(*v, accountID, phones)
+	case SecurityIncidentData:
+		v.AccountID, v.Phones = accountID, slices.Clone(phones)
+		return v
+	case *SecurityIncidentData:
+		return routedData(*v, accountID, phones)
+	}
+	return d
+}
+
+// GetNotice returns one notice of orgID with its delivery state (C-7). Needs a
+// power user (members.PermUserManage): notices carry the recipients and contents
+// of every area (invitations, charges, invoices, security), which no single
+// permission of M-5 covers. Reseller operators read notices of no organization
+// (password resets, signups) with orgID "".
 func (s *Service) GetNotice(ctx context.Context, p members.Principal, orgID, noticeID string) (Notice, error) {
-	if err := s.accounts.Authorize(ctx, p, orgID, members.PermContactsEdit); err != nil {
+	if err := s.authorizeNotices(ctx, p, orgID); err != nil {
 		return Notice{}, err
 	}
 	return s.store.GetNotice(ctx, orgID, noticeID)
 }
 
+// authorizeNotices checks that p may read and requeue orgID's notices: a power
+// user of it, or a reseller operator (who alone reaches the notices of no
+// organization, orgID "").
+func (s *Service) authorizeNotices(ctx context.Context, p members.Principal, orgID string) error {
+	if orgID == "" {
+		if !p.Operator || p.OrgID != "" {
+			return members.ErrPermissionDenied
+		}
+		return nil
+	}
+	return s.accounts.Authorize(ctx, p, orgID, members.PermUserManage)
+}
+
+// RequeueNotice makes a dead notice of orgID due again, its attempts counted from
+// zero (C-7): after an operator fixed what made it fail (a mail server's
+// password, a webhook's URL). Needs a power user (orgID "": an operator).
+// ErrConflict if the notice is not dead.
+func (s *Service) RequeueNotice(ctx context.Context, p members.Principal, orgID, noticeID string) (Notice, error) {
+	if err := s.authorizeNotices(ctx, p, orgID); err != nil {
+		return Notice{}, err
+	}
+	var out Notice
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.store.RequeueNotice(ctx, orgID, noticeID, s.clock()); err != nil {
+			return err
+		}
+		var err error
+		out, err = s.store.GetNotice(ctx, orgID, noticeID)
+		return err
+	})
+	return out, err
+}
+
 // ListNotices returns a page of orgID's notices ordered by id, only those in
 // state when it is not empty (C-7: queued, sent, dead, with attempts and the last
-// error). Needs contacts.edit.
+// error). Needs a power user; orgID "" (notices of no organization) an operator.
 func (s *Service) ListNotices(ctx context.Context, p members.Principal, orgID string, state NoticeState, page resellerkit.Page) ([]Notice, string, error) {
 	if _, err := page.After(); err != nil {
 		return nil, "", invalid("page_token", page.Token, "", "is not a token a previous page returned")
@@ -385,7 +475,7 @@ func (s *Service) ListNotices(ctx context.Context, p members.Principal, orgID st
 	default:
 		return nil, "", invalid("state", string(state), "C-7", "must be queued, sent or dead")
 	}
-	if err := s.accounts.Authorize(ctx, p, orgID, members.PermContactsEdit); err != nil {
+	if err := s.authorizeNotices(ctx, p, orgID); err != nil {
 		return nil, "", err
 	}
 	return s.store.ListNotices(ctx, orgID, state, page)

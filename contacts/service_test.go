@@ -311,3 +311,82 @@ func TestC7_ANoticeCommitsWithTheChangeThatCausesIt(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, invs, 2, "bob's and kept's")
 }
+
+// TestM7_C7_KeysArePerOrganizationAndNeverReusedSilently: two organizations may
+// use one key; within one, the same key for another kind or account is a
+// conflict, never another organization's notice handed back or a notice dropped.
+func TestM7_C7_KeysArePerOrganizationAndNeverReusedSilently(t *testing.T) {
+	e := newEnv(t)
+	_, err := e.svc.UpdateAccountContacts(e.ctx, e.alice, e.org.ID, "111111111111", full())
+	require.NoError(t, err)
+	u := full()
+	u.Recipients.Billing = contacts.List{To: []string{"billing@other.example"}}
+	_, err = e.svc.UpdateAccountContacts(e.ctx, e.mallory, e.other.ID, "999999999999", u)
+	require.NoError(t, err)
+
+	a, err := e.svc.Notify(e.ctx, contacts.NewNotice{Key: "alarm:2026-11", Kind: contacts.KindChargeAlarm, OrgID: e.org.ID,
+		AccountID: "111111111111", Data: contacts.ChargeAlarmData{}})
+	require.NoError(t, err)
+	b, err := e.svc.Notify(e.ctx, contacts.NewNotice{Key: "alarm:2026-11", Kind: contacts.KindChargeAlarm, OrgID: e.other.ID,
+		AccountID: "999999999999", Data: contacts.ChargeAlarmData{}})
+	require.NoError(t, err)
+	assert.NotEqual(t, a.ID, b.ID)
+	assert.Equal(t, []string{"billing@other.example"}, b.To, "other's own recipients, never acme's")
+
+	_, err = e.svc.Notify(e.ctx, contacts.NewNotice{Key: "alarm:2026-11", Kind: contacts.KindPasswordReset, OrgID: e.org.ID,
+		Language: contacts.Japanese, To: []string{"x@acme.example"}, Data: contacts.PasswordResetData{}})
+	require.ErrorIs(t, err, contacts.ErrConflict, "the key names a charge alarm")
+}
+
+// TestC3_C5_RoutingDecidesTheAccountAndPhonesInTheMail: the data of a routed
+// notice names the account it went to and, for an incident, the phones on file,
+// whatever the caller put there.
+func TestC3_C5_RoutingDecidesTheAccountAndPhonesInTheMail(t *testing.T) {
+	e := newEnv(t)
+	_, err := e.svc.UpdateAccountContacts(e.ctx, e.alice, e.org.ID, "111111111111", full())
+	require.NoError(t, err)
+	n, err := e.svc.Notify(e.ctx, contacts.NewNotice{Key: "incident:1", Kind: contacts.KindSecurityIncident, OrgID: e.org.ID,
+		AccountID: "111111111111", Language: contacts.English,
+		Data: &contacts.SecurityIncidentData{AccountID: "222222222222", Finding: "root login", Phones: []string{"+15550000000"}}})
+	require.NoError(t, err)
+	assert.Contains(t, n.Text, "111111111111")
+	assert.NotContains(t, n.Text, "222222222222")
+	assert.Contains(t, n.Text, "+81312345678", "the phones on file")
+	assert.NotContains(t, n.Text, "+15550000000")
+	assert.Equal(t, []string{"+81312345678", "+819012345678"}, n.Phones)
+}
+
+// TestC7_NoticesArePowerUsersAndDeadOnesRequeue: a general user, even with
+// contacts.edit, sees no notices; a power user lists them and requeues a dead
+// one; notices of no organization are for operators.
+func TestC7_NoticesArePowerUsersAndDeadOnesRequeue(t *testing.T) {
+	e := newEnv(t)
+	n, err := e.svc.Notify(e.ctx, contacts.NewNotice{Key: "invitation:1", Kind: contacts.KindInvitation, OrgID: e.org.ID,
+		Language: contacts.English, To: []string{"new@acme.example"}, Data: contacts.InvitationData{}})
+	require.NoError(t, err)
+	_, _, err = e.svc.ListNotices(e.ctx, e.bob, e.org.ID, "", resellerkit.Page{})
+	require.ErrorIs(t, err, members.ErrPermissionDenied)
+	_, err = e.svc.RequeueNotice(e.ctx, e.alice, e.org.ID, n.ID)
+	require.ErrorIs(t, err, contacts.ErrConflict, "queued, not dead")
+
+	c := &clock{t: t0}
+	_, err = newDispatcher(e.store, &recorder{fail: 1, failErr: fmt.Errorf("550: %w", contacts.ErrPermanent)}, c).RunOnce(e.ctx)
+	require.NoError(t, err)
+	dead, _, err := e.svc.ListNotices(e.ctx, e.alice, e.org.ID, contacts.NoticeDead, resellerkit.Page{})
+	require.NoError(t, err)
+	require.Len(t, dead, 1)
+	again, err := e.svc.RequeueNotice(e.ctx, e.alice, e.org.ID, n.ID)
+	require.NoError(t, err)
+	assert.Equal(t, contacts.NoticeQueued, again.State)
+	_, err = e.svc.RequeueNotice(e.ctx, e.mallory, e.org.ID, n.ID)
+	require.ErrorIs(t, err, members.ErrPermissionDenied)
+
+	_, err = e.svc.Notify(e.ctx, contacts.NewNotice{Key: "reset:1", Kind: contacts.KindPasswordReset, Language: contacts.Japanese,
+		To: []string{"someone@example.com"}, Data: contacts.PasswordResetData{}})
+	require.NoError(t, err)
+	_, _, err = e.svc.ListNotices(e.ctx, e.alice, "", "", resellerkit.Page{})
+	require.ErrorIs(t, err, members.ErrPermissionDenied, "a power user is no operator")
+	sys, _, err := e.svc.ListNotices(e.ctx, e.op, "", "", resellerkit.Page{})
+	require.NoError(t, err)
+	require.Len(t, sys, 1)
+}

@@ -28,8 +28,8 @@ type Store interface {
 	// GetAccountContacts returns the account's contacts. ErrNotFound if they were
 	// never saved (or the account is another organization's).
 	GetAccountContacts(ctx context.Context, orgID, accountID string) (AccountContacts, error)
-	// PutAccountContacts saves c. With c.Version 0 it creates them (ErrAlreadyExists
-	// if they exist); otherwise it replaces Recipients, Language, Phones and
+	// PutAccountContacts saves c, keyed by (OrgID, AccountID). With c.Version 0 it
+	// creates them (ErrAlreadyExists if they exist); otherwise it replaces Recipients, Language, Phones and
 	// UpdatedAt if c.Version is current (ErrConflict if not, ErrNotFound if they do
 	// not exist). The stored version becomes c.Version+1.
 	PutAccountContacts(ctx context.Context, c AccountContacts) error
@@ -37,15 +37,18 @@ type Store interface {
 	// ordered by AccountID.
 	ListAccountContacts(ctx context.Context, orgID string, page resellerkit.Page) ([]AccountContacts, string, error)
 
-	// EnqueueNotice stores a new notice (State NoticeQueued). ErrAlreadyExists if
-	// the id or the Key is taken: the same key enqueued twice is one notice.
+	// EnqueueNotice stores a new notice (State NoticeQueued, whatever n.State
+	// holds). ErrAlreadyExists if the id is taken (ids are unique across
+	// organizations) or the organization already has a notice with the Key: the
+	// same key enqueued twice in one organization is one notice, while two
+	// organizations' keys never collide.
 	EnqueueNotice(ctx context.Context, n Notice) error
 	// GetNotice returns the notice of orgID ("" for notices of no organization).
 	// ErrNotFound if none.
 	GetNotice(ctx context.Context, orgID, noticeID string) (Notice, error)
-	// GetNoticeByKey returns the notice with the idempotency key, in any
-	// organization. ErrNotFound if none. Unscoped: for the service enqueuing.
-	GetNoticeByKey(ctx context.Context, key string) (Notice, error)
+	// GetNoticeByKey returns orgID's notice with the idempotency key ("" for
+	// notices of no organization). ErrNotFound if none.
+	GetNoticeByKey(ctx context.Context, orgID, key string) (Notice, error)
 	// ListNotices returns a page of the organization's notices ("" for notices of
 	// no organization) ordered by ID, only those in state when state is not empty.
 	ListNotices(ctx context.Context, orgID string, state NoticeState, page resellerkit.Page) ([]Notice, string, error)
@@ -56,10 +59,16 @@ type Store interface {
 	// Two concurrent claims never return the same notice. Unscoped: dispatchers
 	// serve every organization.
 	ClaimNotices(ctx context.Context, owner string, now, leaseUntil time.Time, limit int) ([]Notice, error)
-	// FinishNotice records the outcome of the attempt owner made on the notice:
-	// it stores State, NextAt, LastError and SentAt from n and clears the lease, if
-	// owner still holds the lease taken for this attempt (Attempts unchanged since
-	// the claim). ErrConflict if the lease was lost (expired and claimed by another
-	// dispatcher), ErrNotFound if there is no such notice.
+	// RequeueNotice makes orgID's dead notice due again at now: State queued,
+	// NextAt now, Attempts 0, LastError kept until the next attempt replaces it.
+	// ErrNotFound if there is no such notice, ErrConflict if it is not dead.
+	RequeueNotice(ctx context.Context, orgID, noticeID string, now time.Time) error
+	// FinishNotice records the outcome of the attempt owner made on the notice
+	// (found by n.OrgID and n.ID): it stores State, NextAt, LastError and SentAt
+	// from n and clears the lease, if owner still holds the lease taken for this
+	// attempt (the lease owner is owner and Attempts unchanged since the claim).
+	// ErrConflict if the lease was lost (expired and claimed by another
+	// dispatcher) or the notice is not leased, ErrNotFound if there is no such
+	// notice.
 	FinishNotice(ctx context.Context, n Notice, owner string) error
 }

@@ -57,8 +57,8 @@ func (r Recipients) Clone() Recipients {
 }
 
 // Language is the language notices to an account are written in (C-2): a BCP 47
-// primary language subtag. The Service accepts Japanese and English, and whatever
-// WithLanguages adds with its templates.
+// primary language subtag. The Service accepts Japanese and English, and every
+// language its Renderer has templates for (WithRenderer).
 type Language string
 
 // The languages of C-2.

@@ -82,7 +82,7 @@ func copiesNotice(t *testing.T, s contacts.Store) {
 	scribbleNotice(getNotice(t, s, "o1", "n1"))
 	assert.Equal(t, want, getNotice(t, s, "o1", "n1"), "mutating what GetNotice returned")
 
-	byKey, err := s.GetNoticeByKey(ctx, want.Key)
+	byKey, err := s.GetNoticeByKey(ctx, "o1", want.Key)
 	must(t, err)
 	scribbleNotice(byKey)
 	assert.Equal(t, want, getNotice(t, s, "o1", "n1"), "mutating what GetNoticeByKey returned")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -20,8 +21,10 @@ func noticeCases() []storeCase {
 		{"Notices/EnqueueStoresStateQueued", noticesEnqueueQueued},
 		{"Notices/TakenIDIsErrAlreadyExists", noticesTakenID},
 		{"Notices/TakenKeyIsErrAlreadyExists_C7", noticesTakenKey},
+		{"Notices/KeysArePerOrganization_M7", noticesKeysPerOrg},
+		{"Notices/RequeueDead_C7", noticesRequeue},
 		{"Notices/ConcurrentEnqueuesOfOneKeyOneWins_C7", noticesConcurrentKey},
-		{"Notices/GetNoticeByKeyInAnyOrg", noticesByKey},
+		{"Notices/GetNoticeByKeyOrgScoped_M7", noticesByKey},
 		{"Notices/GetNoticeOrgScoped_M7", noticesOrgScoped},
 		{"Notices/NoticesOfNoOrganization", noticesOfNoOrg},
 		{"Notices/ListIsTheOrgsInIDOrder", noticesList},
@@ -37,7 +40,7 @@ func noticesEnqueue(t *testing.T, s contacts.Store) {
 	n.LastError = "from a previous outbox"
 	enqueue(t, s, n)
 	assert.Equal(t, n, getNotice(t, s, "o1", "n1"))
-	byKey, err := s.GetNoticeByKey(ctx, n.Key)
+	byKey, err := s.GetNoticeByKey(ctx, "o1", n.Key)
 	must(t, err)
 	assert.Equal(t, n, byKey)
 	list, _, err := s.ListNotices(ctx, "o1", "", resellerkit.Page{})
@@ -75,18 +78,18 @@ func noticesTakenID(t *testing.T, s contacts.Store) {
 		dup := Notice(org, "n1")
 		dup.Key, dup.Subject = "another key of "+org, "dup"
 		errIs(t, s.EnqueueNotice(ctx, dup), contacts.ErrAlreadyExists, "id taken, enqueued for %q", org)
-		_, err := s.GetNoticeByKey(ctx, dup.Key)
+		_, err := s.GetNoticeByKey(ctx, org, dup.Key)
 		errIs(t, err, contacts.ErrNotFound, "the failed enqueue stored nothing")
 	}
 	assert.Equal(t, Notice("o1", "n1"), getNotice(t, s, "o1", "n1"))
 }
 
-// noticesTakenKey: the same key enqueued twice is one notice, in any organization:
-// the second enqueue is ErrAlreadyExists and stores nothing.
+// noticesTakenKey: the same key enqueued twice in one organization is one
+// notice: the second enqueue is ErrAlreadyExists and stores nothing.
 func noticesTakenKey(t *testing.T, s contacts.Store) {
 	ctx := t.Context()
 	enqueue(t, s, Notice("o1", "n1"), Notice("", "n2"))
-	for i, c := range []struct{ org, key string }{{"o1", "key:n1"}, {"o2", "key:n1"}, {"", "key:n1"}, {"o1", "key:n2"}} {
+	for i, c := range []struct{ org, key string }{{"o1", "key:n1"}, {"", "key:n2"}} {
 		dup := Notice(c.org, fmt.Sprintf("dup%d", i))
 		dup.Key = c.key
 		errIs(t, s.EnqueueNotice(ctx, dup), contacts.ErrAlreadyExists, "key %q enqueued again for %q", c.key, c.org)
@@ -111,7 +114,7 @@ func noticesConcurrentKey(t *testing.T, s contacts.Store) {
 			return s.InTx(t.Context(), func(ctx context.Context) error { return s.EnqueueNotice(ctx, n) })
 		})
 		winner := oneWinner(t, errs, contacts.ErrAlreadyExists)
-		got, err := s.GetNoticeByKey(t.Context(), key)
+		got, err := s.GetNoticeByKey(t.Context(), "o1", key)
 		must(t, err)
 		assert.Equal(t, fmt.Sprintf("r%d-%d", run, winner), got.ID)
 	}
@@ -120,20 +123,77 @@ func noticesConcurrentKey(t *testing.T, s contacts.Store) {
 	assert.Len(t, list, 2, "one notice per key")
 }
 
-// noticesByKey: GetNoticeByKey finds a notice of any organization or of none, by
-// the exact key; another key is ErrNotFound.
+// noticesByKey: GetNoticeByKey finds the organization's notice (or one of no
+// organization, with "") by the exact key; another key, or another
+// organization's notice, is ErrNotFound.
 func noticesByKey(t *testing.T, s contacts.Store) {
 	ctx := t.Context()
 	enqueue(t, s, Notice("o1", "n1"), Notice("o2", "n2"), Notice("", "n3"))
 	for _, want := range []contacts.Notice{Notice("o1", "n1"), Notice("o2", "n2"), Notice("", "n3")} {
-		got, err := s.GetNoticeByKey(ctx, want.Key)
+		got, err := s.GetNoticeByKey(ctx, want.OrgID, want.Key)
 		must(t, err)
 		assert.Equal(t, want, got)
 	}
 	for _, key := range []string{"key:n4", "KEY:N1", "key:n1 ", "key:", ""} {
-		_, err := s.GetNoticeByKey(ctx, key)
+		_, err := s.GetNoticeByKey(ctx, "o1", key)
 		errIs(t, err, contacts.ErrNotFound, "key %q", key)
 	}
+	for _, org := range []string{"o2", ""} {
+		_, err := s.GetNoticeByKey(ctx, org, "key:n1")
+		errIs(t, err, contacts.ErrNotFound, "o1's key through %q", org)
+	}
+}
+
+// noticesKeysPerOrg: two organizations (and notices of none) may use one key:
+// each is its own notice (M-7: one organization's key never finds or blocks
+// another's).
+func noticesKeysPerOrg(t *testing.T, s contacts.Store) {
+	ctx := t.Context()
+	for i, org := range []string{"o1", "o2", ""} {
+		n := Notice(org, fmt.Sprintf("n%d", i))
+		n.Key = "invoice_issued:2026-10"
+		enqueue(t, s, n)
+	}
+	for i, org := range []string{"o1", "o2", ""} {
+		got, err := s.GetNoticeByKey(ctx, org, "invoice_issued:2026-10")
+		must(t, err)
+		assert.Equal(t, fmt.Sprintf("n%d", i), got.ID)
+	}
+}
+
+// noticesRequeue: a dead notice becomes queued and due at the given time with its
+// attempts reset; a queued or sent one is ErrConflict; another organization's or
+// a missing one ErrNotFound.
+func noticesRequeue(t *testing.T, s contacts.Store) {
+	ctx := t.Context()
+	enqueue(t, s, Notice("o1", "n1"), Notice("o1", "n2"))
+	claimed, err := s.ClaimNotices(ctx, "d", t0, t0.Add(time.Minute), 10)
+	must(t, err)
+	require.Len(t, claimed, 2)
+	for _, n := range claimed {
+		if n.ID == "n1" {
+			n.State, n.LastError = contacts.NoticeDead, "attempt 1: 550 no"
+		} else {
+			n.State, n.SentAt = contacts.NoticeSent, t0
+		}
+		must(t, s.FinishNotice(ctx, n, "d"))
+	}
+	later := t0.Add(time.Hour)
+	errIs(t, s.RequeueNotice(ctx, "o2", "n1", later), contacts.ErrNotFound, "another organization's")
+	errIs(t, s.RequeueNotice(ctx, "o1", "n9", later), contacts.ErrNotFound, "missing")
+	errIs(t, s.RequeueNotice(ctx, "o1", "n2", later), contacts.ErrConflict, "sent, not dead")
+	must(t, s.RequeueNotice(ctx, "o1", "n1", later))
+	got := getNotice(t, s, "o1", "n1")
+	assert.Equal(t, contacts.NoticeQueued, got.State)
+	assert.Equal(t, later, got.NextAt)
+	assert.Zero(t, got.Attempts)
+	assert.Empty(t, got.LeaseOwner)
+	assert.Equal(t, "attempt 1: 550 no", got.LastError, "kept until the next attempt replaces it")
+	errIs(t, s.RequeueNotice(ctx, "o1", "n1", later), contacts.ErrConflict, "queued now")
+	due, err := s.ClaimNotices(ctx, "d", later, later.Add(time.Minute), 10)
+	must(t, err)
+	require.Len(t, due, 1)
+	assert.Equal(t, "n1", due[0].ID)
 }
 
 // noticesOrgScoped: GetNotice returns a notice of the organization named only;

@@ -59,7 +59,7 @@ func timesUTCMicroseconds(t *testing.T, s contacts.Store) {
 	got := getNotice(t, s, "o1", "n1")
 	utc(t, w[0], got.NextAt, "NextAt")
 	utc(t, w[1], got.CreatedAt, "CreatedAt")
-	got, err = s.GetNoticeByKey(ctx, n.Key)
+	got, err = s.GetNoticeByKey(ctx, "o1", n.Key)
 	must(t, err)
 	utc(t, w[0], got.NextAt, "NextAt by key")
 	ns, _, err := s.ListNotices(ctx, "o1", contacts.NoticeQueued, resellerkit.Page{})

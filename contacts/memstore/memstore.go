@@ -99,7 +99,7 @@ func (s *Store) EnqueueNotice(ctx context.Context, n contacts.Notice) error {
 		if s.notices.Has(tx, n.ID) {
 			return exists("notice", n.ID)
 		}
-		if s.byKey(tx, n.Key) != nil {
+		if s.byKey(tx, n.OrgID, n.Key) != nil {
 			return exists("notice with key", n.Key)
 		}
 		n.State = contacts.NoticeQueued
@@ -108,9 +108,9 @@ func (s *Store) EnqueueNotice(ctx context.Context, n contacts.Notice) error {
 	})
 }
 
-// byKey returns the notice with key, or nil.
-func (s *Store) byKey(tx *memdb.Tx, key string) *contacts.Notice {
-	found := s.notices.Select(tx, func(n contacts.Notice) bool { return n.Key == key })
+// byKey returns orgID's notice with key, or nil.
+func (s *Store) byKey(tx *memdb.Tx, orgID, key string) *contacts.Notice {
+	found := s.notices.Select(tx, func(n contacts.Notice) bool { return n.OrgID == orgID && n.Key == key })
 	if len(found) == 0 {
 		return nil
 	}
@@ -132,12 +132,28 @@ func (s *Store) find(tx *memdb.Tx, orgID, id string) (contacts.Notice, error) {
 }
 
 // GetNoticeByKey implements contacts.Store.
-func (s *Store) GetNoticeByKey(ctx context.Context, key string) (contacts.Notice, error) {
+func (s *Store) GetNoticeByKey(ctx context.Context, orgID, key string) (contacts.Notice, error) {
 	return memdb.Read(ctx, s.db, func(tx *memdb.Tx) (contacts.Notice, error) {
-		if n := s.byKey(tx, key); n != nil {
+		if n := s.byKey(tx, orgID, key); n != nil {
 			return *n, nil
 		}
 		return contacts.Notice{}, notFound("notice with key", key)
+	})
+}
+
+// RequeueNotice implements contacts.Store.
+func (s *Store) RequeueNotice(ctx context.Context, orgID, noticeID string, now time.Time) error {
+	return s.db.Do(ctx, func(tx *memdb.Tx) error {
+		n, err := s.find(tx, orgID, noticeID)
+		if err != nil {
+			return err
+		}
+		if n.State != contacts.NoticeDead {
+			return fmt.Errorf("%w: notice %q is not dead", contacts.ErrConflict, resellerkit.Truncate(noticeID))
+		}
+		n.State, n.NextAt, n.Attempts, n.LeaseOwner, n.LeaseUntil = contacts.NoticeQueued, now, 0, "", time.Time{}
+		s.notices.Put(tx, n.ID, n)
+		return nil
 	})
 }
 

@@ -27,7 +27,8 @@ func scanNotice(r sqldb.Row) (contacts.Notice, error) {
 }
 
 // EnqueueNotice implements contacts.Store with one INSERT … ON CONFLICT DO NOTHING:
-// a taken id (unique across organizations) or a taken key is ErrAlreadyExists,
+// a taken id (unique across organizations) or a key the organization already has
+// is ErrAlreadyExists,
 // found without a failing statement, so of concurrent enqueues of one key one
 // wins. The notice is stored in State NoticeQueued whatever n.State holds.
 func (s *Store) EnqueueNotice(ctx context.Context, n contacts.Notice) error {
@@ -50,11 +51,28 @@ func (s *Store) GetNotice(ctx context.Context, orgID, noticeID string) (contacts
 	return n, errs.Map(err, "notice", noticeID)
 }
 
-// GetNoticeByKey implements contacts.Store. Unscoped (the service enqueuing).
-func (s *Store) GetNoticeByKey(ctx context.Context, key string) (contacts.Notice, error) {
+// GetNoticeByKey implements contacts.Store.
+func (s *Store) GetNoticeByKey(ctx context.Context, orgID, key string) (contacts.Notice, error) {
 	n, err := scanNotice(s.q(ctx).QueryRowContext(ctx,
-		`SELECT `+noticeColumns+` FROM contacts_notices WHERE key = $1`, key))
+		`SELECT `+noticeColumns+` FROM contacts_notices WHERE org_id = $1 AND key = $2`, orgID, key))
 	return n, errs.Map(err, "notice with key", key)
+}
+
+// RequeueNotice implements contacts.Store with one conditional UPDATE.
+func (s *Store) RequeueNotice(ctx context.Context, orgID, noticeID string, now time.Time) error {
+	err := s.db.Write(ctx, func(ctx context.Context, q sqldb.Querier) error {
+		n, err := sqldb.Exec(ctx, q, `UPDATE contacts_notices SET state = $1, next_at = $2, attempts = 0,
+			lease_owner = NULL, lease_until = NULL WHERE id = $3 AND org_id = $4 AND state = $5`,
+			string(contacts.NoticeQueued), instant(now), noticeID, orgID, string(contacts.NoticeDead))
+		if err != nil || n == 1 {
+			return err
+		}
+		if err := errs.Require(ctx, q, "notice", noticeID, `SELECT 1 FROM contacts_notices WHERE id = $1 AND org_id = $2`, noticeID, orgID); err != nil {
+			return err
+		}
+		return fmt.Errorf("%w: notice %q is not dead", contacts.ErrConflict, resellerkit.Truncate(noticeID))
+	})
+	return errs.Map(err, "notice", noticeID)
 }
 
 // ListNotices implements contacts.Store.

@@ -27,5 +27,5 @@ func Example() {
 	_ = t.Send(context.Background(), contacts.Message{Kind: contacts.KindTestMail, To: []string{"a@example.com"}, Subject: "Test", IdempotencyKey: "k"})
 	// Output:
 	// <nil>
-	// level=INFO msg="notice (log transport: not sent)" kind=test_mail to=a@example.com cc="" subject=Test key=k
+	// level=INFO msg="notice (log transport: not sent)" kind=test_mail to=a@example.com cc="" subject=Test key=k text=""
 }

@@ -10,7 +10,9 @@
 // Secrets never come from flags (they would show in the process list): the SMTP
 // password from $RESELLERKIT_SMTP_PASSWORD, webhook secrets from
 // $RESELLERKIT_WEBHOOK_SECRETS (space-separated, the new one first during a
-// rotation). SES takes the AWS SDK's default credential chain and region.
+// rotation). SES takes the AWS SDK's default credential chain and region. The
+// log transport (the default) writes text bodies, links included, to the log:
+// it is for development.
 package transports
 
 import (
@@ -100,7 +102,9 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (contacts.Transport
 	}
 	switch cfg.Kind {
 	case Log, "":
-		return contacts.LogTransport{Logger: log}, nil
+		// The log transport is for development: its bodies carry the reset and
+		// signup links a developer follows.
+		return contacts.LogTransport{Logger: log, Bodies: true}, nil
 	case SMTP:
 		if err := errorsJoin(need(cfg.SMTPAddr, "smtp-addr"), need(cfg.From, "mail-from")); err != nil {
 			return nil, err

@@ -157,7 +157,7 @@ func toNotice(n contacts.Notice) noticeJSON {
 	return out
 }
 
-// listNotices is GET /v1/orgs/{org}/notices?state=queued|sent|dead (contacts.edit,
+// listNotices is GET /v1/orgs/{org}/notices?state=queued|sent|dead (power users,
 // C-7).
 func (s *server) listNotices(w http.ResponseWriter, r *http.Request, p members.Principal) error {
 	page, err := parsePage(r.URL.Query())
@@ -171,9 +171,34 @@ func (s *server) listNotices(w http.ResponseWriter, r *http.Request, p members.P
 	return writeJSON(w, http.StatusOK, pageJSON[noticeJSON]{Items: convert(list, toNotice), NextPageToken: next})
 }
 
-// getNotice is GET /v1/orgs/{org}/notices/{notice} (contacts.edit).
+// getNotice is GET /v1/orgs/{org}/notices/{notice} (power users).
 func (s *server) getNotice(w http.ResponseWriter, r *http.Request, p members.Principal) error {
 	return writeResult(w, toNotice)(s.notices.GetNotice(r.Context(), p, r.PathValue("org"), r.PathValue("notice")))
+}
+
+// requeueNotice is POST /v1/orgs/{org}/notices/{notice}/requeue (power users): a
+// dead notice is due again (C-7), once what made it fail is fixed.
+func (s *server) requeueNotice(w http.ResponseWriter, r *http.Request, p members.Principal) error {
+	return writeResult(w, toNotice)(s.notices.RequeueNotice(r.Context(), p, r.PathValue("org"), r.PathValue("notice")))
+}
+
+// listSystemNotices is GET /v1/notices?state=… (reseller operators): the notices
+// of no organization (password resets, signup links), with their delivery state.
+func (s *server) listSystemNotices(w http.ResponseWriter, r *http.Request, p members.Principal) error {
+	page, err := parsePage(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	list, next, err := s.notices.ListNotices(r.Context(), p, "", contacts.NoticeState(r.URL.Query().Get("state")), page)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, pageJSON[noticeJSON]{Items: convert(list, toNotice), NextPageToken: next})
+}
+
+// requeueSystemNotice is POST /v1/notices/{notice}/requeue (reseller operators).
+func (s *server) requeueSystemNotice(w http.ResponseWriter, r *http.Request, p members.Principal) error {
+	return writeResult(w, toNotice)(s.notices.RequeueNotice(r.Context(), p, "", r.PathValue("notice")))
 }
 
 // ---- the mail identity and members cause ----

@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"sync"
 	"testing"
@@ -118,7 +121,7 @@ func TestC4_C7_TestMailInvitationsAndNoticesOverHTTP(t *testing.T) {
 		var list pageJSON[noticeJSON]
 		require.Equal(t, http.StatusOK, f.do("GET", org+"/notices?state=queued", power, nil, &list))
 		require.Len(t, list.Items, 2)
-		require.Equal(t, http.StatusForbidden, f.do("GET", org+"/notices", f.token(demoGeneral), nil, &e), "needs contacts.edit")
+		require.Equal(t, http.StatusForbidden, f.do("GET", org+"/notices", f.token(demoGeneral), nil, &e), "power users only")
 
 		tr := &recording{}
 		r, err := contacts.NewDispatcher(f.b.contacts, tr).RunOnce(context.Background())
@@ -135,5 +138,43 @@ func TestC4_C7_TestMailInvitationsAndNoticesOverHTTP(t *testing.T) {
 		assert.Equal(t, "sent", n.State)
 		assert.NotNil(t, n.SentAt)
 		require.Equal(t, http.StatusBadRequest, f.do("GET", org+"/notices?state=lost", power, nil, &e))
+		require.Equal(t, http.StatusConflict, f.do("POST", org+"/notices/"+list.Items[0].ID+"/requeue", power, nil, &e), "sent, not dead")
+
+		// A reset link: a notice of no organization, for operators.
+		require.Equal(t, http.StatusAccepted, f.browser(t).call("POST", "/v1/password-resets", map[string]string{"email": demoGeneral.Email}, nil).StatusCode)
+		require.Equal(t, http.StatusForbidden, f.do("GET", "/v1/notices", power, nil, &e))
+		require.Equal(t, http.StatusOK, f.do("GET", "/v1/notices", f.token(demoOperator), nil, &list))
 	})
 }
+
+// TestC7_DeadNoticesAreRequeued: a notice whose every attempt failed is dead,
+// visible with its last error, and a power user can queue it again once the
+// cause is fixed.
+func TestC7_DeadNoticesAreRequeued(t *testing.T) {
+	f := newFixture(t, "memory")
+	org := "/v1/orgs/" + f.orgID
+	power := f.token(demoPower)
+	var inv invitationJSON
+	require.Equal(t, http.StatusCreated, f.do("POST", org+"/invitations", power,
+		map[string]any{"email": "invitee@demo.example.com", "type": "general", "permissions": []string{"project.view"}}, &inv))
+	refuse := failing{err: fmt.Errorf("550 5.1.1 mailbox unavailable: %w", contacts.ErrPermanent)}
+	_, err := contacts.NewDispatcher(f.b.contacts, refuse, contacts.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))).RunOnce(context.Background())
+	require.NoError(t, err)
+	var list pageJSON[noticeJSON]
+	require.Equal(t, http.StatusOK, f.do("GET", org+"/notices?state=dead", power, nil, &list))
+	require.Len(t, list.Items, 1)
+	assert.Contains(t, list.Items[0].LastError, "550 5.1.1")
+	var n noticeJSON
+	require.Equal(t, http.StatusOK, f.do("POST", org+"/notices/"+list.Items[0].ID+"/requeue", power, nil, &n))
+	assert.Equal(t, "queued", n.State)
+	assert.Zero(t, n.Attempts)
+	tr := &recording{}
+	r, err := contacts.NewDispatcher(f.b.contacts, tr).RunOnce(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, 1, r.Sent)
+}
+
+// failing is a Transport that fails every send with err.
+type failing struct{ err error }
+
+func (f failing) Send(context.Context, contacts.Message) error { return f.err }

@@ -132,8 +132,11 @@
 //	PUT     /v1/orgs/{org}/accounts/{account}/contacts          UpdateAccountContacts     contacts.edit; {recipients{billing,technical,security}{to,cc}, language, phones, version}
 //	POST    /v1/orgs/{org}/accounts/contacts/bulk-edit          BulkEditAccountContacts   contacts.edit on each (M-10); {account_ids, recipients?, language?, phones?}
 //	POST    /v1/orgs/{org}/accounts/{account}/contacts/test-mail  SendTestMail            contacts.edit (C-4); {category, to, cc?, language} → 202, the queued notice
-//	GET     /v1/orgs/{org}/notices                            * ListNotices               contacts.edit; ?state=queued|sent|dead
-//	GET     /v1/orgs/{org}/notices/{notice}                     GetNotice                 contacts.edit; state, attempts, last error (never the body)
+//	GET     /v1/orgs/{org}/notices                            * ListNotices               power user; ?state=queued|sent|dead
+//	GET     /v1/orgs/{org}/notices/{notice}                     GetNotice                 power user; state, attempts, last error (never the body)
+//	POST    /v1/orgs/{org}/notices/{notice}/requeue             RequeueNotice             power user; a dead notice is due again
+//	GET     /v1/notices                                       * ListNotices ("")          reseller operator; notices of no organization (resets, signups)
+//	POST    /v1/notices/{notice}/requeue                        RequeueNotice ("")        reseller operator
 //
 // Members (members.Service):
 //

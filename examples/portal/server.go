@@ -158,6 +158,9 @@ func (s *server) routes() http.Handler {
 	h("POST /v1/orgs/{org}/accounts/contacts/bulk-edit", s.bulkEditContacts)
 	h("GET /v1/orgs/{org}/notices", s.listNotices)
 	h("GET /v1/orgs/{org}/notices/{notice}", s.getNotice)
+	h("POST /v1/orgs/{org}/notices/{notice}/requeue", s.requeueNotice)
+	h("GET /v1/notices", s.listSystemNotices)
+	h("POST /v1/notices/{notice}/requeue", s.requeueSystemNotice)
 
 	h("GET /v1/orgs/{org}/members", listHandler(s, inOrg(s.svc.ListMembers), toMember))
 	h("GET /v1/orgs/{org}/members/{identity}", s.getMember)
