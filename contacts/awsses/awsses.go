@@ -46,9 +46,10 @@ type Config struct {
 // Transport sends contacts.Message values through Amazon SES v2. It is safe for
 // concurrent use.
 type Transport struct {
-	api  sesAPI
-	from string
-	cfg  Config
+	api      sesAPI
+	from     string
+	fromAddr string // the address of From, "" if it does not parse
+	cfg      Config
 }
 
 var _ contacts.Transport = (*Transport)(nil)
@@ -60,14 +61,14 @@ func New(client *sesv2.Client, cfg Config) *Transport {
 
 // newWithAPI returns a Transport calling api: the tests give it a fake.
 func newWithAPI(api sesAPI, cfg Config) *Transport {
-	from := cfg.From
+	from, fromAddr := cfg.From, ""
 	if a, err := mail.ParseAddress(cfg.From); err == nil {
-		from = a.String() // RFC 2047 encodes a display name that is not ASCII
+		from, fromAddr = a.String(), a.Address // RFC 2047 encodes a display name that is not ASCII
 		if a.Name == "" {
 			from = a.Address
 		}
 	}
-	return &Transport{api: api, from: from, cfg: cfg}
+	return &Transport{api: api, from: from, fromAddr: fromAddr, cfg: cfg}
 }
 
 // Send sends m with SendEmail. It returns nil once SES has accepted the message,
@@ -84,7 +85,7 @@ func (t *Transport) Send(ctx context.Context, m contacts.Message) error {
 	if err == nil {
 		return nil
 	}
-	if permanent(err) {
+	if t.permanent(err) {
 		return fmt.Errorf("%w: awsses: SendEmail: %w", contacts.ErrPermanent, err)
 	}
 	return fmt.Errorf("awsses: SendEmail: %w", err)
@@ -158,22 +159,41 @@ func headerSafe(s string) bool {
 	return true
 }
 
-// permanent reports whether err says that retrying cannot help.
-func permanent(err error) bool {
+// permanent reports whether err says that retrying cannot help: SES refused this
+// message. Failures of the account or the configuration (an unverified MAIL FROM
+// domain or sender, a suspended account, a missing configuration set) are not:
+// they refuse every message until an operator fixes them, and dead-lettering
+// would throw the whole outbox away.
+func (t *Transport) permanent(err error) bool {
 	if throttled(err) {
 		return false
 	}
 	var (
-		rejected  *types.MessageRejected
-		domain    *types.MailFromDomainNotVerifiedException
-		suspended *types.AccountSuspendedException
-		bad       *types.BadRequestException
-		notFound  *types.NotFoundException
+		rejected *types.MessageRejected
+		bad      *types.BadRequestException
 	)
 	switch {
-	case errors.As(err, &rejected), errors.As(err, &domain), errors.As(err, &suspended),
-		errors.As(err, &bad), errors.As(err, &notFound):
+	case errors.As(err, &rejected):
+		return !t.namesSender(aws.ToString(rejected.Message))
+	case errors.As(err, &bad):
 		return true
+	}
+	return false
+}
+
+// namesSender reports whether an SES error message names the sender's address:
+// "Email address is not verified. The following identities failed the check in
+// region …: noreply@example.com" is about the From identity (a configuration
+// failure), not about a recipient.
+func (t *Transport) namesSender(msg string) bool {
+	if t.fromAddr == "" {
+		return false
+	}
+	words := strings.FieldsFunc(msg, func(r rune) bool { return strings.ContainsRune(" \t\r\n,;:<>\"'()[]", r) })
+	for _, w := range words {
+		if strings.EqualFold(strings.TrimSuffix(w, "."), t.fromAddr) {
+			return true
+		}
 	}
 	return false
 }

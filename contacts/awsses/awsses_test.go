@@ -162,10 +162,23 @@ func TestSendErrors(t *testing.T) {
 		permanent bool
 	}{
 		{"message rejected", &types.MessageRejected{Message: aws.String("Email address is not verified.")}, true},
-		{"mail from domain", &types.MailFromDomainNotVerifiedException{Message: aws.String("not verified")}, true},
-		{"account suspended", &types.AccountSuspendedException{Message: aws.String("suspended")}, true},
+		{"recipient not verified (sandbox)", &types.MessageRejected{Message: aws.String("Email address is not verified. " +
+			"The following identities failed the check in region AP-NORTHEAST-1: sec@customer.example")}, true},
+		{"recipient like the sender", &types.MessageRejected{Message: aws.String("Email address is not verified. " +
+			"The following identities failed the check in region AP-NORTHEAST-1: xnoreply@reseller.example")}, true},
+		{"virus", &types.MessageRejected{Message: aws.String("Message rejected: virus detected")}, true},
 		{"bad request", &types.BadRequestException{Message: aws.String("Illegal address")}, true},
-		{"no configuration set", &types.NotFoundException{Message: aws.String("no such set")}, true},
+		{"bad request, missing domain", &types.BadRequestException{Message: aws.String("Missing final '@domain'")}, true},
+		// Failures of the account or the configuration: every message would fail
+		// alike until an operator acts, so they are retried, never dead letters.
+		{"sender not verified", &types.MessageRejected{Message: aws.String("Email address is not verified. " +
+			"The following identities failed the check in region AP-NORTHEAST-1: NoReply@reseller.example.")}, false},
+		{"sender and recipient not verified", &types.MessageRejected{Message: aws.String("Email address is not verified. " +
+			"The following identities failed the check in region AP-NORTHEAST-1: sec@customer.example, noreply@reseller.example")}, false},
+		{"mail from domain", &types.MailFromDomainNotVerifiedException{Message: aws.String("not verified")}, false},
+		{"account suspended", &types.AccountSuspendedException{Message: aws.String("suspended")}, false},
+		{"no configuration set", &types.NotFoundException{Message: aws.String("Configuration set <notices> does not exist.")}, false},
+		{"wrapped account suspended", opErr(&types.AccountSuspendedException{Message: aws.String("suspended")}), false},
 		{"wrapped rejected", opErr(&types.MessageRejected{Message: aws.String("virus")}), true},
 		{"too many requests", &types.TooManyRequestsException{Message: aws.String("slow down")}, false},
 		{"quota", &types.LimitExceededException{Message: aws.String("daily quota")}, false},

@@ -30,15 +30,26 @@
 // # Errors
 //
 // Errors are told apart with errors.As on the SDK's modelled types; the returned
-// error wraps the SDK's error, so callers can do the same.
+// error wraps the SDK's error, so callers can do the same. Permanent means SES
+// refused this message and no retry can change that. A failure of the account or
+// of the configuration refuses every message until an operator fixes it: it is
+// retryable, so the dispatcher backs off (its attempt limit bounds the wait)
+// instead of dead-lettering the whole outbox, and the error, the notice's last
+// error, names what to fix.
 //
 //	*types.MessageRejected                     permanent: the content or a recipient is refused
-//	                                           (a virus, an unverified address in the sandbox)
-//	*types.MailFromDomainNotVerifiedException  permanent: the sender's domain is not verified
-//	*types.AccountSuspendedException           permanent: sending is revoked for good
-//	*types.BadRequestException                 permanent: the request is malformed
-//	*types.NotFoundException                   permanent: no such configuration set
+//	                                           (a virus, an unverified recipient in the sandbox);
+//	                                           retryable when its message names Config.From
+//	                                           ("Email address is not verified … : <From>":
+//	                                           the sender identity is not verified)
+//	*types.BadRequestException                 permanent: the request is invalid, see below
 //	no recipient, CR or LF in the subject      permanent, before calling SES
+//	*types.MailFromDomainNotVerifiedException  retryable (configuration): the sender's custom
+//	                                           MAIL FROM domain is not verified
+//	*types.AccountSuspendedException           retryable (account): sending is suspended until
+//	                                           AWS reinstates the account
+//	*types.NotFoundException                   retryable (configuration): no such configuration
+//	                                           set (Config.ConfigurationSetName)
 //	*types.TooManyRequestsException            retryable: rate exceeded
 //	*types.LimitExceededException              retryable: sending quota exceeded, it resets
 //	*types.SendingPausedException              retryable: a pause is a state an operator or AWS
@@ -46,6 +57,14 @@
 //	an API error coded Throttling,
 //	ThrottlingException or RequestLimitExceeded retryable
 //	network errors, ctx done, anything else    retryable
+//
+// BadRequestException stays permanent, which is a compromise: SES returns it
+// mostly for what is wrong with this message (an invalid recipient address,
+// "Illegal address" or "Missing final '@domain'", a recipient list too long),
+// where retrying would only delay the dead letter; but it also covers a few
+// configuration mistakes, a malformed Config.From above all, which then
+// dead-letter each notice. Check the configuration when notices die with
+// BadRequest on addresses that look right: the last error carries SES's message.
 //
 // Anything not listed is retryable: an unknown error should not turn a notice
 // into a dead letter at once, and the dispatcher's attempt limit bounds the cost.

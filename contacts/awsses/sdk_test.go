@@ -85,9 +85,27 @@ func TestSendThroughSDK(t *testing.T) {
 
 	require.NoError(t, tr.Send(t.Context(), m))
 
+	// The account's and the configuration's failures arrive as their types and
+	// stay retryable.
+	ep.mu.Lock()
+	ep.replies = []reply{{400, "MailFromDomainNotVerifiedException"}, {400, "AccountSuspendedException"},
+		{404, "NotFoundException"}}
+	ep.mu.Unlock()
+	var (
+		domain    *types.MailFromDomainNotVerifiedException
+		suspended *types.AccountSuspendedException
+		notFound  *types.NotFoundException
+	)
+	for _, target := range []any{&domain, &suspended, &notFound} {
+		err = tr.Send(t.Context(), m)
+		require.Error(t, err)
+		require.NotErrorIs(t, err, contacts.ErrPermanent)
+		require.ErrorAs(t, err, target)
+	}
+
 	ep.mu.Lock()
 	defer ep.mu.Unlock()
-	require.Len(t, ep.bodies, 3)
+	require.Len(t, ep.bodies, 6)
 	assert.Equal(t, "POST /v2/email/outbound-emails", ep.paths[2])
 	body := ep.bodies[2]
 	assert.Equal(t, []any{map[string]any{"Name": "idempotency_key", "Value": "k-1"},

@@ -3,6 +3,7 @@ package smtpmail
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"io"
 	"mime"
@@ -64,11 +65,11 @@ func (t *Transport) build(m contacts.Message) ([]byte, []string, error) {
 	if len(cc) > 0 {
 		header(&b, "Cc", joinAddresses(cc))
 	}
-	header(&b, "Subject", mime.BEncoding.Encode("UTF-8", m.Subject))
+	header(&b, "Subject", encodeWords(mime.BEncoding, m.Subject))
 	header(&b, "Date", t.cfg.Now().Format(time.RFC1123Z))
 	if m.IdempotencyKey != "" {
 		header(&b, "Message-ID", MessageID(m.IdempotencyKey, t.domain))
-		header(&b, "Idempotency-Key", mime.QEncoding.Encode("UTF-8", m.IdempotencyKey))
+		header(&b, "Idempotency-Key", encodeWords(mime.QEncoding, m.IdempotencyKey))
 	} else {
 		header(&b, "Message-ID", "<"+randomHex()+"@"+t.domain+">")
 	}
@@ -151,6 +152,25 @@ func header(b *bytes.Buffer, name, value string) {
 		n += 1 + len(word)
 	}
 	b.WriteString("\r\n")
+}
+
+// encodeWords returns s RFC 2047 encoded with enc when it needs it: when it is
+// not printable ASCII (as mime.WordEncoder.Encode decides), and also when it
+// holds "=?", which a reader would otherwise take for the start of an encoded
+// word and decode. An ASCII s is then B encoded in words of at most 45 bytes
+// (75 characters), separated by spaces where header folds lines.
+func encodeWords(enc mime.WordEncoder, s string) string {
+	if e := enc.Encode("UTF-8", s); e != s || !strings.Contains(s, "=?") {
+		return e
+	}
+	const chunk = 45 // base64 of 45 bytes is 60 characters: "=?UTF-8?b?" + 60 + "?=" = 72
+	var words []string
+	for len(s) > 0 {
+		n := min(chunk, len(s))
+		words = append(words, "=?UTF-8?b?"+base64.StdEncoding.EncodeToString([]byte(s[:n]))+"?=")
+		s = s[n:]
+	}
+	return strings.Join(words, " ")
 }
 
 // writeQP writes body quoted-printable, its line breaks as CRLF.

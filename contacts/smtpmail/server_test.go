@@ -12,6 +12,7 @@ import (
 	"log"
 	"math/big"
 	"net"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -28,6 +29,7 @@ type received struct {
 	Data  []byte
 	TLS   bool   // the session was protected by TLS
 	User  string // the authenticated user, "" for none
+	Helo  string // the name the client sent with EHLO
 }
 
 // backend is an in-process SMTP server's backend that records what it accepts.
@@ -37,6 +39,10 @@ type backend struct {
 	refuse   int               // RCPT commands still to refuse with 451
 	reject   map[string]bool   // addresses refused with 550
 	users    map[string]string // username → password; non-nil requires AUTH
+	mechs    []string          // the AUTH mechanisms offered; nil offers PLAIN
+	rcptErr  map[string]error  // the reply to RCPT TO of an address
+	mailErr  error             // the reply to MAIL FROM
+	dataErr  error             // the reply to the end of data
 	sessions int
 }
 
@@ -61,10 +67,20 @@ type session struct {
 	rcpts []string
 }
 
-func (s *session) AuthMechanisms() []string { return []string{sasl.Plain} }
+func (s *session) AuthMechanisms() []string {
+	s.b.mu.Lock()
+	defer s.b.mu.Unlock()
+	if s.b.mechs == nil {
+		return []string{sasl.Plain}
+	}
+	return s.b.mechs
+}
 
-func (s *session) Auth(string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(_, username, password string) error {
+func (s *session) Auth(mech string) (sasl.Server, error) {
+	if !slices.Contains(s.AuthMechanisms(), mech) {
+		return nil, smtp.ErrAuthUnknownMechanism
+	}
+	check := func(username, password string) error {
 		s.b.mu.Lock()
 		defer s.b.mu.Unlock()
 		if p, ok := s.b.users[username]; !ok || p != password {
@@ -72,7 +88,37 @@ func (s *session) Auth(string) (sasl.Server, error) {
 		}
 		s.user = username
 		return nil
-	}), nil
+	}
+	if mech == sasl.Login {
+		return &loginServer{check: check}, nil
+	}
+	return sasl.NewPlainServer(func(_, username, password string) error { return check(username, password) }), nil
+}
+
+// loginServer is the server side of AUTH LOGIN, which go-sasl does not have:
+// it asks "Username:", then "Password:", then checks them.
+type loginServer struct {
+	check    func(username, password string) error
+	step     int
+	username string
+}
+
+func (l *loginServer) Next(response []byte) ([]byte, bool, error) {
+	l.step++
+	switch l.step {
+	case 1:
+		if len(response) > 0 { // an initial response is the username
+			l.username = string(response)
+			l.step++
+			return []byte("Password:"), false, nil
+		}
+		return []byte("Username:"), false, nil
+	case 2:
+		l.username = string(response)
+		return []byte("Password:"), false, nil
+	default:
+		return nil, true, l.check(l.username, string(response))
+	}
 }
 
 func (s *session) Mail(from string, _ *smtp.MailOptions) error {
@@ -80,6 +126,9 @@ func (s *session) Mail(from string, _ *smtp.MailOptions) error {
 	defer s.b.mu.Unlock()
 	if s.b.users != nil && s.user == "" {
 		return smtp.ErrAuthRequired
+	}
+	if s.b.mailErr != nil {
+		return s.b.mailErr
 	}
 	s.from = from
 	return nil
@@ -95,6 +144,9 @@ func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	if s.b.reject[to] {
 		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
 	}
+	if err := s.b.rcptErr[to]; err != nil {
+		return err
+	}
 	s.rcpts = append(s.rcpts, to)
 	return nil
 }
@@ -107,7 +159,11 @@ func (s *session) Data(r io.Reader) error {
 	_, isTLS := s.c.TLSConnectionState()
 	s.b.mu.Lock()
 	defer s.b.mu.Unlock()
-	s.b.msgs = append(s.b.msgs, received{From: s.from, Rcpts: s.rcpts, Data: data, TLS: isTLS, User: s.user})
+	if s.b.dataErr != nil {
+		return s.b.dataErr
+	}
+	s.b.msgs = append(s.b.msgs, received{From: s.from, Rcpts: s.rcpts, Data: data, TLS: isTLS, User: s.user,
+		Helo: s.c.Hostname()})
 	return nil
 }
 

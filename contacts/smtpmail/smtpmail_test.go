@@ -12,9 +12,12 @@ import (
 	"net/mail"
 	"net/textproto"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -206,18 +209,150 @@ func TestC7RefusedNTimesThenAccepted(t *testing.T) {
 	assert.Len(t, be.messages(), 1)
 }
 
-func TestSendRejectedIsPermanent(t *testing.T) {
-	be := &backend{reject: map[string]bool{"cc@customer.example": true}}
-	addr := startServer(t, be, serverOpts{})
-	tr := newTransport(t, smtpmail.Config{Addr: addr})
+// twoRecipients is a message to two addresses.
+func twoRecipients() contacts.Message {
+	m := japaneseMessage()
+	m.To, m.CC = []string{"keiri@customer.example", "gone@customer.example"}, nil
+	return m
+}
 
-	err := tr.Send(t.Context(), japaneseMessage())
+// refusedCall is one call of Config.OnRefused.
+type refusedCall struct {
+	key     string
+	refused []string
+	err     error
+}
+
+// One recipient refused with 550: the other receives the message, Send reports
+// success (a retry could only duplicate it), and OnRefused names the refused one.
+func TestSendPartlyRefused(t *testing.T) {
+	be := &backend{reject: map[string]bool{"gone@customer.example": true}}
+	addr := startServer(t, be, serverOpts{})
+	var (
+		mu    sync.Mutex
+		calls []refusedCall
+	)
+	tr := newTransport(t, smtpmail.Config{Addr: addr, OnRefused: func(m contacts.Message, refused []string, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		calls = append(calls, refusedCall{m.IdempotencyKey, refused, err})
+	}})
+
+	m := twoRecipients()
+	require.NoError(t, tr.Send(t.Context(), m))
+	msgs := be.messages()
+	require.Len(t, msgs, 1)
+	assert.Equal(t, []string{"keiri@customer.example"}, msgs[0].Rcpts)
+	to, err := parse(t, msgs[0].Data).header.AddressList("To")
+	require.NoError(t, err)
+	assert.Len(t, to, 2, "the header still shows every addressee")
+
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, calls, 1)
+	assert.Equal(t, m.IdempotencyKey, calls[0].key)
+	assert.Equal(t, []string{"gone@customer.example"}, calls[0].refused)
+	require.ErrorIs(t, calls[0].err, contacts.ErrPermanent)
+	var te *textproto.Error
+	require.ErrorAs(t, calls[0].err, &te)
+	assert.Equal(t, 550, te.Code)
+	assert.Contains(t, calls[0].err.Error(), "RCPT TO <gone@customer.example>")
+
+	// Without OnRefused the refusal is ignored, and the message still goes out.
+	quiet := newTransport(t, smtpmail.Config{Addr: addr})
+	require.NoError(t, quiet.Send(t.Context(), m))
+	assert.Len(t, be.messages(), 2)
+}
+
+func TestSendAllRefusedIsPermanent(t *testing.T) {
+	be := &backend{reject: map[string]bool{"keiri@customer.example": true, "gone@customer.example": true}}
+	addr := startServer(t, be, serverOpts{})
+	var called bool
+	tr := newTransport(t, smtpmail.Config{Addr: addr, OnRefused: func(contacts.Message, []string, error) { called = true }})
+
+	err := tr.Send(t.Context(), twoRecipients())
 	require.ErrorIs(t, err, contacts.ErrPermanent)
 	var te *textproto.Error
 	require.ErrorAs(t, err, &te)
 	assert.Equal(t, 550, te.Code)
-	assert.Contains(t, err.Error(), "cc@customer.example")
-	assert.Empty(t, be.messages(), "nobody receives a message reported as failed")
+	assert.Contains(t, err.Error(), "keiri@customer.example")
+	assert.Contains(t, err.Error(), "gone@customer.example")
+	assert.Empty(t, be.messages())
+	assert.False(t, called, "a failed Send reports through its error")
+}
+
+// A 4xx on one recipient fails the whole message: delivering to the other now
+// and retrying later would send it to that one twice.
+func TestSendTemporaryRecipientFailureAbortsAll(t *testing.T) {
+	for name, rcptErr := range map[string]map[string]error{
+		"451 on the second": {"gone@customer.example": &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 2, 0},
+			Message: "mailbox busy"}},
+		"550 then 452": {
+			"keiri@customer.example": &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"},
+			"gone@customer.example":  &smtp.SMTPError{Code: 452, EnhancedCode: smtp.EnhancedCode{4, 5, 3}, Message: "too many recipients"},
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			be := &backend{rcptErr: rcptErr}
+			addr := startServer(t, be, serverOpts{})
+			tr := newTransport(t, smtpmail.Config{Addr: addr,
+				OnRefused: func(contacts.Message, []string, error) { t.Error("OnRefused called") }})
+			err := tr.Send(t.Context(), twoRecipients())
+			require.Error(t, err)
+			assert.NotErrorIs(t, err, contacts.ErrPermanent)
+			var te *textproto.Error
+			require.ErrorAs(t, err, &te)
+			assert.Equal(t, 4, te.Code/100)
+			assert.Contains(t, err.Error(), "RCPT TO <gone@customer.example>")
+			assert.Empty(t, be.messages(), "nobody receives a message reported as failed")
+		})
+	}
+}
+
+// 5xx replies before RCPT TO, and RCPT or DATA refusals about the account, are
+// the configuration's: retryable, naming the step. A 5xx to the message's data
+// refuses the message: permanent.
+func TestSendReplyClassification(t *testing.T) {
+	relay := &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 7, 1},
+		Message: "<keiri@customer.example>: Relay access denied"}
+	for name, tc := range map[string]struct {
+		be        *backend
+		step      string
+		code      int
+		permanent bool
+	}{
+		"MAIL FROM 550": {be: &backend{mailErr: &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 8},
+			Message: "sender domain not accepted"}}, step: "MAIL FROM", code: 550},
+		"MAIL FROM 530, no AUTH configured": {be: &backend{users: map[string]string{"mailer": "s3cret"}},
+			step: "MAIL FROM", code: 502}, // go-smtp answers 502 5.7.0; RFC 4954 says 530
+		"RCPT relay denied": {be: &backend{rcptErr: map[string]error{"keiri@customer.example": relay}},
+			step: "RCPT TO <keiri@customer.example>", code: 554},
+		"RCPT 530": {be: &backend{rcptErr: map[string]error{"keiri@customer.example": &smtp.SMTPError{Code: 530,
+			EnhancedCode: smtp.EnhancedCode{5, 7, 0}, Message: "Authentication required"}}},
+			step: "RCPT TO <keiri@customer.example>", code: 530},
+		"end of data 554 send-as denied": {be: &backend{dataErr: &smtp.SMTPError{Code: 554,
+			EnhancedCode: smtp.EnhancedCode{5, 2, 252}, Message: "SendAsDenied; not allowed to send as noreply@reseller.example"}},
+			step: "end of DATA", code: 554},
+		"end of data 554 content": {be: &backend{dataErr: &smtp.SMTPError{Code: 554,
+			EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "message content rejected"}},
+			step: "end of DATA", code: 554, permanent: true},
+		"end of data 552 size": {be: &backend{dataErr: &smtp.SMTPError{Code: 552,
+			EnhancedCode: smtp.EnhancedCode{5, 3, 4}, Message: "message too big"}},
+			step: "end of DATA", code: 552, permanent: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			addr := startServer(t, tc.be, serverOpts{plainAuth: true})
+			tr := newTransport(t, smtpmail.Config{Addr: addr})
+			err := tr.Send(t.Context(), twoRecipients())
+			require.Error(t, err)
+			assert.Equal(t, tc.permanent, errors.Is(err, contacts.ErrPermanent), err.Error())
+			var te *textproto.Error
+			require.ErrorAs(t, err, &te)
+			assert.Equal(t, tc.code, te.Code)
+			assert.Contains(t, err.Error(), tc.step)
+			assert.Empty(t, tc.be.messages())
+		})
+	}
 }
 
 func TestSendAuthPlain(t *testing.T) {
@@ -231,13 +366,125 @@ func TestSendAuthPlain(t *testing.T) {
 	require.Len(t, msgs, 1)
 	assert.Equal(t, "mailer", msgs[0].User)
 
+	// A wrong password is the configuration's fault: every notice would fail the
+	// same way, so it is retried while an operator fixes it, and the error says
+	// where it failed.
 	bad := newTransport(t, smtpmail.Config{Addr: addr, Username: "mailer", Password: "wrong"})
 	err := bad.Send(t.Context(), japaneseMessage())
-	require.ErrorIs(t, err, contacts.ErrPermanent, "535 authentication failed")
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, contacts.ErrPermanent)
+	var te *textproto.Error
+	require.ErrorAs(t, err, &te)
+	assert.Equal(t, 535, te.Code)
+	assert.Contains(t, err.Error(), "AUTH: 535")
 
 	anon := newTransport(t, smtpmail.Config{Addr: addr})
-	require.ErrorIs(t, anon.Send(t.Context(), japaneseMessage()), contacts.ErrPermanent, "530 auth required")
+	err = anon.Send(t.Context(), japaneseMessage())
+	require.Error(t, err, "auth required")
+	assert.NotErrorIs(t, err, contacts.ErrPermanent)
+	assert.Contains(t, err.Error(), "MAIL FROM")
 	assert.Len(t, be.messages(), 1)
+}
+
+// Microsoft 365 and some other relays offer only AUTH LOGIN.
+func TestSendAuthLogin(t *testing.T) {
+	be := &backend{users: map[string]string{"mailer@reseller.example": "s3cret"}, mechs: []string{sasl.Login}}
+	addr := startServer(t, be, serverOpts{plainAuth: true})
+	tr := newTransport(t, smtpmail.Config{Addr: addr, Username: "mailer@reseller.example", Password: "s3cret"})
+	require.NoError(t, tr.Send(t.Context(), japaneseMessage()))
+	msgs := be.messages()
+	require.Len(t, msgs, 1)
+	assert.Equal(t, "mailer@reseller.example", msgs[0].User)
+
+	bad := newTransport(t, smtpmail.Config{Addr: addr, Username: "mailer@reseller.example", Password: "wrong"})
+	err := bad.Send(t.Context(), japaneseMessage())
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, contacts.ErrPermanent)
+	assert.Contains(t, err.Error(), "AUTH")
+
+	// Both offered: PLAIN is chosen (one round trip).
+	both := &backend{users: map[string]string{"mailer": "s3cret"}, mechs: []string{sasl.Login, sasl.Plain}}
+	addr = startServer(t, both, serverOpts{plainAuth: true})
+	require.NoError(t, newTransport(t, smtpmail.Config{Addr: addr, Username: "mailer", Password: "s3cret"}).
+		Send(t.Context(), japaneseMessage()))
+	assert.Len(t, both.messages(), 1)
+}
+
+func TestSendAuthNoCommonMechanism(t *testing.T) {
+	be := &backend{users: map[string]string{"mailer": "s3cret"}, mechs: []string{"XOAUTH2", "CRAM-MD5"}}
+	addr := startServer(t, be, serverOpts{plainAuth: true})
+	tr := newTransport(t, smtpmail.Config{Addr: addr, Username: "mailer", Password: "s3cret"})
+	err := tr.Send(t.Context(), japaneseMessage())
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, contacts.ErrPermanent, "a configuration problem")
+	assert.Contains(t, err.Error(), "AUTH")
+	assert.Contains(t, err.Error(), "XOAUTH2 CRAM-MD5")
+	assert.Empty(t, be.messages())
+}
+
+// An ASCII subject holding "=?" is encoded too: sent as it is, a mail client
+// would decode "=?utf-8?B?...?=" in it as an encoded word.
+func TestSendSubjectLookingEncoded(t *testing.T) {
+	be := &backend{}
+	addr := startServer(t, be, serverOpts{})
+	tr := newTransport(t, smtpmail.Config{Addr: addr})
+	m := japaneseMessage()
+	for _, subject := range []string{
+		"Re: =?utf-8?B?5pS75pKD?= is not an attack",
+		"a=?b " + strings.Repeat("long ascii subject ", 8),
+		"Plain subject",
+	} {
+		m.Subject = subject
+		require.NoError(t, tr.Send(t.Context(), m))
+		msgs := be.messages()
+		p := parse(t, msgs[len(msgs)-1].Data)
+		raw := p.header.Get("Subject")
+		decoded, err := new(mime.WordDecoder).DecodeHeader(raw)
+		require.NoError(t, err)
+		assert.Equal(t, subject, decoded)
+		if strings.Contains(subject, "=?") {
+			assert.NotEqual(t, subject, raw, "encoded")
+		} else {
+			assert.Equal(t, subject, raw, "no need to encode")
+		}
+	}
+	head, _, _ := bytes.Cut(be.messages()[1].Data, []byte("\r\n\r\n"))
+	for _, line := range strings.Split(string(head), "\r\n") {
+		assert.LessOrEqual(t, len(line), len("Subject: ")+75, line)
+	}
+
+	m.Subject, m.IdempotencyKey = "x", "k=?x?="
+	require.NoError(t, tr.Send(t.Context(), m))
+	msgs := be.messages()
+	raw := parse(t, msgs[len(msgs)-1].Data).header.Get("Idempotency-Key")
+	assert.NotEqual(t, m.IdempotencyKey, raw)
+	decoded, err := new(mime.WordDecoder).DecodeHeader(raw)
+	require.NoError(t, err)
+	assert.Equal(t, m.IdempotencyKey, decoded)
+}
+
+func TestSendHelloName(t *testing.T) {
+	be := &backend{}
+	addr := startServer(t, be, serverOpts{})
+
+	require.NoError(t, newTransport(t, smtpmail.Config{Addr: addr, HelloName: "mx1.reseller.example"}).
+		Send(t.Context(), japaneseMessage()))
+	for _, tc := range []struct{ hostname, want string }{
+		{"app-1.tokyo.reseller.example", "app-1.tokyo.reseller.example"},
+		{"app-1", "reseller.example"},                 // not qualified: the From domain
+		{"localhost.localdomain", "reseller.example"}, // never localhost
+	} {
+		restore := smtpmail.SetHostname(func() (string, error) { return tc.hostname, nil })
+		tr := newTransport(t, smtpmail.Config{Addr: addr})
+		restore()
+		require.NoError(t, tr.Send(t.Context(), japaneseMessage()))
+	}
+	var got []string
+	for _, r := range be.messages() {
+		got = append(got, r.Helo)
+	}
+	assert.Equal(t, []string{"mx1.reseller.example", "app-1.tokyo.reseller.example", "reseller.example",
+		"reseller.example"}, got)
 }
 
 func TestSendStartTLS(t *testing.T) {
@@ -398,6 +645,7 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		"password, no user":  {Addr: "smtp.example.com:587", From: "a@example.com", Password: "p"},
 		"plain auth remote":  {Addr: "smtp.example.com:25", From: "a@example.com", TLS: smtpmail.TLSNone, Username: "u"},
 		"hello name injects": {Addr: "smtp.example.com:587", From: "a@example.com", HelloName: "x\r\nMAIL FROM:<a>"},
+		"hello name space":   {Addr: "smtp.example.com:587", From: "a@example.com", HelloName: "x y"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := smtpmail.New(cfg)

@@ -5,7 +5,9 @@
 // # The request
 //
 // The body is the JSON of Payload: the rendered notice (kind, language, to, cc,
-// subject, text, html, data) with its notice_id and idempotency_key. The headers:
+// subject, text, html, data; phones, a security incident's emergency phones in
+// the order to call them, when there are any) with its notice_id and
+// idempotency_key. The headers:
 //
 //	webhook-id         ID(idempotency key): the same on every attempt of one notice,
 //	                   so a receiver that stores the ids it processed drops a repeat
@@ -32,11 +34,26 @@
 // same webhook-id. Redirects are not followed.
 //
 //	2xx                                 delivered
+//	400 Bad Request, 413 Content Too Large,
+//	415 Unsupported Media Type,
+//	422 Unprocessable Content           permanent: this payload is refused; wraps
+//	                                    contacts.ErrPermanent (and *StatusError)
+//	410 Gone                            permanent: the endpoint is gone for good
+//	Data that is not valid JSON         permanent, before sending
+//	401, 403                            retryable: the receiver does not accept the
+//	                                    signature (a secret not yet or no longer shared)
+//	404, 405, 3xx                       retryable: the URL or the route is wrong, or moved
+//	any other 4xx                       retryable
 //	408, 429, 5xx, network error,
-//	ctx done                            retryable (*StatusError for a status)
-//	3xx, 410 Gone, any other 4xx        permanent: wraps contacts.ErrPermanent
-//	                                    (and *StatusError)
-//	Data that is not valid JSON         permanent
+//	ctx done                            retryable, retried within Send first
+//
+// A permanent failure is one of this notice only. A misconfigured endpoint
+// refuses every notice alike until an operator fixes the secret or the URL: it is
+// retryable, so the dispatcher keeps the notices and backs off (its attempt limit
+// bounds the wait) instead of dead-lettering the whole outbox, and the
+// *StatusError in the notice's last error says what the receiver answered. Only
+// 408, 429 and 5xx, which can change within seconds, use the quick retries inside
+// one Send. Every non-2xx answer is a *StatusError.
 //
 // # Receivers
 //

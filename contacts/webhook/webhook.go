@@ -49,25 +49,38 @@ var (
 
 // Payload is the JSON body of a webhook request.
 type Payload struct {
-	NoticeID       string            `json:"notice_id"`
-	IdempotencyKey string            `json:"idempotency_key"`
-	Kind           contacts.Kind     `json:"kind"`
-	Language       contacts.Language `json:"language"`
-	To             []string          `json:"to"`
-	CC             []string          `json:"cc"`
-	Subject        string            `json:"subject"`
-	Text           string            `json:"text"`
-	HTML           string            `json:"html"`
-	Data           json.RawMessage   `json:"data,omitempty"`
+	// NoticeID is the outbox notice's id; IdempotencyKey its key, the same on
+	// every attempt (webhook-id is derived from it).
+	NoticeID       string `json:"notice_id"`
+	IdempotencyKey string `json:"idempotency_key"`
+	// Kind and Language are the notice's.
+	Kind     contacts.Kind     `json:"kind"`
+	Language contacts.Language `json:"language"`
+	// To and CC are the addressees, [] when there are none.
+	To []string `json:"to"`
+	CC []string `json:"cc"`
+	// Phones are a security incident's emergency phones, in the order to call
+	// them (C-3); absent for other notices.
+	Phones []string `json:"phones,omitempty"`
+	// Subject, Text and HTML are the rendered notice.
+	Subject string `json:"subject"`
+	Text    string `json:"text"`
+	HTML    string `json:"html"`
+	// Data is the notice's structured data, absent when it has none.
+	Data json.RawMessage `json:"data,omitempty"`
 }
 
 // StatusError is the error of a request the receiver answered with a status
-// other than 2xx. Send wraps it with contacts.ErrPermanent for 3xx, 410 and the
-// 4xx statuses other than 408 and 429.
+// other than 2xx. Send wraps it with contacts.ErrPermanent for 400, 410, 413, 415
+// and 422, the statuses that refuse this payload or say the endpoint is gone for
+// good; every other status is retryable.
 type StatusError struct {
+	// StatusCode is the HTTP status code, e.g. 503.
 	StatusCode int
-	Status     string // e.g. "503 Service Unavailable"
-	Body       string // the start of the response body, at most 512 bytes
+	// Status is the status line's text, e.g. "503 Service Unavailable".
+	Status string
+	// Body is the start of the response body, at most 512 bytes.
+	Body string
 }
 
 // Error returns the status and the start of the body.
@@ -199,7 +212,7 @@ func headerSafe(s string) bool {
 // see the package documentation for the table.
 func (t *Transport) Send(ctx context.Context, m contacts.Message) error {
 	p := Payload{NoticeID: m.NoticeID, IdempotencyKey: m.IdempotencyKey, Kind: m.Kind, Language: m.Language,
-		To: m.To, CC: m.CC, Subject: m.Subject, Text: m.Text, HTML: m.HTML, Data: m.Data}
+		To: m.To, CC: m.CC, Phones: m.Phones, Subject: m.Subject, Text: m.Text, HTML: m.HTML, Data: m.Data}
 	if p.To == nil {
 		p.To = []string{}
 	}
@@ -262,10 +275,10 @@ func (t *Transport) Send(ctx context.Context, m contacts.Message) error {
 	}
 	snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 	se := &StatusError{StatusCode: resp.StatusCode, Status: resp.Status, Body: strings.TrimSpace(string(snippet))}
-	if retryableStatus(resp.StatusCode) {
-		return fmt.Errorf("webhook: POST %s: %w", t.display, se)
+	if permanentStatus(resp.StatusCode) {
+		return fmt.Errorf("%w: webhook: POST %s: %w", contacts.ErrPermanent, t.display, se)
 	}
-	return fmt.Errorf("%w: webhook: POST %s: %w", contacts.ErrPermanent, t.display, se)
+	return fmt.Errorf("webhook: POST %s: %w", t.display, se)
 }
 
 // sign sets webhook-timestamp to now and webhook-signature to one v1 signature
@@ -291,13 +304,30 @@ func signature(key []byte, id string, ts int64, body []byte) string {
 	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
 }
 
-// retryableStatus reports whether a non-2xx status may succeed later.
-func retryableStatus(code int) bool {
+// permanentStatus reports whether a non-2xx status refuses this notice for good:
+// the payload is refused (400, 413, 415, 422) or the endpoint is gone (410).
+// Any other status is retryable: 401, 403, 404, 405 and 3xx say the endpoint is
+// misconfigured (a secret, a route, a moved URL), which an operator fixes, and
+// dead-lettering would throw the whole outbox away meanwhile; 408, 429 and 5xx
+// are transient.
+func permanentStatus(code int) bool {
+	switch code {
+	case http.StatusBadRequest, http.StatusGone, http.StatusRequestEntityTooLarge,
+		http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity:
+		return true
+	}
+	return false
+}
+
+// transientStatus reports whether a status may change within seconds, and so
+// is worth the quick retries inside one Send: 408, 429, 5xx. A misconfigured
+// endpoint is left to the dispatcher's backoff.
+func transientStatus(code int) bool {
 	return code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500 || code < 200
 }
 
 // checkRetry retries network errors (as go-retryablehttp does by default: not
-// certificate or scheme errors) and retryable statuses, never once ctx is done.
+// certificate or scheme errors) and transient statuses, never once ctx is done.
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
@@ -305,7 +335,7 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	if err != nil {
 		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
 	}
-	return retryableStatus(resp.StatusCode), nil
+	return transientStatus(resp.StatusCode), nil
 }
 
 // redact drops the URL from a *url.Error, which may carry a token in its query.

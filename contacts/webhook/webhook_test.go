@@ -135,6 +135,22 @@ func TestSendSignedPayload(t *testing.T) {
 	}
 }
 
+// A security incident carries its emergency phones, in call order (C-3).
+func TestSendPhones(t *testing.T) {
+	rc := &receiver{}
+	tr, err := webhook.New(start(t, rc), []string{secret('a')})
+	require.NoError(t, err)
+	m := message()
+	m.Kind = contacts.KindSecurityIncident
+	m.Phones = []string{"+81312345678", "+819012345678"}
+	require.NoError(t, tr.Send(t.Context(), m))
+
+	reqs, processed := rc.snapshot()
+	require.Len(t, processed, 1)
+	assert.Equal(t, m.Phones, processed[0].Phones)
+	assert.Contains(t, string(reqs[0].body), `"phones":["+81312345678","+819012345678"]`)
+}
+
 func TestSendEmptyListsAreArrays(t *testing.T) {
 	rc := &receiver{}
 	tr, err := webhook.New(start(t, rc), []string{secret('a')})
@@ -145,6 +161,7 @@ func TestSendEmptyListsAreArrays(t *testing.T) {
 	reqs, _ := rc.snapshot()
 	assert.Contains(t, string(reqs[0].body), `"cc":[]`)
 	assert.NotContains(t, string(reqs[0].body), `"data"`)
+	assert.NotContains(t, string(reqs[0].body), `"phones"`, "no phones, no key")
 }
 
 // During a rotation every secret signs: receivers on either secret verify.
@@ -246,8 +263,13 @@ func TestSend500Then200(t *testing.T) {
 
 func TestSendStatuses(t *testing.T) {
 	for code, permanent := range map[int]bool{
-		301: true, 302: true, 400: true, 401: true, 403: true, 404: true, 410: true, 413: true, 422: true,
-		408: false, 429: false, 500: false, 502: false, 503: false, 504: false,
+		// This payload refused, or the endpoint gone for good.
+		400: true, 410: true, 413: true, 415: true, 422: true,
+		// The endpoint misconfigured (secret, route, moved URL): every notice
+		// would fail alike until an operator fixes it, so none is dead-lettered.
+		401: false, 403: false, 404: false, 405: false, 301: false, 302: false, 308: false,
+		// Other 4xx, and the transient statuses.
+		409: false, 418: false, 451: false, 408: false, 429: false, 500: false, 502: false, 503: false, 504: false,
 	} {
 		t.Run(strconv.Itoa(code), func(t *testing.T) {
 			rc := &receiver{statuses: []int{code}}
@@ -262,6 +284,16 @@ func TestSendStatuses(t *testing.T) {
 			reqs, _ := rc.snapshot()
 			assert.Len(t, reqs, 1, "no redirect followed, no in-call retry")
 		})
+	}
+	// A misconfigured endpoint is not retried within Send: it will not mend in a
+	// second. The dispatcher backs off instead.
+	for _, code := range []int{401, 403, 404, 405, 400, 422} {
+		rc := &receiver{statuses: []int{code, code, code}}
+		tr, err := webhook.New(start(t, rc), []string{secret('a')}, fast()...)
+		require.NoError(t, err)
+		require.Error(t, tr.Send(t.Context(), message()))
+		reqs, _ := rc.snapshot()
+		assert.Len(t, reqs, 1, code)
 	}
 	for _, code := range []int{200, 201, 202, 204} {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(code) }))
