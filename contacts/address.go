@@ -14,9 +14,11 @@ const MaxAddressLen = 254
 // least one, a CC list may be empty.
 const MaxPerList = 6
 
-// NormalizeAddress checks that s is one bare email address as net/mail parses it
-// (no display name, no comment, no angle brackets, no surrounding spaces, a dot in
-// the domain, at most MaxAddressLen bytes) and returns it lower-cased: the form the
+// NormalizeAddress checks that s is one bare, deliverable email address: as
+// net/mail parses it (no display name, no comment, no angle brackets, no
+// surrounding spaces), ASCII (an internationalized domain in its xn-- form), a
+// local part of at most 64 characters, a host-name domain of at least two labels
+// (no IP literal, no '_'), at most MaxAddressLen bytes; and returns it lower-cased: the form the
 // package stores and compares, so "Bob@Example.COM" and "bob@example.com" are one
 // address (C-1). The error is a *resellerkit.ValidationError on field with rule
 // C-1, wrapping ErrInvalid.
@@ -39,15 +41,50 @@ func NormalizeAddress(field, s string) (string, error) {
 	case !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], "."):
 		return "", invalid(field, s, "C-1", "the domain must contain a dot, as in name@example.com")
 	}
-	lower := strings.ToLower(s)
-	// Lower-casing a few non-ASCII letters changes their length in bytes (İ → i̇): the
-	// stored form must itself be a valid address, so that normalizing is idempotent.
-	if lower != s {
-		if b, err := mail.ParseAddress(lower); err != nil || b.Name != "" || b.Address != lower || len(lower) > MaxAddressLen {
-			return "", invalid(field, s, "C-1", fmt.Sprintf("must still be a valid address of at most %d bytes once lower-cased", MaxAddressLen))
+	// Deliverable, not merely parsable: mail servers and SES refuse the rest at
+	// send time, where one bad address would fail the whole notice.
+	at := strings.LastIndexByte(s, '@')
+	local, domain := s[:at], s[at+1:]
+	switch {
+	case !isASCII(s):
+		return "", invalid(field, s, "C-1", "must be ASCII: write an internationalized domain in its xn-- (punycode) form")
+	case len(local) > 64:
+		return "", invalid(field, s, "C-1", "the part before @ must be at most 64 characters")
+	case !hostname(domain):
+		return "", invalid(field, s, "C-1", "the domain must be a host name like example.co.jp (letters, digits and '-' between dots)")
+	}
+	return strings.ToLower(s), nil
+}
+
+func isASCII(s string) bool {
+	for i := range len(s) {
+		if s[i] >= 0x80 {
+			return false
 		}
 	}
-	return lower, nil
+	return true
+}
+
+// hostname reports whether d is a DNS host name of at least two labels, each
+// 1..63 letters, digits or '-' not at either end, the last not all digits (no IP
+// literal).
+func hostname(d string) bool {
+	labels := strings.Split(d, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if len(l) == 0 || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+		for i := range len(l) {
+			c := l[i] | 0x20
+			if !(c >= 'a' && c <= 'z' || l[i] >= '0' && l[i] <= '9' || l[i] == '-') {
+				return false
+			}
+		}
+	}
+	return strings.Trim(labels[len(labels)-1], "0123456789") != ""
 }
 
 // NormalizeList checks one category's recipients (C-1) and returns them normalized:

@@ -27,14 +27,22 @@ func requireInvalid(t *testing.T, err error, field, value, rule, reason string) 
 }
 
 func TestC1_NormalizeAddress(t *testing.T) {
-	long := strings.Repeat("a", 64) + "@" + strings.Repeat("b", 185) + ".jp" // 253 bytes
+	long := strings.Repeat("a", 64) + "@" + strings.Repeat("b", 62) + "." + strings.Repeat("c", 62) + "." + strings.Repeat("d", 59) + ".jp" // 253 bytes
 	for _, tc := range []struct {
 		name, in, want, reason string
 	}{
 		{name: "plain", in: "alice@example.com", want: "alice@example.com"},
 		{name: "lower-cased", in: "Alice.Smith@Example.CO.JP", want: "alice.smith@example.co.jp"},
 		{name: "plus and dots", in: "a.b+tag@mail.example.com", want: "a.b+tag@mail.example.com"},
-		{name: "international", in: "山田@例え.jp", want: "山田@例え.jp"},
+		{name: "punycode domain", in: "info@xn--r8jz45g.jp", want: "info@xn--r8jz45g.jp"},
+		{name: "international", in: "山田@例え.jp", reason: "must be ASCII"},
+		{name: "full-width domain", in: "user@ｅｘａｍｐｌｅ.com", reason: "must be ASCII"},
+		{name: "no-break space", in: "a@example.com\u00a0", reason: "must be ASCII"},
+		{name: "IP literal", in: "a@[1.2.3.4]", reason: "host name"},
+		{name: "numeric TLD", in: "a@1.2.3.4", reason: "host name"},
+		{name: "leading hyphen label", in: "a@-example.com", reason: "host name"},
+		{name: "underscore", in: "a@ex_ample.com", reason: "host name"},
+		{name: "65-character local part", in: strings.Repeat("l", 65) + "@example.com", reason: "at most 64"},
 		{name: "254 bytes", in: long + "x", want: long + "x"},
 		{name: "255 bytes", in: long + "xy", reason: "at most 254 bytes"},
 		{name: "empty", in: "", reason: "is empty"},

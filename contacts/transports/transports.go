@@ -81,7 +81,7 @@ func RegisterFlags(fs *flag.FlagSet) *Config {
 	})
 	fs.StringVar(&c.From, "mail-from", "", "the sender of notices (smtp, ses), e.g. noreply@reseller.example")
 	fs.StringVar(&c.SMTPAddr, "smtp-addr", "", "the SMTP server, host:port (password in $"+EnvSMTPPassword+")")
-	fs.StringVar(&c.SMTPUser, "smtp-user", "", "the SMTP user for AUTH PLAIN")
+	fs.StringVar(&c.SMTPUser, "smtp-user", "", "the SMTP user (AUTH PLAIN or LOGIN, whichever the server offers)")
 	c.SMTPTLS = smtpmail.TLSStartTLS
 	fs.Func("smtp-tls", "starttls (required, default), opportunistic, implicit or none", func(s string) error {
 		return c.SMTPTLS.UnmarshalText([]byte(s))
