@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/seeda33a2f4f/resellerkit"
@@ -38,6 +39,24 @@ type Service struct {
 	render   *Renderer
 	now      func() time.Time
 	newID    func() string
+
+	testMails   int           // test mails per account per testWindow
+	testWindow  time.Duration //
+	testMu      sync.Mutex
+	testHistory map[string][]time.Time // org + account → recent test mails
+}
+
+// DefaultTestMailLimit is how many test mails one account may send per hour unless
+// WithTestMailLimit says otherwise.
+const DefaultTestMailLimit = 10
+
+// WithTestMailLimit bounds the test mails of C-4 to n per account per window
+// (default DefaultTestMailLimit per hour): a test mail goes to addresses nobody
+// has confirmed, from the reseller's domain, and must not become a way to send
+// mail to strangers (which gets the domain or the SES account suspended). The
+// count is kept by this Service, in memory: several portal processes each allow n.
+func WithTestMailLimit(n int, window time.Duration) Option {
+	return func(s *Service) { s.testMails, s.testWindow = n, window }
 }
 
 // Option configures a Service.
@@ -57,7 +76,8 @@ func WithRenderer(r *Renderer) Option { return func(s *Service) { s.render = r }
 
 // NewService returns a Service over store, authorizing through accounts.
 func NewService(store Store, accounts Accounts, opts ...Option) (*Service, error) {
-	s := &Service{store: store, accounts: accounts, now: time.Now, newID: func() string { return strings.ToLower(rand.Text()) }}
+	s := &Service{store: store, accounts: accounts, now: time.Now, newID: func() string { return strings.ToLower(rand.Text()) },
+		testMails: DefaultTestMailLimit, testWindow: time.Hour, testHistory: map[string][]time.Time{}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -265,12 +285,34 @@ func (s *Service) SendTestMail(ctx context.Context, p members.Principal, orgID, 
 	}
 	var out Notice
 	err = s.accounts.EditAccounts(ctx, p, orgID, []string{accountID}, members.PermContactsEdit, func(ctx context.Context, _ []members.Account) error {
+		if err := s.countTestMail(orgID, accountID); err != nil {
+			return err
+		}
 		var err error
 		out, err = s.enqueue(ctx, NewNotice{Key: "test_mail:" + s.newID(), Kind: KindTestMail, OrgID: orgID, AccountID: accountID,
 			Language: lang, To: l.To, CC: l.CC, Data: TestMailData{Category: category, AccountID: accountID}})
 		return err
 	})
 	return out, err
+}
+
+// ErrTooManyTestMails reports a test mail over WithTestMailLimit's bound (C-4).
+var ErrTooManyTestMails = errors.New("contacts: too many test mails for this account; try again later")
+
+// countTestMail counts one test mail of the account, or refuses it over the
+// limit.
+func (s *Service) countTestMail(orgID, accountID string) error {
+	key := orgID + "\x00" + accountID
+	now := s.clock()
+	s.testMu.Lock()
+	defer s.testMu.Unlock()
+	recent := slices.DeleteFunc(s.testHistory[key], func(t time.Time) bool { return !now.Before(t.Add(s.testWindow)) })
+	if len(recent) >= s.testMails {
+		s.testHistory[key] = recent
+		return ErrTooManyTestMails
+	}
+	s.testHistory[key] = append(recent, now)
+	return nil
 }
 
 // NewNotice is the input of Notify.
@@ -315,6 +357,9 @@ func (s *Service) enqueue(ctx context.Context, n NewNotice) (Notice, error) {
 	}
 	if !n.Kind.Valid() {
 		return Notice{}, invalid("kind", string(n.Kind), "C-5", "is not a notice kind")
+	}
+	if err := checkData(n.Data); err != nil {
+		return Notice{}, err
 	}
 	if prev, err := s.store.GetNoticeByKey(ctx, n.OrgID, n.Key); err == nil {
 		return sameNotice(prev, n)
@@ -370,6 +415,42 @@ func (s *Service) enqueue(ctx context.Context, n NewNotice) (Notice, error) {
 		return Notice{}, err
 	}
 	return notice, nil
+}
+
+// checkData refuses the template data of a notice that would be useless without
+// a field its templates cannot do without: the link of an invitation, a reset, a
+// signup or a support reply, the total and link of an invoice. A notice must not
+// go out empty; the caller's bug is an error, not a mail.
+func checkData(d any) error {
+	need := func(field, v string) error {
+		if strings.TrimSpace(v) == "" {
+			return invalid("data."+field, "", "C-5", "is required for this notice")
+		}
+		return nil
+	}
+	switch v := d.(type) {
+	case InvoiceIssuedData:
+		return errors.Join(need("Total", v.Total), need("URL", v.URL))
+	case *InvoiceIssuedData:
+		return checkData(*v)
+	case InvitationData:
+		return need("URL", v.URL)
+	case *InvitationData:
+		return checkData(*v)
+	case PasswordResetData:
+		return need("URL", v.URL)
+	case *PasswordResetData:
+		return checkData(*v)
+	case SignupData:
+		return need("URL", v.URL)
+	case *SignupData:
+		return checkData(*v)
+	case SupportReplyData:
+		return need("URL", v.URL)
+	case *SupportReplyData:
+		return checkData(*v)
+	}
+	return nil
 }
 
 // sameNotice returns prev, the notice already enqueued with n's key, if it is

@@ -254,7 +254,7 @@ func TestC5_NotifyRoutesByKindInTheAccountsLanguage(t *testing.T) {
 	assert.Equal(t, contacts.Japanese, incident.Language, "the override")
 
 	invoice, err := e.svc.Notify(e.ctx, contacts.NewNotice{Key: "invoice:1", Kind: contacts.KindInvoiceIssued, OrgID: e.org.ID,
-		Language: contacts.Japanese, To: []string{"Billing@Acme.example"}, Data: contacts.InvoiceIssuedData{OrgName: "Acme", Total: "¥12,345"}})
+		Language: contacts.Japanese, To: []string{"Billing@Acme.example"}, Data: contacts.InvoiceIssuedData{OrgName: "Acme", Total: "¥12,345", URL: "https://portal.example/invoices/1"}})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"billing@acme.example"}, invoice.To)
 
@@ -269,7 +269,7 @@ func TestC5_NotifyRoutesByKindInTheAccountsLanguage(t *testing.T) {
 func TestC7_NotifyTwiceWithOneKeyIsOneNotice(t *testing.T) {
 	e := newEnv(t)
 	in := contacts.NewNotice{Key: "invitation:abc", Kind: contacts.KindInvitation, OrgID: e.org.ID, Language: contacts.English,
-		To: []string{"new@acme.example"}, Data: contacts.InvitationData{OrgName: "Acme"}}
+		To: []string{"new@acme.example"}, Data: contacts.InvitationData{OrgName: "Acme", URL: "https://portal.example/join"}}
 	a, err := e.svc.Notify(e.ctx, in)
 	require.NoError(t, err)
 	b, err := e.svc.Notify(e.ctx, in)
@@ -292,7 +292,7 @@ func TestC7_ANoticeCommitsWithTheChangeThatCausesIt(t *testing.T) {
 				return err
 			}
 			if _, err := e.svc.Notify(ctx, contacts.NewNotice{Key: "invitation:" + inv.ID, Kind: contacts.KindInvitation, OrgID: e.org.ID,
-				Language: contacts.Japanese, To: []string{email}, Data: contacts.InvitationData{OrgName: "Acme"}}); err != nil {
+				Language: contacts.Japanese, To: []string{email}, Data: contacts.InvitationData{OrgName: "Acme", URL: "https://portal.example/join"}}); err != nil {
 				return err
 			}
 			if fail {
@@ -310,6 +310,34 @@ func TestC7_ANoticeCommitsWithTheChangeThatCausesIt(t *testing.T) {
 	invs, _, err := e.mem.ListInvitations(e.ctx, e.alice, e.org.ID, resellerkit.Page{})
 	require.NoError(t, err)
 	assert.Len(t, invs, 2, "bob's and kept's")
+}
+
+// TestC5_ANoticeWithoutItsLinkIsRefused: an invitation, reset, signup, support
+// reply or invoice without the link (or total) its mail exists for is the
+// caller's bug: an error naming the field, nothing queued.
+func TestC5_ANoticeWithoutItsLinkIsRefused(t *testing.T) {
+	e := newEnv(t)
+	for _, tc := range []struct {
+		kind  contacts.Kind
+		data  any
+		field string
+	}{
+		{contacts.KindInvitation, contacts.InvitationData{OrgName: "Acme"}, "data.URL"},
+		{contacts.KindPasswordReset, &contacts.PasswordResetData{}, "data.URL"},
+		{contacts.KindSignup, contacts.SignupData{}, "data.URL"},
+		{contacts.KindSupportReply, contacts.SupportReplyData{CaseID: "1"}, "data.URL"},
+		{contacts.KindInvoiceIssued, contacts.InvoiceIssuedData{URL: "https://portal.example/i"}, "data.Total"},
+	} {
+		_, err := e.svc.Notify(e.ctx, contacts.NewNotice{Key: "k:" + string(tc.kind), Kind: tc.kind, OrgID: e.org.ID,
+			Language: contacts.English, To: []string{"a@acme.example"}, Data: tc.data})
+		require.ErrorIs(t, err, contacts.ErrInvalid, tc.kind)
+		var ve *resellerkit.ValidationError
+		require.ErrorAs(t, err, &ve)
+		assert.Equal(t, tc.field, ve.Field)
+	}
+	list, _, err := e.svc.ListNotices(e.ctx, e.alice, e.org.ID, "", resellerkit.Page{})
+	require.NoError(t, err)
+	assert.Empty(t, list)
 }
 
 // TestM7_C7_KeysArePerOrganizationAndNeverReusedSilently: two organizations may
@@ -334,7 +362,7 @@ func TestM7_C7_KeysArePerOrganizationAndNeverReusedSilently(t *testing.T) {
 	assert.Equal(t, []string{"billing@other.example"}, b.To, "other's own recipients, never acme's")
 
 	_, err = e.svc.Notify(e.ctx, contacts.NewNotice{Key: "alarm:2026-11", Kind: contacts.KindPasswordReset, OrgID: e.org.ID,
-		Language: contacts.Japanese, To: []string{"x@acme.example"}, Data: contacts.PasswordResetData{}})
+		Language: contacts.Japanese, To: []string{"x@acme.example"}, Data: contacts.PasswordResetData{URL: "https://portal.example/reset"}})
 	require.ErrorIs(t, err, contacts.ErrConflict, "the key names a charge alarm")
 }
 
@@ -362,7 +390,7 @@ func TestC3_C5_RoutingDecidesTheAccountAndPhonesInTheMail(t *testing.T) {
 func TestC7_NoticesArePowerUsersAndDeadOnesRequeue(t *testing.T) {
 	e := newEnv(t)
 	n, err := e.svc.Notify(e.ctx, contacts.NewNotice{Key: "invitation:1", Kind: contacts.KindInvitation, OrgID: e.org.ID,
-		Language: contacts.English, To: []string{"new@acme.example"}, Data: contacts.InvitationData{}})
+		Language: contacts.English, To: []string{"new@acme.example"}, Data: contacts.InvitationData{URL: "https://portal.example/join"}})
 	require.NoError(t, err)
 	_, _, err = e.svc.ListNotices(e.ctx, e.bob, e.org.ID, "", resellerkit.Page{})
 	require.ErrorIs(t, err, members.ErrPermissionDenied)
@@ -382,11 +410,30 @@ func TestC7_NoticesArePowerUsersAndDeadOnesRequeue(t *testing.T) {
 	require.ErrorIs(t, err, members.ErrPermissionDenied)
 
 	_, err = e.svc.Notify(e.ctx, contacts.NewNotice{Key: "reset:1", Kind: contacts.KindPasswordReset, Language: contacts.Japanese,
-		To: []string{"someone@example.com"}, Data: contacts.PasswordResetData{}})
+		To: []string{"someone@example.com"}, Data: contacts.PasswordResetData{URL: "https://portal.example/reset"}})
 	require.NoError(t, err)
 	_, _, err = e.svc.ListNotices(e.ctx, e.alice, "", "", resellerkit.Page{})
 	require.ErrorIs(t, err, members.ErrPermissionDenied, "a power user is no operator")
 	sys, _, err := e.svc.ListNotices(e.ctx, e.op, "", "", resellerkit.Page{})
 	require.NoError(t, err)
 	require.Len(t, sys, 1)
+}
+
+// TestC4_TestMailsAreLimitedPerAccount: a test mail goes to unconfirmed
+// addresses; an account may send a bounded number per window.
+func TestC4_TestMailsAreLimitedPerAccount(t *testing.T) {
+	e := newEnv(t)
+	now := t0
+	svc, err := contacts.NewService(e.store, e.mem, contacts.WithTestMailLimit(2, time.Hour), contacts.WithClock(func() time.Time { return now }))
+	require.NoError(t, err)
+	send := func(account string) error {
+		_, err := svc.SendTestMail(e.ctx, e.alice, e.org.ID, account, contacts.Billing, contacts.List{To: []string{"a@acme.example"}}, contacts.English)
+		return err
+	}
+	require.NoError(t, send("111111111111"))
+	require.NoError(t, send("111111111111"))
+	require.ErrorIs(t, send("111111111111"), contacts.ErrTooManyTestMails)
+	require.NoError(t, send("222222222222"), "another account has its own count")
+	now = now.Add(time.Hour)
+	require.NoError(t, send("111111111111"), "the window passed")
 }

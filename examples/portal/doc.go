@@ -238,7 +238,7 @@
 //	403 session_required        an API key used where only a session may act (I-4)
 //	429 throttled               too many failed sign-ins for the email or the source
 //	                            (I-4), Retry-After set; also passkey challenges and reset
-//	                            requests per source
+//	                            requests per source; test mails per account (C-4)
 //	400 bad_request             body is not one JSON object of the endpoint's shape
 //	400 invalid                 *resellerkit.ValidationError of any package (field, value,
 //	                            rule id, reason), bad limit or page_token, members.ErrInvalid

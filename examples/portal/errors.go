@@ -131,6 +131,7 @@ var errorTable = []errorRule{
 	{http.StatusConflict, "already_exists", fixed(msgAlreadyExists, identity.ErrAlreadyExists)},
 	{http.StatusConflict, "conflict", fixed(msgConflict, identity.ErrConflict)},
 	{http.StatusBadRequest, "invalid", is(identity.ErrInvalid)},
+	{http.StatusTooManyRequests, "throttled", is(contacts.ErrTooManyTestMails)},
 	{http.StatusNotFound, "not_found", is(contacts.ErrNotFound)},
 	{http.StatusConflict, "already_exists", fixed(msgAlreadyExists, contacts.ErrAlreadyExists)},
 	{http.StatusConflict, "conflict", fixed(msgConflict, contacts.ErrConflict)},
