@@ -36,7 +36,8 @@ type Group struct {
 	// Cost is the sum of the rows' unblended cost (LineItem.Cost).
 	Cost money.Decimal
 	// PublicCost is the sum of the rows' public on-demand cost (LineItem.PublicCost),
-	// where a row without one (an empty PublicCost) counts at its Cost (B-3).
+	// where a row without one (an empty PublicCost) counts at its Cost and a FOCUS
+	// commitment's purchase or unused row (CommitmentNotListPriced) counts zero (B-3).
 	PublicCost money.Decimal
 }
 
@@ -291,9 +292,10 @@ func (a *Aggregator) Period() resellerkit.Month { return a.period }
 // Add adds one line item. Rows of another period are validated, counted and not
 // charged (B-1); a row's period is its BillingPeriod when the source has one, so a
 // late credit in next month's bill lands in next month's invoice (B-16), else the
-// month of its usage start. An empty cost is zero; an empty public cost counts as the row's cost
-// (B-3); a cost or public cost that is not decimal text is an error naming the value,
-// and leaves the Aggregator unchanged.
+// month of its usage start. An empty cost is zero; an empty public cost counts as
+// the row's cost (B-3), a FOCUS commitment's purchase or unused row's as zero
+// (CommitmentNotListPriced); a cost or public cost that is not decimal text is an
+// error naming the value, and leaves the Aggregator unchanged.
 func (a *Aggregator) Add(li *LineItem) error {
 	cost, err := parseCost(li.Cost, "cost")
 	if err != nil {
@@ -304,6 +306,9 @@ func (a *Aggregator) Add(li *LineItem) error {
 		if public, err = parseCost(li.PublicCost, "public cost"); err != nil {
 			return err
 		}
+	}
+	if CommitmentNotListPriced(li) {
+		public = amount{} // B-3: a FOCUS commitment's purchase or unused part; its covered usage is at list price
 	}
 	month := li.BillingPeriod // the bill the row belongs to decides (B-16) …
 	if month.IsZero() {

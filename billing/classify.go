@@ -60,7 +60,9 @@ type Class struct {
 	// (SavingsPlanNegation, BundledDiscount, RiVolumeDiscount). At list price the
 	// covered usage is charged in full, so charging these too would count the
 	// commitment twice (AWS Billing Conductor likewise keeps them off a billing
-	// group's pro forma cost).
+	// group's pro forma cost). FOCUS rows have one ChargeCategory for a commitment's
+	// purchase and for other purchases: the Aggregator zeroes their public cost row by
+	// row instead (CommitmentNotListPriced).
 	NotListPriced bool
 }
 
@@ -69,6 +71,27 @@ var notListPriced = map[string]bool{
 	"RIFee": true, "SavingsPlanUpfrontFee": true, "SavingsPlanRecurringFee": true,
 	"SavingsPlanNegation": true, "BundledDiscount": true, "RiVolumeDiscount": true,
 }
+
+// CommitmentNotListPriced reports a FOCUS row that counts zero on the
+// public_on_demand basis (B-3), the FOCUS counterpart of Class.NotListPriced: a
+// commitment's purchase (ChargeCategory "Purchase" with a CommitmentDiscountId: a
+// Savings Plan's or Reserved Instance's upfront or recurring fee) and its unused
+// part (CommitmentDiscountStatus "Unused", any case). The usage the commitment
+// covers carries its list price in ListCost and is charged at it, so the purchase
+// must not count too; the unused part is no usage at all, whatever ListCost a
+// generator puts on it (the FOCUS appendix's examples show both the list price and
+// null). It is decided per row, not per group: the ids and statuses are not part of
+// a group's key. On the unblended basis these rows count their BilledCost, which is
+// what AWS invoiced (the purchase in full, zero for unused rows).
+func CommitmentNotListPriced(li *LineItem) bool {
+	if li.Format != FormatFOCUS {
+		return false
+	}
+	return (string(li.LineItemType) == "Purchase" && len(li.CommitmentDiscountID) > 0) ||
+		bytes.EqualFold(li.CommitmentDiscountStatus, unusedStatus)
+}
+
+var unusedStatus = []byte("Unused")
 
 // curLineItemTypes lists the legacy CUR / CUR 2.0 line item types of B-2, each with
 // its Kind.

@@ -64,6 +64,14 @@ type LineItem struct {
 	// PublicCost is the decimal text of the public on-demand cost (CUR
 	// pricing/publicOnDemandCost; FOCUS ListCost), empty when the source lacks it (B-3).
 	PublicCost []byte
+
+	// CommitmentDiscountID and CommitmentDiscountStatus are FOCUS CommitmentDiscountId
+	// (the Savings Plan or Reserved Instance a row belongs to) and
+	// CommitmentDiscountStatus ("Used", "Unused"); empty for CUR, whose line item
+	// types say the same. They tell a commitment's Purchase rows and its unused
+	// rows, which count zero on the public_on_demand basis (B-3, CommitmentNotListPriced).
+	CommitmentDiscountID     []byte
+	CommitmentDiscountStatus []byte
 }
 
 // Sink consumes line items. Readers give each worker goroutine its own Sink, so a

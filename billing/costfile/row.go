@@ -86,6 +86,8 @@ func (f *rowFiller) fill(li *billing.LineItem, v *rowVals) (skip bool, bad slot,
 	li.Operation = v[sOperation]
 	li.Cost = v[sCost]
 	li.PublicCost = v[sPublicCost]
+	li.CommitmentDiscountID = v[sCommitID] // B-3: FOCUS only, empty for CUR
+	li.CommitmentDiscountStatus = v[sCommitStat]
 	li.BillingGroup = nil
 	switch s.tagKind {
 	case tagPlain:

@@ -39,6 +39,8 @@ const (
 	sPublisher  // FOCUS PublisherName, or ServiceProviderName (1.3+)
 	sSkuID      // FOCUS SkuId
 	sBillStart  // billing period start (B-16)
+	sCommitID   // FOCUS CommitmentDiscountId (B-3)
+	sCommitStat // FOCUS CommitmentDiscountStatus (B-3)
 	numSlots
 )
 
@@ -67,6 +69,7 @@ type columnNames struct {
 	billingEntity, cost, publicCost, start                                []string
 	tagPlain, tagJSON, productMap, provider, issuer, host, publisher      []string
 	skuID, billStart                                                      []string
+	commitID, commitStatus                                                []string
 	required                                                              []string
 }
 
@@ -127,6 +130,8 @@ var (
 		host:         []string{"HostProviderName"},
 		publisher:    []string{"PublisherName", "ServiceProviderName"},
 		skuID:        []string{"SkuId"},
+		commitID:     []string{"CommitmentDiscountId"},
+		commitStatus: []string{"CommitmentDiscountStatus"},
 		required:     []string{"BilledCost", "ChargeCategory", "ChargePeriodStart", "SubAccountId", "ServiceName"},
 	}
 )
@@ -180,7 +185,7 @@ func newSchema(header []string) (*schema, error) {
 		sBillingEntity: names.billingEntity, sCost: names.cost, sPublicCost: names.publicCost,
 		sStart: names.start, sProductMap: names.productMap, sProvider: names.provider,
 		sIssuer: names.issuer, sHost: names.host, sPublisher: names.publisher, sSkuID: names.skuID,
-		sBillStart: names.billStart,
+		sBillStart: names.billStart, sCommitID: names.commitID, sCommitStat: names.commitStatus,
 	} {
 		s.col[i] = look(c)
 	}
