@@ -129,10 +129,19 @@
 //     SavingsPlanRecurringFee) and its discounts off the list price
 //     (SavingsPlanNegation, BundledDiscount, RiVolumeDiscount) count zero whatever
 //     their public cost (Class.NotListPriced): at list price the usage they cover is
-//     charged in full (its PublicCost), so the commitment must not count twice; in
-//     FOCUS data ListCost is taken as is. Credits and refunds always count at
-//     their unblended cost (they are money AWS gave back, not a price), as do the
-//     exclusions (tax, reseller discounts, AWS support) and unassigned accounts. The
-//     aggregator applies the fallback row by row, so the public sum stays exact and
-//     allocation-free.
+//     charged in full (its PublicCost), so the commitment must not count twice. In
+//     FOCUS data one ChargeCategory holds every purchase, so the aggregator decides
+//     per row (CommitmentNotListPriced): a commitment's Purchase rows (those with a
+//     CommitmentDiscountId: a Savings Plan's or Reserved Instance's upfront or
+//     recurring fee) and its unused rows (CommitmentDiscountStatus "Unused") count
+//     zero, whatever their ListCost (even null, which would otherwise fall back to the
+//     BilledCost of the purchase), while the covered usage (status "Used", BilledCost
+//     0) counts its ListCost; other rows count their ListCost. On the unblended basis
+//     a commitment counts where AWS billed it, in its fee rows (CUR) or Purchase rows
+//     (FOCUS BilledCost), with covered and unused usage at their unblended cost (CUR
+//     covered usage and its negation net to zero; FOCUS BilledCost is 0 on them).
+//     Credits and refunds always count at their unblended cost (they are money AWS
+//     gave back, not a price), as do the exclusions (tax, reseller discounts, AWS
+//     support) and unassigned accounts. The aggregator applies the fallback row by
+//     row, so the public sum stays exact and allocation-free.
 package billing

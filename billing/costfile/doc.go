@@ -58,6 +58,14 @@
 //   - UsageType is x_UsageType, else SkuId (so with AWS FOCUS 1.2 the sku rules of B-5
 //     and the DomainRegistration usage-type test of B-8 see SkuId values, not CUR usage
 //     types). Operation is x_Operation when present.
+//   - Cost is BilledCost, PublicCost ListCost; CommitmentDiscountId and
+//     CommitmentDiscountStatus are handed on as they are, so the engine can count a
+//     Savings Plan or Reserved Instance once on the public_on_demand basis: its
+//     Purchase rows and its "Unused" rows count zero there, its covered usage its
+//     ListCost (billing.CommitmentNotListPriced, B-3). The FOCUS appendix
+//     "Commitment Discounts" shows the rows: a Purchase with the payment in
+//     BilledCost and ListCost, covered usage with BilledCost 0 and the list price in
+//     ListCost, unused commitment with BilledCost 0.
 //
 // Whose row it is. FOCUS 1.0–1.2 define ProviderName as the entity that made the
 // service available for purchase: for a cloud marketplace offering that is the cloud
