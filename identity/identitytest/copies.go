@@ -10,6 +10,7 @@ import (
 
 	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/identity"
+	"github.com/seeda33a2f4f/resellerkit/storetest"
 )
 
 // copyCases check that values are copied in and out: a caller mutating a slice it
@@ -132,19 +133,6 @@ func timeCases() []storeCase {
 	}
 }
 
-var jst = time.FixedZone("JST", 9*3600)
-
-// local is want's instant in JST plus 999 nanoseconds: what the store gets when a
-// caller does not normalize.
-func local(want time.Time) time.Time { return want.In(jst).Add(999 * time.Nanosecond) }
-
-// utc requires got to be want (UTC, microsecond precision) in UTC.
-func utc(t *testing.T, want, got time.Time, what string) {
-	t.Helper()
-	require.Equal(t, want, got, what)
-	require.Equal(t, time.UTC, got.Location(), what)
-}
-
 // timesUTCMicroseconds: every time of every record, given in another zone with
 // nanoseconds, comes back in UTC at microsecond precision (truncated), through
 // creates, updates and touches.
@@ -153,86 +141,86 @@ func timesUTCMicroseconds(t *testing.T, s identity.Store) {
 	w := []time.Time{t0, t0.Add(time.Hour), t0.Add(2 * time.Hour), t0.Add(3 * time.Hour), t0.Add(-time.Hour)}
 
 	i := Identity("alice")
-	i.CreatedAt, i.UpdatedAt, i.PasswordChangedAt = local(w[0]), local(w[1]), local(w[2])
+	i.CreatedAt, i.UpdatedAt, i.PasswordChangedAt = storetest.Local(w[0]), storetest.Local(w[1]), storetest.Local(w[2])
 	must(t, s.CreateIdentity(ctx, i))
 	gi, err := s.GetIdentity(ctx, "alice")
 	must(t, err)
-	utc(t, w[0], gi.CreatedAt, "Identity.CreatedAt")
-	utc(t, w[1], gi.UpdatedAt, "Identity.UpdatedAt")
-	utc(t, w[2], gi.PasswordChangedAt, "Identity.PasswordChangedAt")
-	gi.UpdatedAt, gi.PasswordChangedAt = local(w[3]), local(w[4])
+	storetest.UTC(t, w[0], gi.CreatedAt, "Identity.CreatedAt")
+	storetest.UTC(t, w[1], gi.UpdatedAt, "Identity.UpdatedAt")
+	storetest.UTC(t, w[2], gi.PasswordChangedAt, "Identity.PasswordChangedAt")
+	gi.UpdatedAt, gi.PasswordChangedAt = storetest.Local(w[3]), storetest.Local(w[4])
 	must(t, s.UpdateIdentity(ctx, gi))
 	gi, err = s.GetIdentityByEmail(ctx, "alice@example.com")
 	must(t, err)
-	utc(t, w[3], gi.UpdatedAt, "Identity.UpdatedAt after UpdateIdentity")
-	utc(t, w[4], gi.PasswordChangedAt, "Identity.PasswordChangedAt after UpdateIdentity")
+	storetest.UTC(t, w[3], gi.UpdatedAt, "Identity.UpdatedAt after UpdateIdentity")
+	storetest.UTC(t, w[4], gi.PasswordChangedAt, "Identity.PasswordChangedAt after UpdateIdentity")
 	ids, _, err := s.ListIdentities(ctx, resellerkit.Page{})
 	must(t, err)
 	require.Len(t, ids, 1)
-	utc(t, w[0], ids[0].CreatedAt, "Identity.CreatedAt in ListIdentities")
+	storetest.UTC(t, w[0], ids[0].CreatedAt, "Identity.CreatedAt in ListIdentities")
 
 	totp := TOTP("alice")
-	totp.CreatedAt = local(w[1])
+	totp.CreatedAt = storetest.Local(w[1])
 	must(t, s.CreateTOTP(ctx, totp))
 	gt, err := s.GetTOTP(ctx, "alice")
 	must(t, err)
-	utc(t, w[1], gt.CreatedAt, "TOTP.CreatedAt")
+	storetest.UTC(t, w[1], gt.CreatedAt, "TOTP.CreatedAt")
 
 	pk := Passkey("alice", "cred-1")
-	pk.CreatedAt, pk.LastUsedAt = local(w[0]), local(w[1])
+	pk.CreatedAt, pk.LastUsedAt = storetest.Local(w[0]), storetest.Local(w[1])
 	must(t, s.CreatePasskey(ctx, pk))
 	gp, err := s.GetPasskey(ctx, "alice", "cred-1")
 	must(t, err)
-	utc(t, w[0], gp.CreatedAt, "Passkey.CreatedAt")
-	utc(t, w[1], gp.LastUsedAt, "Passkey.LastUsedAt")
-	gp.LastUsedAt = local(w[3])
+	storetest.UTC(t, w[0], gp.CreatedAt, "Passkey.CreatedAt")
+	storetest.UTC(t, w[1], gp.LastUsedAt, "Passkey.LastUsedAt")
+	gp.LastUsedAt = storetest.Local(w[3])
 	must(t, s.UpdatePasskey(ctx, gp))
 	list, err := s.ListPasskeys(ctx, "alice")
 	must(t, err)
 	require.Len(t, list, 1)
-	utc(t, w[3], list[0].LastUsedAt, "Passkey.LastUsedAt after UpdatePasskey")
+	storetest.UTC(t, w[3], list[0].LastUsedAt, "Passkey.LastUsedAt after UpdatePasskey")
 
 	x := Session("alice", "s1")
-	x.CreatedAt, x.LastSeenAt, x.ExpiresAt = local(w[0]), local(w[1]), local(w[2])
+	x.CreatedAt, x.LastSeenAt, x.ExpiresAt = storetest.Local(w[0]), storetest.Local(w[1]), storetest.Local(w[2])
 	must(t, s.CreateSession(ctx, x))
 	gs, err := s.GetSessionByTokenHash(ctx, x.TokenHash)
 	must(t, err)
-	utc(t, w[0], gs.CreatedAt, "Session.CreatedAt")
-	utc(t, w[1], gs.LastSeenAt, "Session.LastSeenAt")
-	utc(t, w[2], gs.ExpiresAt, "Session.ExpiresAt")
-	must(t, s.TouchSession(ctx, "s1", local(w[3])))
+	storetest.UTC(t, w[0], gs.CreatedAt, "Session.CreatedAt")
+	storetest.UTC(t, w[1], gs.LastSeenAt, "Session.LastSeenAt")
+	storetest.UTC(t, w[2], gs.ExpiresAt, "Session.ExpiresAt")
+	must(t, s.TouchSession(ctx, "s1", storetest.Local(w[3])))
 	sl, _, err := s.ListSessions(ctx, "alice", resellerkit.Page{})
 	must(t, err)
 	require.Len(t, sl, 1)
-	utc(t, w[3], sl[0].LastSeenAt, "Session.LastSeenAt after TouchSession")
+	storetest.UTC(t, w[3], sl[0].LastSeenAt, "Session.LastSeenAt after TouchSession")
 
 	k := APIKey("alice", "rk_1")
-	k.CreatedAt, k.ExpiresAt, k.LastUsedAt = local(w[0]), local(w[2]), local(w[1])
+	k.CreatedAt, k.ExpiresAt, k.LastUsedAt = storetest.Local(w[0]), storetest.Local(w[2]), storetest.Local(w[1])
 	must(t, s.CreateAPIKey(ctx, k))
 	gk, err := s.GetAPIKey(ctx, "rk_1")
 	must(t, err)
-	utc(t, w[0], gk.CreatedAt, "APIKey.CreatedAt")
-	utc(t, w[2], gk.ExpiresAt, "APIKey.ExpiresAt")
-	utc(t, w[1], gk.LastUsedAt, "APIKey.LastUsedAt")
-	must(t, s.TouchAPIKey(ctx, "rk_1", local(w[3])))
+	storetest.UTC(t, w[0], gk.CreatedAt, "APIKey.CreatedAt")
+	storetest.UTC(t, w[2], gk.ExpiresAt, "APIKey.ExpiresAt")
+	storetest.UTC(t, w[1], gk.LastUsedAt, "APIKey.LastUsedAt")
+	must(t, s.TouchAPIKey(ctx, "rk_1", storetest.Local(w[3])))
 	kl, _, err := s.ListAPIKeys(ctx, "alice", resellerkit.Page{})
 	must(t, err)
 	require.Len(t, kl, 1)
-	utc(t, w[3], kl[0].LastUsedAt, "APIKey.LastUsedAt after TouchAPIKey")
+	storetest.UTC(t, w[3], kl[0].LastUsedAt, "APIKey.LastUsedAt after TouchAPIKey")
 
 	tk := Ticket("alice", "t1", purposeReset)
-	tk.CreatedAt, tk.ExpiresAt = local(w[0]), local(w[1])
+	tk.CreatedAt, tk.ExpiresAt = storetest.Local(w[0]), storetest.Local(w[1])
 	must(t, s.CreateTicket(ctx, tk))
 	gtk, err := s.TakeTicket(ctx, tk.Hash, purposeReset)
 	must(t, err)
-	utc(t, w[0], gtk.CreatedAt, "Ticket.CreatedAt")
-	utc(t, w[1], gtk.ExpiresAt, "Ticket.ExpiresAt")
+	storetest.UTC(t, w[0], gtk.CreatedAt, "Ticket.CreatedAt")
+	storetest.UTC(t, w[1], gtk.ExpiresAt, "Ticket.ExpiresAt")
 
-	must(t, s.AddFailure(ctx, "k", local(w[2])))
+	must(t, s.AddFailure(ctx, "k", storetest.Local(w[2])))
 	fails, err := s.RecentFailures(ctx, "k", longAgo, 10)
 	must(t, err)
 	require.Len(t, fails, 1)
-	utc(t, w[2], fails[0], "a failure's time")
+	storetest.UTC(t, w[2], fails[0], "a failure's time")
 }
 
 // timesZeroStaysZero: a zero time means unset and comes back zero.

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seeda33a2f4f/resellerkit/identity"
+	"github.com/seeda33a2f4f/resellerkit/storetest"
 )
 
 // identityCases check the identities themselves: I-1's unique, immutable email,
@@ -89,7 +90,7 @@ func identityConcurrentCreatesOfOneEmail(t *testing.T, s identity.Store) {
 	for round := range 5 {
 		email := fmt.Sprintf("round%d@example.com", round)
 		idOf := func(i int) string { return fmt.Sprintf("r%d-%d", round, i) }
-		errs := concurrently(4, func(i int) error {
+		errs := storetest.Concurrently(4, func(i int) error {
 			id := Identity(idOf(i))
 			id.Email = email
 			return s.CreateIdentity(ctx, id)
@@ -219,7 +220,7 @@ func identityConcurrentUpdates(t *testing.T, s identity.Store) {
 		cur, err := s.GetIdentity(ctx, "alice")
 		must(t, err)
 		name := func(i int) string { return fmt.Sprintf("round %d writer %d", round, i) }
-		errs := concurrently(4, func(i int) error {
+		errs := storetest.Concurrently(4, func(i int) error {
 			u := cur
 			u.Name = name(i)
 			return s.UpdateIdentity(ctx, u)
@@ -242,7 +243,7 @@ func identityDeleteStaleVersion(t *testing.T, s identity.Store) {
 	for _, v := range []int64{1, 3, 0} {
 		errIs(t, s.DeleteIdentity(ctx, "alice", v), identity.ErrConflict, "version %d (current 2)", v)
 	}
-	sameDump(t, before, dump(t, s, f), "a stale delete removes nothing, neither the identity nor its records")
+	storetest.SameDump(t, before, dump(t, s, f), "a stale delete removes nothing, neither the identity nor its records")
 	must(t, s.DeleteIdentity(ctx, "alice", 2))
 	_, err := s.GetIdentity(ctx, "alice")
 	errIs(t, err, identity.ErrNotFound)
@@ -300,7 +301,7 @@ func identityDeleteCascades(t *testing.T, s identity.Store) {
 	// Failures are keyed by email or address, not by identity: the contract does
 	// not say what becomes of them.
 	ignore := []string{"alice/", "ticket/alice/", "failures/alice@example.com"}
-	sameDump(t, without(before, ignore...), without(after, ignore...), "nothing of bob's, and no ticket of no identity, is removed")
+	storetest.SameDump(t, without(before, ignore...), without(after, ignore...), "nothing of bob's, and no ticket of no identity, is removed")
 }
 
 // identityDeleteFreesKeys: once an identity is deleted its id, email, passkey

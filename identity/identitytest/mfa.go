@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seeda33a2f4f/resellerkit/identity"
+	"github.com/seeda33a2f4f/resellerkit/storetest"
 )
 
 // totpCases check the TOTP secret of I-3: one per identity, and a last accepted
@@ -184,7 +185,7 @@ func totpConcurrentAdvanceOneWins(t *testing.T, s identity.Store) {
 	must(t, s.CreateTOTP(ctx, TOTP("alice")))
 	for round := range 8 {
 		step := int64(1000 + round)
-		errs := concurrently(4, func(i int) error {
+		errs := storetest.Concurrently(4, func(i int) error {
 			if (round+i)%2 == 0 {
 				return s.AdvanceTOTPStep(ctx, "alice", step)
 			}
@@ -212,7 +213,7 @@ func totpConcurrentAdvancesKeepTheHighest(t *testing.T, s identity.Store) {
 	for round := range 5 {
 		steps := []int64{3, 1, 4, 5, 2}
 		base := int64(100 * (round + 1))
-		errs := concurrently(len(steps), func(i int) error { return s.AdvanceTOTPStep(ctx, "alice", base+steps[i]) })
+		errs := storetest.Concurrently(len(steps), func(i int) error { return s.AdvanceTOTPStep(ctx, "alice", base+steps[i]) })
 		for i, err := range errs {
 			if steps[i] == slices.Max(steps) {
 				require.NoError(t, err, "round %d: the highest step", round)
@@ -366,7 +367,7 @@ func codesConcurrentUseOneWins(t *testing.T, s identity.Store) {
 	codes := RecoveryCodes("alice", 6)
 	must(t, s.ReplaceRecoveryCodes(ctx, "alice", codes))
 	for round, code := range codes[:5] {
-		errs := concurrently(4, func(int) error { return s.UseRecoveryCode(ctx, "alice", code) })
+		errs := storetest.Concurrently(4, func(int) error { return s.UseRecoveryCode(ctx, "alice", code) })
 		oneWinner(t, errs, identity.ErrNotFound)
 		n, err := s.CountRecoveryCodes(ctx, "alice")
 		must(t, err)
@@ -441,7 +442,7 @@ func passkeyConcurrentCreates(t *testing.T, s identity.Store) {
 	}
 	for round := range 5 {
 		cred := fmt.Sprintf("cred-%d", round)
-		errs := concurrently(len(ids), func(i int) error { return s.CreatePasskey(ctx, Passkey(ids[i], cred)) })
+		errs := storetest.Concurrently(len(ids), func(i int) error { return s.CreatePasskey(ctx, Passkey(ids[i], cred)) })
 		w := oneWinner(t, errs, identity.ErrAlreadyExists)
 		for i, id := range ids {
 			_, err := s.GetPasskey(ctx, id, cred)
@@ -514,7 +515,8 @@ func passkeyListOrder(t *testing.T, s identity.Store) {
 	ctx := t.Context()
 	must(t, s.CreateIdentity(ctx, Identity("alice")))
 	must(t, s.CreateIdentity(ctx, Identity("bob")))
-	for _, k := range orderKeys {
+	keys := storetest.OrderKeys()
+	for _, k := range keys {
 		must(t, s.CreatePasskey(ctx, Passkey("alice", k)))
 		must(t, s.CreatePasskey(ctx, Passkey("bob", "bob-"+k)))
 	}
@@ -525,7 +527,7 @@ func passkeyListOrder(t *testing.T, s identity.Store) {
 		require.Equal(t, "alice", p.IdentityID)
 		got = append(got, p.CredentialID)
 	}
-	require.Equal(t, slices.Sorted(slices.Values(orderKeys)), got, "byte order of CredentialID")
+	require.Equal(t, slices.Sorted(slices.Values(keys)), got, "byte order of CredentialID")
 }
 
 // passkeyUpdateStoresItsFields: UpdatePasskey stores Name, Credential, SignCount
@@ -578,7 +580,7 @@ func passkeyConcurrentUpdates(t *testing.T, s identity.Store) {
 		cur, err := s.GetPasskey(ctx, "alice", "cred-1")
 		must(t, err)
 		count := func(i int) uint32 { return uint32(100*(round+1) + i) }
-		errs := concurrently(4, func(i int) error {
+		errs := storetest.Concurrently(4, func(i int) error {
 			u := cur.Clone()
 			u.SignCount = count(i)
 			return s.UpdatePasskey(ctx, u)

@@ -13,11 +13,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/identity"
+	"github.com/seeda33a2f4f/resellerkit/storetest"
 )
 
 // t0 is the base time of the suite's records: UTC, microsecond precision, as the
@@ -170,7 +170,7 @@ func dump(t *testing.T, s identity.Store, f fixture) map[string]any {
 	ctx := t.Context()
 	out := map[string]any{}
 	ids := slices.Clone(f.identities)
-	for _, i := range all(t, func(p resellerkit.Page) ([]identity.Identity, string, error) { return s.ListIdentities(ctx, p) }) {
+	for _, i := range storetest.All(t, func(p resellerkit.Page) ([]identity.Identity, string, error) { return s.ListIdentities(ctx, p) }) {
 		ids = append(ids, i.ID)
 	}
 	slices.Sort(ids)
@@ -184,18 +184,18 @@ func dump(t *testing.T, s identity.Store, f fixture) map[string]any {
 		out[id+"/codes"] = n
 		pks, err := s.ListPasskeys(ctx, id)
 		require.NoError(t, err)
-		out[id+"/passkeys"] = nilIfEmpty(pks)
-		out[id+"/sessions"] = nilIfEmpty(all(t, func(p resellerkit.Page) ([]identity.Session, string, error) {
+		out[id+"/passkeys"] = storetest.NilIfEmpty(pks)
+		out[id+"/sessions"] = storetest.NilIfEmpty(storetest.All(t, func(p resellerkit.Page) ([]identity.Session, string, error) {
 			return s.ListSessions(ctx, id, p)
 		}))
-		out[id+"/apikeys"] = nilIfEmpty(all(t, func(p resellerkit.Page) ([]identity.APIKey, string, error) {
+		out[id+"/apikeys"] = storetest.NilIfEmpty(storetest.All(t, func(p resellerkit.Page) ([]identity.APIKey, string, error) {
 			return s.ListAPIKeys(ctx, id, p)
 		}))
 	}
 	for _, k := range f.failureKeys {
 		times, err := s.RecentFailures(ctx, k, longAgo, 1000)
 		require.NoError(t, err)
-		out["failures/"+k] = nilIfEmpty(times)
+		out["failures/"+k] = storetest.NilIfEmpty(times)
 	}
 	peeked := map[string]any{}
 	var errs []error
@@ -252,28 +252,4 @@ func without(m map[string]any, prefixes ...string) map[string]any {
 		}
 	}
 	return out
-}
-
-// sameDump requires two dumps to be equal, reporting each differing entry on its
-// own.
-func sameDump(t *testing.T, want, got map[string]any, msgAndArgs ...any) {
-	t.Helper()
-	ok := true
-	for _, k := range slices.Sorted(maps.Keys(want)) {
-		ok = assert.Equal(t, want[k], got[k], "entry %q", k) && ok
-	}
-	for _, k := range slices.Sorted(maps.Keys(got)) {
-		if _, found := want[k]; !found {
-			ok = assert.Fail(t, "an entry appeared", "entry %q: %#v", k, got[k]) && ok
-		}
-	}
-	if !ok {
-		msg := "the dumps differ"
-		if len(msgAndArgs) > 0 {
-			if format, isString := msgAndArgs[0].(string); isString {
-				msg = fmt.Sprintf(format, msgAndArgs[1:]...)
-			}
-		}
-		require.FailNow(t, msg)
-	}
 }

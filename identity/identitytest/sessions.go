@@ -11,6 +11,7 @@ import (
 
 	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/identity"
+	"github.com/seeda33a2f4f/resellerkit/storetest"
 )
 
 // sessionCases check sessions (I-4): unique ids and token hashes, found by token
@@ -35,7 +36,7 @@ func sessionCases() []storeCase {
 // sessions returns identityID's whole session list.
 func sessions(t *testing.T, s identity.Store, identityID string) []identity.Session {
 	t.Helper()
-	return all(t, func(p resellerkit.Page) ([]identity.Session, string, error) {
+	return storetest.All(t, func(p resellerkit.Page) ([]identity.Session, string, error) {
 		return s.ListSessions(t.Context(), identityID, p)
 	})
 }
@@ -112,7 +113,7 @@ func sessionConcurrentCreates(t *testing.T, s identity.Store) {
 	for round := range 5 {
 		token := Hash(fmt.Sprintf("token of round %d", round))
 		idOf := func(i int) string { return fmt.Sprintf("r%d-%d", round, i) }
-		errs := concurrently(4, func(i int) error {
+		errs := storetest.Concurrently(4, func(i int) error {
 			x := Session("alice", idOf(i))
 			x.TokenHash = token
 			return s.CreateSession(ctx, x)
@@ -192,7 +193,7 @@ func sessionConcurrentTouches(t *testing.T, s identity.Store) {
 		at := func(i int) time.Time {
 			return t0.Add(time.Duration(round+1)*time.Hour + time.Duration(offsets[i])*time.Second)
 		}
-		errs := concurrently(len(offsets), func(i int) error { return s.TouchSession(ctx, "s1", at(i)) })
+		errs := storetest.Concurrently(len(offsets), func(i int) error { return s.TouchSession(ctx, "s1", at(i)) })
 		for i, err := range errs {
 			require.NoError(t, err, "round %d, touch %d", round, i)
 		}
@@ -353,7 +354,7 @@ func apiKeyCases() []storeCase {
 // apiKeys returns identityID's whole API key list.
 func apiKeys(t *testing.T, s identity.Store, identityID string) []identity.APIKey {
 	t.Helper()
-	return all(t, func(p resellerkit.Page) ([]identity.APIKey, string, error) {
+	return storetest.All(t, func(p resellerkit.Page) ([]identity.APIKey, string, error) {
 		return s.ListAPIKeys(t.Context(), identityID, p)
 	})
 }
@@ -459,7 +460,7 @@ func apiKeyConcurrentTouches(t *testing.T, s identity.Store) {
 		at := func(i int) time.Time {
 			return t0.Add(time.Duration(round+1)*time.Hour + time.Duration(offsets[i])*time.Second)
 		}
-		errs := concurrently(len(offsets), func(i int) error { return s.TouchAPIKey(ctx, "rk_1", at(i)) })
+		errs := storetest.Concurrently(len(offsets), func(i int) error { return s.TouchAPIKey(ctx, "rk_1", at(i)) })
 		for i, err := range errs {
 			require.NoError(t, err, "round %d, touch %d", round, i)
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seeda33a2f4f/resellerkit/identity"
+	"github.com/seeda33a2f4f/resellerkit/storetest"
 )
 
 // ticketCases check single-use tickets: taken once, by hash and purpose.
@@ -117,7 +118,7 @@ func ticketConcurrentTakeOneWins(t *testing.T, s identity.Store) {
 		tk := Ticket("alice", fmt.Sprintf("round-%d", round), purposeReset)
 		must(t, s.CreateTicket(ctx, tk))
 		taken := make([]identity.Ticket, 4)
-		errs := concurrently(len(taken), func(i int) error {
+		errs := storetest.Concurrently(len(taken), func(i int) error {
 			var err error
 			taken[i], err = s.TakeTicket(ctx, tk.Hash, purposeReset)
 			return err
@@ -236,7 +237,7 @@ func recent(t *testing.T, s identity.Store, key string, since time.Time, limit i
 	t.Helper()
 	got, err := s.RecentFailures(t.Context(), key, since, limit)
 	require.NoError(t, err)
-	return nilIfEmpty(got)
+	return storetest.NilIfEmpty(got)
 }
 
 // failuresRecent: RecentFailures returns the newest failures of the key, at most
@@ -314,7 +315,7 @@ func failuresRemoveAtExactTime(t *testing.T, s identity.Store) {
 	require.Equal(t, times(0, 1*m-time.Microsecond, 1*m+time.Microsecond, 2*m), recent(t, s, "alice@example.com", longAgo, 10),
 		"removing none changes nothing")
 
-	must(t, s.RemoveFailure(ctx, "alice@example.com", local(t0.Add(2*m))))
+	must(t, s.RemoveFailure(ctx, "alice@example.com", storetest.Local(t0.Add(2*m))))
 	require.Equal(t, times(0, 1*m-time.Microsecond, 1*m+time.Microsecond), recent(t, s, "alice@example.com", longAgo, 10),
 		"the same microsecond in another zone, with nanoseconds")
 

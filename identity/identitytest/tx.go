@@ -13,6 +13,7 @@ import (
 
 	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/identity"
+	"github.com/seeda33a2f4f/resellerkit/storetest"
 )
 
 // txCases check the transactions that travel in the context (Store.InTx) and the
@@ -159,7 +160,7 @@ func txReadsSeeUncommittedWrites(t *testing.T, s identity.Store) {
 		return errRollback
 	})
 	require.ErrorIs(t, err, errRollback)
-	sameDump(t, before, dump(t, s, f), "nothing of the failed transaction is kept")
+	storetest.SameDump(t, before, dump(t, s, f), "nothing of the failed transaction is kept")
 }
 
 // txRollbackKeepsNothing: a transaction that writes with every method, then fails,
@@ -219,7 +220,7 @@ func txRollbackKeepsNothing(t *testing.T, s identity.Store) {
 		return wrapped
 	})
 	assert.Same(t, wrapped, err, "InTx returns fn's error unchanged")
-	sameDump(t, before, dump(t, s, f), "nothing of the failed transaction is kept")
+	storetest.SameDump(t, before, dump(t, s, f), "nothing of the failed transaction is kept")
 	_, err = s.GetIdentity(ctx, "carol")
 	errIs(t, err, identity.ErrNotFound)
 }
@@ -329,7 +330,7 @@ func atomicFailedCallsChangeNothing(t *testing.T, s identity.Store) {
 		} else {
 			errIs(t, err, c.want, c.name)
 		}
-		sameDump(t, before, dump(t, s, f), "%s changed the store", c.name)
+		storetest.SameDump(t, before, dump(t, s, f), "%s changed the store", c.name)
 	}
 }
 
@@ -359,7 +360,7 @@ func txFailedCallInsideTxChangesNothing(t *testing.T, s identity.Store) {
 	got, err := s.GetIdentity(ctx, "after")
 	require.NoError(t, err, "the transaction committed what came after the failures")
 	require.Equal(t, Identity("after"), got)
-	sameDump(t, before, without(dump(t, s, f), "after/"), "no failed call left a trace")
+	storetest.SameDump(t, before, without(dump(t, s, f), "after/"), "no failed call left a trace")
 }
 
 // txNestedJoins: an InTx inside another is part of it: what it wrote is seen by the
