@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seeda33a2f4f/resellerkit/contacts"
+	"github.com/seeda33a2f4f/resellerkit/storetest"
 )
 
 // claimCases check ClaimNotices: which notices are due, in what order, how many,
@@ -164,7 +165,7 @@ func claimsConcurrent(t *testing.T, s contacts.Store) {
 	now := t0.Add(time.Minute)
 	var mu sync.Mutex
 	claimed := map[string][]string{} // notice id → owners
-	errs := concurrently(claimers, func(i int) error {
+	errs := storetest.Concurrently(claimers, func(i int) error {
 		owner := fmt.Sprintf("d%02d", i)
 		for {
 			var got []contacts.Notice

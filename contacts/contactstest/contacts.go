@@ -10,6 +10,7 @@ import (
 
 	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/contacts"
+	"github.com/seeda33a2f4f/resellerkit/storetest"
 )
 
 // contactsCases check GetAccountContacts, PutAccountContacts and the records
@@ -128,7 +129,7 @@ func contactsUpdateMissing(t *testing.T, s contacts.Store) {
 // contactsConcurrentCreates: of concurrent creates of one account's contacts one
 // wins; the others are ErrAlreadyExists and the winner's record is stored.
 func contactsConcurrentCreates(t *testing.T, s contacts.Store) {
-	errs := concurrently(4, func(i int) error {
+	errs := storetest.Concurrently(4, func(i int) error {
 		c := Contacts("o1", "111111111111")
 		c.Phones = []string{fmt.Sprintf("+8131234567%d", i)}
 		return s.PutAccountContacts(t.Context(), c)
@@ -144,7 +145,7 @@ func contactsConcurrentCreates(t *testing.T, s contacts.Store) {
 func contactsConcurrentUpdates(t *testing.T, s contacts.Store) {
 	put(t, s, Contacts("o1", "111111111111"))
 	read := getContacts(t, s, "o1", "111111111111")
-	errs := concurrently(4, func(i int) error {
+	errs := storetest.Concurrently(4, func(i int) error {
 		c := read.Clone()
 		c.Phones = []string{fmt.Sprintf("+8131234567%d", i)}
 		return s.PutAccountContacts(t.Context(), c)
@@ -193,7 +194,7 @@ func contactsList(t *testing.T, s contacts.Store) {
 	c.Language = contacts.English
 	must(t, s.PutAccountContacts(t.Context(), c))
 	c.Version++
-	got := all(t, func(p resellerkit.Page) ([]contacts.AccountContacts, string, error) {
+	got := storetest.All(t, func(p resellerkit.Page) ([]contacts.AccountContacts, string, error) {
 		return s.ListAccountContacts(t.Context(), "o1", p)
 	})
 	assert.Equal(t, []contacts.AccountContacts{created(Contacts("o1", "111111111111")), c}, got)

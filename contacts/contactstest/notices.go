@@ -11,6 +11,7 @@ import (
 
 	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/contacts"
+	"github.com/seeda33a2f4f/resellerkit/storetest"
 )
 
 // noticeCases check EnqueueNotice, GetNotice, GetNoticeByKey and the notices
@@ -105,7 +106,7 @@ func noticesTakenKey(t *testing.T, s contacts.Store) {
 func noticesConcurrentKey(t *testing.T, s contacts.Store) {
 	for run, inTx := range []bool{false, true} {
 		key := fmt.Sprintf("run %d", run)
-		errs := concurrently(4, func(i int) error {
+		errs := storetest.Concurrently(4, func(i int) error {
 			n := Notice("o1", fmt.Sprintf("r%d-%d", run, i))
 			n.Key = key
 			if !inTx {
@@ -228,7 +229,7 @@ func noticesOfNoOrg(t *testing.T, s contacts.Store) {
 func noticesList(t *testing.T, s contacts.Store) {
 	ctx := t.Context()
 	enqueue(t, s, Notice("o1", "n3"), Notice("o2", "n2"), Notice("o1", "n1"), Notice("o1", "N4"))
-	got := all(t, func(p resellerkit.Page) ([]contacts.Notice, string, error) { return s.ListNotices(ctx, "o1", "", p) })
+	got := storetest.All(t, func(p resellerkit.Page) ([]contacts.Notice, string, error) { return s.ListNotices(ctx, "o1", "", p) })
 	assert.Equal(t, []contacts.Notice{Notice("o1", "N4"), Notice("o1", "n1"), Notice("o1", "n3")}, got)
 	list, next, err := s.ListNotices(ctx, "o3", "", resellerkit.Page{})
 	must(t, err)
@@ -243,7 +244,7 @@ func noticesListByState(t *testing.T, s contacts.Store) {
 	seed(t, s)
 	list := func(org string, state contacts.NoticeState) []string {
 		t.Helper()
-		return ids(all(t, func(p resellerkit.Page) ([]contacts.Notice, string, error) { return s.ListNotices(ctx, org, state, p) }))
+		return ids(storetest.All(t, func(p resellerkit.Page) ([]contacts.Notice, string, error) { return s.ListNotices(ctx, org, state, p) }))
 	}
 	assert.Equal(t, []string{"n-leased", "n-queued", "n-retry", "n-sent"}, list("o1", ""))
 	assert.Equal(t, []string{"n-leased", "n-queued", "n-retry"}, list("o1", contacts.NoticeQueued))
@@ -255,7 +256,7 @@ func noticesListByState(t *testing.T, s contacts.Store) {
 	assert.Empty(t, list("", contacts.NoticeSent))
 	assert.Empty(t, list("o1", "no such state"))
 
-	sent := all(t, func(p resellerkit.Page) ([]contacts.Notice, string, error) {
+	sent := storetest.All(t, func(p resellerkit.Page) ([]contacts.Notice, string, error) {
 		return s.ListNotices(ctx, "o1", contacts.NoticeSent, p)
 	})
 	require.Len(t, sent, 1)

@@ -4,15 +4,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"slices"
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/contacts"
+	"github.com/seeda33a2f4f/resellerkit/storetest"
 )
 
 // t0 is the base time of the suite's records: UTC, microsecond precision, as the
@@ -146,42 +145,18 @@ func dump(t *testing.T, s contacts.Store) map[string]any {
 	ctx := t.Context()
 	out := map[string]any{}
 	for _, org := range fixtureOrgs {
-		for _, c := range all(t, func(p resellerkit.Page) ([]contacts.AccountContacts, string, error) {
+		for _, c := range storetest.All(t, func(p resellerkit.Page) ([]contacts.AccountContacts, string, error) {
 			return s.ListAccountContacts(ctx, org, p)
 		}) {
 			out[fmt.Sprintf("contacts/%s/%s", org, c.AccountID)] = c
 		}
-		for _, n := range all(t, func(p resellerkit.Page) ([]contacts.Notice, string, error) {
+		for _, n := range storetest.All(t, func(p resellerkit.Page) ([]contacts.Notice, string, error) {
 			return s.ListNotices(ctx, org, "", p)
 		}) {
 			out[fmt.Sprintf("notice/%s/%s", org, n.ID)] = n
 		}
 	}
 	return out
-}
-
-// sameDump requires two dumps to be equal, reporting each differing entry on its
-// own.
-func sameDump(t *testing.T, want, got map[string]any, msgAndArgs ...any) {
-	t.Helper()
-	ok := true
-	for _, k := range slices.Sorted(maps.Keys(want)) {
-		ok = assert.Equal(t, want[k], got[k], "entry %q", k) && ok
-	}
-	for _, k := range slices.Sorted(maps.Keys(got)) {
-		if _, found := want[k]; !found {
-			ok = assert.Fail(t, "an entry appeared", "entry %q: %#v", k, got[k]) && ok
-		}
-	}
-	if !ok {
-		msg := "the dumps differ"
-		if len(msgAndArgs) > 0 {
-			if format, isString := msgAndArgs[0].(string); isString {
-				msg = fmt.Sprintf(format, msgAndArgs[1:]...)
-			}
-		}
-		require.FailNow(t, msg)
-	}
 }
 
 // with returns a copy of m with the entries of extra.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/contacts"
+	"github.com/seeda33a2f4f/resellerkit/storetest"
 )
 
 // timeCases check that times are UTC at microsecond precision and that a zero time
@@ -21,19 +22,6 @@ func timeCases() []storeCase {
 	}
 }
 
-var jst = time.FixedZone("JST", 9*3600)
-
-// local is want's instant in JST plus 999 nanoseconds: what the store gets when a
-// caller does not normalize.
-func local(want time.Time) time.Time { return want.In(jst).Add(999 * time.Nanosecond) }
-
-// utc requires got to be want (UTC, microsecond precision) in UTC.
-func utc(t *testing.T, want, got time.Time, what string) {
-	t.Helper()
-	require.Equal(t, want, got, what)
-	require.Equal(t, time.UTC, got.Location(), what)
-}
-
 // timesUTCMicroseconds: every time of every record, given in another zone with
 // nanoseconds, comes back in UTC at microsecond precision (truncated), through
 // every write and every read.
@@ -42,42 +30,42 @@ func timesUTCMicroseconds(t *testing.T, s contacts.Store) {
 	w := []time.Time{t0, t0.Add(time.Hour), t0.Add(2 * time.Hour), t0.Add(3 * time.Hour), t0.Add(4 * time.Hour)}
 
 	c := Contacts("o1", "111111111111")
-	c.UpdatedAt = local(w[0])
+	c.UpdatedAt = storetest.Local(w[0])
 	put(t, s, c)
-	utc(t, w[0], getContacts(t, s, "o1", "111111111111").UpdatedAt, "UpdatedAt after create")
-	c.UpdatedAt, c.Version = local(w[1]), 1
+	storetest.UTC(t, w[0], getContacts(t, s, "o1", "111111111111").UpdatedAt, "UpdatedAt after create")
+	c.UpdatedAt, c.Version = storetest.Local(w[1]), 1
 	put(t, s, c)
-	utc(t, w[1], getContacts(t, s, "o1", "111111111111").UpdatedAt, "UpdatedAt after update")
+	storetest.UTC(t, w[1], getContacts(t, s, "o1", "111111111111").UpdatedAt, "UpdatedAt after update")
 	cs, _, err := s.ListAccountContacts(ctx, "o1", resellerkit.Page{})
 	must(t, err)
 	require.Len(t, cs, 1)
-	utc(t, w[1], cs[0].UpdatedAt, "UpdatedAt in ListAccountContacts")
+	storetest.UTC(t, w[1], cs[0].UpdatedAt, "UpdatedAt in ListAccountContacts")
 
 	n := Notice("o1", "n1")
-	n.NextAt, n.CreatedAt = local(w[0]), local(w[1])
+	n.NextAt, n.CreatedAt = storetest.Local(w[0]), storetest.Local(w[1])
 	enqueue(t, s, n)
 	got := getNotice(t, s, "o1", "n1")
-	utc(t, w[0], got.NextAt, "NextAt")
-	utc(t, w[1], got.CreatedAt, "CreatedAt")
+	storetest.UTC(t, w[0], got.NextAt, "NextAt")
+	storetest.UTC(t, w[1], got.CreatedAt, "CreatedAt")
 	got, err = s.GetNoticeByKey(ctx, "o1", n.Key)
 	must(t, err)
-	utc(t, w[0], got.NextAt, "NextAt by key")
+	storetest.UTC(t, w[0], got.NextAt, "NextAt by key")
 	ns, _, err := s.ListNotices(ctx, "o1", contacts.NoticeQueued, resellerkit.Page{})
 	must(t, err)
 	require.Len(t, ns, 1)
-	utc(t, w[1], ns[0].CreatedAt, "CreatedAt in ListNotices")
+	storetest.UTC(t, w[1], ns[0].CreatedAt, "CreatedAt in ListNotices")
 
-	claimed := claimOne(t, s, "d1", local(w[1]), local(w[2]), "n1")
-	utc(t, w[2], claimed.LeaseUntil, "LeaseUntil as ClaimNotices returns it")
-	utc(t, w[2], getNotice(t, s, "o1", "n1").LeaseUntil, "LeaseUntil as stored")
+	claimed := claimOne(t, s, "d1", storetest.Local(w[1]), storetest.Local(w[2]), "n1")
+	storetest.UTC(t, w[2], claimed.LeaseUntil, "LeaseUntil as ClaimNotices returns it")
+	storetest.UTC(t, w[2], getNotice(t, s, "o1", "n1").LeaseUntil, "LeaseUntil as stored")
 
-	claimed.NextAt, claimed.LastError = local(w[3]), "retry"
+	claimed.NextAt, claimed.LastError = storetest.Local(w[3]), "retry"
 	must(t, s.FinishNotice(ctx, claimed, "d1"))
-	utc(t, w[3], getNotice(t, s, "o1", "n1").NextAt, "NextAt after FinishNotice")
+	storetest.UTC(t, w[3], getNotice(t, s, "o1", "n1").NextAt, "NextAt after FinishNotice")
 	claimed = claimOne(t, s, "d1", w[3], w[4], "n1")
-	claimed.State, claimed.SentAt = contacts.NoticeSent, local(w[4])
+	claimed.State, claimed.SentAt = contacts.NoticeSent, storetest.Local(w[4])
 	must(t, s.FinishNotice(ctx, claimed, "d1"))
-	utc(t, w[4], getNotice(t, s, "o1", "n1").SentAt, "SentAt after FinishNotice")
+	storetest.UTC(t, w[4], getNotice(t, s, "o1", "n1").SentAt, "SentAt after FinishNotice")
 }
 
 // timesZeroStaysZero: a zero time means unset and comes back zero; a cleared lease

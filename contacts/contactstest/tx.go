@@ -11,6 +11,7 @@ import (
 
 	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/contacts"
+	"github.com/seeda33a2f4f/resellerkit/storetest"
 )
 
 // txCases check the transactions that travel in the context (Store.InTx) and the
@@ -112,7 +113,7 @@ func txReadsSeeWrites(t *testing.T, s contacts.Store) {
 		return errRollback
 	})
 	require.ErrorIs(t, err, errRollback)
-	sameDump(t, before, dump(t, s), "nothing of the failed transaction is kept")
+	storetest.SameDump(t, before, dump(t, s), "nothing of the failed transaction is kept")
 }
 
 // txRollback: a transaction that writes with every method, then fails, keeps none
@@ -126,7 +127,7 @@ func txRollback(t *testing.T, s contacts.Store) {
 		return wrapped
 	})
 	assert.Same(t, wrapped, err, "InTx returns fn's error unchanged")
-	sameDump(t, before, dump(t, s), "nothing of the failed transaction is kept")
+	storetest.SameDump(t, before, dump(t, s), "nothing of the failed transaction is kept")
 	leased := claim(t, s, "d2", t0, t0.Add(time.Minute), 10)
 	assert.ElementsMatch(t, []string{"n-none", "n-other", "n-queued"}, ids(leased), "the rolled-back claims are free again")
 	for _, n := range leased {
@@ -244,7 +245,7 @@ func atomicFailedCalls(t *testing.T, s contacts.Store) {
 		} else {
 			errIs(t, err, c.want, c.name)
 		}
-		sameDump(t, before, dump(t, s), "%s left a trace", c.name)
+		storetest.SameDump(t, before, dump(t, s), "%s left a trace", c.name)
 	}
 }
 
@@ -268,7 +269,7 @@ func txFailedCallInside(t *testing.T, s contacts.Store) {
 			errIs(t, errs[c.name], c.want, c.name)
 		}
 	}
-	sameDump(t, with(before, map[string]any{"notice/o1/n-after": Notice("o1", "n-after")}), dump(t, s),
+	storetest.SameDump(t, with(before, map[string]any{"notice/o1/n-after": Notice("o1", "n-after")}), dump(t, s),
 		"no failed call left a trace; the write after them committed")
 }
 
