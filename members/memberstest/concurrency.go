@@ -4,15 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/members"
+	"github.com/seeda33a2f4f/resellerkit/storetest"
 )
 
 // concurrencyCases can fail on a store that is not serializable. Their verdicts
@@ -34,7 +33,7 @@ func concurrentUpdatesOneWins(t *testing.T, s members.Store) {
 	base(t, s)
 	stored, err := s.GetProject(ctx, "o1", "p0")
 	must(t, err)
-	errs := concurrently(2, func(i int) error {
+	errs := storetest.Concurrently(2, func(i int) error {
 		p := stored.Clone()
 		p.Name = fmt.Sprintf("writer %d", i)
 		return s.UpdateProject(ctx, p)
@@ -53,14 +52,14 @@ func noLostUpdate(t *testing.T, s members.Store) {
 	ctx := t.Context()
 	base(t, s)
 	const writers = 4
-	meet := newBarrier(writers)
-	errs := concurrently(writers, func(int) error {
+	meet := storetest.NewBarrier(writers)
+	errs := storetest.Concurrently(writers, func(int) error {
 		return s.InTx(ctx, func(ctx context.Context) error {
 			p, err := s.GetProject(ctx, "o1", "p0")
 			if err != nil {
 				return err
 			}
-			meet.wait()
+			meet.Wait()
 			var k int
 			if _, err := fmt.Sscanf(p.Plan, "n=%d", &k); err != nil {
 				k = 0
@@ -69,7 +68,7 @@ func noLostUpdate(t *testing.T, s members.Store) {
 			return s.UpdateProject(ctx, p)
 		})
 	})
-	n := committed(t, errs, members.ErrConflict)
+	n := storetest.Committed(t, errs, members.ErrConflict)
 	require.Positive(t, n)
 	got, err := s.GetProject(ctx, "o1", "p0")
 	must(t, err)
@@ -85,7 +84,7 @@ func concurrentPendingInvitationsOneWins(t *testing.T, s members.Store) {
 	orgs(t, s, "o1")
 	for run, inTx := range []bool{false, true, false, true} {
 		email := fmt.Sprintf("run%d@example.com", run)
-		errs := concurrently(3, func(i int) error {
+		errs := storetest.Concurrently(3, func(i int) error {
 			inv := Invitation("o1", fmt.Sprintf("r%d-%d", run, i), email)
 			if !inTx {
 				return s.CreateInvitation(ctx, inv)
@@ -112,15 +111,15 @@ func concurrentDemotionsNoWriteSkew(t *testing.T, s members.Store) {
 		for _, id := range []string{"alice", "bob"} {
 			must(t, s.CreateMembership(ctx, PowerMember(org, id)))
 		}
-		meet := newBarrier(2)
+		meet := storetest.NewBarrier(2)
 		victims := []string{"alice", "bob"}
-		errs := concurrently(2, func(i int) error {
+		errs := storetest.Concurrently(2, func(i int) error {
 			return s.InTx(ctx, func(ctx context.Context) error {
 				n, err := powerUsers(ctx, s, org)
 				if err != nil {
 					return err
 				}
-				meet.wait()
+				meet.Wait()
 				if n < 2 {
 					return errLast
 				}
@@ -132,7 +131,7 @@ func concurrentDemotionsNoWriteSkew(t *testing.T, s members.Store) {
 				return s.UpdateMembership(ctx, m)
 			})
 		})
-		require.Equal(t, 1, committed(t, errs, errLast, members.ErrConflict), "run %d: exactly one demotion commits: %v", run, errs)
+		require.Equal(t, 1, storetest.Committed(t, errs, errLast, members.ErrConflict), "run %d: exactly one demotion commits: %v", run, errs)
 		n, err := powerUsers(ctx, s, org)
 		must(t, err)
 		require.Equal(t, 1, n, "run %d", run)
@@ -151,95 +150,4 @@ func powerUsers(ctx context.Context, s members.Store, orgID string) (int, error)
 		}
 	}
 	return n, err
-}
-
-// barrierPatience is how long a barrier waits for the others. Only how the
-// transactions interleave depends on it, never a verdict: a store that runs
-// transactions one at a time holds the others back until the first ends, so its
-// first waiter gives up and the barrier opens for good.
-const barrierPatience = 100 * time.Millisecond
-
-// barrier lets n transactions meet after their reads, so that on a store that
-// runs them at once they all read before any writes. Once open it stays open, so
-// a retried transaction passes straight through.
-type barrier struct {
-	mu   sync.Mutex
-	n    int
-	open chan struct{}
-}
-
-func newBarrier(n int) *barrier { return &barrier{n: n, open: make(chan struct{})} }
-
-func (b *barrier) wait() {
-	b.mu.Lock()
-	b.n--
-	if b.n == 0 {
-		close(b.open)
-	}
-	b.mu.Unlock()
-	timer := time.NewTimer(barrierPatience)
-	defer timer.Stop()
-	select {
-	case <-b.open:
-	case <-timer.C:
-		b.mu.Lock()
-		if b.n > 0 {
-			b.n = 0
-			close(b.open) // the others are held back by the store: stop waiting for them
-		}
-		b.mu.Unlock()
-	}
-}
-
-// concurrently runs f(0..n-1) in n goroutines released together and returns their
-// errors.
-func concurrently(n int, f func(i int) error) []error {
-	start := make(chan struct{})
-	errs := make([]error, n)
-	var done sync.WaitGroup
-	for i := range n {
-		done.Go(func() {
-			<-start
-			errs[i] = f(i)
-		})
-	}
-	close(start)
-	done.Wait()
-	return errs
-}
-
-// committed returns how many of errs are nil, requiring every other to wrap one of
-// allowed.
-func committed(t *testing.T, errs []error, allowed ...error) int {
-	t.Helper()
-	n := 0
-	for i, err := range errs {
-		if err == nil {
-			n++
-			continue
-		}
-		ok := false
-		for _, a := range allowed {
-			ok = ok || errors.Is(err, a)
-		}
-		require.True(t, ok, "transaction %d: %v is none of %v", i, err, allowed)
-	}
-	return n
-}
-
-// oneWinner requires exactly one error to be nil and the others to wrap loser, and
-// returns the winner's index.
-func oneWinner(t *testing.T, errs []error, loser error) int {
-	t.Helper()
-	winner := -1
-	for i, err := range errs {
-		if err == nil {
-			require.Equal(t, -1, winner, "more than one writer succeeded: %v", errs)
-			winner = i
-			continue
-		}
-		require.ErrorIs(t, err, loser, "writer %d", i)
-	}
-	require.NotEqual(t, -1, winner, "no writer succeeded: %v", errs)
-	return winner
 }

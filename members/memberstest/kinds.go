@@ -11,6 +11,7 @@ import (
 	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/members"
 	"github.com/seeda33a2f4f/resellerkit/money"
+	"github.com/seeda33a2f4f/resellerkit/storetest"
 )
 
 // kind is one versioned record type of the contract, for the cases every type
@@ -310,8 +311,8 @@ func missingIsNotFound(t *testing.T, s members.Store) {
 	_, err := s.FindAccount(ctx, "missing")
 	require.ErrorIs(t, err, members.ErrNotFound, "FindAccount")
 	for _, l := range listers() {
-		if l.scoped {
-			assert.Empty(t, listed(t, s, l, "nope"), "%s of a missing scope is empty, not an error", l.name)
+		if l.Scoped() {
+			assert.Empty(t, listed(t, s, l, "nope"), "%s of a missing scope is empty, not an error", l.Name)
 		}
 	}
 }
@@ -356,9 +357,9 @@ func dump(t *testing.T, s members.Store) map[string]any {
 	t.Helper()
 	ctx := t.Context()
 	all := func(list func(context.Context, string, resellerkit.Page) ([]any, string, error), org string) any {
-		return collect(t, resellerkit.MaxPageLimit, func(p resellerkit.Page) ([]any, string, error) { return list(ctx, org, p) })
+		return storetest.All(t, func(p resellerkit.Page) ([]any, string, error) { return list(ctx, org, p) })
 	}
-	organizations := collect(t, resellerkit.MaxPageLimit, func(p resellerkit.Page) ([]members.Organization, string, error) {
+	organizations := storetest.All(t, func(p resellerkit.Page) ([]members.Organization, string, error) {
 		return s.ListOrganizations(ctx, p)
 	})
 	out := map[string]any{"organizations": norm(organizations)}

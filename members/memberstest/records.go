@@ -9,6 +9,7 @@ import (
 	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/members"
 	"github.com/seeda33a2f4f/resellerkit/money"
+	"github.com/seeda33a2f4f/resellerkit/storetest"
 )
 
 // t0 is the base time of the suite's records: UTC, microsecond precision, as the
@@ -78,16 +79,16 @@ func Application(orgID, id string) members.Application {
 func norm(v any) any {
 	switch x := v.(type) {
 	case members.Project:
-		x.InvoiceTo, x.InvoiceCC = nilIfEmpty(x.InvoiceTo), nilIfEmpty(x.InvoiceCC)
+		x.InvoiceTo, x.InvoiceCC = storetest.NilIfEmpty(x.InvoiceTo), storetest.NilIfEmpty(x.InvoiceCC)
 		return x
 	case members.Account:
-		x.Labels, x.Ownership = nilIfEmpty(x.Labels), nilIfEmpty(x.Ownership)
+		x.Labels, x.Ownership = storetest.NilIfEmpty(x.Labels), storetest.NilIfEmpty(x.Ownership)
 		return x
 	case members.Membership:
-		x.Permissions = nilIfEmpty(x.Permissions)
+		x.Permissions = storetest.NilIfEmpty(x.Permissions)
 		return x
 	case members.Invitation:
-		x.Permissions = nilIfEmpty(x.Permissions)
+		x.Permissions = storetest.NilIfEmpty(x.Permissions)
 		return x
 	case []members.Project:
 		return normAll(x)
@@ -98,20 +99,13 @@ func norm(v any) any {
 	case []members.Invitation:
 		return normAll(x)
 	case []members.Organization:
-		return nilIfEmpty(x)
+		return storetest.NilIfEmpty(x)
 	case []members.Application:
-		return nilIfEmpty(x)
+		return storetest.NilIfEmpty(x)
 	case []members.Ownership:
-		return nilIfEmpty(x)
+		return storetest.NilIfEmpty(x)
 	}
 	return v
-}
-
-func nilIfEmpty[T any](s []T) []T {
-	if len(s) == 0 {
-		return nil
-	}
-	return s
 }
 
 func normAll[T any](s []T) []any {

@@ -10,6 +10,7 @@ import (
 	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/members"
 	"github.com/seeda33a2f4f/resellerkit/money"
+	"github.com/seeda33a2f4f/resellerkit/storetest"
 )
 
 // ruleCases are the cases that prove a DOMAIN.md rule at the storage level.
@@ -282,12 +283,12 @@ func orgScopedReads(t *testing.T, s members.Store) {
 	seedTwo(t, s)
 	for _, org := range []string{"oa", "ob"} {
 		for _, l := range listers() {
-			if !l.scoped || l.name == "ListMembershipsOfIdentity" || l.name == "ListInvitationsByEmail" {
+			if !l.Scoped() || l.Name == "ListMembershipsOfIdentity" || l.Name == "ListInvitationsByEmail" {
 				continue
 			}
-			rows := collect(t, 0, func(p resellerkit.Page) ([]row, string, error) { return l.list(ctx, s, org, p) })
-			require.Len(t, rows, 1, "%s(%s)", l.name, org)
-			assert.Equal(t, org, rows[0].scope, "%s(%s)", l.name, org)
+			rows := storetest.All(t, func(p resellerkit.Page) ([]storetest.Row, string, error) { return l.List(ctx, s, org, p) })
+			require.Len(t, rows, 1, "%s(%s)", l.Name, org)
+			assert.Equal(t, org, rows[0].Scope, "%s(%s)", l.Name, org)
 		}
 	}
 	reads := map[string]func() error{

@@ -11,6 +11,7 @@ import (
 
 	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/members"
+	"github.com/seeda33a2f4f/resellerkit/storetest"
 )
 
 // serviceEnv is a members.Service over a fresh store, with organization org, whose
@@ -70,7 +71,7 @@ func concurrentDemotionsKeepAPowerUser(t *testing.T, e serviceEnv) {
 	require.NoError(t, err)
 	_, err = e.svc.AcceptInvitation(ctx, bob, e.org.ID, inv.ID)
 	require.NoError(t, err)
-	errs := concurrently(2, func(i int) error {
+	errs := storetest.Concurrently(2, func(i int) error {
 		who, victim := alice, bob
 		if i == 1 {
 			who, victim = bob, alice
@@ -84,7 +85,7 @@ func concurrentDemotionsKeepAPowerUser(t *testing.T, e serviceEnv) {
 	})
 	// The loser lost a race, was refused as the last power user, or was demoted
 	// first and may no longer manage members.
-	won := committed(t, errs, members.ErrConflict, members.ErrInvalid, members.ErrPermissionDenied)
+	won := storetest.Committed(t, errs, members.ErrConflict, members.ErrInvalid, members.ErrPermissionDenied)
 	require.Equal(t, 1, won, "exactly one demotion: %v", errs)
 	power, err := powerUsers(ctx, e.st, e.org.ID)
 	require.NoError(t, err)
@@ -93,7 +94,7 @@ func concurrentDemotionsKeepAPowerUser(t *testing.T, e serviceEnv) {
 
 func concurrentInvitationsOneWins(t *testing.T, e serviceEnv) {
 	ctx := t.Context()
-	errs := concurrently(3, func(int) error {
+	errs := storetest.Concurrently(3, func(int) error {
 		_, err := e.svc.Invite(ctx, alice, e.org.ID, members.NewInvitation{
 			Email: "carol@acme.example", Type: members.MemberGeneral,
 			Permissions: []members.Permission{members.PermProjectView}})
@@ -106,7 +107,7 @@ func concurrentInvitationsOneWins(t *testing.T, e serviceEnv) {
 }
 
 func concurrentProjectUpdatesOneWins(t *testing.T, e serviceEnv) {
-	errs := concurrently(2, func(i int) error {
+	errs := storetest.Concurrently(2, func(i int) error {
 		in := e.proj.Clone()
 		in.Name = fmt.Sprintf("writer %d", i)
 		_, err := e.svc.UpdateProject(t.Context(), alice, e.org.ID, in)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/members"
+	"github.com/seeda33a2f4f/resellerkit/storetest"
 )
 
 // txCases check the transactions that travel in the context (Store.InTx).
@@ -109,12 +110,12 @@ func inTxReadsSeeItsUncommittedWrites(t *testing.T, s members.Store) {
 		}
 		scope := map[string]string{"ListMembershipsOfIdentity": "carol", "ListInvitationsByEmail": "carol"}
 		for _, l := range listers() {
-			sc, ok := scope[l.name]
-			if !ok && l.scoped {
+			sc, ok := scope[l.Name]
+			if !ok && l.Scoped() {
 				sc = "o2"
 			}
-			rows := collect(t, 0, func(p resellerkit.Page) ([]row, string, error) { return l.list(ctx, s, sc, p) })
-			assert.Equal(t, want[l.name], keysOf(rows, func(r row) string { return r.key }), l.name)
+			rows := storetest.All(t, func(p resellerkit.Page) ([]storetest.Row, string, error) { return l.List(ctx, s, sc, p) })
+			assert.Equal(t, want[l.Name], storetest.Keys(rows), l.Name)
 		}
 		return errRollback
 	})
