@@ -123,17 +123,20 @@ func (l Lister[S]) WalkKeys(t *testing.T, s S, scope string, limit int) []string
 	return Keys(slices.Concat(l.Walk(t, s, scope, resellerkit.Page{Limit: limit})...))
 }
 
-// orderKeys are keys whose byte order differs from a locale's order (case,
-// accents, punctuation, prefixes), in no order.
-var orderKeys = []string{"b", "B", "_", "a", "A1", "Ä", "a-1", "~", "0", "a1", "ä", "ab"}
+// OrderKeys returns keys whose byte order differs from a locale's order (case,
+// accents, punctuation, prefixes), in no order: CheckOrder's, for a list that is
+// not paged.
+func OrderKeys() []string {
+	return []string{"b", "B", "_", "a", "A1", "Ä", "a-1", "~", "0", "a1", "ä", "ab"}
+}
 
 // CheckOrder: pages of several sizes hold every row once, in the byte order of the
 // key.
 func (l Lister[S]) CheckOrder(t *testing.T, s S) {
-	scope := l.Scopes[0]
-	l.Fill(t, s, scope, orderKeys...)
-	want := slices.Sorted(slices.Values(orderKeys))
-	for _, limit := range []int{1, 3, 5, len(orderKeys) - 1, len(orderKeys), 0} {
+	scope, keys := l.Scopes[0], OrderKeys()
+	l.Fill(t, s, scope, keys...)
+	want := slices.Sorted(slices.Values(keys))
+	for _, limit := range []int{1, 3, 5, len(keys) - 1, len(keys), 0} {
 		assert.Equal(t, want, l.WalkKeys(t, s, scope, limit), "limit %d: every row once, in the byte order of the key", limit)
 	}
 }

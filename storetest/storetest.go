@@ -15,17 +15,26 @@ import (
 
 // Case is one check of a store contract, run on a fresh store of type S. Its name
 // is the subtest's: "<Area>/<WhatItProves>", with a rule id where it proves one.
+//
+// A suite may declare its own type as Case[S] (type storeCase
+// storetest.Case[my.Store]) to write its table with unkeyed literals, which go
+// vet accepts only for a type of the suite's package; Run takes either.
 type Case[S any] struct {
 	Name string
 	Run  func(t *testing.T, s S)
 }
 
-// Run runs cases as parallel subtests of t, each on a store newStore returns. Two
-// cases with one name fail t. newStore must return a fresh, empty store on every
-// call, and may be called from several goroutines at once.
-func Run[S any](t *testing.T, newStore func(t *testing.T) S, cases []Case[S]) {
+// Run runs cases (a []Case[S], or a slice of a suite's own type declared as
+// Case[S]) as parallel subtests of t, each on a store newStore returns. Two cases
+// with one name fail t. newStore must return a fresh, empty store on every call,
+// and may be called from several goroutines at once.
+func Run[S any, C ~struct {
+	Name string
+	Run  func(t *testing.T, s S)
+}](t *testing.T, newStore func(t *testing.T) S, cases []C) {
 	seen := map[string]bool{}
 	for _, c := range cases {
+		c := Case[S](c)
 		if seen[c.Name] {
 			t.Fatalf("storetest: two cases named %q", c.Name)
 		}
