@@ -14,10 +14,13 @@
 // suites, not this package.
 //
 // A suite is a table of named cases, each run by Run as a parallel subtest on a fresh
-// store:
+// store; declaring the case type in the suite keeps its table's unkeyed literals
+// vet-clean:
+//
+//	type storeCase storetest.Case[support.Store]
 //
 //	func TestStore(t *testing.T, newStore func(t *testing.T) support.Store) {
-//		storetest.Run(t, newStore, []storetest.Case[support.Store]{
+//		storetest.Run(t, newStore, []storeCase{
 //			{"Cases/CreateIsVersion1", createIsVersion1},
 //			{"Paging/ListCases/PageSize", casesList.CheckSizes},
 //			…
