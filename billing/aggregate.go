@@ -3,6 +3,7 @@ package billing
 import (
 	"bytes"
 	"cmp"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -190,22 +191,39 @@ type Aggregator struct {
 	// detail is, by product code id, whether rows of that code keep their usage
 	// type and operation (1) or not (2); 0 is not decided yet. Only with proj.
 	detail []uint8
+	// currency is the cost data's currency every row must be in (B-1), and
+	// currencyCode its code as bytes.
+	currency     money.Currency
+	currencyCode []byte
+	// public reports whether PublicCost and PublicCurrency are read (B-3): always
+	// without a projection, else only when some project is on public_on_demand.
+	public bool
 }
 
 // projection is what an Aggregator of NewAggregatorFor keeps of usage types and
-// operations: all of them for the product codes some SKU-scoped pricing rule names.
+// operations: all of them for the product codes some SKU-scoped pricing rule names;
+// and whether it reads public costs at all.
 type projection struct {
 	skuServices map[string]bool
+	public      bool
 }
 
 // NewAggregator returns an empty Aggregator for period that keeps every key field
-// of every row (full detail).
+// of every row (full detail) and both cost bases, for USD cost data: a row in
+// another currency is refused (B-1). NewAggregatorFor a config takes its
+// CostCurrency.
 func NewAggregator(period resellerkit.Month) *Aggregator {
-	a := &Aggregator{period: period, packed: make(map[uint64]uint32, 1024), wide: map[groupID]uint32{}, lastKey: noGroup, outside: map[resellerkit.Month]int64{}}
+	a := &Aggregator{period: period, packed: make(map[uint64]uint32, 1024), wide: map[groupID]uint32{}, lastKey: noGroup, outside: map[resellerkit.Month]int64{},
+		public: true}
+	a.setCurrency(money.USD)
 	for f := range a.fields {
 		a.fields[f] = newFieldTable()
 	}
 	return a
+}
+
+func (a *Aggregator) setCurrency(c money.Currency) {
+	a.currency, a.currencyCode = c, []byte(c)
 }
 
 // NewAggregatorFor returns an empty Aggregator for period that keeps only the detail
@@ -225,10 +243,44 @@ func NewAggregator(period resellerkit.Month) *Aggregator {
 // whose SKU rules name no other service; CheckConfig tells), and merged only with
 // Aggregators of the same projection (Merge checks). A nil cfg keeps no usage type or
 // operation beyond those of B-8.
+//
+// It reads only the fields cfg needs (FieldUser): PublicCost and PublicCurrency only
+// when some project is on the public_on_demand basis (B-3); on the unblended basis
+// alone they are not parsed (the groups' PublicCost is then not a list price), and
+// a reader reports a bad value there as a warning. Every row's Currency must be cfg's
+// CostCurrency (B-1).
 func NewAggregatorFor(period resellerkit.Month, cfg *Config) *Aggregator {
 	a := NewAggregator(period)
-	a.proj = &projection{skuServices: skuServices(cfg)}
+	a.proj = &projection{skuServices: skuServices(cfg), public: usesPublicCost(cfg)}
+	a.public = a.proj.public
+	if cfg != nil {
+		a.setCurrency(cfg.costCurrency())
+	}
 	return a
+}
+
+// usesPublicCost reports whether some project of cfg is on the public_on_demand
+// basis (B-3).
+func usesPublicCost(cfg *Config) bool {
+	if cfg == nil {
+		return false
+	}
+	for i := range cfg.Projects {
+		if cfg.Projects[i].CostBasis.orDefault() == CostBasisPublicOnDemand {
+			return true
+		}
+	}
+	return false
+}
+
+// UsesField reports whether Add reads field f (FieldUser): every field but
+// PublicCost and PublicCurrency, which an Aggregator of NewAggregatorFor reads only
+// for a config with a project on the public_on_demand basis (B-3).
+func (a *Aggregator) UsesField(f Field) bool {
+	if f == FieldPublicCost || f == FieldPublicCurrency {
+		return a.public
+	}
+	return true
 }
 
 // skuServices returns the services named by the SKU-scoped pricing rules of cfg.
@@ -251,9 +303,19 @@ func skuServices(cfg *Config) map[string]bool {
 // whose SKU-scoped pricing rules (B-5) do not name every service cfg's do: computing
 // cfg with it could then miss an SKU rule. An Aggregator of NewAggregator fits any
 // config.
+//
+// It also refuses a config whose cost currency (B-1) is not the one a checked the
+// rows against, and one with a project on the public_on_demand basis (B-3) when a
+// did not read public costs.
 func (a *Aggregator) CheckConfig(cfg *Config) error {
+	if c := cfg.costCurrency(); c != a.currency {
+		return fmt.Errorf("billing: aggregator checked the rows against %s, the config's cost data is in %s (B-1): make it with NewAggregatorFor and this config", a.currency, c)
+	}
 	if a.proj == nil {
 		return nil
+	}
+	if !a.public && usesPublicCost(cfg) {
+		return fmt.Errorf("billing: aggregator was made for a config without a public_on_demand project and read no public costs (B-3): make it with NewAggregatorFor and this config")
 	}
 	var missing []string
 	for s := range skuServices(cfg) {
@@ -296,14 +358,25 @@ func (a *Aggregator) Period() resellerkit.Month { return a.period }
 // the row's cost (B-3), a FOCUS commitment's purchase or unused row's as zero
 // (CommitmentNotListPriced); a cost or public cost that is not decimal text is an
 // error naming the value, and leaves the Aggregator unchanged.
+//
+// A row whose Currency (or, when public costs are read, PublicCurrency) is neither
+// empty nor the cost data's currency is refused with a *FieldError wrapping
+// ErrCurrency (B-1); so is a bad cost, with a *FieldError wrapping money.ErrSyntax
+// or money.ErrRange. A reader names the field's column.
 func (a *Aggregator) Add(li *LineItem) error {
-	cost, err := parseCost(li.Cost, "cost")
+	if len(li.Currency) > 0 && !bytes.EqualFold(li.Currency, a.currencyCode) {
+		return a.currencyError(FieldCurrency, li.Currency)
+	}
+	cost, err := parseCost(li.Cost, FieldCost)
 	if err != nil {
 		return err
 	}
 	public := cost
-	if len(li.PublicCost) > 0 {
-		if public, err = parseCost(li.PublicCost, "public cost"); err != nil {
+	if a.public && len(li.PublicCost) > 0 {
+		if len(li.PublicCurrency) > 0 && !bytes.EqualFold(li.PublicCurrency, a.currencyCode) {
+			return a.currencyError(FieldPublicCurrency, li.PublicCurrency)
+		}
+		if public, err = parseCost(li.PublicCost, FieldPublicCost); err != nil {
 			return err
 		}
 	}
@@ -387,8 +460,14 @@ type amount struct {
 	dec   money.Decimal
 }
 
+// currencyError is the error of a row in another currency than the cost data's (B-1).
+func (a *Aggregator) currencyError(f Field, code []byte) error {
+	return fieldError(f, code, ErrCurrency, ", the configuration expects "+string(a.currency))
+}
+
 // parseCost parses decimal cost text without allocating on the fast path; empty is 0.
-func parseCost(b []byte, field string) (amount, error) {
+// A bad value is a *FieldError of field f.
+func parseCost(b []byte, f Field) (amount, error) {
 	if len(b) == 0 {
 		return amount{}, nil
 	}
@@ -397,9 +476,20 @@ func parseCost(b []byte, field string) (amount, error) {
 	}
 	d, err := money.ParseBytes(b)
 	if err != nil {
-		return amount{}, fmt.Errorf("%s %w", field, err)
+		return amount{}, CostError(f, b, err)
 	}
 	return amount{slow: true, dec: d}, nil
+}
+
+// CostError returns the *FieldError of field f for cost text b that money.Parse
+// refused with err: `"abc" is not a decimal number` (wrapping money.ErrSyntax) or
+// `"1e400" is out of range: …` (wrapping money.ErrRange). Readers that check a cost
+// column themselves use it, so every cost error reads the same.
+func CostError(f Field, b []byte, err error) *FieldError {
+	if errors.Is(err, money.ErrRange) {
+		return fieldError(f, b, money.ErrRange, fmt.Sprintf(" is out of range: want a magnitude below 1e15 and at most %d fractional digits", money.MaxScale))
+	}
+	return fieldError(f, b, money.ErrSyntax, " is not a decimal number")
 }
 
 func (v *amount) addTo(s *money.Sum) {
@@ -421,6 +511,9 @@ func (a *Aggregator) Merge(o *Aggregator) error {
 	}
 	if (a.proj == nil) != (o.proj == nil) || (a.proj != nil && !maps.Equal(a.proj.skuServices, o.proj.skuServices)) {
 		return fmt.Errorf("billing: merge aggregators that keep different usage type and operation detail (NewAggregator vs NewAggregatorFor, or configs with different SKU pricing rules)")
+	}
+	if a.currency != o.currency || a.public != o.public {
+		return fmt.Errorf("billing: merge aggregators of different cost currencies (%s, %s) or cost bases read (B-1, B-3)", a.currency, o.currency)
 	}
 	// Translate o's ids into a's through o's value tables.
 	var trans [1 + numFields][]uint32

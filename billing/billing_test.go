@@ -327,7 +327,10 @@ func TestB3_CostBasis(t *testing.T) {
 	a := aggregate(t, rows[0])
 	err = a.Add(row{acct: acctA, code: "AmazonEC2", cost: "1", public: "1,5"}.item())
 	require.ErrorIs(t, err, money.ErrSyntax)
-	assert.Contains(t, err.Error(), `public cost "1,5"`)
+	var fe *FieldError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, FieldPublicCost, fe.Field, "the reader names the column of the field")
+	assert.Equal(t, `"1,5" is not a decimal number`, err.Error())
 	err = a.Add(row{acct: acctA, code: "AmazonNew", cost: "1", public: "x"}.item())
 	require.ErrorIs(t, err, money.ErrSyntax)
 	assert.Equal(t, int64(1), a.Rows())
@@ -542,7 +545,10 @@ func TestAggregator_BadCost(t *testing.T) {
 	for _, bad := range []string{"abc", "1.2.3", "NaN", " 1"} {
 		err := a.Add(row{acct: acctA, code: "AmazonEC2", cost: bad}.item())
 		require.ErrorIs(t, err, money.ErrSyntax)
-		assert.Contains(t, err.Error(), fmt.Sprintf("cost %q", bad))
+		var fe *FieldError
+		require.ErrorAs(t, err, &fe)
+		assert.Equal(t, FieldCost, fe.Field)
+		assert.Equal(t, fmt.Sprintf("%q is not a decimal number", bad), err.Error())
 		err = a.Add(row{acct: acctA, code: "AmazonNew", cost: bad}.item())
 		require.Error(t, err)
 	}

@@ -37,7 +37,7 @@ func Compute(cfg *Config, agg *Aggregator) (*Result, error) {
 	r := route(agg.Groups(), projects)
 
 	rate, mode := cfg.Tax.resolve()
-	res := &Result{Period: period, Issuer: cfg.Issuer, Invoices: make([]Invoice, 0, len(projects)),
+	res := &Result{Period: period, Issuer: cfg.Issuer, CostCurrency: cfg.costCurrency(), Invoices: make([]Invoice, 0, len(projects)),
 		Unassigned: r.unassignedAccounts(), Rows: RowCounts{InPeriod: agg.Rows()}, Inputs: []InputStats{}}
 	for _, ps := range projects {
 		ps.lines(period)

@@ -21,9 +21,26 @@ var ErrInvalid = errors.New("billing: invalid input")
 // A Config is also the simplest ProjectSource: ProjectsFor returns its projects,
 // whatever the month.
 type Config struct {
-	Issuer   Issuer    `json:"issuer" rule:"B-12"`
-	Tax      Tax       `json:"tax" rule:"B-11"`
-	Projects []Project `json:"projects" rule:"M-2"`
+	Issuer Issuer `json:"issuer" rule:"B-12"`
+	Tax    Tax    `json:"tax" rule:"B-11"`
+	// CostCurrency is the currency of the cost data (B-1): every row's currency
+	// (CUR lineItem/CurrencyCode, FOCUS BillingCurrency) must be it, or the run
+	// stops. Empty means money.USD; money.JPY is allowed, and a JPY project is then
+	// invoiced without conversion (B-10). Amounts named …USD in the output are in
+	// this currency.
+	CostCurrency money.Currency `json:"cost_currency,omitempty" rule:"B-1"`
+	Projects     []Project      `json:"projects" rule:"M-2"`
+}
+
+// costCurrency returns the currency of the cost data, money.USD when unset.
+func (c *Config) costCurrency() money.Currency { return costCurrencyOr(c.CostCurrency) }
+
+// costCurrencyOr returns cur, or money.USD when it is empty.
+func costCurrencyOr(cur money.Currency) money.Currency {
+	if cur == "" {
+		return money.USD
+	}
+	return cur
 }
 
 // ProjectsFor returns the configuration's projects (a copy of the slice): a static
@@ -66,8 +83,12 @@ type Project struct {
 	Name     string         `json:"name,omitempty"`
 	Currency money.Currency `json:"currency" rule:"B-10"` // money.JPY or money.USD
 	Accounts []string       `json:"accounts" rule:"M-3"`  // 12-digit AWS account ids
-	// ExchangeRate is the USD→Currency rate of the invoice (B-10): required for JPY,
-	// 1 (the default when nil) for USD. It is recorded on the invoice.
+	// ExchangeRate is the rate of the invoice (B-10) from the cost data's currency
+	// (Config.CostCurrency, USD by default) to Currency: required for a JPY invoice
+	// of USD cost data; 1 (the default when nil) when both currencies are the same,
+	// e.g. JPY cost data invoiced in JPY, which is not converted. A USD invoice of
+	// JPY cost data is refused: its rate would be the inverse of a USD→JPY rate,
+	// which no decimal holds exactly. The rate is recorded on the invoice.
 	ExchangeRate *money.Decimal `json:"exchange_rate,omitempty" rule:"B-10"`
 	// ExchangeRateSource says where the rate comes from and for which date (B-10),
 	// e.g. "MUFG TTM 2026-10-30"; optional, recorded on the invoice.

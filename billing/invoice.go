@@ -12,12 +12,15 @@ import (
 // Result is the priced outcome of one billing period: one invoice per project, the
 // accounts found in the data but in no project, and warnings.
 type Result struct {
-	Period     resellerkit.Month
-	Issuer     Issuer
-	Invoices   []Invoice // in project order
-	Unassigned []UnassignedAccount
-	Warnings   []string
-	Rows       RowCounts
+	Period resellerkit.Month
+	Issuer Issuer
+	// CostCurrency is the currency of the cost data (Config.CostCurrency, USD by
+	// default): the amounts named …USD below are in it (B-1, B-10).
+	CostCurrency money.Currency
+	Invoices     []Invoice // in project order
+	Unassigned   []UnassignedAccount
+	Warnings     []string
+	Rows         RowCounts
 	// Inputs describes what Run read, one entry per Job input in order; Compute
 	// leaves it empty.
 	Inputs []InputStats
@@ -29,13 +32,15 @@ type RowCounts struct {
 	OutsidePeriod int64 // rows of other months: not charged (B-1)
 }
 
-// Invoice is the amounts of one project's invoice for the period (B-12). USD amounts
-// are exact; Subtotal, Tax, Total and each line's Amount are in Currency, rounded.
+// Invoice is the amounts of one project's invoice for the period (B-12). The amounts
+// named …USD are exact and in the cost data's currency (Result.CostCurrency, USD
+// unless configured otherwise); Subtotal, Tax, Total and each line's Amount are in
+// Currency, rounded.
 type Invoice struct {
 	ProjectID          string
 	ProjectName        string
 	Currency           money.Currency
-	ExchangeRate       money.Decimal // the one USD→Currency rate of the invoice (B-10)
+	ExchangeRate       money.Decimal // the one rate of the invoice from the cost currency to Currency (B-10)
 	ExchangeRateSource string        // where the rate comes from, when configured
 	Conversion         Conversion    // where amounts were converted (B-10)
 	CostBasis          CostBasis     // B-3

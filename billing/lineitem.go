@@ -58,12 +58,21 @@ type LineItem struct {
 	BillingEntity []byte // CUR bill/BillingEntity; FOCUS: "AWS Marketplace" when PublisherName (ServiceProviderName when absent) is not an Amazon Web Services entity, else "AWS" (B-8)
 	BillingGroup  []byte // value of the cost allocation tag CmBillingGroup, empty when untagged (B-9)
 
-	// Cost is the decimal text of the row's cost in USD: CUR lineItem/UnblendedCost,
-	// FOCUS BilledCost. It is validated by the Sink, not the reader.
+	// Cost is the decimal text of the row's cost in its Currency: CUR
+	// lineItem/UnblendedCost, FOCUS BilledCost. It is validated by the Sink, not the
+	// reader.
 	Cost []byte
 	// PublicCost is the decimal text of the public on-demand cost (CUR
 	// pricing/publicOnDemandCost; FOCUS ListCost), empty when the source lacks it (B-3).
 	PublicCost []byte
+	// Currency is the ISO 4217 code of Cost (CUR lineItem/CurrencyCode, CUR 2.0
+	// line_item_currency_code, FOCUS BillingCurrency, which FOCUS ListCost is in
+	// too); empty when the source lacks it or the value is null, meaning the
+	// configured currency (B-1, Config.CostCurrency). The Sink checks it.
+	Currency []byte
+	// PublicCurrency is the code of PublicCost when the source states it apart (CUR
+	// pricing/currency, CUR 2.0 pricing_currency), else empty (the configured one).
+	PublicCurrency []byte
 
 	// CommitmentDiscountID and CommitmentDiscountStatus are FOCUS CommitmentDiscountId
 	// (the Savings Plan or Reserved Instance a row belongs to) and

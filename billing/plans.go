@@ -19,6 +19,11 @@ import (
 //	 "support_fees": {"business": {"plan": "business"}},
 //	 "exchange_rates": {"mufg-ttm": {"source": "MUFG TTM, month end", "rates": {"2026-10": "151.37"}}}}
 type Plans struct {
+	// CostCurrency is the currency of the cost data the projects are billed from
+	// (B-1; empty means USD), as Config.CostCurrency: a project invoiced in it needs
+	// no rate (JPY cost data invoiced in JPY is not converted, B-10). Give the Job
+	// of the run the same value.
+	CostCurrency  money.Currency                `json:"cost_currency,omitempty" rule:"B-1"`
 	Pricing       map[string]PricingPlan        `json:"pricing,omitempty" rule:"B-5"`
 	SupportFees   map[string]SupportFee         `json:"support_fees,omitempty" rule:"B-7"`
 	ExchangeRates map[string]ExchangeRatePolicy `json:"exchange_rates,omitempty" rule:"B-10"`
@@ -85,6 +90,9 @@ func DecodePlans(r io.Reader) (*Plans, error) {
 // name: Field is the JSON path ("pricing.standard.pricing_rules[0].percent").
 func (pl *Plans) Validate() error {
 	var p problems
+	if pl.CostCurrency != "" && !pl.CostCurrency.Valid() {
+		p.add("cost_currency", string(pl.CostCurrency), "B-1", "want JPY or USD")
+	}
 	for _, name := range slices.Sorted(maps.Keys(pl.Pricing)) {
 		pp := pl.Pricing[name]
 		pp.check(&p, join("pricing", name))
@@ -132,8 +140,9 @@ func (er *ExchangeRatePolicy) check(p *problems, f string) {
 // Project returns the billing Project of ref for the invoice month period: ref's
 // identity, currency and accounts with the settings its names select in the catalog
 // (copied, so the Project shares nothing with pl). An empty name selects the
-// default. A name the catalog lacks, a JPY project without an exchange-rate policy,
-// or a policy without a rate for period is a *resellerkit.ValidationError wrapping
+// default. A name the catalog lacks, a JPY project of USD cost data without an
+// exchange-rate policy, or a policy without a rate for period (a JPY project of JPY
+// cost data is not converted and needs none) is a *resellerkit.ValidationError wrapping
 // ErrInvalid, whose Field names the setting ("pricing_plan", "support_fee_rule" or
 // "exchange_rate_policy"): money is never guessed (B-10). The Project is not
 // validated here; Run validates the month's projects together (M-3 needs all).
@@ -164,8 +173,9 @@ func (pl *Plans) Project(ref ProjectRef, period resellerkit.Month) (Project, err
 		}
 		p.SupportFee = &sf
 	}
+	converted := ref.Currency != costCurrencyOr(pl.CostCurrency) // B-10: USD cost data invoiced in JPY
 	if ref.ExchangeRatePolicy == "" {
-		if ref.Currency == money.JPY {
+		if ref.Currency == money.JPY && converted {
 			return Project{}, resellerkit.Invalid(ErrInvalid, "exchange_rate_policy", "", "B-10",
 				fmt.Sprintf("project %s is invoiced in JPY: it needs an exchange-rate policy", ref.ID))
 		}
@@ -176,8 +186,8 @@ func (pl *Plans) Project(ref ProjectRef, period resellerkit.Month) (Project, err
 		return Project{}, unknownName(ref, "exchange_rate_policy", ref.ExchangeRatePolicy, "exchange-rate policy")
 	}
 	p.Conversion, p.ConversionRounding = er.Conversion, er.Rounding
-	if ref.Currency != money.JPY {
-		return p, nil // a USD invoice has rate 1
+	if ref.Currency != money.JPY || !converted {
+		return p, nil // a USD invoice of USD cost data, or a JPY one of JPY cost data, has rate 1
 	}
 	rate, ok := er.Rates[period]
 	if !ok {

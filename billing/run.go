@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/seeda33a2f4f/resellerkit"
+	"github.com/seeda33a2f4f/resellerkit/money"
 )
 
 // ProjectSource answers the one question billing asks of whoever keeps the projects
@@ -44,6 +45,10 @@ type InputStats struct {
 	// ("" when the provider is null).
 	SkippedRows       int64
 	SkippedByProvider map[string]int64
+	// SkippedByColumns names the columns whose values decided those skips, in the
+	// order a reader consults them (e.g. ProviderName, or InvoiceIssuerName and
+	// HostProviderName in FOCUS 1.3 data), for the warning to name them.
+	SkippedByColumns []string
 	// Warnings are notes about the input that did not stop the scan, e.g. a FOCUS
 	// file without x_ServiceCode or a file with no rows.
 	Warnings []string
@@ -52,11 +57,14 @@ type InputStats struct {
 // Job is one billing run: the invoices of Period for the projects of Projects, from
 // the cost data of Inputs.
 type Job struct {
-	Period   resellerkit.Month
-	Issuer   Issuer
-	Tax      Tax
-	Projects ProjectSource
-	Inputs   []Input // scanned in order, each with its own parallelism
+	Period resellerkit.Month
+	Issuer Issuer
+	Tax    Tax
+	// CostCurrency is the currency of the cost data (Config.CostCurrency): empty
+	// means USD (B-1, B-10).
+	CostCurrency money.Currency
+	Projects     ProjectSource
+	Inputs       []Input // scanned in order, each with its own parallelism
 }
 
 // Run does the whole pipeline of a billing run, safely: it asks Projects for the
@@ -85,7 +93,7 @@ func Run(ctx context.Context, job Job) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := &Config{Issuer: job.Issuer, Tax: job.Tax, Projects: projects}
+	cfg := &Config{Issuer: job.Issuer, Tax: job.Tax, CostCurrency: job.CostCurrency, Projects: projects}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -144,7 +152,11 @@ func (st *InputStats) warnings() []string {
 			}
 			parts = append(parts, fmt.Sprintf("%s: %d", label, st.SkippedByProvider[name]))
 		}
-		out = append(out, fmt.Sprintf("%s: skipped %d FOCUS rows whose ProviderName is not AWS (%s)", st.Name, st.SkippedRows, strings.Join(parts, ", ")))
+		cols := "ProviderName"
+		if len(st.SkippedByColumns) > 0 {
+			cols = strings.Join(st.SkippedByColumns, " or ")
+		}
+		out = append(out, fmt.Sprintf("%s: skipped %d FOCUS rows whose %s is not AWS (%s)", st.Name, st.SkippedRows, cols, strings.Join(parts, ", ")))
 	}
 	return out
 }

@@ -31,7 +31,10 @@ func (c *Config) Validate() error {
 	var p problems
 	c.Issuer.check(&p, "issuer")
 	c.Tax.check(&p, "tax")
-	checkProjects(&p, c.Projects)
+	if c.CostCurrency != "" && !c.CostCurrency.Valid() {
+		p.add("cost_currency", string(c.CostCurrency), "B-1", "want JPY or USD")
+	}
+	checkProjects(&p, c.Projects, c.costCurrency())
 	return p.err()
 }
 
@@ -54,8 +57,8 @@ func (t *Tax) check(p *problems, f string) {
 }
 
 // checkProjects checks each project, and that ids are unique (M-2) and every account
-// belongs to one project only (M-3).
-func checkProjects(p *problems, projects []Project) {
+// belongs to one project only (M-3); cost is the cost data's currency (B-1, B-10).
+func checkProjects(p *problems, projects []Project, cost money.Currency) {
 	if len(projects) == 0 {
 		p.add("projects", "", "M-2", "at least one project is required")
 	}
@@ -71,24 +74,30 @@ func checkProjects(p *problems, projects []Project) {
 			p.add(f+".id", pr.ID, "M-2", "project ids must be unique")
 		}
 		ids[pr.ID] = true
-		pr.check(p, f, owner)
+		pr.check(p, f, owner, cost)
 	}
 }
 
 // check checks one project; owner maps the accounts of the projects before it to
-// their project, and gets this project's accounts.
-func (pr *Project) check(p *problems, f string, owner map[string]string) {
+// their project, and gets this project's accounts; cost is the cost data's currency.
+func (pr *Project) check(p *problems, f string, owner map[string]string, cost money.Currency) {
 	if !pr.Currency.Valid() {
 		p.add(f+".currency", string(pr.Currency), "B-10", "want JPY or USD")
 	}
+	// B-10: the rate converts the cost data's currency into the invoice's.
 	rate := pr.ExchangeRate
 	switch {
-	case rate == nil && pr.Currency == money.JPY:
+	case pr.Currency == money.USD && cost == money.JPY:
+		p.add(f+".currency", string(pr.Currency), "B-10", "the cost data is in JPY (cost_currency): invoice it in JPY, "+
+			"a USD invoice would need the inverse of a USD→JPY rate, which no decimal holds exactly")
+	case rate == nil && pr.Currency == money.JPY && cost != money.JPY:
 		p.add(f+".exchange_rate", "", "B-10", "required for a JPY invoice")
 	case rate != nil && rate.Sign() <= 0:
 		p.add(f+".exchange_rate", rate.String(), "B-10", "must be positive")
 	case rate != nil && pr.Currency == money.USD && !rate.Equal(money.NewFromInt(1)):
 		p.add(f+".exchange_rate", rate.String(), "B-10", "a USD invoice has rate 1")
+	case rate != nil && pr.Currency == cost && !rate.Equal(money.NewFromInt(1)):
+		p.add(f+".exchange_rate", rate.String(), "B-10", "JPY cost data invoiced in JPY is not converted: rate 1")
 	}
 	if !pr.Conversion.Valid() {
 		p.add(f+".conversion", string(pr.Conversion), "B-10", want(conversions))
@@ -116,12 +125,20 @@ func (pr *Project) check(p *problems, f string, owner map[string]string) {
 	}
 	if pr.SupportFee != nil {
 		pr.SupportFee.check(p, f+".support_fee")
+		if pr.SupportFee.Plan != PlanRate && pr.SupportFee.Plan.Valid() && cost != money.USD {
+			p.add(f+".support_fee.plan", string(pr.SupportFee.Plan), "B-7", "AWS's support-plan formulas have USD minimums and bands, "+
+				"and the cost data is in "+string(cost)+" (cost_currency): use a rate")
+		}
 	}
 	checkRules(p, f, pr.PricingRules)
 	for j := range pr.CustomItems {
 		ci := &pr.CustomItems[j]
 		cf := fmt.Sprintf("%s.custom_items[%d]", f, j)
 		ci.check(p, cf)
+		if ci.AmountUSD != nil && cost != money.USD {
+			p.add(cf+".amount_usd", ci.AmountUSD.String(), "B-6", "the cost data is in "+string(cost)+
+				" (cost_currency) and a USD amount cannot be added to it without a rate: use percent")
+		}
 		if ci.Account != "" && !inProject[ci.Account] {
 			p.add(cf+".account", ci.Account, "B-6", "not an account of project "+pr.ID)
 		}

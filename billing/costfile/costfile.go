@@ -3,15 +3,19 @@ package costfile
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"reflect"
 	"runtime"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/seeda33a2f4f/resellerkit/billing"
@@ -54,7 +58,8 @@ type Error struct {
 	Err    error
 }
 
-// Error formats the error as "file:line: column: problem".
+// Error formats the error as "file:line: column NAME: problem", e.g.
+// `cur.csv:6: column lineItem/UnblendedCost: "abc" is not a decimal number`.
 func (e *Error) Error() string {
 	var b []byte
 	b = append(b, e.File...)
@@ -65,7 +70,11 @@ func (e *Error) Error() string {
 	b = append(b, ": "...)
 	if e.Column != "" {
 		b = append(b, "column "...)
-		b = strconv.AppendQuote(b, e.Column)
+		if plainColumn(e.Column) {
+			b = append(b, e.Column...)
+		} else {
+			b = strconv.AppendQuote(b, e.Column)
+		}
 		b = append(b, ": "...)
 	}
 	b = append(b, e.Err.Error()...)
@@ -74,6 +83,17 @@ func (e *Error) Error() string {
 
 // Unwrap returns the underlying error.
 func (e *Error) Unwrap() error { return e.Err }
+
+// plainColumn reports whether a column name reads unambiguously unquoted: printable
+// ASCII without spaces, quotes or ": ".
+func plainColumn(c string) bool {
+	for i := 0; i < len(c); i++ {
+		if ch := c[i]; ch <= ' ' || ch >= 0x7f || ch == '"' || (ch == ':' && i+1 < len(c) && c[i+1] == ' ') {
+			return false
+		}
+	}
+	return true
+}
 
 // Default sizes used when Options leaves them zero, and the bound on workers.
 const (
@@ -131,6 +151,10 @@ const (
 // else werr, the error that stopped the workers. A scan that read a header and no
 // row gets a warning.
 func finish(st billing.InputStats, fillers []*rowFiller, first *firstError, werr error) (billing.InputStats, error) {
+	var skipCols uint32
+	var ignored [numSlots]ignoredValues
+	badIDs := map[string]int64{}
+	badIDsMore := false
 	for _, f := range fillers {
 		st.Rows += f.rows
 		for k, v := range f.skipped {
@@ -140,14 +164,62 @@ func finish(st billing.InputStats, fillers []*rowFiller, first *firstError, werr
 			st.SkippedByProvider[k] += v
 			st.SkippedRows += v
 		}
+		skipCols |= f.skipCols
+		for sl, iv := range f.ignored {
+			if iv.n > 0 && (ignored[sl].n == 0 || iv.first < ignored[sl].first) {
+				ignored[sl].first, ignored[sl].value = iv.first, iv.value
+			}
+			ignored[sl].n += iv.n
+		}
+		for id, line := range f.badIDs {
+			if l, ok := badIDs[id]; !ok || line < l {
+				badIDs[id] = line
+			}
+		}
+		badIDsMore = badIDsMore || f.badIDsMore
 	}
 	if err := first.get(); err != nil {
 		return st, err
+	}
+	if len(fillers) > 0 {
+		s := fillers[0].s
+		for _, sl := range providerSlots {
+			if skipCols&(1<<sl) != 0 {
+				st.SkippedByColumns = append(st.SkippedByColumns, strings.TrimSpace(s.colName(s.col[sl])))
+			}
+		}
+		for sl, iv := range ignored {
+			if iv.n > 0 {
+				st.Warnings = append(st.Warnings, fmt.Sprintf("column %s: %d values that are not decimal numbers were ignored, "+
+					"the configuration does not use this column (first at %s:%d: %q)", strings.TrimSpace(s.colName(s.col[sl])), iv.n, st.Name, iv.first, iv.value))
+			}
+		}
+		st.Warnings = append(st.Warnings, badIDWarnings(st.Name, s, badIDs, badIDsMore)...)
 	}
 	if werr == nil && st.Rows == 0 && st.SkippedRows == 0 {
 		st.Warnings = append(st.Warnings, noRowsWarning)
 	}
 	return st, werr
+}
+
+// badIDWarnings returns one warning per account id that is not an AWS account id,
+// with its first line, in line order (at most maxBadIDs; more says there were others).
+func badIDWarnings(name string, s *schema, ids map[string]int64, more bool) []string {
+	order := slices.SortedFunc(maps.Keys(ids), func(a, b string) int { return cmp.Or(cmp.Compare(ids[a], ids[b]), strings.Compare(a, b)) })
+	more = more || len(order) > maxBadIDs
+	if len(order) > maxBadIDs {
+		order = order[:maxBadIDs]
+	}
+	col := strings.TrimSpace(s.colName(s.col[sAccount]))
+	out := make([]string, 0, len(order)+1)
+	for _, id := range order {
+		out = append(out, fmt.Sprintf("column %s: %q is not an AWS account id (12 digits): no project can own it, its rows are unassigned (first at %s:%d)",
+			col, truncate([]byte(id)), name, ids[id]))
+	}
+	if more {
+		out = append(out, fmt.Sprintf("column %s: more account ids that are not AWS account ids than the %d above: their rows are unassigned too", col, maxBadIDs))
+	}
+	return out
 }
 
 // noRowsWarning is the warning of an input with a header and no row.

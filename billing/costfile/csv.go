@@ -79,6 +79,7 @@ func newCSVWorker(name string, s *schema, sink billing.Sink) *csvWorker {
 	w := &csvWorker{name: name, s: s, sink: sink}
 	w.sp.b = make([]int32, 0, 2*s.ncols+16)
 	w.f.s = s
+	w.f.use(sink)
 	return w
 }
 
@@ -111,13 +112,14 @@ func (w *csvWorker) run(data []byte, line int64) error {
 			}
 			w.vals[nc.slot] = v
 		}
+		w.f.line = line
 		skip, bad, err := w.f.fill(&w.li, &w.vals)
 		if err != nil {
 			return &Error{File: w.name, Line: line, Column: s.colName(s.col[bad]), Err: err}
 		}
 		if !skip {
 			if err := w.sink.Add(&w.li); err != nil {
-				return &Error{File: w.name, Line: line, Err: err}
+				return s.sinkError(w.name, line, err)
 			}
 			w.f.rows++
 		}

@@ -150,7 +150,7 @@ func FuzzDetectFormat(f *testing.F) {
 		cols := s.names
 		has := func(n string) bool {
 			for _, c := range cols {
-				if strings.TrimSpace(c) == n {
+				if strings.EqualFold(strings.TrimSpace(c), n) { // names match whatever their case
 					return true
 				}
 			}
@@ -182,7 +182,7 @@ func FuzzDetectFormat(f *testing.F) {
 				require.Negative(t, s2.col[sl])
 				continue
 			}
-			require.Equal(t, strings.TrimSpace(cols[s.col[sl]]), strings.TrimSpace(rev[s2.col[sl]]), "slot %d", sl)
+			require.True(t, strings.EqualFold(strings.TrimSpace(cols[s.col[sl]]), strings.TrimSpace(rev[s2.col[sl]])), "slot %d", sl)
 		}
 	})
 }

@@ -106,6 +106,7 @@ func scanParquet(ctx context.Context, name string, r io.ReaderAt, size int64, ne
 	for i, sink := range sinks {
 		w := &pqWorker{name: name, s: s, cols: cols, sink: sink}
 		w.f.s, w.f.decoded = s, true
+		w.f.use(sink)
 		workers[i] = w
 		g.Go(func() error {
 			for gi := range work {
@@ -214,13 +215,14 @@ func (w *pqWorker) group(g parquet.RowGroup, firstRow int64) error {
 			}
 			w.vals[p.col.slot] = v
 		}
+		w.f.line = line
 		skip, bad, err := w.f.fill(&w.li, &w.vals)
 		if err != nil {
 			return &Error{File: w.name, Line: line, Column: w.s.colName(w.s.col[bad]), Err: err}
 		}
 		if !skip {
 			if err := w.sink.Add(&w.li); err != nil {
-				return &Error{File: w.name, Line: line, Err: err}
+				return w.s.sinkError(w.name, line, err)
 			}
 			w.f.rows++
 		}

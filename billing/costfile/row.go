@@ -3,11 +3,17 @@ package costfile
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/billing"
+	"github.com/seeda33a2f4f/resellerkit/money"
 )
+
+// errNotString is the cause of a JSON map value that is not a string.
+var errNotString = errors.New("costfile: a JSON value is not a string")
 
 // rowVals holds the raw values of one row, by slot; NULL already mapped to empty.
 type rowVals [numSlots][]byte
@@ -33,6 +39,40 @@ type rowFiller struct {
 	// decoded: map columns (tags, CUR 2.0 product) already hold the wanted value,
 	// not JSON text (Parquet maps).
 	decoded bool
+	// line is the line (Parquet: the row number) of the row at hand, set by the
+	// worker before fill, for the warnings that name the first line.
+	line int64
+	// skipCols has bit sl set for each provider slot that decided a skip.
+	skipCols uint32
+	// noPublic: the Sink does not use PublicCost (billing.FieldUser), so its values
+	// are only checked, a bad one counted in ignored, and not handed on.
+	noPublic bool
+	ignored  [numSlots]ignoredValues
+	// lastAcct caches the last account id seen; badIDs holds the first line of each
+	// id that is no AWS account id (at most maxBadIDs of them, badIDsMore past that).
+	lastAcct   []byte
+	haveAcct   bool
+	badIDs     map[string]int64
+	badIDsMore bool
+}
+
+// ignoredValues counts the bad values of one column the Sink does not use.
+type ignoredValues struct {
+	n     int64
+	first int64  // line of the first
+	value string // the first
+}
+
+// maxBadIDs bounds the account ids a worker remembers for the warnings of issue 7
+// (item 8): a file of a million bad ids costs no memory.
+const maxBadIDs = 20
+
+// use sets the worker's Sink: a billing.FieldUser that does not use PublicCost gets
+// none.
+func (f *rowFiller) use(sink billing.Sink) {
+	if u, ok := sink.(billing.FieldUser); ok {
+		f.noPublic = !u.UsesField(billing.FieldPublicCost)
+	}
 }
 
 // fill sets li from v. It reports skip for FOCUS rows of another provider (counted),
@@ -42,13 +82,17 @@ func (f *rowFiller) fill(li *billing.LineItem, v *rowVals) (skip bool, bad slot,
 	f.scratch = f.scratch[:0]
 	li.Format = s.format
 	if s.format == billing.FormatFOCUS {
-		if p := focusProvider(v); !isAWSName(p) {
+		if p, sl := f.focusProvider(v); !isAWSName(p) {
 			if f.skipped == nil {
 				f.skipped = make(map[string]int64)
 			}
 			f.skipped[string(p)]++
+			f.skipCols |= 1 << sl
 			return true, 0, nil
 		}
+	}
+	if a := v[sAccount]; !f.haveAcct || !bytes.Equal(a, f.lastAcct) {
+		f.checkAccount(a)
 	}
 	st := v[sStart]
 	if len(st) == len(f.lastStart) && len(st) > 0 && bytes.Equal(st, f.lastStart) {
@@ -86,6 +130,19 @@ func (f *rowFiller) fill(li *billing.LineItem, v *rowVals) (skip bool, bad slot,
 	li.Operation = v[sOperation]
 	li.Cost = v[sCost]
 	li.PublicCost = v[sPublicCost]
+	li.Currency = v[sCurrency]
+	li.PublicCurrency = v[sPubCurr]
+	if f.noPublic {
+		// Not used by the run: checked for the warning only, never a reason to stop.
+		if p := li.PublicCost; len(p) > 0 {
+			if _, ok := money.ParseUnits(p); !ok {
+				if _, err := money.ParseBytes(p); err != nil {
+					f.ignore(sPublicCost, p)
+				}
+			}
+		}
+		li.PublicCost, li.PublicCurrency = nil, nil
+	}
 	li.CommitmentDiscountID = v[sCommitID] // B-3: FOCUS only, empty for CUR
 	li.CommitmentDiscountStatus = v[sCommitStat]
 	li.BillingGroup = nil
@@ -148,13 +205,13 @@ var (
 func (f *rowFiller) jsonValue(raw []byte, keys []string) ([]byte, error) {
 	var m map[string]any
 	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, fmt.Errorf("not a JSON object of tags: %w", err)
+		return nil, newValueError(raw, err, " is not a JSON object of strings: "+err.Error())
 	}
 	for _, k := range keys {
 		if val, ok := m[k]; ok {
 			sv, ok := val.(string)
 			if !ok {
-				return nil, fmt.Errorf("key %q: want a string value, got %v", k, val)
+				return nil, newValueError(raw, errNotString, fmt.Sprintf(" is not a JSON object of strings: key %q has %v", k, val))
 			}
 			if sv == "NULL" {
 				return nil, nil
@@ -167,21 +224,104 @@ func (f *rowFiller) jsonValue(raw []byte, keys []string) ([]byte, error) {
 	return nil, nil
 }
 
-// focusProvider returns the name that says whose charge a FOCUS row is: the first
-// non-null of ProviderName (FOCUS 1.0 – 1.2: the cloud provider, also for
-// Marketplace rows, whose third-party seller is PublisherName), InvoiceIssuerName
-// (AWS invoices Marketplace sales) and HostProviderName. ServiceProviderName, which
+// focusProvider returns the name that says whose charge a FOCUS row is, and the slot
+// it came from: the first non-null of ProviderName (FOCUS 1.0 – 1.2: the cloud
+// provider, also for Marketplace rows, whose third-party seller is PublisherName),
+// InvoiceIssuerName (AWS invoices Marketplace sales) and HostProviderName; when all
+// are null, the last of those columns the file has. ServiceProviderName, which
 // replaces ProviderName from FOCUS 1.3 on, names the Marketplace seller, so it is
 // never used here: a Red Hat row sold through AWS must be charged, not skipped.
-func focusProvider(v *rowVals) []byte {
-	if p := v[sProvider]; len(p) > 0 {
-		return p
+func (f *rowFiller) focusProvider(v *rowVals) ([]byte, slot) {
+	last := sProvider
+	for _, sl := range providerSlots {
+		if p := v[sl]; len(p) > 0 {
+			return p, sl
+		}
+		if f.s.col[sl] >= 0 {
+			last = sl
+		}
 	}
-	if p := v[sIssuer]; len(p) > 0 {
-		return p
-	}
-	return v[sHost]
+	return nil, last
 }
+
+// providerSlots are the FOCUS columns that say whose row it is, in the order they are
+// consulted.
+var providerSlots = [...]slot{sProvider, sIssuer, sHost}
+
+// checkAccount remembers a; an id that is not an AWS account id gets its first line
+// noted for a warning (issue 7, item 8): no project can own it (M-3), so its rows can
+// only ever be unassigned.
+func (f *rowFiller) checkAccount(a []byte) {
+	f.lastAcct = append(f.lastAcct[:0], a...)
+	f.haveAcct = true
+	if isAWSAccountID(a) {
+		return
+	}
+	if _, seen := f.badIDs[string(a)]; seen {
+		return
+	}
+	if len(f.badIDs) >= maxBadIDs {
+		f.badIDsMore = true
+		return
+	}
+	if f.badIDs == nil {
+		f.badIDs = make(map[string]int64)
+	}
+	f.badIDs[string(a)] = f.line
+}
+
+// isAWSAccountID reports whether a can be an AWS account id: 12 digits, or fewer (a
+// spreadsheet stripped the leading zeros; the engine pads them).
+func isAWSAccountID(a []byte) bool {
+	if len(a) == 0 || len(a) > 12 {
+		return false
+	}
+	for _, c := range a {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// ignore counts a bad value of a column the Sink does not use.
+func (f *rowFiller) ignore(sl slot, v []byte) {
+	iv := &f.ignored[sl]
+	if iv.n == 0 {
+		iv.first, iv.value = f.line, string(truncate(v))
+	}
+	iv.n++
+}
+
+// truncate returns v, or its first 61 bytes and "..." when it is longer than 64.
+func truncate(v []byte) []byte {
+	if len(v) > 64 {
+		return append(v[:61:61], "..."...)
+	}
+	return v
+}
+
+// valueError is a bad value of a column: its text is the quoted value and what is
+// wrong with it (`"2026-13-01" is not a timestamp: …`), the column is named by the
+// *Error around it, and it wraps its cause (a sentinel such as ErrTimestamp).
+type valueError struct {
+	value string
+	msg   string // follows the quoted value, with its own separator
+	err   error
+}
+
+func newValueError(v []byte, err error, msg string) *valueError {
+	return &valueError{value: string(truncate(v)), msg: msg, err: err}
+}
+
+func (e *valueError) Error() string {
+	if e.value == "" {
+		return "empty" + e.msg
+	}
+	return strconv.Quote(e.value) + e.msg
+}
+
+func (e *valueError) Unwrap() error { return e.err }
 
 // isAWSName reports whether a FOCUS ProviderName or PublisherName names AWS: "AWS"
 // or an "Amazon Web Services…" legal entity (B-8).

@@ -1,6 +1,7 @@
 package costfile
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -41,6 +42,8 @@ const (
 	sBillStart  // billing period start (B-16)
 	sCommitID   // FOCUS CommitmentDiscountId (B-3)
 	sCommitStat // FOCUS CommitmentDiscountStatus (B-3)
+	sCurrency   // currency of the cost (B-1): lineItem/CurrencyCode, line_item_currency_code, BillingCurrency
+	sPubCurr    // currency of the public cost when stated apart: pricing/currency, pricing_currency
 	numSlots
 )
 
@@ -69,6 +72,7 @@ type columnNames struct {
 	billingEntity, cost, publicCost, start                                []string
 	tagPlain, tagJSON, productMap, provider, issuer, host, publisher      []string
 	skuID, billStart                                                      []string
+	currency, priceCurrency                                               []string
 	commitID, commitStatus                                                []string
 	required                                                              []string
 }
@@ -77,8 +81,8 @@ var (
 	// Legacy CUR (B-1): "category/Name" headers.
 	legacyNames = columnNames{
 		account:       []string{"lineItem/UsageAccountId"},
-		productCode:   []string{"lineItem/ProductCode"},
-		productName:   []string{"product/ProductName", "product/productName"},
+		productCode:   []string{"lineItem/ProductCode", "product/servicecode"},
+		productName:   []string{"product/ProductName"},
 		lineItemType:  []string{"lineItem/LineItemType"},
 		usageType:     []string{"lineItem/UsageType"},
 		operation:     []string{"lineItem/Operation"},
@@ -88,13 +92,15 @@ var (
 		start:         []string{"lineItem/UsageStartDate"},
 		billStart:     []string{"bill/BillingPeriodStartDate"},
 		tagPlain:      []string{"resourceTags/user:CmBillingGroup"},
-		required: []string{"lineItem/UsageAccountId", "lineItem/ProductCode", "lineItem/LineItemType",
+		currency:      []string{"lineItem/CurrencyCode"},
+		priceCurrency: []string{"pricing/currency"},
+		required: []string{"lineItem/UsageAccountId", "lineItem/ProductCode|product/servicecode", "lineItem/LineItemType",
 			"lineItem/UnblendedCost", "lineItem/UsageStartDate"},
 	}
 	// CUR 2.0 (AWS Data Exports) and the snake_case legacy-CUR Athena layout.
 	cur2Names = columnNames{
 		account:       []string{"line_item_usage_account_id"},
-		productCode:   []string{"line_item_product_code"},
+		productCode:   []string{"line_item_product_code", "product_servicecode"},
 		productName:   []string{"product_product_name"},
 		lineItemType:  []string{"line_item_line_item_type"},
 		usageType:     []string{"line_item_usage_type"},
@@ -107,7 +113,9 @@ var (
 		tagPlain:      []string{"resource_tags_user_cm_billing_group"},
 		tagJSON:       []string{"resource_tags"},
 		productMap:    []string{"product"},
-		required: []string{"line_item_usage_account_id", "line_item_product_code", "line_item_line_item_type",
+		currency:      []string{"line_item_currency_code"},
+		priceCurrency: []string{"pricing_currency"},
+		required: []string{"line_item_usage_account_id", "line_item_product_code|product_servicecode", "line_item_line_item_type",
 			"line_item_unblended_cost", "line_item_usage_start_date"},
 	}
 	// FOCUS 1.0 – 1.3 (AWS's "FOCUS with AWS columns" exports add the x_ columns;
@@ -130,6 +138,7 @@ var (
 		host:         []string{"HostProviderName"},
 		publisher:    []string{"PublisherName", "ServiceProviderName"},
 		skuID:        []string{"SkuId"},
+		currency:     []string{"BillingCurrency"}, // ListCost is in BillingCurrency too
 		commitID:     []string{"CommitmentDiscountId"},
 		commitStatus: []string{"CommitmentDiscountStatus"},
 		required:     []string{"BilledCost", "ChargeCategory", "ChargePeriodStart", "SubAccountId", "ServiceName"},
@@ -137,17 +146,18 @@ var (
 )
 
 // newSchema detects the format of a header (B-1) and locates its columns. Header
-// names are matched exactly after trimming spaces; column order is free and unknown
-// columns are ignored.
+// names are matched after trimming spaces and ignoring ASCII case (Athena and several
+// tools lowercase them); the first of two names equal so wins. Column order is free
+// and unknown columns are ignored.
 func newSchema(header []string) (*schema, error) {
 	idx := make(map[string]int, len(header))
 	for i, h := range header {
-		h = strings.TrimSpace(h)
+		h = strings.ToLower(strings.TrimSpace(h))
 		if _, dup := idx[h]; !dup {
 			idx[h] = i
 		}
 	}
-	has := func(n string) bool { _, ok := idx[n]; return ok }
+	has := func(n string) bool { _, ok := idx[strings.ToLower(n)]; return ok }
 	var f billing.Format
 	var names *columnNames
 	switch {
@@ -161,8 +171,10 @@ func newSchema(header []string) (*schema, error) {
 		return nil, fmt.Errorf("%w: the header has none of lineItem/UnblendedCost (legacy CUR), line_item_unblended_cost (CUR 2.0) or BilledCost+ChargeCategory (FOCUS) (B-1)", ErrUnknownFormat)
 	}
 	for _, r := range names.required {
-		if !has(r) {
-			return nil, &Error{Column: r, Err: fmt.Errorf("%w for %s (B-1)", ErrMissingColumn, f)}
+		// "a|b": a, or b in its absence.
+		if !slices.ContainsFunc(strings.Split(r, "|"), has) {
+			col, _, _ := strings.Cut(r, "|")
+			return nil, &Error{Column: col, Err: fmt.Errorf("%w for %s (B-1)", ErrMissingColumn, f)}
 		}
 	}
 	if f == billing.FormatFOCUS && !has("ProviderName") && !has("InvoiceIssuerName") && !has("HostProviderName") {
@@ -172,7 +184,7 @@ func newSchema(header []string) (*schema, error) {
 	}
 	look := func(cands []string) int {
 		for _, c := range cands {
-			if i, ok := idx[c]; ok {
+			if i, ok := idx[strings.ToLower(c)]; ok {
 				return i
 			}
 		}
@@ -186,6 +198,7 @@ func newSchema(header []string) (*schema, error) {
 		sStart: names.start, sProductMap: names.productMap, sProvider: names.provider,
 		sIssuer: names.issuer, sHost: names.host, sPublisher: names.publisher, sSkuID: names.skuID,
 		sBillStart: names.billStart, sCommitID: names.commitID, sCommitStat: names.commitStatus,
+		sCurrency: names.currency, sPubCurr: names.priceCurrency,
 	} {
 		s.col[i] = look(c)
 	}
@@ -202,12 +215,49 @@ func newSchema(header []string) (*schema, error) {
 		}
 	}
 	slices.SortFunc(s.need, func(a, b slotCol) int { return a.col - b.col })
+	if c := s.col[sProductCode]; c >= 0 && f != billing.FormatFOCUS && !strings.EqualFold(strings.TrimSpace(header[c]), names.productCode[0]) {
+		s.warnings = append(s.warnings, fmt.Sprintf("no %s column: product codes are read from %s", names.productCode[0], strings.TrimSpace(header[c])))
+	}
 	if f == billing.FormatFOCUS && !has("x_ServiceCode") {
 		s.warnings = append(s.warnings, "FOCUS data without x_ServiceCode: product codes are ServiceName values "+
 			"(e.g. \"Amazon Elastic Compute Cloud\", not \"AmazonEC2\"), so service-scoped pricing rules (B-5) and "+
 			"the product-code checks of B-7 and B-8 may not match")
 	}
 	return s, nil
+}
+
+// sinkError wraps an error of Sink.Add at line: a *billing.FieldError gets the
+// column its field was read from (`file:6: column lineItem/UnblendedCost: "abc" is
+// not a decimal number`).
+func (s *schema) sinkError(file string, line int64, err error) error {
+	e := &Error{File: file, Line: line, Err: err}
+	var fe *billing.FieldError
+	if errors.As(err, &fe) {
+		e.Column = s.fieldColumn(fe.Field)
+	}
+	return e
+}
+
+// fieldColumn returns the header name of the column a LineItem field is read from,
+// or "" when the field has none.
+func (s *schema) fieldColumn(f billing.Field) string {
+	sl := slot(-1)
+	switch f {
+	case billing.FieldAccountID:
+		sl = sAccount
+	case billing.FieldCost:
+		sl = sCost
+	case billing.FieldPublicCost:
+		sl = sPublicCost
+	case billing.FieldCurrency:
+		sl = sCurrency
+	case billing.FieldPublicCurrency:
+		sl = sPubCurr
+	}
+	if sl < 0 {
+		return ""
+	}
+	return s.colName(s.col[sl])
 }
 
 // colName returns the header name of column i, or "" when i is out of range.

@@ -1,7 +1,6 @@
 package costfile
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/seeda33a2f4f/resellerkit"
@@ -45,7 +44,7 @@ func parsePeriod(b []byte) (resellerkit.Month, error) {
 // parseTime parses any accepted timestamp form into a UTC time.
 func parseTime(b []byte) (time.Time, error) {
 	if len(b) == 0 {
-		return time.Time{}, fmt.Errorf("%w: empty usage start (B-1)", ErrTimestamp)
+		return time.Time{}, timestampError(b)
 	}
 	s := string(b)
 	for _, l := range fallbackLayouts {
@@ -56,14 +55,13 @@ func parseTime(b []byte) (time.Time, error) {
 	return time.Time{}, timestampError(b)
 }
 
+// timestampError is the error of a malformed or empty timestamp, wrapping
+// ErrTimestamp: `"2026-13-01" is not a timestamp: want …`.
 func timestampError(b []byte) error {
 	if len(b) == 0 {
-		return fmt.Errorf("%w: empty usage start (B-1)", ErrTimestamp)
+		return newValueError(b, ErrTimestamp, ", but a usage start is required (B-1)")
 	}
-	if len(b) > 64 {
-		b = append(b[:61:61], "..."...)
-	}
-	return fmt.Errorf("%w %q: want YYYY-MM-DDTHH:MM:SSZ, YYYY-MM-DD HH:MM:SS or RFC 3339 (B-1)", ErrTimestamp, b)
+	return newValueError(b, ErrTimestamp, " is not a timestamp: want YYYY-MM-DDTHH:MM:SSZ, YYYY-MM-DD HH:MM:SS or RFC 3339 (B-1)")
 }
 
 func digits(b []byte) (int, bool) {

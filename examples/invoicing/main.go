@@ -86,7 +86,7 @@ func invoice(ctx context.Context, args []string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	job := billing.Job{Period: period, Issuer: cfg.Issuer, Tax: cfg.Tax, Projects: cfg}
+	job := billing.Job{Period: period, Issuer: cfg.Issuer, Tax: cfg.Tax, CostCurrency: cfg.CostCurrency, Projects: cfg}
 	for _, path := range fs.Args() {
 		job.Inputs = append(job.Inputs, costfile.File{Path: path, Options: costfile.Options{Workers: *workers}})
 	}

@@ -163,18 +163,18 @@ func TestErrors_OneLineNothingOnStdout(t *testing.T) {
 		}, "testdata/unknown_header.csv:1:", "unknown cost file format"},
 		{"malformed number", func() []string {
 			return []string{"-config", "testdata/config.json", "-period", "2026-10", "testdata/bad_number.csv"}
-		}, "testdata/bad_number.csv:3:", `cost "1.0.5": money: not a decimal number`},
+		}, "testdata/bad_number.csv:3:", `column lineItem/UnblendedCost: "1.0.5" is not a decimal number`},
 		{"B1 cost out of range", func() []string {
 			return []string{"-config", "testdata/config.json", "-period", "2026-10", write("big.csv",
 				"lineItem/UsageAccountId,lineItem/LineItemType,lineItem/UsageStartDate,lineItem/ProductCode,lineItem/UnblendedCost\n"+
 					"123456789012,Usage,2026-10-01T00:00:00Z,AmazonEC2,1.5E-7\n"+
 					"123456789012,Usage,2026-10-01T00:00:00Z,AmazonEC2,1e400\n")}
-		}, filepath.Join(dir, "big.csv") + ":3:", `cost "1e400": money: out of range`},
+		}, filepath.Join(dir, "big.csv") + ":3:", `column lineItem/UnblendedCost: "1e400" is out of range`},
 		{"B1 cost with too many fractional digits", func() []string {
 			return []string{"-config", "testdata/config.json", "-period", "2026-10", write("fine.csv",
 				"lineItem/UsageAccountId,lineItem/LineItemType,lineItem/UsageStartDate,lineItem/ProductCode,lineItem/UnblendedCost\n"+
 					"123456789012,Usage,2026-10-01T00:00:00Z,AmazonEC2,0.0000000000000000000000000000001\n")}
-		}, filepath.Join(dir, "fine.csv") + ":2:", "more than 30 fractional digits"},
+		}, filepath.Join(dir, "fine.csv") + ":2:", "at most 30 fractional digits"},
 		{"ragged row", func() []string {
 			return []string{"-config", "testdata/config.json", "-period", "2026-10", "testdata/ragged.csv"}
 		}, "testdata/ragged.csv:3:", "fields"},

@@ -12,13 +12,16 @@ import (
 // money: Decimals and Amounts encode themselves as exact JSON strings.
 
 type output struct {
-	Period     string        `json:"period"`
-	Issuer     issuerJSON    `json:"issuer"`
-	Invoices   []invoiceJSON `json:"invoices"`
-	Unassigned []unassigned  `json:"unassigned_accounts"`
-	Warnings   []string      `json:"warnings"`
-	Rows       rowsJSON      `json:"rows"`
-	Files      []fileJSON    `json:"files"`
+	Period string `json:"period"`
+	// CostCurrency is the currency of the cost data: the amounts named …_usd are in
+	// it (USD unless the configuration's cost_currency says JPY).
+	CostCurrency string        `json:"cost_currency"`
+	Issuer       issuerJSON    `json:"issuer"`
+	Invoices     []invoiceJSON `json:"invoices"`
+	Unassigned   []unassigned  `json:"unassigned_accounts"`
+	Warnings     []string      `json:"warnings"`
+	Rows         rowsJSON      `json:"rows"`
+	Files        []fileJSON    `json:"files"`
 }
 
 type issuerJSON struct {
@@ -120,13 +123,14 @@ type fileJSON struct {
 // newOutput shapes a result; every list is present, empty rather than null.
 func newOutput(res *billing.Result) output {
 	out := output{
-		Period:     res.Period.String(),
-		Issuer:     issuerJSON{Name: res.Issuer.Name, RegistrationNumber: res.Issuer.RegistrationNumber},
-		Invoices:   make([]invoiceJSON, 0, len(res.Invoices)),
-		Unassigned: make([]unassigned, 0, len(res.Unassigned)),
-		Warnings:   append([]string{}, res.Warnings...),
-		Rows:       rowsJSON{InPeriod: res.Rows.InPeriod, OutsidePeriod: res.Rows.OutsidePeriod},
-		Files:      make([]fileJSON, 0, len(res.Inputs)),
+		Period:       res.Period.String(),
+		CostCurrency: res.CostCurrency.String(),
+		Issuer:       issuerJSON{Name: res.Issuer.Name, RegistrationNumber: res.Issuer.RegistrationNumber},
+		Invoices:     make([]invoiceJSON, 0, len(res.Invoices)),
+		Unassigned:   make([]unassigned, 0, len(res.Unassigned)),
+		Warnings:     append([]string{}, res.Warnings...),
+		Rows:         rowsJSON{InPeriod: res.Rows.InPeriod, OutsidePeriod: res.Rows.OutsidePeriod},
+		Files:        make([]fileJSON, 0, len(res.Inputs)),
 	}
 	for i := range res.Invoices {
 		out.Invoices = append(out.Invoices, newInvoice(&res.Invoices[i]))
