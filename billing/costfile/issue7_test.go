@@ -390,3 +390,57 @@ func TestM3_AccountIDsThatAreNotAWSIDs(t *testing.T) {
 	assert.Contains(t, st.Warnings[0], `"ACCT-00"`)
 	assert.Contains(t, st.Warnings[maxBadIDs], "more account ids that are not AWS account ids")
 }
+
+// awsCURSample is a real anonymized legacy CUR (FinOps Foundation, MIT; see
+// testdata/README.md).
+const awsCURSample = "testdata/aws_cur_sample.csv"
+
+// TestB1_AWSCURSample reads the real CUR sample (issue 7): all 1,281 rows, of
+// November 2023 by their .000Z timestamps, on the bill of November 2023 (B-16), costs
+// in exponent notation handed on as written and summed exactly, no warning. The sums
+// are those of an independent computation (examples/invoicing
+// TestB12_AWSCURSampleGolden): Usage 1.6023086974, Tax 0.08.
+func TestB1_AWSCURSample(t *testing.T) {
+	var c collector
+	st, err := ScanFile(context.Background(), awsCURSample, c.newSink, Options{Workers: 2, BlockSize: 64 << 10})
+	require.NoError(t, err)
+	assert.Equal(t, billing.FormatCURLegacy, st.Format)
+	assert.Equal(t, int64(1281), st.Rows)
+	assert.Empty(t, st.Warnings)
+	rows := c.sorted()
+	types := map[string]int{}
+	exp := 0
+	for _, r := range rows {
+		require.Equal(t, "2023-11", r.Period)
+		require.Equal(t, "2023-11", r.Bill)
+		require.Equal(t, "123412340534", r.Account)
+		types[r.Type]++
+		if strings.ContainsAny(r.Cost, "eE") {
+			exp++
+		}
+	}
+	assert.Equal(t, map[string]int{"Usage": 1269, "Tax": 12}, types)
+	assert.Positive(t, exp, "costs such as 1.81E-8")
+
+	nov := resellerkit.NewMonth(2023, time.November)
+	var mu sync.Mutex
+	var aggs []*billing.Aggregator
+	_, err = ScanFile(context.Background(), awsCURSample, func() billing.Sink {
+		a := billing.NewAggregator(nov)
+		mu.Lock()
+		aggs = append(aggs, a)
+		mu.Unlock()
+		return a
+	}, Options{Workers: 3, BlockSize: 32 << 10})
+	require.NoError(t, err)
+	total := billing.NewAggregator(nov)
+	for _, a := range aggs {
+		require.NoError(t, total.Merge(a))
+	}
+	sums := map[string]money.Decimal{}
+	for _, g := range total.Groups() {
+		sums[g.LineItemType] = sums[g.LineItemType].Add(g.Cost)
+	}
+	assert.Equal(t, "1.6023086974", sums["Usage"].String())
+	assert.Equal(t, "0.08", sums["Tax"].String())
+}
