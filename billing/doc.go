@@ -13,6 +13,23 @@
 // (package members) resolves them in a Plans catalog with Plans.Project
 // (billing/membersource does).
 //
+// # Overlapping inputs (B-14)
+//
+// No row is counted twice: inputs that overlap — the same file twice, a copy, two
+// versions of one month's report (AWS restates a month under a new assembly id, so a
+// glob over the month's directories picks up both) — stop the run with an error
+// wrapping ErrOverlap that names both, before anything is computed. Memory stays
+// flat: an input reports in InputStats.Sketch a Sketch, a fixed-size sample of its
+// row identities (the SketchSize smallest hashes: a bottom-k sketch; costfile hashes
+// a CUR row's line item id and time interval, and a row without an id whole), and
+// Run compares each input's with those of the inputs before it, right after its
+// scan. Inputs overlap when at least OverlapPercent of the rows sampled from one are
+// in the other: copies and versions share all their rows, the parts of one report
+// none, and the threshold tolerates the odd line item id AWS repeats across parts.
+// Rows repeated inside one input are data, not an overlap. An overlap of less than
+// about 1 % of an input can pass unnoticed; an input without a sketch is not
+// compared.
+//
 // # Model
 //
 // Readers (package billing/costfile) normalize every row of legacy CUR, CUR 2.0 and

@@ -52,6 +52,10 @@ type InputStats struct {
 	// Warnings are notes about the input that did not stop the scan, e.g. a FOCUS
 	// file without x_ServiceCode or a file with no rows.
 	Warnings []string
+	// Sketch samples the identities of the input's rows (B-14), so that Run can
+	// refuse inputs that overlap; nil when the input provides none (it is then not
+	// compared). costfile fills it.
+	Sketch *Sketch
 }
 
 // Job is one billing run: the invoices of Period for the projects of Projects, from
@@ -118,6 +122,11 @@ func Run(ctx context.Context, job Job) (*Result, error) {
 			return nil, err
 		}
 		stats = append(stats, st)
+		// B-14: an input overlapping one read before stops the run now, before
+		// the rest is read and before anything is computed.
+		if err := checkOverlap(stats); err != nil {
+			return nil, err
+		}
 		for _, a := range aggs {
 			if err := total.Merge(a); err != nil {
 				return nil, err

@@ -1,0 +1,266 @@
+package billing
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"math/bits"
+	"slices"
+)
+
+// ErrOverlap is wrapped by the error of a run whose inputs overlap (B-14): the same
+// file twice, a copy of it, or two versions of one month's report. Their rows would
+// be counted twice.
+var ErrOverlap = errors.New("billing: inputs overlap")
+
+// SketchSize is the number of row identities a Sketch samples: it holds at most this
+// many 64-bit hashes (16 KiB), however many rows its input has.
+const SketchSize = 2048
+
+// OverlapPercent is the share of sampled rows two inputs must have in common to be
+// refused as overlapping (B-14). Copies and versions of one month share all their
+// rows; distinct parts of one report share none, except the rare line item an
+// export repeats across its parts (AWS documents its line item ids as unique within
+// one part only), which a threshold of 1 % tolerates on inputs of more than a
+// hundred sampled rows.
+const OverlapPercent = 1
+
+// Sketch is a fixed-size sample of the rows of one input, by identity (B-14): the
+// SketchSize smallest distinct hashes of its row identities (a bottom-k sketch).
+// Readers add each row's identity with Add — for CUR its line item id and time
+// interval, for data without ids the row's content — and report the sketch in
+// InputStats.Sketch; Run compares the sketches of every two inputs and refuses the
+// job when they overlap.
+//
+// Two sketches are comparable below the smaller of their largest sampled hashes:
+// there each holds every hash of its input, so the rows they share there are
+// exactly the rows their inputs share, and their share estimates how much of one
+// input is in the other. Rows repeated inside one input are one identity: they are
+// sampled once, and are never an overlap.
+//
+// The zero Sketch is empty and ready to use. A Sketch is not safe for concurrent
+// use: a reader keeps one per worker and merges them (Merge).
+type Sketch struct {
+	h       []uint64 // the sample, sorted and distinct, then candidates not yet sorted in
+	sorted  int      // length of the sorted prefix of h
+	limit   uint64   // once full: the largest sampled hash; a larger one is not sampled
+	full    bool     // SketchSize distinct hashes are sampled
+	last    uint64   // the last hash added, so repeated rows cost nothing
+	hasLast bool
+}
+
+// Add adds the identity of one row, made of one or more byte strings (e.g. a line
+// item id and a time interval); ("ab", "c") and ("a", "bc") are different
+// identities. The hash is deterministic: the same identity has the same hash in every
+// process.
+func (s *Sketch) Add(parts ...[]byte) { s.AddHash(Hash(parts...)) }
+
+// AddHash adds the identity whose hash (see Hash) is h.
+func (s *Sketch) AddHash(h uint64) {
+	if s.hasLast && h == s.last {
+		return
+	}
+	s.last, s.hasLast = h, true
+	if s.full && h > s.limit {
+		return
+	}
+	if s.h == nil {
+		s.h = make([]uint64, 0, 2*SketchSize)
+	}
+	s.h = append(s.h, h)
+	if len(s.h) == cap(s.h) {
+		s.compact()
+	}
+}
+
+// Merge adds the sample of o to s: the result is the sketch of the rows of both.
+func (s *Sketch) Merge(o *Sketch) {
+	if o == nil {
+		return
+	}
+	for _, h := range o.h {
+		if s.full && h > s.limit {
+			continue
+		}
+		if s.h == nil {
+			s.h = make([]uint64, 0, 2*SketchSize)
+		}
+		s.h = append(s.h, h)
+		if len(s.h) == cap(s.h) {
+			s.compact()
+		}
+	}
+	s.hasLast = false
+}
+
+// compact sorts the candidates into the sample and keeps the SketchSize smallest.
+func (s *Sketch) compact() {
+	if s.sorted == len(s.h) {
+		return
+	}
+	slices.Sort(s.h)
+	s.h = slices.Compact(s.h)
+	if len(s.h) >= SketchSize {
+		s.h = s.h[:SketchSize]
+		s.full, s.limit = true, s.h[SketchSize-1]
+	}
+	s.sorted = len(s.h)
+}
+
+// Len returns the number of distinct row identities sampled: the number of distinct
+// rows of the input when it has fewer than SketchSize, else SketchSize.
+func (s *Sketch) Len() int {
+	if s == nil {
+		return 0
+	}
+	s.compact()
+	return len(s.h)
+}
+
+// Overlap compares the rows of the inputs of s and o. It returns the number of
+// sampled rows they share and, for each, the number of its sampled rows the
+// comparison covered (its hashes at most the smaller limit of the two): shared/na
+// estimates the share of s's input that is also in o's, shared/nb the converse. For
+// inputs of fewer than SketchSize distinct rows the counts are exact.
+func (s *Sketch) Overlap(o *Sketch) (shared, na, nb int) {
+	if s == nil || o == nil {
+		return 0, 0, 0
+	}
+	s.compact()
+	o.compact()
+	limit := uint64(math.MaxUint64)
+	if s.full {
+		limit = s.limit
+	}
+	if o.full && o.limit < limit {
+		limit = o.limit
+	}
+	a, b := s.h, o.h
+	for len(a) > 0 && len(b) > 0 && a[0] <= limit && b[0] <= limit {
+		switch {
+		case a[0] == b[0]:
+			shared++
+			na++
+			nb++
+			a, b = a[1:], b[1:]
+		case a[0] < b[0]:
+			na++
+			a = a[1:]
+		default:
+			nb++
+			b = b[1:]
+		}
+	}
+	for _, h := range a {
+		if h > limit {
+			break
+		}
+		na++
+	}
+	for _, h := range b {
+		if h > limit {
+			break
+		}
+		nb++
+	}
+	return shared, na, nb
+}
+
+// Overlaps reports whether the inputs of s and o overlap (B-14): whether at least
+// OverlapPercent of the compared sample of one of them is also in the other. A
+// sketch with rows overlaps itself; an empty one overlaps nothing.
+func (s *Sketch) Overlaps(o *Sketch) bool {
+	shared, na, nb := s.Overlap(o)
+	return overlapping(shared, na, nb)
+}
+
+func overlapping(shared, na, nb int) bool {
+	return shared > 0 && 100*shared >= OverlapPercent*min(na, nb)
+}
+
+// checkOverlap compares the sketch of the input just read, stats[last], with those of
+// the inputs read before it, and returns an error wrapping ErrOverlap naming the
+// first input it overlaps (B-14). Inputs without a sketch are not compared.
+func checkOverlap(stats []InputStats) error {
+	last := len(stats) - 1
+	b := &stats[last]
+	if b.Sketch == nil {
+		return nil
+	}
+	for i := range last {
+		a := &stats[i]
+		if a.Sketch == nil {
+			continue
+		}
+		shared, na, nb := a.Sketch.Overlap(b.Sketch)
+		if !overlapping(shared, na, nb) {
+			continue
+		}
+		// Name first the input more of which is in the other.
+		from, to, n := a.Name, b.Name, na
+		if nb < na {
+			from, to, n = b.Name, a.Name, nb
+		}
+		return &overlapError{msg: fmt.Sprintf("inputs %s and %s overlap: %d of the %d sampled rows of %s are also in %s (B-14): "+
+			"the same report twice, a copy, or two versions of one month; give each month's rows once", a.Name, b.Name, shared, n, from, to)}
+	}
+	return nil
+}
+
+// overlapError is the error of overlapping inputs: its message names both, and it
+// wraps ErrOverlap.
+type overlapError struct{ msg string }
+
+func (e *overlapError) Error() string { return e.msg }
+func (e *overlapError) Unwrap() error { return ErrOverlap }
+
+// Hash returns the 64-bit hash of a row identity made of parts, the hash Sketch.Add
+// samples: each part is hashed seeded with the hash of the parts before it, so
+// ("ab", "c") and ("a", "bc") differ. It is a hash in the style of wyhash (each 16
+// bytes folded into the state by one 128-bit multiplication, keeping the inputs'
+// bits as wyhash's "condom" mode does, so no input block is ever multiplied away),
+// about 20 ns for a CUR line item id and time interval. It allocates nothing and is
+// the same in every process and on every platform, so samples and error messages are
+// reproducible. It is not a cryptographic hash: it detects accidents, not forgeries.
+func Hash(parts ...[]byte) uint64 {
+	var h uint64
+	for _, p := range parts {
+		h = hashBytes(h, p)
+	}
+	return h
+}
+
+// The constants of the hash (wyhash's default secret).
+const (
+	hk0 uint64 = 0xa0761d6478bd642f
+	hk1 uint64 = 0xe7037ed1a0b428db
+	hk2 uint64 = 0x8ebc6af09c88c6e3
+)
+
+// hashMix multiplies a and b into 128 bits and folds them, keeping a and b's bits.
+func hashMix(a, b uint64) uint64 {
+	hi, lo := bits.Mul64(a, b)
+	return a ^ b ^ hi ^ lo
+}
+
+// hashBytes hashes p with seed.
+func hashBytes(seed uint64, p []byte) uint64 {
+	n := uint64(len(p))
+	h := hashMix(seed^hk0, hk1)
+	for len(p) > 16 {
+		h = hashMix(binary.LittleEndian.Uint64(p)^hk1, binary.LittleEndian.Uint64(p[8:])^h)
+		p = p[16:]
+	}
+	// The last 1 to 16 bytes, read as two words that may overlap.
+	var a, b uint64
+	switch {
+	case len(p) >= 8:
+		a, b = binary.LittleEndian.Uint64(p), binary.LittleEndian.Uint64(p[len(p)-8:])
+	case len(p) >= 4:
+		a, b = uint64(binary.LittleEndian.Uint32(p)), uint64(binary.LittleEndian.Uint32(p[len(p)-4:]))
+	case len(p) > 0:
+		a = uint64(p[0])<<16 | uint64(p[len(p)>>1])<<8 | uint64(p[len(p)-1])
+	}
+	return hashMix(hk2^n, hashMix(a^hk1, b^h))
+}
