@@ -181,6 +181,7 @@ func finish(st billing.InputStats, fillers []*rowFiller, first *firstError, werr
 	if err := first.get(); err != nil {
 		return st, err
 	}
+	st.Sketch = mergeSketches(fillers)
 	if len(fillers) > 0 {
 		s := fillers[0].s
 		for _, sl := range providerSlots {

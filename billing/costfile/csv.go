@@ -123,6 +123,7 @@ func (w *csvWorker) run(data []byte, line int64) error {
 			}
 			w.f.rows++
 		}
+		w.f.sketchRow(&w.vals, rec) // B-14
 		line += 1 + int64(nl)
 		data = data[n:]
 	}

@@ -204,6 +204,9 @@ func (w *pqWorker) group(g parquet.RowGroup, firstRow int64) error {
 			curs[i].pages.Close()
 		}
 	}()
+	if err := w.f.sketchRowGroup(g); err != nil { // B-14, for files without ids
+		return &Error{File: w.name, Line: firstRow + 1, Err: err}
+	}
 	nrows := g.NumRows()
 	for r := int64(0); r < nrows; r++ {
 		line := firstRow + r + 1
@@ -226,6 +229,7 @@ func (w *pqWorker) group(g parquet.RowGroup, firstRow int64) error {
 			}
 			w.f.rows++
 		}
+		w.f.sketchRow(&w.vals, nil) // B-14
 	}
 	return nil
 }

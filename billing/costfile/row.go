@@ -54,6 +54,8 @@ type rowFiller struct {
 	haveAcct   bool
 	badIDs     map[string]int64
 	badIDsMore bool
+	// sketch samples the identities of the worker's rows (B-14, fingerprint.go).
+	sketch billing.Sketch
 }
 
 // ignoredValues counts the bad values of one column the Sink does not use.

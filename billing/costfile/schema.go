@@ -44,6 +44,11 @@ const (
 	sCommitStat // FOCUS CommitmentDiscountStatus (B-3)
 	sCurrency   // currency of the cost (B-1): lineItem/CurrencyCode, line_item_currency_code, BillingCurrency
 	sPubCurr    // currency of the public cost when stated apart: pricing/currency, pricing_currency
+
+	// The row's identity, for the overlap check (B-14, fingerprint.go).
+	sLineItemID   // identity/LineItemId, identity_line_item_id
+	sTimeInterval // identity/TimeInterval, identity_time_interval
+
 	numSlots
 )
 
@@ -74,6 +79,7 @@ type columnNames struct {
 	skuID, billStart                                                      []string
 	currency, priceCurrency                                               []string
 	commitID, commitStatus                                                []string
+	lineItemID, timeInterval                                              []string
 	required                                                              []string
 }
 
@@ -91,6 +97,8 @@ var (
 		publicCost:    []string{"pricing/publicOnDemandCost"},
 		start:         []string{"lineItem/UsageStartDate"},
 		billStart:     []string{"bill/BillingPeriodStartDate"},
+		lineItemID:    []string{"identity/LineItemId"},
+		timeInterval:  []string{"identity/TimeInterval"},
 		tagPlain:      []string{"resourceTags/user:CmBillingGroup"},
 		currency:      []string{"lineItem/CurrencyCode"},
 		priceCurrency: []string{"pricing/currency"},
@@ -110,6 +118,8 @@ var (
 		publicCost:    []string{"pricing_public_on_demand_cost"},
 		start:         []string{"line_item_usage_start_date"},
 		billStart:     []string{"bill_billing_period_start_date"},
+		lineItemID:    []string{"identity_line_item_id"},
+		timeInterval:  []string{"identity_time_interval"},
 		tagPlain:      []string{"resource_tags_user_cm_billing_group"},
 		tagJSON:       []string{"resource_tags"},
 		productMap:    []string{"product"},
@@ -199,6 +209,7 @@ func newSchema(header []string) (*schema, error) {
 		sIssuer: names.issuer, sHost: names.host, sPublisher: names.publisher, sSkuID: names.skuID,
 		sBillStart: names.billStart, sCommitID: names.commitID, sCommitStat: names.commitStatus,
 		sCurrency: names.currency, sPubCurr: names.priceCurrency,
+		sLineItemID: names.lineItemID, sTimeInterval: names.timeInterval,
 	} {
 		s.col[i] = look(c)
 	}
