@@ -7,9 +7,16 @@
 // workers, 1..256), aggregates the rows of the period, prices the aggregates with the
 // projects of CONFIG and writes the invoices as JSON on stdout. -h prints the usage.
 //
+// FILEs must not overlap (B-14): a file given twice, a copy or link of one, or two
+// versions of one month's report (a glob such as 2026-10/*/*.csv.gz over the
+// month's assembly directories picks up a restated month twice) stops the run with
+// "inputs A and B overlap: …" naming both, before any output. Give the latest
+// version of each month only.
+//
 // It only wires: billing.DecodeConfig reads and validates CONFIG (at most 10 MiB, an
-// optional byte order mark), billing.Run does the scan, merge and pricing with a
-// costfile.File per FILE, and output.go shapes the JSON, which is this command's, not
+// optional byte order mark), billing.Run does the scan, overlap check, merge and
+// pricing with a costfile.File per FILE (costfile.Files), and output.go shapes the
+// JSON, which is this command's, not
 // the library's. On any error it exits with status 1, writes exactly one line on
 // stderr, located where a location exists ("file:line: problem" for a cost file,
 // "CONFIG:line:column: problem" for the configuration, "file: problem" for a file

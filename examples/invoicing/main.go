@@ -87,8 +87,10 @@ func invoice(ctx context.Context, args []string) ([]byte, error) {
 		return nil, err
 	}
 	job := billing.Job{Period: period, Issuer: cfg.Issuer, Tax: cfg.Tax, CostCurrency: cfg.CostCurrency, Projects: cfg}
-	for _, path := range fs.Args() {
-		job.Inputs = append(job.Inputs, costfile.File{Path: path, Options: costfile.Options{Workers: *workers}})
+	// B-14: a file given twice (or under a second name) is refused here; copies and
+	// two versions of one month by billing.Run, which compares the files' rows.
+	if job.Inputs, err = costfile.Files(costfile.Options{Workers: *workers}, fs.Args()...); err != nil {
+		return nil, err
 	}
 	res, err := billing.Run(ctx, job)
 	if err != nil {
