@@ -242,10 +242,11 @@ var (
 	parquetMagic = []byte("PAR1")
 )
 
-// ScanFile reads the cost file at path — CSV, gzip-compressed CSV or Parquet, told
-// apart by their magic bytes — detects its format from the header (B-1) and streams
-// every row into the sinks made by newSink, one per worker. See Scan. The stats'
-// Name is path.
+// ScanFile reads the cost file at path — CSV, gzip-compressed CSV, a ZIP archive of
+// CSV files or Parquet, told apart by their magic bytes (other formats are refused
+// with ErrUnsupported saying what the file is) — detects its format from the header
+// (B-1) and streams every row into the sinks made by newSink, one per worker. See
+// Scan, and the package documentation for ZIP archives. The stats' Name is path.
 func ScanFile(ctx context.Context, path string, newSink func() billing.Sink, opt Options) (billing.InputStats, error) {
 	st := billing.InputStats{Name: path}
 	f, err := os.Open(path)
@@ -265,6 +266,13 @@ func ScanFile(ctx context.Context, path string, newSink func() billing.Sink, opt
 			return st, &Error{File: path, Err: err}
 		}
 		return scanParquet(ctx, path, f, fi.Size(), newSink, o)
+	}
+	if isZip(magic[:n]) {
+		fi, err := f.Stat()
+		if err != nil {
+			return st, &Error{File: path, Err: withoutPath(err)}
+		}
+		return scanZip(ctx, path, f, fi.Size(), newSink, opt)
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return st, &Error{File: path, Err: withoutPath(err)}
@@ -293,7 +301,9 @@ func withoutPath(err error) error {
 // stats' Name is name; a file with a header and no row gets a warning.
 //
 // Any problem stops the scan and returns an *Error naming name and the line of the
-// first offending row in file order. Parquet input needs ScanFile.
+// first offending row in file order. Parquet and ZIP input need ScanFile (random
+// access); other formats than CSV and gzip are refused with ErrUnsupported saying
+// what the data is (bzip2, xz, zstd, 7-Zip, RAR, tar, an Excel workbook, JSON…).
 func Scan(ctx context.Context, name string, r io.Reader, newSink func() billing.Sink, opt Options) (billing.InputStats, error) {
 	st := billing.InputStats{Name: name, Layout: LayoutCSV}
 	opt, err := opt.withDefaults()
@@ -301,19 +311,12 @@ func Scan(ctx context.Context, name string, r io.Reader, newSink func() billing.
 		return st, &Error{File: name, Err: err}
 	}
 	br := bufio.NewReaderSize(r, 64<<10)
-	magic, _ := br.Peek(4)
-	var src io.Reader = br
-	if bytes.HasPrefix(magic, gzipMagic) {
-		zr, err := newGzipReader(br)
-		if err != nil {
-			return st, &Error{File: name, Err: fmt.Errorf("%w: %w", ErrCompressed, err)}
-		}
-		defer zr.Close()
-		st.Compression = CompressionGzip
-		src = gzipErrReader{zr}
-	} else if bytes.Equal(magic, parquetMagic) {
-		return st, &Error{File: name, Err: fmt.Errorf("%w: Parquet input must be read with ScanFile (it needs random access)", ErrParquet)}
+	src, compression, done, err := openText(br, false)
+	if err != nil {
+		return st, &Error{File: name, Err: err}
 	}
+	defer done()
+	st.Compression = compression
 	return scanCSV(ctx, name, src, newSink, opt, st)
 }
 

@@ -1,6 +1,6 @@
 // Package costfile reads AWS cost data — legacy CUR CSV, CUR 2.0 CSV or Parquet, and
-// FOCUS 1.0/1.2 CSV, any CSV optionally gzip-compressed — and streams every row, as a
-// billing.LineItem, into caller-supplied sinks (B-1).
+// FOCUS 1.0/1.2 CSV, any CSV optionally gzip-compressed or in a ZIP archive — and
+// streams every row, as a billing.LineItem, into caller-supplied sinks (B-1).
 //
 // # Model
 //
@@ -21,8 +21,16 @@
 // at once, before reading, a file given twice under one name or two (a link:
 // os.SameFile).
 //
-// ScanFile tells Parquet ("PAR1"), gzip (1f 8b) and plain CSV apart by magic bytes;
-// Scan does the same for a stream (CSV only). The format comes from the header:
+// ScanFile tells Parquet ("PAR1"), ZIP ("PK\x03\x04"), gzip (1f 8b) and plain CSV
+// apart by magic bytes; Scan does the same for a stream (CSV and gzip only: Parquet
+// and ZIP need random access, and Scan refuses them, pointing to ScanFile, rather
+// than buffering a whole file). Any other format recognized by its first bytes is
+// refused with ErrUnsupported saying what the file is and what to do — bzip2, xz,
+// zstd, LZ4, Snappy, compress (.Z), lzip, 7-Zip, RAR, tar, a split ZIP, an Excel
+// workbook, UTF-16 text, PDF, Avro, an HTML or XML page (an S3 error saved as the
+// file), JSON (a CUR manifest picked up by a glob) — also inside a gzip stream or a
+// ZIP member ("gzip-compressed tar archive"), rather than with the header's
+// "unknown cost file format". The format comes from the header:
 // "lineItem/…" columns are legacy CUR, "line_item_…" columns CUR 2.0 (also the
 // snake_case Athena layout of legacy CUR), BilledCost+ChargeCategory FOCUS. Columns
 // may come in any order; unknown columns are ignored; required ones (account, product
@@ -93,17 +101,64 @@
 // without it, ServiceProviderName) is not an Amazon Web Services entity, else "AWS"
 // (B-8).
 //
+// # ZIP archives
+//
+// Legacy CUR can be delivered ZIP-compressed. ScanFile reads every CSV member of an
+// archive — names ending in .csv or .csv.gz, in any case; a .csv.gz member is
+// gunzipped — in name order (byte order of the names, whatever their order in the
+// archive), each exactly as a file of its own: streamed, with its own header, format
+// detection, line numbers and checks, into one set of Sinks. The archive is one
+// billing.Input: its stats have Name the archive's path, Compression "zip", the rows,
+// bytes and skipped rows of all members, and each member's warnings prefixed with
+// the member's name ("a.csv, b.csv: no rows: …"; one "no rows" warning when no
+// member has a row).
+//
+// A member is named in errors as "archive.zip!member.csv" (the *Error's File, as in
+// a JAR URL; "/" would read as a directory), so a bad row reads
+// "archive.zip!reports/part-2.csv:12: column …: …". A name that is not valid UTF-8
+// or holds control characters is quoted. Deflated members are inflated with
+// klauspost/compress/flate.
+//
+// Before any row flows the whole archive is checked, and refused with ErrZip naming
+// the member: a member that is not a CSV file (it could be cost data the run would
+// silently miss; directories, __MACOSX/, ._*, .DS_Store, Thumbs.db and desktop.ini
+// are skipped), an archive with no CSV member, two members of one name, a copy (same
+// size and CRC-32 as a member before it, unless it holds no row: it would count
+// every amount twice), an encrypted member, a compression method other than stored
+// and deflated (Deflate64, bzip2, LZMA, zstd… are named), a member whose format
+// differs from the first member's (the members are the parts of one report; their
+// columns may differ, as two files' may), a header Scan would refuse. An Excel
+// workbook (.xlsx, itself a ZIP) gets ErrUnsupported. The central directory is read
+// only up to 4 MiB (about 30,000 members), since it is held in memory.
+//
+// The archive being one input, its members are checked for overlap (B-14) among
+// themselves as billing.Run checks inputs: a member whose sampled rows are in the
+// members before it (two versions of one month zipped together) stops the scan with
+// an error wrapping billing.ErrOverlap naming both; the archive's
+// InputStats.Sketch is its members' together, so Run compares it with the other
+// inputs.
+//
+// ZIP bombs: a member may inflate to at most MaxZipRatio (200) times its compressed
+// size, or ZipRatioFloor (64 MiB) if larger — real cost files compress 7:1 to 20:1,
+// deflate at most about 1000:1. A member whose header declares more is refused
+// before any row flows, with ErrZipBomb; one whose size is hidden (a .csv.gz
+// member) is stopped with ErrZipBomb at the line reached; one that inflates to more
+// or less than its header declares, or fails its CRC-32, gets ErrZip. Memory stays
+// that of a CSV scan whatever the archive holds. A genuine file refused as a bomb
+// can be extracted and scanned as CSV, which has no such bound.
+//
 // # Errors
 //
-// Every failure is an *Error naming the file, the physical line where the bad row
-// starts (header = line 1; for Parquet the 1-based row number), the column when one
-// is to blame, and a sentinel (ErrFieldCount, ErrQuote, ErrTimestamp, ErrCompressed,
-// ErrParquet, …; their messages start "costfile: ") to test with errors.Is. A file
-// that cannot be opened is reported as "path: open: reason" (errors.Is(err,
-// fs.ErrNotExist) holds). Sink errors are wrapped the same way. The workers run in an
-// errgroup: the first failure stops them all, yet the error reported is the first
-// one in file order (a block or row group before the failed one is still parsed), so
-// output is deterministic.
+// Every failure is an *Error naming the file (for a ZIP member "archive!member"),
+// the physical line where the bad row starts (header = line 1; for Parquet the
+// 1-based row number), the column when one is to blame, and a sentinel
+// (ErrFieldCount, ErrQuote, ErrTimestamp, ErrCompressed, ErrParquet, ErrZip,
+// ErrZipBomb, ErrUnsupported, …; their messages start "costfile: ") to test with
+// errors.Is. A file that cannot be opened is reported as "path: open: reason"
+// (errors.Is(err, fs.ErrNotExist) holds). Sink errors are wrapped the same way. The
+// workers run in an errgroup: the first failure stops them all, yet the error
+// reported is the first one in file order (a block or row group before the failed
+// one is still parsed), so output is deterministic.
 //
 // # Misuse refused
 //
