@@ -3,9 +3,10 @@
 //	go run ./examples/invoicing -config CONFIG.json -period 2026-10 [-workers N] FILE...
 //
 // It reads every FILE (legacy CUR CSV, CUR 2.0 CSV or Parquet, FOCUS CSV, any CSV
-// gzip-compressed; the format is detected) in order, each with all cores (or N
-// workers, 1..256), aggregates the rows of the period, prices the aggregates with the
-// projects of CONFIG and writes the invoices as JSON on stdout. -h prints the usage.
+// gzip-compressed or in a ZIP archive; the format is detected) in order, each with
+// all cores (or N workers, 1..256), aggregates the rows of the period, prices the
+// aggregates with the projects of CONFIG and writes the invoices as JSON on stdout.
+// -h prints the usage.
 //
 // FILEs must not overlap (B-14): a file given twice, a copy or link of one, or two
 // versions of one month's report (a glob such as 2026-10/*/*.csv.gz over the

@@ -54,7 +54,7 @@ func usage() string {
 	var b strings.Builder
 	b.WriteString(usageLine + "\n\n")
 	b.WriteString("Prices AWS cost files (legacy CUR CSV, CUR 2.0 CSV or Parquet, FOCUS CSV; CSV may be\n")
-	b.WriteString("gzip-compressed) into reseller invoices, written as JSON on stdout.\n\n")
+	b.WriteString("gzip-compressed or in a ZIP archive) into reseller invoices, written as JSON on stdout.\n\n")
 	fs := flag.NewFlagSet("invoicing", flag.ContinueOnError)
 	flags(fs)
 	fs.SetOutput(&b)

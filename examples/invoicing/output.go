@@ -113,6 +113,7 @@ type fileJSON struct {
 	Path        string           `json:"path"`
 	Format      string           `json:"format"`
 	Gzip        bool             `json:"gzip,omitempty"`
+	Zip         bool             `json:"zip,omitempty"`
 	Parquet     bool             `json:"parquet,omitempty"`
 	Rows        int64            `json:"rows"`
 	Bytes       int64            `json:"bytes"`
@@ -140,7 +141,7 @@ func newOutput(res *billing.Result) output {
 	}
 	for _, in := range res.Inputs {
 		out.Files = append(out.Files, fileJSON{Path: in.Name, Format: in.Format.String(),
-			Gzip: in.Compression == costfile.CompressionGzip, Parquet: in.Layout == costfile.LayoutParquet,
+			Gzip: in.Compression == costfile.CompressionGzip, Zip: in.Compression == costfile.CompressionZip, Parquet: in.Layout == costfile.LayoutParquet,
 			Rows: in.Rows, Bytes: in.Bytes, SkippedRows: in.SkippedRows, Skipped: in.SkippedByProvider})
 	}
 	return out
