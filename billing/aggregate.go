@@ -195,6 +195,7 @@ type Aggregator struct {
 	// currencyCode its code as bytes.
 	currency     money.Currency
 	currencyCode []byte
+	cur3         [3]byte // the code when it has 3 letters, for the fast path of Add
 	// public reports whether PublicCost and PublicCurrency are read (B-3): always
 	// without a projection, else only when some project is on public_on_demand.
 	public bool
@@ -224,6 +225,8 @@ func NewAggregator(period resellerkit.Month) *Aggregator {
 
 func (a *Aggregator) setCurrency(c money.Currency) {
 	a.currency, a.currencyCode = c, []byte(c)
+	a.cur3 = [3]byte{}
+	copy(a.cur3[:], c) // an invalid code of another length falls to EqualFold (Compute refuses it anyway)
 }
 
 // NewAggregatorFor returns an empty Aggregator for period that keeps only the detail
@@ -364,8 +367,9 @@ func (a *Aggregator) Period() resellerkit.Month { return a.period }
 // ErrCurrency (B-1); so is a bad cost, with a *FieldError wrapping money.ErrSyntax
 // or money.ErrRange. A reader names the field's column.
 func (a *Aggregator) Add(li *LineItem) error {
-	if len(li.Currency) > 0 && !bytes.EqualFold(li.Currency, a.currencyCode) {
-		return a.currencyError(FieldCurrency, li.Currency)
+	if c := li.Currency; len(c) > 0 && (len(c) != 3 || c[0] != a.cur3[0] || c[1] != a.cur3[1] || c[2] != a.cur3[2]) &&
+		!bytes.EqualFold(c, a.currencyCode) {
+		return a.currencyError(FieldCurrency, c)
 	}
 	cost, err := parseCost(li.Cost, FieldCost)
 	if err != nil {

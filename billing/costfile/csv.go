@@ -73,6 +73,7 @@ type csvWorker struct {
 	f    rowFiller
 	li   billing.LineItem
 	vals rowVals
+	need []slotCol // the schema's columns this worker reads (rowFiller.reads)
 }
 
 func newCSVWorker(name string, s *schema, sink billing.Sink) *csvWorker {
@@ -80,6 +81,11 @@ func newCSVWorker(name string, s *schema, sink billing.Sink) *csvWorker {
 	w.sp.b = make([]int32, 0, 2*s.ncols+16)
 	w.f.s = s
 	w.f.use(sink)
+	for _, nc := range s.need {
+		if w.f.reads(nc.slot) {
+			w.need = append(w.need, nc)
+		}
+	}
 	return w
 }
 
@@ -105,7 +111,7 @@ func (w *csvWorker) run(data []byte, line int64) error {
 			return &Error{File: w.name, Line: line, Err: fmt.Errorf("%w: %d fields, the header has %d", ErrFieldCount, nf, s.ncols)}
 		}
 		rec := data[:n]
-		for _, nc := range s.need {
+		for _, nc := range w.need {
 			v := w.sp.field(rec, nc.col)
 			if len(v) == 4 && string(v) == "NULL" {
 				v = nil

@@ -444,3 +444,30 @@ func TestB1_AWSCURSample(t *testing.T) {
 	assert.Equal(t, "1.6023086974", sums["Usage"].String())
 	assert.Equal(t, "0.08", sums["Tax"].String())
 }
+
+// TestM3_IsAWSAccountID: the eight-bytes-at-a-time test of a 12-digit id agrees with
+// the plain one for every byte at every position, and ids of other lengths are
+// checked digit by digit (1–12 digits are AWS ids, see TestM3_AccountIDsThatAreNotAWSIDs).
+func TestM3_IsAWSAccountID(t *testing.T) {
+	plain := func(a []byte) bool {
+		if len(a) == 0 || len(a) > 12 {
+			return false
+		}
+		for _, c := range a {
+			if c < '0' || c > '9' {
+				return false
+			}
+		}
+		return true
+	}
+	for pos := range 12 {
+		for b := range 256 {
+			a := []byte("123456789012")
+			a[pos] = byte(b)
+			require.Equal(t, plain(a), isAWSAccountID(a), "%q", a)
+		}
+	}
+	for _, a := range []string{"", "1", "51738928782", "000000000000", "999999999999", "1234567890123", "ACCT-42", "12345678901 "} {
+		assert.Equal(t, plain([]byte(a)), isAWSAccountID([]byte(a)), "%q", a)
+	}
+}

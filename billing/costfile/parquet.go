@@ -104,9 +104,14 @@ func scanParquet(ctx context.Context, name string, r io.ReaderAt, size int64, ne
 	})
 	workers := make([]*pqWorker, len(sinks))
 	for i, sink := range sinks {
-		w := &pqWorker{name: name, s: s, cols: cols, sink: sink}
+		w := &pqWorker{name: name, s: s, sink: sink}
 		w.f.s, w.f.decoded = s, true
 		w.f.use(sink)
+		for _, c := range cols { // only the columns the worker's Sink uses are read
+			if w.f.reads(c.slot) {
+				w.cols = append(w.cols, c)
+			}
+		}
 		workers[i] = w
 		g.Go(func() error {
 			for gi := range work {

@@ -2,6 +2,7 @@ package costfile
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -48,10 +49,8 @@ type rowFiller struct {
 	// are only checked, a bad one counted in ignored, and not handed on.
 	noPublic bool
 	ignored  [numSlots]ignoredValues
-	// lastAcct caches the last account id seen; badIDs holds the first line of each
-	// id that is no AWS account id (at most maxBadIDs of them, badIDsMore past that).
-	lastAcct   []byte
-	haveAcct   bool
+	// badIDs holds the first line of each account id that is no AWS account id (at
+	// most maxBadIDs of them, badIDsMore past that).
 	badIDs     map[string]int64
 	badIDsMore bool
 	// sketch samples the identities of the worker's rows (B-14, fingerprint.go).
@@ -77,6 +76,10 @@ func (f *rowFiller) use(sink billing.Sink) {
 	}
 }
 
+// reads reports whether the worker reads slot sl at all: not the public cost's
+// currency when its Sink does not use public costs.
+func (f *rowFiller) reads(sl slot) bool { return !(f.noPublic && sl == sPubCurr) }
+
 // fill sets li from v. It reports skip for FOCUS rows of another provider (counted),
 // and an error naming the slot whose value is bad.
 func (f *rowFiller) fill(li *billing.LineItem, v *rowVals) (skip bool, bad slot, err error) {
@@ -93,8 +96,8 @@ func (f *rowFiller) fill(li *billing.LineItem, v *rowVals) (skip bool, bad slot,
 			return true, 0, nil
 		}
 	}
-	if a := v[sAccount]; !f.haveAcct || !bytes.Equal(a, f.lastAcct) {
-		f.checkAccount(a)
+	if a := v[sAccount]; !isAWSAccountID(a) {
+		f.badAccount(a)
 	}
 	st := v[sStart]
 	if len(st) == len(f.lastStart) && len(st) > 0 && bytes.Equal(st, f.lastStart) {
@@ -250,15 +253,10 @@ func (f *rowFiller) focusProvider(v *rowVals) ([]byte, slot) {
 // consulted.
 var providerSlots = [...]slot{sProvider, sIssuer, sHost}
 
-// checkAccount remembers a; an id that is not an AWS account id gets its first line
-// noted for a warning (issue 7, item 8): no project can own it (M-3), so its rows can
-// only ever be unassigned.
-func (f *rowFiller) checkAccount(a []byte) {
-	f.lastAcct = append(f.lastAcct[:0], a...)
-	f.haveAcct = true
-	if isAWSAccountID(a) {
-		return
-	}
+// badAccount notes the first line of an account id that is not an AWS account id, for
+// a warning (issue 7, item 8): no project can own it (M-3), so its rows can only ever
+// be unassigned.
+func (f *rowFiller) badAccount(a []byte) {
 	if _, seen := f.badIDs[string(a)]; seen {
 		return
 	}
@@ -275,6 +273,9 @@ func (f *rowFiller) checkAccount(a []byte) {
 // isAWSAccountID reports whether a can be an AWS account id: 12 digits, or fewer (a
 // spreadsheet stripped the leading zeros; the engine pads them).
 func isAWSAccountID(a []byte) bool {
+	if len(a) == 12 { // the usual case, eight and four bytes at a time
+		return digits64(binary.LittleEndian.Uint64(a), 8) && digits64(uint64(binary.LittleEndian.Uint32(a[8:])), 4)
+	}
 	if len(a) == 0 || len(a) > 12 {
 		return false
 	}
@@ -284,6 +285,20 @@ func isAWSAccountID(a []byte) bool {
 		}
 	}
 	return true
+}
+
+// digits64 reports whether the n low bytes of x are all ASCII digits: a byte is a
+// digit when it is at least '0' (adding 0x80-'0' sets its high bit) and at most '9'
+// (adding 0x80-'9'-1 leaves its high bit clear), with no byte over 0x7f.
+func digits64(x uint64, n int) bool {
+	const ones, high = 0x0101010101010101, 0x8080808080808080
+	mask := uint64(high)
+	if n < 8 {
+		mask >>= 8 * (8 - n)
+	}
+	lo := x + ones*(0x80-'0')
+	hi := x + ones*(0x80-'9'-1)
+	return x&mask == 0 && lo&mask == mask && hi&mask == 0
 }
 
 // ignore counts a bad value of a column the Sink does not use.
