@@ -97,7 +97,22 @@
 //
 // # Choices where DOMAIN.md is silent
 //
-//   - A null (empty) cost is zero; a non-decimal cost is an error.
+//   - A null (empty) cost is zero; a non-decimal cost is an error, a *FieldError the
+//     reader reports with the column (`file:6: column lineItem/UnblendedCost: "abc" is
+//     not a decimal number`).
+//   - Cost currency (B-1, B-10): Config.CostCurrency (Job.CostCurrency,
+//     Plans.CostCurrency), USD when empty, or JPY. Every row's currency must be it (an
+//     empty one is it), else the run stops (ErrCurrency). The exchange rate converts
+//     the cost currency into the invoice's: JPY cost data invoiced in JPY is not
+//     converted (rate 1, only rounded to whole yen); a USD invoice of JPY cost data is
+//     refused, as its rate would be the inverse of a USD→JPY rate, which no decimal
+//     holds exactly; so are, with JPY cost data, the settings written in USD (AWS's
+//     support-plan formulas with their dollar minimums and bands, flat amount_usd
+//     items). The amounts named …USD are in the cost currency (Result.CostCurrency).
+//   - Only what the configuration needs is parsed: with no project on the
+//     public_on_demand basis the Aggregator of NewAggregatorFor reads no public cost
+//     (FieldUser), and a reader only counts a bad pricing/publicOnDemandCost in a
+//     warning; its currency (pricing/currency) is checked only where it is charged.
 //   - An AWS support-plan row is excluded whatever its type (a support refund too);
 //     Tax rows are classified first.
 //   - Marketplace rows are not priced; domain registrations are priced but not in
@@ -113,8 +128,8 @@
 //     exactly (encoding/json would accept "Name" for "name"); a key given twice is an
 //     error, not "the last wins"; null leaves an optional field unset.
 //   - Plans: an empty name selects the default (the zero PricingPlan: unblended, no
-//     rules, no items; DefaultSupportFeeRate; no policy). A JPY project needs an
-//     exchange-rate policy holding the invoice month's rate, else Plans.Project
+//     rules, no items; DefaultSupportFeeRate; no policy). A JPY project of USD cost
+//     data needs an exchange-rate policy holding the invoice month's rate, else Plans.Project
 //     fails; a USD project may name a policy for its conversion point and rounding
 //     and keeps rate 1. The invoice records the rate and its source (the policy's
 //     Source, else its name). A plan's custom items name no account.
@@ -123,7 +138,9 @@
 //     (a month of fees only) and gives invoices without AWS charges.
 //   - Account ids in the data shorter than 12 digits (spreadsheets strip leading
 //     zeros; the FOCUS sample is anonymized that way) are left-padded with zeros, with
-//     a warning. Config account ids must be exactly 12 digits.
+//     a warning. Config account ids must be exactly 12 digits, so an id in the data
+//     that cannot be an AWS id (13 digits, "ACCT-…") is always unassigned; the reader
+//     warns once per such id with its first file:line.
 //   - Invoice lines whose USD amount is exactly zero are omitted; the support-fee line
 //     only when non-zero. Line order: per account (config order) its services by name
 //     then its credits; custom items; the support fee.

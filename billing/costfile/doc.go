@@ -33,9 +33,32 @@
 // "unknown cost file format". The format comes from the header:
 // "lineItem/…" columns are legacy CUR, "line_item_…" columns CUR 2.0 (also the
 // snake_case Athena layout of legacy CUR), BilledCost+ChargeCategory FOCUS. Columns
-// may come in any order; unknown columns are ignored; required ones (account, product
-// code, line item type, cost, usage start; FOCUS also one of ProviderName,
-// InvoiceIssuerName or HostProviderName) must be present.
+// may come in any order and their names in any case (Athena and several tools
+// lowercase them; the first of two names equal but for case wins); unknown columns
+// are ignored; required ones (account, product code, line item type, cost, usage
+// start; FOCUS also one of ProviderName, InvoiceIssuerName or HostProviderName) must
+// be present. Without lineItem/ProductCode (line_item_product_code) the product code
+// is product/servicecode (product_servicecode), with a warning saying so; when both
+// exist lineItem/ProductCode decides (they differ on data transfer rows).
+//
+// Currency (B-1). LineItem.Currency is lineItem/CurrencyCode, line_item_currency_code
+// or FOCUS BillingCurrency (ListCost is in it too); PublicCurrency is pricing/currency
+// or pricing_currency. The reader hands them on; the Sink checks them (the
+// billing.Aggregator refuses any other than the configured cost currency, an empty
+// one being it).
+//
+// Values the run does not use. A Sink that implements billing.FieldUser and does not
+// use PublicCost (the Aggregator of a config with no public_on_demand project) gets
+// none: the reader only checks pricing/publicOnDemandCost (ListCost) and counts the
+// values that are not decimal numbers in one warning naming the column, the number
+// and the first file:line and value, and does not read pricing/currency at all. A bad
+// value there never stops such a run.
+//
+// Account ids (M-3). An id that cannot be an AWS account id (not 1 to 12 digits: 13
+// digits, "ACCT-…", empty) can never be in a project, so its rows are unassigned: each
+// gets one warning with its first file:line (at most 20 per file, then one saying
+// there are more). Shorter all-digit ids are AWS ids whose leading zeros a
+// spreadsheet stripped; the engine pads them.
 //
 // Mapping (see billing.LineItem): the period is the UTC month of the usage start
 // (lineItem/UsageStartDate, line_item_usage_start_date, ChargePeriodStart). Both B-1
@@ -96,7 +119,9 @@
 // is "AWS" or an "Amazon Web Services…" entity; ServiceProviderName is never used for
 // this, or an AWS Marketplace row (Red Hat sold through AWS) would be skipped as
 // another cloud's and its charge lost. Other rows are skipped and counted per name in
-// InputStats.SkippedByProvider. A file with only ServiceProviderName is refused
+// InputStats.SkippedByProvider, and the columns that decided in SkippedByColumns, so
+// the run's warning names them ("whose InvoiceIssuerName or HostProviderName is not
+// AWS"), never a ProviderName the file lacks. A file with only ServiceProviderName is refused
 // (ErrMissingColumn). The billing entity is "AWS Marketplace" when PublisherName (or,
 // without it, ServiceProviderName) is not an Amazon Web Services entity, else "AWS"
 // (B-8).
@@ -154,8 +179,14 @@
 // 1-based row number), the column when one is to blame, and a sentinel
 // (ErrFieldCount, ErrQuote, ErrTimestamp, ErrCompressed, ErrParquet, ErrZip,
 // ErrZipBomb, ErrUnsupported, …; their messages start "costfile: ") to test with
-// errors.Is. A file that cannot be opened is reported as "path: open: reason"
-// (errors.Is(err, fs.ErrNotExist) holds). Sink errors are wrapped the same way. The
+// errors.Is. A bad value reads "file:line: column NAME: " and the quoted value with
+// what is wrong with it — `cur.csv:6: column lineItem/UnblendedCost: "abc" is not a
+// decimal number`, `column lineItem/UsageStartDate: "2026-13-01" is not a timestamp:
+// …`, `column lineItem/CurrencyCode: "NOK", the configuration expects USD` — the
+// column as the header spells it (quoted only when it holds spaces, quotes or ": ").
+// A file that cannot be opened is reported as "path: open: reason"
+// (errors.Is(err, fs.ErrNotExist) holds). Sink errors are wrapped the same way, a
+// *billing.FieldError getting the column of its field. The
 // workers run in an errgroup: the first failure stops them all, yet the error
 // reported is the first one in file order (a block or row group before the failed
 // one is still parsed), so output is deterministic.

@@ -219,3 +219,27 @@ func assertRat(t *testing.T, want *big.Rat, got, what string) {
 	require.True(t, ok, "%s %q", what, got)
 	assert.Zero(t, want.Cmp(g), "%s: engine %s, independent %s", what, got, strings.TrimRight(strings.TrimRight(want.FloatString(20), "0"), "."))
 }
+
+// TestB1_CurrencyCLI (issue 7, item 1): a row in another currency than the configured
+// one stops the command with one line naming the file, line, column and both
+// currencies, and nothing on stdout; the configuration's cost_currency is a currency
+// code the engine supports.
+func TestB1_CurrencyCLI(t *testing.T) {
+	dir := t.TempDir()
+	cur := filepath.Join(dir, "nok.csv")
+	require.NoError(t, os.WriteFile(cur, []byte("lineItem/UsageAccountId,lineItem/LineItemType,lineItem/UsageStartDate,lineItem/ProductCode,lineItem/UnblendedCost,lineItem/CurrencyCode\n"+
+		"123412340534,Usage,2023-11-01T00:00:00.000Z,AmazonS3,10,USD\n"+
+		"123412340534,Usage,2023-11-01T00:00:00.000Z,AmazonS3,30,NOK\n"), 0o600))
+	stdout, stderr, code := invoke(t, "-config", "testdata/aws_cur_config.json", "-period", "2023-11", cur)
+	assert.Equal(t, 1, code)
+	assert.Empty(t, stdout)
+	assert.Equal(t, cur+`:3: column lineItem/CurrencyCode: "NOK", the configuration expects USD`+"\n", stderr)
+
+	raw, err := os.ReadFile("testdata/aws_cur_config.json")
+	require.NoError(t, err)
+	cfg := filepath.Join(dir, "nok.json")
+	require.NoError(t, os.WriteFile(cfg, bytes.Replace(raw, []byte(`"tax":`), []byte(`"cost_currency": "NOK", "tax":`), 1), 0o600))
+	_, stderr, code = invoke(t, "-config", cfg, "-period", "2023-11", awsCURSample)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, `cost_currency "NOK" (B-1)`)
+}

@@ -8,6 +8,12 @@
 // aggregates with the projects of CONFIG and writes the invoices as JSON on stdout.
 // -h prints the usage.
 //
+// Every row must be in the cost data's currency, CONFIG's "cost_currency" (USD when
+// absent, or JPY: JPY cost data is invoiced in JPY without conversion); a row in
+// another stops the run ("file:line: column lineItem/CurrencyCode: "NOK", the
+// configuration expects USD"). The output's "cost_currency" says what the …_usd
+// amounts are in.
+//
 // FILEs must not overlap (B-14): a file given twice, a copy or link of one, or two
 // versions of one month's report (a glob such as 2026-10/*/*.csv.gz over the
 // month's assembly directories picks up a restated month twice) stops the run with
@@ -19,7 +25,8 @@
 // pricing with a costfile.File per FILE (costfile.Files), and output.go shapes the
 // JSON, which is this command's, not
 // the library's. On any error it exits with status 1, writes exactly one line on
-// stderr, located where a location exists ("file:line: problem" for a cost file,
+// stderr, located where a location exists ("file:line: column NAME: problem" for a
+// bad value of a cost file, "file:line: problem" for another problem of one,
 // "CONFIG:line:column: problem" for the configuration, "file: problem" for a file
 // that cannot be opened or decompressed), and nothing on stdout.
 package main
