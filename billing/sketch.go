@@ -28,8 +28,8 @@ const OverlapPercent = 1
 
 // Sketch is a fixed-size sample of the rows of one input, by identity (B-14): the
 // SketchSize smallest distinct hashes of its row identities (a bottom-k sketch).
-// Readers add each row's identity with Add — for CUR its line item id and time
-// interval, for data without ids the row's content — and report the sketch in
+// Readers add each row's identity with Add — for CUR its line item id and usage
+// start, for data without ids the row's content — and report the sketch in
 // InputStats.Sketch; Run compares the sketches of every two inputs and refuses the
 // job when they overlap.
 //
@@ -51,7 +51,7 @@ type Sketch struct {
 }
 
 // Add adds the identity of one row, made of one or more byte strings (e.g. a line
-// item id and a time interval); ("ab", "c") and ("a", "bc") are different
+// item id and a usage start); ("ab", "c") and ("a", "bc") are different
 // identities. The hash is deterministic: the same identity has the same hash in every
 // process.
 func (s *Sketch) Add(parts ...[]byte) { s.AddHash(Hash(parts...)) }
@@ -216,19 +216,44 @@ func (e *overlapError) Error() string { return e.msg }
 func (e *overlapError) Unwrap() error { return ErrOverlap }
 
 // Hash returns the 64-bit hash of a row identity made of parts, the hash Sketch.Add
-// samples: each part is hashed seeded with the hash of the parts before it, so
-// ("ab", "c") and ("a", "bc") differ. It is a hash in the style of wyhash (each 16
-// bytes folded into the state by one 128-bit multiplication, keeping the inputs'
-// bits as wyhash's "condom" mode does, so no input block is ever multiplied away),
-// about 20 ns for a CUR line item id and time interval. It allocates nothing and is
-// the same in every process and on every platform, so samples and error messages are
-// reproducible. It is not a cryptographic hash: it detects accidents, not forgeries.
+// samples. The parts are hashed in one pass, each led by its length, so ("ab", "c")
+// and ("a", "bc") differ. It is a hash in the style of wyhash: each 16 bytes are
+// folded into the state by one 128-bit multiplication (two independent lanes for
+// runs of 32 bytes), keeping the inputs' bits as wyhash's "condom" mode does, so no
+// input block is ever multiplied away; a CUR line item id and time interval (93
+// bytes) take about 20 ns on the benchmark machine. It allocates nothing and is the same in every process and
+// on every platform, so samples and error messages are reproducible. It is not a
+// cryptographic hash: it detects accidents, not forgeries.
 func Hash(parts ...[]byte) uint64 {
-	var h uint64
+	h := hk0
 	for _, p := range parts {
-		h = hashBytes(h, p)
+		h ^= uint64(len(p)) * hk2 // a part's length, spread over the whole word
+		if len(p) > 32 {
+			h2 := h ^ hk2
+			for len(p) > 32 {
+				h = hashMix(binary.LittleEndian.Uint64(p)^hk1, binary.LittleEndian.Uint64(p[8:])^h)
+				h2 = hashMix(binary.LittleEndian.Uint64(p[16:])^hk2, binary.LittleEndian.Uint64(p[24:])^h2)
+				p = p[32:]
+			}
+			h ^= h2
+		}
+		if len(p) > 16 {
+			h = hashMix(binary.LittleEndian.Uint64(p)^hk1, binary.LittleEndian.Uint64(p[8:])^h)
+			p = p[16:]
+		}
+		// The last 0 to 16 bytes, read as two words that may overlap.
+		var a, b uint64
+		switch {
+		case len(p) >= 8:
+			a, b = binary.LittleEndian.Uint64(p), binary.LittleEndian.Uint64(p[len(p)-8:])
+		case len(p) >= 4:
+			a, b = uint64(binary.LittleEndian.Uint32(p)), uint64(binary.LittleEndian.Uint32(p[len(p)-4:]))
+		case len(p) > 0:
+			a = uint64(p[0])<<16 | uint64(p[len(p)>>1])<<8 | uint64(p[len(p)-1])
+		}
+		h = hashMix(a^hk1, b^h)
 	}
-	return h
+	return hashMix(h^hk2, hk0^uint64(len(parts)))
 }
 
 // The constants of the hash (wyhash's default secret).
@@ -242,25 +267,4 @@ const (
 func hashMix(a, b uint64) uint64 {
 	hi, lo := bits.Mul64(a, b)
 	return a ^ b ^ hi ^ lo
-}
-
-// hashBytes hashes p with seed.
-func hashBytes(seed uint64, p []byte) uint64 {
-	n := uint64(len(p))
-	h := hashMix(seed^hk0, hk1)
-	for len(p) > 16 {
-		h = hashMix(binary.LittleEndian.Uint64(p)^hk1, binary.LittleEndian.Uint64(p[8:])^h)
-		p = p[16:]
-	}
-	// The last 1 to 16 bytes, read as two words that may overlap.
-	var a, b uint64
-	switch {
-	case len(p) >= 8:
-		a, b = binary.LittleEndian.Uint64(p), binary.LittleEndian.Uint64(p[len(p)-8:])
-	case len(p) >= 4:
-		a, b = uint64(binary.LittleEndian.Uint32(p)), uint64(binary.LittleEndian.Uint32(p[len(p)-4:]))
-	case len(p) > 0:
-		a = uint64(p[0])<<16 | uint64(p[len(p)>>1])<<8 | uint64(p[len(p)-1])
-	}
-	return hashMix(hk2^n, hashMix(a^hk1, b^h))
 }
