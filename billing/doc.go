@@ -21,7 +21,7 @@
 // wrapping ErrOverlap that names both, before anything is computed. Memory stays
 // flat: an input reports in InputStats.Sketch a Sketch, a fixed-size sample of its
 // row identities (the SketchSize smallest hashes: a bottom-k sketch; costfile hashes
-// a CUR row's line item id and time interval, and a row without an id whole), and
+// a CUR row's line item id and usage start, and a row without an id whole), and
 // Run compares each input's with those of the inputs before it, right after its
 // scan. Inputs overlap when at least OverlapPercent of the rows sampled from one are
 // in the other: copies and versions share all their rows, the parts of one report

@@ -13,13 +13,12 @@
 //
 // Overlaps (B-14). Every scan also samples the identities of the file's rows into
 // InputStats.Sketch, so that billing.Run refuses two files that overlap (a copy, two
-// versions of one month): a CUR row is its line item id and time interval
-// (identity/LineItemId and identity/TimeInterval, identity_line_item_id and
-// identity_time_interval: the id alone repeats over the days of a usage), a row
-// without an id (FOCUS) its whole text in CSV, all its values in Parquet; see
-// fingerprint.go. Files(opt, paths...) makes the Inputs of several paths and refuses
-// at once, before reading, a file given twice under one name or two (a link:
-// os.SameFile).
+// versions of one month): a CUR row is its line item id (identity/LineItemId,
+// identity_line_item_id) and usage start (the id alone repeats over the days of a
+// usage), a row without an id (FOCUS) its whole text in CSV, all its values in
+// Parquet; see fingerprint.go. Files(opt, paths...) makes the Inputs of several
+// paths and refuses at once, before reading, a file given twice under one name or
+// two (a link: os.SameFile).
 //
 // ScanFile tells Parquet ("PAR1"), ZIP ("PK\x03\x04"), gzip (1f 8b) and plain CSV
 // apart by magic bytes; Scan does the same for a stream (CSV and gzip only: Parquet

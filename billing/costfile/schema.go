@@ -46,8 +46,7 @@ const (
 	sPubCurr    // currency of the public cost when stated apart: pricing/currency, pricing_currency
 
 	// The row's identity, for the overlap check (B-14, fingerprint.go).
-	sLineItemID   // identity/LineItemId, identity_line_item_id
-	sTimeInterval // identity/TimeInterval, identity_time_interval
+	sLineItemID // identity/LineItemId, identity_line_item_id
 
 	numSlots
 )
@@ -79,7 +78,7 @@ type columnNames struct {
 	skuID, billStart                                                      []string
 	currency, priceCurrency                                               []string
 	commitID, commitStatus                                                []string
-	lineItemID, timeInterval                                              []string
+	lineItemID                                                            []string
 	required                                                              []string
 }
 
@@ -98,7 +97,6 @@ var (
 		start:         []string{"lineItem/UsageStartDate"},
 		billStart:     []string{"bill/BillingPeriodStartDate"},
 		lineItemID:    []string{"identity/LineItemId"},
-		timeInterval:  []string{"identity/TimeInterval"},
 		tagPlain:      []string{"resourceTags/user:CmBillingGroup"},
 		currency:      []string{"lineItem/CurrencyCode"},
 		priceCurrency: []string{"pricing/currency"},
@@ -119,7 +117,6 @@ var (
 		start:         []string{"line_item_usage_start_date"},
 		billStart:     []string{"bill_billing_period_start_date"},
 		lineItemID:    []string{"identity_line_item_id"},
-		timeInterval:  []string{"identity_time_interval"},
 		tagPlain:      []string{"resource_tags_user_cm_billing_group"},
 		tagJSON:       []string{"resource_tags"},
 		productMap:    []string{"product"},
@@ -209,7 +206,7 @@ func newSchema(header []string) (*schema, error) {
 		sIssuer: names.issuer, sHost: names.host, sPublisher: names.publisher, sSkuID: names.skuID,
 		sBillStart: names.billStart, sCommitID: names.commitID, sCommitStat: names.commitStatus,
 		sCurrency: names.currency, sPubCurr: names.priceCurrency,
-		sLineItemID: names.lineItemID, sTimeInterval: names.timeInterval,
+		sLineItemID: names.lineItemID,
 	} {
 		s.col[i] = look(c)
 	}
