@@ -274,3 +274,47 @@ func TestB14_Parquet(t *testing.T) {
 	_, err = runFiles(t, b14Oct, y, z)
 	require.NoError(t, err)
 }
+
+// TestB14_RealCURSample: the real anonymized CUR repeats each line item id over the
+// days of its usage (1,281 rows, 388 ids). Cut by usage day into two parts, which
+// share 234 ids, it is accepted and billed as the whole; the file next to a copy
+// of it is refused, all of its 1,281 rows sampled.
+func TestB14_RealCURSample(t *testing.T) {
+	text, err := os.ReadFile(awsCURSample)
+	require.NoError(t, err)
+	recs, err := csv.NewReader(bytes.NewReader(text)).ReadAll()
+	require.NoError(t, err)
+	start, id := slices.Index(recs[0], "lineItem/UsageStartDate"), slices.Index(recs[0], "identity/LineItemId")
+	odd, even := [][]string{recs[0]}, [][]string{recs[0]}
+	ids := map[string]int{}
+	for _, r := range recs[1:] {
+		if r[start][9]%2 == 1 { // the day's last digit
+			odd = append(odd, r)
+			ids[r[id]] |= 1
+		} else {
+			even = append(even, r)
+			ids[r[id]] |= 2
+		}
+	}
+	shared := 0
+	for _, v := range ids {
+		if v == 3 {
+			shared++
+		}
+	}
+	require.Equal(t, 234, shared, "the parts share line item ids")
+
+	nov := resellerkit.NewMonth(2023, 11)
+	dir := t.TempDir()
+	want, err := runFiles(t, nov, awsCURSample)
+	require.NoError(t, err)
+	got, err := runFiles(t, nov, write(t, dir, "odd.csv", csvText(t, odd)), write(t, dir, "even.csv", csvText(t, even)))
+	require.NoError(t, err)
+	assert.Equal(t, want.Invoices, got.Invoices)
+	assert.Equal(t, want.Unassigned, got.Unassigned)
+
+	c := write(t, dir, "copy.csv", text)
+	res, err := runFiles(t, nov, awsCURSample, c)
+	refused(t, res, err, awsCURSample, c)
+	assert.Contains(t, err.Error(), ": 1281 of the 1281 sampled rows of ")
+}
