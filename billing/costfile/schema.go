@@ -153,13 +153,21 @@ var (
 )
 
 // newSchema detects the format of a header (B-1) and locates its columns. Header
-// names are matched after trimming spaces and ignoring ASCII case (Athena and several
-// tools lowercase them); the first of two names equal so wins. Column order is free
-// and unknown columns are ignored.
+// names are matched after trimming spaces, in their exact case first, else ignoring
+// ASCII case (Athena and several tools lowercase them); of two names equal so, the
+// first wins. The exact match comes first because AWS tag keys are case-sensitive:
+// resourceTags/user:cmbillinggroup is another tag than
+// resourceTags/user:CmBillingGroup, and must not shadow it. Column order is free and
+// unknown columns are ignored.
 func newSchema(header []string) (*schema, error) {
-	idx := make(map[string]int, len(header))
+	exact := make(map[string]int, len(header))
+	idx := make(map[string]int, len(header)) // by lower-case name
 	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(h))
+		h = strings.TrimSpace(h)
+		if _, dup := exact[h]; !dup {
+			exact[h] = i
+		}
+		h = strings.ToLower(h)
 		if _, dup := idx[h]; !dup {
 			idx[h] = i
 		}
@@ -191,6 +199,9 @@ func newSchema(header []string) (*schema, error) {
 	}
 	look := func(cands []string) int {
 		for _, c := range cands {
+			if i, ok := exact[c]; ok {
+				return i
+			}
 			if i, ok := idx[strings.ToLower(c)]; ok {
 				return i
 			}
