@@ -33,12 +33,17 @@
 // "lineItem/…" columns are legacy CUR, "line_item_…" columns CUR 2.0 (also the
 // snake_case Athena layout of legacy CUR), BilledCost+ChargeCategory FOCUS. Columns
 // may come in any order and their names in any case (Athena and several tools
-// lowercase them; the first of two names equal but for case wins); unknown columns
-// are ignored; required ones (account, product code, line item type, cost, usage
-// start; FOCUS also one of ProviderName, InvoiceIssuerName or HostProviderName) must
-// be present. Without lineItem/ProductCode (line_item_product_code) the product code
-// is product/servicecode (product_servicecode), with a warning saying so; when both
-// exist lineItem/ProductCode decides (they differ on data transfer rows).
+// lowercase them): a name in the exact case sought wins, else the first equal to it
+// but for case (AWS tag keys are case-sensitive: resourceTags/user:cmbillinggroup
+// does not shadow resourceTags/user:CmBillingGroup); unknown columns are ignored;
+// required ones (account, product code, line item type, cost, usage start; FOCUS also
+// one of ProviderName, InvoiceIssuerName or HostProviderName) must be present.
+// Without lineItem/ProductCode (line_item_product_code) the product code is
+// product/servicecode (product_servicecode), with one warning per file saying that
+// service-scoped pricing rules (B-5) and the per-service invoice lines then follow
+// it: it is AWSDataTransfer for the data transfer of every service (446 of the 1,269
+// Usage rows of the real CUR sample, most of them S3's) and empty on Tax rows. When
+// both exist lineItem/ProductCode decides.
 //
 // Currency (B-1). LineItem.Currency is lineItem/CurrencyCode, line_item_currency_code
 // or FOCUS BillingCurrency (ListCost is in it too); PublicCurrency is pricing/currency

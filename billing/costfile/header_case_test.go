@@ -30,3 +30,10 @@ func TestB9_TagColumnExactCaseFirst(t *testing.T) {
 		})
 	}
 }
+
+// servicecodeWarning is the warning of a file whose product codes are read from used
+// because it has no column want (issue 7, item 7).
+func servicecodeWarning(want, used string) string {
+	return "no " + want + " column: product codes are read from " + used + ", so service-scoped pricing rules (B-5) and the per-service invoice lines follow " +
+		used + ", not " + want + " (data transfer is AWSDataTransfer rather than the service it belongs to, and Tax rows may have no service)"
+}

@@ -289,11 +289,11 @@ func TestB1_HeaderVariants(t *testing.T) {
 	t.Run("B1 product/servicecode when lineItem/ProductCode is absent", func(t *testing.T) {
 		for _, tc := range []struct{ header, row, col, warning string }{
 			{"lineItem/UsageAccountId,lineItem/LineItemType,lineItem/UsageStartDate,product/servicecode,lineItem/UnblendedCost\n",
-				acct7 + ",Usage,2026-10-01T00:00:00Z,AmazonEC2,1\n", "", "no lineItem/ProductCode column: product codes are read from product/servicecode"},
+				acct7 + ",Usage,2026-10-01T00:00:00Z,AmazonEC2,1\n", "", servicecodeWarning("lineItem/ProductCode", "product/servicecode")},
 			{"line_item_usage_account_id,line_item_line_item_type,line_item_usage_start_date,product_servicecode,line_item_unblended_cost\n",
-				acct7 + ",Usage,2026-10-01T00:00:00Z,AmazonEC2,1\n", "", "no line_item_product_code column: product codes are read from product_servicecode"},
+				acct7 + ",Usage,2026-10-01T00:00:00Z,AmazonEC2,1\n", "", servicecodeWarning("line_item_product_code", "product_servicecode")},
 			{"LINE_ITEM_USAGE_ACCOUNT_ID,LINE_ITEM_LINE_ITEM_TYPE,LINE_ITEM_USAGE_START_DATE,Product_ServiceCode,LINE_ITEM_UNBLENDED_COST\n",
-				acct7 + ",Usage,2026-10-01T00:00:00Z,AmazonEC2,1\n", "", "no line_item_product_code column: product codes are read from Product_ServiceCode"},
+				acct7 + ",Usage,2026-10-01T00:00:00Z,AmazonEC2,1\n", "", servicecodeWarning("line_item_product_code", "Product_ServiceCode")},
 		} {
 			got, st, err := scanString(t, tc.header+tc.row, Options{})
 			require.NoError(t, err)

@@ -235,7 +235,13 @@ func newSchema(header []string) (*schema, error) {
 	}
 	slices.SortFunc(s.need, func(a, b slotCol) int { return a.col - b.col })
 	if c := s.col[sProductCode]; c >= 0 && f != billing.FormatFOCUS && !strings.EqualFold(strings.TrimSpace(header[c]), names.productCode[0]) {
-		s.warnings = append(s.warnings, fmt.Sprintf("no %s column: product codes are read from %s", names.productCode[0], strings.TrimSpace(header[c])))
+		// product/servicecode is not the product code: data transfer is AWSDataTransfer
+		// whatever service it belongs to, and Tax rows have none (the real CUR sample:
+		// 446 of 1,269 Usage rows differ, all 12 Tax rows are empty). One warning per
+		// file says what that changes.
+		s.warnings = append(s.warnings, fmt.Sprintf("no %[1]s column: product codes are read from %[2]s, so service-scoped pricing rules (B-5) "+
+			"and the per-service invoice lines follow %[2]s, not %[1]s (data transfer is AWSDataTransfer rather than the service it belongs to, "+
+			"and Tax rows may have no service)", names.productCode[0], strings.TrimSpace(header[c])))
 	}
 	if f == billing.FormatFOCUS && !has("x_ServiceCode") {
 		s.warnings = append(s.warnings, "FOCUS data without x_ServiceCode: product codes are ServiceName values "+
