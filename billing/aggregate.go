@@ -354,6 +354,11 @@ func (a *Aggregator) keepsDetail(code uint32) bool {
 // Period returns the billing period the Aggregator charges.
 func (a *Aggregator) Period() resellerkit.Month { return a.period }
 
+// CostCurrency returns the currency every row must be in (B-1): USD for
+// NewAggregator, the config's CostCurrency for NewAggregatorFor. A reader names it
+// when a file has no currency column, so that every row is taken to be in it.
+func (a *Aggregator) CostCurrency() money.Currency { return a.currency }
+
 // Add adds one line item. Rows of another period are validated, counted and not
 // charged (B-1); a row's period is its BillingPeriod when the source has one, so a
 // late credit in next month's bill lands in next month's invoice (B-16), else the

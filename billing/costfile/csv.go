@@ -178,6 +178,9 @@ func scanCSV(ctx context.Context, name string, r io.Reader, newSink func() billi
 		if err != nil {
 			return &Error{File: name, Err: err}
 		}
+		if w := s.currencyWarning(sinks[0]); w != "" {
+			st.Warnings = append(st.Warnings, w)
+		}
 		for _, sink := range sinks {
 			w := newCSVWorker(name, s, sink)
 			workers = append(workers, w)

@@ -49,7 +49,10 @@
 // or FOCUS BillingCurrency (ListCost is in it too); PublicCurrency is pricing/currency
 // or pricing_currency. The reader hands them on; the Sink checks them (the
 // billing.Aggregator refuses any other than the configured cost currency, an empty
-// one being it).
+// one being it). A file without the currency column has every row taken to be in
+// the configured cost currency, and one warning says so ("no lineItem/CurrencyCode
+// column: every row is taken to be in USD, as configured"; the currency named is the
+// Sink's when it has a CostCurrency method, as the Aggregator does).
 //
 // Values the run does not use. A Sink that implements billing.FieldUser and does not
 // use PublicCost (the Aggregator of a config with no public_on_demand project) gets

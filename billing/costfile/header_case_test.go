@@ -1,10 +1,14 @@
 package costfile
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/seeda33a2f4f/resellerkit/money"
 )
 
 // TestB9_TagColumnExactCaseFirst (issue 7, item 7): header names ignore case, but AWS
@@ -36,4 +40,63 @@ func TestB9_TagColumnExactCaseFirst(t *testing.T) {
 func servicecodeWarning(want, used string) string {
 	return "no " + want + " column: product codes are read from " + used + ", so service-scoped pricing rules (B-5) and the per-service invoice lines follow " +
 		used + ", not " + want + " (data transfer is AWSDataTransfer rather than the service it belongs to, and Tax rows may have no service)"
+}
+
+// The warnings of a legacy CUR file without lineItem/CurrencyCode (issue 7, item 1):
+// for a Sink that does not say its currency, and for an Aggregator of USD cost data.
+const (
+	noCurrencyWarning    = "no lineItem/CurrencyCode column: every row is taken to be in the configured cost currency"
+	noCurrencyWarningUSD = "no lineItem/CurrencyCode column: every row is taken to be in USD, as configured"
+)
+
+// TestB1_NoCurrencyColumnIsAWarning (issue 7, item 1): a file without the currency
+// column of its format has every row taken to be in the configured cost currency;
+// one warning per file says so, naming the column and, for an Aggregator, the
+// currency. A file with the column, even empty, gets none.
+func TestB1_NoCurrencyColumnIsAWarning(t *testing.T) {
+	start := "2026-10-01T00:00:00Z"
+	rows := func(row string) string { return strings.Repeat(row+"\n", 40) }
+	for _, tc := range []struct{ name, text, column string }{
+		{"legacy CUR", "lineItem/UsageAccountId,lineItem/LineItemType,lineItem/UsageStartDate,lineItem/ProductCode,lineItem/UnblendedCost\n" +
+			rows(acct7+",Usage,"+start+",AmazonEC2,1"), "lineItem/CurrencyCode"},
+		{"CUR 2.0", "line_item_usage_account_id,line_item_line_item_type,line_item_usage_start_date,line_item_product_code,line_item_unblended_cost\n" +
+			rows(acct7+",Usage,"+start+",AmazonEC2,1"), "line_item_currency_code"},
+		{"FOCUS", "BilledCost,ChargeCategory,ChargePeriodStart,SubAccountId,ServiceName,x_ServiceCode,ProviderName\n" +
+			rows("1,Usage,"+start+","+acct7+",Amazon EC2,AmazonEC2,AWS"), "BillingCurrency"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, cur := range []money.Currency{money.USD, money.JPY} {
+				st, agg, err := aggScan(t, tc.text, issue7Config(cur, ""), Options{Workers: 3, BlockSize: 64})
+				require.NoError(t, err)
+				assert.Equal(t, []string{"no " + tc.column + " column: every row is taken to be in " + string(cur) + ", as configured"}, st.Warnings)
+				assert.Equal(t, "40", agg.Groups()[0].Cost.String())
+			}
+			_, st, err := scanString(t, tc.text, Options{Workers: 2})
+			require.NoError(t, err)
+			assert.Equal(t, []string{"no " + tc.column + " column: every row is taken to be in the configured cost currency"}, st.Warnings)
+
+			// Through Run: once for the file, prefixed with its name.
+			p := writeText7(t, "cost.csv", tc.text)
+			res, err := run7(t, issue7Config(money.USD, ""), p)
+			require.NoError(t, err)
+			assert.Equal(t, []string{p + ": no " + tc.column + " column: every row is taken to be in USD, as configured"}, res.Warnings)
+		})
+	}
+
+	// Parquet: the same, once per file whatever its row groups.
+	st := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	p := writeParquetRows(t, []cur2BillRow{{Account: acct7, Type: "Usage", Start: st, Bill: st, Product: "AmazonEC2", Cost: 1}})
+	res, err := run7(t, issue7Config(money.JPY, ""), p)
+	require.NoError(t, err)
+	assert.Equal(t, []string{p + ": no line_item_currency_code column: every row is taken to be in JPY, as configured"}, res.Warnings)
+
+	// With the column, values empty or not: no warning.
+	p = writeParquetRows(t, []cur2CurrencyRow{{Account: acct7, Type: "Usage", Start: st, Product: "AmazonEC2", Cost: 1}})
+	res, err = run7(t, issue7Config(money.USD, ""), p)
+	require.NoError(t, err)
+	assert.Empty(t, res.Warnings)
+	stats, _, err := aggScan(t, "lineItem/UsageAccountId,lineItem/LineItemType,lineItem/UsageStartDate,lineItem/ProductCode,lineItem/UnblendedCost,lineItem/CurrencyCode\n"+
+		acct7+",Usage,"+start+",AmazonEC2,1,\n", issue7Config(money.USD, ""), Options{})
+	require.NoError(t, err)
+	assert.Empty(t, stats.Warnings)
 }

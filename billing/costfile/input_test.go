@@ -93,11 +93,11 @@ func TestB1_HeaderWithoutRows(t *testing.T) {
 		_, st, err := scanString(t, text, Options{Workers: 2})
 		require.NoError(t, err)
 		assert.Equal(t, int64(0), st.Rows)
-		assert.Equal(t, []string{noRowsWarning}, st.Warnings)
+		assert.Equal(t, []string{noCurrencyWarning, noRowsWarning}, st.Warnings)
 	}
 	_, st, err := scanString(t, legacyHeader+legacyRow("1", "Usage", "2026-10-01T00:00:00Z", "p", "u", "o", "1", "d", "n", "AWS", "1", ""), Options{})
 	require.NoError(t, err)
-	assert.Empty(t, st.Warnings)
+	assert.Equal(t, []string{noCurrencyWarning}, st.Warnings)
 }
 
 // TestB1_FileIsABillingInput: File runs in billing.Run; the real FOCUS sample is

@@ -238,7 +238,7 @@ func TestB3_UnusedColumnIsAWarning(t *testing.T) {
 	for _, opt := range []Options{{Workers: 1}, {Workers: 3, BlockSize: 16}} {
 		st, agg, err := aggScan(t, text, issue7Config(money.USD, billing.CostBasisUnblended), opt)
 		require.NoError(t, err)
-		assert.Equal(t, []string{warning}, st.Warnings)
+		assert.Equal(t, []string{noCurrencyWarningUSD, warning}, st.Warnings)
 		assert.Equal(t, int64(5), st.Rows)
 		require.Len(t, agg.Groups(), 1)
 		assert.Equal(t, "15.75", agg.Groups()[0].Cost.String(), "1.5 + 2.25 + 3 + 4 + 5")
@@ -257,7 +257,7 @@ func TestB3_UnusedColumnIsAWarning(t *testing.T) {
 	// A Sink that is no FieldUser gets every value as it is.
 	rows, st, err := scanString(t, text, Options{})
 	require.NoError(t, err)
-	assert.Empty(t, st.Warnings)
+	assert.Equal(t, []string{noCurrencyWarning}, st.Warnings)
 	assert.Equal(t, "abc", rows[1].Public)
 }
 
@@ -273,7 +273,7 @@ func TestB1_HeaderVariants(t *testing.T) {
 	want, st, err := scanString(t, legacyHeader+r, Options{})
 	require.NoError(t, err)
 	require.Len(t, want, 1)
-	require.Empty(t, st.Warnings)
+	require.Equal(t, []string{noCurrencyWarning}, st.Warnings)
 	for name, header := range map[string]string{
 		"lower case (Athena)": strings.ToLower(legacyHeader),
 		"upper case":          strings.ToUpper(legacyHeader),
@@ -288,12 +288,12 @@ func TestB1_HeaderVariants(t *testing.T) {
 
 	t.Run("B1 product/servicecode when lineItem/ProductCode is absent", func(t *testing.T) {
 		for _, tc := range []struct{ header, row, col, warning string }{
-			{"lineItem/UsageAccountId,lineItem/LineItemType,lineItem/UsageStartDate,product/servicecode,lineItem/UnblendedCost\n",
-				acct7 + ",Usage,2026-10-01T00:00:00Z,AmazonEC2,1\n", "", servicecodeWarning("lineItem/ProductCode", "product/servicecode")},
-			{"line_item_usage_account_id,line_item_line_item_type,line_item_usage_start_date,product_servicecode,line_item_unblended_cost\n",
-				acct7 + ",Usage,2026-10-01T00:00:00Z,AmazonEC2,1\n", "", servicecodeWarning("line_item_product_code", "product_servicecode")},
-			{"LINE_ITEM_USAGE_ACCOUNT_ID,LINE_ITEM_LINE_ITEM_TYPE,LINE_ITEM_USAGE_START_DATE,Product_ServiceCode,LINE_ITEM_UNBLENDED_COST\n",
-				acct7 + ",Usage,2026-10-01T00:00:00Z,AmazonEC2,1\n", "", servicecodeWarning("line_item_product_code", "Product_ServiceCode")},
+			{"lineItem/UsageAccountId,lineItem/LineItemType,lineItem/UsageStartDate,product/servicecode,lineItem/UnblendedCost,lineItem/CurrencyCode\n",
+				acct7 + ",Usage,2026-10-01T00:00:00Z,AmazonEC2,1,USD\n", "", servicecodeWarning("lineItem/ProductCode", "product/servicecode")},
+			{"line_item_usage_account_id,line_item_line_item_type,line_item_usage_start_date,product_servicecode,line_item_unblended_cost,line_item_currency_code\n",
+				acct7 + ",Usage,2026-10-01T00:00:00Z,AmazonEC2,1,USD\n", "", servicecodeWarning("line_item_product_code", "product_servicecode")},
+			{"LINE_ITEM_USAGE_ACCOUNT_ID,LINE_ITEM_LINE_ITEM_TYPE,LINE_ITEM_USAGE_START_DATE,Product_ServiceCode,LINE_ITEM_UNBLENDED_COST,LINE_ITEM_CURRENCY_CODE\n",
+				acct7 + ",Usage,2026-10-01T00:00:00Z,AmazonEC2,1,USD\n", "", servicecodeWarning("line_item_product_code", "Product_ServiceCode")},
 		} {
 			got, st, err := scanString(t, tc.header+tc.row, Options{})
 			require.NoError(t, err)
@@ -303,8 +303,8 @@ func TestB1_HeaderVariants(t *testing.T) {
 		}
 		// Both present: lineItem/ProductCode decides (in the AWS sample, data
 		// transfer rows have servicecode AWSDataTransfer and product code AmazonEC2).
-		got, st, err := scanString(t, "lineItem/UsageAccountId,lineItem/LineItemType,lineItem/UsageStartDate,product/servicecode,lineItem/ProductCode,lineItem/UnblendedCost\n"+
-			acct7+",Usage,2026-10-01T00:00:00Z,AWSDataTransfer,AmazonEC2,1\n", Options{})
+		got, st, err := scanString(t, "lineItem/UsageAccountId,lineItem/LineItemType,lineItem/UsageStartDate,product/servicecode,lineItem/ProductCode,lineItem/UnblendedCost,lineItem/CurrencyCode\n"+
+			acct7+",Usage,2026-10-01T00:00:00Z,AWSDataTransfer,AmazonEC2,1,USD\n", Options{})
 		require.NoError(t, err)
 		assert.Equal(t, "AmazonEC2", got[0].ProductCode)
 		assert.Empty(t, st.Warnings)
@@ -363,7 +363,7 @@ func TestM3_AccountIDsThatAreNotAWSIDs(t *testing.T) {
 	for _, opt := range []Options{{Workers: 1}, {Workers: 3, BlockSize: 8}} {
 		_, st, err := scanString(t, text, opt)
 		require.NoError(t, err)
-		assert.Equal(t, want, st.Warnings)
+		assert.Equal(t, append([]string{noCurrencyWarning}, want...), st.Warnings)
 	}
 
 	// Through Run: listed as unassigned with their charges, each warned once.
@@ -386,9 +386,10 @@ func TestM3_AccountIDsThatAreNotAWSIDs(t *testing.T) {
 	}
 	_, st, err := scanString(t, b.String(), Options{Workers: 2, BlockSize: 64})
 	require.NoError(t, err)
-	require.Len(t, st.Warnings, maxBadIDs+1)
-	assert.Contains(t, st.Warnings[0], `"ACCT-00"`)
-	assert.Contains(t, st.Warnings[maxBadIDs], "more account ids that are not AWS account ids")
+	require.Len(t, st.Warnings, 1+maxBadIDs+1)
+	assert.Equal(t, noCurrencyWarning, st.Warnings[0])
+	assert.Contains(t, st.Warnings[1], `"ACCT-00"`)
+	assert.Contains(t, st.Warnings[1+maxBadIDs], "more account ids that are not AWS account ids")
 }
 
 // awsCURSample is a real anonymized legacy CUR (FinOps Foundation, MIT; see

@@ -85,6 +85,9 @@ func scanParquet(ctx context.Context, name string, r io.ReaderAt, size int64, ne
 	if err != nil {
 		return st, &Error{File: name, Err: err}
 	}
+	if w := s.currencyWarning(sinks[0]); w != "" {
+		st.Warnings = append(st.Warnings, w)
+	}
 	// One goroutine hands out row groups in order; the workers convert them. The
 	// first failure stops them all, and the error reported is that of the first
 	// failed group in file order.

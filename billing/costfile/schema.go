@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/seeda33a2f4f/resellerkit/billing"
+	"github.com/seeda33a2f4f/resellerkit/money"
 )
 
 // tagKind says how the billing-group tag is stored.
@@ -62,6 +63,9 @@ type schema struct {
 	need []slotCol
 	// warnings are notes about the header, copied to the InputStats.Warnings.
 	warnings []string
+	// noCurrency is the format's currency column when the header lacks it (see
+	// currencyWarning), else "".
+	noCurrency string
 }
 
 type slotCol struct {
@@ -243,12 +247,31 @@ func newSchema(header []string) (*schema, error) {
 			"and the per-service invoice lines follow %[2]s, not %[1]s (data transfer is AWSDataTransfer rather than the service it belongs to, "+
 			"and Tax rows may have no service)", names.productCode[0], strings.TrimSpace(header[c])))
 	}
+	if s.col[sCurrency] < 0 {
+		s.noCurrency = names.currency[0]
+	}
 	if f == billing.FormatFOCUS && !has("x_ServiceCode") {
 		s.warnings = append(s.warnings, "FOCUS data without x_ServiceCode: product codes are ServiceName values "+
 			"(e.g. \"Amazon Elastic Compute Cloud\", not \"AmazonEC2\"), so service-scoped pricing rules (B-5) and "+
 			"the product-code checks of B-7 and B-8 may not match")
 	}
 	return s, nil
+}
+
+// currencyWarning returns the warning of a file without a currency column, whose
+// rows are all taken to be in the currency the sink checks (B-1): "no
+// lineItem/CurrencyCode column: every row is taken to be in USD, as configured". It
+// names the currency when the sink says it (billing.Aggregator.CostCurrency), and
+// returns "" for a file with the column.
+func (s *schema) currencyWarning(sink billing.Sink) string {
+	if s.noCurrency == "" {
+		return ""
+	}
+	cur := "the configured cost currency"
+	if c, ok := sink.(interface{ CostCurrency() money.Currency }); ok {
+		cur = string(c.CostCurrency()) + ", as configured"
+	}
+	return "no " + s.noCurrency + " column: every row is taken to be in " + cur
 }
 
 // sinkError wraps an error of Sink.Add at line: a *billing.FieldError gets the

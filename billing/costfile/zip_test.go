@@ -120,7 +120,7 @@ func TestB1_ZipEqualsItsMembers(t *testing.T) {
 		assert.Equal(t, LayoutCSV, st.Layout)
 		assert.Equal(t, CompressionZip, st.Compression)
 		assert.Equal(t, path, st.Name)
-		assert.Empty(t, st.Warnings)
+		assert.Equal(t, []string{"cur-1.csv, cur-2.csv: " + noCurrencyWarning}, st.Warnings)
 	}
 
 	// The real FOCUS sample cut in two (it has no quoted newlines): the same
@@ -181,13 +181,13 @@ func TestB1_ZipMemberOrder(t *testing.T) {
 	_, st, err := scanZipFile(t, path, Options{})
 	require.NoError(t, err)
 	assert.Equal(t, int64(3), st.Rows)
-	assert.Equal(t, []string{"a.csv, c.csv: " + noRowsWarning}, st.Warnings)
+	assert.Equal(t, []string{"a.csv, b.csv, c.csv: " + noCurrencyWarning, "a.csv, c.csv: " + noRowsWarning}, st.Warnings)
 
 	// No member with a row: one warning, as for a file.
 	path = writeFile(t, "x.zip", zipBytes(t, zipEntry{name: "b.csv", data: legacyHeader}, zipEntry{name: "a.csv", data: legacyHeader}))
 	_, st, err = scanZipFile(t, path, Options{})
 	require.NoError(t, err)
-	assert.Equal(t, []string{noRowsWarning}, st.Warnings)
+	assert.Equal(t, []string{"a.csv, b.csv: " + noCurrencyWarning, noRowsWarning}, st.Warnings)
 }
 
 // TestB1_ZipMembers: what an archive may hold. Directories and archiver junk are

@@ -119,6 +119,7 @@ func TestProperty_FileOrderAndWorkers(t *testing.T) {
 		var m map[string]any
 		require.NoError(t, json.Unmarshal([]byte(s), &m))
 		delete(m, "files")
+		assert.ElementsMatch(t, []string{"testdata/cur_small.csv: " + noCurrency, "testdata/cur_part2.csv: " + noCurrency}, takeNoCurrency(m))
 		return m
 	}
 	base, stderr, code := invoke(t, "-config", "testdata/config.json", "-period", "2026-10", "testdata/cur_small.csv", "testdata/cur_part2.csv")
@@ -374,6 +375,7 @@ func TestB5_B8_ProjectedAggregatorsMatchFullDetail(t *testing.T) {
 	require.NoError(t, json.Unmarshal(want, &wantDoc))
 	delete(got, "files")
 	delete(wantDoc, "files")
+	assert.Len(t, takeNoCurrency(got), 2, "the input warnings, which Compute alone has not")
 	assert.Equal(t, wantDoc, got)
 }
 

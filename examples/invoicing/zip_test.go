@@ -58,6 +58,8 @@ func TestB1_ZipCLI(t *testing.T) {
 	}
 	wantDoc, wantFiles := parse(base)
 	gotDoc, gotFiles := parse(got)
+	assert.Equal(t, []string{"testdata/cur_small.csv: " + noCurrency, "testdata/cur_part2.csv: " + noCurrency}, takeNoCurrency(wantDoc))
+	assert.Equal(t, []string{archive + ": 2026-10/cur_part2.csv, 2026-10/cur_small.csv: " + noCurrency}, takeNoCurrency(gotDoc))
 	assert.Equal(t, wantDoc, gotDoc)
 	require.Len(t, wantFiles, 2)
 	require.Len(t, gotFiles, 1)
