@@ -63,8 +63,10 @@
 //
 // Account ids (M-3). An id that cannot be an AWS account id (not 1 to 12 digits: 13
 // digits, "ACCT-…", empty) can never be in a project, so its rows are unassigned: each
-// gets one warning with its first file:line (at most 20 per file, then one saying
-// there are more). Shorter all-digit ids are AWS ids whose leading zeros a
+// gets one warning with its first file:line (the first 20 ids of the file, then one
+// saying there are more). The warnings are per file: an id in two files is warned
+// once for each, at its first line there, as that is where to look; the run's
+// unassigned accounts list it once, with the rows of all files. Shorter all-digit ids are AWS ids whose leading zeros a
 // spreadsheet stripped; the engine pads them.
 //
 // Mapping (see billing.LineItem): the period is the UTC month of the usage start

@@ -1,6 +1,10 @@
 package costfile
 
 import (
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -99,4 +103,77 @@ func TestB1_NoCurrencyColumnIsAWarning(t *testing.T) {
 		acct7+",Usage,"+start+",AmazonEC2,1,\n", issue7Config(money.USD, ""), Options{})
 	require.NoError(t, err)
 	assert.Empty(t, stats.Warnings)
+}
+
+// TestM3_BadAccountIDsFirstLineIsExact (issue 7, item 8): past maxBadIDs ids that are
+// no AWS account ids, the warnings still name the first maxBadIDs ids of the file,
+// each at its first line, whatever the workers, the block size and the order in
+// which a worker meets its lines.
+func TestM3_BadAccountIDsFirstLineIsExact(t *testing.T) {
+	// One worker meeting lines out of order keeps the earliest ids at their
+	// earliest lines.
+	f := &rowFiller{}
+	seen := map[string]int64{}
+	for i, line := range []int64{900, 50, 700, 10, 300, 5, 800, 20, 600, 2, 400, 3, 500, 1, 100, 4, 200, 6, 150, 7, 250, 8, 350, 9, 450} {
+		for _, id := range []string{fmt.Sprintf("ACCT-%d", i%13), fmt.Sprintf("X-%d", i)} {
+			f.line = line
+			f.badAccount([]byte(id))
+			if l, ok := seen[id]; !ok || line < l {
+				seen[id] = line
+			}
+		}
+	}
+	assert.Len(t, f.badIDs, maxBadIDs)
+	assert.True(t, f.badIDsMore)
+	want := slices.SortedFunc(maps.Keys(seen), func(a, b string) int { return cmp.Compare(seen[a], seen[b]) })[:maxBadIDs]
+	for _, id := range want {
+		assert.Equal(t, seen[id], f.badIDs[id], id)
+	}
+
+	// A file: 60 ids, each on three lines spread over the file.
+	hdr := "lineItem/UsageAccountId,lineItem/LineItemType,lineItem/UsageStartDate,lineItem/ProductCode,lineItem/UnblendedCost,lineItem/CurrencyCode\n"
+	var b strings.Builder
+	b.WriteString(hdr)
+	first := map[string]int64{}
+	line := int64(1)
+	for round := range 3 {
+		for i := range 60 {
+			id := fmt.Sprintf("ACCT-%02d", (i*7+round*11)%60)
+			line++
+			if _, ok := first[id]; !ok {
+				first[id] = line
+			}
+			b.WriteString(id + ",Usage,2026-10-01T00:00:00Z,AmazonEC2,1,USD\n")
+		}
+	}
+	order := slices.SortedFunc(maps.Keys(first), func(a, b string) int { return cmp.Compare(first[a], first[b]) })[:maxBadIDs]
+	var wantWarnings []string
+	for _, id := range order {
+		wantWarnings = append(wantWarnings, fmt.Sprintf(`column lineItem/UsageAccountId: %q is not an AWS account id (12 digits): no project can own it, its rows are unassigned (first at test.csv:%d)`, id, first[id]))
+	}
+	wantWarnings = append(wantWarnings, "column lineItem/UsageAccountId: more account ids that are not AWS account ids than the 20 above: their rows are unassigned too")
+	for _, opt := range []Options{{Workers: 1}, {Workers: 4, BlockSize: 64}, {Workers: 7, BlockSize: 200}} {
+		_, st, err := scanString(t, b.String(), opt)
+		require.NoError(t, err)
+		assert.Equal(t, wantWarnings, st.Warnings, "%+v", opt)
+	}
+}
+
+// TestM3_BadAccountIDInTwoFiles: the warning is per file — an id in two files is
+// warned once for each, at its first line there, since the line to look at is the
+// file's; the unassigned list has it once with the rows of both.
+func TestM3_BadAccountIDInTwoFiles(t *testing.T) {
+	hdr := "lineItem/UsageAccountId,lineItem/LineItemType,lineItem/UsageStartDate,lineItem/ProductCode,lineItem/UnblendedCost,lineItem/CurrencyCode\n"
+	row := func(id, day, cost string) string { return id + ",Usage,2026-10-" + day + "T00:00:00Z,AmazonEC2," + cost + ",USD\n" }
+	a := writeText7(t, "a.csv", hdr+row(acct7, "01", "1")+row("ACCT-42", "01", "2"))
+	b := writeText7(t, "b.csv", hdr+row("ACCT-42", "02", "4")+row(acct7, "02", "8"))
+	res, err := run7(t, issue7Config(money.USD, ""), a, b)
+	require.NoError(t, err)
+	w := func(p string, line int) string {
+		return fmt.Sprintf(`%s: column lineItem/UsageAccountId: "ACCT-42" is not an AWS account id (12 digits): no project can own it, its rows are unassigned (first at %s:%d)`, p, p, line)
+	}
+	assert.Equal(t, []string{"1 accounts are in no project and not invoiced (listed in unassigned_accounts): ACCT-42", w(a, 3), w(b, 2)}, res.Warnings)
+	require.Len(t, res.Unassigned, 1)
+	assert.Equal(t, "ACCT-42", res.Unassigned[0].AccountID)
+	assert.Equal(t, "6", res.Unassigned[0].ChargesUSD.String())
 }

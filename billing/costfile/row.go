@@ -49,10 +49,12 @@ type rowFiller struct {
 	// are only checked, a bad one counted in ignored, and not handed on.
 	noPublic bool
 	ignored  [numSlots]ignoredValues
-	// badIDs holds the first line of each account id that is no AWS account id (at
-	// most maxBadIDs of them, badIDsMore past that).
+	// badIDs holds the first line of each account id that is no AWS account id: the
+	// maxBadIDs of them first seen earliest, badIDsMore when there were others, and
+	// badIDsLast the latest of their lines once there are maxBadIDs.
 	badIDs     map[string]int64
 	badIDsMore bool
+	badIDsLast int64
 	// sketch samples the identities of the worker's rows (B-14, fingerprint.go).
 	sketch billing.Sketch
 }
@@ -255,19 +257,48 @@ var providerSlots = [...]slot{sProvider, sIssuer, sHost}
 
 // badAccount notes the first line of an account id that is not an AWS account id, for
 // a warning (issue 7, item 8): no project can own it (M-3), so its rows can only ever
-// be unassigned.
+// be unassigned. The worker keeps the maxBadIDs ids first seen earliest, whatever the
+// order of its lines, each with its earliest line; so finish, taking the earliest
+// line of each id over the workers and the maxBadIDs earliest ids, reports exactly the
+// first maxBadIDs ids of the file, each with its first line: an id among those is
+// among the maxBadIDs earliest of the worker that saw its first line. Past maxBadIDs
+// ids a row costs one comparison more.
 func (f *rowFiller) badAccount(a []byte) {
-	if _, seen := f.badIDs[string(a)]; seen {
+	if l, seen := f.badIDs[string(a)]; seen {
+		if f.line < l {
+			f.badIDs[string(a)] = f.line
+			f.lastBadID()
+		}
 		return
 	}
 	if len(f.badIDs) >= maxBadIDs {
 		f.badIDsMore = true
-		return
+		if f.line >= f.badIDsLast {
+			return
+		}
+		delete(f.badIDs, f.lastBadID())
 	}
 	if f.badIDs == nil {
 		f.badIDs = make(map[string]int64)
 	}
 	f.badIDs[string(a)] = f.line
+	f.lastBadID()
+}
+
+// lastBadID sets badIDsLast to the latest line of badIDs when it holds maxBadIDs ids,
+// and returns the id of that line.
+func (f *rowFiller) lastBadID() string {
+	if len(f.badIDs) < maxBadIDs {
+		return ""
+	}
+	id, last := "", int64(-1)
+	for k, l := range f.badIDs {
+		if l > last || (l == last && k > id) {
+			id, last = k, l
+		}
+	}
+	f.badIDsLast = last
+	return id
 }
 
 // isAWSAccountID reports whether a can be an AWS account id: 12 digits, or fewer (a
