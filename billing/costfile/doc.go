@@ -66,8 +66,8 @@
 // gets one warning with its first file:line (the first 20 ids of the file, then one
 // saying there are more). The warnings are per file: an id in two files is warned
 // once for each, at its first line there, as that is where to look; the run's
-// unassigned accounts list it once, with the rows of all files. Shorter all-digit ids are AWS ids whose leading zeros a
-// spreadsheet stripped; the engine pads them.
+// unassigned accounts list it once, with the rows of all files. Shorter all-digit
+// ids are AWS ids whose leading zeros a spreadsheet stripped; the engine pads them.
 //
 // Mapping (see billing.LineItem): the period is the UTC month of the usage start
 // (lineItem/UsageStartDate, line_item_usage_start_date, ChargePeriodStart). Both B-1
