@@ -11,8 +11,14 @@
 // Every row must be in the cost data's currency, CONFIG's "cost_currency" (USD when
 // absent, or JPY: JPY cost data is invoiced in JPY without conversion); a row in
 // another stops the run ("file:line: column lineItem/CurrencyCode: "NOK", the
-// configuration expects USD"). The output's "cost_currency" says what the …_usd
-// amounts are in.
+// configuration expects USD"); a file without the currency column gets a warning
+// that every row is taken to be in the configured one. The output's "cost_currency",
+// repeated in each invoice, line and unassigned account, says what the cost amounts
+// are in. They are under currency-neutral keys ("charges", "charges_before_pricing",
+// "support_fee_base", "support_fee", "credits", "custom_items", "excluded", a line's
+// "cost_amount"); the same values under the old keys named …_usd ("charges_usd",
+// "amount_usd", "excluded_usd", …) are deprecated, kept for compatibility: with JPY
+// cost data they hold yen.
 //
 // FILEs must not overlap (B-14): a file given twice, a copy or link of one, or two
 // versions of one month's report (a glob such as 2026-10/*/*.csv.gz over the
