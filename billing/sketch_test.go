@@ -2,6 +2,7 @@ package billing
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -96,7 +97,7 @@ func TestB14_SketchOverlap(t *testing.T) {
 	all := ids("r", n)
 	a := sketchOf(all)
 	assert.Equal(t, SketchSize, a.Len())
-	assert.LessOrEqual(t, cap(a.h), 2*SketchSize, "memory is bounded")
+	assert.LessOrEqual(t, cap(a.rows.h), 2*SketchSize, "memory is bounded")
 
 	t.Run("a copy shares every sampled row", func(t *testing.T) {
 		shuffled := slices.Clone(all)
@@ -116,9 +117,9 @@ func TestB14_SketchOverlap(t *testing.T) {
 		assert.False(t, p1.Overlaps(p2))
 		// The parts' sketches merged are the sketch of the whole.
 		p1.Merge(p2)
-		p1.compact()
-		a.compact()
-		assert.Equal(t, a.h, p1.h)
+		p1.rows.compact()
+		a.rows.compact()
+		assert.Equal(t, a.rows.h, p1.rows.h)
 	})
 	t.Run("a restated month that adds rows is caught both ways", func(t *testing.T) {
 		v2 := sketchOf(all, ids("late", n/10))
@@ -135,10 +136,52 @@ func TestB14_SketchOverlap(t *testing.T) {
 		assert.InDelta(t, 1.0/3, float64(shared)/float64(na), 0.05)
 		assert.Equal(t, shared, nb, "all of the part is in the whole")
 	})
-	t.Run("a few ids repeated across parts are tolerated", func(t *testing.T) {
-		// AWS documents line item ids as unique within one part only.
+	t.Run("a few ids repeated across parts are tolerated, more are not", func(t *testing.T) {
+		// AWS documents line item ids as unique within one part only. The repeated
+		// ids are p1's smallest hashes, so they fall in the compared range of both
+		// samples: the 1 % rule, not the sampling, decides.
+		half := slices.Clone(all[:n/2])
+		slices.SortFunc(half, func(x, y []byte) int { return cmp.Compare(Hash(x), Hash(y)) })
 		p1 := sketchOf(all[:n/2])
-		p2 := sketchOf(all[n/2:], all[:5])
+		p2 := sketchOf(all[n/2:], half[:5])
+		shared, na, nb := p1.Overlap(p2)
+		assert.Equal(t, 5, shared, "the repeated ids are compared")
+		assert.Greater(t, 100*min(na, nb), 5*100/OverlapPercent, "5 shared rows are under 1 %%")
+		assert.False(t, p1.Overlaps(p2))
+		p3 := sketchOf(all[n/2:], half[:25])
+		shared, na, nb = p1.Overlap(p3)
+		assert.Equal(t, 25, shared)
+		assert.LessOrEqual(t, min(na, nb), 25*100/OverlapPercent, "25 shared rows are over 1 %%")
+		assert.True(t, p1.Overlaps(p3))
+	})
+	t.Run("inputs of fewer than 100 sampled rows sharing one identity are refused", func(t *testing.T) {
+		// The documented rule for small inputs (overlapping): one shared line item
+		// is 1 % or more of them.
+		x, y := sketchOf(ids("x", 60)), sketchOf(ids("x", 60)[59:], ids("y", 60))
+		shared, na, nb := x.Overlap(y)
+		assert.Equal(t, [3]int{1, 60, 61}, [3]int{shared, na, nb})
+		assert.True(t, x.Overlaps(y))
+	})
+	t.Run("contents: a version with new ids is refused, parts sharing a few contents are not", func(t *testing.T) {
+		content := func(idPrefix string, rows [][]byte) *Sketch {
+			var s Sketch
+			for i, r := range rows {
+				s.Add(fmt.Appendf(nil, "%s%d", idPrefix, i))
+				s.AddContent(r)
+			}
+			return &s
+		}
+		v1, v2 := content("a", all[:n/2]), content("b", all[:n/2])
+		shared, na, _ := v1.rows.overlap(&v2.rows)
+		assert.Zero(t, shared, "no id in common")
+		assert.Positive(t, na)
+		assert.True(t, v1.Overlaps(v2), "all contents in common")
+		shared, na, nb := v1.Overlap(v2)
+		assert.Equal(t, [3]int{SketchSize, SketchSize, SketchSize}, [3]int{shared, na, nb}, "the counts are the contents'")
+		// Two parts whose contents are 10 % the same (many rows of one report can
+		// share a content): not an overlap.
+		p1 := content("p", all[:n/2])
+		p2 := content("q", append(slices.Clone(all[n/2:n/2+n/2*9/10]), all[:n/2/10]...))
 		assert.False(t, p1.Overlaps(p2))
 	})
 	t.Run("repeated rows are one identity", func(t *testing.T) {
