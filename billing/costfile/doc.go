@@ -14,11 +14,14 @@
 // Overlaps (B-14). Every scan also samples the identities of the file's rows into
 // InputStats.Sketch, so that billing.Run refuses two files that overlap (a copy, two
 // versions of one month): a CUR row is its line item id (identity/LineItemId,
-// identity_line_item_id) and usage start (the id alone repeats over the days of a
-// usage), a row without an id (FOCUS) its whole text in CSV, all its values in
-// Parquet; see fingerprint.go. Files(opt, paths...) makes the Inputs of several
-// paths and refuses at once, before reading, a file given twice under one name or
-// two (a link: os.SameFile).
+// identity_line_item_id) and usage start as an instant (the id alone repeats over
+// the days of a usage; the start's text may be reformatted), and also its content
+// (account, start, type, product, usage and operation: AWS may regenerate ids in a
+// restated month); a row without an id (FOCUS) its whole text in CSV, all its
+// values in Parquet; see fingerprint.go. Files(opt, paths...) makes the Inputs of
+// several paths and refuses at once, before reading, a file given twice under one
+// name or two (a link: os.SameFile), and two assembly folders of one billing
+// period of the legacy CUR layout.
 //
 // ScanFile tells Parquet ("PAR1"), ZIP ("PK\x03\x04"), gzip (1f 8b) and plain CSV
 // apart by magic bytes; Scan does the same for a stream (CSV and gzip only: Parquet

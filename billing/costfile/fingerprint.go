@@ -1,10 +1,14 @@
 package costfile
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"regexp"
+	"time"
 
 	"github.com/parquet-go/parquet-go"
 
@@ -17,30 +21,89 @@ import (
 // every two inputs. A row's identity is:
 //
 //   - CUR (legacy identity/LineItemId, CUR 2.0 identity_line_item_id): its line item
-//     id with its usage start as written (the column the reader reads anyway). A
-//     line item id repeats over the days or hours of a usage (the same resource and
-//     usage type: 1,281 rows of the real CUR sample have 388 ids), so the id alone
-//     is no identity. The id with its time interval is (identity/TimeInterval), and
-//     a row's usage start lies in its interval, so the id with its usage start is
-//     one too (all 1,281 pairs of the sample differ) without reading the interval
-//     column (a Parquet column costs about 6 % of a scan). It is the same in every
-//     copy and every restated version of the month. AWS does not keep ids between
-//     different reports (a legacy CUR and a CUR 2.0 export of one month), so those
-//     are not recognized.
+//     id with its usage start as an instant (the parsed timestamp's UTC date,
+//     time and nanoseconds, so "2026-10-21T08:00:00Z" and Athena's "2026-10-21 08:00:00.000"
+//     are one start). A line item id repeats over the days or hours of a usage
+//     (1,281 rows of the real CUR sample have 388 ids), so the id alone is no
+//     identity; with its usage start it is (all 1,281 pairs differ), without
+//     reading identity/TimeInterval (a Parquet column costs about 6 % of a scan).
 //   - Data without ids (FOCUS, a CUR without the identity columns, a row whose id is
 //     null): the whole row as read — the record's text in CSV (quotes as written,
 //     the line ending left out), every column's value in Parquet.
 //
-// The cost is one billing.Hash of ~75 bytes per CUR row (about 20 ns; a FOCUS CSV
-// row hashes its whole text), reading the id column, and per worker a sample of
+// Every CUR row also adds its content (billing.Sketch.AddContent): usage account,
+// usage start as an instant, line item type, product code, usage type and
+// operation, the fields the reader reads anyway — no ids, no costs. AWS documents
+// identity/LineItemId as not consistent between reports: a restated month can
+// carry new ids, and its contents still match (billing.ContentOverlapPercent).
+// Different reports (a legacy CUR and a CUR 2.0 export of one month) have different
+// ids but the same contents, so they are found too when their fields are written
+// alike.
+//
+// The cost is two billing.Hash per CUR row (about 20 ns each; a FOCUS CSV row
+// hashes its whole text), reading the id column, and per worker two samples of
 // billing.SketchSize hashes: memory stays flat.
+
+// rowSketch is a worker's sketch with the cache of its last usage start.
+type rowSketch struct {
+	billing.Sketch
+	lastStart []byte   // the last usage start text
+	start     [12]byte // its instant: packed date and time, nanoseconds
+	startOK   bool
+}
+
+// instant returns the usage start b as an instant of 12 bytes, the same for every
+// way of writing it ("2026-10-21T08:00:00Z", "2026-10-21 08:00:00.000", an offset),
+// or b itself when it does not parse (the reader has refused such a row before).
+// The B-1 forms take a path without time.Time: rows rarely share the start of the
+// row before them.
+func (r *rowSketch) instant(b []byte) []byte {
+	if r.startOK && len(b) == len(r.lastStart) && string(b) == string(r.lastStart) {
+		return r.start[:]
+	}
+	var y, mo, d, h, mi, sec, ns int
+	ok := (len(b) == 19 || (len(b) == 20 && b[19] == 'Z')) && (b[10] == 'T' || b[10] == ' ') &&
+		b[4] == '-' && b[7] == '-' && b[13] == ':' && b[16] == ':'
+	if ok {
+		var ok1, ok2, ok3, ok4, ok5, ok6 bool
+		y, ok1 = digits(b[0:4])
+		mo, ok2 = digits(b[5:7])
+		d, ok3 = digits(b[8:10])
+		h, ok4 = digits(b[11:13])
+		mi, ok5 = digits(b[14:16])
+		sec, ok6 = digits(b[17:19])
+		ok = ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysIn(y, mo) && h < 24 && mi < 60 && sec < 60
+	}
+	if !ok {
+		t, err := parseTime(b)
+		if err != nil {
+			r.startOK = false
+			return b
+		}
+		var m time.Month
+		y, m, d = t.Date()
+		h, mi, sec = t.Clock()
+		mo, ns = int(m), t.Nanosecond()
+	}
+	packed := uint64(y)<<26 | uint64(mo)<<22 | uint64(d)<<17 | uint64(h)<<12 | uint64(mi)<<6 | uint64(sec)
+	binary.LittleEndian.PutUint64(r.start[:], packed)
+	binary.LittleEndian.PutUint32(r.start[8:], uint32(ns))
+	r.lastStart = append(r.lastStart[:0], b...)
+	r.startOK = true
+	return r.start[:]
+}
 
 // sketchRow adds the identity of the row whose values are v to the worker's sketch;
 // rec is the row's CSV record, nil for Parquet (whose rows without an id column are
 // added by sketchRowGroup).
 func (f *rowFiller) sketchRow(v *rowVals, rec []byte) {
-	if id := v[sLineItemID]; len(id) > 0 {
-		f.sketch.Add(id, v[sStart])
+	var start []byte
+	if f.s.format != billing.FormatFOCUS {
+		start = f.sketch.instant(v[sStart])
+		f.sketch.AddContent(v[sAccount], start, v[sLineItemType], v[sProductCode], v[sUsageType], v[sOperation])
+	}
+	if id := v[sLineItemID]; len(id) > 0 && start != nil {
+		f.sketch.Add(id, start)
 		return
 	}
 	if rec != nil {
@@ -100,7 +163,7 @@ func (f *rowFiller) sketchRowGroup(g parquet.RowGroup) error {
 func mergeSketches(fillers []*rowFiller) *billing.Sketch {
 	var s billing.Sketch
 	for _, f := range fillers {
-		s.Merge(&f.sketch)
+		s.Merge(&f.sketch.Sketch)
 	}
 	return &s
 }
@@ -109,19 +172,32 @@ func mergeSketches(fillers []*rowFiller) *billing.Sketch {
 // order, after a cheap check that no file is given twice (B-14): the same path, a
 // symbolic or hard link to another path given, or a second name of the same file
 // is refused with an error wrapping billing.ErrOverlap that names both paths.
+// Two files of the legacy CUR layout, <billing period>/<assembly id>/<name>-N.csv
+// (.csv.gz, .csv.zip, as AWS writes them: "20261001-20261101/<uuid>/cur-1.csv.gz")
+// under one billing-period folder but in different assembly folders are two
+// versions of that month and refused too, whatever their rows. The CUR 2.0 / Data
+// Exports layout (BILLING_PERIOD=YYYY-MM/…) is not recognized by its paths: its
+// versions are found by their rows (billing.ContentOverlapPercent).
 // Copies and versions of one month are found by billing.Run, which compares the
 // files' row samples. A path that cannot be opened is an *Error, as ScanFile's.
 func Files(opt Options, paths ...string) ([]billing.Input, error) {
 	infos := make([]os.FileInfo, len(paths))
 	inputs := make([]billing.Input, len(paths))
+	type version struct{ period, assembly string }
+	versions := make([]version, len(paths))
 	for i, p := range paths {
 		fi, err := statFile(p)
 		if err != nil {
 			return nil, &Error{File: p, Err: withoutPath(err)}
 		}
+		versions[i].period, versions[i].assembly = curAssembly(p)
 		for j := range i {
 			if os.SameFile(infos[j], fi) {
 				return nil, &Error{File: p, Err: fmt.Errorf("%w: %s is the same file as %s (B-14): its rows would count twice", billing.ErrOverlap, p, paths[j])}
+			}
+			if v, w := versions[i], versions[j]; v.period != "" && v.period == w.period && v.assembly != w.assembly {
+				return nil, &Error{File: p, Err: fmt.Errorf("%w: %s and %s are two versions of the month %s: assemblies %s and %s (B-14); give only the newest",
+					billing.ErrOverlap, paths[j], p, filepath.Base(v.period), w.assembly, v.assembly)}
 			}
 		}
 		infos[i] = fi
@@ -129,6 +205,29 @@ func Files(opt Options, paths ...string) ([]billing.Input, error) {
 	}
 	return inputs, nil
 }
+
+// curAssembly returns the billing-period folder (its path, cleaned and absolute)
+// and the assembly id of a file of the legacy CUR layout,
+// …/<yyyymmdd-yyyymmdd>/<assembly id>/<name>-<N>.csv[.gz|.zip], or "" and "".
+func curAssembly(path string) (period, assembly string) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", ""
+	}
+	dir, name := filepath.Split(abs)
+	dir = filepath.Clean(dir)
+	periodDir, assembly := filepath.Split(dir)
+	periodDir = filepath.Clean(periodDir)
+	if !legacyPart.MatchString(name) || assembly == "" || !legacyPeriod.MatchString(filepath.Base(periodDir)) {
+		return "", ""
+	}
+	return periodDir, assembly
+}
+
+var (
+	legacyPart   = regexp.MustCompile(`^.+-[0-9]+\.csv(\.gz|\.zip)?$`)
+	legacyPeriod = regexp.MustCompile(`^[0-9]{8}-[0-9]{8}$`)
+)
 
 // statFile returns the FileInfo of the file at path, opening it as ScanFile does, so
 // that a file that cannot be read fails here with ScanFile's error.

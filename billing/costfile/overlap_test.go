@@ -120,9 +120,11 @@ func TestB14_Symlink(t *testing.T) {
 }
 
 // TestB14_RestatedMonth: AWS restates a month under a new assembly id, so a glob of
-// the month's directory picks up both versions. The second has the same line item
-// ids and intervals, changed costs and a late row: refused, naming both. Hand
-// computed: v1's 3 rows are all in v2 (4 rows), so "3 of the 3 sampled rows of v1".
+// the month's directory picks up both versions. The second has new line item ids
+// (AWS does not keep them between reports), changed costs and a late row: refused by
+// its rows' contents, naming both; Files refuses the two assembly folders before
+// reading. Hand computed: v1's 3 rows are all in v2 (4 rows), so "3 of the 3 sampled
+// rows of v1".
 func TestB14_RestatedMonth(t *testing.T) {
 	const header = "identity/LineItemId,identity/TimeInterval,lineItem/UsageAccountId,lineItem/LineItemType,lineItem/UsageStartDate,lineItem/ProductCode,lineItem/UnblendedCost\n"
 	const day1 = "2026-10-01T00:00:00Z/2026-10-02T00:00:00Z"
@@ -131,9 +133,9 @@ func TestB14_RestatedMonth(t *testing.T) {
 		"li-s3," + day1 + ",123456789012,Usage,2026-10-01T00:00:00Z,AmazonS3,1.50\n" +
 		"li-tax," + day1 + ",123456789012,Tax,2026-10-01T00:00:00Z,AmazonEC2,1.15\n"
 	v2 := header +
-		"li-ec2," + day1 + ",123456789012,Usage,2026-10-01T00:00:00Z,AmazonEC2,9.00\n" + // restated cost
-		"li-s3," + day1 + ",123456789012,Usage,2026-10-01T00:00:00Z,AmazonS3,1.50\n" +
-		"li-tax," + day1 + ",123456789012,Tax,2026-10-01T00:00:00Z,AmazonEC2,1.05\n" +
+		"v2-ec2," + day1 + ",123456789012,Usage,2026-10-01T00:00:00Z,AmazonEC2,9.00\n" + // new ids, restated cost
+		"v2-s3," + day1 + ",123456789012,Usage,2026-10-01T00:00:00Z,AmazonS3,1.50\n" +
+		"v2-tax," + day1 + ",123456789012,Tax,2026-10-01T00:00:00Z,AmazonEC2,1.05\n" +
 		"li-late,2026-10-31T00:00:00Z/2026-11-01T00:00:00Z,123456789012,Usage,2026-10-31T00:00:00Z,AmazonEC2,2.00\n"
 	dir := t.TempDir()
 	a := write(t, dir, "cur/20261001-20261101/a1b2c3d4-0001/cur-00001.csv.gz", gz(t, v1))
@@ -142,14 +144,23 @@ func TestB14_RestatedMonth(t *testing.T) {
 	refused(t, res, err, a, b)
 	assert.Equal(t, "inputs "+a+" and "+b+" overlap: 3 of the 3 sampled rows of "+a+" are also in "+b+
 		" (B-14): the same report twice, a copy, or two versions of one month; give each month's rows once", err.Error())
+	_, err = Files(Options{}, a, b)
+	require.ErrorIs(t, err, billing.ErrOverlap)
+	assert.Equal(t, b+": billing: inputs overlap: "+a+" and "+b+" are two versions of the month 20261001-20261101: assemblies a1b2c3d4-0001 and e5f6a7b8-0002 (B-14); give only the newest", err.Error())
+	// Two parts of one assembly, and a file outside the layout, pass Files.
+	p2 := write(t, dir, "cur/20261001-20261101/a1b2c3d4-0001/cur-00002.csv.gz", gz(t, header))
+	_, err = Files(Options{}, a, p2, write(t, dir, "other/cur-00001.csv.gz", gz(t, header)))
+	require.NoError(t, err)
 
-	// The same on a generated month: every cost restated, the rows in another order.
+	// The same on a generated month: every id regenerated and every cost restated,
+	// the rows in another order.
 	recs := month(t)
-	cost := slices.Index(recs[0], "lineItem/UnblendedCost")
+	cost, id := slices.Index(recs[0], "lineItem/UnblendedCost"), slices.Index(recs[0], "identity/LineItemId")
 	restated := [][]string{recs[0]}
 	for _, r := range slices.Backward(recs[1:]) {
 		r = slices.Clone(r)
 		r[cost] = "1.25"
+		r[id] = "v2-" + r[id]
 		restated = append(restated, r)
 	}
 	a = write(t, dir, "gen/v1/cur.csv", csvText(t, recs))
@@ -317,4 +328,36 @@ func TestB14_RealCURSample(t *testing.T) {
 	res, err := runFiles(t, nov, awsCURSample, c)
 	refused(t, res, err, awsCURSample, c)
 	assert.Contains(t, err.Error(), ": 1281 of the 1281 sampled rows of ")
+}
+
+// TestB14_ReformattedCopyRefused: a copy of a CUR file written back by Athena (its
+// usage starts as "2026-10-21 08:00:00.000", its header in lower case) has the same
+// rows: refused naming both, though the text of every start differs. The same rows
+// with new ids too are refused by their contents.
+func TestB14_ReformattedCopyRefused(t *testing.T) {
+	recs := month(t)
+	start, id := slices.Index(recs[0], "lineItem/UsageStartDate"), slices.Index(recs[0], "identity/LineItemId")
+	athena := [][]string{make([]string, len(recs[0]))}
+	for i, h := range recs[0] {
+		athena[0][i] = strings.ToLower(h)
+	}
+	for _, r := range recs[1:] {
+		r = slices.Clone(r)
+		require.Len(t, r[start], len("2026-10-21T08:00:00Z"))
+		r[start] = strings.Replace(strings.TrimSuffix(r[start], "Z"), "T", " ", 1) + ".000"
+		athena = append(athena, r)
+	}
+	dir := t.TempDir()
+	a := write(t, dir, "cur.csv", csvText(t, recs))
+	b := write(t, dir, "athena.csv", csvText(t, athena))
+	res, err := runFiles(t, b14Oct, a, b)
+	refused(t, res, err, a, b)
+	assert.Contains(t, err.Error(), ": 2048 of the 2048 sampled rows of ")
+
+	for _, r := range athena[1:] {
+		r[id] = "new-" + r[id]
+	}
+	c := write(t, dir, "athena-new-ids.csv", csvText(t, athena))
+	res, err = runFiles(t, b14Oct, a, c)
+	refused(t, res, err, a, c)
 }

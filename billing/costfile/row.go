@@ -56,7 +56,7 @@ type rowFiller struct {
 	badIDsMore bool
 	badIDsLast int64
 	// sketch samples the identities of the worker's rows (B-14, fingerprint.go).
-	sketch billing.Sketch
+	sketch rowSketch
 }
 
 // ignoredValues counts the bad values of one column the Sink does not use.
