@@ -23,8 +23,13 @@
 // FILEs must not overlap (B-14): a file given twice, a copy or link of one, or two
 // versions of one month's report (a glob such as 2026-10/*/*.csv.gz over the
 // month's assembly directories picks up a restated month twice) stops the run with
-// "inputs A and B overlap: …" naming both, before any output. Give the latest
-// version of each month only.
+// "inputs A and B overlap: …" naming both, before any output (two assembly
+// folders of one month of the legacy CUR layout, 20261001-20261101/<id>/, at once:
+// "two versions of the month …"). Give the latest version of each month only.
+// Rows are compared by a sample of 2,048 per file, so a duplicated subset much
+// smaller than the other input (m rows repeated from an N-row file) may pass,
+// with a probability of about e^(−2048·m/N): the check finds copies and versions
+// of whole reports, not every repeated row.
 //
 // It only wires: billing.DecodeConfig reads and validates CONFIG (at most 10 MiB, an
 // optional byte order mark), billing.Run does the scan, overlap check, merge and
