@@ -164,7 +164,9 @@ func TestM3_BadAccountIDsFirstLineIsExact(t *testing.T) {
 // file's; the unassigned list has it once with the rows of both.
 func TestM3_BadAccountIDInTwoFiles(t *testing.T) {
 	hdr := "lineItem/UsageAccountId,lineItem/LineItemType,lineItem/UsageStartDate,lineItem/ProductCode,lineItem/UnblendedCost,lineItem/CurrencyCode\n"
-	row := func(id, day, cost string) string { return id + ",Usage,2026-10-" + day + "T00:00:00Z,AmazonEC2," + cost + ",USD\n" }
+	row := func(id, day, cost string) string {
+		return id + ",Usage,2026-10-" + day + "T00:00:00Z,AmazonEC2," + cost + ",USD\n"
+	}
 	a := writeText7(t, "a.csv", hdr+row(acct7, "01", "1")+row("ACCT-42", "01", "2"))
 	b := writeText7(t, "b.csv", hdr+row("ACCT-42", "02", "4")+row(acct7, "02", "8"))
 	res, err := run7(t, issue7Config(money.USD, ""), a, b)
