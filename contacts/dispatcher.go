@@ -128,7 +128,8 @@ type RoundReport struct {
 	Expired int // claimed but not sent: its send could not start early enough in the lease
 }
 
-func (r *RoundReport) add(o RoundReport) {
+// Add adds the counts of o to r: the report of several rounds.
+func (r *RoundReport) Add(o RoundReport) {
 	r.Claimed += o.Claimed
 	r.Sent += o.Sent
 	r.Retried += o.Retried
@@ -158,7 +159,7 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (RoundReport, error) {
 		g.Go(func() error {
 			r, err := d.deliver(ctx, n)
 			mu.Lock()
-			report.add(r)
+			report.Add(r)
 			mu.Unlock()
 			return err
 		})
@@ -250,7 +251,7 @@ func (d *Dispatcher) Run(ctx context.Context) (RoundReport, error) {
 	var total RoundReport
 	for {
 		r, err := d.RunOnce(ctx)
-		total.add(r)
+		total.Add(r)
 		if err != nil && ctx.Err() == nil {
 			d.log.LogAttrs(ctx, slog.LevelError, "outbox round failed", slog.String("err", resellerkit.Truncate(err.Error())))
 		}

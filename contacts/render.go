@@ -3,6 +3,7 @@ package contacts
 import (
 	"bytes"
 	"embed"
+	"errors"
 	"fmt"
 	htmltemplate "html/template"
 	"io"
@@ -148,6 +149,26 @@ type TestMailData struct {
 
 // NoticeKind implements NoticeData.
 func (InvoiceIssuedData) NoticeKind() Kind { return KindInvoiceIssued }
+
+// The fields a notice cannot go out without (Service.Notify checks them).
+func (d InvoiceIssuedData) required() error {
+	return errors.Join(need("Total", d.Total), need("URL", d.URL))
+}
+func (d InvitationData) required() error    { return need("URL", d.URL) }
+func (d PasswordResetData) required() error { return need("URL", d.URL) }
+func (d SignupData) required() error        { return need("URL", d.URL) }
+func (d SupportReplyData) required() error  { return need("URL", d.URL) }
+
+// The data of notices routed by account, with the account (and an incident's
+// phones) routing decided (Service.Notify).
+func (d ChargeAlarmData) routed(id string, _ []string) NoticeData     { d.AccountID = id; return d }
+func (d MaintenanceData) routed(id string, _ []string) NoticeData     { d.AccountID = id; return d }
+func (d TechnicalNoticeData) routed(id string, _ []string) NoticeData { d.AccountID = id; return d }
+func (d SecurityAlertData) routed(id string, _ []string) NoticeData   { d.AccountID = id; return d }
+func (d SecurityIncidentData) routed(id string, phones []string) NoticeData {
+	d.AccountID, d.Phones = id, slices.Clone(phones)
+	return d
+}
 
 // NoticeKind implements NoticeData.
 func (ChargeAlarmData) NoticeKind() Kind { return KindChargeAlarm }

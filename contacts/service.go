@@ -419,36 +419,20 @@ func (s *Service) enqueue(ctx context.Context, n NewNotice) (Notice, error) {
 
 // checkData refuses the template data of a notice that would be useless without
 // a field its templates cannot do without: the link of an invitation, a reset, a
-// signup or a support reply, the total and link of an invoice. A notice must not
-// go out empty; the caller's bug is an error, not a mail.
+// signup or a support reply, the total and link of an invoice (the data's
+// required method, on the value and through a pointer alike). A notice must not go
+// out empty; the caller's bug is an error, not a mail.
 func checkData(d any) error {
-	need := func(field, v string) error {
-		if strings.TrimSpace(v) == "" {
-			return invalid("data."+field, "", "C-5", "is required for this notice")
-		}
-		return nil
+	if r, ok := d.(interface{ required() error }); ok {
+		return r.required()
 	}
-	switch v := d.(type) {
-	case InvoiceIssuedData:
-		return errors.Join(need("Total", v.Total), need("URL", v.URL))
-	case *InvoiceIssuedData:
-		return checkData(*v)
-	case InvitationData:
-		return need("URL", v.URL)
-	case *InvitationData:
-		return checkData(*v)
-	case PasswordResetData:
-		return need("URL", v.URL)
-	case *PasswordResetData:
-		return checkData(*v)
-	case SignupData:
-		return need("URL", v.URL)
-	case *SignupData:
-		return checkData(*v)
-	case SupportReplyData:
-		return need("URL", v.URL)
-	case *SupportReplyData:
-		return checkData(*v)
+	return nil
+}
+
+// need returns the error of a required data field left empty.
+func need(field, v string) error {
+	if strings.TrimSpace(v) == "" {
+		return invalid("data."+field, "", "C-5", "is required for this notice")
 	}
 	return nil
 }
@@ -465,36 +449,15 @@ func sameNotice(prev Notice, n NewNotice) (Notice, error) {
 }
 
 // routedData returns the template data of a notice routed by account with the
-// account and, for an incident, the emergency phones routing found: routing is
+// account and, for an incident, the emergency phones routing found (the data's
+// routed method, on the value and through a pointer alike): routing is
 // authoritative, so a mail never names another account than the one it went to,
 // nor phones other than those on file (C-3).
 func routedData(d any, accountID string, phones []string) any {
-	switch v := d.(type) {
-	case ChargeAlarmData:
-		v.AccountID = accountID
-		return v
-	case *ChargeAlarmData:
-		return routedData(*v, accountID, phones)
-	case MaintenanceData:
-		v.AccountID = accountID
-		return v
-	case *MaintenanceData:
-		return routedData(*v, accountID, phones)
-	case TechnicalNoticeData:
-		v.AccountID = accountID
-		return v
-	case *TechnicalNoticeData:
-		return routedData(*v, accountID, phones)
-	case SecurityAlertData:
-		v.AccountID = accountID
-		return v
-	case *SecurityAlertData:
-		return routedData(*v, accountID, phones)
-	case SecurityIncidentData:
-		v.AccountID, v.Phones = accountID, slices.Clone(phones)
-		return v
-	case *SecurityIncidentData:
-		return routedData(*v, accountID, phones)
+	if r, ok := d.(interface {
+		routed(accountID string, phones []string) NoticeData
+	}); ok {
+		return r.routed(accountID, phones)
 	}
 	return d
 }

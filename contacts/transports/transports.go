@@ -17,6 +17,7 @@ package transports
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -106,7 +107,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (contacts.Transport
 		// signup links a developer follows.
 		return contacts.LogTransport{Logger: log, Bodies: true}, nil
 	case SMTP:
-		if err := errorsJoin(need(cfg.SMTPAddr, "smtp-addr"), need(cfg.From, "mail-from")); err != nil {
+		if err := errors.Join(need(cfg.SMTPAddr, "smtp-addr"), need(cfg.From, "mail-from")); err != nil {
 			return nil, err
 		}
 		return smtpmail.New(smtpmail.Config{Addr: cfg.SMTPAddr, From: cfg.From, Username: cfg.SMTPUser,
@@ -131,13 +132,4 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (contacts.Transport
 		return webhook.New(cfg.WebhookURL, secrets)
 	}
 	return nil, fmt.Errorf("transports: unknown transport %q", cfg.Kind)
-}
-
-func errorsJoin(errs ...error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }

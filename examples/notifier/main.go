@@ -63,8 +63,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if *once {
 		for {
 			r, err := d.RunOnce(ctx)
-			total.Claimed, total.Sent, total.Retried, total.Dead, total.Lost =
-				total.Claimed+r.Claimed, total.Sent+r.Sent, total.Retried+r.Retried, total.Dead+r.Dead, total.Lost+r.Lost
+			total.Add(r)
 			if err != nil {
 				return err
 			}
@@ -79,6 +78,6 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 	}
 	log.Info("notifier stopped", slog.Int("sent", total.Sent), slog.Int("retried", total.Retried),
-		slog.Int("dead", total.Dead), slog.Int("lost", total.Lost))
+		slog.Int("dead", total.Dead), slog.Int("lost", total.Lost), slog.Int("expired", total.Expired))
 	return nil
 }
