@@ -160,11 +160,16 @@ func toNotice(n contacts.Notice) noticeJSON {
 // listNotices is GET /v1/orgs/{org}/notices?state=queued|sent|dead (power users,
 // C-7).
 func (s *server) listNotices(w http.ResponseWriter, r *http.Request, p members.Principal) error {
+	return s.noticesOf(w, r, p, r.PathValue("org"))
+}
+
+// noticesOf answers a page of orgID's notices ("" for those of no organization).
+func (s *server) noticesOf(w http.ResponseWriter, r *http.Request, p members.Principal, orgID string) error {
 	page, err := parsePage(r.URL.Query())
 	if err != nil {
 		return err
 	}
-	list, next, err := s.notices.ListNotices(r.Context(), p, r.PathValue("org"), contacts.NoticeState(r.URL.Query().Get("state")), page)
+	list, next, err := s.notices.ListNotices(r.Context(), p, orgID, contacts.NoticeState(r.URL.Query().Get("state")), page)
 	if err != nil {
 		return err
 	}
@@ -185,15 +190,7 @@ func (s *server) requeueNotice(w http.ResponseWriter, r *http.Request, p members
 // listSystemNotices is GET /v1/notices?state=… (reseller operators): the notices
 // of no organization (password resets, signup links), with their delivery state.
 func (s *server) listSystemNotices(w http.ResponseWriter, r *http.Request, p members.Principal) error {
-	page, err := parsePage(r.URL.Query())
-	if err != nil {
-		return err
-	}
-	list, next, err := s.notices.ListNotices(r.Context(), p, "", contacts.NoticeState(r.URL.Query().Get("state")), page)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, pageJSON[noticeJSON]{Items: convert(list, toNotice), NextPageToken: next})
+	return s.noticesOf(w, r, p, "")
 }
 
 // requeueSystemNotice is POST /v1/notices/{notice}/requeue (reseller operators).
