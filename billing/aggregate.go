@@ -620,3 +620,52 @@ func (a *Aggregator) decode(k groupID) GroupKey {
 		BillingGroup:  s(7),
 	}
 }
+
+// AddGroup adds an aggregate, such as one a Store kept (Store.CostGroups), to a: its
+// rows and exact sums join the group of its key, whose Class is ClassifyKey's. So an
+// Aggregator rebuilt from a month's stored groups computes the same invoices as the
+// one that read the files. a must keep full detail (NewAggregator): a projected
+// Aggregator would need the projection applied, and AddGroup refuses it.
+func (a *Aggregator) AddGroup(g Group) error {
+	if a.proj != nil {
+		return fmt.Errorf("billing: AddGroup on an Aggregator of NewAggregatorFor (only full-detail aggregators take stored groups)")
+	}
+	k := groupID{
+		a.formatID(g.Format),
+		a.fields[0].intern(g.AccountID),
+		a.fields[1].intern(g.ProductCode),
+		a.fields[2].intern(g.ProductName),
+		a.fields[3].intern(g.LineItemType),
+		a.fields[4].intern(g.UsageType),
+		a.fields[5].intern(g.Operation),
+		a.fields[6].intern(g.BillingEntity),
+		a.fields[7].intern(g.BillingGroup),
+	}
+	i, found := a.lookup(k)
+	if !found {
+		i = a.newGroup(k, ClassifyKey(g.GroupKey))
+	}
+	s := &a.sums[i]
+	s.cost.AddDecimal(g.Cost)
+	s.public.AddDecimal(g.PublicCost)
+	s.rows += g.Rows
+	a.rows += g.Rows
+	a.lastKey = noGroup
+	return nil
+}
+
+// NewAggregatorOf returns a full-detail Aggregator of period for cost data in
+// currency (USD when empty) holding groups (AddGroup each): the Aggregator of a
+// month rebuilt from a Store.
+func NewAggregatorOf(period resellerkit.Month, currency money.Currency, groups []Group) (*Aggregator, error) {
+	a := NewAggregator(period)
+	if currency != "" {
+		a.setCurrency(currency)
+	}
+	for _, g := range groups {
+		if err := a.AddGroup(g); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}

@@ -208,3 +208,15 @@ func isDomainOperation(op []byte) bool {
 	}
 	return false
 }
+
+// ClassifyKey returns the Class of the rows of an aggregate with key k: the same as
+// Classify of any of its rows, since classification reads only fields of the key.
+// Stores that keep groups (Store.CostGroups) restore their Class with it.
+func ClassifyKey(k GroupKey) Class {
+	li := LineItem{
+		Format: k.Format, ProductCode: []byte(k.ProductCode), ProductName: []byte(k.ProductName),
+		LineItemType: []byte(k.LineItemType), UsageType: []byte(k.UsageType), Operation: []byte(k.Operation),
+		BillingEntity: []byte(k.BillingEntity),
+	}
+	return Classify(&li)
+}

@@ -112,6 +112,12 @@ const (
 	LineCredits    LineKind = "credits"     // the credits and refunds of one account
 	LineCustom     LineKind = "custom"      // a custom item (B-6)
 	LineSupportFee LineKind = "support_fee" // the reseller support fee (B-7)
+	// LineLateCredits carries credits and refunds of an issued month that arrived
+	// after its invoice (B-16) to the next invoice; DocumentLine.RefPeriod names
+	// the month.
+	LineLateCredits LineKind = "late_credits"
+	// LineReturn is a line of a credit note: money returned on an invoice (B-12).
+	LineReturn LineKind = "return"
 )
 
 // Line is one invoice line (B-12): its exact USD amount and its amount in the invoice
