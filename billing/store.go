@@ -140,6 +140,10 @@ type Document struct {
 	ExchangeRateSource string
 	ExchangeRateDate   time.Time // the date the rate is of, as IssueDate
 
+	// Sources are the cost data versions an invoice was computed from, one per
+	// payer (the audit recomputes from them); empty on a credit note.
+	Sources []Report
+
 	Lines    []DocumentLine
 	Taxes    []TaxAmount // one per rate (B-11)
 	Subtotal money.Amount
