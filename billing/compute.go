@@ -226,6 +226,14 @@ func (ps *projState) lines(period resellerkit.Month) {
 			ps.customLine(ci)
 		}
 	}
+	for _, lc := range ps.p.LateCredits {
+		if lc.AmountUSD.IsZero() {
+			continue
+		}
+		inv.LateCreditsUSD = inv.LateCreditsUSD.Add(lc.AmountUSD)
+		inv.Lines = append(inv.Lines, Line{Kind: LineLateCredits, AccountID: lc.AccountID, RefPeriod: lc.RefPeriod,
+			Description: fmt.Sprintf("Credits of %s received after its invoice — account %s", lc.RefPeriod, lc.AccountID), AmountUSD: lc.AmountUSD})
+	}
 	if !inv.SupportFeeUSD.IsZero() {
 		inv.Lines = append(inv.Lines, Line{Kind: LineSupportFee, Description: ps.supportFeeDescription(), AmountUSD: inv.SupportFeeUSD})
 	}

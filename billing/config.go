@@ -79,10 +79,20 @@ func DefaultSupportFeeRate() money.Decimal { return money.New(10, -2) }
 // Project is the unit of invoicing (M-2): one invoice per project per month, with the
 // accounts it owns that month (M-3) and its billing settings.
 type Project struct {
-	ID       string         `json:"id"`
-	Name     string         `json:"name,omitempty"`
-	Currency money.Currency `json:"currency" rule:"B-10"` // money.JPY or money.USD
-	Accounts []string       `json:"accounts" rule:"M-3"`  // 12-digit AWS account ids
+	ID   string `json:"id"`
+	Name string `json:"name,omitempty"`
+	// OrgID is the organization owning the project (M-2), when the source knows it:
+	// the lifecycle Service scopes current charges and documents by it (M-7).
+	OrgID string `json:"org_id,omitempty"`
+	// Recipient is who the project's invoices are addressed to (B-12), e.g. the
+	// organization's name; empty means Name.
+	Recipient string `json:"recipient,omitempty"`
+	// InvoiceTo and InvoiceCC are the addresses the invoice-issued notice goes to
+	// (M-2); without any, no notice is sent.
+	InvoiceTo []string       `json:"invoice_to,omitempty"`
+	InvoiceCC []string       `json:"invoice_cc,omitempty"`
+	Currency  money.Currency `json:"currency" rule:"B-10"` // money.JPY or money.USD
+	Accounts  []string       `json:"accounts" rule:"M-3"`  // 12-digit AWS account ids
 	// ExchangeRate is the rate of the invoice (B-10) from the cost data's currency
 	// (Config.CostCurrency, USD by default) to Currency: required for a JPY invoice
 	// of USD cost data; 1 (the default when nil) when both currencies are the same,
@@ -108,6 +118,20 @@ type Project struct {
 	PassResellerDiscounts bool          `json:"pass_reseller_discounts,omitempty" rule:"B-3"`
 	PricingRules          []PricingRule `json:"pricing_rules,omitempty" rule:"B-5"`
 	CustomItems           []CustomItem  `json:"custom_items,omitempty" rule:"B-6"`
+	// LateCredits are credits and refunds of months already invoiced that arrived
+	// after their invoice was issued (B-16): each becomes a LineLateCredits line of
+	// this invoice, taxable, outside the support-fee base. The lifecycle Service
+	// fills them when it issues a month; a config may name them by hand.
+	LateCredits []LateCredit `json:"late_credits,omitempty" rule:"B-16"`
+}
+
+// LateCredit is an amount carried to an invoice from a month already invoiced
+// (B-16): the difference between that month's credits now and those its invoice
+// (and the carries before) billed.
+type LateCredit struct {
+	AccountID string            `json:"account_id"`
+	RefPeriod resellerkit.Month `json:"ref_period"` // the month the credits belong to
+	AmountUSD money.Decimal     `json:"amount_usd"` // in the cost currency, usually negative
 }
 
 // SupportFee selects the support fee of a project (B-7): either a rate of the base,

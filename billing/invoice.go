@@ -51,6 +51,7 @@ type Invoice struct {
 	SupportFeeUSD           money.Decimal
 	CreditsUSD              money.Decimal
 	CustomItemsUSD          money.Decimal // B-6, fees positive, credits negative
+	LateCreditsUSD          money.Decimal // B-16, carried from months already invoiced
 	ExcludedUSD             ExcludedUSD
 
 	Subtotal     money.Amount
@@ -128,8 +129,10 @@ type Line struct {
 	Service     string // the product code
 	ServiceName string // the product name, when the data has one
 	Description string
-	AmountUSD   money.Decimal
-	Amount      money.Amount
+	// RefPeriod is the month a LineLateCredits line carries credits of; else zero.
+	RefPeriod resellerkit.Month
+	AmountUSD money.Decimal
+	Amount    money.Amount
 }
 
 // UnassignedAccount is an account in the data but in no project: listed, never

@@ -137,7 +137,10 @@ func (s *Service) ProjectOwning(ctx context.Context, accountID string, m reselle
 // BilledProject is a project with the accounts it is billed for in one month (M-2,
 // M-3): the answer of BilledProjects.
 type BilledProject struct {
-	Project  Project
+	Project Project
+	// OrgName is the name of the project's organization: who its invoices are
+	// addressed to.
+	OrgName  string
 	Accounts []string // ordered by id
 }
 
@@ -185,7 +188,7 @@ func (s *Service) BilledProjects(ctx context.Context, m resellerkit.Month) ([]Bi
 		}
 		for _, p := range projs {
 			if ids := owned[p.ID]; len(ids) > 0 {
-				out = append(out, BilledProject{Project: p, Accounts: ids})
+				out = append(out, BilledProject{Project: p, OrgName: org.Name, Accounts: ids})
 			}
 		}
 	}

@@ -1,12 +1,15 @@
 package membersource
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/billing"
 	"github.com/seeda33a2f4f/resellerkit/members"
+	"github.com/seeda33a2f4f/resellerkit/money"
 )
 
 // Source is the billing.ProjectSource of a members.Service and a catalog of named
@@ -14,6 +17,8 @@ import (
 type Source struct {
 	svc   *members.Service
 	plans *billing.Plans
+	// costCurrency: every project is resolved in the cost data's currency.
+	costCurrency bool
 }
 
 var _ billing.ProjectSource = (*Source)(nil)
@@ -28,6 +33,17 @@ func New(svc *members.Service, plans *billing.Plans) *Source {
 	return &Source{svc: svc, plans: plans}
 }
 
+// InCostCurrency returns a Source that resolves every project in the cost data's
+// currency (Plans.CostCurrency, USD by default) instead of its invoice currency, so
+// no exchange rate is needed: the source of current charges (B-13), which are
+// shown in the cost currency and tax-exclusive while the month's rate is not known
+// yet.
+func (s *Source) InCostCurrency() *Source {
+	c := *s
+	c.costCurrency = true
+	return &c
+}
+
 // ProjectsFor implements billing.ProjectSource: every project of every organization
 // that owns at least one account in period, with those accounts and its settings.
 func (s *Source) ProjectsFor(ctx context.Context, period resellerkit.Month) ([]billing.Project, error) {
@@ -38,14 +54,20 @@ func (s *Source) ProjectsFor(ctx context.Context, period resellerkit.Month) ([]b
 	out := make([]billing.Project, 0, len(billed))
 	for _, bp := range billed {
 		p := bp.Project
+		cur := p.Currency
+		if s.costCurrency {
+			cur = cmp.Or(s.plans.CostCurrency, money.USD)
+		}
 		proj, err := s.plans.Project(billing.ProjectRef{
-			ID: p.ID, Name: p.Name, Currency: p.Currency, Accounts: bp.Accounts,
+			ID: p.ID, Name: p.Name, Currency: cur, Accounts: bp.Accounts,
 			PricingPlan: p.Billing.PricingPlan, SupportFeeRule: p.Billing.SupportFeeRule,
 			ExchangeRatePolicy: p.Billing.ExchangeRatePolicy,
 		}, period)
 		if err != nil {
 			return nil, fmt.Errorf("membersource: project %s (%s) of organization %s: %w", p.ID, p.Name, p.OrgID, err)
 		}
+		proj.OrgID, proj.Recipient = p.OrgID, bp.OrgName
+		proj.InvoiceTo, proj.InvoiceCC = slices.Clone(p.InvoiceTo), slices.Clone(p.InvoiceCC)
 		out = append(out, proj)
 	}
 	return out, nil
