@@ -28,8 +28,6 @@ var (
 	// ErrLimit: a limit of the domain is reached, e.g. a fourth alarm on an account
 	// (B-15).
 	ErrLimit = errors.New("billing: limit reached")
-	// ErrPermission: the caller lacks the permission (members' answer, wrapped).
-	ErrPermission = errors.New("billing: permission denied")
 )
 
 // Report identifies one version of one payer account's cost report for one billing

@@ -1,0 +1,129 @@
+package billing
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/seeda33a2f4f/resellerkit"
+	"github.com/seeda33a2f4f/resellerkit/members"
+	"github.com/seeda33a2f4f/resellerkit/money"
+)
+
+// Charges are the month-to-date charges of a month (B-13): per project, account,
+// service and CmBillingGroup value, after the projects' pricing, tax-exclusive, in
+// the cost data's currency (USD unless configured otherwise).
+type Charges struct {
+	Period       resellerkit.Month
+	CostCurrency money.Currency
+	// LastUpdated is when the data shown was aggregated (B-13): the latest
+	// AggregatedAt of the month's stored reports; zero when none is stored. The
+	// data itself lags AWS by 1–1.5 days.
+	LastUpdated time.Time
+	Reports     []Report // the report versions the figures come from, one per payer
+	Projects    []ProjectCharges
+}
+
+// ProjectCharges is one project's month-to-date charges. The amounts are exact, in
+// the cost currency; Estimate adds what the invoice will add (custom items, the
+// support fee) before tax.
+type ProjectCharges struct {
+	OrgID       string
+	ProjectID   string
+	ProjectName string
+	Charges     money.Decimal // after pricing (B-5)
+	Credits     money.Decimal
+	CustomItems money.Decimal
+	SupportFee  money.Decimal
+	Estimate    money.Decimal // Charges + Credits + CustomItems + SupportFee + late credits
+	Accounts    []AccountCharges
+	// Services sums the accounts' charges per service (product code), by code.
+	Services []ServiceCharges
+	// BillingGroups sums the accounts' charges per CmBillingGroup value ("" the
+	// untagged ones), by value; Ratio is left nil (per-account ratios are in
+	// Accounts).
+	BillingGroups []BillingGroupShare
+}
+
+// Account returns the charges of one account of the project, if it has some.
+func (p *ProjectCharges) Account(id string) (AccountCharges, bool) {
+	for _, a := range p.Accounts {
+		if a.AccountID == id {
+			return a, true
+		}
+	}
+	return AccountCharges{}, false
+}
+
+// CurrentCharges computes the month-to-date charges of period for every project
+// (B-13) from the stored data. A system operation (operators, jobs): it takes no
+// principal. A month without stored data gives projects with zero charges.
+func (s *Service) CurrentCharges(ctx context.Context, period resellerkit.Month) (*Charges, error) {
+	if period.IsZero() {
+		return nil, resellerkit.Invalid(ErrInvalid, "period", "", "B-13", "required")
+	}
+	m, err := s.compute(ctx, period, s.charges, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	return chargesOf(m), nil
+}
+
+// OrgCharges returns the month-to-date charges of orgID's projects (B-13) to p,
+// who needs charges.view in orgID (M-5). No other organization's project is ever
+// included (M-7): projects are selected by the OrgID their source gives.
+func (s *Service) OrgCharges(ctx context.Context, p members.Principal, orgID string, period resellerkit.Month) (*Charges, error) {
+	if err := s.authorize(ctx, p, orgID, members.PermChargesView); err != nil {
+		return nil, err
+	}
+	c, err := s.CurrentCharges(ctx, period)
+	if err != nil {
+		return nil, err
+	}
+	c.Projects = slices.DeleteFunc(c.Projects, func(pc ProjectCharges) bool { return pc.OrgID != orgID })
+	return c, nil
+}
+
+// chargesOf turns a computed month into Charges.
+func chargesOf(m *computed) *Charges {
+	c := &Charges{Period: m.result.Period, CostCurrency: m.result.CostCurrency, Projects: []ProjectCharges{}}
+	for _, r := range m.reports {
+		c.Reports = append(c.Reports, r.Report)
+		if r.AggregatedAt.After(c.LastUpdated) {
+			c.LastUpdated = r.AggregatedAt
+		}
+	}
+	for i := range m.result.Invoices {
+		inv := &m.result.Invoices[i]
+		pc := ProjectCharges{ProjectID: inv.ProjectID, ProjectName: inv.ProjectName, Charges: inv.ChargesUSD,
+			Credits: inv.CreditsUSD, CustomItems: inv.CustomItemsUSD, SupportFee: inv.SupportFeeUSD, Accounts: inv.Accounts}
+		if p, ok := projectOf(m.projects, inv.ProjectID); ok {
+			pc.OrgID = p.OrgID
+		}
+		for _, l := range inv.Lines {
+			pc.Estimate = pc.Estimate.Add(l.AmountUSD)
+		}
+		services := map[string]money.Decimal{}
+		groups := map[string]money.Decimal{}
+		for _, a := range inv.Accounts {
+			for _, sc := range a.Services {
+				services[sc.Service] = services[sc.Service].Add(sc.ChargesUSD)
+			}
+			if len(a.BillingGroups) == 0 {
+				groups[""] = groups[""].Add(a.ChargesUSD)
+			}
+			for _, g := range a.BillingGroups {
+				groups[g.Group] = groups[g.Group].Add(g.ChargesUSD)
+			}
+		}
+		for _, k := range slices.Sorted(maps.Keys(services)) {
+			pc.Services = append(pc.Services, ServiceCharges{Service: k, ChargesUSD: services[k]})
+		}
+		for _, k := range slices.Sorted(maps.Keys(groups)) {
+			pc.BillingGroups = append(pc.BillingGroups, BillingGroupShare{Group: k, ChargesUSD: groups[k]})
+		}
+		c.Projects = append(c.Projects, pc)
+	}
+	return c
+}

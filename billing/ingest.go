@@ -1,0 +1,142 @@
+package billing
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/seeda33a2f4f/resellerkit"
+)
+
+// Ingested is what Service.Ingest did with one report version.
+type Ingested struct {
+	Outcome PutOutcome // Stored or Unchanged
+	// Data describes the stored version (Groups left out); on Unchanged, the
+	// version already stored.
+	Data   CostData
+	Inputs []InputStats // what was read, one per input; empty when nothing was read
+	// Warnings are the inputs' warnings, prefixed with their names.
+	Warnings []string
+}
+
+// Ingest reads one version of a payer's monthly report (B-14) and stores its
+// aggregates as that payer's month, replacing an older version atomically. The
+// inputs are the version's files (package billing/reports lists them from a
+// directory or an S3 bucket); they are scanned at full detail (NewAggregator), so
+// any configuration can price the month later.
+//
+// It is safe to re-run: a version already stored is Unchanged without reading a
+// byte; a version older than the stored one (or one it superseded) is refused with
+// ErrStaleReport, also before reading. Inputs that overlap stop it with ErrOverlap
+// (the same file twice, a copy), and a row in another currency than the
+// configured one with ErrCurrency, before anything is stored. A failure or a crash
+// at any point leaves the stored month as it was: the version is written in one
+// transaction (Store.PutCostData), after every input was read.
+func (s *Service) Ingest(ctx context.Context, rep Report, inputs []Input) (Ingested, error) {
+	if err := validReport(rep); err != nil {
+		return Ingested{}, err
+	}
+	rep.GeneratedAt = rep.GeneratedAt.UTC().Truncate(time.Microsecond)
+	if done, err := s.checkVersion(ctx, rep); err != nil || done != nil {
+		if done != nil {
+			return Ingested{Outcome: Unchanged, Data: *done}, nil
+		}
+		return Ingested{}, err
+	}
+	for i, in := range inputs {
+		if in == nil {
+			return Ingested{}, resellerkit.Invalid(ErrInvalid, fmt.Sprintf("inputs[%d]", i), "", "B-1", "a nil Input")
+		}
+	}
+	var (
+		mu   sync.Mutex
+		aggs []*Aggregator
+	)
+	newSink := func() Sink {
+		a := NewAggregator(rep.Period)
+		a.setCurrency(s.costCurrency)
+		mu.Lock()
+		aggs = append(aggs, a)
+		mu.Unlock()
+		return a
+	}
+	total := NewAggregator(rep.Period)
+	total.setCurrency(s.costCurrency)
+	var out Ingested
+	for _, in := range inputs {
+		st, err := in.Scan(ctx, newSink)
+		if err != nil {
+			return Ingested{}, err
+		}
+		out.Inputs = append(out.Inputs, st)
+		if err := checkOverlap(out.Inputs); err != nil {
+			return Ingested{}, err
+		}
+		for _, a := range aggs {
+			if err := total.Merge(a); err != nil {
+				return Ingested{}, err
+			}
+		}
+		aggs = nil
+		out.Warnings = append(out.Warnings, st.warnings()...)
+	}
+	d := CostData{Report: rep, CostCurrency: s.costCurrency, AggregatedAt: s.clock(), Rows: total.Rows(), Groups: total.Groups()}
+	for _, st := range out.Inputs {
+		d.Files = append(d.Files, st.Name)
+	}
+	for _, n := range total.OutsideRows() {
+		d.OutsideRows += n
+	}
+	outcome, err := s.store.PutCostData(ctx, d)
+	if err != nil {
+		return Ingested{}, err
+	}
+	out.Outcome = outcome
+	d.Groups = nil
+	out.Data = d
+	return out, nil
+}
+
+// checkVersion answers from the stored history whether rep is already stored (the
+// stored data) or stale (an error), before any input is read. The store checks
+// again when the data is written.
+func (s *Service) checkVersion(ctx context.Context, rep Report) (*CostData, error) {
+	hist, err := s.store.ReportHistory(ctx, rep.Payer, rep.Period)
+	if err != nil || len(hist) == 0 {
+		return nil, err
+	}
+	cur := hist[len(hist)-1]
+	if cur.Version == rep.Version {
+		return &cur, nil
+	}
+	if slices.ContainsFunc(hist, func(h CostData) bool { return h.Version == rep.Version }) {
+		return nil, fmt.Errorf("billing: payer %s, %s: version %s was superseded by %s: %w", rep.Payer, rep.Period, rep.Version, cur.Version, ErrStaleReport)
+	}
+	if !rep.GeneratedAt.After(cur.GeneratedAt) {
+		return nil, fmt.Errorf("billing: payer %s, %s: version %s (generated %s) is not newer than the stored %s (generated %s): %w",
+			rep.Payer, rep.Period, rep.Version, rep.GeneratedAt.Format("2006-01-02T15:04:05Z"), cur.Version,
+			cur.GeneratedAt.Format("2006-01-02T15:04:05Z"), ErrStaleReport)
+	}
+	return nil, nil
+}
+
+// validReport checks a report's identity.
+func validReport(r Report) error {
+	var errs []error
+	if !validAccountID(r.Payer) {
+		errs = append(errs, resellerkit.Invalid(ErrInvalid, "payer", r.Payer, "B-14", "want the payer account's 12-digit id"))
+	}
+	if r.Period.IsZero() {
+		errs = append(errs, resellerkit.Invalid(ErrInvalid, "period", "", "B-14", "required: the report's billing month"))
+	}
+	if r.Version == "" || len(r.Version) > 200 {
+		errs = append(errs, resellerkit.Invalid(ErrInvalid, "version", r.Version, "B-14", "want the report version's id (assemblyId, executionId) of 1..200 characters"))
+	}
+	if r.GeneratedAt.IsZero() {
+		errs = append(errs, resellerkit.Invalid(ErrInvalid, "generated_at", "", "B-14", "required: when AWS wrote the version, which orders versions"))
+	}
+	return errors.Join(errs...)
+}
