@@ -1,0 +1,2 @@
+// Package billingtest is the conformance suite of the billing.Store contract.
+package billingtest

@@ -1,0 +1,2 @@
+// Package memstore is the in-memory billing.Store.
+package memstore
