@@ -154,6 +154,9 @@ func (s *Service) IssueInvoices(ctx context.Context, period resellerkit.Month) (
 		}
 		out.Documents = append(out.Documents, stored)
 		out.Created = append(out.Created, created)
+		if s.onIssued != nil {
+			s.onIssued(stored, created)
+		}
 	}
 	return out, nil
 }

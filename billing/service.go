@@ -50,6 +50,7 @@ type Service struct {
 	now          func() time.Time
 	newID        func() string
 	lookback     int
+	onIssued     func(Document, bool)
 }
 
 // ServiceConfig is what a Service is made of. Store, Projects and Issuer are
@@ -83,6 +84,9 @@ type ServiceConfig struct {
 	// LateCreditMonths is how many months back an issue looks for credits that
 	// arrived after an invoice (B-16); 0 means 12.
 	LateCreditMonths int
+	// OnIssued, when set, is called after each invoice IssueInvoices stored or
+	// found stored (created false), in order: a job's progress line.
+	OnIssued func(d Document, created bool)
 }
 
 // URLs builds the links notices carry; the zero value uses relative paths.
@@ -122,7 +126,7 @@ func NewService(cfg ServiceConfig) (*Service, error) {
 	s := &Service{store: cfg.Store, projects: cfg.Projects, charges: cmp.Or[ProjectSource](cfg.ChargeProjects, cfg.Projects),
 		auth: cfg.Authorizer, notifier: cfg.Notifier, issuer: cfg.Issuer, tax: cfg.Tax, costCurrency: cur,
 		calendar: cfg.Calendar, language: cmp.Or(cfg.Language, contacts.Japanese), urls: cfg.URLs,
-		now: cfg.Now, newID: cfg.NewID, lookback: cmp.Or(cfg.LateCreditMonths, 12)}
+		now: cfg.Now, newID: cfg.NewID, lookback: cmp.Or(cfg.LateCreditMonths, 12), onIssued: cfg.OnIssued}
 	if s.now == nil {
 		s.now = time.Now
 	}
