@@ -363,7 +363,8 @@ type ReturnLine struct {
 // lines on the invoice invoiceID: numbered in the issuer's series like an invoice,
 // referencing it, its tax computed once per rate on the returned amounts with the
 // invoice's rate and rounding. key makes it idempotent (a retried request issues
-// one note). The returns of all notes on an invoice cannot exceed its subtotal. An
+// one note); it is scoped by the invoice, so the same key on two invoices issues
+// two notes. The returns of all notes on an invoice cannot exceed its subtotal. An
 // operator's action: it takes no principal (the portal checks the operator).
 func (s *Service) IssueCreditNote(ctx context.Context, key, invoiceID, reason string, lines []ReturnLine) (Document, error) {
 	if key == "" || len(key) > 200 {
@@ -372,6 +373,7 @@ func (s *Service) IssueCreditNote(ctx context.Context, key, invoiceID, reason st
 	if utf8.RuneCountInString(reason) > 500 || strings.TrimSpace(reason) == "" {
 		return Document{}, resellerkit.Invalid(ErrInvalid, "reason", reason, "B-12", "want the reason of the return, 1..500 characters")
 	}
+	key = "credit_note/" + invoiceID + "/" + key // scoped by the invoice: no two invoices' notes share a key
 	if d, err := s.store.DocumentByKey(ctx, key); err == nil {
 		return d, nil
 	} else if !errors.Is(err, ErrNotFound) {
@@ -458,6 +460,7 @@ func (s *Service) CorrectInvoice(ctx context.Context, key, invoiceID string) (Do
 	if key == "" || len(key) > 200 {
 		return Document{}, resellerkit.Invalid(ErrInvalid, "key", key, "B-12", "an idempotency key of 1..200 characters is required")
 	}
+	key = "correction/" + invoiceID + "/" + key
 	if d, err := s.store.DocumentByKey(ctx, key); err == nil {
 		return d, nil
 	} else if !errors.Is(err, ErrNotFound) {
