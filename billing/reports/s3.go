@@ -1,0 +1,111 @@
+package reports
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/seeda33a2f4f/resellerkit"
+)
+
+// s3API is the part of the S3 client S3 calls: ListObjectsV2 (through its
+// paginator) and GetObject.
+type s3API interface {
+	s3.ListObjectsV2APIClient
+	GetObject(ctx context.Context, in *s3.GetObjectInput, optFns ...func(*s3.Options)) (*s3.GetObjectOutput, error)
+}
+
+// S3 is a Source over the Amazon S3 bucket the reports are delivered to. It lists
+// folders with ListObjectsV2 (delimiter "/", every page), reads manifests with
+// GetObject, and streams data files from GetObject bodies: nothing is copied to
+// disk. Files are named s3://bucket/key; GeneratedAt is the manifest object's
+// LastModified. The caller needs s3:ListBucket on the bucket and s3:GetObject on
+// the prefix.
+type S3 struct {
+	api    s3API
+	bucket string
+	cfg    Config
+}
+
+// NewS3 returns the Source of bucket through client, read as cfg says.
+func NewS3(client *s3.Client, bucket string, cfg Config) *S3 { return newS3(client, bucket, cfg) }
+
+func newS3(api s3API, bucket string, cfg Config) *S3 { return &S3{api: api, bucket: bucket, cfg: cfg} }
+
+// Versions implements Source.
+func (s *S3) Versions(ctx context.Context, period resellerkit.Month) ([]Version, error) {
+	if s.bucket == "" || strings.Contains(s.bucket, "/") {
+		return nil, resellerkit.Invalid(ErrConfig, "bucket", s.bucket, "B-14", "must be an S3 bucket name")
+	}
+	return versions(ctx, s3Store{api: s.api, b: s.bucket}, s.cfg, period)
+}
+
+// s3Store is a bucket as a store.
+type s3Store struct {
+	api s3API
+	b   string
+}
+
+func (s s3Store) list(ctx context.Context, dir string) ([]object, []string, error) {
+	in := &s3.ListObjectsV2Input{Bucket: aws.String(s.b), Delimiter: aws.String("/")}
+	if dir != "" {
+		in.Prefix = aws.String(dir)
+	}
+	var (
+		objs []object
+		dirs []string
+	)
+	p := s3.NewListObjectsV2Paginator(s.api, in)
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, nil, s.err(dir, "list", err)
+		}
+		for _, o := range page.Contents {
+			key := aws.ToString(o.Key)
+			if key == dir || strings.HasSuffix(key, "/") { // a folder marker
+				continue
+			}
+			objs = append(objs, object{key: key, size: aws.ToInt64(o.Size), mod: aws.ToTime(o.LastModified).UTC()})
+		}
+		for _, cp := range page.CommonPrefixes {
+			if name := strings.TrimSuffix(strings.TrimPrefix(aws.ToString(cp.Prefix), dir), "/"); name != "" {
+				dirs = append(dirs, name)
+			}
+		}
+	}
+	slices.Sort(dirs)
+	return objs, dirs, nil
+}
+
+func (s s3Store) open(ctx context.Context, key string) (io.ReadCloser, error) {
+	out, err := s.api.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(s.b), Key: aws.String(key)})
+	if err != nil {
+		return nil, s.err(key, "get", err)
+	}
+	return out.Body, nil
+}
+
+// err wraps an S3 error naming the key; a missing key or bucket wraps ErrNotFound.
+func (s s3Store) err(key, op string, err error) error {
+	var (
+		nk *types.NoSuchKey
+		nb *types.NoSuchBucket
+		nf *types.NotFound
+	)
+	if errors.As(err, &nk) || errors.As(err, &nb) || errors.As(err, &nf) {
+		return fmt.Errorf("%w: %s: %s: %w", ErrNotFound, s.name(key), op, err)
+	}
+	return fmt.Errorf("reports: %s: %s: %w", s.name(key), op, err)
+}
+
+func (s s3Store) name(key string) string  { return "s3://" + s.b + "/" + key }
+func (s s3Store) localPath(string) string { return "" }
+func (s s3Store) bucket() string          { return s.b }
