@@ -165,6 +165,10 @@ type AlarmReport struct {
 	// AlreadyFired counts the alarms over their threshold that had fired this
 	// month before: not notified again.
 	AlreadyFired int
+	// Unrouted lists the alarms over their threshold whose account has no billing
+	// recipients (contacts.ErrNotFound): not recorded as fired, so a run after
+	// the recipients are set notifies them.
+	Unrouted []Alarm
 }
 
 // EvaluateAlarms checks every alarm against the month-to-date charges of period
@@ -173,7 +177,9 @@ type AlarmReport struct {
 // An alarm at or over its threshold fires once per month: its firing is recorded
 // and its notice (to the account's billing recipients) written in one
 // transaction, both idempotent, so any number of runs, concurrent or after a
-// crash, send at most one notice per alarm and month. A system operation.
+// crash, send at most one notice per alarm and month. An alarm whose account has
+// no billing recipients is reported in Unrouted and not recorded, so it notifies
+// once they are set. A system operation.
 func (s *Service) EvaluateAlarms(ctx context.Context, period resellerkit.Month) (AlarmReport, error) {
 	rep := AlarmReport{Period: period}
 	if period.IsZero() {
@@ -221,6 +227,9 @@ func (s *Service) EvaluateAlarms(ctx context.Context, period resellerkit.Month) 
 						Current: s.costCurrency.Round(metric, money.HalfUp).StringFixed(s.costCurrency.MinorDigits()),
 						Currency: string(s.costCurrency), Period: period, URL: s.urls.charges(a.OrgID, a.AccountID)},
 				})
+				if errors.Is(err, contacts.ErrNotFound) {
+					return errNoRecipients
+				}
 				if err != nil {
 					return err
 				}
@@ -230,6 +239,10 @@ func (s *Service) EvaluateAlarms(ctx context.Context, period resellerkit.Month) 
 			fired, err = s.store.RecordFiring(ctx, f)
 			return err
 		})
+		if errors.Is(err, errNoRecipients) {
+			rep.Unrouted = append(rep.Unrouted, a)
+			continue
+		}
 		if err != nil {
 			return rep, fmt.Errorf("billing: alarm %s of account %s: %w", a.ID, a.AccountID, err)
 		}
@@ -241,6 +254,9 @@ func (s *Service) EvaluateAlarms(ctx context.Context, period resellerkit.Month) 
 	}
 	return rep, nil
 }
+
+// errNoRecipients rolls back an alarm's firing when its notice has nobody to go to.
+var errNoRecipients = errors.New("billing: the account has no billing recipients")
 
 // alarmMetric is the alarm's month-to-date charges: the account's, or its tag
 // value's.

@@ -87,11 +87,16 @@ type recorder struct {
 	mu     sync.Mutex
 	byKey  map[string]contacts.NewNotice
 	writes int
+	// unrouted accounts have no recipients: contacts.ErrNotFound, as contacts says.
+	unrouted map[string]bool
 }
 
 func (r *recorder) Notify(_ context.Context, n contacts.NewNotice) (contacts.Notice, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.unrouted[n.AccountID] {
+		return contacts.Notice{}, fmt.Errorf("%w: account %q has no contacts", contacts.ErrNotFound, n.AccountID)
+	}
 	if r.byKey == nil {
 		r.byKey = map[string]contacts.NewNotice{}
 	}
@@ -422,6 +427,26 @@ func TestB15_AlarmNotifiesOncePerMonth(t *testing.T) {
 	assert.Equal(t, nov, firings[0].Period, "newest first")
 	_, err = f.svc.ListFirings(f.ctx, f.bob, f.orgA.ID, onAccount.ID)
 	require.ErrorIs(t, err, members.ErrPermissionDenied)
+}
+
+// B-15: an alarm of an account without billing recipients is reported, not
+// recorded, so it notifies once the recipients are set.
+func TestB15_AlarmWithoutRecipientsWaits(t *testing.T) {
+	f := newFixture(t)
+	a, err := f.svc.CreateAlarm(f.ctx, f.alice, f.orgA.ID, acctA2, billing.AlarmSpec{Threshold: dec2("10")})
+	require.NoError(t, err)
+	f.ingest(t, oct, "v1", time.Date(2026, time.October, 10, 0, 0, 0, 0, time.UTC), octRows()...)
+	f.notices.unrouted = map[string]bool{acctA2: true}
+	rep, err := f.svc.EvaluateAlarms(f.ctx, oct)
+	require.NoError(t, err)
+	require.Len(t, rep.Unrouted, 1)
+	assert.Equal(t, a.ID, rep.Unrouted[0].ID)
+	assert.Empty(t, rep.Fired)
+	f.notices.unrouted = nil
+	rep, err = f.svc.EvaluateAlarms(f.ctx, oct)
+	require.NoError(t, err)
+	require.Len(t, rep.Fired, 1)
+	assert.Equal(t, 1, f.notices.count(contacts.KindChargeAlarm))
 }
 
 // B-16: invoices are issued from the calendar's issue day of the next month, and
