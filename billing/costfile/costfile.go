@@ -248,36 +248,41 @@ var (
 // (B-1) and streams every row into the sinks made by newSink, one per worker. See
 // Scan, and the package documentation for ZIP archives. The stats' Name is path.
 func ScanFile(ctx context.Context, path string, newSink func() billing.Sink, opt Options) (billing.InputStats, error) {
-	st := billing.InputStats{Name: path}
 	f, err := os.Open(path)
 	if err != nil {
-		return st, &Error{File: path, Err: withoutPath(err)}
+		return billing.InputStats{Name: path}, &Error{File: path, Err: withoutPath(err)}
 	}
 	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return billing.InputStats{Name: path}, &Error{File: path, Err: withoutPath(err)}
+	}
+	return ScanReaderAt(ctx, path, f, fi.Size(), newSink, opt)
+}
+
+// ScanReaderAt reads a cost file of size bytes through r, as ScanFile reads one
+// from disk: Parquet and ZIP, which need random access, and CSV or gzip, read
+// from start to end. r can be any random-access source, e.g. ranged GETs of an S3
+// object (package billing/reports), so nothing is copied first. name names the
+// file in errors and stats.
+func ScanReaderAt(ctx context.Context, name string, r io.ReaderAt, size int64, newSink func() billing.Sink, opt Options) (billing.InputStats, error) {
+	st := billing.InputStats{Name: name}
 	var magic [4]byte
-	n, _ := io.ReadFull(f, magic[:])
+	n, err := r.ReadAt(magic[:], 0)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return st, &Error{File: name, Err: withoutPath(err)}
+	}
 	if n == 4 && bytes.Equal(magic[:], parquetMagic) {
-		fi, err := f.Stat()
-		if err != nil {
-			return st, &Error{File: path, Err: withoutPath(err)}
-		}
 		o, err := opt.withDefaults()
 		if err != nil {
-			return st, &Error{File: path, Err: err}
+			return st, &Error{File: name, Err: err}
 		}
-		return scanParquet(ctx, path, f, fi.Size(), newSink, o)
+		return scanParquet(ctx, name, r, size, newSink, o)
 	}
 	if isZip(magic[:n]) {
-		fi, err := f.Stat()
-		if err != nil {
-			return st, &Error{File: path, Err: withoutPath(err)}
-		}
-		return scanZip(ctx, path, f, fi.Size(), newSink, opt)
+		return scanZip(ctx, name, r, size, newSink, opt)
 	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return st, &Error{File: path, Err: withoutPath(err)}
-	}
-	return Scan(ctx, path, f, newSink, opt)
+	return Scan(ctx, name, io.NewSectionReader(r, 0, size), newSink, opt)
 }
 
 // withoutPath returns the error of a *fs.PathError without the path, which the
@@ -301,8 +306,8 @@ func withoutPath(err error) error {
 // stats' Name is name; a file with a header and no row gets a warning.
 //
 // Any problem stops the scan and returns an *Error naming name and the line of the
-// first offending row in file order. Parquet and ZIP input need ScanFile (random
-// access); other formats than CSV and gzip are refused with ErrUnsupported saying
+// first offending row in file order. Parquet and ZIP input need ScanFile or
+// ScanReaderAt (random access); other formats than CSV and gzip are refused with ErrUnsupported saying
 // what the data is (bzip2, xz, zstd, 7-Zip, RAR, tar, an Excel workbook, JSON…).
 func Scan(ctx context.Context, name string, r io.Reader, newSink func() billing.Sink, opt Options) (billing.InputStats, error) {
 	st := billing.InputStats{Name: name, Layout: LayoutCSV}

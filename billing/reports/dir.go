@@ -82,6 +82,7 @@ func (s dirStore) open(ctx context.Context, key string) (io.ReadCloser, error) {
 	return f, nil
 }
 
-func (s dirStore) name(key string) string      { return s.path(key) }
-func (s dirStore) localPath(key string) string { return s.path(key) }
-func (s dirStore) bucket() string              { return "" }
+func (s dirStore) name(key string) string                              { return s.path(key) }
+func (s dirStore) localPath(key string) string                         { return s.path(key) }
+func (s dirStore) bucket() string                                      { return "" }
+func (s dirStore) readerAt(context.Context, string, int64) io.ReaderAt { return nil }

@@ -17,9 +17,12 @@
 //     costfile.ScanFile, which needs random access.
 //   - NewS3: Amazon S3 through aws-sdk-go-v2's s3.Client (ListObjectsV2 with its
 //     paginator, GetObject), behind an unexported interface of those two calls;
-//     data files are streamed from the GetObject body. A Parquet or ZIP object is
-//     refused with costfile.ErrUnsupported (costfile reads those only from a file):
-//     export gzip CSV, or copy the report to a directory and use NewDir.
+//     CSV and gzip data files are streamed from the GetObject body. A Parquet or
+//     ZIP object (CUR 2.0's default is Parquet) needs random access: it is read
+//     with costfile.ScanReaderAt through ranged GetObject requests of 8 MiB
+//     blocks (a few kept in memory per file, each request bound to the ETag of
+//     the first by IfMatch, so a file rewritten meanwhile fails rather than mix
+//     two versions), never copied to disk.
 //
 // Config.Progress is told, for each file, the bytes read from the source (the
 // compressed bytes of a gzip file) against its size, for a job's progress line.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 
 	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/billing"
@@ -91,6 +92,11 @@ type File struct {
 	// is read with costfile.ScanFile when it is Parquet or ZIP (they need random
 	// access), with costfile.Scan otherwise.
 	Path string
+	// ReaderAt, for a remote file, gives random access to it (S3: ranged
+	// GetObject requests), through which a Parquet or ZIP file is read with
+	// costfile.ScanReaderAt without being copied; nil, or returning nil, when
+	// there is none.
+	ReaderAt func(ctx context.Context) io.ReaderAt
 }
 
 // FileNames returns the names of the version's files, in order (for
@@ -106,9 +112,9 @@ func (v Version) FileNames() []string {
 // Inputs returns one billing.Input per file of v, in order. Each streams its file
 // through costfile.Scan with opt (gzip is detected), without a temporary copy, and
 // names it by File.Name in errors and stats; progress is reported to the source's
-// Config.Progress. A local Parquet or ZIP file is read with costfile.ScanFile; a
-// Parquet or ZIP stream (from S3) is refused with an error wrapping
-// costfile.ErrUnsupported, as it needs random access.
+// Config.Progress. A Parquet or ZIP file, which needs random access, is read with
+// costfile.ScanFile when local and through File.ReaderAt (ranged reads) when
+// remote; a source giving neither refuses it with costfile.ErrUnsupported.
 func (v Version) Inputs(opt costfile.Options) []billing.Input {
 	out := make([]billing.Input, len(v.Files))
 	for i, f := range v.Files {
@@ -161,15 +167,23 @@ func (in input) Scan(ctx context.Context, newSink func() billing.Sink) (billing.
 		if bytes.Equal(magic, zipMagic) {
 			what = "ZIP"
 		}
-		if in.file.Path == "" {
-			return st, &costfile.Error{File: name, Err: fmt.Errorf("%w: %s needs random access, which a stream from S3 does not give: "+
+		if in.file.Path != "" {
+			st, err := costfile.ScanFile(ctx, in.file.Path, newSink, in.opt)
+			if err == nil && in.progress != nil {
+				in.progress(name, max(in.file.Size, 0), in.file.Size)
+			}
+			return st, err
+		}
+		var ra io.ReaderAt
+		if in.file.ReaderAt != nil && in.file.Size >= 0 {
+			ra = in.file.ReaderAt(ctx)
+		}
+		if ra == nil {
+			return st, &costfile.Error{File: name, Err: fmt.Errorf("%w: %s needs random access, which this source does not give: "+
 				"copy the report to a directory and read it with Dir, or export gzip CSV", costfile.ErrUnsupported, what)}
 		}
-		st, err := costfile.ScanFile(ctx, in.file.Path, newSink, in.opt)
-		if err == nil && in.progress != nil {
-			in.progress(name, max(in.file.Size, 0), in.file.Size)
-		}
-		return st, err
+		rc.Close() // the stream read the magic only
+		return costfile.ScanReaderAt(ctx, name, &countingReaderAt{r: ra, c: cr}, in.file.Size, newSink, in.opt)
 	}
 	return costfile.Scan(ctx, name, br, newSink, in.opt)
 }
@@ -195,6 +209,24 @@ func (c *countingReader) report() {
 	if c.progress != nil {
 		c.progress(c.name, c.n, c.size)
 	}
+}
+
+// countingReaderAt counts the bytes read through a ReaderAt in c and reports them.
+type countingReaderAt struct {
+	r  io.ReaderAt
+	mu sync.Mutex
+	c  *countingReader
+}
+
+func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	n, err := c.r.ReadAt(p, off)
+	if n > 0 {
+		c.mu.Lock()
+		c.c.n += int64(n)
+		c.c.report()
+		c.mu.Unlock()
+	}
+	return n, err
 }
 
 // localError maps a missing file to ErrNotFound, keeping the *fs.PathError.

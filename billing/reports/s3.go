@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -109,3 +110,89 @@ func (s s3Store) err(key, op string, err error) error {
 func (s s3Store) name(key string) string  { return "s3://" + s.b + "/" + key }
 func (s s3Store) localPath(string) string { return "" }
 func (s s3Store) bucket() string          { return s.b }
+
+// s3BlockSize is how much one ranged GetObject reads: Parquet readers make many
+// small reads (page headers, footers), which a block cache turns into a few
+// requests.
+const s3BlockSize = 8 << 20
+
+// s3Blocks is how many blocks an s3ReaderAt keeps (at most s3Blocks ×
+// s3BlockSize bytes of memory per file being read).
+const s3Blocks = 4
+
+// readerAt returns random access to key through ranged GetObject requests, with
+// a small block cache; every request names the object's ETag as read first
+// (IfMatch), so a file rewritten while it is read fails instead of mixing two
+// versions.
+func (s s3Store) readerAt(ctx context.Context, key string, size int64) io.ReaderAt {
+	return &s3ReaderAt{ctx: ctx, s: s, key: key, size: size}
+}
+
+// s3ReaderAt is an S3 object as an io.ReaderAt, safe for concurrent use.
+type s3ReaderAt struct {
+	ctx  context.Context
+	s    s3Store
+	key  string
+	size int64
+
+	mu     sync.Mutex
+	etag   *string
+	blocks []s3Block // most recently used last
+}
+
+type s3Block struct {
+	off  int64
+	data []byte
+}
+
+// ReadAt implements io.ReaderAt.
+func (r *s3ReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, fmt.Errorf("reports: %s: negative offset", r.s.name(r.key))
+	}
+	n := 0
+	for n < len(p) {
+		pos := off + int64(n)
+		if pos >= r.size {
+			return n, io.EOF
+		}
+		b, err := r.block(pos / s3BlockSize * s3BlockSize)
+		if err != nil {
+			return n, err
+		}
+		n += copy(p[n:], b.data[pos-b.off:])
+	}
+	return n, nil
+}
+
+// block returns the block at off, from the cache or S3.
+func (r *s3ReaderAt) block(off int64) (s3Block, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i, b := range r.blocks {
+		if b.off == off {
+			r.blocks = append(append(r.blocks[:i:i], r.blocks[i+1:]...), b)
+			return b, nil
+		}
+	}
+	end := min(off+s3BlockSize, r.size) - 1
+	out, err := r.s.api.GetObject(r.ctx, &s3.GetObjectInput{Bucket: aws.String(r.s.b), Key: aws.String(r.key),
+		Range: aws.String(fmt.Sprintf("bytes=%d-%d", off, end)), IfMatch: r.etag})
+	if err != nil {
+		return s3Block{}, r.s.err(r.key, "get range", err)
+	}
+	defer out.Body.Close()
+	data := make([]byte, end-off+1)
+	if _, err := io.ReadFull(out.Body, data); err != nil {
+		return s3Block{}, r.s.err(r.key, "get range", err)
+	}
+	if r.etag == nil && out.ETag != nil {
+		r.etag = out.ETag
+	}
+	b := s3Block{off: off, data: data}
+	if len(r.blocks) == s3Blocks {
+		r.blocks = r.blocks[1:]
+	}
+	r.blocks = append(r.blocks, b)
+	return b, nil
+}

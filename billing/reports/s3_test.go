@@ -26,6 +26,7 @@ import (
 	"github.com/seeda33a2f4f/resellerkit/billing"
 	"github.com/seeda33a2f4f/resellerkit/billing/costfile"
 	"github.com/seeda33a2f4f/resellerkit/billing/reports"
+	"github.com/seeda33a2f4f/resellerkit/internal/curgen"
 	"github.com/seeda33a2f4f/resellerkit/money"
 )
 
@@ -356,7 +357,7 @@ func TestS3_TwoReportsOfOnePayerAmbiguous(t *testing.T) {
 }
 
 // A manifest naming a file that is not (yet) there, or a file in another bucket,
-// stops before anything is read; a Parquet object cannot be streamed.
+// stops before anything is read; a broken Parquet object is refused naming it.
 func TestS3_Refusals(t *testing.T) {
 	ctx := context.Background()
 	f := newFakeS3(t)
@@ -383,9 +384,8 @@ func TestS3_Refusals(t *testing.T) {
 	vs, err := src.Versions(ctx, nov2023)
 	require.NoError(t, err)
 	_, err = vs[0].Inputs(costfile.Options{})[0].Scan(ctx, func() billing.Sink { return billing.NewAggregator(nov2023) })
-	require.ErrorIs(t, err, costfile.ErrUnsupported)
+	require.Error(t, err, "a broken Parquet object is read through ranged GETs and refused")
 	assert.Contains(t, err.Error(), "s3://cur-bucket/"+pq+": ")
-	assert.Contains(t, err.Error(), "Parquet needs random access")
 
 	// A file deleted between Versions and the scan: ErrNotFound naming it.
 	f.put(t, manifest, jsonBytes(t, map[string]any{"executionId": execID, "exportArn": "arn:aws:bcm-data-exports:us-east-1:" + payer + ":export/e",
@@ -400,4 +400,35 @@ func TestS3_Refusals(t *testing.T) {
 
 	_, err = reports.NewS3(f.client, "no-such-bucket", reports.Config{}).Versions(ctx, nov2023)
 	require.ErrorIs(t, err, reports.ErrNotFound)
+}
+
+// CUR 2.0's default format: a Parquet export in S3 is read through ranged
+// GetObject requests (random access without a copy) and gives what the same file
+// gives from disk; progress counts the bytes fetched.
+func TestS3_CUR2ParquetByRangedReads(t *testing.T) {
+	ctx := context.Background()
+	f := newFakeS3(t)
+	local := filepath.Join(t.TempDir(), "x.parquet")
+	out, err := os.Create(local)
+	require.NoError(t, err)
+	_, err = curgen.WriteParquet(out, curgen.Config{Rows: 3000, Seed: 11})
+	require.NoError(t, err)
+	require.NoError(t, out.Close())
+	data, err := os.ReadFile(local)
+	require.NoError(t, err)
+	oct := resellerkit.NewMonth(2026, time.October)
+	key := "exports/export/data/BILLING_PERIOD=2026-10/export-00001.snappy.parquet"
+	f.put(t, key, data)
+	f.put(t, "exports/export/metadata/BILLING_PERIOD=2026-10/export-Manifest.json", jsonBytes(t, map[string]any{
+		"executionId": execID, "exportArn": "arn:aws:bcm-data-exports:us-east-1:" + payer + ":export/e",
+		"dataFiles": []string{"s3://" + testBucket + "/" + key}}))
+	var read int64
+	vs, err := reports.NewS3(f.client, testBucket, reports.Config{Prefix: "exports", Progress: func(_ string, n, _ int64) { read = n }}).Versions(ctx, oct)
+	require.NoError(t, err)
+	require.Len(t, vs, 1)
+	got, stats := aggregate(t, oct, vs[0].Inputs(costfile.Options{}))
+	want, _ := aggregate(t, oct, localInputs(local))
+	assert.Equal(t, want, got)
+	assert.Equal(t, costfile.LayoutParquet, stats[0].Layout)
+	assert.Positive(t, read)
 }

@@ -68,6 +68,9 @@ type store interface {
 	name(key string) string
 	// localPath is key's path for a local store, else "".
 	localPath(key string) string
+	// readerAt gives random access to key of size bytes (ranged reads of a remote
+	// object); nil for a local store, whose files have a path.
+	readerAt(ctx context.Context, key string, size int64) io.ReaderAt
 	// bucket is the bucket a CUR 2.0 manifest's data files must be in; "" for a
 	// directory, which holds one bucket's keys whatever its name.
 	bucket() string
@@ -298,6 +301,9 @@ func statFiles(ctx context.Context, st store, manifest string, keys []string) ([
 			Size: o.size,
 			Open: func(ctx context.Context) (io.ReadCloser, error) { return st.open(ctx, k) },
 			Path: st.localPath(k),
+			ReaderAt: func(ctx context.Context) io.ReaderAt {
+				return st.readerAt(ctx, k, o.size)
+			},
 		}
 	}
 	return files, nil
