@@ -13,6 +13,42 @@
 // (package members) resolves them in a Plans catalog with Plans.Project
 // (billing/membersource does).
 //
+// # The lifecycle (B-12 … B-16)
+//
+// Run computes; Service keeps. A Service (NewService) over a Store — memstore for
+// tests, sqlstore on SQLite or PostgreSQL, both passing billingtest.TestStore —
+// runs the month:
+//
+//   - Ingest stores one version of a payer's monthly report (package
+//     billing/reports finds the versions in a directory or S3 and streams their
+//     files) as the month's aggregates at full detail (CostData: the Groups of a
+//     NewAggregator, which NewAggregatorOf rebuilds and any configuration can
+//     price later). A newer version replaces the month atomically; the same one
+//     again is Unchanged and an older one ErrStaleReport, both answered before a
+//     byte is read; a crash leaves the stored version whole (B-14).
+//   - CurrentCharges and OrgCharges (charges.view) price the stored month with the
+//     month's projects (M-3: the month-end owner of each account) in the cost
+//     currency: per project, account, service and CmBillingGroup value, with
+//     LastUpdated, when the data was aggregated (B-13).
+//   - Alarms (CreateAlarm …, contacts.edit; at most MaxAlarmsPerAccount) and
+//     EvaluateAlarms: the month-to-date charges without upfront fees (IsUpfront),
+//     one notice per alarm and month through the Notifier (contacts), recorded in
+//     the same transaction as the firing (B-15).
+//   - IssueInvoices issues the month's qualified invoices from the Calendar's issue
+//     day: Documents numbered gap-free per issuer series and year by the store,
+//     immutable in every store (ErrImmutable; the SQL store's triggers refuse an
+//     UPDATE or DELETE), with the report versions they came from, the exchange
+//     rate with its source and date, and the tax once per rate (B-11, B-12, B-16).
+//     Credits of an invoiced month that arrive later (a restated report) are
+//     carried to the next invoice as LineLateCredits lines; the issued one never
+//     changes. IssueCreditNote (適格返還請求書) and CorrectInvoice issue numbered
+//     documents referencing the original. Audit recomputes a month from the stored
+//     data and compares it to the issued figures to the yen. Package
+//     billing/invoicedoc writes a Document as CSV and as a PDF qualified invoice.
+//
+// Every step is idempotent (keys, versions, firings), so the monthly job
+// (examples/billing-job) is re-run after any failure or crash.
+//
 // # Overlapping inputs (B-14)
 //
 // No row is counted twice: inputs that overlap — the same file twice, a copy, two
@@ -136,6 +172,24 @@
 //   - Run validates the month's projects before reading any input, so a bad
 //     configuration never costs a scan of gigabytes; a job with no input is allowed
 //     (a month of fees only) and gives invoices without AWS charges.
+//   - Lifecycle (Service): current charges and alarms are in the cost currency,
+//     tax-exclusive, after the project's pricing rules, without the support fee
+//     (ProjectCharges.Estimate adds it); an alarm's metric does not deduct
+//     credits, so a credit never hides a runaway cost. Upfront fees are Savings
+//     Plans' SavingsPlanUpfrontFee and Reserved Instances' Fee rows of a
+//     "HeavyUsage" usage type; FOCUS purchases count. Managing alarms needs
+//     contacts.edit on the account (an alarm is a notification setting of it),
+//     reading them charges.view. Invoices are issued from Calendar.IssueDay (10th)
+//     Japan time, due at the end of the month after the billing month by
+//     default; a project with nothing to bill gets no invoice; a month without
+//     stored cost data is refused. The exchange rate's date is the billing month's
+//     last day (rates are per month, B-10). Late credits are converted at the
+//     receiving invoice's rate and are outside the support-fee base; they are
+//     looked for over LateCreditMonths (12). Credit-note amounts are positive (the
+//     money returned), in the invoice's currency, at its tax rate and rounding, and
+//     all notes on an invoice return at most its subtotal. The invoice-issued
+//     notice goes to the project's invoice addresses in ServiceConfig.Language
+//     (Japanese by default).
 //   - Account ids in the data shorter than 12 digits (spreadsheets strip leading
 //     zeros; the FOCUS sample is anonymized that way) are left-padded with zeros, with
 //     a warning. Config account ids must be exactly 12 digits, so an id in the data
