@@ -224,7 +224,7 @@ func (s *Service) EvaluateAlarms(ctx context.Context, period resellerkit.Month) 
 					Key: "charge_alarm:" + a.ID + ":" + period.String(), Kind: contacts.KindChargeAlarm,
 					OrgID: a.OrgID, AccountID: a.AccountID,
 					Data: contacts.ChargeAlarmData{AccountID: a.AccountID, Threshold: a.Threshold.StringFixed(s.costCurrency.MinorDigits()),
-						Current: s.costCurrency.Round(metric, money.HalfUp).StringFixed(s.costCurrency.MinorDigits()),
+						Current:  s.costCurrency.Round(metric, money.HalfUp).StringFixed(s.costCurrency.MinorDigits()),
 						Currency: string(s.costCurrency), Period: period, URL: s.urls.charges(a.OrgID, a.AccountID)},
 				})
 				if errors.Is(err, contacts.ErrNotFound) {

@@ -140,7 +140,7 @@ type fixture struct {
 	plans    *billing.Plans
 }
 
-func (f *fixture) set(t time.Time) { f.now.Store(&t) }
+func (f *fixture) set(t time.Time)  { f.now.Store(&t) }
 func (f *fixture) clock() time.Time { return *f.now.Load() }
 
 func newFixture(t *testing.T) *fixture {
@@ -177,7 +177,7 @@ func newFixture(t *testing.T) *fixture {
 	src := membersource.New(f.members, f.plans)
 	f.svc, err = billing.NewService(billing.ServiceConfig{
 		Store: f.store, Projects: src, ChargeProjects: src.InCostCurrency(), Authorizer: f.members, Notifier: f.notices,
-		Issuer: billing.Issuer{Name: "リセラー株式会社", RegistrationNumber: issuer},
+		Issuer:   billing.Issuer{Name: "リセラー株式会社", RegistrationNumber: issuer},
 		Calendar: billing.Calendar{IssueDay: 10}, URLs: billing.URLs{Base: "https://portal.example"},
 		Now: f.clock, NewID: newIDs(),
 	})
