@@ -157,3 +157,15 @@ func TestB5_PercentRequired(t *testing.T) {
 		})
 	}
 }
+
+// B-16: a late credit names its account and the month it belongs to.
+func TestB16_LateCreditsValidated(t *testing.T) {
+	cfg := issueConfig()
+	cfg.Projects[0].LateCredits = []LateCredit{{AccountID: "12345", AmountUSD: money.MustParse("-1")}}
+	err := cfg.Validate()
+	require.ErrorIs(t, err, ErrInvalid)
+	assert.ErrorContains(t, err, "projects[0].late_credits[0].account_id")
+	assert.ErrorContains(t, err, "projects[0].late_credits[0].ref_period")
+	cfg.Projects[0].LateCredits = []LateCredit{{AccountID: acctA, RefPeriod: month("2026-09"), AmountUSD: money.MustParse("-1")}}
+	require.NoError(t, cfg.Validate())
+}

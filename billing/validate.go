@@ -131,6 +131,15 @@ func (pr *Project) check(p *problems, f string, owner map[string]string, cost mo
 		}
 	}
 	checkRules(p, f, pr.PricingRules)
+	for j, lc := range pr.LateCredits {
+		lf := fmt.Sprintf("%s.late_credits[%d]", f, j)
+		if !validAccountID(lc.AccountID) {
+			p.add(lf+".account_id", lc.AccountID, "B-16", "an AWS account id is 12 digits")
+		}
+		if lc.RefPeriod.IsZero() {
+			p.add(lf+".ref_period", "", "B-16", "required: the month the credits belong to")
+		}
+	}
 	for j := range pr.CustomItems {
 		ci := &pr.CustomItems[j]
 		cf := fmt.Sprintf("%s.custom_items[%d]", f, j)
