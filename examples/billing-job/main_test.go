@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -32,6 +33,7 @@ import (
 	msqlstore "github.com/seeda33a2f4f/resellerkit/members/sqlstore"
 	"github.com/seeda33a2f4f/resellerkit/money"
 	"github.com/seeda33a2f4f/resellerkit/sqldb"
+	"github.com/seeda33a2f4f/resellerkit/sqldb/sqldbtest"
 )
 
 // TestMain lets the crash tests run this program as a child process: the test
@@ -67,11 +69,29 @@ type world struct {
 	orgID string
 }
 
-func newWorld(t *testing.T) *world {
+// newDSN returns the -db of a fresh database of dialect d: an SQLite file, or a
+// PostgreSQL schema of its own (dropped when t ends; skipped when
+// RESELLERKIT_TEST_POSTGRES_DSN is unset).
+func newDSN(t *testing.T, d sqldb.Dialect) string {
+	t.Helper()
+	if d == sqldb.SQLite {
+		return filepath.Join(t.TempDir(), "portal.db")
+	}
+	db := sqldbtest.Postgres(t)
+	var schema string
+	require.NoError(t, db.Pool().QueryRow("SELECT current_schema()").Scan(&schema))
+	u, err := url.Parse(os.Getenv(sqldbtest.EnvPostgresDSN))
+	require.NoError(t, err)
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func newWorld(t *testing.T, d sqldb.Dialect) *world {
 	t.Helper()
 	ctx := context.Background()
-	w := &world{dir: t.TempDir()}
-	w.db = filepath.Join(w.dir, "portal.db")
+	w := &world{dir: t.TempDir(), db: newDSN(t, d)}
 	db, err := sqldb.Open(ctx, w.db)
 	require.NoError(t, err)
 	defer db.Close()
@@ -218,7 +238,11 @@ func (w *world) state(t *testing.T) state {
 // invoices equal the billing engine's (billing.Run) on the same files; a re-run
 // changes nothing.
 func TestJob_DirectoryEndToEnd(t *testing.T) {
-	w := newWorld(t)
+	sqldbtest.Run(t, func(t *testing.T, d sqldb.Dialect) { testDirectoryEndToEnd(t, d) })
+}
+
+func testDirectoryEndToEnd(t *testing.T, d sqldb.Dialect) {
+	w := newWorld(t, d)
 	root := filepath.Join(w.dir, "bucket")
 	paths := legacyReport(t, root, asm1, map[string][]byte{"monthly-1.csv.gz": part(t, "p1", 40, "0.1234567891"), "monthly-2.csv.gz": part(t, "p2", 25, "1.5")},
 		time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC))
@@ -280,7 +304,11 @@ func TestJob_CrashAtEveryStepThenRerun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the job as child processes")
 	}
-	ref := newWorld(t)
+	sqldbtest.Run(t, func(t *testing.T, d sqldb.Dialect) { testCrashAtEveryStep(t, d) })
+}
+
+func testCrashAtEveryStep(t *testing.T, d sqldb.Dialect) {
+	ref := newWorld(t, d)
 	root := filepath.Join(ref.dir, "bucket")
 	legacyReport(t, root, asm1, map[string][]byte{"monthly-1.csv.gz": part(t, "p1", 10, "3.21")}, time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC))
 	var out, errOut bytes.Buffer
@@ -290,7 +318,7 @@ func TestJob_CrashAtEveryStepThenRerun(t *testing.T) {
 
 	for _, point := range []string{"ingest:" + asm1, stepIngest, stepAlarms, "issue:T1234567890123-2026-000001", stepIssue} {
 		t.Run(point, func(t *testing.T) {
-			w := newWorld(t)
+			w := newWorld(t, d)
 			cmd := exec.Command(os.Args[0], w.args(root)...)
 			cmd.Env = append(os.Environ(), runAsJob+"=1", crashEnv+"="+point)
 			outb, err := cmd.CombinedOutput()
@@ -353,7 +381,7 @@ func TestJob_S3EndToEnd(t *testing.T) {
 		}
 		return nil
 	})
-	w := newWorld(t)
+	w := newWorld(t, sqldb.SQLite)
 	var out, errOut bytes.Buffer
 	require.NoError(t, run(context.Background(), w.args("s3://legacy-bucket/cur", "-s3-endpoint", srv.URL), &out, &errOut), errOut.String())
 	assert.Contains(t, out.String(), "version "+asm2+": stored (2 files")
@@ -373,7 +401,7 @@ func TestJob_S3EndToEnd(t *testing.T) {
 		"billingPeriod": map[string]string{"start": "2026-10-01T00:00:00.000Z", "end": "2026-11-01T00:00:00.000Z"}})
 	require.NoError(t, err)
 	put("export-bucket", "exports/monthly/metadata/BILLING_PERIOD=2026-10/monthly-Manifest.json", m)
-	w2 := newWorld(t)
+	w2 := newWorld(t, sqldb.SQLite)
 	out.Reset()
 	require.NoError(t, run(context.Background(), w2.args("s3://export-bucket/exports", "-s3-endpoint", srv.URL, "-payer", payer), &out, &errOut), errOut.String())
 	assert.Contains(t, out.String(), "version exec-1: stored (1 files")
