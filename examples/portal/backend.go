@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/seeda33a2f4f/resellerkit/billing"
+	bsqlstore "github.com/seeda33a2f4f/resellerkit/billing/sqlstore"
 	"github.com/seeda33a2f4f/resellerkit/contacts"
 	csqlstore "github.com/seeda33a2f4f/resellerkit/contacts/sqlstore"
 	"github.com/seeda33a2f4f/resellerkit/identity"
@@ -24,13 +26,15 @@ const memoryDSN = "memory"
 // clients cut throughput fivefold.
 const maxIdleConns = 32
 
-// backend is the opened storage: one database holding the members, identity and
-// contacts tables and the portal's own, the Stores over it, and the portal's state table.
+// backend is the opened storage: one database holding the members, identity,
+// contacts and billing tables and the portal's own, the Stores over it, and the
+// portal's state table.
 type backend struct {
 	db       *sqldb.DB
 	store    members.Store
 	ids      identity.Store
 	contacts contacts.Store
+	billing  billing.Store
 	state    *stateTable
 	desc     string // for the startup line, without any password
 	close    func() error
@@ -67,8 +71,8 @@ func openBackend(ctx context.Context, dsn string) (*backend, error) {
 	return b, nil
 }
 
-// sqlBackend migrates db (the members and identity schemas and the portal's own)
-// and returns a backend over it that does not close db.
+// sqlBackend migrates db (the members, identity, contacts and billing schemas and
+// the portal's own) and returns a backend over it that does not close db.
 func sqlBackend(ctx context.Context, db *sqldb.DB, desc string) (*backend, error) {
 	db.Pool().SetMaxIdleConns(maxIdleConns)
 	store, err := sqlstore.New(ctx, db)
@@ -83,9 +87,13 @@ func sqlBackend(ctx context.Context, db *sqldb.DB, desc string) (*backend, error
 	if err != nil {
 		return nil, err
 	}
+	bs, err := bsqlstore.New(ctx, db)
+	if err != nil {
+		return nil, err
+	}
 	st, err := newStateTable(ctx, db)
 	if err != nil {
 		return nil, err
 	}
-	return &backend{db: db, store: store, ids: ids, contacts: cs, state: st, desc: desc}, nil
+	return &backend{db: db, store: store, ids: ids, contacts: cs, billing: bs, state: st, desc: desc}, nil
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/seeda33a2f4f/resellerkit"
+	"github.com/seeda33a2f4f/resellerkit/billing"
 	"github.com/seeda33a2f4f/resellerkit/contacts"
 	"github.com/seeda33a2f4f/resellerkit/identity"
 	"github.com/seeda33a2f4f/resellerkit/members"
@@ -136,6 +137,14 @@ var errorTable = []errorRule{
 	{http.StatusConflict, "already_exists", fixed(msgAlreadyExists, contacts.ErrAlreadyExists)},
 	{http.StatusConflict, "conflict", fixed(msgConflict, contacts.ErrConflict)},
 	{http.StatusBadRequest, "invalid", is(contacts.ErrInvalid)},
+	{http.StatusServiceUnavailable, "pdf_unavailable", is(errNoInvoiceFont)},
+	{http.StatusNotFound, "not_found", fixed(msgNotFound, billing.ErrNotFound)},
+	{http.StatusConflict, "stale_report", is(billing.ErrStaleReport)},
+	{http.StatusConflict, "immutable", is(billing.ErrImmutable)},
+	{http.StatusConflict, "limit_reached", is(billing.ErrLimit)},
+	{http.StatusConflict, "already_exists", fixed(msgAlreadyExists, billing.ErrAlreadyExists)},
+	{http.StatusConflict, "conflict", fixed(msgConflict, billing.ErrConflict)},
+	{http.StatusBadRequest, "invalid", is(billing.ErrInvalid)},
 }
 
 // errorResponse turns err into a status and body using errorTable. The message is
@@ -187,8 +196,9 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 // parameter and path parameter:
 //
 //   - a field whose first segment ("invoice_to[1]" → "invoice_to",
-//     "billing.pricing_plan" → "billing") is a field of the request body, or a
-//     paging parameter (limit, page_token), is kept as it is;
+//     "billing.pricing_plan" → "billing") is a field of the request body, a
+//     paging parameter (limit, page_token), or a query parameter the request
+//     carries (period, kind, lang…), is kept as it is;
 //   - a domain "X_id" or "X" naming a path parameter {X} becomes "X": the
 //     account of POST …/accounts/{account}/move is "account", not "account_id";
 //   - anything else names no input of this request (an application's current
@@ -198,7 +208,7 @@ func requestField(r *http.Request, field string) string {
 		return ""
 	}
 	root, _, _ := strings.Cut(strings.ReplaceAll(field, "[", "."), ".")
-	if root == paramLimit || root == paramPageToken {
+	if root == paramLimit || root == paramPageToken || r.URL.Query().Has(root) {
 		return field
 	}
 	if t := exchangeOf(r).body; t != nil {

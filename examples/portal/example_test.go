@@ -25,7 +25,7 @@ func Example() {
 	defer b.Close()
 	svc := members.NewService(b.store)
 	ids, _ := identity.NewService(b.ids, identity.WithMemberships(svc))
-	sd, _ := seed(ctx, svc, ids, b.state, time.Now())
+	sd, _ := seed(ctx, b, svc, ids, time.Now())
 	srv := httptest.NewServer(newServer(svc, ids, b.db, identityAuth{ids: ids}, slog.New(slog.NewTextHandler(io.Discard, nil))).routes())
 	defer srv.Close()
 

@@ -55,6 +55,7 @@ type config struct {
 	hibp        bool            // refuse passwords found by Have I Been Pwned
 	mail        *transports.Config
 	dispatch    bool // run the notice dispatcher in this process
+	billing     billingSetup
 }
 
 func parseFlags(args []string, out io.Writer) (config, error) {
@@ -68,9 +69,12 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	c.mail = transports.RegisterFlags(fs)
 	fs.BoolVar(&c.dispatch, "dispatch", true, "deliver notices from this process (false: run examples/notifier beside it)")
 	fs.BoolVar(&c.hibp, "hibp", false, "refuse new passwords found in Have I Been Pwned's breach corpus (sends 5 hex characters of the password's SHA-1 to api.pwnedpasswords.com)")
+	plans := fs.String("plans", "", "a billing.Plans JSON file: the pricing plans, support-fee rules and exchange-rate policies projects name (default: built-in demo plans with the exchange-rate policy "+demoRatePolicy+")")
+	fs.StringVar(&c.billing.issuer.Name, "issuer-name", demoIssuerName, "the invoice issuer's name, printed on every invoice (B-12)")
+	fs.StringVar(&c.billing.issuer.RegistrationNumber, "issuer-registration", demoIssuerRegistration, "the issuer's qualified-invoice registration number: T and 13 digits (B-12)")
 	fs.StringVar(&c.origin, "origin", "", "the portal's public origin, e.g. https://portal.example.com (passkeys are bound to its host; default http://localhost:<port>)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: portal [-addr host:port] [-db path|postgres://…|memory] [-max-inflight n] [-operators emails] [-origin url] [-hibp] [-mail log|smtp|ses|webhook …] [-dispatch=false]")
+		fmt.Fprintln(fs.Output(), "usage: portal [-addr host:port] [-db path|postgres://…|memory] [-max-inflight n] [-operators emails] [-origin url] [-hibp] [-mail log|smtp|ses|webhook …] [-dispatch=false] [-plans file] [-issuer-name name] [-issuer-registration T…]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -92,6 +96,14 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 			return c, fmt.Errorf("-operators: %w", err)
 		}
 		c.operators[norm] = true
+	}
+	c.billing.plans = demoPlans(time.Now())
+	if *plans != "" {
+		p, err := loadPlans(*plans)
+		if err != nil {
+			return c, fmt.Errorf("-plans: %w", err)
+		}
+		c.billing.plans = p
 	}
 	if c.origin != "" {
 		u, err := url.Parse(c.origin)
@@ -148,18 +160,30 @@ func run(ctx context.Context, args []string, out io.Writer, onListen func(net.Ad
 		return err
 	}
 
-	sd, err := seed(ctx, svc, ids, b.state, time.Now())
+	bill, err := newBillingService(b.billing, svc, notices, cfg.billing, origin, time.Now)
+	if err != nil {
+		return fmt.Errorf("billing: %w", err)
+	}
+
+	now := time.Now()
+	sd, err := seed(ctx, b, svc, ids, now)
 	if err != nil {
 		return fmt.Errorf("seed demo data: %w", err)
+	}
+	bs, err := seedBilling(ctx, bill, svc, b.state, sd.orgID, cfg.billing.plans, cfg.billing.costCurrency(), now)
+	if err != nil {
+		return fmt.Errorf("seed demo billing data: %w", err)
 	}
 
 	base := "http://" + ln.Addr().String()
 	fmt.Fprintf(out, "portal: store %s, listening on %s (passkeys for origin %s)\n", b.desc, base, origin)
 	printDemoUsers(out, base, sd)
+	printBilling(out, base, sd, bs)
 
 	s := newServer(svc, ids, b.db, identityAuth{ids: ids, operators: cfg.operators}, logger)
 	s.secureCookies = u.Scheme == "https"
 	s.notices, s.origin = notices, origin
+	s.bill, s.billStore, s.costCurrency = bill, b.billing, cfg.billing.costCurrency()
 	s.limit = newLimiter(cfg.maxInflight)
 	srv := &http.Server{
 		Handler:           s.routes(),

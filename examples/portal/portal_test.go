@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seeda33a2f4f/resellerkit"
+	"github.com/seeda33a2f4f/resellerkit/billing"
 	"github.com/seeda33a2f4f/resellerkit/contacts"
 	"github.com/seeda33a2f4f/resellerkit/identity"
 	"github.com/seeda33a2f4f/resellerkit/members"
@@ -65,6 +66,8 @@ type fixture struct {
 	svc       *members.Service
 	ids       *identity.Service
 	notices   *contacts.Service
+	bill      *billing.Service
+	billing   billingSeeded // the demo cost data and invoices
 	b         *backend
 	orgID     string
 	passwords map[string]string // by email: the demo users' and the outsider's
@@ -148,7 +151,7 @@ func newFixture(t testing.TB, kind string) *fixture {
 	svc := members.NewService(b.store)
 	mails := &mailbox{}
 	ids := newIdentityService(t, b, svc, mails)
-	sd, err := seed(ctx, svc, ids, b.state, time.Now())
+	sd, err := seed(ctx, b, svc, ids, time.Now())
 	require.NoError(t, err)
 	require.NotEmpty(t, sd.orgID)
 	require.Len(t, sd.passwords, len(demoUsers), "the first start creates every demo user")
@@ -158,16 +161,23 @@ func newFixture(t testing.TB, kind string) *fixture {
 
 	notices, err := contacts.NewService(b.contacts, svc)
 	require.NoError(t, err)
+	setup := billingSetup{plans: demoPlans(time.Now()), issuer: billing.Issuer{Name: demoIssuerName, RegistrationNumber: demoIssuerRegistration}}
+	bill, err := newBillingService(b.billing, svc, notices, setup, testOrigin, time.Now)
+	require.NoError(t, err)
+	bs, err := seedBilling(ctx, bill, svc, b.state, sd.orgID, setup.plans, setup.costCurrency(), time.Now())
+	require.NoError(t, err)
+	require.Empty(t, bs.note)
 	logs := &syncBuffer{}
 	auth := identityAuth{ids: ids, operators: map[string]bool{demoOperator.Email: true}}
 	s := newServer(svc, ids, b.db, auth, slog.New(slog.NewTextHandler(logs, nil)))
 	s.notices, s.origin = notices, testOrigin
+	s.bill, s.billStore, s.costCurrency = bill, b.billing, setup.costCurrency()
 	srv := httptest.NewServer(s.routes())
 	t.Cleanup(srv.Close)
 	// A redirect is an answer to check, never one to follow.
 	srv.Client().CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &fixture{t: t, srv: srv, s: s, svc: svc, ids: ids, notices: notices, b: b, orgID: sd.orgID, passwords: sd.passwords,
-		mails: mails, logs: logs, tokens: map[string]string{}}
+	return &fixture{t: t, srv: srv, s: s, svc: svc, ids: ids, notices: notices, bill: bill, billing: bs, b: b, orgID: sd.orgID,
+		passwords: sd.passwords, mails: mails, logs: logs, tokens: map[string]string{}}
 }
 
 // token returns a session token of p's identity, signing it in through the identity
@@ -670,10 +680,10 @@ func TestPortal_SeedingTwiceDoesNotDuplicate(t *testing.T) {
 			ids := newIdentityService(t, b, svc, &mailbox{})
 			now := time.Now()
 
-			sd1, err := seed(ctx, svc, ids, b.state, now)
+			sd1, err := seed(ctx, b, svc, ids, now)
 			require.NoError(t, err)
 			assert.Len(t, sd1.passwords, len(demoUsers))
-			sd2, err := seed(ctx, svc, ids, b.state, now)
+			sd2, err := seed(ctx, b, svc, ids, now)
 			require.NoError(t, err)
 			require.Equal(t, sd1.orgID, sd2.orgID)
 			assert.Empty(t, sd2.passwords, "passwords are shown once")
@@ -682,8 +692,8 @@ func TestPortal_SeedingTwiceDoesNotDuplicate(t *testing.T) {
 			again := map[string]string{}
 			require.NoError(t, seedIdentities(ctx, ids, again))
 			assert.Empty(t, again)
-			require.NoError(t, seedSteps(ctx, svc, now))
-			require.NoError(t, seedSteps(ctx, svc, now))
+			require.NoError(t, seedSteps(ctx, b.store, svc, now))
+			require.NoError(t, seedSteps(ctx, b.store, svc, now))
 			idents, _, err := ids.ListIdentities(ctx, resellerkit.Page{})
 			require.NoError(t, err)
 			assert.Len(t, idents, len(demoUsers))
@@ -720,11 +730,11 @@ func TestPortal_SeedRespectsLaterEdits(t *testing.T) {
 	require.NoError(t, err)
 	svc := members.NewService(b.store)
 	ids := newIdentityService(t, b, svc, &mailbox{})
-	sd, err := seed(ctx, svc, ids, b.state, time.Now())
+	sd, err := seed(ctx, b, svc, ids, time.Now())
 	require.NoError(t, err)
 	orgID := sd.orgID
 	require.NoError(t, svc.RemoveMember(ctx, demoPower, orgID, demoGeneral.IdentityID))
-	_, err = seed(ctx, svc, ids, b.state, time.Now())
+	_, err = seed(ctx, b, svc, ids, time.Now())
 	require.NoError(t, err)
 	_, err = svc.GetMember(ctx, demoPower, orgID, demoGeneral.IdentityID)
 	require.ErrorIs(t, err, members.ErrNotFound)

@@ -7,9 +7,12 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/seeda33a2f4f/resellerkit/billing"
+	"github.com/seeda33a2f4f/resellerkit/billing/invoicedoc"
 	"github.com/seeda33a2f4f/resellerkit/contacts"
 	"github.com/seeda33a2f4f/resellerkit/identity"
 	"github.com/seeda33a2f4f/resellerkit/members"
+	"github.com/seeda33a2f4f/resellerkit/money"
 	"github.com/seeda33a2f4f/resellerkit/sqldb"
 )
 
@@ -20,6 +23,10 @@ type server struct {
 	svc            *members.Service
 	ids            *identity.Service           // sign-in, sessions, MFA, API keys
 	notices        *contacts.Service           // contacts and notices (nil: invitations send no mail)
+	bill           *billing.Service            // charges, documents, alarms (billing_handlers.go)
+	billStore      billing.Store               // bill's store: the organization of a document, for operators
+	costCurrency   money.Currency              // the cost data's currency (alarm thresholds)
+	fonts          *fontCache                  // the PDF font
 	origin         string                      // the public origin, for links in mail
 	db             *sqldb.DB                   // for one read snapshot per list (nil: none)
 	auth           authenticator               // credentials → callers (identityAuth)
@@ -48,7 +55,8 @@ func defaultInflight() int { return runtime.GOMAXPROCS(0) }
 // resolving credentials (identityAuth over ids in the program).
 func newServer(svc *members.Service, ids *identity.Service, db *sqldb.DB, auth authenticator, log *slog.Logger) *server {
 	return &server{svc: svc, ids: ids, db: db, auth: auth, cop: http.NewCrossOriginProtection(), log: log, now: time.Now,
-		requestTimeout: requestTimeout, gate: &gate{}, limit: newLimiter(defaultInflight())}
+		requestTimeout: requestTimeout, gate: &gate{}, limit: newLimiter(defaultInflight()),
+		costCurrency: money.USD, fonts: newFontCache(invoicedoc.FindFont)}
 }
 
 // snapshot runs fn in one read-only transaction of the database, so that every
@@ -161,6 +169,22 @@ func (s *server) routes() http.Handler {
 	h("POST /v1/orgs/{org}/notices/{notice}/requeue", s.requeueNotice)
 	h("GET /v1/notices", s.listSystemNotices)
 	h("POST /v1/notices/{notice}/requeue", s.requeueSystemNotice)
+
+	h("GET /v1/orgs/{org}/charges", s.getCharges)
+	h("GET /v1/orgs/{org}/accounts/{account}/charges", s.getAccountCharges)
+	h("GET /v1/orgs/{org}/documents", s.listDocuments)
+	h("GET /v1/orgs/{org}/documents/{document}", s.getDocument)
+	h("GET /v1/orgs/{org}/documents/{document}/pdf", s.documentPDF)
+	h("GET /v1/orgs/{org}/documents/{document}/csv", s.documentCSV)
+	h("GET /v1/orgs/{org}/alarms", s.listAlarms)
+	h("GET /v1/orgs/{org}/accounts/{account}/alarms", s.listAlarms)
+	h("POST /v1/orgs/{org}/accounts/{account}/alarms", s.createAlarm)
+	h("PUT /v1/orgs/{org}/alarms/{alarm}", s.updateAlarm)
+	h("DELETE /v1/orgs/{org}/alarms/{alarm}", s.deleteAlarm)
+	h("GET /v1/orgs/{org}/alarms/{alarm}/firings", s.listFirings)
+	h("GET /v1/operator/billing/charges", s.operatorCharges)
+	h("POST /v1/operator/billing/credit-notes", s.issueCreditNote)
+	h("POST /v1/operator/billing/corrections", s.correctInvoice)
 
 	h("GET /v1/orgs/{org}/members", listHandler(s, inOrg(s.svc.ListMembers), toMember))
 	h("GET /v1/orgs/{org}/members/{identity}", s.getMember)

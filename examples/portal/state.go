@@ -20,7 +20,10 @@ type stateTable struct {
 }
 
 // Rows of portal_state.
-const stateSeededAt = "demo_seeded_at"
+const (
+	stateSeededAt        = "demo_seeded_at"
+	stateBillingSeededAt = "demo_billing_seeded_at" // the demo cost data and invoices (seedBilling)
+)
 
 // migrationsFS holds the portal's schema, applied as component "examples/portal".
 //
@@ -48,6 +51,18 @@ func (s *stateTable) Seeded(ctx context.Context) (bool, error) {
 // MarkSeeded records that the demo data was seeded completely.
 func (s *stateTable) MarkSeeded(ctx context.Context, at time.Time) error {
 	_, err := s.putIfAbsent(ctx, stateSeededAt, at.UTC().Format(time.RFC3339))
+	return err
+}
+
+// BillingSeeded reports whether the demo billing data was seeded completely.
+func (s *stateTable) BillingSeeded(ctx context.Context) (bool, error) {
+	_, ok, err := s.get(ctx, stateBillingSeededAt)
+	return ok, err
+}
+
+// MarkBillingSeeded records that the demo billing data was seeded completely.
+func (s *stateTable) MarkBillingSeeded(ctx context.Context, at time.Time) error {
+	_, err := s.putIfAbsent(ctx, stateBillingSeededAt, at.UTC().Format(time.RFC3339))
 	return err
 }
 
