@@ -1,7 +1,7 @@
-// Command portal is an HTTP JSON API over the members, identity and contacts
-// domains (DOMAIN.md §1, §3, §6): the customer portal of an AWS reseller, as a
-// runnable example of wiring members.Service, identity.Service and
-// contacts.Service to one database and to net/http.
+// Command portal is an HTTP JSON API over the members, billing, identity and
+// contacts domains (DOMAIN.md §1, §2, §3, §6): the customer portal of an AWS
+// reseller, as a runnable example of wiring members.Service, billing.Service,
+// identity.Service and contacts.Service to one database and to net/http.
 //
 // # Quick start
 //
@@ -51,14 +51,29 @@
 //	                  region from the environment) or webhook (-webhook-url; secrets in
 //	                  $RESELLERKIT_WEBHOOK_SECRETS), see contacts/transports
 //	-dispatch=false   do not deliver notices from this process: run examples/notifier
+//	-plans FILE       a billing.Plans JSON file (billing.DecodePlans): the pricing plans,
+//	                  support-fee rules and exchange-rate policies projects name
+//	                  (default: built-in demo plans, one exchange-rate policy "demo-ttm"
+//	                  with made-up USD→JPY rates for the last 24 months)
+//	-issuer-name NAME the invoice issuer printed on every invoice (default デモリセラー株式会社)
+//	-issuer-registration T…  its qualified-invoice registration number, T and 13
+//	                  digits (default the made-up T1234567890123)
 //
 // The portal uses only resellerkit's public packages: sqldb opens the one database
 // (SQLite or PostgreSQL) that members/sqlstore, identity/sqlstore and the portal's
-// own portal_state table share, each migrating its own schema, and so does
-// contacts/sqlstore. Every mail is a contacts notice written in the transaction of
-// its cause (an invitation and its mail commit together), then delivered by the
-// dispatcher running in the portal (or examples/notifier): password resets and
-// signup links from identity, invitations from members, test mails.
+// own portal_state table share, each migrating its own schema, and so do
+// contacts/sqlstore and billing/sqlstore. Every mail is a contacts notice written in
+// the transaction of its cause (an invitation and its mail commit together, an
+// issued invoice and its notice too), then delivered by the dispatcher running in
+// the portal (or examples/notifier): password resets and signup links from
+// identity, invitations from members, test mails, invoice-issued and charge-alarm
+// notices from billing. The process has one billing.Service: projects come from
+// members (billing/membersource, resolved in -plans), members authorizes, contacts
+// notifies; invoices are issued on billing's default calendar (from the 10th of
+// the next month, Japan time, due at the end of that month, B-16) and the links in
+// its notices point at the endpoints below (origin + /v1/orgs/…). Issuing a month's
+// invoices, evaluating the charge alarms and ingesting AWS's reports are the
+// monthly and daily jobs' (examples/billing-job), not the portal's.
 //
 // # Demo data and sign-in
 //
@@ -74,10 +89,32 @@
 // resumes, because each step first looks for what it would create. A lost demo
 // password is reset with POST /v1/password-resets: the link is logged.
 //
+// The demo accounts are registered as of the first day of the month before the
+// previous one (a members.Service whose clock says so), so past months are theirs
+// to bill (M-3). Then, once per database (its own portal_state row, so a database
+// seeded before billing existed gets it at its next start), the demo gets billing
+// data through billing.Service like the jobs would give it: the Production
+// project gets the exchange-rate policy demo-ttm when it has none and the plans
+// have it; a generated legacy CUR of the five accounts (EC2 and S3 usage by day,
+// the CmBillingGroup tag on three of them, a $10 credit, the tax rows) is ingested
+// for every month from the invoiced month to the current one (the current one up
+// to yesterday: AWS's data lags a day), read by costfile.Scan from memory like a
+// report file; and the invoiced month's invoices are issued (one per project, with
+// their notices). The invoiced month is the previous one once its issue day (the
+// 10th, Japan time) has come, else the one before it: billing.Service refuses to
+// issue a month before its issue day, and the seed bills a month that may already
+// be billed rather than giving the Service a clock in the future. Re-running an
+// interrupted billing seed changes nothing done: a stored report version is
+// unchanged, an issued invoice returned as it is. With a -plans file that lacks
+// what the projects name, the invoices are not issued and the start says why; the
+// charges still show. The start prints the months, the charges URL and each
+// invoice's number, total and PDF URL.
+//
 //	power user          power@demo.example.com
 //	general user        general@demo.example.com       (no MFA: EnforceMFA locks it out, M-6)
 //	reseller operator   operator@reseller.example.com  (-operators: registers accounts,
-//	                                                   reviews applications)
+//	                                                   reviews applications, issues
+//	                                                   credit notes and corrections)
 //
 // Authentication (auth.go): a session cookie (HttpOnly, SameSite=Lax, Secure under
 // TLS) or an Authorization: Bearer header with a session token or an API key. A
@@ -175,6 +212,42 @@
 //	POST    /v1/orgs/{org}/applications/{application}/reject    RejectApplication         reseller operator; {reason} (optional body)
 //	POST    /v1/orgs/{org}/applications/{application}/cancel    CancelApplication         the applicant
 //
+// Billing (billing.Service, B-12 … B-16). Money is a decimal string, never a JSON
+// number: charges and thresholds exact in the cost currency ("cost_currency",
+// USD unless -plans says JPY), document amounts in the document's currency (whole
+// yen for JPY); dates are Japanese calendar days (YYYY-MM-DD). ?period=YYYY-MM is
+// a UTC month, by default the current one:
+//
+//	method  path                                                billing.Service           needs
+//	GET     /v1/orgs/{org}/charges?period=                      OrgCharges                charges.view; per project, account, service and
+//	                                                                                      CmBillingGroup (cm_billing_group "" = untagged), with
+//	                                                                                      last_updated (when the data was aggregated) (B-13)
+//	GET     /v1/orgs/{org}/accounts/{account}/charges?period=   OrgCharges                charges.view; the account's project, with that account only
+//	GET     /v1/orgs/{org}/documents                          * ListDocuments             invoice.view; ?period=, kind=invoice|credit_note, project_id=;
+//	                                                                                      lines and taxes left out
+//	GET     /v1/orgs/{org}/documents/{document}                 GetDocument               invoice.view; the whole qualified invoice or credit note
+//	GET     /v1/orgs/{org}/documents/{document}/pdf?lang=ja|en  GetDocument + invoicedoc.PDF  invoice.view; application/pdf, attachment NUMBER.pdf;
+//	                                                                                      503 pdf_unavailable without the IPAex Gothic font
+//	GET     /v1/orgs/{org}/documents/{document}/csv?bom=1       GetDocument + invoicedoc.CSV  invoice.view; text/csv, attachment NUMBER.csv; bom=1 for Excel
+//	GET     /v1/orgs/{org}/alarms                               ListAlarms                charges.view; every account's charge alarms (B-15)
+//	GET     /v1/orgs/{org}/accounts/{account}/alarms            ListAlarms                charges.view
+//	POST    /v1/orgs/{org}/accounts/{account}/alarms            CreateAlarm               contacts.edit; {threshold, on_tag?, tag_value?, name?};
+//	                                                                                      a 4th alarm on the account is 409 limit_reached
+//	PUT     /v1/orgs/{org}/alarms/{alarm}                       UpdateAlarm               contacts.edit; {threshold, on_tag, tag_value, name, version}
+//	DELETE  /v1/orgs/{org}/alarms/{alarm}                       DeleteAlarm               contacts.edit
+//	GET     /v1/orgs/{org}/alarms/{alarm}/firings               ListFirings               charges.view; newest month first
+//	GET     /v1/operator/billing/charges?period=                CurrentCharges            reseller operator; every project
+//	POST    /v1/operator/billing/credit-notes                   IssueCreditNote           reseller operator; {key, invoice_id, reason,
+//	                                                                                      lines[{account_id, description, amount}]} → 201
+//	POST    /v1/operator/billing/corrections                    CorrectInvoice            reseller operator; {key, invoice_id} → 201, a new
+//	                                                                                      number replacing invoice_id
+//
+// The operators' endpoints need an operator signed in (not an API key bound to one
+// organization) who passes the invoice's organization's checks (its MFA gate,
+// M-6); their key makes them idempotent: the same key again answers the document
+// it issued. Issued documents never change (B-12): a correction or a credit note
+// is a new document referencing the old one, and the PDF prints that one's number.
+//
 // Creations answer 201 with the record, a removal 204, the rest 200. Every record
 // carries its version: send it back in every update. It is required: an update body
 // without it (or with 0) is 400 invalid naming field "version"; a stale one is 409
@@ -224,8 +297,8 @@
 //
 // with "field" present only when one input of the request is at fault. It names the
 // input as the request does: a body field by its JSON path, a query parameter
-// (limit, page_token), or a path parameter by its name ("account" for {account}:
-// the domain's "account_id" of a move, "identity" for {identity}). A domain error
+// (limit, page_token, period, kind…), or a path parameter by its name ("account"
+// for {account}: the domain's "account_id" of a move, "identity" for {identity}). A domain error
 // about no input of the request (an application's current state) has no field. One
 // table (errorTable in errors.go) maps errors to statuses:
 //
@@ -241,14 +314,16 @@
 //	                            requests per source; test mails per account (C-4)
 //	400 bad_request             body is not one JSON object of the endpoint's shape
 //	400 invalid                 *resellerkit.ValidationError of any package (field, value,
-//	                            rule id, reason), bad limit or page_token, members.ErrInvalid
+//	                            rule id, reason), bad limit or page_token, members.ErrInvalid,
+//	                            billing.ErrInvalid (e.g. issuing more than an invoice returns)
 //	403 mfa_required            members.ErrMFARequired: the organization enforces MFA (M-6)
 //	403 permission_denied       members.ErrPermissionDenied, with the domain's message naming
 //	                            what is required ("only reseller operators may do this");
 //	                            also for an organization that does not exist, so ids of
 //	                            other tenants leak nothing (M-7)
-//	404 not_found               members.ErrNotFound (also an id of another organization,
-//	                            in the path or the body), or no such endpoint
+//	404 not_found               members.ErrNotFound, billing.ErrNotFound (also an id of
+//	                            another organization, in the path or the body), or no
+//	                            such endpoint
 //	405 method_not_allowed      the path exists with other methods (Allow header set)
 //	409 already_exists          members.ErrAlreadyExists, identity.ErrAlreadyExists: an
 //	                            id, code, email or account id is taken; retrying will
@@ -256,6 +331,11 @@
 //	409 in_use                  identity.ErrInUse: still a member of an organization (I-5)
 //	409 conflict                members.ErrConflict: changed concurrently (a stale version,
 //	                            a lost race); re-read and retry
+//	409 limit_reached           billing.ErrLimit: e.g. a 4th charge alarm on an account (B-15)
+//	409 immutable               billing.ErrImmutable: an issued document cannot change (B-12)
+//	409 stale_report            billing.ErrStaleReport: a report version older than the stored one
+//	503 pdf_unavailable         no IPAex Gothic font on the server for the PDF (install
+//	                            fonts-ipaexfont or set RESELLERKIT_INVOICE_FONT); CSV works
 //	413 payload_too_large       request body above 1 MiB
 //	415 unsupported_media_type  a body that is not sent as application/json
 //	503 unavailable             the request ran out of time (20 s), its body included, or
