@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -176,6 +177,21 @@ func insertStatement(d sqldb.Dialect, n int) string {
 // insertGroups inserts d.Groups, in their order, groupBatch rows per statement.
 func (s *Store) insertGroups(ctx context.Context, q sqldb.Querier, d billing.CostData, period time.Time) error {
 	args := make([]any, 0, min(len(d.Groups), groupBatch)*numGroupColumns)
+	// On SQLite, the full batch is prepared once per call (q is the transaction's
+	// *sql.Tx) and run for every full batch: parsing a statement of thousands of
+	// parameters was a quarter of the time. (pgx caches prepared statements
+	// itself; preparing it again measured slower.)
+	var full *sql.Stmt
+	if p, ok := q.(interface {
+		PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+	}); ok && s.db.Dialect() == sqldb.SQLite && len(d.Groups) >= 2*groupBatch {
+		st, err := p.PrepareContext(ctx, s.fullBatch)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		full = st
+	}
 	for start := 0; start < len(d.Groups); start += groupBatch {
 		batch := d.Groups[start:min(start+groupBatch, len(d.Groups))]
 		args = args[:0]
@@ -185,11 +201,16 @@ func (s *Store) insertGroups(ctx context.Context, q sqldb.Querier, d billing.Cos
 				k.ProductName, k.LineItemType, k.UsageType, k.Operation, k.BillingEntity, k.BillingGroup, g.Rows,
 				decimalText(g.Cost), decimalText(g.PublicCost))
 		}
-		query := s.fullBatch
-		if len(batch) != groupBatch {
-			query = insertStatement(s.db.Dialect(), len(batch))
+		var err error
+		switch {
+		case len(batch) != groupBatch:
+			_, err = q.ExecContext(ctx, insertStatement(s.db.Dialect(), len(batch)), args...)
+		case full != nil:
+			_, err = full.ExecContext(ctx, args...)
+		default:
+			_, err = q.ExecContext(ctx, s.fullBatch, args...)
 		}
-		if _, err := q.ExecContext(ctx, query, args...); err != nil {
+		if err != nil {
 			return err
 		}
 	}
