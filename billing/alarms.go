@@ -76,6 +76,9 @@ func (s *Service) CreateAlarm(ctx context.Context, p members.Principal, orgID, a
 // UpdateAlarm changes an alarm's spec if version is current (ErrConflict
 // otherwise). p needs contacts.edit on its account.
 func (s *Service) UpdateAlarm(ctx context.Context, p members.Principal, orgID, alarmID string, spec AlarmSpec, version int64) (Alarm, error) {
+	if version < 1 {
+		return Alarm{}, resellerkit.Invalid(ErrInvalid, "version", fmt.Sprint(version), "B-15", "required: the version read (1 or more)")
+	}
 	if err := spec.validate(); err != nil {
 		return Alarm{}, err
 	}
@@ -123,13 +126,28 @@ func (s *Service) ListAlarms(ctx context.Context, p members.Principal, orgID, ac
 	return s.store.ListAlarms(ctx, orgID, accountID)
 }
 
-// ListFirings returns when an alarm of orgID fired, newest month first, to p with
-// charges.view.
-func (s *Service) ListFirings(ctx context.Context, p members.Principal, orgID, alarmID string) ([]AlarmFiring, error) {
+// GetAlarm returns an alarm of orgID to p with charges.view; ErrNotFound for
+// another organization's.
+func (s *Service) GetAlarm(ctx context.Context, p members.Principal, orgID, alarmID string) (Alarm, error) {
 	if err := s.authorize(ctx, p, orgID, members.PermChargesView); err != nil {
-		return nil, err
+		return Alarm{}, err
 	}
-	return s.store.ListFirings(ctx, orgID, alarmID)
+	return s.store.GetAlarm(ctx, orgID, alarmID)
+}
+
+// ListFirings returns when an alarm of orgID fired, newest month first, to p with
+// charges.view; ErrNotFound when orgID has no such alarm.
+func (s *Service) ListFirings(ctx context.Context, p members.Principal, orgID, alarmID string) ([]AlarmFiring, error) {
+	var out []AlarmFiring
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		if _, err := s.GetAlarm(ctx, p, orgID, alarmID); err != nil {
+			return err
+		}
+		var err error
+		out, err = s.store.ListFirings(ctx, orgID, alarmID)
+		return err
+	})
+	return out, err
 }
 
 // editableAccount checks that accountID is orgID's and that p holds contacts.edit

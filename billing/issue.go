@@ -503,6 +503,13 @@ func (s *Service) CorrectInvoice(ctx context.Context, key, invoiceID string) (Do
 	return Document{}, fmt.Errorf("billing: project %s has no invoice in %s any more: %w", orig.ProjectID, orig.Period, ErrNotFound)
 }
 
+// Document returns any organization's document by id: a system read for the
+// reseller's operators (the portal checks the operator and the document's
+// organization) and jobs. ErrNotFound.
+func (s *Service) Document(ctx context.Context, id string) (Document, error) {
+	return s.store.GetDocument(ctx, "", id)
+}
+
 // ListDocuments returns a page of orgID's invoices and credit notes f selects (its
 // OrgID is forced to orgID), in issue order, to p with invoice.view (M-5, M-7).
 func (s *Service) ListDocuments(ctx context.Context, p members.Principal, orgID string, f DocumentFilter, page resellerkit.Page) ([]Document, string, error) {

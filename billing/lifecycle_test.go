@@ -427,6 +427,10 @@ func TestB15_AlarmNotifiesOncePerMonth(t *testing.T) {
 	assert.Equal(t, nov, firings[0].Period, "newest first")
 	_, err = f.svc.ListFirings(f.ctx, f.bob, f.orgA.ID, onAccount.ID)
 	require.ErrorIs(t, err, members.ErrPermissionDenied)
+	_, err = f.svc.ListFirings(f.ctx, f.alice, f.orgA.ID, "no-such-alarm")
+	require.ErrorIs(t, err, billing.ErrNotFound)
+	_, err = f.svc.UpdateAlarm(f.ctx, f.alice, f.orgA.ID, onAccount.ID, billing.AlarmSpec{Threshold: dec2("1")}, 0)
+	require.ErrorIs(t, err, billing.ErrInvalid, "the version read is required")
 }
 
 // B-15: an alarm of an account without billing recipients is reported, not

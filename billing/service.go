@@ -136,6 +136,10 @@ func NewService(cfg ServiceConfig) (*Service, error) {
 	return s, nil
 }
 
+// CostCurrency returns the cost data's currency: the currency of current
+// charges, alarm thresholds and the exact amounts of documents (B-1).
+func (s *Service) CostCurrency() money.Currency { return s.costCurrency }
+
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 
 // authorize checks p's permission in orgID through the Authorizer; its errors

@@ -488,7 +488,7 @@ type alarmJSON struct {
 
 func (s *server) toAlarm(a billing.Alarm) alarmJSON {
 	return alarmJSON{ID: a.ID, OrgID: a.OrgID, AccountID: a.AccountID, OnTag: a.OnTag, TagValue: a.TagValue,
-		Threshold: a.Threshold.StringFixed(max(s.costCurrency.MinorDigits(), a.Threshold.Places())), Currency: string(s.costCurrency), Name: a.Name,
+		Threshold: a.Threshold.StringFixed(max(s.bill.CostCurrency().MinorDigits(), a.Threshold.Places())), Currency: string(s.bill.CostCurrency()), Name: a.Name,
 		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Version: a.Version}
 }
 
@@ -585,11 +585,6 @@ func (s *server) listFirings(w http.ResponseWriter, r *http.Request, p members.P
 	if err != nil {
 		return err
 	}
-	if len(fs) == 0 { // ListFirings authorized p; an alarm that is not org's is 404, as for PUT and DELETE
-		if _, err := s.billStore.GetAlarm(r.Context(), org, id); err != nil {
-			return err
-		}
-	}
 	return writeJSON(w, http.StatusOK, pageJSON[firingJSON]{Items: convert(fs, toFiring)})
 }
 
@@ -607,7 +602,7 @@ func requireOperator(p members.Principal) error {
 // operatorOn checks that p is an operator (requireOperator) who may act on the
 // organization of invoice invoiceID: members' checks for that organization (the
 // M-6 MFA gate among them). The billing.Service methods of operators take no
-// principal, and a document's organization can only be read from the Store.
+// principal: the document's organization is read with Service.Document.
 func (s *server) operatorOn(ctx context.Context, p members.Principal, invoiceID string) error {
 	if err := requireOperator(p); err != nil {
 		return err
@@ -615,7 +610,7 @@ func (s *server) operatorOn(ctx context.Context, p members.Principal, invoiceID 
 	if invoiceID == "" {
 		return resellerkit.Invalid(billing.ErrInvalid, "invoice_id", "", "B-12", "required")
 	}
-	d, err := s.billStore.GetDocument(ctx, "", invoiceID)
+	d, err := s.bill.Document(ctx, invoiceID)
 	if err != nil {
 		return fmt.Errorf("invoice_id %q: %w", resellerkit.Truncate(invoiceID), err)
 	}

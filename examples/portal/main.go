@@ -183,7 +183,7 @@ func run(ctx context.Context, args []string, out io.Writer, onListen func(net.Ad
 	s := newServer(svc, ids, b.db, identityAuth{ids: ids, operators: cfg.operators}, logger)
 	s.secureCookies = u.Scheme == "https"
 	s.notices, s.origin = notices, origin
-	s.bill, s.billStore, s.costCurrency = bill, b.billing, cfg.billing.costCurrency()
+	s.bill = bill
 	s.limit = newLimiter(cfg.maxInflight)
 	srv := &http.Server{
 		Handler:           s.routes(),

@@ -171,7 +171,7 @@ func newFixture(t testing.TB, kind string) *fixture {
 	auth := identityAuth{ids: ids, operators: map[string]bool{demoOperator.Email: true}}
 	s := newServer(svc, ids, b.db, auth, slog.New(slog.NewTextHandler(logs, nil)))
 	s.notices, s.origin = notices, testOrigin
-	s.bill, s.billStore, s.costCurrency = bill, b.billing, setup.costCurrency()
+	s.bill = bill
 	srv := httptest.NewServer(s.routes())
 	t.Cleanup(srv.Close)
 	// A redirect is an answer to check, never one to follow.

@@ -12,7 +12,6 @@ import (
 	"github.com/seeda33a2f4f/resellerkit/contacts"
 	"github.com/seeda33a2f4f/resellerkit/identity"
 	"github.com/seeda33a2f4f/resellerkit/members"
-	"github.com/seeda33a2f4f/resellerkit/money"
 	"github.com/seeda33a2f4f/resellerkit/sqldb"
 )
 
@@ -24,8 +23,6 @@ type server struct {
 	ids            *identity.Service           // sign-in, sessions, MFA, API keys
 	notices        *contacts.Service           // contacts and notices (nil: invitations send no mail)
 	bill           *billing.Service            // charges, documents, alarms (billing_handlers.go)
-	billStore      billing.Store               // bill's store: the organization of a document, for operators
-	costCurrency   money.Currency              // the cost data's currency (alarm thresholds)
 	fonts          *fontCache                  // the PDF font
 	origin         string                      // the public origin, for links in mail
 	db             *sqldb.DB                   // for one read snapshot per list (nil: none)
@@ -56,7 +53,7 @@ func defaultInflight() int { return runtime.GOMAXPROCS(0) }
 func newServer(svc *members.Service, ids *identity.Service, db *sqldb.DB, auth authenticator, log *slog.Logger) *server {
 	return &server{svc: svc, ids: ids, db: db, auth: auth, cop: http.NewCrossOriginProtection(), log: log, now: time.Now,
 		requestTimeout: requestTimeout, gate: &gate{}, limit: newLimiter(defaultInflight()),
-		costCurrency: money.USD, fonts: newFontCache(invoicedoc.FindFont)}
+		fonts: newFontCache(invoicedoc.FindFont)}
 }
 
 // snapshot runs fn in one read-only transaction of the database, so that every
