@@ -330,3 +330,59 @@ func hashMix(a, b uint64) uint64 {
 	hi, lo := bits.Mul64(a, b)
 	return a ^ b ^ hi ^ lo
 }
+
+// sketchFormat is the first byte of a Sketch's binary form.
+const sketchFormat = 1
+
+// MarshalBinary encodes the sketch (both samples) so that a Store can keep it with
+// the data it samples (CostData.Sketch): at most about 32 KiB.
+func (s *Sketch) MarshalBinary() ([]byte, error) {
+	s.rows.compact()
+	s.content.compact()
+	out := make([]byte, 0, 1+8+8*(len(s.rows.h)+len(s.content.h)))
+	out = append(out, sketchFormat)
+	for _, smp := range []*sample{&s.rows, &s.content} {
+		out = binary.LittleEndian.AppendUint32(out, uint32(len(smp.h)))
+		for _, h := range smp.h {
+			out = binary.LittleEndian.AppendUint64(out, h)
+		}
+	}
+	return out, nil
+}
+
+// UnmarshalBinary decodes what MarshalBinary encoded, refusing anything else.
+func (s *Sketch) UnmarshalBinary(b []byte) error {
+	bad := errors.New("billing: not an encoded Sketch")
+	if len(b) < 1 || b[0] != sketchFormat {
+		return bad
+	}
+	b = b[1:]
+	var out Sketch
+	for _, smp := range []*sample{&out.rows, &out.content} {
+		if len(b) < 4 {
+			return bad
+		}
+		n := int(binary.LittleEndian.Uint32(b))
+		b = b[4:]
+		if n > SketchSize || len(b) < 8*n {
+			return bad
+		}
+		smp.h = make([]uint64, n, 2*SketchSize)
+		for i := range n {
+			smp.h[i] = binary.LittleEndian.Uint64(b[8*i:])
+			if i > 0 && smp.h[i] <= smp.h[i-1] {
+				return bad
+			}
+		}
+		b = b[8*n:]
+		smp.sorted = n
+		if n == SketchSize {
+			smp.full, smp.limit = true, smp.h[n-1]
+		}
+	}
+	if len(b) != 0 {
+		return bad
+	}
+	*s = out
+	return nil
+}

@@ -313,3 +313,28 @@ func FuzzB14_Sketch(f *testing.F) {
 		require.False(t, x.Overlaps(&y))
 	})
 }
+
+// A sketch survives its binary form (a Store keeps it, B-14) and compares the same.
+func TestB14_SketchBinaryRoundTrip(t *testing.T) {
+	var a, small Sketch
+	for i := range 10000 {
+		a.Add([]byte(fmt.Sprint("row", i)))
+		a.AddContent([]byte(fmt.Sprint("content", i%300)))
+	}
+	small.Add([]byte("x"))
+	for _, s := range []*Sketch{&a, &small, {}} {
+		b, err := s.MarshalBinary()
+		require.NoError(t, err)
+		var got Sketch
+		require.NoError(t, got.UnmarshalBinary(b))
+		assert.Equal(t, s.Len(), got.Len())
+		shared, na, nb := s.Overlap(&got)
+		assert.Equal(t, na, shared)
+		assert.Equal(t, nb, shared)
+	}
+	b, _ := a.MarshalBinary()
+	var got Sketch
+	for _, bad := range [][]byte{nil, {2}, b[:len(b)-1], append(b, 0)} {
+		assert.Error(t, got.UnmarshalBinary(bad))
+	}
+}

@@ -58,6 +58,11 @@ type CostData struct {
 	Rows         int64    // rows of the period
 	OutsideRows  int64    // rows of other months: not charged (B-1)
 	Groups       []Group  // the period's aggregates, in Aggregator.Groups order
+	// Sketch samples the version's rows (InputStats.Sketch of its inputs, merged),
+	// so that the same rows ingested under another payer are refused (B-14); nil
+	// when the inputs gave none. Stores keep it (MarshalBinary) and return it
+	// with CostReports.
+	Sketch *Sketch
 }
 
 // PutOutcome says what Store.PutCostData did.
@@ -227,7 +232,7 @@ type Store interface {
 	// after the stored version's.
 	PutCostData(ctx context.Context, d CostData) (PutOutcome, error)
 	// CostReports returns the stored data of period, one per payer ordered by
-	// payer, without Groups.
+	// payer, without Groups but with their Sketch.
 	CostReports(ctx context.Context, period resellerkit.Month) ([]CostData, error)
 	// CostGroups returns the groups of every payer's stored data of period, payer
 	// by payer (in payer order), each payer's in stored order. No data: empty.
