@@ -33,6 +33,9 @@ func costDataCases() []storeCase {
 		{"CostData/FailedTxKeepsThePreviousVersion_B14", costFailedTx},
 		{"CostData/ConcurrentVersionsTheLatestWins_B14", costConcurrent},
 		{"CostData/CopiesInAndOut", costCopies},
+		{"CostData/SketchRoundTrips_B14", costSketchRoundTrips},
+		{"CostData/NilSketchComesBackNil_B14", costNilSketch},
+		{"CostData/NewerVersionsSketchReplacesTheOlder_B14", costSketchReplaced},
 	}
 }
 
@@ -44,7 +47,7 @@ func costFirstVersion(t *testing.T, s billing.Store) {
 	put(t, s, v1, billing.Stored)
 	assert.Equal(t, classified(v1.Groups...), groups(t, s, may), "the groups, in stored order")
 	assert.Equal(t, headers(v1), reports(t, s, may))
-	assert.Equal(t, headers(v1), history(t, s, payer1, may))
+	assert.Equal(t, histHeaders(v1), history(t, s, payer1, may))
 }
 
 // costNewerReplaces: a version generated later replaces the month whole (B-14):
@@ -58,7 +61,7 @@ func costNewerReplaces(t *testing.T, s billing.Store) {
 	put(t, s, v2, billing.Stored)
 	assert.Equal(t, classified(v2.Groups...), groups(t, s, may), "only the newer version's groups: nothing counted twice")
 	assert.Equal(t, headers(v2), reports(t, s, may), "one report per payer: the newer")
-	assert.Equal(t, headers(v1, v2), history(t, s, payer1, may))
+	assert.Equal(t, histHeaders(v1, v2), history(t, s, payer1, may))
 }
 
 // costNewerWithNoGroups: a newer version with no groups (a month AWS emptied)
@@ -142,8 +145,8 @@ func costHistory(t *testing.T, s billing.Store) {
 		put(t, s, d, billing.Unchanged)
 	}
 	h := history(t, s, payer1, may)
-	assert.Equal(t, headers(stored...), h, "every version, oldest first, none refused")
-	assert.Equal(t, h[len(h)-1:], reports(t, s, may), "the last one is current")
+	assert.Equal(t, histHeaders(stored...), h, "every version, oldest first, none refused")
+	assert.Equal(t, h[len(h)-1:], withoutSketches(reports(t, s, may)), "the last one is current")
 	assert.Empty(t, history(t, s, payer2, may), "a payer never stored has no history")
 	assert.Empty(t, history(t, s, payer1, apr), "a month never stored has no history")
 }
@@ -166,8 +169,8 @@ func costPayersIndependent(t *testing.T, s billing.Store) {
 	assert.Equal(t, classified(slices.Concat(p1v2.Groups, p2.Groups)...), groups(t, s, may), "payer2's groups untouched")
 	_, err := s.PutCostData(t.Context(), CostData(Report(payer2, may, "p2-old", t0.Add(45*time.Minute))))
 	errIs(t, err, billing.ErrStaleReport, "payer2's own stored time decides")
-	assert.Equal(t, headers(p1, p1v2), history(t, s, payer1, may))
-	assert.Equal(t, headers(p2), history(t, s, payer2, may))
+	assert.Equal(t, histHeaders(p1, p1v2), history(t, s, payer1, may))
+	assert.Equal(t, histHeaders(p2), history(t, s, payer2, may))
 }
 
 // costPeriodsIndependent: one payer's months are stored, replaced and refused
@@ -183,7 +186,7 @@ func costPeriodsIndependent(t *testing.T, s billing.Store) {
 	assert.Equal(t, classified(aprV2.Groups...), groups(t, s, apr))
 	assert.Equal(t, headers(mayV), reports(t, s, may))
 	assert.Equal(t, headers(aprV2), reports(t, s, apr))
-	assert.Equal(t, headers(aprV, aprV2), history(t, s, payer1, apr))
+	assert.Equal(t, histHeaders(aprV, aprV2), history(t, s, payer1, apr))
 	assert.Empty(t, groups(t, s, jun), "a month with no data: no groups, no error")
 	assert.Empty(t, reports(t, s, jun), "a month with no data: no reports, no error")
 }
@@ -245,15 +248,22 @@ func costEveryField(t *testing.T, s billing.Store) {
 	want.Rows, want.OutsideRows = 123456789012, 42
 	want.Files = []string{"b.csv.gz", "a.csv.gz", "c.parquet"}
 	want.AggregatedAt = t0.Add(36 * time.Hour)
+	want.Sketch = sketchOf("every-field", "every-field", 2500)
 	in := cloneCostData(want)
 	in.GeneratedAt, in.AggregatedAt = storetest.Local(want.GeneratedAt), storetest.Local(want.AggregatedAt)
 	put(t, s, in, billing.Stored)
-	for _, got := range [][]billing.CostData{reports(t, s, may), history(t, s, payer1, may)} {
-		require.Len(t, got, 1)
-		assert.Equal(t, headers(want)[0], got[0])
-		storetest.UTC(t, want.GeneratedAt, got[0].GeneratedAt, "GeneratedAt")
-		storetest.UTC(t, want.AggregatedAt, got[0].AggregatedAt, "AggregatedAt")
+	for _, c := range []struct {
+		got, want []billing.CostData
+	}{
+		{reports(t, s, may), headers(want)},
+		{history(t, s, payer1, may), histHeaders(want)}, // a sketch or not: checkHistorySketches
+	} {
+		require.Len(t, c.got, 1)
+		assert.Equal(t, c.want, c.got)
+		storetest.UTC(t, want.GeneratedAt, c.got[0].GeneratedAt, "GeneratedAt")
+		storetest.UTC(t, want.AggregatedAt, c.got[0].AggregatedAt, "AggregatedAt")
 	}
+	checkHistorySketches(t, s, payer1, may, want)
 }
 
 // costFailedTx: a version stored in a transaction that then fails is not kept: the
@@ -273,7 +283,7 @@ func costFailedTx(t *testing.T, s billing.Store) {
 	require.ErrorIs(t, err, errRollback)
 	storetest.SameDump(t, before, dump(t, s), "the previous version is intact")
 	put(t, s, v3, billing.Stored)
-	assert.Equal(t, headers(fixV1, fixV2, v3), history(t, s, payer1, may))
+	assert.Equal(t, histHeaders(fixV1, fixV2, v3), history(t, s, payer1, may))
 }
 
 // costConcurrent: versions put at once, in any order: each is Stored or
@@ -316,7 +326,8 @@ func costConcurrent(t *testing.T, s billing.Store) {
 // changes the store.
 func costCopies(t *testing.T, s billing.Store) {
 	ctx := t.Context()
-	want := CostData(Report(payer1, may, "v1", t0), Group(payer1, "AmazonEC2", "Usage", "1"), Group(payer1, "AmazonS3", "Usage", "2"))
+	want := sketched(CostData(Report(payer1, may, "v1", t0), Group(payer1, "AmazonEC2", "Usage", "1"),
+		Group(payer1, "AmazonS3", "Usage", "2")), sketchOf("copies", "copies", 3000))
 	in := cloneCostData(want)
 	put(t, s, in, billing.Stored)
 	scribble := func(d billing.CostData) {
@@ -326,13 +337,17 @@ func costCopies(t *testing.T, s billing.Store) {
 		for i := range d.Groups {
 			d.Groups[i].AccountID, d.Groups[i].Cost = "scribbled", dec("666")
 		}
+		if d.Sketch != nil {
+			d.Sketch.Merge(sketchOf("scribbled", "scribbled", 3000)) // about half its sample replaced
+		}
 	}
 	scribble(in)
 	check := func(what string) {
 		t.Helper()
 		assert.Equal(t, classified(want.Groups...), groups(t, s, may), what)
 		assert.Equal(t, headers(want), reports(t, s, may), what)
-		assert.Equal(t, headers(want), history(t, s, payer1, may), what)
+		assert.Equal(t, histHeaders(want), history(t, s, payer1, may), what)
+		checkHistorySketches(t, s, payer1, may, want)
 	}
 	check("mutating what PutCostData was given")
 	gs, err := s.CostGroups(ctx, may)
@@ -349,9 +364,113 @@ func costCopies(t *testing.T, s billing.Store) {
 	check("mutating what ReportHistory returned")
 }
 
-// cloneCostData returns a copy of d sharing no slice with it.
+// cloneCostData returns a copy of d sharing no slice nor sketch with it.
 func cloneCostData(d billing.CostData) billing.CostData {
 	d.Files = slices.Clone(d.Files)
 	d.Groups = slices.Clone(d.Groups)
+	d.Sketch = cloneSketch(d.Sketch)
 	return d
+}
+
+// costSketchRoundTrips: the sketch of a version's rows (B-14) comes back from
+// CostReports as it was put: a full one (thousands of rows), a small one and an
+// empty one, each payer's its own, with their samples of row identities and of
+// row contents. CostGroups is unaffected.
+func costSketchRoundTrips(t *testing.T, s billing.Store) {
+	full := sketched(CostData(Report(payer1, may, "v1", t0), Group(payer1, "AmazonEC2", "Usage", "1")),
+		sketchOf("full", "full", 5000))
+	small := sketched(CostData(Report(payer2, may, "v1", t0), Group(payer2, "AmazonS3", "Usage", "2")),
+		sketchOf("small", "small", 25))
+	empty := sketched(CostData(Report(payer1, jun, "v1", t0.Add(time.Hour))), new(billing.Sketch))
+	require.Equal(t, billing.SketchSize, full.Sketch.Len(), "the fixture fills its sketch")
+	for _, d := range []billing.CostData{full, small, empty} {
+		put(t, s, d, billing.Stored)
+	}
+
+	got, err := s.CostReports(t.Context(), may)
+	must(t, err)
+	require.Len(t, got, 2)
+	for i, want := range []billing.CostData{full, small} {
+		require.NotNil(t, got[i].Sketch, "payer %s's sketch", want.Payer)
+		shared, na, nb := want.Sketch.Overlap(got[i].Sketch)
+		assert.Equal(t, want.Sketch.Len(), shared, "payer %s: every sampled row is shared", want.Payer)
+		assert.Equal(t, shared, na, "payer %s", want.Payer)
+		assert.Equal(t, shared, nb, "payer %s", want.Payer)
+		assert.Equal(t, want.Sketch.Len(), got[i].Sketch.Len(), "payer %s", want.Payer)
+		sameSketch(t, want.Sketch, got[i].Sketch, "payer %s", want.Payer)
+	}
+	assert.Equal(t, headers(full, small), reports(t, s, may), "every field, the sketches included")
+	assert.False(t, got[0].Sketch.Overlaps(got[1].Sketch), "each payer has its own sketch")
+
+	// The row contents were kept too: a restatement whose ids were regenerated
+	// overlaps the stored version by its contents alone.
+	other, _, _ := sketchOf("regenerated-ids", "other", 5000).Overlap(full.Sketch)
+	require.Zero(t, other, "the regenerated ids alone share nothing")
+	shared, na, nb := sketchOf("regenerated-ids", "full", 5000).Overlap(got[0].Sketch)
+	assert.True(t, shared > 0 && shared == na && shared == nb, "the stored contents: shared %d of %d and %d", shared, na, nb)
+
+	gotJun := reports(t, s, jun)
+	require.Len(t, gotJun, 1)
+	require.NotNil(t, gotJun[0].Sketch, "an empty sketch is not nil")
+	assert.Zero(t, gotJun[0].Sketch.Len())
+	assert.Equal(t, classified(full.Groups[0], small.Groups[0]), groups(t, s, may), "the groups are unaffected")
+	checkHistorySketches(t, s, payer1, may, full)
+	checkHistorySketches(t, s, payer2, may, small)
+	checkHistorySketches(t, s, payer1, jun, empty)
+}
+
+// costNilSketch: a version put without a sketch comes back without one, from
+// CostReports and (if it carries sketches) ReportHistory.
+func costNilSketch(t *testing.T, s billing.Store) {
+	v1 := CostData(Report(payer1, may, "v1", t0), Group(payer1, "AmazonEC2", "Usage", "1"))
+	require.Nil(t, v1.Sketch)
+	put(t, s, v1, billing.Stored)
+	got, err := s.CostReports(t.Context(), may)
+	must(t, err)
+	require.Len(t, got, 1)
+	assert.Nil(t, got[0].Sketch)
+	assert.Equal(t, headers(v1), reports(t, s, may))
+	h, err := s.ReportHistory(t.Context(), payer1, may)
+	must(t, err)
+	require.Len(t, h, 1)
+	assert.Nil(t, h[0].Sketch, "no sketch in the history either")
+}
+
+// costSketchReplaced: a newer version's sketch replaces the stored one's, a
+// newer version without one leaves the month without one, and a version refused
+// (stale) or Unchanged does not change it.
+func costSketchReplaced(t *testing.T, s billing.Store) {
+	v1 := sketched(CostData(Report(payer1, may, "v1", t0), Group(payer1, "AmazonEC2", "Usage", "1")),
+		sketchOf("v1", "v1", 4000))
+	v2 := sketched(CostData(Report(payer1, may, "v2", t0.Add(time.Hour)), Group(payer1, "AmazonEC2", "Usage", "2")),
+		sketchOf("v2", "v2", 3000))
+	v3 := CostData(Report(payer1, may, "v3", t0.Add(2*time.Hour)), Group(payer1, "AmazonEC2", "Usage", "3"))
+	current := func() *billing.Sketch {
+		t.Helper()
+		got, err := s.CostReports(t.Context(), may)
+		must(t, err)
+		require.Len(t, got, 1)
+		return got[0].Sketch
+	}
+
+	put(t, s, v1, billing.Stored)
+	sameSketch(t, v1.Sketch, current(), "v1's")
+	put(t, s, v2, billing.Stored)
+	got := current()
+	sameSketch(t, v2.Sketch, got, "v2's replaces v1's")
+	shared, _, _ := v1.Sketch.Overlap(got)
+	assert.Zero(t, shared, "nothing of v1's sketch remains")
+
+	stale := sketched(CostData(Report(payer1, may, "v0", t0.Add(-time.Hour))), sketchOf("stale", "stale", 10))
+	_, err := s.PutCostData(t.Context(), stale)
+	errIs(t, err, billing.ErrStaleReport)
+	again := v2
+	again.Sketch = sketchOf("again", "again", 10)
+	put(t, s, again, billing.Unchanged)
+	sameSketch(t, v2.Sketch, current(), "a stale or unchanged version leaves the sketch")
+
+	put(t, s, v3, billing.Stored)
+	assert.Nil(t, current(), "a newer version without a sketch leaves the month without one")
+	assert.Equal(t, headers(v3), reports(t, s, may))
+	checkHistorySketches(t, s, payer1, may, v1, v2, v3)
 }

@@ -29,7 +29,12 @@
 //     oldest first; payers and months are independent; decimals round-trip
 //     exactly; CostGroups restores each group's Class with billing.ClassifyKey; a
 //     version put in a transaction that fails leaves the previous one intact;
-//     concurrent versions end with the latest.
+//     concurrent versions end with the latest. A version's Sketch comes back from
+//     CostReports as put (the same samples of row identities and contents: Overlap
+//     shares every sampled row, Len is equal), a nil one as nil, and a newer
+//     version's replaces the older one's; ReportHistory may leave sketches out
+//     (the suite compares histories without them) but never returns another
+//     version's.
 //   - Documents/…: numbers 1, 2, 3… per (Series, Year), formatted
 //     Series-YYYY-NNNNNN, gap-free under 50 concurrent issues and across failed
 //     (also nested) transactions (B-12); a key issued again returns the first

@@ -2,6 +2,7 @@ package billingtest
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/seeda33a2f4f/resellerkit"
@@ -65,6 +66,42 @@ func CostData(r billing.Report, groups ...billing.Group) billing.CostData {
 func header(d billing.CostData) billing.CostData {
 	d.Groups = nil
 	return d
+}
+
+// sketchOf returns the sketch of n rows: row i's identity is (ids, i) and its
+// content ("content", contents, i), so two sketches of one contents and other ids
+// are a restated month whose ids were regenerated. More than billing.SketchSize
+// rows fill it. It is compacted (its binary form computed once), so that reading
+// it later writes nothing and parallel cases may share it.
+func sketchOf(ids, contents string, n int) *billing.Sketch {
+	s := new(billing.Sketch)
+	for i := range n {
+		row := []byte(strconv.Itoa(i))
+		s.Add([]byte(ids), row)
+		s.AddContent([]byte("content"), []byte(contents), row)
+	}
+	if _, err := s.MarshalBinary(); err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// cloneSketch returns a copy of s sharing nothing with it, through its binary
+// form (nil for nil); canonical, so two sketches of the same sample are equal
+// values, whatever rows were added to them in which order.
+func cloneSketch(s *billing.Sketch) *billing.Sketch {
+	if s == nil {
+		return nil
+	}
+	b, err := s.MarshalBinary()
+	if err != nil {
+		panic(fmt.Sprintf("billingtest: encoding a sketch: %v", err))
+	}
+	out := new(billing.Sketch)
+	if err := out.UnmarshalBinary(b); err != nil {
+		panic(fmt.Sprintf("billingtest: decoding a sketch's own encoding: %v", err))
+	}
+	return out
 }
 
 // Document returns an issued-to-be invoice id of orgID's project for period,
@@ -163,6 +200,7 @@ func canonGroups(gs []billing.Group) []billing.Group {
 
 func canonCostData(d billing.CostData) billing.CostData {
 	d.Groups = canonGroups(d.Groups)
+	d.Sketch = cloneSketch(d.Sketch)
 	if len(d.Files) == 0 {
 		d.Files = nil
 	}

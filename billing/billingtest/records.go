@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/seeda33a2f4f/resellerkit"
@@ -41,22 +42,85 @@ func reports(t *testing.T, s billing.Store, period resellerkit.Month) []billing.
 	return canonCostDatas(ds)
 }
 
-// history returns ReportHistory(payer, period), canonical.
+// history returns ReportHistory(payer, period), canonical and without sketches:
+// the contract leaves it to the store whether the history carries them
+// (historySketches checks them when it does).
 func history(t *testing.T, s billing.Store, payer string, period resellerkit.Month) []billing.CostData {
 	t.Helper()
-	ds, err := s.ReportHistory(t.Context(), payer, period)
+	return withoutSketches(historySketched(t.Context(), t, s, payer, period))
+}
+
+// historySketched returns ReportHistory(payer, period), canonical, sketches and
+// all.
+func historySketched(ctx context.Context, t *testing.T, s billing.Store, payer string, period resellerkit.Month) []billing.CostData {
+	t.Helper()
+	ds, err := s.ReportHistory(ctx, payer, period)
 	require.NoError(t, err, "ReportHistory(%s, %s)", payer, period)
 	return canonCostDatas(ds)
 }
 
-// headers returns the headers of ds, canonical: what CostReports and
-// ReportHistory return for them.
+// withoutSketches returns ds with every Sketch nil.
+func withoutSketches(ds []billing.CostData) []billing.CostData {
+	if ds == nil {
+		return nil
+	}
+	out := make([]billing.CostData, len(ds))
+	for i, d := range ds {
+		d.Sketch = nil
+		out[i] = d
+	}
+	return out
+}
+
+// headers returns the headers of ds, canonical: what CostReports returns for
+// them.
 func headers(ds ...billing.CostData) []billing.CostData {
 	out := make([]billing.CostData, len(ds))
 	for i, d := range ds {
 		out[i] = header(d)
 	}
 	return canonCostDatas(out)
+}
+
+// histHeaders returns the headers of ds as history compares them: without
+// sketches.
+func histHeaders(ds ...billing.CostData) []billing.CostData { return withoutSketches(headers(ds...)) }
+
+// sameSketch requires got to be want: both nil, or the same sample of row
+// identities (Overlap shares all of both, Len equal) and of row contents.
+func sameSketch(t *testing.T, want, got *billing.Sketch, msgAndArgs ...any) {
+	t.Helper()
+	if want == nil || got == nil {
+		assert.Equal(t, want == nil, got == nil, append([]any{"a nil sketch, and only a nil one, comes back nil: "}, msgAndArgs...)...)
+		return
+	}
+	want, got = cloneSketch(want), cloneSketch(got) // Sketch's reads sort it: never those of the caller
+	shared, na, nb := want.Overlap(got)
+	assert.Equal(t, [3]int{want.Len(), want.Len(), want.Len()}, [3]int{shared, na, nb},
+		append([]any{"Overlap (shared, na, nb): every sampled row of each: "}, msgAndArgs...)...)
+	assert.Equal(t, want.Len(), got.Len(), msgAndArgs...)
+	assert.Equal(t, want, got, append([]any{"the same samples, row contents included: "}, msgAndArgs...)...)
+}
+
+// checkHistorySketches requires the sketches ReportHistory(payer, period) returns,
+// if it returns any, to be those of want, the versions stored: a store may leave
+// them out, never give another's.
+func checkHistorySketches(t *testing.T, s billing.Store, payer string, period resellerkit.Month, want ...billing.CostData) {
+	t.Helper()
+	h := historySketched(t.Context(), t, s, payer, period)
+	require.Len(t, h, len(want), "ReportHistory(%s, %s)", payer, period)
+	returned := 0
+	for _, d := range h {
+		if d.Sketch != nil {
+			returned++
+		}
+	}
+	if returned == 0 {
+		return // the store's history carries no sketches
+	}
+	for i, d := range h {
+		sameSketch(t, want[i].Sketch, d.Sketch, "ReportHistory's version %s", want[i].Version)
+	}
 }
 
 // issue issues d, requiring it to be stored (true), and returns what the store
@@ -146,13 +210,22 @@ func record(t *testing.T, s billing.Store, f billing.AlarmFiring, want bool) {
 	require.Equal(t, want, got, "firing of %q in %s: recorded", f.AlarmID, f.Period)
 }
 
-// The fixture every transaction and atomicity case starts from.
+// The fixture every transaction and atomicity case starts from. fixV1 has no
+// sketch; fixV2's is full, fixP2's small.
 var (
 	fixV1 = CostData(Report(payer1, may, "v1", t0), Group(payer1, "AmazonEC2", "Usage", "10.5"),
 		Group(payer1, "AmazonS3", "Usage", "0.0000000181"))
-	fixV2 = CostData(Report(payer1, may, "v2", t0.Add(24*60*60e9)), Group(payer1, "AmazonEC2", "Usage", "12.25"))
-	fixP2 = CostData(Report(payer2, may, "p2v1", t0), Group(payer2, "AWSMarketplace", "Usage", "99"))
+	fixV2 = sketched(CostData(Report(payer1, may, "v2", t0.Add(24*60*60e9)), Group(payer1, "AmazonEC2", "Usage", "12.25")),
+		sketchOf("fixV2", "fixV2", 3000))
+	fixP2 = sketched(CostData(Report(payer2, may, "p2v1", t0), Group(payer2, "AWSMarketplace", "Usage", "99")),
+		sketchOf("fixP2", "fixP2", 40))
 )
+
+// sketched returns d with sketch s.
+func sketched(d billing.CostData, s *billing.Sketch) billing.CostData {
+	d.Sketch = s
+	return d
+}
 
 // fixturePeriods and fixturePayers are the cost data dump reads.
 var (
@@ -195,10 +268,8 @@ func dumpIn(ctx context.Context, t *testing.T, s billing.Store) map[string]any {
 			out[fmt.Sprintf("groups/%s", period)] = gs
 		}
 		for _, payer := range fixturePayers {
-			h, err := s.ReportHistory(ctx, payer, period)
-			require.NoError(t, err)
-			if len(h) > 0 {
-				out[fmt.Sprintf("history/%s/%s", period, payer)] = canonCostDatas(h)
+			if h := withoutSketches(historySketched(ctx, t, s, payer, period)); len(h) > 0 {
+				out[fmt.Sprintf("history/%s/%s", period, payer)] = h
 			}
 		}
 	}

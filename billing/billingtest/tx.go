@@ -30,7 +30,8 @@ func txCases() []storeCase {
 
 // The writes of writeEverything.
 var (
-	txV3  = CostData(Report(payer1, may, "v3", fixV2.GeneratedAt.Add(time.Hour)), Group(payer1, "AmazonS3", "Usage", "3"))
+	txV3 = sketched(CostData(Report(payer1, may, "v3", fixV2.GeneratedAt.Add(time.Hour)), Group(payer1, "AmazonS3", "Usage", "3")),
+		sketchOf("txV3", "txV3", 100))
 	txJun = CostData(Report(payer2, jun, "j1", t0), Group(payer2, "AmazonEC2", "Usage", "1"))
 	txDoc = Document("o1", "p1", "d3", jun)
 )
@@ -71,7 +72,8 @@ func writeEverything(ctx context.Context, s billing.Store) error {
 func checkEverything(t *testing.T, before, d map[string]any) {
 	t.Helper()
 	assert.Equal(t, classified(slices.Concat(txV3.Groups, fixP2.Groups)...), d["groups/2026-05"])
-	assert.Equal(t, headers(fixV1, fixV2, txV3), d["history/2026-05/"+payer1])
+	assert.Equal(t, headers(txV3)[0], d["report/2026-05/"+payer1], "the restatement is current, its sketch with it")
+	assert.Equal(t, histHeaders(fixV1, fixV2, txV3), d["history/2026-05/"+payer1])
 	assert.Equal(t, headers(txJun)[0], d["report/2026-06/"+payer2])
 	assert.Equal(t, canonDocument(issued(txDoc, 3)), d["document/d3"], "the third number of the series")
 	assert.Equal(t, canonAlarm(created(Alarm("o1", "210987654321", "a3"))), d["alarm/a3"])

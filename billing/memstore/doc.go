@@ -24,6 +24,8 @@
 //     the version against both before it writes, so a stale or unchanged version
 //     writes nothing, and a newer one replaces the month whole. Groups keep their
 //     key and sums; CostGroups gives each the Class billing.ClassifyKey computes.
+//     Each version's sketch is kept in its binary form, so CostReports and
+//     ReportHistory decode a Sketch of their own for every caller.
 //   - Documents (B-12): the last Seq of each series and year is a row of the
 //     transaction, so numbers are gap-free whatever the concurrency (issues
 //     take the lock one at a time) and a transaction that fails gives its numbers

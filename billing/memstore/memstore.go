@@ -33,25 +33,66 @@ type Store struct {
 
 // month is one payer's billing month.
 type month struct {
-	Current billing.CostData   // the stored version, groups and all
-	History []billing.CostData // every version ever stored, oldest first, without groups
+	Current version   // the stored version, groups and all
+	History []version // every version ever stored, oldest first, without groups
+}
+
+// version is one stored report version: its data with a nil Sketch, and the
+// sketch's binary form (nil when it had none). The bytes are written once and
+// never mutated, so copies of a version share them; every read decodes a Sketch of
+// its own (a Sketch's reads sort it in place, so one is never shared).
+type version struct {
+	Data   billing.CostData
+	Sketch []byte
 }
 
 func (m month) clone() month {
-	m.Current = cloneCostData(m.Current)
+	m.Current.Data = cloneCostData(m.Current.Data)
 	m.History = slices.Clone(m.History)
 	for i := range m.History {
-		m.History[i] = cloneCostData(m.History[i])
+		m.History[i].Data = cloneCostData(m.History[i].Data)
 	}
 	return m
 }
 
 // cloneCostData returns a copy of d sharing no slice with it. The Groups' fields
 // are strings and decimals, which no method mutates, so copying the slice suffices.
+// The Sketch is not copied: stored data has none (see version).
 func cloneCostData(d billing.CostData) billing.CostData {
 	d.Files = slices.Clone(d.Files)
 	d.Groups = slices.Clone(d.Groups)
 	return d
+}
+
+// newVersion returns d as stored, its sketch in binary form. Its slices are d's:
+// the table copies what it is given.
+func newVersion(d billing.CostData) (version, error) {
+	v := version{Data: d}
+	v.Data.Sketch = nil
+	if d.Sketch != nil {
+		b, err := d.Sketch.MarshalBinary()
+		if err != nil {
+			return version{}, fmt.Errorf("billing/memstore: sketch of payer %s's %s: %w",
+				resellerkit.Truncate(d.Payer), d.Period, err)
+		}
+		v.Sketch = b
+	}
+	return v, nil
+}
+
+// header returns v as CostReports and ReportHistory return it: without groups,
+// with a Sketch of its own decoded from the stored binary form.
+func (v version) header() (billing.CostData, error) {
+	d := cloneCostData(v.Data)
+	d.Groups = nil
+	if v.Sketch != nil {
+		d.Sketch = new(billing.Sketch)
+		if err := d.Sketch.UnmarshalBinary(v.Sketch); err != nil {
+			return billing.CostData{}, fmt.Errorf("billing/memstore: sketch of version %q of payer %s's %s: %w",
+				resellerkit.Truncate(d.Version), resellerkit.Truncate(d.Payer), d.Period, err)
+		}
+	}
+	return d, nil
 }
 
 // cloneDocument returns a copy of d sharing no slice with it.
@@ -115,11 +156,11 @@ func (s *Store) PutCostData(ctx context.Context, d billing.CostData) (billing.Pu
 		k := monthKey(d.Period, d.Payer)
 		m, ok := s.months.Get(tx, k)
 		if ok {
-			cur := m.Current
+			cur := m.Current.Data
 			if d.Version == cur.Version {
 				return billing.Unchanged, nil
 			}
-			if slices.ContainsFunc(m.History, func(h billing.CostData) bool { return h.Version == d.Version }) {
+			if slices.ContainsFunc(m.History, func(h version) bool { return h.Data.Version == d.Version }) {
 				return 0, fmt.Errorf("%w: version %q of payer %s's %s was superseded by %q",
 					billing.ErrStaleReport, resellerkit.Truncate(d.Version), resellerkit.Truncate(d.Payer), d.Period, resellerkit.Truncate(cur.Version))
 			}
@@ -129,9 +170,13 @@ func (s *Store) PutCostData(ctx context.Context, d billing.CostData) (billing.Pu
 					utc(d.GeneratedAt).Format(time.RFC3339Nano), resellerkit.Truncate(cur.Version), cur.GeneratedAt.Format(time.RFC3339Nano))
 			}
 		}
-		head := cloneCostData(d)
-		head.Groups = nil
-		m.Current = d
+		v, err := newVersion(d)
+		if err != nil {
+			return 0, err
+		}
+		head := v
+		head.Data.Groups = nil
+		m.Current = v
 		m.History = append(m.History, head)
 		s.months.Put(tx, k, m)
 		return billing.Stored, nil
@@ -140,16 +185,18 @@ func (s *Store) PutCostData(ctx context.Context, d billing.CostData) (billing.Pu
 
 // current returns the stored months of period, in payer order.
 func (s *Store) current(tx *memdb.Tx, period resellerkit.Month) []month {
-	return s.months.Select(tx, func(m month) bool { return m.Current.Period == period })
+	return s.months.Select(tx, func(m month) bool { return m.Current.Data.Period == period })
 }
 
-// CostReports implements billing.Store.
+// CostReports implements billing.Store: each version with a Sketch of its own.
 func (s *Store) CostReports(ctx context.Context, period resellerkit.Month) ([]billing.CostData, error) {
 	return memdb.Read(ctx, s.db, func(tx *memdb.Tx) ([]billing.CostData, error) {
 		var out []billing.CostData
 		for _, m := range s.current(tx, period) {
-			d := m.Current
-			d.Groups = nil
+			d, err := m.Current.header()
+			if err != nil {
+				return nil, err
+			}
 			out = append(out, d)
 		}
 		return out, nil
@@ -162,7 +209,7 @@ func (s *Store) CostGroups(ctx context.Context, period resellerkit.Month) ([]bil
 	return memdb.Read(ctx, s.db, func(tx *memdb.Tx) ([]billing.Group, error) {
 		var out []billing.Group
 		for _, m := range s.current(tx, period) {
-			for _, g := range m.Current.Groups {
+			for _, g := range m.Current.Data.Groups {
 				g.Class = billing.ClassifyKey(g.GroupKey)
 				out = append(out, g)
 			}
@@ -171,12 +218,20 @@ func (s *Store) CostGroups(ctx context.Context, period resellerkit.Month) ([]bil
 	})
 }
 
-// ReportHistory implements billing.Store. A payer and month never stored have an
-// empty history, not an error.
+// ReportHistory implements billing.Store, each version with a Sketch of its own. A
+// payer and month never stored have an empty history, not an error.
 func (s *Store) ReportHistory(ctx context.Context, payer string, period resellerkit.Month) ([]billing.CostData, error) {
 	return memdb.Read(ctx, s.db, func(tx *memdb.Tx) ([]billing.CostData, error) {
 		m, _ := s.months.Get(tx, monthKey(period, payer))
-		return m.History, nil
+		var out []billing.CostData
+		for _, v := range m.History {
+			d, err := v.header()
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, d)
+		}
+		return out, nil
 	})
 }
 

@@ -25,7 +25,10 @@
 //   - billing_reports: one row per payer, month and report version ever stored,
 //     is_current marking the month's data (a partial unique index: one per payer
 //     and month). The rest is the history ReportHistory returns, kept so that a
-//     superseded version sent again is ErrStaleReport.
+//     superseded version sent again is ErrStaleReport. Each row keeps its
+//     version's sketch (CostData.Sketch) in billing.Sketch's binary form, a BLOB
+//     on SQLite and a BYTEA on PostgreSQL (migration 003), NULL when it has none;
+//     CostReports and ReportHistory decode it.
 //   - billing_cost_groups: the current version's aggregates of each payer and
 //     month, keyed by (period, payer, ord), ord being the position in
 //     CostData.Groups. Costs are exact decimal TEXT, every digit as written

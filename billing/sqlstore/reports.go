@@ -14,13 +14,49 @@ import (
 )
 
 const reportColumns = `payer, period, version, generated_at, aggregated_at, cost_currency, files, row_count,
-	outside_row_count`
+	outside_row_count, sketch`
 
 func scanReport(r sqldb.Row) (billing.CostData, error) {
-	var d billing.CostData
+	var (
+		d      billing.CostData
+		sketch []byte
+	)
 	err := r.Scan(&d.Payer, sqldb.ScanMonth(&d.Period), &d.Version, sqldb.ScanTime(&d.GeneratedAt),
-		sqldb.ScanTime(&d.AggregatedAt), &d.CostCurrency, sqldb.ScanList(&d.Files), &d.Rows, &d.OutsideRows)
-	return d, err
+		sqldb.ScanTime(&d.AggregatedAt), &d.CostCurrency, sqldb.ScanList(&d.Files), &d.Rows, &d.OutsideRows,
+		sqldb.ScanBytes(&sketch))
+	if err != nil {
+		return d, err
+	}
+	if d.Sketch, err = decodeSketch(sketch); err != nil {
+		return d, fmt.Errorf("sketch of version %q of %s: %w", resellerkit.Truncate(d.Version),
+			subjectReport(d.Payer, d.Period), err)
+	}
+	return d, nil
+}
+
+// sketchArg is the value of the sketch column for s: its binary form, NULL when s
+// is nil.
+func sketchArg(s *billing.Sketch) (any, error) {
+	if s == nil {
+		return nil, nil
+	}
+	b, err := s.MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	return sqldb.BytesArg(b), nil
+}
+
+// decodeSketch decodes the sketch column: nil for NULL.
+func decodeSketch(b []byte) (*billing.Sketch, error) {
+	if b == nil {
+		return nil, nil
+	}
+	s := new(billing.Sketch)
+	if err := s.UnmarshalBinary(b); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // groupColumns are the columns of billing_cost_groups, in the order insertGroups
@@ -57,14 +93,19 @@ func subjectReport(payer string, period resellerkit.Month) string {
 // savepoint when ctx carries one, so a failure changes nothing there either):
 // it reads the payer's month's history and current version, then, when d is to
 // be stored, marks the current version as history, deletes its groups, inserts
-// d's report row as current and its groups in batched multi-row INSERTs. A crash
+// d's report row (with its sketch's binary form, encoded before the transaction)
+// as current and its groups in batched multi-row INSERTs. A crash
 // at any point leaves the previous version whole: nothing is visible before the
 // commit.
 func (s *Store) PutCostData(ctx context.Context, d billing.CostData) (billing.PutOutcome, error) {
 	var out billing.PutOutcome
 	period := monthKey(d.Period)
 	generated := instant(d.GeneratedAt)
-	err := s.db.InTx(ctx, func(ctx context.Context) error {
+	sketch, err := sketchArg(d.Sketch)
+	if err != nil {
+		return 0, mapErr(err, "sketch of", subjectReport(d.Payer, d.Period))
+	}
+	err = s.db.InTx(ctx, func(ctx context.Context) error {
 		q := s.q(ctx)
 		var (
 			seen    bool // d.Version was stored before
@@ -126,9 +167,9 @@ func (s *Store) PutCostData(ctx context.Context, d billing.CostData) (billing.Pu
 			}
 		}
 		if _, err := q.ExecContext(ctx, `INSERT INTO billing_reports (`+reportColumns+`, is_current)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 			d.Payer, period, d.Version, generated, sqldb.TimeArg(d.AggregatedAt), string(d.CostCurrency),
-			sqldb.ListArg(d.Files), d.Rows, d.OutsideRows, true); err != nil {
+			sqldb.ListArg(d.Files), d.Rows, d.OutsideRows, sketch, true); err != nil {
 			return err
 		}
 		if err := s.insertGroups(ctx, q, d, period); err != nil {
@@ -218,7 +259,7 @@ func (s *Store) insertGroups(ctx context.Context, q sqldb.Querier, d billing.Cos
 }
 
 // CostReports implements billing.Store: the current versions of period, by payer
-// in byte order.
+// in byte order, each with its sketch (nil when it was stored without one).
 func (s *Store) CostReports(ctx context.Context, period resellerkit.Month) ([]billing.CostData, error) {
 	l, err := sqldb.Collect(ctx, s.q(ctx), scanReport, `SELECT `+reportColumns+` FROM billing_reports
 		WHERE period = $1 AND is_current ORDER BY payer`+s.c, monthKey(period))
@@ -258,7 +299,8 @@ func (s *Store) CostGroups(ctx context.Context, period resellerkit.Month) ([]bil
 }
 
 // ReportHistory implements billing.Store: every stored version, oldest (earliest
-// GeneratedAt, which rises with every version stored) first.
+// GeneratedAt, which rises with every version stored) first, each with the sketch
+// it was stored with.
 func (s *Store) ReportHistory(ctx context.Context, payer string, period resellerkit.Month) ([]billing.CostData, error) {
 	l, err := sqldb.Collect(ctx, s.q(ctx), scanReport, `SELECT `+reportColumns+` FROM billing_reports
 		WHERE payer = $1 AND period = $2 ORDER BY generated_at`, payer, monthKey(period))
