@@ -22,15 +22,17 @@ type AlarmSpec struct {
 	// TagValue ("" with OnTag: the untagged charges) instead of the account's.
 	OnTag    bool
 	TagValue string
-	// Threshold is in the cost data's currency, above zero, at most 2 decimals.
+	// Threshold is in the cost data's currency, above zero, with at most its
+	// minor digits (2 for USD, none for JPY).
 	Threshold money.Decimal
 	Name      string // optional, at most 100 characters
 }
 
-func (a AlarmSpec) validate() error {
+func (a AlarmSpec) validate(cur money.Currency) error {
 	var errs []error
-	if a.Threshold.Sign() <= 0 || a.Threshold.Places() > 2 {
-		errs = append(errs, resellerkit.Invalid(ErrInvalid, "threshold", a.Threshold.String(), "B-15", "want an amount above zero with at most 2 decimals"))
+	if a.Threshold.Sign() <= 0 || a.Threshold.Places() > cur.MinorDigits() {
+		errs = append(errs, resellerkit.Invalid(ErrInvalid, "threshold", a.Threshold.String(), "B-15",
+			fmt.Sprintf("want an amount of %s above zero with at most %d decimals", cur, cur.MinorDigits())))
 	}
 	if !a.OnTag && a.TagValue != "" {
 		errs = append(errs, resellerkit.Invalid(ErrInvalid, "tag_value", a.TagValue, "B-15", "a tag value needs on_tag"))
@@ -51,7 +53,7 @@ func (s *Service) CreateAlarm(ctx context.Context, p members.Principal, orgID, a
 	if err := s.editableAccount(ctx, p, orgID, accountID); err != nil {
 		return Alarm{}, err
 	}
-	if err := spec.validate(); err != nil {
+	if err := spec.validate(s.costCurrency); err != nil {
 		return Alarm{}, err
 	}
 	now := s.clock()
@@ -79,7 +81,7 @@ func (s *Service) UpdateAlarm(ctx context.Context, p members.Principal, orgID, a
 	if version < 1 {
 		return Alarm{}, resellerkit.Invalid(ErrInvalid, "version", fmt.Sprint(version), "B-15", "required: the version read (1 or more)")
 	}
-	if err := spec.validate(); err != nil {
+	if err := spec.validate(s.costCurrency); err != nil {
 		return Alarm{}, err
 	}
 	var out Alarm

@@ -36,7 +36,7 @@ type ProjectCharges struct {
 	Credits     money.Decimal
 	CustomItems money.Decimal
 	SupportFee  money.Decimal
-	Estimate    money.Decimal // Charges + Credits + CustomItems + SupportFee + late credits
+	Estimate    money.Decimal // Charges + Credits + CustomItems + SupportFee: the invoice before tax so far
 	Accounts    []AccountCharges
 	// Services sums the accounts' charges per service (product code), by code.
 	Services []ServiceCharges
@@ -72,17 +72,34 @@ func (s *Service) CurrentCharges(ctx context.Context, period resellerkit.Month) 
 
 // OrgCharges returns the month-to-date charges of orgID's projects (B-13) to p,
 // who needs charges.view in orgID (M-5). No other organization's project is ever
-// included (M-7): projects are selected by the OrgID their source gives.
+// included (M-7): projects are selected by the OrgID their source gives, and
+// Reports (the reseller's payer accounts) is left empty.
 func (s *Service) OrgCharges(ctx context.Context, p members.Principal, orgID string, period resellerkit.Month) (*Charges, error) {
 	if err := s.authorize(ctx, p, orgID, members.PermChargesView); err != nil {
 		return nil, err
 	}
-	c, err := s.CurrentCharges(ctx, period)
+	if period.IsZero() {
+		return nil, resellerkit.Invalid(ErrInvalid, "period", "", "B-13", "required")
+	}
+	m, err := s.compute(ctx, period, orgProjects{s.charges, orgID}, nil, nil)
 	if err != nil {
 		return nil, err
 	}
+	c := chargesOf(m)
+	c.Reports = nil // the reseller's payer accounts are not the customer's business
 	c.Projects = slices.DeleteFunc(c.Projects, func(pc ProjectCharges) bool { return pc.OrgID != orgID })
 	return c, nil
+}
+
+// orgProjects is the projects of one organization in a ProjectSource.
+type orgProjects struct {
+	src   ProjectSource
+	orgID string
+}
+
+func (o orgProjects) ProjectsFor(ctx context.Context, period resellerkit.Month) ([]Project, error) {
+	ps, err := o.src.ProjectsFor(ctx, period)
+	return slices.DeleteFunc(ps, func(p Project) bool { return p.OrgID != o.orgID }), err
 }
 
 // chargesOf turns a computed month into Charges.

@@ -31,8 +31,10 @@ type Ingested struct {
 // It is safe to re-run: a version already stored is Unchanged without reading a
 // byte; a version older than the stored one (or one it superseded) is refused with
 // ErrStaleReport, also before reading. Inputs that overlap stop it with ErrOverlap
-// (the same file twice, a copy), and a row in another currency than the
-// configured one with ErrCurrency, before anything is stored. A failure or a crash
+// (the same file twice, a copy), and so does a version whose rows another payer's
+// stored month holds; a row in another currency than the configured one stops it
+// with ErrCurrency; no input, or no row of the month, with ErrInvalid (it would
+// empty the month) — all before anything is stored. A failure or a crash
 // at any point leaves the stored month as it was: the version is written in one
 // transaction (Store.PutCostData), after every input was read.
 func (s *Service) Ingest(ctx context.Context, rep Report, inputs []Input) (Ingested, error) {
@@ -45,6 +47,9 @@ func (s *Service) Ingest(ctx context.Context, rep Report, inputs []Input) (Inges
 			return Ingested{Outcome: Unchanged, Data: *done}, nil
 		}
 		return Ingested{}, err
+	}
+	if len(inputs) == 0 {
+		return Ingested{}, resellerkit.Invalid(ErrInvalid, "inputs", "", "B-14", "a report version has at least one file: storing none would empty the month")
 	}
 	for i, in := range inputs {
 		if in == nil {
@@ -83,9 +88,22 @@ func (s *Service) Ingest(ctx context.Context, rep Report, inputs []Input) (Inges
 		aggs = nil
 		out.Warnings = append(out.Warnings, st.warnings()...)
 	}
+	if total.Rows() == 0 {
+		return Ingested{}, resellerkit.Invalid(ErrInvalid, "inputs", "", "B-14",
+			fmt.Sprintf("version %s has no row of %s: storing it would empty the month (a report of another month?)", rep.Version, rep.Period))
+	}
 	d := CostData{Report: rep, CostCurrency: s.costCurrency, AggregatedAt: s.clock(), Rows: total.Rows(), Groups: total.Groups()}
 	for _, st := range out.Inputs {
 		d.Files = append(d.Files, st.Name)
+		if st.Sketch != nil {
+			if d.Sketch == nil {
+				d.Sketch = &Sketch{}
+			}
+			d.Sketch.Merge(st.Sketch)
+		}
+	}
+	if err := s.checkPayers(ctx, rep, d.Sketch); err != nil {
+		return Ingested{}, err
 	}
 	for _, n := range total.OutsideRows() {
 		d.OutsideRows += n
@@ -121,6 +139,30 @@ func (s *Service) checkVersion(ctx context.Context, rep Report) (*CostData, erro
 			cur.GeneratedAt.Format("2006-01-02T15:04:05Z"), ErrStaleReport)
 	}
 	return nil, nil
+}
+
+// checkPayers refuses a version whose rows another payer's stored version of the
+// month holds too (B-14: the same data ingested under two payers would count
+// twice). The store checks nothing across payers; two ingestions of one month
+// racing under two payers are not compared with each other.
+func (s *Service) checkPayers(ctx context.Context, rep Report, sk *Sketch) error {
+	if sk == nil {
+		return nil
+	}
+	others, err := s.store.CostReports(ctx, rep.Period)
+	if err != nil {
+		return err
+	}
+	for _, o := range others {
+		if o.Payer == rep.Payer || o.Sketch == nil {
+			continue
+		}
+		if shared, na, nb := sk.Overlap(o.Sketch); overlapping(shared, na, nb) {
+			return &overlapError{msg: fmt.Sprintf("billing: payer %s, %s: version %s shares %d of its %d sampled rows with version %s stored for payer %s (B-14): "+
+				"the same data under two payers would count twice", rep.Payer, rep.Period, rep.Version, shared, na, o.Version, o.Payer)}
+		}
+	}
+	return nil
 }
 
 // validReport checks a report's identity.

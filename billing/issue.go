@@ -85,16 +85,37 @@ func dateOf(t time.Time) time.Time {
 // Issued is what Service.IssueInvoices did.
 type Issued struct {
 	Period resellerkit.Month
-	// Documents are the month's invoices, in project order: new ones and those a
-	// run before issued (told apart by Created).
-	Documents []Document
-	Created   []bool
+	// Invoices are the month's invoices, in project order: new ones and those a
+	// run before issued (Created false).
+	Invoices []IssuedInvoice
 	// Skipped lists the projects with nothing to bill (no line): no invoice.
 	Skipped []string
+	// Uncarried lists late credits (B-16) of projects that have no invoice this
+	// month (their accounts moved away, or they bill nothing): nothing carries
+	// them, so an operator settles them, e.g. with a credit note. They are
+	// reported again by every issue until one does.
+	Uncarried []UncarriedCredit
 	// Warnings are the computation's (unassigned accounts, unknown line item
 	// types, …).
 	Warnings []string
 }
+
+// IssuedInvoice is one invoice of an Issued.
+type IssuedInvoice struct {
+	Document
+	Created bool // issued by this run, not found issued
+}
+
+// UncarriedCredit is a late credit no invoice of the month carries.
+type UncarriedCredit struct {
+	OrgID     string
+	ProjectID string
+	LateCredit
+}
+
+// ErrNotReady: the month cannot be issued yet (before the calendar's issue day,
+// or no cost data stored): retry later, it is not a bug.
+var ErrNotReady = errors.New("billing: not ready to issue")
 
 // IssueInvoices issues the invoices of period (B-12, B-16): one per project with
 // something to bill, computed from the stored data with the projects' settings of
@@ -116,24 +137,25 @@ func (s *Service) IssueInvoices(ctx context.Context, period resellerkit.Month) (
 	now := s.clock()
 	today := dateOf(now)
 	if from := s.calendar.IssueFrom(period); today.Before(from) {
-		return out, resellerkit.Invalid(ErrInvalid, "period", period.String(), "B-16",
-			fmt.Sprintf("the invoices of %s can be issued from %s (Japan time), once AWS has fixed the month", period, from.Format(time.DateOnly)))
+		return out, fmt.Errorf("%w: the invoices of %s can be issued from %s (Japan time), once AWS has fixed the month (B-16)",
+			ErrNotReady, period, from.Format(time.DateOnly))
 	}
 	reports, err := s.store.CostReports(ctx, period)
 	if err != nil {
 		return out, err
 	}
 	if len(reports) == 0 {
-		return out, resellerkit.Invalid(ErrInvalid, "period", period.String(), "B-14", "no cost data is stored for this month: ingest its report first")
+		return out, fmt.Errorf("%w: no cost data is stored for %s: ingest its report first (B-14)", ErrNotReady, period)
 	}
 	projects, err := s.projects.ProjectsFor(ctx, period)
 	if err != nil {
 		return out, err
 	}
-	late, err := s.lateCredits(ctx, period, projects)
+	late, uncarried, err := s.lateCredits(ctx, period, projects)
 	if err != nil {
 		return out, err
 	}
+	out.Uncarried = uncarried
 	m, err := s.compute(ctx, period, staticSource(projects), nil, late)
 	if err != nil {
 		return out, err
@@ -148,12 +170,11 @@ func (s *Service) IssueInvoices(ctx context.Context, period resellerkit.Month) (
 		}
 		d := s.document(p, inv, period, m.reports, today, now)
 		d.Key = invoiceKey(p.ID, period)
-		stored, created, err := s.issue(ctx, d, p)
+		stored, created, err := s.issue(ctx, d, p, nil)
 		if err != nil {
 			return out, fmt.Errorf("billing: invoice of project %s for %s: %w", p.ID, period, err)
 		}
-		out.Documents = append(out.Documents, stored)
-		out.Created = append(out.Created, created)
+		out.Invoices = append(out.Invoices, IssuedInvoice{Document: stored, Created: created})
 		if s.onIssued != nil {
 			s.onIssued(stored, created)
 		}
@@ -201,15 +222,29 @@ func (s *Service) document(p *Project, inv *Invoice, period resellerkit.Month, r
 	return d
 }
 
-// issue stores d (numbered by the store) and writes its notice in one transaction;
-// for a key already issued it returns the stored document and writes the notice
-// again, which its idempotency key makes a no-op.
-func (s *Service) issue(ctx context.Context, d Document, p *Project) (Document, bool, error) {
+// issue stores d (numbered by the store) and writes its notice in one transaction,
+// after check (when set) passed in that transaction; for a key already issued it
+// returns the stored document and writes the notice again, which its idempotency
+// key makes a no-op. The notice commits with the document when the Notifier's
+// store shares the transaction (one database); otherwise it is written right
+// after, and a re-run writes it if a crash came between.
+func (s *Service) issue(ctx context.Context, d Document, p *Project, check func(ctx context.Context) error) (Document, bool, error) {
 	var (
 		stored  Document
 		created bool
 	)
 	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		if existing, err := s.store.DocumentByKey(ctx, d.Key); err == nil {
+			stored, created = existing, false // issued before: no check, no renumbering
+			return s.notifyIssued(ctx, &stored, p)
+		} else if !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		if check != nil {
+			if err := check(ctx); err != nil {
+				return err
+			}
+		}
 		var err error
 		if stored, created, err = s.store.IssueDocument(ctx, d); err != nil {
 			return err
@@ -258,32 +293,65 @@ func formatAmount(a money.Amount) string {
 	return sign + string(a.Currency()) + " " + b.String()
 }
 
-// lateCredits computes, per project, the credits of the months before period that
-// its issued invoices did not bill (B-16): for each such month with an issued
-// invoice, that month's credits per account now (from the stored data) minus those
-// the invoice billed minus those carried to later invoices already.
-func (s *Service) lateCredits(ctx context.Context, period resellerkit.Month, projects []Project) (map[string][]LateCredit, error) {
-	out := map[string][]LateCredit{}
-	months := map[resellerkit.Month]*computed{}
+// lateCredits computes the credits of the months before period that their issued
+// invoices did not bill (B-16), per project: for each month of the look-back
+// window whose cost data was restated since an invoice of it was issued (its
+// Sources differ from the stored versions), that month's credits per account now
+// minus those its current invoice billed minus those later invoices carried
+// already. Those of projects invoiced in period are returned by project id; the
+// others (the project has no invoice this month) are uncarried.
+func (s *Service) lateCredits(ctx context.Context, period resellerkit.Month, projects []Project) (map[string][]LateCredit, []UncarriedCredit, error) {
+	billedNow := map[string]bool{}
 	for _, p := range projects {
+		billedNow[p.ID] = true
+	}
+	// Every invoice of the window and of the months up to period, by project.
+	byProject := map[string][]Document{}
+	var order []string
+	for m := period.AddMonths(-s.lookback); m.Before(period); m = m.Next() {
 		docs, err := resellerkit.All(func(pg resellerkit.Page) ([]Document, string, error) {
-			return s.store.ListDocuments(ctx, DocumentFilter{ProjectID: p.ID, Kind: DocInvoice}, pg)
+			return s.store.ListDocuments(ctx, DocumentFilter{Period: m, Kind: DocInvoice}, pg)
 		})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		if p.OrgID != "" {
-			docs = slices.DeleteFunc(docs, func(d Document) bool { return d.OrgID != p.OrgID })
+		for _, d := range docs {
+			if _, ok := byProject[d.ProjectID]; !ok {
+				order = append(order, d.ProjectID)
+			}
+			byProject[d.ProjectID] = append(byProject[d.ProjectID], d)
 		}
+	}
+	late := map[string][]LateCredit{}
+	var uncarried []UncarriedCredit
+	months := map[resellerkit.Month]*computed{}
+	current := map[resellerkit.Month][]Report{}
+	for _, pid := range order {
+		docs := byProject[pid]
 		for ref := period.AddMonths(-s.lookback); ref.Before(period); ref = ref.Next() {
 			cur := currentInvoice(docs, ref)
 			if cur == nil {
 				continue
 			}
+			reports, ok := current[ref]
+			if !ok {
+				stored, err := s.store.CostReports(ctx, ref)
+				if err != nil {
+					return nil, nil, err
+				}
+				for _, r := range stored {
+					reports = append(reports, r.Report)
+				}
+				current[ref] = reports
+			}
+			if sameReports(cur.Sources, reports) {
+				continue // not restated since: its credits are those it billed
+			}
 			m := months[ref]
 			if m == nil {
+				var err error
 				if m, err = s.compute(ctx, ref, s.charges, nil, nil); err != nil {
-					return nil, fmt.Errorf("billing: credits of %s: %w", ref, err)
+					return nil, nil, fmt.Errorf("billing: credits of %s: %w", ref, err)
 				}
 				months[ref] = m
 			}
@@ -294,7 +362,7 @@ func (s *Service) lateCredits(ctx context.Context, period resellerkit.Month, pro
 				}
 			}
 			for _, d := range docs {
-				if d.Period.After(ref) && d.Period.Before(period) && isCurrent(docs, &d) {
+				if d.Period.After(ref) && isCurrent(docs, &d) {
 					for _, l := range d.Lines {
 						if l.Kind == LineLateCredits && l.RefPeriod == ref {
 							billed[l.AccountID] = billed[l.AccountID].Add(l.AmountCost)
@@ -304,20 +372,34 @@ func (s *Service) lateCredits(ctx context.Context, period resellerkit.Month, pro
 			}
 			now := map[string]money.Decimal{}
 			for _, inv := range m.result.Invoices {
-				if inv.ProjectID == p.ID {
+				if inv.ProjectID == pid {
 					for _, a := range inv.Accounts {
 						now[a.AccountID] = a.CreditsUSD
 					}
 				}
 			}
 			for _, acct := range sortedKeys(now, billed) {
-				if diff := now[acct].Sub(billed[acct]); !diff.IsZero() {
-					out[p.ID] = append(out[p.ID], LateCredit{AccountID: acct, RefPeriod: ref, AmountUSD: diff})
+				diff := now[acct].Sub(billed[acct])
+				if diff.IsZero() {
+					continue
+				}
+				lc := LateCredit{AccountID: acct, RefPeriod: ref, AmountUSD: diff}
+				if billedNow[pid] {
+					late[pid] = append(late[pid], lc)
+				} else {
+					uncarried = append(uncarried, UncarriedCredit{OrgID: cur.OrgID, ProjectID: pid, LateCredit: lc})
 				}
 			}
 		}
 	}
-	return out, nil
+	return late, uncarried, nil
+}
+
+// sameReports reports whether an invoice's sources are the stored versions.
+func sameReports(a, b []Report) bool {
+	return slices.EqualFunc(a, b, func(x, y Report) bool {
+		return x.Payer == y.Payer && x.Period == y.Period && x.Version == y.Version && x.GeneratedAt.Equal(y.GeneratedAt)
+	})
 }
 
 // currentInvoice returns the invoice of month ref that no other replaces (the
@@ -373,7 +455,7 @@ func (s *Service) IssueCreditNote(ctx context.Context, key, invoiceID, reason st
 	if utf8.RuneCountInString(reason) > 500 || strings.TrimSpace(reason) == "" {
 		return Document{}, resellerkit.Invalid(ErrInvalid, "reason", reason, "B-12", "want the reason of the return, 1..500 characters")
 	}
-	key = "credit_note/" + invoiceID + "/" + key // scoped by the invoice: no two invoices' notes share a key
+	key = scopedKey("credit_note", invoiceID, key)
 	if d, err := s.store.DocumentByKey(ctx, key); err == nil {
 		return d, nil
 	} else if !errors.Is(err, ErrNotFound) {
@@ -428,6 +510,15 @@ func (s *Service) IssueCreditNote(ctx context.Context, key, invoiceID, reason st
 		if err != nil {
 			return err
 		}
+		invoices, err := resellerkit.All(func(pg resellerkit.Page) ([]Document, string, error) {
+			return s.store.ListDocuments(ctx, DocumentFilter{ProjectID: orig.ProjectID, Period: orig.Period, Kind: DocInvoice}, pg)
+		})
+		if err != nil {
+			return err
+		}
+		if !isCurrent(invoices, &orig) {
+			return resellerkit.Invalid(ErrInvalid, "invoice_id", invoiceID, "B-12", "this invoice was corrected: return money on the correction")
+		}
 		returned := sum
 		for _, n := range notes {
 			if n.RefersTo == orig.ID && n.Key != key {
@@ -454,13 +545,19 @@ func (d *Document) taxRate() (money.Decimal, money.RoundingMode) {
 
 // CorrectInvoice issues a corrected invoice (B-12) for the month and project of
 // invoiceID: recomputed from the stored data and settings now, with a new number,
-// replacing the original (Replaces), which stays as it was. key makes it
-// idempotent. An operator's action.
+// replacing the original (Replaces), which stays as it was. The correction keeps
+// the late credits the original carried from earlier months (they were billed
+// once, there). A month whose credits a later invoice already carried cannot be
+// corrected (its credits would count twice): return money with a credit note
+// instead. Only the latest invoice of a month can be corrected, also under
+// concurrency (checked in the issuing transaction). The due date stays the
+// original's, or when that has passed, as many days after the new issue date as
+// the original gave. key makes it idempotent. An operator's action.
 func (s *Service) CorrectInvoice(ctx context.Context, key, invoiceID string) (Document, error) {
 	if key == "" || len(key) > 200 {
 		return Document{}, resellerkit.Invalid(ErrInvalid, "key", key, "B-12", "an idempotency key of 1..200 characters is required")
 	}
-	key = "correction/" + invoiceID + "/" + key
+	key = scopedKey("correction", invoiceID, key)
 	if d, err := s.store.DocumentByKey(ctx, key); err == nil {
 		return d, nil
 	} else if !errors.Is(err, ErrNotFound) {
@@ -473,34 +570,62 @@ func (s *Service) CorrectInvoice(ctx context.Context, key, invoiceID string) (Do
 	if orig.Kind != DocInvoice {
 		return Document{}, resellerkit.Invalid(ErrInvalid, "invoice_id", invoiceID, "B-12", "only an invoice can be corrected")
 	}
-	docs, err := resellerkit.All(func(pg resellerkit.Page) ([]Document, string, error) {
-		return s.store.ListDocuments(ctx, DocumentFilter{ProjectID: orig.ProjectID, Period: orig.Period, Kind: DocInvoice}, pg)
-	})
-	if err != nil {
-		return Document{}, err
-	}
-	if !isCurrent(docs, &orig) {
-		return Document{}, resellerkit.Invalid(ErrInvalid, "invoice_id", invoiceID, "B-12", "this invoice was already corrected: correct the latest one")
-	}
-	m, err := s.compute(ctx, orig.Period, s.projects, nil, nil)
-	if err != nil {
-		return Document{}, err
-	}
-	for i := range m.result.Invoices {
-		inv := &m.result.Invoices[i]
-		if inv.ProjectID != orig.ProjectID {
-			continue
+	// check runs in the issuing transaction: the original is still the month's
+	// current invoice and no later invoice carried the month's credits.
+	check := func(ctx context.Context) error {
+		docs, err := resellerkit.All(func(pg resellerkit.Page) ([]Document, string, error) {
+			return s.store.ListDocuments(ctx, DocumentFilter{ProjectID: orig.ProjectID, Kind: DocInvoice}, pg)
+		})
+		if err != nil {
+			return err
 		}
-		p, _ := projectOf(m.projects, inv.ProjectID)
-		// Late credits already carried stay carried: the correction bills the
-		// month as its invoice did, from the data and settings of now.
-		now := s.clock()
-		d := s.document(p, inv, orig.Period, m.reports, dateOf(now), now)
-		d.Key, d.Replaces = key, orig.ID
-		stored, _, err := s.issue(ctx, d, p)
-		return stored, err
+		if !isCurrent(docs, &orig) {
+			return resellerkit.Invalid(ErrInvalid, "invoice_id", invoiceID, "B-12", "this invoice was already corrected: correct the latest one")
+		}
+		for _, d := range docs {
+			if d.Period.After(orig.Period) && isCurrent(docs, &d) && slices.ContainsFunc(d.Lines, func(l DocumentLine) bool {
+				return l.Kind == LineLateCredits && l.RefPeriod == orig.Period
+			}) {
+				return resellerkit.Invalid(ErrInvalid, "invoice_id", invoiceID, "B-16",
+					fmt.Sprintf("invoice %s carried credits of %s already: return money with a credit note instead", d.Number, orig.Period))
+			}
+		}
+		return nil
 	}
-	return Document{}, fmt.Errorf("billing: project %s has no invoice in %s any more: %w", orig.ProjectID, orig.Period, ErrNotFound)
+	if err := check(ctx); err != nil {
+		return Document{}, err
+	}
+	var carried []LateCredit
+	for _, l := range orig.Lines {
+		if l.Kind == LineLateCredits {
+			carried = append(carried, LateCredit{AccountID: l.AccountID, RefPeriod: l.RefPeriod, AmountUSD: l.AmountCost})
+		}
+	}
+	m, err := s.compute(ctx, orig.Period, s.projects, nil, map[string][]LateCredit{orig.ProjectID: carried})
+	if err != nil {
+		return Document{}, err
+	}
+	i := slices.IndexFunc(m.result.Invoices, func(inv Invoice) bool { return inv.ProjectID == orig.ProjectID })
+	if i < 0 {
+		return Document{}, fmt.Errorf("billing: project %s has no invoice in %s any more: %w", orig.ProjectID, orig.Period, ErrNotFound)
+	}
+	inv := &m.result.Invoices[i]
+	p, _ := projectOf(m.projects, inv.ProjectID)
+	now := s.clock()
+	today := dateOf(now)
+	d := s.document(p, inv, orig.Period, m.reports, today, now)
+	d.Key, d.Replaces, d.DueDate = key, orig.ID, orig.DueDate
+	if d.DueDate.Before(today) {
+		d.DueDate = today.Add(orig.DueDate.Sub(orig.IssueDate))
+	}
+	stored, _, err := s.issue(ctx, d, p, check)
+	return stored, err
+}
+
+// scopedKey makes the idempotency key of a document about another one: kind, the
+// other's id and the caller's key, length-prefixed so no two triples give one key.
+func scopedKey(kind, id, key string) string {
+	return fmt.Sprintf("%s/%d:%s/%s", kind, len(id), id, key)
 }
 
 // Document returns any organization's document by id: a system read for the
@@ -525,9 +650,6 @@ func (s *Service) ListDocuments(ctx context.Context, p members.Principal, orgID 
 func (s *Service) GetDocument(ctx context.Context, p members.Principal, orgID, id string) (Document, error) {
 	if err := s.authorize(ctx, p, orgID, members.PermInvoiceView); err != nil {
 		return Document{}, err
-	}
-	if orgID == "" {
-		return Document{}, fmt.Errorf("billing: document %s: %w", id, ErrNotFound)
 	}
 	return s.store.GetDocument(ctx, orgID, id)
 }
@@ -565,6 +687,14 @@ func (a *Audit) OK() bool {
 // of the month (the latest correction) with it, to the last yen: subtotal, tax per
 // rate and total, each with the exchange rate the invoice recorded and the late
 // credits it carried. A system operation the monthly job runs after issuing.
+//
+// The month is priced with the settings its ProjectSource gives now: a pricing
+// plan, support fee or custom item changed after issue is a finding that is not
+// Restated, rightly so (the configuration no longer reproduces the invoice; keep
+// past months' settings, e.g. as new plan names, to keep past months auditable).
+// A Restated finding is expected after a restatement: its new credits are carried
+// to the next invoice (Issued.Uncarried when none can take them); a restated
+// charge is not, and needs a correction or a credit note.
 func (s *Service) Audit(ctx context.Context, period resellerkit.Month) (Audit, error) {
 	out := Audit{Period: period}
 	docs, err := resellerkit.All(func(pg resellerkit.Page) ([]Document, string, error) {

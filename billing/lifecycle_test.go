@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,10 +20,13 @@ import (
 	"github.com/seeda33a2f4f/resellerkit/billing/costfile"
 	"github.com/seeda33a2f4f/resellerkit/billing/membersource"
 	billingmem "github.com/seeda33a2f4f/resellerkit/billing/memstore"
+	billingsql "github.com/seeda33a2f4f/resellerkit/billing/sqlstore"
 	"github.com/seeda33a2f4f/resellerkit/contacts"
 	"github.com/seeda33a2f4f/resellerkit/members"
 	membersmem "github.com/seeda33a2f4f/resellerkit/members/memstore"
 	"github.com/seeda33a2f4f/resellerkit/money"
+	"github.com/seeda33a2f4f/resellerkit/sqldb"
+	"github.com/seeda33a2f4f/resellerkit/sqldb/sqldbtest"
 )
 
 var (
@@ -126,7 +131,7 @@ type fixture struct {
 	ctx      context.Context
 	now      atomic.Pointer[time.Time]
 	members  *members.Service
-	store    *billingmem.Store
+	store    billing.Store
 	notices  *recorder
 	svc      *billing.Service
 	orgA     members.Organization
@@ -173,7 +178,7 @@ func newFixture(t *testing.T) *fixture {
 		Source: "MUFG TTM, month end",
 		Rates:  map[resellerkit.Month]money.Decimal{oct: money.MustParse("150"), nov: money.MustParse("151.5"), dec: money.MustParse("152")},
 	}}}
-	f.store = billingmem.New()
+	f.store = newBillingStore(t)
 	src := membersource.New(f.members, f.plans)
 	f.svc, err = billing.NewService(billing.ServiceConfig{
 		Store: f.store, Projects: src, ChargeProjects: src.InCostCurrency(), Authorizer: f.members, Notifier: f.notices,
@@ -386,20 +391,28 @@ func TestB15_AlarmNotifiesOncePerMonth(t *testing.T) {
 	// A1: $120 of usage (100 tagged web) and a $2,000 upfront Savings Plan fee.
 	rows := append(octRows(), line{id: "sp", acct: acctA1, typ: "SavingsPlanUpfrontFee", product: "ComputeSavingsPlans", cost: "2000"})
 	f.ingest(t, oct, "v1", time.Date(2026, time.October, 10, 0, 0, 0, 0, time.UTC), rows...)
-	rep, err := f.svc.EvaluateAlarms(f.ctx, oct)
-	require.NoError(t, err)
-	require.Len(t, rep.Fired, 1, "120 ≥ 110 fires; the tag (100 < 150) and the 1,000 alarm (upfront excluded) do not")
-	assert.Equal(t, onAccount.ID, rep.Fired[0].AlarmID)
-	assert.Equal(t, "120", rep.Fired[0].Amount.String())
-
-	var wg sync.WaitGroup
+	// Ten evaluations at once: exactly one records the firing.
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		fired []billing.AlarmFiring
+		again int
+	)
 	for range 10 {
 		wg.Go(func() {
-			_, err := f.svc.EvaluateAlarms(f.ctx, oct)
+			rep, err := f.svc.EvaluateAlarms(f.ctx, oct)
 			assert.NoError(t, err)
+			mu.Lock()
+			fired = append(fired, rep.Fired...)
+			again += rep.AlreadyFired
+			mu.Unlock()
 		})
 	}
 	wg.Wait()
+	require.Len(t, fired, 1, "120 ≥ 110 fires once; the tag (100 < 150) and the 1,000 alarm (upfront excluded) do not")
+	assert.Equal(t, 9, again, "the other runs found it fired")
+	assert.Equal(t, onAccount.ID, fired[0].AlarmID)
+	assert.Equal(t, "120", fired[0].Amount.String())
 	assert.Equal(t, 1, f.notices.count(contacts.KindChargeAlarm), "one notice per alarm per month")
 	n := f.notices.byKey["charge_alarm:"+onAccount.ID+":2026-10"]
 	assert.Equal(t, acctA1, n.AccountID)
@@ -408,7 +421,7 @@ func TestB15_AlarmNotifiesOncePerMonth(t *testing.T) {
 	// The tag value grows past its threshold in a restated version: it fires once.
 	f.ingest(t, oct, "v2", time.Date(2026, time.October, 11, 0, 0, 0, 0, time.UTC),
 		append(rows, line{id: "o9", acct: acctA1, typ: "Usage", product: "AmazonEC2", cost: "60", group: "web"})...)
-	rep, err = f.svc.EvaluateAlarms(f.ctx, oct)
+	rep, err := f.svc.EvaluateAlarms(f.ctx, oct)
 	require.NoError(t, err)
 	require.Len(t, rep.Fired, 1)
 	assert.Equal(t, onTag.ID, rep.Fired[0].AlarmID)
@@ -459,11 +472,11 @@ func TestB16_IssueCalendar(t *testing.T) {
 	f := newFixture(t)
 	f.set(time.Date(2026, time.November, 9, 14, 59, 0, 0, time.UTC)) // 23:59 JST on the 9th
 	_, err := f.svc.IssueInvoices(f.ctx, oct)
-	require.ErrorIs(t, err, billing.ErrInvalid)
+	require.ErrorIs(t, err, billing.ErrNotReady)
 	assert.ErrorContains(t, err, "can be issued from 2026-11-10")
 	f.set(time.Date(2026, time.November, 9, 15, 0, 0, 0, time.UTC)) // 00:00 JST on the 10th
 	_, err = f.svc.IssueInvoices(f.ctx, oct)
-	require.ErrorIs(t, err, billing.ErrInvalid)
+	require.ErrorIs(t, err, billing.ErrNotReady)
 	assert.ErrorContains(t, err, "no cost data")
 
 	cal := billing.Calendar{}
@@ -490,10 +503,10 @@ func issueOctober(t *testing.T, f *fixture) billing.Issued {
 func TestB12_IssueInvoices(t *testing.T) {
 	f := newFixture(t)
 	got := issueOctober(t, f)
-	require.Len(t, got.Documents, 2, "projects A and B; A-USD has nothing to bill")
-	assert.Equal(t, []bool{true, true}, got.Created)
+	require.Len(t, got.Invoices, 2, "projects A and B; A-USD has nothing to bill")
+	assert.Equal(t, []bool{true, true}, created(got))
 	var a billing.Document
-	for _, d := range got.Documents {
+	for _, d := range docsOf(got) {
 		if d.ProjectID == f.projA.ID {
 			a = d
 		}
@@ -525,8 +538,8 @@ func TestB12_IssueInvoices(t *testing.T) {
 	f.set(time.Date(2026, time.November, 12, 0, 0, 0, 0, time.UTC))
 	again, err := f.svc.IssueInvoices(f.ctx, oct)
 	require.NoError(t, err)
-	assert.Equal(t, []bool{false, false}, again.Created)
-	assert.Equal(t, got.Documents, again.Documents)
+	assert.Equal(t, []bool{false, false}, created(again))
+	assert.Equal(t, docsOf(got), docsOf(again))
 	assert.Equal(t, 2, f.notices.count(contacts.KindInvoiceIssued))
 	assert.Equal(t, 2, f.notices.writes)
 
@@ -596,8 +609,8 @@ func TestB16_LateCreditLandsOnTheNextInvoice(t *testing.T) {
 	f.set(time.Date(2026, time.December, 10, 1, 0, 0, 0, time.UTC))
 	got, err := f.svc.IssueInvoices(f.ctx, nov)
 	require.NoError(t, err)
-	require.Len(t, got.Documents, 1)
-	novA := got.Documents[0]
+	require.Len(t, got.Invoices, 1)
+	novA := got.Invoices[0].Document
 	var late []billing.DocumentLine
 	for _, l := range novA.Lines {
 		if l.Kind == billing.LineLateCredits {
@@ -615,7 +628,7 @@ func TestB16_LateCreditLandsOnTheNextInvoice(t *testing.T) {
 	unchanged, err := f.store.GetDocument(f.ctx, "", octA.ID)
 	require.NoError(t, err)
 	assert.Equal(t, octA, unchanged, "the issued October invoice is never rewritten")
-	assert.Equal(t, first.Documents, mustReissue(t, f, oct), "re-issuing October returns the same documents")
+	assert.Equal(t, docsOf(first), mustReissue(t, f, oct), "re-issuing October returns the same documents")
 
 	// The carried credit is carried once: December carries nothing more.
 	f.ingest(t, dec, "d1", time.Date(2027, time.January, 5, 0, 0, 0, 0, time.UTC),
@@ -623,7 +636,7 @@ func TestB16_LateCreditLandsOnTheNextInvoice(t *testing.T) {
 	f.set(time.Date(2027, time.January, 10, 1, 0, 0, 0, time.UTC))
 	got, err = f.svc.IssueInvoices(f.ctx, dec)
 	require.NoError(t, err)
-	for _, l := range got.Documents[0].Lines {
+	for _, l := range got.Invoices[0].Lines {
 		assert.NotEqual(t, billing.LineLateCredits, l.Kind)
 	}
 
@@ -641,7 +654,25 @@ func mustReissue(t *testing.T, f *fixture, m resellerkit.Month) []billing.Docume
 	t.Helper()
 	got, err := f.svc.IssueInvoices(f.ctx, m)
 	require.NoError(t, err)
-	return got.Documents
+	return docsOf(got)
+}
+
+// docsOf returns the documents of an Issued, in order.
+func docsOf(got billing.Issued) []billing.Document {
+	var out []billing.Document
+	for _, inv := range got.Invoices {
+		out = append(out, inv.Document)
+	}
+	return out
+}
+
+// created returns the Created flags of an Issued, in order.
+func created(got billing.Issued) []bool {
+	var out []bool
+	for _, inv := range got.Invoices {
+		out = append(out, inv.Created)
+	}
+	return out
 }
 
 // B-12: a credit note references its invoice, is numbered in the same series, has
@@ -681,7 +712,7 @@ func TestB12_CorrectedInvoice(t *testing.T) {
 	f := newFixture(t)
 	got := issueOctober(t, f)
 	var orig billing.Document
-	for _, d := range got.Documents {
+	for _, d := range docsOf(got) {
 		if d.ProjectID == f.projA.ID {
 			orig = d
 		}
@@ -731,3 +762,180 @@ func TestB12_AuditFindsUnexplainedDifferences(t *testing.T) {
 func ptr[T any](v T) *T { return &v }
 
 var _ = errors.Is
+
+// restateOctoberWithCredit issues October, restates it with a −$10 credit on A1
+// and issues November, which carries the credit.
+func restateOctoberWithCredit(t *testing.T, f *fixture) (octA, novA billing.Document) {
+	t.Helper()
+	issueOctober(t, f)
+	var err error
+	octA, err = f.store.DocumentByKey(f.ctx, "invoice/"+f.projA.ID+"/2026-10")
+	require.NoError(t, err)
+	f.ingest(t, oct, "v2", time.Date(2026, time.November, 20, 0, 0, 0, 0, time.UTC),
+		append(octRows(), line{id: "cr", acct: acctA1, typ: "Credit", product: "AmazonEC2", cost: "-10"})...)
+	f.ingest(t, nov, "n1", time.Date(2026, time.December, 5, 0, 0, 0, 0, time.UTC),
+		line{id: "n1", acct: acctA1, typ: "Usage", product: "AmazonEC2", cost: "40"})
+	f.set(time.Date(2026, time.December, 10, 1, 0, 0, 0, time.UTC))
+	got, err := f.svc.IssueInvoices(f.ctx, nov)
+	require.NoError(t, err)
+	require.Len(t, got.Invoices, 1)
+	return octA, got.Invoices[0].Document
+}
+
+// B-16 with corrections: a month whose credits a later invoice carried cannot be
+// corrected (they would count twice); a correction of the carrying invoice keeps
+// its carried credits.
+func TestB16_CorrectionAndCarriedCredits(t *testing.T) {
+	f := newFixture(t)
+	octA, novA := restateOctoberWithCredit(t, f)
+	_, err := f.svc.CorrectInvoice(f.ctx, "fix-oct", octA.ID)
+	require.ErrorIs(t, err, billing.ErrInvalid)
+	assert.ErrorContains(t, err, "carried credits of 2026-10 already")
+
+	corr, err := f.svc.CorrectInvoice(f.ctx, "fix-nov", novA.ID)
+	require.NoError(t, err)
+	assert.Equal(t, novA.Subtotal, corr.Subtotal, "the correction bills the carried credit as November did")
+	assert.True(t, slices.ContainsFunc(corr.Lines, func(l billing.DocumentLine) bool {
+		return l.Kind == billing.LineLateCredits && l.RefPeriod == oct && l.AmountCost.String() == "-10"
+	}))
+	assert.False(t, corr.DueDate.Before(corr.IssueDate), "a correction is never due before it is issued")
+
+	// December carries nothing more: the credit was billed once.
+	f.ingest(t, dec, "d1", time.Date(2027, time.January, 5, 0, 0, 0, 0, time.UTC),
+		line{id: "d1", acct: acctA1, typ: "Usage", product: "AmazonEC2", cost: "1"})
+	f.set(time.Date(2027, time.January, 10, 1, 0, 0, 0, time.UTC))
+	got, err := f.svc.IssueInvoices(f.ctx, dec)
+	require.NoError(t, err)
+	for _, l := range got.Invoices[0].Lines {
+		assert.NotEqual(t, billing.LineLateCredits, l.Kind)
+	}
+}
+
+// B-12: concurrent corrections of one invoice: exactly one is issued.
+func TestB12_ConcurrentCorrectionsIssueOne(t *testing.T) {
+	f := newFixture(t)
+	issueOctober(t, f)
+	orig, err := f.store.DocumentByKey(f.ctx, "invoice/"+f.projA.ID+"/2026-10")
+	require.NoError(t, err)
+	var (
+		wg         sync.WaitGroup
+		ok, refuse atomic.Int32
+	)
+	for i := range 8 {
+		wg.Go(func() {
+			_, err := f.svc.CorrectInvoice(f.ctx, fmt.Sprint("fix-", i), orig.ID)
+			switch {
+			case err == nil:
+				ok.Add(1)
+			case errors.Is(err, billing.ErrInvalid):
+				refuse.Add(1)
+			default:
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	assert.Equal(t, int32(1), ok.Load())
+	assert.Equal(t, int32(7), refuse.Load())
+}
+
+// B-16: late credits of a project that has no invoice in the issued month (its
+// accounts moved away) are reported as uncarried, never dropped silently.
+func TestB16_UncarriedLateCreditsAreReported(t *testing.T) {
+	f := newFixture(t)
+	issueOctober(t, f)
+	// A's accounts all move to A-USD in November; October is then restated with a credit.
+	f.set(time.Date(2026, time.November, 15, 0, 0, 0, 0, time.UTC))
+	for _, id := range []string{acctA1, acctA2} {
+		acct, err := f.members.GetAccount(f.ctx, f.alice, f.orgA.ID, id)
+		require.NoError(t, err)
+		_, err = f.members.MoveAccount(f.ctx, f.alice, f.orgA.ID, id, f.projAUSD.ID, acct.Version)
+		require.NoError(t, err)
+	}
+	f.ingest(t, oct, "v2", time.Date(2026, time.November, 20, 0, 0, 0, 0, time.UTC),
+		append(octRows(), line{id: "cr", acct: acctA1, typ: "Credit", product: "AmazonEC2", cost: "-10"})...)
+	f.ingest(t, dec, "d1", time.Date(2027, time.January, 5, 0, 0, 0, 0, time.UTC),
+		line{id: "d1", acct: acctA1, typ: "Usage", product: "AmazonEC2", cost: "40"})
+	f.set(time.Date(2027, time.January, 10, 1, 0, 0, 0, time.UTC))
+	got, err := f.svc.IssueInvoices(f.ctx, dec)
+	require.NoError(t, err)
+	require.Len(t, got.Uncarried, 1)
+	u := got.Uncarried[0]
+	assert.Equal(t, f.projA.ID, u.ProjectID)
+	assert.Equal(t, f.orgA.ID, u.OrgID)
+	assert.Equal(t, oct, u.RefPeriod)
+	assert.Equal(t, "-10", u.AmountUSD.String())
+}
+
+// B-14: the same rows under a second payer are refused (they would count twice);
+// a version with no input or no row of the month is refused (it would empty it).
+func TestB14_IngestRefusesAnotherPayersRowsAndEmptyVersions(t *testing.T) {
+	f := newFixture(t)
+	at := time.Date(2026, time.October, 5, 0, 0, 0, 0, time.UTC)
+	f.ingest(t, oct, "v1", at, octRows()...)
+	_, err := f.svc.Ingest(f.ctx, billing.Report{Payer: "888888888888", Period: oct, Version: "x1", GeneratedAt: at},
+		[]billing.Input{csvInput{name: "again.csv", text: report(oct, octRows()...)}})
+	require.ErrorIs(t, err, billing.ErrOverlap)
+	assert.ErrorContains(t, err, "stored for payer 999999999999")
+
+	_, err = f.svc.Ingest(f.ctx, billing.Report{Payer: payer, Period: oct, Version: "v2", GeneratedAt: at.Add(time.Hour)}, nil)
+	require.ErrorIs(t, err, billing.ErrInvalid)
+	_, err = f.svc.Ingest(f.ctx, billing.Report{Payer: payer, Period: oct, Version: "v2", GeneratedAt: at.Add(time.Hour)},
+		[]billing.Input{csvInput{name: "nov.csv", text: report(nov, octRows()...)}})
+	require.ErrorIs(t, err, billing.ErrInvalid)
+	assert.ErrorContains(t, err, "no row of 2026-10")
+	c, err := f.svc.CurrentCharges(f.ctx, oct)
+	require.NoError(t, err)
+	assert.Equal(t, "170", chargesOf(t, c, f.projA.ID, "").String(), "nothing changed")
+	require.Len(t, c.Reports, 1)
+
+	_, err = f.svc.OrgCharges(f.ctx, f.alice, "", oct)
+	require.ErrorIs(t, err, billing.ErrInvalid, "M-7: an empty organization is never every organization")
+	oc, err := f.svc.OrgCharges(f.ctx, f.alice, f.orgA.ID, oct)
+	require.NoError(t, err)
+	assert.Empty(t, oc.Reports, "customers do not see the reseller's payer accounts")
+}
+
+// storeKind selects the billing.Store of the fixtures: "memory" (the default) or
+// a SQL dialect (TestLifecycle_SQL sets it while it re-runs the tests above).
+var storeKind = "memory"
+
+func newBillingStore(t *testing.T) billing.Store {
+	t.Helper()
+	switch storeKind {
+	case "sqlite":
+		st, err := billingsql.New(context.Background(), sqldbtest.SQLite(t))
+		require.NoError(t, err)
+		return st
+	case "postgresql":
+		st, err := billingsql.New(context.Background(), sqldbtest.Postgres(t))
+		require.NoError(t, err)
+		return st
+	}
+	return billingmem.New()
+}
+
+// The lifecycle tests again on the SQL store, SQLite and PostgreSQL (when
+// RESELLERKIT_TEST_POSTGRES_DSN is set): the Service's guarantees must not depend
+// on memstore's single lock.
+func TestLifecycle_SQL(t *testing.T) {
+	tests := map[string]func(*testing.T){
+		"B14_Restatement": TestB14_RestatementReplacesTheMonth, "B14_Refusals": TestB14_IngestRefusesAnotherPayersRowsAndEmptyVersions,
+		"B13_CurrentCharges": TestB13_CurrentCharges, "B15_Alarms": TestB15_AlarmNotifiesOncePerMonth,
+		"B12_Issue": TestB12_IssueInvoices, "B12_GapFree": TestB12_ConcurrentIssuanceIsGapFree,
+		"B16_LateCredit": TestB16_LateCreditLandsOnTheNextInvoice, "B16_Corrections": TestB16_CorrectionAndCarriedCredits,
+		"B12_ConcurrentCorrections": TestB12_ConcurrentCorrectionsIssueOne, "B12_CreditNote": TestB12_CreditNote,
+	}
+	for _, kind := range []string{"sqlite", "postgresql"} {
+		t.Run(kind, func(t *testing.T) {
+			if kind == "postgresql" {
+				sqldbtest.SkipUnavailable(t, sqldb.PostgreSQL)
+			}
+			storeKind = kind
+			defer func() { storeKind = "memory" }()
+			for _, name := range slices.Sorted(maps.Keys(tests)) {
+				t.Run(name, tests[name])
+			}
+		})
+	}
+}

@@ -144,7 +144,12 @@ func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microse
 
 // authorize checks p's permission in orgID through the Authorizer; its errors
 // (members.ErrPermissionDenied, members.ErrNotFound, …) are returned as they are.
+// An empty orgID is refused here, whatever the Authorizer would say: the store
+// reads every organization's data for "" (M-7).
 func (s *Service) authorize(ctx context.Context, p members.Principal, orgID string, need members.Permission) error {
+	if orgID == "" {
+		return resellerkit.Invalid(ErrInvalid, "org_id", "", "M-7", "required: the organization acted on")
+	}
 	if s.auth == nil {
 		return fmt.Errorf("billing: no Authorizer configured: %w", members.ErrPermissionDenied)
 	}

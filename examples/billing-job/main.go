@@ -255,7 +255,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		for _, w := range got.Warnings {
 			p.printf("warning: %s\n", w)
 		}
-		p.printf("issue %s: %d invoices (%d new), %d projects with nothing to bill\n", cfg.period, len(got.Documents), count(got.Created), len(got.Skipped))
+		for _, u := range got.Uncarried {
+			p.printf("warning: project %s (organization %s) has no invoice in %s to carry %s of late credits of %s on account %s: settle them with a credit note\n",
+				u.ProjectID, u.OrgID, cfg.period, u.AmountUSD, u.RefPeriod, u.AccountID)
+		}
+		created := 0
+		for _, inv := range got.Invoices {
+			if inv.Created {
+				created++
+			}
+		}
+		p.printf("issue %s: %d invoices (%d new), %d projects with nothing to bill\n", cfg.period, len(got.Invoices), created, len(got.Skipped))
 		crashPoint(stepIssue)
 	}
 	if cfg.steps[stepAudit] {
@@ -264,9 +274,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("audit: %w", err)
 		}
 		for _, f := range a.Findings {
-			why := "NOT explained by a restatement"
+			why := "NOT explained by a restatement: the stored data or the settings no longer give the issued figures"
 			if f.Restated {
-				why = "the month was restated after issue; its credits carry to the next invoice"
+				why = "the month was restated after issue: new credits carry to the next invoice (see the issue step), other differences need a correction"
 			}
 			p.printf("audit: invoice %s: issued %s, recomputed %s: %s\n", f.Document.Number, f.IssuedTotal, f.Recomputed, why)
 		}
@@ -401,16 +411,6 @@ func (p *printer) issued(d billing.Document, created bool) {
 	}
 	p.printf("invoice %s %s: project %s, %s, total %s\n", d.Number, state, d.ProjectID, d.Period, d.Total)
 	crashPoint(stepIssue + ":" + d.Number)
-}
-
-func count(bs []bool) int {
-	n := 0
-	for _, b := range bs {
-		if b {
-			n++
-		}
-	}
-	return n
 }
 
 // crashEnv names a point at which the job kills itself, for the crash tests: a

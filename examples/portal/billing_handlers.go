@@ -126,7 +126,7 @@ type chargesJSON struct {
 	Period       resellerkit.Month    `json:"period"`
 	CostCurrency string               `json:"cost_currency"`
 	LastUpdated  *time.Time           `json:"last_updated,omitempty"`
-	Reports      []reportJSON         `json:"reports"`
+	Reports      []reportJSON         `json:"reports,omitempty"` // operators only: the reseller's payer accounts
 	Projects     []projectChargesJSON `json:"projects"`
 }
 

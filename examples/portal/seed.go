@@ -323,12 +323,15 @@ func seedBilling(ctx context.Context, bill *billing.Service, svc *members.Servic
 	}
 	issued, err := bill.IssueInvoices(ctx, invoiced)
 	switch {
-	case errors.Is(err, billing.ErrInvalid):
+	case errors.Is(err, billing.ErrInvalid), errors.Is(err, billing.ErrNotReady):
 		out.note = fmt.Sprintf("the invoices of %s were not issued: %v", invoiced, err)
 	case err != nil:
 		return out, fmt.Errorf("invoices of %s: %w", invoiced, err)
 	default:
-		out.invoiced, out.invoices = invoiced, issued.Documents
+		out.invoiced = invoiced
+		for _, inv := range issued.Invoices {
+			out.invoices = append(out.invoices, inv.Document)
+		}
 	}
 	return out, state.MarkBillingSeeded(ctx, now)
 }
