@@ -25,7 +25,9 @@
 //     NewAggregator, which NewAggregatorOf rebuilds and any configuration can
 //     price later). A newer version replaces the month atomically; the same one
 //     again is Unchanged and an older one ErrStaleReport, both answered before a
-//     byte is read; a crash leaves the stored version whole (B-14).
+//     byte is read; a crash leaves the stored version whole; a version without a
+//     row of its month, or whose rows another payer's stored month holds (its
+//     Sketch is kept with it), is refused (B-14).
 //   - CurrentCharges and OrgCharges (charges.view) price the stored month with the
 //     month's projects (M-3: the month-end owner of each account) in the cost
 //     currency: per project, account, service and CmBillingGroup value, with
@@ -40,9 +42,13 @@
 //     UPDATE or DELETE), with the report versions they came from, the exchange
 //     rate with its source and date, and the tax once per rate (B-11, B-12, B-16).
 //     Credits of an invoiced month that arrive later (a restated report) are
-//     carried to the next invoice as LineLateCredits lines; the issued one never
-//     changes. IssueCreditNote (適格返還請求書) and CorrectInvoice issue numbered
-//     documents referencing the original. Audit recomputes a month from the stored
+//     carried to the project's next invoice as LineLateCredits lines, once; the
+//     issued one never changes; those of a project without an invoice that month
+//     are reported (Issued.Uncarried), never dropped. Too early, or no data:
+//     ErrNotReady. IssueCreditNote (適格返還請求書) and CorrectInvoice issue
+//     numbered documents referencing the original (a correction keeps the credits
+//     its original carried, and a month whose credits were carried already is
+//     corrected with a credit note instead, so nothing counts twice). Audit recomputes a month from the stored
 //     data and compares it to the issued figures to the yen. Package
 //     billing/invoicedoc writes a Document as CSV and as a PDF qualified invoice.
 //
