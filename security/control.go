@@ -13,7 +13,7 @@ type ControlID string
 // Foundational Security Best Practices, CIS AWS Foundations) it corresponds to in
 // Control.SecurityHub.
 const (
-	GuardDuty            ControlID = "guardduty"                    // GuardDuty.1, per region
+	GuardDuty            ControlID = "guardduty"                      // GuardDuty.1, per region
 	S3PublicAccessBlock  ControlID = "s3-account-public-access-block" // S3.1
 	EBSDefaultEncryption ControlID = "ebs-default-encryption"         // EC2.7, per region
 	IMDSv2Default        ControlID = "imdsv2-default"                 // EC2.8 for new instances, per region
@@ -120,7 +120,7 @@ var catalog = []Control{
 	{ID: ConfigRecording, SecurityHub: []string{"Config.1"}, TitleJA: "AWS Config の記録", TitleEN: "AWS Config recording",
 		Class: Maintained, PerRegion: true, Secure: true, CostMin: usd(2), CostMax: usd(5), Remedy: RepairByAPI,
 		Observe: "config:DescribeConfigurationRecorders, DescribeConfigurationRecorderStatus, DescribeDeliveryChannels",
-		Repair: "config:PutConfigurationRecorder, PutDeliveryChannel, StartConfigurationRecorder"},
+		Repair:  "config:PutConfigurationRecorder, PutDeliveryChannel, StartConfigurationRecorder"},
 	{ID: SecurityHubFSBP, SecurityHub: []string{"SecurityHub.1"}, TitleJA: "AWS Security Hub（基礎的なセキュリティのベストプラクティス）", TitleEN: "AWS Security Hub with Foundational Security Best Practices",
 		Class: Maintained, PerRegion: true, Secure: true, CostMin: usd(1), CostMax: usd(5), Remedy: RepairByAPI,
 		Observe: "securityhub:DescribeHub, GetEnabledStandards", Repair: "securityhub:EnableSecurityHub, BatchEnableStandards"},

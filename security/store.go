@@ -32,12 +32,12 @@ type Action string
 
 // The actions of a run item.
 const (
-	ActionNone      Action = "none"      // compliant: nothing to do
-	ActionRepaired  Action = "repaired"  // drift repaired
-	ActionReported  Action = "reported"  // drift reported, not repaired (report-only, or an initial control already set once)
-	ActionSkipped   Action = "skipped"   // the control is off in the account's settings: never touched
-	ActionFailed    Action = "failed"    // observing or repairing failed; Error says why
-	ActionNoRegion  Action = "no_region" // the region is not enabled in the account
+	ActionNone     Action = "none"      // compliant: nothing to do
+	ActionRepaired Action = "repaired"  // drift repaired
+	ActionReported Action = "reported"  // drift reported, not repaired (report-only, or an initial control already set once)
+	ActionSkipped  Action = "skipped"   // the control is off in the account's settings: never touched
+	ActionFailed   Action = "failed"    // observing or repairing failed; Error says why
+	ActionNoRegion Action = "no_region" // the region is not enabled in the account
 )
 
 // Item is one account × control × region of a run: desired and observed state,
@@ -60,19 +60,19 @@ type Item struct {
 // Alert is a security finding routed to an account's security contacts (S-4),
 // kept once per finding id.
 type Alert struct {
-	ID        string // the finding's id (ASFF Id): alerts are deduplicated by it
-	OrgID     string
-	AccountID string
-	Region    string
-	Product   string // e.g. "GuardDuty", "Security Hub"
-	Title     string
-	Severity  string // the ASFF label: INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL
-	Score     int    // the ASFF normalized severity 0..100
-	Incident  bool   // at or above the incident threshold: the phones are listed
-	Types     []string
-	CreatedAt time.Time // when the finding was first seen (ASFF CreatedAt)
+	ID         string // the finding's id (ASFF Id): alerts are deduplicated by it
+	OrgID      string
+	AccountID  string
+	Region     string
+	Product    string // e.g. "GuardDuty", "Security Hub"
+	Title      string
+	Severity   string // the ASFF label: INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL
+	Score      int    // the ASFF normalized severity 0..100
+	Incident   bool   // at or above the incident threshold: the phones are listed
+	Types      []string
+	CreatedAt  time.Time // when the finding was first seen (ASFF CreatedAt)
 	ReceivedAt time.Time
-	NoticeID  string
+	NoticeID   string
 }
 
 // Store keeps what the security baseline must not lose: settings and their
