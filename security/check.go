@@ -20,9 +20,13 @@ var (
 
 	// The errors of a Check, which adapters map AWS's errors to:
 
-	// ErrAccessDenied: the role cannot be assumed in the account, or it lacks a
-	// permission. The account (or the control) is reported, the others go on.
+	// ErrAccessDenied: the role lacks a permission, or cannot be assumed in the
+	// account. The control (or the account) is reported, the others go on.
 	ErrAccessDenied = errors.New("security: access denied")
+	// ErrUnreachable: the account cannot be reached at all (its role cannot be
+	// assumed); it also wraps ErrAccessDenied. A run reports the account's every
+	// item failed without calling AWS again.
+	ErrUnreachable = errors.New("security: account unreachable")
 	// ErrRegionDisabled: the region is not enabled in the account (an opt-in
 	// region): nothing to observe there.
 	ErrRegionDisabled = errors.New("security: region not enabled")

@@ -121,8 +121,8 @@ func (s Static) Config(_ context.Context, _, region string) (aws.Config, error) 
 }
 
 // Map translates an AWS error into security's sentinels, keeping err in the
-// chain: access denied (and a role that cannot be assumed) wraps
-// security.ErrAccessDenied; a region not enabled in the account (opt-in regions:
+// chain: access denied wraps security.ErrAccessDenied, and a role that cannot be
+// assumed security.ErrUnreachable too; a region not enabled in the account (opt-in regions:
 // UnrecognizedClientException, InvalidClientTokenId, OptInRequired, AuthFailure)
 // security.ErrRegionDisabled; throttling that outlived the SDK's retries
 // security.ErrThrottled. Other errors are returned as they are; nil is nil.
@@ -138,7 +138,7 @@ func Map(err error) error {
 	var op *smithy.OperationError
 	switch {
 	case errors.As(err, &op) && op.Service() == "STS" && op.Operation() == "AssumeRole":
-		return fmt.Errorf("%w: cannot assume the role: %w", security.ErrAccessDenied, err)
+		return fmt.Errorf("%w: %w: cannot assume the role: %w", security.ErrUnreachable, security.ErrAccessDenied, err)
 	case code == "AccessDenied" || code == "AccessDeniedException" || code == "UnauthorizedOperation" ||
 		code == "AuthorizationError" || code == "UnauthorizedException":
 		return fmt.Errorf("%w: %w", security.ErrAccessDenied, err)
