@@ -125,8 +125,9 @@ func settingsConcurrent(t *testing.T, s security.Store) {
 
 // settingsChange: the change a put records round-trips whole (Before and After
 // with their choices, times in UTC at microsecond precision), as given: the store
-// does not touch After's Version. A change with no organization and account is
-// recorded under the settings'.
+// does not touch After's Version, and a zero Before (no profile, no choice) is
+// kept as it is. A change with no organization and account is recorded under the
+// settings'.
 func settingsChange(t *testing.T, s security.Store) {
 	st := Settings("o1", acct1)
 	ch := Change(st, "user-1")
@@ -145,7 +146,7 @@ func settingsChange(t *testing.T, s security.Store) {
 	assert.Equal(t, map[security.ControlID]bool{}, got[0].Before.Choices, "no choice: an empty map")
 
 	next := getSettings(t, s, "o1", acct1)
-	ch2 := security.Change{By: "user-2", At: t0.Add(time.Minute), Before: next, After: next}
+	ch2 := security.Change{By: "user-2", At: t0.Add(time.Minute), After: next}
 	must(t, s.PutSettings(t.Context(), next, ch2))
 	got = changes(t, s, "o1", acct1)
 	require.Len(t, got, 2)
