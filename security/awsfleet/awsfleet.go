@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
@@ -93,7 +94,21 @@ func (r *Roles) Config(_ context.Context, account, region string) (aws.Config, e
 	if region != "" {
 		cfg.Region = region
 	}
+	if cfg.Retryer == nil {
+		cfg.Retryer = fleetRetryer
+	}
 	return cfg, nil
+}
+
+// MaxAttempts is how many times a call is tried when AWS throttles it (or fails
+// transiently) before the error reaches the Check: a maintenance run calls the
+// same APIs in many accounts at once, so more than the SDK's default of 3, with
+// its exponential backoff and jitter.
+const MaxAttempts = 8
+
+// fleetRetryer is the SDK's standard retryer with MaxAttempts.
+func fleetRetryer() aws.Retryer {
+	return retry.NewStandard(func(o *retry.StandardOptions) { o.MaxAttempts = MaxAttempts })
 }
 
 // partition returns the AWS partition of region.
