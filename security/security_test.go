@@ -290,6 +290,7 @@ func TestS2_ChoicesAreRespected(t *testing.T) {
 	assert.Equal(t, "alice", changes[0].By)
 	assert.Equal(t, security.Basic, changes[0].Before.Profile)
 	assert.Equal(t, security.Secure, changes[0].After.Profile)
+	assert.Equal(t, int64(1), changes[0].After.Version, "the change records the settings as saved")
 
 	_, err = f.svc.Maintain(f.ctx, f.targets)
 	require.NoError(t, err)
@@ -324,6 +325,7 @@ func TestS2_ChoicesAreRespected(t *testing.T) {
 	run, items, err := f.svc.LastDrift(f.ctx, f.alice, f.org.ID, acct)
 	require.NoError(t, err)
 	assert.Equal(t, rep.Run.ID, run.ID)
+	assert.Zero(t, run.Items, "no fleet-wide totals for a customer")
 	assert.Len(t, items, len(rep.Items))
 	_, _, err = f.svc.LastDrift(f.ctx, f.bob, f.org.ID, acct)
 	require.ErrorIs(t, err, members.ErrPermissionDenied)

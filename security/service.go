@@ -211,7 +211,9 @@ func (s *Service) UpdateSettings(ctx context.Context, p members.Principal, orgID
 		}
 		now := s.clock()
 		next.UpdatedAt, next.UpdatedBy, next.Version = now, p.IdentityID, u.Version
-		if err := s.store.PutSettings(ctx, next, Change{OrgID: orgID, AccountID: accountID, By: p.IdentityID, At: now, Before: before, After: next}); err != nil {
+		after := next
+		after.Version++ // the change records the settings as saved
+		if err := s.store.PutSettings(ctx, next, Change{OrgID: orgID, AccountID: accountID, By: p.IdentityID, At: now, Before: before, After: after}); err != nil {
 			return err
 		}
 		next.Version++
@@ -233,12 +235,18 @@ func (s *Service) ListChanges(ctx context.Context, p members.Principal, orgID, a
 }
 
 // LastDrift returns the items of the latest maintenance run that reached the
-// account (its drift as last observed) and that run, to p with account.view.
+// account (its drift as last observed; a run still going may have reached part of
+// it) and that run without its fleet-wide totals, to p with account.view.
 func (s *Service) LastDrift(ctx context.Context, p members.Principal, orgID, accountID string) (Run, []Item, error) {
 	if err := s.authorize(ctx, p, orgID, members.PermAccountView); err != nil {
 		return Run{}, nil, err
 	}
-	return s.store.LastItems(ctx, orgID, accountID)
+	run, items, err := s.store.LastItems(ctx, orgID, accountID)
+	if err != nil {
+		return Run{}, nil, err
+	}
+	// The run's totals are the whole fleet's: not the customer's business.
+	return Run{ID: run.ID, StartedAt: run.StartedAt, FinishedAt: run.FinishedAt, State: run.State, Regions: run.Regions}, items, nil
 }
 
 // ListAlerts returns a page of the organization's alerts (one account's when
