@@ -21,6 +21,9 @@ import (
 	"github.com/seeda33a2f4f/resellerkit/money"
 	"github.com/seeda33a2f4f/resellerkit/security"
 	securitymem "github.com/seeda33a2f4f/resellerkit/security/memstore"
+	securitysql "github.com/seeda33a2f4f/resellerkit/security/sqlstore"
+	"github.com/seeda33a2f4f/resellerkit/sqldb"
+	"github.com/seeda33a2f4f/resellerkit/sqldb/sqldbtest"
 )
 
 var regions = []string{"ap-northeast-1", "us-east-1", "eu-west-1"}
@@ -425,3 +428,26 @@ func TestS4_ParseFindingsErrors(t *testing.T) {
 }
 
 var _ = time.Now
+
+// S-3 on the SQL store (SQLite, and PostgreSQL when configured): a run repairs,
+// the next changes nothing, and a crashed run is resumed without a second repair.
+func TestS3_OnSQL(t *testing.T) {
+	sqldbtest.Run(t, func(t *testing.T, d sqldb.Dialect) {
+		store, err := securitysql.New(context.Background(), sqldbtest.Open(t, d))
+		require.NoError(t, err)
+		f := newFixture(t, 20, store)
+		crashing := &crashingStore{Store: store}
+		crashing.left.Store(300)
+		crashed, err := security.NewService(security.Config{Store: crashing, Members: f.members, Checks: f.aws.checks(), Regions: regions})
+		require.NoError(t, err)
+		_, err = crashed.Maintain(f.ctx, f.targets)
+		require.ErrorContains(t, err, "crash")
+		rep, err := f.svc.Maintain(f.ctx, f.targets)
+		require.NoError(t, err)
+		assert.True(t, rep.Resumed)
+		assert.Equal(t, 1, f.aws.maxRepairs())
+		rep, err = f.svc.Maintain(f.ctx, f.targets)
+		require.NoError(t, err)
+		assert.Zero(t, rep.Run.Repaired)
+	})
+}
