@@ -31,17 +31,17 @@ var _ api = (*guardduty.Client)(nil)
 // clients returns the GuardDuty client to call in an account and region.
 type clients func(ctx context.Context, account, region string) (api, error)
 
-// GuardDuty is the security.Check of security.GuardDuty (Security Hub
+// Check is the security.Check of security.GuardDuty (Security Hub
 // GuardDuty.1): a GuardDuty detector enabled in the region. Build one with New;
 // it is safe for concurrent use.
-type GuardDuty struct{ clients clients }
+type Check struct{ clients clients }
 
-var _ security.Check = (*GuardDuty)(nil)
+var _ security.Check = (*Check)(nil)
 
 // New returns the Check calling GuardDuty with the configuration s gives for
 // each account and region; optFns adjust every client built. It panics if s is
 // nil.
-func New(s awsfleet.Sessions, optFns ...func(*guardduty.Options)) *GuardDuty {
+func New(s awsfleet.Sessions, optFns ...func(*guardduty.Options)) *Check {
 	if s == nil {
 		panic("awsguardduty: a nil awsfleet.Sessions")
 	}
@@ -60,14 +60,14 @@ func New(s awsfleet.Sessions, optFns ...func(*guardduty.Options)) *GuardDuty {
 }
 
 // newWithAPI returns the Check over any implementation of api (a fake in tests).
-func newWithAPI(c clients) *GuardDuty { return &GuardDuty{clients: c} }
+func newWithAPI(c clients) *Check { return &Check{clients: c} }
 
 // Control returns security.GuardDuty.
-func (*GuardDuty) Control() security.ControlID { return security.GuardDuty }
+func (*Check) Control() security.ControlID { return security.GuardDuty }
 
-func (g *GuardDuty) client(ctx context.Context, account, region string) (api, error) {
+func (g *Check) client(ctx context.Context, account, region string) (api, error) {
 	if g.clients == nil {
-		panic("awsguardduty: a GuardDuty not built with New")
+		panic("awsguardduty: a Check not built with New")
 	}
 	return g.clients(ctx, account, region)
 }
@@ -107,7 +107,7 @@ func (s state) observation() security.Observation {
 // detector whose Status is ENABLED (guardduty:ListDetectors, every page, and
 // guardduty:GetDetector of each). The Detail names the detectors and their
 // status, or says there is none.
-func (g *GuardDuty) Observe(ctx context.Context, account, region string) (security.Observation, error) {
+func (g *Check) Observe(ctx context.Context, account, region string) (security.Observation, error) {
 	client, err := g.client(ctx, account, region)
 	if err != nil {
 		return security.Observation{}, err
@@ -146,7 +146,7 @@ func observe(ctx context.Context, client api, account, region string) (state, er
 // observation. A CreateDetector refused because a detector exists meanwhile
 // (BadRequestException, ConflictException) is not an error: Repair observes
 // again and enables that detector if it must.
-func (g *GuardDuty) Repair(ctx context.Context, account, region string) (string, error) {
+func (g *Check) Repair(ctx context.Context, account, region string) (string, error) {
 	client, err := g.client(ctx, account, region)
 	if err != nil {
 		return "", err

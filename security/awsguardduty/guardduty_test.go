@@ -210,5 +210,5 @@ func TestSessions(t *testing.T) {
 	require.ErrorIs(t, err, security.ErrAccessDenied)
 
 	assert.Panics(t, func() { New(nil) })
-	assert.Panics(t, func() { _, _ = new(GuardDuty).Observe(ctx, acct, region) })
+	assert.Panics(t, func() { _, _ = new(Check).Observe(ctx, acct, region) })
 }
