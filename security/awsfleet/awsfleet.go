@@ -150,9 +150,8 @@ func Map(err error) error {
 	if errors.As(err, &ae) {
 		code = ae.ErrorCode()
 	}
-	var op *smithy.OperationError
 	switch {
-	case errors.As(err, &op) && op.Service() == "STS" && op.Operation() == "AssumeRole":
+	case assumeRoleFailed(err):
 		return fmt.Errorf("%w: %w: cannot assume the role: %w", security.ErrUnreachable, security.ErrAccessDenied, err)
 	case code == "AccessDenied" || code == "AccessDeniedException" || code == "UnauthorizedOperation" ||
 		code == "AuthorizationError" || code == "UnauthorizedException":
@@ -165,4 +164,21 @@ func Map(err error) error {
 		return fmt.Errorf("%w: %w", security.ErrThrottled, err)
 	}
 	return err
+}
+
+// assumeRoleFailed reports whether err comes from STS AssumeRole: the service
+// client's OperationError (say EC2's) wraps the credential provider's, so every
+// OperationError of the chain is looked at, not only the first.
+func assumeRoleFailed(err error) bool {
+	for e := err; e != nil; {
+		var op *smithy.OperationError
+		if !errors.As(e, &op) {
+			return false
+		}
+		if op.Service() == "STS" && op.Operation() == "AssumeRole" {
+			return true
+		}
+		e = op.Err
+	}
+	return false
 }

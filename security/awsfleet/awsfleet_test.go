@@ -3,6 +3,7 @@ package awsfleet_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -46,6 +47,10 @@ func TestRoles(t *testing.T) {
 	mapped := awsfleet.Map(err)
 	assert.ErrorIs(t, mapped, security.ErrUnreachable)
 	assert.ErrorIs(t, mapped, security.ErrAccessDenied)
+
+	// As a service client reports it: its own OperationError around STS's.
+	wrapped := &smithy.OperationError{ServiceID: "EC2", OperationName: "DescribeSecurityGroups", Err: fmt.Errorf("get identity: %w", err)}
+	assert.ErrorIs(t, awsfleet.Map(wrapped), security.ErrUnreachable)
 
 	_, err = r.Config(context.Background(), "12345", "")
 	assert.ErrorIs(t, err, security.ErrInvalid)
