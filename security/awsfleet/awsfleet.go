@@ -159,8 +159,7 @@ func Map(err error) error {
 	case code == "UnrecognizedClientException" || code == "InvalidClientTokenId" || code == "OptInRequired" ||
 		code == "AuthFailure" || code == "SubscriptionRequiredException":
 		return fmt.Errorf("%w: %w", security.ErrRegionDisabled, err)
-	case code == "Throttling" || code == "ThrottlingException" || code == "TooManyRequestsException" ||
-		code == "RequestLimitExceeded" || code == "RequestThrottled" || code == "SlowDown":
+	case throttled(code):
 		return fmt.Errorf("%w: %w", security.ErrThrottled, err)
 	}
 	return err
@@ -181,4 +180,15 @@ func assumeRoleFailed(err error) bool {
 		e = op.Err
 	}
 	return false
+}
+
+// throttled reports whether an error code is AWS's throttling: the SDK's own list
+// (retry.DefaultThrottleErrorCodes) and S3's SlowDown, but not
+// LimitExceededException, a quota in services such as IAM.
+func throttled(code string) bool {
+	if code == "" || code == "LimitExceededException" {
+		return false
+	}
+	_, ok := retry.DefaultThrottleErrorCodes[code]
+	return ok || code == "SlowDown" || code == "TooManyRequestsException" || code == "RequestThrottled"
 }
