@@ -13,6 +13,8 @@ import (
 	idsqlstore "github.com/seeda33a2f4f/resellerkit/identity/sqlstore"
 	"github.com/seeda33a2f4f/resellerkit/members"
 	"github.com/seeda33a2f4f/resellerkit/members/sqlstore"
+	"github.com/seeda33a2f4f/resellerkit/security"
+	secsqlstore "github.com/seeda33a2f4f/resellerkit/security/sqlstore"
 	"github.com/seeda33a2f4f/resellerkit/sqldb"
 )
 
@@ -27,14 +29,15 @@ const memoryDSN = "memory"
 const maxIdleConns = 32
 
 // backend is the opened storage: one database holding the members, identity,
-// contacts and billing tables and the portal's own, the Stores over it, and the
-// portal's state table.
+// contacts, billing and security tables and the portal's own, the Stores over it,
+// and the portal's state table.
 type backend struct {
 	db       *sqldb.DB
 	store    members.Store
 	ids      identity.Store
 	contacts contacts.Store
 	billing  billing.Store
+	security security.Store
 	state    *stateTable
 	desc     string // for the startup line, without any password
 	close    func() error
@@ -71,8 +74,8 @@ func openBackend(ctx context.Context, dsn string) (*backend, error) {
 	return b, nil
 }
 
-// sqlBackend migrates db (the members, identity, contacts and billing schemas and
-// the portal's own) and returns a backend over it that does not close db.
+// sqlBackend migrates db (the members, identity, contacts, billing and security
+// schemas and the portal's own) and returns a backend over it that does not close db.
 func sqlBackend(ctx context.Context, db *sqldb.DB, desc string) (*backend, error) {
 	db.Pool().SetMaxIdleConns(maxIdleConns)
 	store, err := sqlstore.New(ctx, db)
@@ -91,9 +94,13 @@ func sqlBackend(ctx context.Context, db *sqldb.DB, desc string) (*backend, error
 	if err != nil {
 		return nil, err
 	}
+	ss, err := secsqlstore.New(ctx, db)
+	if err != nil {
+		return nil, err
+	}
 	st, err := newStateTable(ctx, db)
 	if err != nil {
 		return nil, err
 	}
-	return &backend{db: db, store: store, ids: ids, contacts: cs, billing: bs, state: st, desc: desc}, nil
+	return &backend{db: db, store: store, ids: ids, contacts: cs, billing: bs, security: ss, state: st, desc: desc}, nil
 }

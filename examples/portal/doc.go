@@ -1,7 +1,8 @@
-// Command portal is an HTTP JSON API over the members, billing, identity and
-// contacts domains (DOMAIN.md §1, §2, §3, §6): the customer portal of an AWS
-// reseller, as a runnable example of wiring members.Service, billing.Service,
-// identity.Service and contacts.Service to one database and to net/http.
+// Command portal is an HTTP JSON API over the members, billing, identity, contacts
+// and security domains (DOMAIN.md §1, §2, §3, §4, §6): the customer portal of an
+// AWS reseller, as a runnable example of wiring members.Service, billing.Service,
+// identity.Service, contacts.Service and security.Service to one database and to
+// net/http.
 //
 // # Quick start
 //
@@ -73,7 +74,13 @@
 // the next month, Japan time, due at the end of that month, B-16) and the links in
 // its notices point at the endpoints below (origin + /v1/orgs/…). Issuing a month's
 // invoices, evaluating the charge alarms and ingesting AWS's reports are the
-// monthly and daily jobs' (examples/billing-job), not the portal's.
+// monthly and daily jobs' (examples/billing-job), not the portal's. Likewise the
+// process has one security.Service (security/sqlstore on the same database) that
+// reads and saves settings and lists drift and alerts; maintenance runs and the
+// routing of findings are examples/maintenance's. The portal's Service is given
+// the Checks of a securitytest.Fleet, an in-memory simulated AWS fleet, because
+// the demo has no AWS (only the seed's one run uses them); a real deployment
+// gives the AWS adapters (security/aws…) to examples/maintenance.
 //
 // # Demo data and sign-in
 //
@@ -109,6 +116,17 @@
 // what the projects name, the invoices are not issued and the start says why; the
 // charges still show. The start prints the months, the charges URL and each
 // invoice's number, total and PDF URL.
+//
+// Then, once per database too (its own portal_state row), the demo gets security
+// data through security.Service: the power user switches prod-db (100000000002)
+// to the secure profile (GuardDuty, AWS Config, Security Hub: a recorded change
+// and an estimate of $10–31 a month over the two demo regions, ap-northeast-1 and
+// us-east-1), and one maintenance run over the demo organization's accounts
+// (those members.Service.BilledProjects gives for the current month, as
+// examples/maintenance picks them) on the simulated fleet, where every control
+// starts drifted but CloudTrail of prod-web and EBS encryption of dev-ci in Tokyo:
+// the run repairs the drift of the controls on and the drift endpoint shows it.
+// The start prints the run's totals and the settings URL.
 //
 //	power user          power@demo.example.com
 //	general user        general@demo.example.com       (no MFA: EnforceMFA locks it out, M-6)
@@ -242,6 +260,26 @@
 //	POST    /v1/operator/billing/corrections                    CorrectInvoice            reseller operator; {key, invoice_id} → 201, a new
 //	                                                                                      number replacing invoice_id
 //
+// Security (security.Service, S-1 … S-4). Costs are decimal strings in USD with
+// cents, never JSON numbers; an estimate is a range (min, max) per month:
+//
+//	method  path                                                security.Service          needs
+//	GET     /v1/orgs/{org}/accounts/{account}/security          GetSettings               account.view; {profile, choices, version, regions,
+//	                                                                                      controls[{id, security_hub, title_ja, title_en, class,
+//	                                                                                      per_region, secure, remedy, on, cost_min, cost_max}],
+//	                                                                                      estimate{currency, min, max, regions, controls}}
+//	PUT     /v1/orgs/{org}/accounts/{account}/security          UpdateSettings            security.edit; {profile basic|secure, choices{control: bool},
+//	                                                                                      version} → the saved settings with the estimate; they
+//	                                                                                      apply at the next maintenance run; a managed control
+//	                                                                                      turned off is 422 managed_control
+//	GET     /v1/orgs/{org}/accounts/{account}/security/changes * ListChanges             account.view; {by, at, before, after}, newest first
+//	GET     /v1/orgs/{org}/accounts/{account}/security/drift    LastDrift                 account.view; the latest run that reached the account
+//	                                                                                      (not the fleet's totals), the account's totals and items
+//	                                                                                      {control, region, desired, compliant, observed, drift,
+//	                                                                                      action, detail, error}; 404 before any run
+//	GET     /v1/orgs/{org}/alerts?account=                    * ListAlerts                account.view; newest first
+//	GET     /v1/orgs/{org}/accounts/{account}/security/alerts * ListAlerts              account.view; one account's (where alert notices link)
+//
 // The operators' endpoints need an operator signed in (not an API key bound to one
 // organization) who passes the invoice's organization's checks (its MFA gate,
 // M-6); their key makes them idempotent: the same key again answers the document
@@ -315,25 +353,29 @@
 //	400 bad_request             body is not one JSON object of the endpoint's shape
 //	400 invalid                 *resellerkit.ValidationError of any package (field, value,
 //	                            rule id, reason), bad limit or page_token, members.ErrInvalid,
-//	                            billing.ErrInvalid (e.g. issuing more than an invoice returns)
+//	                            billing.ErrInvalid (e.g. issuing more than an invoice returns),
+//	                            security.ErrInvalid
 //	403 mfa_required            members.ErrMFARequired: the organization enforces MFA (M-6)
 //	403 permission_denied       members.ErrPermissionDenied, with the domain's message naming
 //	                            what is required ("only reseller operators may do this");
 //	                            also for an organization that does not exist, so ids of
 //	                            other tenants leak nothing (M-7)
 //	404 not_found               members.ErrNotFound, billing.ErrNotFound (also an id of
-//	                            another organization, in the path or the body), or no
-//	                            such endpoint
+//	                            another organization, in the path or the body),
+//	                            security.ErrNotFound (no run reached the account yet), or
+//	                            no such endpoint
 //	405 method_not_allowed      the path exists with other methods (Allow header set)
 //	409 already_exists          members.ErrAlreadyExists, identity.ErrAlreadyExists: an
 //	                            id, code, email or account id is taken; retrying will
 //	                            not help
 //	409 in_use                  identity.ErrInUse: still a member of an organization (I-5)
-//	409 conflict                members.ErrConflict: changed concurrently (a stale version,
-//	                            a lost race); re-read and retry
+//	409 conflict                members.ErrConflict (and billing's, security's…): changed
+//	                            concurrently (a stale version, a lost race); re-read and retry
 //	409 limit_reached           billing.ErrLimit: e.g. a 4th charge alarm on an account (B-15)
 //	409 immutable               billing.ErrImmutable: an issued document cannot change (B-12)
 //	409 stale_report            billing.ErrStaleReport: a report version older than the stored one
+//	422 managed_control         security.ErrManaged: a managed control cannot be turned off
+//	                            (S-1); field names the choice ("choices.guardduty")
 //	503 pdf_unavailable         no IPAex Gothic font on the server for the PDF (install
 //	                            fonts-ipaexfont or set RESELLERKIT_INVOICE_FONT); CSV works
 //	413 payload_too_large       request body above 1 MiB

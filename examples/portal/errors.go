@@ -14,6 +14,7 @@ import (
 	"github.com/seeda33a2f4f/resellerkit/contacts"
 	"github.com/seeda33a2f4f/resellerkit/identity"
 	"github.com/seeda33a2f4f/resellerkit/members"
+	"github.com/seeda33a2f4f/resellerkit/security"
 )
 
 // Errors the portal itself returns.
@@ -117,6 +118,7 @@ var errorTable = []errorRule{
 	{http.StatusRequestEntityTooLarge, "payload_too_large", as(noField[*tooLargeError])},
 	{http.StatusUnsupportedMediaType, "unsupported_media_type", as(noField[*mediaTypeError])},
 	{http.StatusBadRequest, "bad_request", as(func(e *badRequestError) string { return e.field })},
+	{http.StatusUnprocessableEntity, "managed_control", managedControl},
 	{http.StatusBadRequest, "invalid", as(func(e *resellerkit.ValidationError) string { return e.Field })},
 	{http.StatusBadRequest, "invalid", func(err error) (string, string, bool) {
 		return msgPageToken, paramPageToken, errors.Is(err, resellerkit.ErrPageToken)
@@ -145,6 +147,49 @@ var errorTable = []errorRule{
 	{http.StatusConflict, "already_exists", fixed(msgAlreadyExists, billing.ErrAlreadyExists)},
 	{http.StatusConflict, "conflict", fixed(msgConflict, billing.ErrConflict)},
 	{http.StatusBadRequest, "invalid", is(billing.ErrInvalid)},
+	{http.StatusNotFound, "not_found", fixed(msgNotFound, security.ErrNotFound)},
+	{http.StatusConflict, "already_exists", fixed(msgAlreadyExists, security.ErrAlreadyExists)},
+	{http.StatusConflict, "conflict", fixed(msgConflict, security.ErrConflict)},
+	{http.StatusBadRequest, "invalid", is(security.ErrInvalid)},
+}
+
+// managedControl matches security.ErrManaged, an attempt to turn a managed control
+// off (S-1), before the *resellerkit.ValidationError it also wraps: its message and
+// field are those of the ValidationError wrapped with ErrManaged
+// ("choices.cloudtrail-multi-region"), not of another problem joined with it.
+func managedControl(err error) (string, string, bool) {
+	if !errors.Is(err, security.ErrManaged) {
+		return "", "", false
+	}
+	if v := managedField(err); v != nil {
+		return v.Error(), v.Field, true
+	}
+	return err.Error(), "", true
+}
+
+// managedField returns the *resellerkit.ValidationError wrapped together with
+// security.ErrManaged in err's tree, or nil.
+func managedField(err error) *resellerkit.ValidationError {
+	switch u := err.(type) {
+	case interface{ Unwrap() []error }:
+		errs := u.Unwrap()
+		for _, e := range errs {
+			if e == security.ErrManaged {
+				var v *resellerkit.ValidationError
+				if errors.As(err, &v) {
+					return v
+				}
+			}
+		}
+		for _, e := range errs {
+			if v := managedField(e); v != nil {
+				return v
+			}
+		}
+	case interface{ Unwrap() error }:
+		return managedField(u.Unwrap())
+	}
+	return nil
 }
 
 // errorResponse turns err into a status and body using errorTable. The message is

@@ -22,6 +22,7 @@ import (
 	"github.com/seeda33a2f4f/resellerkit/contacts/transports"
 	"github.com/seeda33a2f4f/resellerkit/identity"
 	"github.com/seeda33a2f4f/resellerkit/members"
+	"github.com/seeda33a2f4f/resellerkit/security/securitytest"
 )
 
 // shutdownTimeout bounds how long in-flight requests may run after a stop signal.
@@ -164,6 +165,13 @@ func run(ctx context.Context, args []string, out io.Writer, onListen func(net.Ad
 	if err != nil {
 		return fmt.Errorf("billing: %w", err)
 	}
+	// The demo has no AWS: a simulated fleet, for the seed's one maintenance run
+	// (security_config.go). The portal runs no maintenance: examples/maintenance does.
+	fleet := securitytest.NewFleet()
+	sec, err := newSecurityService(b.security, svc, notices, fleet.Checks(), origin, time.Now)
+	if err != nil {
+		return fmt.Errorf("security: %w", err)
+	}
 
 	now := time.Now()
 	sd, err := seed(ctx, b, svc, ids, now)
@@ -174,16 +182,21 @@ func run(ctx context.Context, args []string, out io.Writer, onListen func(net.Ad
 	if err != nil {
 		return fmt.Errorf("seed demo billing data: %w", err)
 	}
+	ss, err := seedSecurity(ctx, sec, svc, fleet, b.state, sd.orgID, now)
+	if err != nil {
+		return fmt.Errorf("seed demo security data: %w", err)
+	}
 
 	base := "http://" + ln.Addr().String()
 	fmt.Fprintf(out, "portal: store %s, listening on %s (passkeys for origin %s)\n", b.desc, base, origin)
 	printDemoUsers(out, base, sd)
 	printBilling(out, base, sd, bs)
+	printSecurity(out, base, sd, ss)
 
 	s := newServer(svc, ids, b.db, identityAuth{ids: ids, operators: cfg.operators}, logger)
 	s.secureCookies = u.Scheme == "https"
 	s.notices, s.origin = notices, origin
-	s.bill = bill
+	s.bill, s.sec = bill, sec
 	s.limit = newLimiter(cfg.maxInflight)
 	srv := &http.Server{
 		Handler:           s.routes(),

@@ -25,6 +25,8 @@ import (
 	"github.com/seeda33a2f4f/resellerkit/contacts"
 	"github.com/seeda33a2f4f/resellerkit/identity"
 	"github.com/seeda33a2f4f/resellerkit/members"
+	"github.com/seeda33a2f4f/resellerkit/security"
+	"github.com/seeda33a2f4f/resellerkit/security/securitytest"
 	"github.com/seeda33a2f4f/resellerkit/sqldb/sqldbtest"
 )
 
@@ -68,6 +70,9 @@ type fixture struct {
 	notices   *contacts.Service
 	bill      *billing.Service
 	billing   billingSeeded // the demo cost data and invoices
+	sec       *security.Service
+	fleet     *securitytest.Fleet // the demo's simulated AWS fleet
+	security  securitySeeded      // the seeded maintenance run
 	b         *backend
 	orgID     string
 	passwords map[string]string // by email: the demo users' and the outsider's
@@ -167,16 +172,22 @@ func newFixture(t testing.TB, kind string) *fixture {
 	bs, err := seedBilling(ctx, bill, svc, b.state, sd.orgID, setup.plans, setup.costCurrency(), time.Now())
 	require.NoError(t, err)
 	require.Empty(t, bs.note)
+	fleet := securitytest.NewFleet()
+	sec, err := newSecurityService(b.security, svc, notices, fleet.Checks(), testOrigin, time.Now)
+	require.NoError(t, err)
+	ss, err := seedSecurity(ctx, sec, svc, fleet, b.state, sd.orgID, time.Now())
+	require.NoError(t, err)
+	require.NotEmpty(t, ss.run.ID)
 	logs := &syncBuffer{}
 	auth := identityAuth{ids: ids, operators: map[string]bool{demoOperator.Email: true}}
 	s := newServer(svc, ids, b.db, auth, slog.New(slog.NewTextHandler(logs, nil)))
 	s.notices, s.origin = notices, testOrigin
-	s.bill = bill
+	s.bill, s.sec = bill, sec
 	srv := httptest.NewServer(s.routes())
 	t.Cleanup(srv.Close)
 	// A redirect is an answer to check, never one to follow.
 	srv.Client().CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &fixture{t: t, srv: srv, s: s, svc: svc, ids: ids, notices: notices, bill: bill, billing: bs, b: b, orgID: sd.orgID,
+	return &fixture{t: t, srv: srv, s: s, svc: svc, ids: ids, notices: notices, bill: bill, billing: bs, sec: sec, fleet: fleet, security: ss, b: b, orgID: sd.orgID,
 		passwords: sd.passwords, mails: mails, logs: logs, tokens: map[string]string{}}
 }
 

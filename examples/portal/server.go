@@ -12,6 +12,7 @@ import (
 	"github.com/seeda33a2f4f/resellerkit/contacts"
 	"github.com/seeda33a2f4f/resellerkit/identity"
 	"github.com/seeda33a2f4f/resellerkit/members"
+	"github.com/seeda33a2f4f/resellerkit/security"
 	"github.com/seeda33a2f4f/resellerkit/sqldb"
 )
 
@@ -23,6 +24,7 @@ type server struct {
 	ids            *identity.Service           // sign-in, sessions, MFA, API keys
 	notices        *contacts.Service           // contacts and notices (nil: invitations send no mail)
 	bill           *billing.Service            // charges, documents, alarms (billing_handlers.go)
+	sec            *security.Service           // security settings, drift, alerts (security_handlers.go)
 	fonts          *fontCache                  // the PDF font
 	origin         string                      // the public origin, for links in mail
 	db             *sqldb.DB                   // for one read snapshot per list (nil: none)
@@ -182,6 +184,13 @@ func (s *server) routes() http.Handler {
 	h("GET /v1/operator/billing/charges", s.operatorCharges)
 	h("POST /v1/operator/billing/credit-notes", s.issueCreditNote)
 	h("POST /v1/operator/billing/corrections", s.correctInvoice)
+
+	h("GET /v1/orgs/{org}/accounts/{account}/security", s.getSecurity)
+	h("PUT /v1/orgs/{org}/accounts/{account}/security", s.putSecurity)
+	h("GET /v1/orgs/{org}/accounts/{account}/security/changes", s.listSecurityChanges)
+	h("GET /v1/orgs/{org}/accounts/{account}/security/drift", s.getDrift)
+	h("GET /v1/orgs/{org}/accounts/{account}/security/alerts", s.listAlerts)
+	h("GET /v1/orgs/{org}/alerts", s.listAlerts)
 
 	h("GET /v1/orgs/{org}/members", listHandler(s, inOrg(s.svc.ListMembers), toMember))
 	h("GET /v1/orgs/{org}/members/{identity}", s.getMember)

@@ -21,8 +21,9 @@ type stateTable struct {
 
 // Rows of portal_state.
 const (
-	stateSeededAt        = "demo_seeded_at"
-	stateBillingSeededAt = "demo_billing_seeded_at" // the demo cost data and invoices (seedBilling)
+	stateSeededAt         = "demo_seeded_at"
+	stateBillingSeededAt  = "demo_billing_seeded_at"  // the demo cost data and invoices (seedBilling)
+	stateSecuritySeededAt = "demo_security_seeded_at" // the demo security settings and maintenance run (seedSecurity)
 )
 
 // migrationsFS holds the portal's schema, applied as component "examples/portal".
@@ -63,6 +64,18 @@ func (s *stateTable) BillingSeeded(ctx context.Context) (bool, error) {
 // MarkBillingSeeded records that the demo billing data was seeded completely.
 func (s *stateTable) MarkBillingSeeded(ctx context.Context, at time.Time) error {
 	_, err := s.putIfAbsent(ctx, stateBillingSeededAt, at.UTC().Format(time.RFC3339))
+	return err
+}
+
+// SecuritySeeded reports whether the demo security data was seeded completely.
+func (s *stateTable) SecuritySeeded(ctx context.Context) (bool, error) {
+	_, ok, err := s.get(ctx, stateSecuritySeededAt)
+	return ok, err
+}
+
+// MarkSecuritySeeded records that the demo security data was seeded completely.
+func (s *stateTable) MarkSecuritySeeded(ctx context.Context, at time.Time) error {
+	_, err := s.putIfAbsent(ctx, stateSecuritySeededAt, at.UTC().Format(time.RFC3339))
 	return err
 }
 
