@@ -1,0 +1,327 @@
+package support_test
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seeda33a2f4f/resellerkit"
+	"github.com/seeda33a2f4f/resellerkit/contacts"
+	contactsmem "github.com/seeda33a2f4f/resellerkit/contacts/memstore"
+	"github.com/seeda33a2f4f/resellerkit/members"
+	membersmem "github.com/seeda33a2f4f/resellerkit/members/memstore"
+	"github.com/seeda33a2f4f/resellerkit/money"
+	"github.com/seeda33a2f4f/resellerkit/support"
+	supportmem "github.com/seeda33a2f4f/resellerkit/support/memstore"
+)
+
+// always is 24×7 hours: business time is wall time.
+type always struct{}
+
+func (always) Add(t time.Time, d time.Duration) (time.Time, error) { return t.Add(d), nil }
+func (always) Elapsed(a, b time.Time) time.Duration {
+	if b.Before(a) {
+		return 0
+	}
+	return b.Sub(a)
+}
+
+func policy() support.Policy {
+	t := map[support.Severity]support.Target{}
+	for _, s := range support.Severities() {
+		t[s] = support.Target{FirstResponse: 4 * time.Hour, Resolution: 24 * time.Hour}
+	}
+	t[support.Urgent] = support.Target{FirstResponse: time.Hour, Resolution: 8 * time.Hour}
+	return support.Policy{Hours: map[support.Category]support.Hours{support.Technical: always{}, support.AccountBilling: always{}},
+		Targets: map[support.Category]map[support.Severity]support.Target{support.Technical: t, support.AccountBilling: t}}
+}
+
+// escalator is a fake AWS Support.
+type escalator struct{ calls atomic.Int32 }
+
+func (e *escalator) Escalate(_ context.Context, c support.Case) (support.Escalation, error) {
+	n := e.calls.Add(1)
+	return support.Escalation{AWSCaseID: fmt.Sprintf("case-%s-%d", c.AccountID, n), DisplayID: fmt.Sprint(1000 + n)}, nil
+}
+
+type fixture struct {
+	ctx     context.Context
+	now     atomic.Pointer[time.Time]
+	members *members.Service
+	cstore  *contactsmem.Store
+	store   *supportmem.Store
+	svc     *support.Service
+	esc     *escalator
+	orgA    members.Organization
+	orgB    members.Organization
+	alice   members.Principal // power user of A
+	viewer  members.Principal // general user of A without support.inquire
+	bob     members.Principal // power user of B
+	desk    members.Principal
+	acctA   string
+	acctB   string
+}
+
+func (f *fixture) set(t time.Time)  { f.now.Store(&t) }
+func (f *fixture) clock() time.Time { return *f.now.Load() }
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	f := &fixture{ctx: context.Background(), cstore: contactsmem.New(), store: supportmem.New(), esc: &escalator{},
+		acctA: "111111111111", acctB: "222222222222"}
+	f.set(time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC)) // the organization exists since 2025-09
+	f.members = members.NewService(membersmem.New(), members.WithClock(f.clock))
+	f.alice = members.Principal{IdentityID: "alice", Email: "alice@a.example", MFA: true}
+	f.bob = members.Principal{IdentityID: "bob", Email: "bob@b.example", MFA: true}
+	f.viewer = members.Principal{IdentityID: "viewer", Email: "viewer@a.example", MFA: true}
+	f.desk = members.Principal{IdentityID: "op", Email: "op@reseller.example", MFA: true, Operator: true}
+	var err error
+	f.orgA, err = f.members.CreateOrganization(f.ctx, f.alice, members.NewOrganization{Code: "org-a", Name: "A"})
+	require.NoError(t, err)
+	f.orgB, err = f.members.CreateOrganization(f.ctx, f.bob, members.NewOrganization{Code: "org-b", Name: "B"})
+	require.NoError(t, err)
+	for _, x := range []struct {
+		p    members.Principal
+		org  string
+		acct string
+	}{{f.alice, f.orgA.ID, f.acctA}, {f.bob, f.orgB.ID, f.acctB}} {
+		p, err := f.members.CreateProject(f.ctx, x.p, x.org, members.Project{Name: "P", PaymentMethod: members.PaymentBankTransfer,
+			Currency: money.USD, InvoiceTo: []string{"x@x.example"}})
+		require.NoError(t, err)
+		_, err = f.members.RegisterAccount(f.ctx, f.desk, x.org, members.NewAccount{ID: x.acct, ProjectID: p.ID})
+		require.NoError(t, err)
+	}
+	inv, err := f.members.Invite(f.ctx, f.alice, f.orgA.ID, members.NewInvitation{Email: f.viewer.Email, Type: members.MemberGeneral,
+		Permissions: []members.Permission{members.PermProjectView}})
+	require.NoError(t, err)
+	_, err = f.members.AcceptInvitation(f.ctx, f.viewer, f.orgA.ID, inv.ID)
+	require.NoError(t, err)
+	notices, err := contacts.NewService(f.cstore, f.members)
+	require.NoError(t, err)
+	f.svc, err = support.NewService(support.Config{Store: f.store, Members: f.members, Notifier: notices, Escalator: f.esc,
+		Policy: policy(), Desk: []string{"desk@reseller.example"}, Now: f.clock})
+	require.NoError(t, err)
+	f.set(time.Date(2026, 11, 2, 1, 0, 0, 0, time.UTC))
+	return f
+}
+
+func (f *fixture) open(t *testing.T, sev support.Severity) support.Case {
+	t.Helper()
+	c, err := f.svc.Open(f.ctx, f.alice, f.orgA.ID, support.NewCase{AccountID: f.acctA, Category: support.Technical, Severity: sev,
+		Subject: "EC2 が起動しません", Body: "i-0123 が pending のままです。", CC: []string{"ops@a.example"}})
+	require.NoError(t, err)
+	return c
+}
+
+func (f *fixture) notices(t *testing.T) []contacts.Notice {
+	t.Helper()
+	ns, _, err := f.cstore.ListNotices(f.ctx, f.orgA.ID, "", resellerkit.Page{})
+	require.NoError(t, err)
+	return ns
+}
+
+// P-1: a case names an account of the caller's organization and needs
+// support.inquire; the desk is told of it.
+func TestP1_OpenCase(t *testing.T) {
+	f := newFixture(t)
+	c := f.open(t, support.Normal)
+	assert.Equal(t, support.Open, c.State)
+	assert.Equal(t, "alice@a.example", c.OpenedByEmail)
+	ns := f.notices(t)
+	require.Len(t, ns, 1)
+	assert.Equal(t, []string{"desk@reseller.example"}, ns[0].To)
+
+	for name, tc := range map[string]struct {
+		p    members.Principal
+		n    support.NewCase
+		want error
+	}{
+		"another organization's account": {f.alice, support.NewCase{AccountID: f.acctB, Category: support.Technical, Subject: "s", Body: "b"}, support.ErrNotFound},
+		"without support.inquire":         {f.viewer, support.NewCase{AccountID: f.acctA, Category: support.Technical, Subject: "s", Body: "b"}, members.ErrPermissionDenied},
+		"bad category":                    {f.alice, support.NewCase{AccountID: f.acctA, Category: "sales", Subject: "s", Body: "b"}, support.ErrInvalid},
+		"no subject":                      {f.alice, support.NewCase{AccountID: f.acctA, Category: support.Technical, Body: "b"}, support.ErrInvalid},
+		"bad cc":                          {f.alice, support.NewCase{AccountID: f.acctA, Category: support.Technical, Subject: "s", Body: "b", CC: []string{"nope"}}, support.ErrInvalid},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := f.svc.Open(f.ctx, tc.p, f.orgA.ID, tc.n)
+			require.ErrorIs(t, err, tc.want)
+		})
+	}
+}
+
+// P-3: the state machine, as a table.
+func TestP3_StateMachine(t *testing.T) {
+	for _, tc := range []struct {
+		from, to support.State
+		ok       bool
+	}{
+		{support.Open, support.InProgress, true}, {support.Open, support.Resolved, false}, {support.Open, support.Rejected, true},
+		{support.InProgress, support.WaitingOnCustomer, true}, {support.WaitingOnCustomer, support.InProgress, true},
+		{support.InProgress, support.Resolved, true}, {support.WaitingOnCustomer, support.Resolved, true},
+		{support.Resolved, support.Closed, true}, {support.Resolved, support.InProgress, true},
+		{support.Closed, support.InProgress, false}, {support.Rejected, support.Open, false}, {support.Open, support.Closed, false},
+		{support.WaitingOnCustomer, support.Rejected, false},
+	} {
+		assert.Equal(t, tc.ok, support.CanMove(tc.from, tc.to), "%s → %s", tc.from, tc.to)
+	}
+}
+
+// P-3: the desk moves a case, a customer's reply brings it back from waiting,
+// each reply notifies the other side, and a closed case takes no reply; P-2:
+// the time waiting does not count.
+func TestP3_ConversationAndStates(t *testing.T) {
+	f := newFixture(t)
+	c := f.open(t, support.Normal)
+	_, err := f.svc.Transition(f.ctx, f.alice, f.orgA.ID, c.ID, support.InProgress, c.Version)
+	require.ErrorIs(t, err, members.ErrPermissionDenied, "only the desk moves a case")
+	c, err = f.svc.Transition(f.ctx, f.desk, f.orgA.ID, c.ID, support.InProgress, c.Version)
+	require.NoError(t, err)
+	_, err = f.svc.Transition(f.ctx, f.desk, f.orgA.ID, c.ID, support.Closed, c.Version)
+	require.ErrorIs(t, err, support.ErrTransition)
+	_, err = f.svc.Transition(f.ctx, f.desk, f.orgA.ID, c.ID, support.WaitingOnCustomer, c.Version-1)
+	require.ErrorIs(t, err, support.ErrConflict)
+
+	f.set(f.clock().Add(30 * time.Minute))
+	_, err = f.svc.Reply(f.ctx, f.desk, f.orgA.ID, c.ID, "ログを添付してください。", nil)
+	require.NoError(t, err)
+	c, _, err = f.svc.Get(f.ctx, f.alice, f.orgA.ID, c.ID)
+	require.NoError(t, err)
+	assert.Equal(t, f.clock(), c.FirstResponseAt)
+	c, err = f.svc.Transition(f.ctx, f.desk, f.orgA.ID, c.ID, support.WaitingOnCustomer, c.Version)
+	require.NoError(t, err)
+
+	f.set(f.clock().Add(10 * time.Hour)) // the customer takes 10 hours
+	r, err := f.svc.Reply(f.ctx, f.alice, f.orgA.ID, c.ID, "添付します。", []support.Attachment{{Name: "log.txt", Size: 123, Ref: "s3://att/log.txt"}})
+	require.NoError(t, err)
+	assert.Equal(t, support.Customer, r.Side)
+	c, replies, err := f.svc.Get(f.ctx, f.alice, f.orgA.ID, c.ID)
+	require.NoError(t, err)
+	assert.Equal(t, support.InProgress, c.State, "a customer's reply ends the wait")
+	require.Len(t, c.Waiting, 1)
+	assert.Equal(t, 10*time.Hour, c.Waiting[0].End.Sub(c.Waiting[0].Start))
+	require.Len(t, replies, 2)
+	assert.Equal(t, "s3://att/log.txt", replies[1].Attachments[0].Ref)
+
+	sla, err := f.svc.SLA(f.ctx, f.alice, f.orgA.ID, c.ID)
+	require.NoError(t, err)
+	assert.Equal(t, support.ClockMet, sla.FirstResponse.State)
+	assert.Equal(t, 30*time.Minute, sla.Resolution.Elapsed, "the 10 hours waiting do not count")
+	assert.Equal(t, c.CreatedAt.Add(34*time.Hour), sla.Resolution.Due, "24 h + 10 h waiting")
+
+	var to []string
+	for _, n := range f.notices(t) {
+		to = append(to, n.To[0])
+	}
+	assert.ElementsMatch(t, []string{"desk@reseller.example", "alice@a.example", "desk@reseller.example"}, to,
+		"the desk told of the case and of the customer's reply, the customer of the desk's")
+
+	c, err = f.svc.Transition(f.ctx, f.desk, f.orgA.ID, c.ID, support.Resolved, c.Version)
+	require.NoError(t, err)
+	c, err = f.svc.Transition(f.ctx, f.desk, f.orgA.ID, c.ID, support.Closed, c.Version)
+	require.NoError(t, err)
+	_, err = f.svc.Reply(f.ctx, f.alice, f.orgA.ID, c.ID, "もう一点", nil)
+	require.ErrorIs(t, err, support.ErrTransition)
+}
+
+// P-6: the desk rejects an out-of-scope request with the reason, told to the
+// inquirer.
+func TestP6_OutOfScopeRejected(t *testing.T) {
+	f := newFixture(t)
+	c := f.open(t, support.Low)
+	_, err := f.svc.Reject(f.ctx, f.desk, f.orgA.ID, c.ID, "rude", c.Version)
+	require.ErrorIs(t, err, support.ErrInvalid)
+	c, err = f.svc.Reject(f.ctx, f.desk, f.orgA.ID, c.ID, support.CustomerCode, c.Version)
+	require.NoError(t, err)
+	assert.Equal(t, support.Rejected, c.State)
+	ns := f.notices(t)
+	last := ns[len(ns)-1]
+	assert.Equal(t, []string{"alice@a.example"}, last.To)
+	assert.Equal(t, []string{"ops@a.example"}, last.CC)
+	assert.Contains(t, last.Text, "対象外")
+	_, err = f.svc.Reply(f.ctx, f.alice, f.orgA.ID, c.ID, "でも", nil)
+	require.ErrorIs(t, err, support.ErrTransition)
+}
+
+// P-4: the desk escalates a case to AWS Support once.
+func TestP4_Escalation(t *testing.T) {
+	f := newFixture(t)
+	c := f.open(t, support.Urgent)
+	_, err := f.svc.Escalate(f.ctx, f.alice, f.orgA.ID, c.ID)
+	require.ErrorIs(t, err, members.ErrPermissionDenied)
+	c, err = f.svc.Escalate(f.ctx, f.desk, f.orgA.ID, c.ID)
+	require.NoError(t, err)
+	require.NotNil(t, c.Escalation)
+	assert.Equal(t, "case-111111111111-1", c.Escalation.AWSCaseID)
+	again, err := f.svc.Escalate(f.ctx, f.desk, f.orgA.ID, c.ID)
+	require.NoError(t, err)
+	assert.Equal(t, c.Escalation, again.Escalation)
+	assert.Equal(t, int32(1), f.esc.calls.Load())
+}
+
+// M-7: a case of organization A is invisible to organization B.
+func TestM7_CasesIsolated(t *testing.T) {
+	f := newFixture(t)
+	c := f.open(t, support.Normal)
+	_, _, err := f.svc.Get(f.ctx, f.bob, f.orgB.ID, c.ID)
+	require.ErrorIs(t, err, support.ErrNotFound)
+	_, _, err = f.svc.Get(f.ctx, f.bob, f.orgA.ID, c.ID)
+	require.ErrorIs(t, err, members.ErrPermissionDenied)
+	list, _, err := f.svc.List(f.ctx, f.bob, f.orgB.ID, support.CaseFilter{OrgID: f.orgA.ID}, resellerkit.Page{})
+	require.NoError(t, err)
+	assert.Empty(t, list)
+	_, err = f.svc.Reply(f.ctx, f.bob, f.orgB.ID, c.ID, "hi", nil)
+	require.ErrorIs(t, err, support.ErrNotFound)
+	_, err = f.svc.Queue(f.ctx, f.bob, nil)
+	require.ErrorIs(t, err, members.ErrPermissionDenied)
+}
+
+// P-2: the desk's queue lists cases with their clocks; at risk at 75 % of a
+// target, breached past it.
+func TestP2_QueueAtRiskAndBreached(t *testing.T) {
+	f := newFixture(t)
+	urgent := f.open(t, support.Urgent) // 1 h first response
+	f.open(t, support.Normal)           // 4 h
+	f.set(f.clock().Add(50 * time.Minute))
+	q, err := f.svc.Queue(f.ctx, f.desk, []support.ClockState{support.ClockAtRisk, support.ClockBreached})
+	require.NoError(t, err)
+	require.Len(t, q, 1)
+	assert.Equal(t, urgent.ID, q[0].Case.ID)
+	assert.Equal(t, support.ClockAtRisk, q[0].SLA.FirstResponse.State)
+	f.set(f.clock().Add(20 * time.Minute))
+	q, err = f.svc.Queue(f.ctx, f.desk, []support.ClockState{support.ClockBreached})
+	require.NoError(t, err)
+	require.Len(t, q, 1)
+	assert.Equal(t, support.ClockBreached, q[0].SLA.FirstResponse.State)
+	all, err := f.svc.Queue(f.ctx, f.desk, nil)
+	require.NoError(t, err)
+	assert.Len(t, all, 2)
+}
+
+// P-5: a case 12 months and one day old is purged with its replies; one 11 months
+// old is kept; the sweep run twice removes nothing more.
+func TestP5_Retention(t *testing.T) {
+	f := newFixture(t)
+	start := time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC)
+	f.set(start)
+	old := f.open(t, support.Normal)
+	_, err := f.svc.Reply(f.ctx, f.desk, f.orgA.ID, old.ID, "回答", nil)
+	require.NoError(t, err)
+	f.set(start.AddDate(0, 1, 1))
+	young := f.open(t, support.Normal)
+	f.set(start.AddDate(0, 12, 1)) // old: 12 months and a day; young: 11 months
+	p, err := f.svc.Purge(f.ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []string{old.ID}, p.Cases)
+	_, _, err = f.svc.Get(f.ctx, f.alice, f.orgA.ID, old.ID)
+	require.ErrorIs(t, err, support.ErrNotFound)
+	_, _, err = f.svc.Get(f.ctx, f.alice, f.orgA.ID, young.ID)
+	require.NoError(t, err)
+	p, err = f.svc.Purge(f.ctx)
+	require.NoError(t, err)
+	assert.Empty(t, p.Cases, "nothing more the second time")
+}
