@@ -142,10 +142,10 @@ func TestP1_OpenCase(t *testing.T) {
 		want error
 	}{
 		"another organization's account": {f.alice, support.NewCase{AccountID: f.acctB, Category: support.Technical, Subject: "s", Body: "b"}, support.ErrNotFound},
-		"without support.inquire":         {f.viewer, support.NewCase{AccountID: f.acctA, Category: support.Technical, Subject: "s", Body: "b"}, members.ErrPermissionDenied},
-		"bad category":                    {f.alice, support.NewCase{AccountID: f.acctA, Category: "sales", Subject: "s", Body: "b"}, support.ErrInvalid},
-		"no subject":                      {f.alice, support.NewCase{AccountID: f.acctA, Category: support.Technical, Body: "b"}, support.ErrInvalid},
-		"bad cc":                          {f.alice, support.NewCase{AccountID: f.acctA, Category: support.Technical, Subject: "s", Body: "b", CC: []string{"nope"}}, support.ErrInvalid},
+		"without support.inquire":        {f.viewer, support.NewCase{AccountID: f.acctA, Category: support.Technical, Subject: "s", Body: "b"}, members.ErrPermissionDenied},
+		"bad category":                   {f.alice, support.NewCase{AccountID: f.acctA, Category: "sales", Subject: "s", Body: "b"}, support.ErrInvalid},
+		"no subject":                     {f.alice, support.NewCase{AccountID: f.acctA, Category: support.Technical, Body: "b"}, support.ErrInvalid},
+		"bad cc":                         {f.alice, support.NewCase{AccountID: f.acctA, Category: support.Technical, Subject: "s", Body: "b", CC: []string{"nope"}}, support.ErrInvalid},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := f.svc.Open(f.ctx, tc.p, f.orgA.ID, tc.n)
