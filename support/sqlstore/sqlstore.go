@@ -1,0 +1,158 @@
+package sqlstore
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"time"
+
+	"github.com/seeda33a2f4f/resellerkit/sqldb"
+	"github.com/seeda33a2f4f/resellerkit/support"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Component is the name under which the support migrations are recorded in
+// schema_migrations.
+const Component = "support"
+
+// Migrations returns the embedded schema migrations (NNN_name.sql files, and
+// NNN_name.sqlite.sql / NNN_name.postgresql.sql for one dialect).
+func Migrations() fs.FS {
+	sub, err := fs.Sub(migrationFiles, "migrations")
+	if err != nil {
+		panic(err) // the directory is embedded: cannot happen
+	}
+	return sub
+}
+
+// Store is a support.Store on SQLite or PostgreSQL, over a *sqldb.DB that other
+// packages' stores may share. It is safe for concurrent use, also by several
+// processes on one database. It runs every statement on the transaction its
+// context carries (sqldb.DB.InTx), so it joins a transaction that spans packages.
+type Store struct {
+	db   *sqldb.DB
+	c    string // the clause that makes text compare in byte order (sqldb.DB.ByteOrder)
+	owns bool   // Close closes db
+}
+
+var _ support.Store = (*Store)(nil)
+
+// New applies the support migrations to db (component Component; see
+// Migrations) and returns a Store over it. The caller keeps ownership of db (Close
+// does not close it) and may give it to other packages' stores too.
+func New(ctx context.Context, db *sqldb.DB) (*Store, error) {
+	if err := db.Migrate(ctx, Component, Migrations()); err != nil {
+		return nil, fmt.Errorf("sqlstore: %w", err)
+	}
+	return &Store{db: db, c: db.ByteOrder()}, nil
+}
+
+// Open opens the database at dsn (an SQLite file path or a postgres:// URL, see
+// sqldb.Open), migrates it and returns a Store that owns it: Close closes it.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	db, err := sqldb.Open(ctx, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: %w", err)
+	}
+	s, err := New(ctx, db)
+	if err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	s.owns = true
+	return s, nil
+}
+
+// Close closes the database if the Store opened it (Open); it is a no-op for a
+// Store made with New.
+func (s *Store) Close() error {
+	if s.owns {
+		return s.db.Close()
+	}
+	return nil
+}
+
+// DB returns the database the Store runs on.
+func (s *Store) DB() *sqldb.DB { return s.db }
+
+// errs are the support sentinels the Store reports database errors with. The one
+// foreign key is a reply's reference to its case.
+var errs = sqldb.Sentinels{
+	NotFound:      support.ErrNotFound,
+	AlreadyExists: support.ErrAlreadyExists,
+	Conflict:      support.ErrConflict,
+	Parent:        "case",
+}
+
+// q returns the transaction ctx carries, or the pool.
+func (s *Store) q(ctx context.Context) sqldb.Querier { return s.db.Querier(ctx) }
+
+// InTx implements support.Store with sqldb.DB.InTx: SERIALIZABLE on PostgreSQL,
+// SQLite's write lock taken at its start, joined (in a savepoint) when ctx already
+// carries a transaction of the same database. When it loses a race with a
+// concurrent transaction, sqldb reruns fn (a bounded number of times), so fn must
+// have no effects outside the transaction; if it still cannot commit, InTx returns
+// an error matching support.ErrConflict. Errors from fn are returned as they are
+// (errors.Is works on them).
+func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	return errs.MapTx(ctx, s.db.InTx(ctx, fn))
+}
+
+// instant is the database value of a time for a NOT NULL TIMESTAMP column, and of
+// a time compared with one: in UTC at microsecond precision, the zero time kept as
+// the earliest instant (0001-01-01 00:00:00) rather than NULL.
+func instant(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// scanInstant returns a Scan destination for a NOT NULL TIMESTAMP column written
+// with instant: the earliest instant reads as the zero time.
+func scanInstant(t *time.Time) instantDest { return instantDest{t} }
+
+type instantDest struct{ t *time.Time }
+
+func (d instantDest) Scan(src any) error {
+	if err := sqldb.ScanTime(d.t).Scan(src); err != nil {
+		return err
+	}
+	*d.t = zeroable(*d.t)
+	return nil
+}
+
+// zeroable returns t in UTC, or the zero time itself for the zero instant.
+func zeroable(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// jsonArg is the database text of v as JSON.
+func jsonArg(v any) (string, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("sqlstore: %w", err)
+	}
+	return string(b), nil
+}
+
+// jsonDest is a Scan destination that decodes a JSON TEXT column into v.
+type jsonDest struct{ v any }
+
+func (d jsonDest) Scan(src any) error {
+	var b []byte
+	switch x := src.(type) {
+	case string:
+		b = []byte(x)
+	case []byte:
+		b = x
+	default:
+		return fmt.Errorf("sqlstore: JSON column holds %T, want text", src)
+	}
+	if err := json.Unmarshal(b, d.v); err != nil {
+		return fmt.Errorf("sqlstore: JSON column: %w", err)
+	}
+	return nil
+}
