@@ -238,8 +238,12 @@ func TestP6_OutOfScopeRejected(t *testing.T) {
 	c, err = f.svc.Reject(f.ctx, f.desk, f.orgA.ID, c.ID, support.CustomerCode, c.Version)
 	require.NoError(t, err)
 	assert.Equal(t, support.Rejected, c.State)
-	ns := f.notices(t)
-	last := ns[len(ns)-1]
+	var last contacts.Notice
+	for _, n := range f.notices(t) {
+		if n.Key == "support:"+c.ID+":rejected" {
+			last = n
+		}
+	}
 	assert.Equal(t, []string{"alice@a.example"}, last.To)
 	assert.Equal(t, []string{"ops@a.example"}, last.CC)
 	assert.Contains(t, last.Text, "対象外")
