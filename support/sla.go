@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/seeda33a2f4f/resellerkit"
+	"github.com/seeda33a2f4f/resellerkit/support/hours"
 )
 
 // Hours counts business time over a schedule (P-2); hours.Schedule (package
@@ -15,7 +16,13 @@ type Hours interface {
 	// Add returns the instant when d of business time has elapsed from start.
 	Add(start time.Time, d time.Duration) (time.Time, error)
 	// Elapsed returns the business time between from and to (0 when to ≤ from).
-	Elapsed(from, to time.Time) time.Duration
+	Elapsed(from, to time.Time) (time.Duration, error)
+}
+
+// coverage is implemented by Hours whose holiday list ends somewhere
+// (hours.Schedule): a clock computed past its end is provisional.
+type coverage interface {
+	Covered(from, to time.Time) bool
 }
 
 // Target is the service level of one category and severity: the business time
@@ -75,6 +82,9 @@ type Clock struct {
 	Elapsed time.Duration // business time counted, waiting excluded
 	Due     time.Time     // zero while paused
 	State   ClockState
+	// Provisional reports that the due time lies past the end of the holiday
+	// list: it may move once a newer list is loaded.
+	Provisional bool
 }
 
 // SLA is a case's two clocks (P-2).
@@ -117,12 +127,19 @@ func clock(h Hours, c *Case, target time.Duration, done, now time.Time, risk flo
 	if !done.IsZero() {
 		end = done
 	}
-	k := Clock{Target: target, Elapsed: Elapsed(h, c.CreatedAt, end, c.Waiting)}
+	elapsed, err := Elapsed(h, c.CreatedAt, end, c.Waiting)
+	if err != nil {
+		return Clock{}, err
+	}
+	k := Clock{Target: target, Elapsed: elapsed}
 	due, paused, err := Due(h, c.CreatedAt, target, c.Waiting)
 	if err != nil {
 		return Clock{}, err
 	}
 	k.Due = due
+	if cov, ok := h.(coverage); ok && !due.IsZero() {
+		k.Provisional = !cov.Covered(c.CreatedAt, due)
+	}
 	switch {
 	case !done.IsZero() && k.Elapsed <= target:
 		k.State = ClockMet
@@ -142,18 +159,25 @@ func clock(h Hours, c *Case, target time.Duration, done, now time.Time, risk flo
 
 // Elapsed returns the business time between from and to, less the business time
 // of the pauses (waiting on the customer; an open pause runs to to).
-func Elapsed(h Hours, from, to time.Time, pauses []Span) time.Duration {
-	total := h.Elapsed(from, to)
+func Elapsed(h Hours, from, to time.Time, pauses []Span) (time.Duration, error) {
+	total, err := h.Elapsed(from, to)
+	if err != nil {
+		return 0, err
+	}
 	for _, p := range pauses {
 		s, e := maxTime(p.Start, from), p.End
 		if e.IsZero() || e.After(to) {
 			e = to
 		}
 		if e.After(s) {
-			total -= h.Elapsed(s, e)
+			d, err := h.Elapsed(s, e)
+			if err != nil {
+				return 0, err
+			}
+			total -= d
 		}
 	}
-	return max(total, 0)
+	return max(total, 0), nil
 }
 
 // Due returns when target of business time has elapsed from start, not counting
@@ -172,7 +196,10 @@ func Due(h Hours, start time.Time, target time.Duration, pauses []Span) (due tim
 			cursor = maxTime(cursor, p.End)
 			continue
 		}
-		part := h.Elapsed(cursor, p.Start)
+		part, err := h.Elapsed(cursor, p.Start)
+		if err != nil {
+			return time.Time{}, false, err
+		}
 		if part >= remaining {
 			break
 		}
@@ -191,4 +218,29 @@ func maxTime(a, b time.Time) time.Time {
 		return a
 	}
 	return b
+}
+
+// DefaultPolicy is the desk's default service levels (P-2): technical cases on
+// 24×7 hours, account and billing cases on Japanese business days 09:00–17:00
+// JST (hours.JapanBusinessHours: weekends, the Cabinet Office's public holidays
+// and 12/29–1/3 closed). Targets are business time:
+//
+//	                 technical              account_billing
+//	severity     first reply  resolved   first reply  resolved
+//	low              24h        120h         16h         40h
+//	normal           12h         72h          8h         40h
+//	high              4h         48h          4h         24h
+//	urgent            1h         24h          2h         16h
+//	critical         30m         12h          2h         16h
+func DefaultPolicy() Policy {
+	h := time.Hour
+	t := func(fr, res time.Duration) Target { return Target{FirstResponse: fr, Resolution: res} }
+	return Policy{
+		Hours: map[Category]Hours{Technical: hours.Always(), AccountBilling: hours.JapanBusinessHours(nil)},
+		Targets: map[Category]map[Severity]Target{
+			Technical: {Low: t(24*h, 120*h), Normal: t(12*h, 72*h), High: t(4*h, 48*h), Urgent: t(h, 24*h), Critical: t(30*time.Minute, 12*h)},
+			AccountBilling: {Low: t(16*h, 40*h), Normal: t(8*h, 40*h), High: t(4*h, 24*h), Urgent: t(2*h, 16*h), Critical: t(2*h, 16*h)},
+		},
+		AtRisk: 0.75,
+	}
 }

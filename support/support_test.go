@@ -3,6 +3,8 @@ package support_test
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -16,19 +18,23 @@ import (
 	"github.com/seeda33a2f4f/resellerkit/members"
 	membersmem "github.com/seeda33a2f4f/resellerkit/members/memstore"
 	"github.com/seeda33a2f4f/resellerkit/money"
+	"github.com/seeda33a2f4f/resellerkit/sqldb"
+	"github.com/seeda33a2f4f/resellerkit/sqldb/sqldbtest"
 	"github.com/seeda33a2f4f/resellerkit/support"
+	"github.com/seeda33a2f4f/resellerkit/support/hours"
 	supportmem "github.com/seeda33a2f4f/resellerkit/support/memstore"
+	supportsql "github.com/seeda33a2f4f/resellerkit/support/sqlstore"
 )
 
 // always is 24×7 hours: business time is wall time.
 type always struct{}
 
 func (always) Add(t time.Time, d time.Duration) (time.Time, error) { return t.Add(d), nil }
-func (always) Elapsed(a, b time.Time) time.Duration {
+func (always) Elapsed(a, b time.Time) (time.Duration, error) {
 	if b.Before(a) {
-		return 0
+		return 0, nil
 	}
-	return b.Sub(a)
+	return b.Sub(a), nil
 }
 
 func policy() support.Policy {
@@ -54,7 +60,7 @@ type fixture struct {
 	now     atomic.Pointer[time.Time]
 	members *members.Service
 	cstore  *contactsmem.Store
-	store   *supportmem.Store
+	store   support.Store
 	svc     *support.Service
 	esc     *escalator
 	orgA    members.Organization
@@ -72,7 +78,7 @@ func (f *fixture) clock() time.Time { return *f.now.Load() }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	f := &fixture{ctx: context.Background(), cstore: contactsmem.New(), store: supportmem.New(), esc: &escalator{},
+	f := &fixture{ctx: context.Background(), cstore: contactsmem.New(), store: newStore(t), esc: &escalator{},
 		acctA: "111111111111", acctB: "222222222222"}
 	f.set(time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC)) // the organization exists since 2025-09
 	f.members = members.NewService(membersmem.New(), members.WithClock(f.clock))
@@ -328,4 +334,83 @@ func TestP5_Retention(t *testing.T) {
 	p, err = f.svc.Purge(f.ctx)
 	require.NoError(t, err)
 	assert.Empty(t, p.Cases, "nothing more the second time")
+}
+
+// P-2 with the default policy: an account and billing case (urgent: 2 business
+// hours to the first reply) opened Friday 16:30 JST is due Monday 10:30 JST, or
+// Tuesday 10:30 when Monday is a public holiday (海の日, 2025-07-21); one opened
+// 2025-12-26 16:00 is due 2026-01-05 10:00 (12/29–1/3 closed); a technical case
+// counts every hour.
+func TestP2_DefaultPolicyClocks(t *testing.T) {
+	jst := hours.Tokyo()
+	p := support.DefaultPolicy()
+	require.NoError(t, p.Validate())
+	for _, tc := range []struct {
+		name   string
+		cat    support.Category
+		opened time.Time
+		due    time.Time
+	}{
+		{"Friday to Monday", support.AccountBilling, time.Date(2025, 11, 14, 16, 30, 0, 0, jst), time.Date(2025, 11, 17, 10, 30, 0, 0, jst)},
+		{"Monday a holiday", support.AccountBilling, time.Date(2025, 7, 18, 16, 30, 0, 0, jst), time.Date(2025, 7, 22, 10, 30, 0, 0, jst)},
+		{"year-end closure", support.AccountBilling, time.Date(2025, 12, 26, 16, 0, 0, 0, jst), time.Date(2026, 1, 5, 10, 0, 0, 0, jst)},
+		{"technical 24×7", support.Technical, time.Date(2025, 11, 14, 16, 30, 0, 0, jst), time.Date(2025, 11, 14, 17, 30, 0, 0, jst)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := support.Case{ID: "c", Category: tc.cat, Severity: support.Urgent, CreatedAt: tc.opened, State: support.Open}
+			sla, err := p.Evaluate(&c, tc.opened)
+			require.NoError(t, err)
+			assert.True(t, tc.due.Equal(sla.FirstResponse.Due), "due %s, want %s", sla.FirstResponse.Due, tc.due)
+			assert.False(t, sla.FirstResponse.Provisional)
+		})
+	}
+	// Waiting on the customer from Monday 9:00 to Tuesday 9:00 pushes the Friday
+	// case's due time by that day's 8 business hours.
+	c := support.Case{ID: "c", Category: support.AccountBilling, Severity: support.Urgent, State: support.InProgress,
+		CreatedAt: time.Date(2025, 11, 14, 16, 30, 0, 0, jst),
+		Waiting:   []support.Span{{Start: time.Date(2025, 11, 17, 9, 0, 0, 0, jst), End: time.Date(2025, 11, 18, 9, 0, 0, 0, jst)}}}
+	sla, err := p.Evaluate(&c, time.Date(2025, 11, 18, 9, 0, 0, 0, jst))
+	require.NoError(t, err)
+	assert.True(t, time.Date(2025, 11, 18, 10, 30, 0, 0, jst).Equal(sla.FirstResponse.Due), "%s", sla.FirstResponse.Due)
+}
+
+// storeKind selects the fixtures' Store: "memory" (the default) or a SQL dialect
+// (TestService_OnSQL sets it while it re-runs the tests above).
+var storeKind = "memory"
+
+func newStore(t *testing.T) support.Store {
+	t.Helper()
+	switch storeKind {
+	case "sqlite", "postgresql":
+		d := sqldb.SQLite
+		if storeKind == "postgresql" {
+			d = sqldb.PostgreSQL
+		}
+		st, err := supportsql.New(context.Background(), sqldbtest.Open(t, d))
+		require.NoError(t, err)
+		return st
+	}
+	return supportmem.New()
+}
+
+// The Service's tests again on the SQL store, SQLite and PostgreSQL (when
+// RESELLERKIT_TEST_POSTGRES_DSN is set).
+func TestService_OnSQL(t *testing.T) {
+	tests := map[string]func(*testing.T){
+		"P1_Open": TestP1_OpenCase, "P3_Conversation": TestP3_ConversationAndStates, "P6_Reject": TestP6_OutOfScopeRejected,
+		"P4_Escalation": TestP4_Escalation, "M7_Isolation": TestM7_CasesIsolated, "P2_Queue": TestP2_QueueAtRiskAndBreached,
+		"P5_Retention": TestP5_Retention,
+	}
+	for _, kind := range []string{"sqlite", "postgresql"} {
+		t.Run(kind, func(t *testing.T) {
+			if kind == "postgresql" {
+				sqldbtest.SkipUnavailable(t, sqldb.PostgreSQL)
+			}
+			storeKind = kind
+			defer func() { storeKind = "memory" }()
+			for _, name := range slices.Sorted(maps.Keys(tests)) {
+				t.Run(name, tests[name])
+			}
+		})
+	}
 }
