@@ -56,6 +56,9 @@ func (s *Service) Maintain(ctx context.Context, targets []Target) (Report, error
 		}
 	}
 	rep := Report{}
+	if len(targets) == 0 {
+		return rep, resellerkit.Invalid(ErrInvalid, "targets", "", "S-3", "no account to maintain")
+	}
 	run, err := s.store.UnfinishedRun(ctx)
 	switch {
 	case err == nil:

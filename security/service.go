@@ -231,6 +231,9 @@ func (s *Service) ListChanges(ctx context.Context, p members.Principal, orgID, a
 	if err := s.authorize(ctx, p, orgID, members.PermAccountView); err != nil {
 		return nil, "", err
 	}
+	if _, err := s.members.GetAccount(ctx, p, orgID, accountID); err != nil {
+		return nil, "", err
+	}
 	return s.store.ListChanges(ctx, orgID, accountID, page)
 }
 
