@@ -101,4 +101,12 @@
 //
 // The fixture builders the suite uses (Settings, Change, Run, Finished, Item,
 // Alert) are exported for stores' own extra tests.
+//
+// # A fake fleet
+//
+// Fleet is an in-memory AWS fleet for tests and demos: one fake security.Check
+// per control of the catalogue, keeping each account × control × region's state,
+// counting observations and repairs, and failing as told (an unreachable
+// account, a region not enabled, an error per item), so a program's maintenance
+// runs are tested without AWS.
 package securitytest
