@@ -23,6 +23,11 @@ type Run struct {
 	FinishedAt time.Time // zero while running
 	State      RunState
 	Regions    []string
+	// Owner is the runner holding the run (a random id per Maintain call) until
+	// LeaseUntil: another runner may take an unfinished run over only once the
+	// lease has expired (the holder crashed), so two runners never work one run.
+	Owner      string
+	LeaseUntil time.Time
 	// Totals over the run's items, filled when it finishes.
 	Items, Drifted, Repaired, Failed int
 }
@@ -99,6 +104,12 @@ type Store interface {
 	GetRun(ctx context.Context, id string) (Run, error)
 	// UnfinishedRun returns the latest run still RunRunning. ErrNotFound.
 	UnfinishedRun(ctx context.Context) (Run, error)
+	// ClaimRun makes owner the holder of the unfinished run id until until, when
+	// it holds it already or the run's lease is not after now (expired): true.
+	// false, writing nothing, when another owner's lease runs past now or the run
+	// is finished. Atomic: of two concurrent claims of a free run, one wins.
+	// ErrNotFound.
+	ClaimRun(ctx context.Context, id, owner string, now, until time.Time) (bool, error)
 	// FinishRun stores r's FinishedAt, State and totals. ErrNotFound.
 	FinishRun(ctx context.Context, r Run) error
 	// PutItem stores it, replacing the run's item of the same account, control
