@@ -238,7 +238,7 @@ func DefaultPolicy() Policy {
 	return Policy{
 		Hours: map[Category]Hours{Technical: hours.Always(), AccountBilling: hours.JapanBusinessHours(nil)},
 		Targets: map[Category]map[Severity]Target{
-			Technical: {Low: t(24*h, 120*h), Normal: t(12*h, 72*h), High: t(4*h, 48*h), Urgent: t(h, 24*h), Critical: t(30*time.Minute, 12*h)},
+			Technical:      {Low: t(24*h, 120*h), Normal: t(12*h, 72*h), High: t(4*h, 48*h), Urgent: t(h, 24*h), Critical: t(30*time.Minute, 12*h)},
 			AccountBilling: {Low: t(16*h, 40*h), Normal: t(8*h, 40*h), High: t(4*h, 24*h), Urgent: t(2*h, 16*h), Critical: t(2*h, 16*h)},
 		},
 		AtRisk: 0.75,
