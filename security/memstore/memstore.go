@@ -233,8 +233,33 @@ func (s *Store) UnfinishedRun(ctx context.Context) (security.Run, error) {
 	})
 }
 
+// ClaimRun implements security.Store: under the database's lock, the running run
+// id becomes owner's until until when owner holds it already, or it has no lease
+// (LeaseUntil zero), or its lease is not after now; else nothing is written.
+func (s *Store) ClaimRun(ctx context.Context, id, owner string, now, until time.Time) (bool, error) {
+	var claimed bool
+	err := s.db.Do(ctx, func(tx *memdb.Tx) error {
+		cur, ok := s.runs.Get(tx, id)
+		if !ok {
+			return notFound("run", id)
+		}
+		if cur.State != security.RunRunning ||
+			(cur.Owner != owner && !cur.LeaseUntil.IsZero() && cur.LeaseUntil.After(now)) {
+			return nil
+		}
+		cur.Owner, cur.LeaseUntil = owner, until
+		s.runs.Put(tx, id, cur)
+		claimed = true
+		return nil
+	})
+	if err != nil {
+		return false, err
+	}
+	return claimed, nil
+}
+
 // FinishRun implements security.Store: it stores FinishedAt, State and the
-// totals, and leaves StartedAt and Regions as created.
+// totals, and leaves StartedAt, Regions, Owner and LeaseUntil as they are.
 func (s *Store) FinishRun(ctx context.Context, r security.Run) error {
 	return s.db.Do(ctx, func(tx *memdb.Tx) error {
 		cur, ok := s.runs.Get(tx, r.ID)

@@ -27,11 +27,15 @@
 //     concurrent writers: one wins) and records nothing; the change is recorded
 //     in the same write, whole; Choices are copied in and out; ListChanges is
 //     newest first; settings and changes are an organization's (M-7).
-//   - Runs/…, Items/…: runs round-trip and their ids are unique
-//     (ErrAlreadyExists); UnfinishedRun is the latest running run (ErrNotFound
-//     when none); FinishRun stores the end, state and totals only; an item put
-//     again for the same run, account, control and region replaces the first, an
-//     item of an unknown run is ErrNotFound; ListItems' order and filters;
+//   - Runs/…, Items/…: runs round-trip (Owner and LeaseUntil too) and their ids
+//     are unique (ErrAlreadyExists); UnfinishedRun is the latest running run
+//     (ErrNotFound when none); ClaimRun extends the holder's lease, refuses
+//     another owner before the lease expires and a finished run (false, nothing
+//     written), takes an expired lease over (also when 20 owners claim at once:
+//     one wins) and is ErrNotFound for an unknown run; FinishRun stores the end,
+//     state and totals only; an item put again for the same run, account,
+//     control and region replaces the first, an item of an unknown run is
+//     ErrNotFound; ListItems' order and filters;
 //     LastItems is the account's items in the latest run that reached it, with
 //     that run, and never another organization's (M-7).
 //   - Initialized/…: an initial control is marked per account, control and

@@ -41,6 +41,12 @@ func Finished(r security.Run) security.Run {
 	return r
 }
 
+// Leased returns r held by owner until until.
+func Leased(r security.Run, owner string, until time.Time) security.Run {
+	r.Owner, r.LeaseUntil = owner, until
+	return r
+}
+
 // Item returns the item of run runID for orgID's account, control c and region
 // (""for a global control), with every field set: drifted and repaired.
 func Item(runID, orgID, accountID string, c security.ControlID, region string) security.Item {

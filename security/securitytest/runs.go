@@ -24,6 +24,13 @@ func runCases() []storeCase {
 		{"Runs/UnfinishedIsTheLatestRunning_S3", runUnfinished},
 		{"Runs/FinishStoresTotalsAndStateOnly_S3", runFinish},
 		{"Runs/RegionsAreCopiedInAndOut", runCopies},
+		{"Runs/OwnerAndLeaseRoundTrip_S3", runLeaseRoundTrip},
+		{"Runs/ClaimByTheHolderExtendsTheLease_S3", runClaimHolder},
+		{"Runs/ClaimBeforeAnotherOwnersLeaseExpiresIsRefused_S3", runClaimHeld},
+		{"Runs/ClaimOfAnExpiredLeaseTakesTheRunOver_S3", runClaimExpired},
+		{"Runs/ClaimOfAFinishedRunIsRefused_S3", runClaimFinished},
+		{"Runs/ClaimOfAMissingRunIsErrNotFound", runClaimMissing},
+		{"Runs/ConcurrentClaimsOfAnExpiredRunOneWins_S3", runClaimRace},
 		{"Items/EveryFieldRoundTrips_S3", itemRoundTrip},
 		{"Items/PutReplacesTheSameAccountControlRegion_S3", itemReplace},
 		{"Items/PutOfAnUnknownRunIsErrNotFound", itemUnknownRun},
@@ -142,6 +149,136 @@ func runCopies(t *testing.T, s security.Store) {
 	require.NoError(t, err)
 	u.Regions[1] = "scribbled"
 	assert.Equal(t, want, getRun(t, s, "r1"))
+}
+
+// claim returns ClaimRun(id, owner, now, until), requiring no error.
+func claim(t *testing.T, s security.Store, id, owner string, now, until time.Time) bool {
+	t.Helper()
+	ok, err := s.ClaimRun(t.Context(), id, owner, now, until)
+	require.NoError(t, err, "claim of run %q by %q", id, owner)
+	return ok
+}
+
+// runLeaseRoundTrip: Owner and LeaseUntil round-trip through CreateRun, GetRun,
+// UnfinishedRun and LastItems, LeaseUntil in UTC at microsecond precision; a run
+// created without them has neither; FinishRun leaves them as they are.
+func runLeaseRoundTrip(t *testing.T, s security.Store) {
+	want := Leased(Run("r1", t0), "runner-1", t0.Add(5*time.Minute))
+	in := want
+	in.LeaseUntil = storetest.Local(want.LeaseUntil)
+	createRun(t, s, in)
+	got := getRun(t, s, "r1")
+	assert.Equal(t, canonRun(want), got)
+	storetest.UTC(t, want.LeaseUntil, got.LeaseUntil, "LeaseUntil")
+	u, err := s.UnfinishedRun(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, canonRun(want), canonRun(u), "UnfinishedRun")
+	putItem(t, s, Item("r1", "o1", acct1, security.GuardDuty, "us-east-1"))
+	last, _, err := s.LastItems(t.Context(), "o1", acct1)
+	require.NoError(t, err)
+	assert.Equal(t, canonRun(want), canonRun(last), "LastItems")
+
+	createRun(t, s, Run("r2", t0))
+	got = getRun(t, s, "r2")
+	assert.Empty(t, got.Owner, "no owner given")
+	assert.True(t, got.LeaseUntil.IsZero(), "no lease given")
+
+	f := Finished(want)
+	f.Owner, f.LeaseUntil = "someone-else", t0.Add(time.Hour) // not FinishRun's to change
+	must(t, s.FinishRun(t.Context(), f))
+	assert.Equal(t, canonRun(Finished(want)), getRun(t, s, "r1"), "FinishRun keeps the owner and lease")
+}
+
+// runClaimHolder: the holder's claim extends (or shortens) its lease, before or
+// after it expired; the run is otherwise unchanged.
+func runClaimHolder(t *testing.T, s security.Store) {
+	createRun(t, s, Leased(Run("r1", t0), "runner-1", t0.Add(5*time.Minute)))
+	assert.True(t, claim(t, s, "r1", "runner-1", t0.Add(time.Minute), storetest.Local(t0.Add(6*time.Minute))))
+	got := getRun(t, s, "r1")
+	assert.Equal(t, canonRun(Leased(Run("r1", t0), "runner-1", t0.Add(6*time.Minute))), got)
+	storetest.UTC(t, t0.Add(6*time.Minute), got.LeaseUntil, "LeaseUntil")
+	assert.True(t, claim(t, s, "r1", "runner-1", t0.Add(time.Hour), t0.Add(time.Hour+5*time.Minute)), "after its own lease expired")
+	assert.Equal(t, canonRun(Leased(Run("r1", t0), "runner-1", t0.Add(time.Hour+5*time.Minute))), getRun(t, s, "r1"))
+}
+
+// runClaimHeld: another owner's claim before the lease expires (up to its last
+// microsecond) is false and writes nothing.
+func runClaimHeld(t *testing.T, s security.Store) {
+	held := Leased(Run("r1", t0), "runner-1", t0.Add(5*time.Minute))
+	createRun(t, s, held)
+	for _, now := range []time.Time{t0, t0.Add(5*time.Minute - time.Microsecond), storetest.Local(t0.Add(4 * time.Minute))} {
+		assert.False(t, claim(t, s, "r1", "runner-2", now, now.Add(5*time.Minute)), "claim at %s", now)
+		assert.Equal(t, canonRun(held), getRun(t, s, "r1"), "a refused claim writes nothing")
+	}
+	assert.False(t, claim(t, s, "r1", "", t0, t0.Add(time.Hour)), "an empty owner is another owner")
+	assert.Equal(t, canonRun(held), getRun(t, s, "r1"))
+}
+
+// runClaimExpired: once the lease is not after now (at its very instant too),
+// another owner's claim is true and makes it the holder; a run without a lease is
+// free; the previous holder is then refused.
+func runClaimExpired(t *testing.T, s security.Store) {
+	createRun(t, s, Leased(Run("r1", t0), "runner-1", t0.Add(5*time.Minute)))
+	assert.True(t, claim(t, s, "r1", "runner-2", t0.Add(5*time.Minute), t0.Add(10*time.Minute)), "at the lease's end")
+	assert.Equal(t, canonRun(Leased(Run("r1", t0), "runner-2", t0.Add(10*time.Minute))), getRun(t, s, "r1"))
+	assert.False(t, claim(t, s, "r1", "runner-1", t0.Add(6*time.Minute), t0.Add(11*time.Minute)), "the previous holder lost it")
+	assert.True(t, claim(t, s, "r1", "runner-3", storetest.Local(t0.Add(time.Hour)), t0.Add(time.Hour+5*time.Minute)), "long after")
+	assert.Equal(t, canonRun(Leased(Run("r1", t0), "runner-3", t0.Add(time.Hour+5*time.Minute))), getRun(t, s, "r1"))
+
+	createRun(t, s, Run("free", t0)) // no owner, no lease: a run recorded before leases
+	assert.True(t, claim(t, s, "free", "runner-1", t0, t0.Add(5*time.Minute)))
+	assert.Equal(t, canonRun(Leased(Run("free", t0), "runner-1", t0.Add(5*time.Minute))), getRun(t, s, "free"))
+}
+
+// runClaimFinished: a finished run is never claimed, whoever asks and however
+// long its lease expired; nothing is written.
+func runClaimFinished(t *testing.T, s security.Store) {
+	done := Finished(Leased(Run("r1", t0), "runner-1", t0.Add(5*time.Minute)))
+	createRun(t, s, done)
+	createRun(t, s, Finished(Run("r2", t0)))
+	for _, owner := range []string{"runner-1", "runner-2"} {
+		assert.False(t, claim(t, s, "r1", owner, t0.Add(time.Hour), t0.Add(2*time.Hour)), "claim by %s", owner)
+	}
+	assert.False(t, claim(t, s, "r2", "runner-2", t0.Add(time.Hour), t0.Add(2*time.Hour)), "a finished run without a lease")
+	assert.Equal(t, canonRun(done), getRun(t, s, "r1"))
+	assert.Equal(t, canonRun(Finished(Run("r2", t0))), getRun(t, s, "r2"))
+}
+
+// runClaimMissing: a claim of a run that does not exist is ErrNotFound and
+// creates nothing.
+func runClaimMissing(t *testing.T, s security.Store) {
+	createRun(t, s, Run("r1", t0))
+	ok, err := s.ClaimRun(t.Context(), "missing", "runner-1", t0, t0.Add(time.Minute))
+	errIs(t, err, security.ErrNotFound)
+	assert.False(t, ok)
+	_, err = s.GetRun(t.Context(), "missing")
+	errIs(t, err, security.ErrNotFound, "a refused claim creates nothing")
+	assert.Equal(t, canonRun(Run("r1", t0)), getRun(t, s, "r1"))
+}
+
+// runClaimRace: of 20 owners claiming an expired run at once, exactly one gets
+// true, no call fails, and the run is the winner's until its lease's end.
+func runClaimRace(t *testing.T, s security.Store) {
+	createRun(t, s, Leased(Run("r1", t0), "crashed", t0.Add(5*time.Minute)))
+	now := t0.Add(time.Hour)
+	const n = 20
+	oks := make([]bool, n)
+	errs := storetest.Concurrently(n, func(i int) error {
+		var err error
+		oks[i], err = s.ClaimRun(t.Context(), "r1", fmt.Sprint("runner-", i), now, now.Add(time.Duration(i+1)*time.Minute))
+		return err
+	})
+	winner := -1
+	for i, err := range errs {
+		require.NoError(t, err, "claim %d", i)
+		if oks[i] {
+			require.Equal(t, -1, winner, "claims %d and %d both won", winner, i)
+			winner = i
+		}
+	}
+	require.NotEqual(t, -1, winner, "no claim won")
+	assert.Equal(t, canonRun(Leased(Run("r1", t0), fmt.Sprint("runner-", winner), now.Add(time.Duration(winner+1)*time.Minute))),
+		getRun(t, s, "r1"), "the winner holds the run")
 }
 
 // itemRoundTrip: every field of an item round-trips, through ListItems and

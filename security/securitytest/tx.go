@@ -47,8 +47,8 @@ var (
 
 // writeEverything makes one write with every writing method on the seed fixture
 // and returns the first error: settings updated and created (with their changes),
-// a run created, one finished, an item replaced and one added, an initial control
-// marked and an alert stored.
+// a run created and claimed, one finished, an item replaced and one added, an
+// initial control marked and an alert stored.
 func writeEverything(ctx context.Context, s security.Store) error {
 	for _, st := range []security.Settings{txSettings1, txSettings3} {
 		if err := s.PutSettings(ctx, st, Change(st, "tx")); err != nil {
@@ -57,6 +57,9 @@ func writeEverything(ctx context.Context, s security.Store) error {
 	}
 	if err := s.CreateRun(ctx, txR3); err != nil {
 		return err
+	}
+	if ok, err := s.ClaimRun(ctx, "r3", "tx", t0, t0.Add(time.Hour)); err != nil || !ok {
+		return fmt.Errorf("claim: %v %w", ok, err)
 	}
 	if err := s.FinishRun(ctx, Finished(fixR2)); err != nil {
 		return err
@@ -85,7 +88,7 @@ func checkEverything(t *testing.T, before, d map[string]any) {
 	want["settings/o2/"+acct3] = saved(txSettings3, 1)
 	want["changes/o2/"+acct3] = []security.Change{canonChange(Change(txSettings3, "tx"))}
 	want["run/r2"] = canonRun(Finished(fixR2))
-	want["run/r3"] = canonRun(txR3)
+	want["run/r3"] = canonRun(Leased(txR3, "tx", t0.Add(time.Hour)))
 	want["unfinished"] = "r3"
 	want["items/r2"] = []security.Item{txItemR2}
 	want["items/r3"] = []security.Item{txItemR3}
@@ -193,7 +196,12 @@ func atomicFailedCalls(t *testing.T, s security.Store) {
 		errIs(t, s.CreateRun(ctx, Run("r1", t0.Add(time.Hour))), security.ErrAlreadyExists, "run id taken")
 		errIs(t, s.FinishRun(ctx, Finished(Run("r9", t0))), security.ErrNotFound, "finish of no run")
 		errIs(t, s.PutItem(ctx, Item("r9", "o1", acct1, security.GuardDuty, "us-east-1")), security.ErrNotFound, "item of no run")
-		ok, err := s.PutAlert(ctx, Alert("o2", acct2, "al1", t0.Add(time.Hour)))
+		_, err := s.ClaimRun(ctx, "r9", "x", t0, t0.Add(time.Hour))
+		errIs(t, err, security.ErrNotFound, "claim of no run")
+		ok, err := s.ClaimRun(ctx, "r1", "x", t0.Add(time.Hour), t0.Add(2*time.Hour))
+		require.NoError(t, err)
+		assert.False(t, ok, "claim of a finished run")
+		ok, err = s.PutAlert(ctx, Alert("o2", acct2, "al1", t0.Add(time.Hour)))
 		require.NoError(t, err)
 		assert.False(t, ok, "alert id taken")
 		require.NoError(t, s.MarkInitialized(ctx, acct1, security.EBSDefaultEncryption, "ap-northeast-1", t0.Add(time.Hour)))

@@ -67,7 +67,7 @@ func TestOpen_MigratesOnce(t *testing.T) {
 		require.NoError(t, err)
 		applied, err := s.DB().AppliedMigrations(context.Background(), sqlstore.Component)
 		require.NoError(t, err)
-		assert.Equal(t, []int{1, 2}, applied)
+		assert.Equal(t, []int{1, 2, 3}, applied)
 		require.NoError(t, s.Close())
 	}
 }

@@ -31,7 +31,9 @@
 //   - security_runs and security_items: an item per run, account, control and
 //     region (the primary key; a retried item replaces the first with an upsert),
 //     referencing its run. Each item copies its run's StartedAt, so an account's
-//     latest run is one index lookup (LastItems).
+//     latest run is one index lookup (LastItems). A run's owner and lease_until
+//     (migration 003) are claimed with one conditional UPDATE (ClaimRun), so of
+//     concurrent claims one wins.
 //   - security_initialized: one row per account, control and region, written
 //     once (INSERT … ON CONFLICT DO NOTHING).
 //   - security_alerts: one row per finding id, unique across organizations;

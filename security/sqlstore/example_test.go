@@ -56,7 +56,7 @@ func Example() {
 	again, _ := store.PutAlert(ctx, a)
 	fmt.Println(first, again)
 	// Output:
-	// security migrations: [1 2]
+	// security migrations: [1 2 3]
 	// <nil>
 	// true
 	// 1 user-1 basic → secure

@@ -12,12 +12,13 @@ import (
 	"github.com/seeda33a2f4f/resellerkit/sqldb"
 )
 
-const runColumns = `id, started_at, finished_at, state, regions, items, drifted, repaired, failed`
+const runColumns = `id, started_at, finished_at, state, regions, items, drifted, repaired, failed, owner, lease_until`
 
 func scanRun(r sqldb.Row) (security.Run, error) {
 	var run security.Run
 	err := r.Scan(&run.ID, sqldb.ScanTime(&run.StartedAt), sqldb.ScanTime(&run.FinishedAt), &run.State,
-		sqldb.ScanList(&run.Regions), &run.Items, &run.Drifted, &run.Repaired, &run.Failed)
+		sqldb.ScanList(&run.Regions), &run.Items, &run.Drifted, &run.Repaired, &run.Failed, &run.Owner,
+		sqldb.ScanTime(&run.LeaseUntil))
 	return run, err
 }
 
@@ -37,9 +38,9 @@ func scanItem(r sqldb.Row) (security.Item, error) {
 func (s *Store) CreateRun(ctx context.Context, r security.Run) error {
 	err := s.db.Write(ctx, func(ctx context.Context, q sqldb.Querier) error {
 		return errs.Insert(ctx, q, "run", r.ID, `INSERT INTO security_runs (`+runColumns+`)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 			r.ID, instant(r.StartedAt), sqldb.TimeArg(r.FinishedAt), string(r.State), sqldb.ListArg(r.Regions),
-			r.Items, r.Drifted, r.Repaired, r.Failed)
+			r.Items, r.Drifted, r.Repaired, r.Failed, r.Owner, sqldb.TimeArg(r.LeaseUntil))
 	})
 	return errs.Map(err, "run", r.ID)
 }
@@ -68,8 +69,34 @@ func (s *Store) UnfinishedRun(ctx context.Context) (security.Run, error) {
 	return l[0], nil
 }
 
+// ClaimRun implements security.Store with one conditional UPDATE, which the
+// database applies to the row atomically: of concurrent claims of a free run one
+// changes it, and the others then find another owner's lease (on PostgreSQL a
+// loser's transaction fails to serialize and is rerun, then finds it). When it
+// changes no row, a read tells a run that is not there (ErrNotFound) from one held
+// by another or finished (false). A run without a lease (NULL) is free.
+func (s *Store) ClaimRun(ctx context.Context, id, owner string, now, until time.Time) (bool, error) {
+	var claimed bool
+	err := s.db.Write(ctx, func(ctx context.Context, q sqldb.Querier) error {
+		n, err := sqldb.Exec(ctx, q, `UPDATE security_runs SET owner = $1, lease_until = $2
+			WHERE id = $3 AND state = $4 AND (owner = $5 OR lease_until IS NULL OR lease_until <= $6)`,
+			owner, sqldb.TimeArg(until), id, string(security.RunRunning), owner, instant(now))
+		if err != nil {
+			return err
+		}
+		if claimed = n > 0; claimed {
+			return nil
+		}
+		return errs.Require(ctx, q, "run", id, `SELECT 1 FROM security_runs WHERE id = $1`, id)
+	})
+	if err != nil {
+		return false, errs.Map(err, "run", id)
+	}
+	return claimed, nil
+}
+
 // FinishRun implements security.Store: one UPDATE of FinishedAt, State and the
-// totals; StartedAt and Regions stay as created.
+// totals; StartedAt, Regions, Owner and LeaseUntil stay as they are.
 func (s *Store) FinishRun(ctx context.Context, r security.Run) error {
 	err := s.db.Write(ctx, func(ctx context.Context, q sqldb.Querier) error {
 		n, err := sqldb.Exec(ctx, q, `UPDATE security_runs
