@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -35,6 +37,31 @@ type Finding struct {
 		Label      string `json:"Label"`
 		Normalized int    `json:"Normalized"`
 	} `json:"Severity"`
+	// RecordState (ACTIVE, ARCHIVED), Workflow.Status (NEW, NOTIFIED, RESOLVED,
+	// SUPPRESSED) and Compliance.Status (PASSED, WARNING, FAILED,
+	// NOT_AVAILABLE) say whether the finding is a problem to tell anyone about.
+	RecordState string `json:"RecordState"`
+	Workflow    struct {
+		Status string `json:"Status"`
+	} `json:"Workflow"`
+	Compliance struct {
+		Status string `json:"Status"`
+	} `json:"Compliance"`
+}
+
+// Actionable reports whether f is a problem to alert on: not archived, not
+// resolved or suppressed in its workflow, and not a passed compliance check
+// (Security Hub sends its standards' passing checks as findings too).
+func (f *Finding) Actionable() bool {
+	switch {
+	case strings.EqualFold(f.RecordState, "ARCHIVED"):
+		return false
+	case strings.EqualFold(f.Workflow.Status, "RESOLVED"), strings.EqualFold(f.Workflow.Status, "SUPPRESSED"):
+		return false
+	case strings.EqualFold(f.Compliance.Status, "PASSED"), strings.EqualFold(f.Compliance.Status, "NOT_AVAILABLE"):
+		return false
+	}
+	return true
 }
 
 // MaxFindingsSize bounds a document of findings ParseFindings reads.
@@ -155,11 +182,13 @@ func labelOf(score int) string {
 type AlertReport struct {
 	New       []Alert // alerts stored and notified now
 	Repeated  int     // findings alerted before: not notified again
+	Ignored   int     // findings not Actionable (archived, resolved, passed)
 	Unrouted  []Finding
 	Incidents int // of New, those at or above the incident score
 }
 
-// Alert routes findings (S-4): each finding id is alerted once — stored, and
+// Alert routes findings (S-4): findings that are not Actionable are ignored;
+// each other finding id is alerted once — stored, and
 // notified to its account's security contacts; one at or above the incident score
 // is an incident, whose notice lists the emergency phones in call order. The same
 // finding again (Security Hub updates findings; EventBridge delivers at least
@@ -173,6 +202,10 @@ func (s *Service) Alert(ctx context.Context, findings []Finding) (AlertReport, e
 		f := findings[i]
 		if err := f.validate(fmt.Sprintf("findings[%d]", i)); err != nil {
 			return rep, err
+		}
+		if !f.Actionable() {
+			rep.Ignored++
+			continue
 		}
 		owner, err := s.members.ProjectOwning(ctx, f.AccountID, month)
 		if errors.Is(err, members.ErrNotFound) {
@@ -222,7 +255,8 @@ func (s *Service) Alert(ctx context.Context, findings []Finding) (AlertReport, e
 // or an alert, keyed by the finding id.
 func (s *Service) alertNotice(a Alert) contacts.NewNotice {
 	url := fmt.Sprintf("%s/orgs/%s/accounts/%s/security/alerts", s.baseURL, a.OrgID, a.AccountID)
-	n := contacts.NewNotice{Key: "security_alert:" + a.ID, OrgID: a.OrgID, AccountID: a.AccountID}
+	sum := sha256.Sum256([]byte(a.ID)) // finding ids (ARNs) may be longer than a notice key
+	n := contacts.NewNotice{Key: "security_alert:" + hex.EncodeToString(sum[:16]), OrgID: a.OrgID, AccountID: a.AccountID}
 	if a.Incident {
 		n.Kind = contacts.KindSecurityIncident
 		n.Data = contacts.SecurityIncidentData{AccountID: a.AccountID, Finding: a.Title, Severity: a.Severity, Region: a.Region,

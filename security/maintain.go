@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -18,7 +19,20 @@ import (
 type Target struct {
 	OrgID     string
 	AccountID string
+	// New marks an account being issued (S-1): its initial controls are set.
+	// For any other account an initial control's drift is only reported: it is
+	// the customer's setting (turning on S3 Block Public Access or closing the
+	// default security groups of a live account could break it).
+	New bool
 }
+
+// ErrBusy: another runner holds the unfinished maintenance run (its lease has not
+// expired): two runners never work one run.
+var ErrBusy = errors.New("security: a maintenance run is in progress")
+
+// Lease is how long a runner holds a run without renewing it; it renews it every
+// Lease/3 while it works, so a crashed runner's run is taken over after Lease.
+const Lease = 2 * time.Minute
 
 // Report is what Service.Maintain did: the run, and its items (every account ×
 // control × region, drift and action) ordered by account, control and region.
@@ -27,6 +41,10 @@ type Report struct {
 	Items []Item
 	// Resumed reports that the run was an unfinished one (a crash), continued.
 	Resumed bool
+	// NoticeErrors are the summary notices that could not be written (the run
+	// went on; they are written by the next run that reaches the account with
+	// something to say).
+	NoticeErrors []error
 }
 
 // Maintain runs the maintenance of targets (S-3): for every account, control with
@@ -37,40 +55,60 @@ type Report struct {
 //   - a control off in the settings is skipped: never observed, never touched;
 //   - compliant: nothing (an initial control is marked set);
 //   - drift of a managed or maintained control: repaired (ReportOnly: reported);
-//   - drift of an initial control: repaired the first time (the account's issue),
-//     then only reported: the customer may have changed it;
-//   - a region not enabled in the account: no_region; an error: failed, with the
-//     error; an account whose role cannot be assumed fails whole, without more
-//     calls, and the others go on.
+//   - drift of an initial control: repaired when the target is New (the
+//     account's issue) and the control was never set there, else reported: it is
+//     the customer's setting;
+//   - a region not enabled in the account: no_region; an AWS error: failed, with
+//     the error; an account whose role cannot be assumed fails whole, without
+//     more calls, and the others go on.
 //
-// Accounts run in parallel (Config.Workers at once); each item is recorded as soon
-// as it is done, so after a crash Maintain resumes the unfinished run, skipping
-// the items recorded (a repair whose item was not recorded is observed compliant
-// and not repeated). Each account with drift, repairs or failures gets one summary
-// notice to its technical contacts (idempotent per run). Only a Store error stops
-// the run (it stays unfinished, to resume).
+// Accounts run in parallel (Config.Workers at once; each listed once); each item
+// is recorded as soon as it is done. The run is held by this call under a lease
+// it renews; after a crash the next Maintain takes the unfinished run over once
+// the lease expired (ErrBusy before, and while another runner works it), skipping
+// the items recorded: a repair whose item was lost is observed compliant and not
+// repeated. A cancelled ctx stops the run without recording anything as failed.
+// Each account where something was repaired or failed gets one summary notice to
+// its technical contacts (idempotent per run); a notice that cannot be written is
+// reported in NoticeErrors, not fatal. A Store error stops the run (it stays
+// unfinished, to resume).
 func (s *Service) Maintain(ctx context.Context, targets []Target) (Report, error) {
-	for i, t := range targets {
-		if t.OrgID == "" || len(t.AccountID) != 12 || strings.Trim(t.AccountID, "0123456789") != "" {
-			return Report{}, resellerkit.Invalid(ErrInvalid, fmt.Sprintf("targets[%d]", i), t.AccountID, "S-3", "want an organization and a 12-digit account id")
-		}
-	}
 	rep := Report{}
 	if len(targets) == 0 {
 		return rep, resellerkit.Invalid(ErrInvalid, "targets", "", "S-3", "no account to maintain")
 	}
+	seen := map[string]bool{}
+	for i, t := range targets {
+		if t.OrgID == "" || len(t.AccountID) != 12 || strings.Trim(t.AccountID, "0123456789") != "" {
+			return rep, resellerkit.Invalid(ErrInvalid, fmt.Sprintf("targets[%d]", i), t.AccountID, "S-3", "want an organization and a 12-digit account id")
+		}
+		if seen[t.AccountID] {
+			return rep, resellerkit.Invalid(ErrInvalid, fmt.Sprintf("targets[%d]", i), t.AccountID, "S-3", "account listed twice: it would be maintained twice at once")
+		}
+		seen[t.AccountID] = true
+	}
+	owner := s.newID()
+	now := s.clock()
 	run, err := s.store.UnfinishedRun(ctx)
 	switch {
 	case err == nil:
+		ok, err := s.store.ClaimRun(ctx, run.ID, owner, now, now.Add(Lease))
+		if err != nil {
+			return rep, err
+		}
+		if !ok {
+			return rep, fmt.Errorf("%w: run %s, held by another runner until %s", ErrBusy, run.ID, run.LeaseUntil.Format(time.RFC3339))
+		}
 		rep.Resumed = true
 	case errors.Is(err, ErrNotFound):
-		run = Run{ID: s.newID(), StartedAt: s.clock(), State: RunRunning, Regions: slices.Clone(s.regions)}
+		run = Run{ID: s.newID(), StartedAt: now, State: RunRunning, Regions: slices.Clone(s.regions), Owner: owner, LeaseUntil: now.Add(Lease)}
 		if err := s.store.CreateRun(ctx, run); err != nil {
 			return rep, err
 		}
 	default:
 		return rep, err
 	}
+	regions := run.Regions // a resumed run keeps its regions
 	done, err := s.store.ListItems(ctx, run.ID, "", "")
 	if err != nil {
 		return rep, err
@@ -79,12 +117,40 @@ func (s *Service) Maintain(ctx context.Context, targets []Target) (Report, error
 	for _, it := range done {
 		recorded[itemKey(it.AccountID, it.Control, it.Region)] = true
 	}
-	g, gctx := errgroup.WithContext(ctx)
+
+	// Renew the lease while working; losing it stops the run.
+	runCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stop := make(chan struct{})
+	renewed := make(chan struct{})
+	go func() {
+		defer close(renewed)
+		t := time.NewTicker(Lease / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				now := s.clock()
+				ok, err := s.store.ClaimRun(runCtx, run.ID, owner, now, now.Add(Lease))
+				if err == nil && !ok {
+					err = fmt.Errorf("%w: the lease of run %s was lost", ErrBusy, run.ID)
+				}
+				if err != nil {
+					cancel(err)
+					return
+				}
+			}
+		}
+	}()
+
+	g, gctx := errgroup.WithContext(runCtx)
 	g.SetLimit(s.workers)
 	var mu sync.Mutex
 	for _, t := range targets {
 		g.Go(func() error {
-			items, err := s.maintainAccount(gctx, run, t, func(k string) bool {
+			items, err := s.maintainAccount(gctx, run, regions, t, func(k string) bool {
 				mu.Lock()
 				defer mu.Unlock()
 				return recorded[k]
@@ -92,10 +158,24 @@ func (s *Service) Maintain(ctx context.Context, targets []Target) (Report, error
 			if err != nil {
 				return fmt.Errorf("security: account %s: %w", t.AccountID, err)
 			}
-			return s.summarize(gctx, run, t, items)
+			if err := s.summarize(gctx, run, t, items); err != nil {
+				mu.Lock()
+				rep.NoticeErrors = append(rep.NoticeErrors, fmt.Errorf("security: summary of account %s: %w", t.AccountID, err))
+				mu.Unlock()
+			}
+			return nil
 		})
 	}
-	if err := g.Wait(); err != nil {
+	err = g.Wait()
+	close(stop)
+	<-renewed
+	if cause := context.Cause(runCtx); err == nil && cause != nil && !errors.Is(cause, context.Canceled) {
+		err = cause
+	}
+	if err != nil {
+		// Give the lease back, so the next Maintain resumes the run at once.
+		now := s.clock()
+		_, _ = s.store.ClaimRun(context.WithoutCancel(ctx), run.ID, owner, now, now) // best effort: the lease expires anyway
 		return rep, err
 	}
 	items, err := s.store.ListItems(ctx, run.ID, "", "")
@@ -128,7 +208,7 @@ func itemKey(account string, c ControlID, region string) string {
 
 // maintainAccount keeps one account's controls, recording each item, and returns
 // the account's items of the run (those recorded before included).
-func (s *Service) maintainAccount(ctx context.Context, run Run, t Target, recorded func(string) bool) ([]Item, error) {
+func (s *Service) maintainAccount(ctx context.Context, run Run, runRegions []string, t Target, recorded func(string) bool) ([]Item, error) {
 	st, err := s.settings(ctx, t.OrgID, t.AccountID)
 	if err != nil {
 		return nil, err
@@ -141,7 +221,7 @@ func (s *Service) maintainAccount(ctx context.Context, run Run, t Target, record
 		}
 		regions := []string{""}
 		if c.PerRegion {
-			regions = s.regions
+			regions = runRegions
 		}
 		for _, region := range regions {
 			if recorded(itemKey(t.AccountID, c.ID, region)) {
@@ -154,7 +234,7 @@ func (s *Service) maintainAccount(ctx context.Context, run Run, t Target, record
 			case unreachable != nil:
 				it.Action, it.Error = ActionFailed, unreachable.Error()
 			default:
-				awsErr, err := s.maintainItem(ctx, c, check, &it)
+				awsErr, err := s.maintainItem(ctx, c, check, t.New, &it)
 				if err != nil {
 					return nil, err
 				}
@@ -174,8 +254,11 @@ func (s *Service) maintainAccount(ctx context.Context, run Run, t Target, record
 // maintainItem observes one item and repairs it when it must. An AWS error is
 // the item's (Action failed or no_region) and returned first; a Store error is
 // returned second.
-func (s *Service) maintainItem(ctx context.Context, c Control, check Check, it *Item) (error, error) {
+func (s *Service) maintainItem(ctx context.Context, c Control, check Check, issuing bool, it *Item) (error, error) {
 	obs, err := check.Observe(ctx, it.AccountID, it.Region)
+	if ctx.Err() != nil {
+		return nil, ctx.Err() // stopped, not the item's failure: resumed later
+	}
 	if err != nil {
 		it.fail(err)
 		return err, nil
@@ -198,12 +281,15 @@ func (s *Service) maintainItem(ctx context.Context, c Control, check Check, it *
 		if err != nil {
 			return nil, err
 		}
-		if set {
-			it.Action = ActionReported // set once already: the customer's now
+		if set || !issuing {
+			it.Action = ActionReported // set once already, or a live account: the customer's
 			return nil, nil
 		}
 	}
 	detail, err := check.Repair(ctx, it.AccountID, it.Region)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
 	if err != nil {
 		it.fail(err)
 		return err, nil
@@ -234,6 +320,15 @@ func (s *Service) summarize(ctx context.Context, run Run, t Target, items []Item
 	}
 	var b strings.Builder
 	n := 0
+	report := false
+	for _, it := range items {
+		if it.Action == ActionRepaired || it.Action == ActionFailed {
+			report = true
+		}
+	}
+	if !report {
+		return nil // drift only reported again: the portal shows it, nobody is mailed every run
+	}
 	for _, it := range items {
 		if !it.Drift && it.Action != ActionFailed {
 			continue

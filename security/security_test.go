@@ -8,7 +8,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -159,7 +158,7 @@ func newFixture(t *testing.T, accounts int, store security.Store) *fixture {
 		id := fmt.Sprintf("%012d", 100000000000+i)
 		_, err := f.members.RegisterAccount(f.ctx, staff, f.org.ID, members.NewAccount{ID: id, ProjectID: p.ID})
 		require.NoError(t, err)
-		f.targets = append(f.targets, security.Target{OrgID: f.org.ID, AccountID: id})
+		f.targets = append(f.targets, security.Target{OrgID: f.org.ID, AccountID: id, New: true}) // being issued
 	}
 	f.contacts, err = contacts.NewService(f.cstore, f.members)
 	require.NoError(t, err)
@@ -427,8 +426,6 @@ func TestS4_ParseFindingsErrors(t *testing.T) {
 	}
 }
 
-var _ = time.Now
-
 // S-3 on the SQL store (SQLite, and PostgreSQL when configured): a run repairs,
 // the next changes nothing, and a crashed run is resumed without a second repair.
 func TestS3_OnSQL(t *testing.T) {
@@ -450,4 +447,81 @@ func TestS3_OnSQL(t *testing.T) {
 		require.NoError(t, err)
 		assert.Zero(t, rep.Run.Repaired)
 	})
+}
+
+// S-1: the initial controls of an account that is not being issued are only
+// reported: turning on S3 Block Public Access or closing the default security
+// groups of a live account could break it.
+func TestS1_InitialControlsOfALiveAccountReported(t *testing.T) {
+	f := newFixture(t, 1, securitymem.New())
+	live := []security.Target{{OrgID: f.org.ID, AccountID: f.targets[0].AccountID}}
+	rep, err := f.svc.Maintain(f.ctx, live)
+	require.NoError(t, err)
+	for _, it := range rep.Items {
+		c, _ := security.Lookup(it.Control)
+		if c.Class == security.Initial {
+			assert.Equal(t, security.ActionReported, it.Action, "%s %s", it.Control, it.Region)
+		}
+	}
+	assert.Zero(t, f.aws.repaired[key(live[0].AccountID, security.S3PublicAccessBlock, "")])
+}
+
+// S-3: an account listed twice is refused (it would be maintained twice at once).
+func TestS3_DuplicateTargetsRefused(t *testing.T) {
+	f := newFixture(t, 2, securitymem.New())
+	_, err := f.svc.Maintain(f.ctx, append(f.targets, f.targets[0]))
+	require.ErrorIs(t, err, security.ErrInvalid)
+	assert.ErrorContains(t, err, "listed twice")
+	_, err = f.svc.Maintain(f.ctx, nil)
+	require.ErrorIs(t, err, security.ErrInvalid)
+}
+
+// blockingCheck blocks its Observe until release is closed, once started is
+// signalled.
+type blockingCheck struct {
+	check
+	started chan struct{}
+	release chan struct{}
+	once    sync.Once
+}
+
+func (b *blockingCheck) Observe(ctx context.Context, account, region string) (security.Observation, error) {
+	b.once.Do(func() { close(b.started) })
+	select {
+	case <-b.release:
+	case <-ctx.Done():
+		return security.Observation{}, ctx.Err()
+	}
+	return b.check.Observe(ctx, account, region)
+}
+
+// S-3: while a runner holds the run, another Maintain is refused (ErrBusy) rather
+// than working the same items; a cancelled run records nothing as failed and is
+// resumed whole.
+func TestS3_OneRunnerAtATimeAndCancellation(t *testing.T) {
+	f := newFixture(t, 3, securitymem.New())
+	b := &blockingCheck{check: check{aws: f.aws, id: security.CloudTrail}, started: make(chan struct{}), release: make(chan struct{})}
+	var checks []security.Check
+	for _, c := range f.aws.checks() {
+		if c.Control() == security.CloudTrail {
+			c = b
+		}
+		checks = append(checks, c)
+	}
+	slow, err := security.NewService(security.Config{Store: f.store, Members: f.members, Checks: checks, Regions: regions, Workers: 1})
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(f.ctx)
+	done := make(chan error)
+	go func() { _, err := slow.Maintain(ctx, f.targets); done <- err }()
+	<-b.started
+	_, err = f.svc.Maintain(f.ctx, f.targets)
+	require.ErrorIs(t, err, security.ErrBusy, "a second runner does not work the held run")
+	cancel()
+	require.ErrorIs(t, <-done, context.Canceled)
+
+	rep, err := f.svc.Maintain(f.ctx, f.targets)
+	require.NoError(t, err, "the cancelled runner gave its lease back")
+	assert.True(t, rep.Resumed)
+	assert.Zero(t, rep.Run.Failed, "a cancelled run recorded no failure")
+	assert.Equal(t, 1, f.aws.maxRepairs())
 }

@@ -56,7 +56,7 @@ type Config struct {
 	// Notifier sends the maintenance summaries and alerts; nil sends none.
 	Notifier Notifier
 	// Checks are the adapters, at most one per control; a control without one is
-	// not maintained (reported as such in runs).
+	// not maintained (runs record no item for it).
 	Checks []Check
 	// Regions are where regional controls are kept, e.g. ["ap-northeast-1",
 	// "us-east-1"]; at least one when a regional control has a Check.

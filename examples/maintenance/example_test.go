@@ -37,7 +37,7 @@ func Example() {
 	db.Close()
 
 	var stderr strings.Builder
-	err := run(ctx, []string{"-db", dsn, "-simulate", "-regions", "ap-northeast-1,us-east-1"}, io.Discard, &stderr)
+	err := run(ctx, []string{"-db", dsn, "-simulate", "-regions", "ap-northeast-1,us-east-1", "-issue", "111111111111,222222222222"}, io.Discard, &stderr)
 	fmt.Print(stderr.String())
 	fmt.Println(err)
 	// Output:

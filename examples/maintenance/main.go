@@ -47,8 +47,9 @@ type options struct {
 	workers    int
 	simulate   bool
 	config     string
-	accounts   []string // the -accounts filter; nil: every account
-	alerts     string   // a findings file ("-": stdin): route them instead of a run
+	accounts   []string        // the -accounts filter; nil: every account
+	issuing    map[string]bool // -issue: accounts whose initial controls are set
+	alerts     string          // a findings file ("-": stdin): route them instead of a run
 	baseURL    string
 }
 
@@ -64,6 +65,7 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 	fs.BoolVar(&o.simulate, "simulate", false, "maintain a simulated fleet (securitytest.Fleet) instead of calling AWS: for demos and tests")
 	fs.StringVar(&o.config, "config", "", "a JSON file with the AWS adapters' settings (buckets, roles, the support principal…); required without -simulate")
 	accounts := fs.String("accounts", "", "comma-separated account ids to maintain (default: every account of every organization)")
+	issuing := fs.String("issue", "", "comma-separated account ids being issued: their initial controls are set (S-1); on the others initial drift is only reported")
 	fs.StringVar(&o.alerts, "alerts", "", "route the ASFF findings of this file (- for stdin) to the accounts' security contacts instead of running maintenance")
 	fs.StringVar(&o.baseURL, "url", "", "the portal's origin, for the links in notices (e.g. https://portal.example.com)")
 	fs.Usage = func() {
@@ -91,6 +93,13 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 				return o, fmt.Errorf("-accounts: %q is not a 12-digit AWS account id", a)
 			}
 		}
+	}
+	o.issuing = map[string]bool{}
+	for _, a := range splitList(*issuing) {
+		if len(a) != 12 || strings.Trim(a, "0123456789") != "" {
+			return o, fmt.Errorf("-issue: %q is not a 12-digit AWS account id", a)
+		}
+		o.issuing[a] = true
 	}
 	if o.alerts != "" && (o.simulate || o.accounts != nil) {
 		return o, errors.New("-alerts routes findings, it runs no maintenance: it takes no -simulate or -accounts")
@@ -166,6 +175,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	targets, err := targetsOf(ctx, msvc, o.accounts, time.Now())
+	for i := range targets {
+		targets[i].New = o.issuing[targets[i].AccountID]
+	}
 	if err != nil {
 		return err
 	}

@@ -89,7 +89,7 @@ func seedSecurity(ctx context.Context, sec *security.Service, svc *members.Servi
 			continue
 		}
 		for _, a := range bp.Accounts {
-			targets = append(targets, security.Target{OrgID: orgID, AccountID: a})
+			targets = append(targets, security.Target{OrgID: orgID, AccountID: a, New: true}) // the demo accounts are being issued
 		}
 	}
 	if len(targets) > 0 {

@@ -150,9 +150,16 @@ func Map(err error) error {
 	if errors.As(err, &ae) {
 		code = ae.ErrorCode()
 	}
+	sts := assumeRoleFailed(err)
 	switch {
-	case assumeRoleFailed(err):
+	case sts && throttled(code):
+		return fmt.Errorf("%w: assuming the role: %w", security.ErrThrottled, err)
+	case sts && code != "" && code != "RegionDisabledException":
+		// AccessDenied, InvalidClientTokenId, ExpiredToken…: the role cannot be
+		// assumed in this account.
 		return fmt.Errorf("%w: %w: cannot assume the role: %w", security.ErrUnreachable, security.ErrAccessDenied, err)
+	case sts:
+		return err // a network error or a cancelled call: not the account's fault
 	case code == "AccessDenied" || code == "AccessDeniedException" || code == "UnauthorizedOperation" ||
 		code == "AuthorizationError" || code == "UnauthorizedException":
 		return fmt.Errorf("%w: %w", security.ErrAccessDenied, err)

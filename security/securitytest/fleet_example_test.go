@@ -32,7 +32,7 @@ func ExampleFleet() {
 	if err != nil {
 		panic(err)
 	}
-	targets := []security.Target{{OrgID: org.ID, AccountID: "111111111111"}}
+	targets := []security.Target{{OrgID: org.ID, AccountID: "111111111111", New: true}}
 
 	rep, _ := svc.Maintain(ctx, targets)
 	fmt.Printf("first run: %d items, %d drifted, %d repaired\n", rep.Run.Items, rep.Run.Drifted, rep.Run.Repaired)

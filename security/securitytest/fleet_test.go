@@ -173,7 +173,7 @@ func newService(t *testing.T, fleet *securitytest.Fleet, regions []string, accou
 	for _, id := range accounts {
 		_, err := msvc.RegisterAccount(ctx, staff, org.ID, members.NewAccount{ID: id, ProjectID: p.ID})
 		require.NoError(t, err)
-		targets = append(targets, security.Target{OrgID: org.ID, AccountID: id})
+		targets = append(targets, security.Target{OrgID: org.ID, AccountID: id, New: true})
 	}
 	svc, err := security.NewService(security.Config{Store: memstore.New(), Members: msvc, Checks: fleet.Checks(), Regions: regions, Workers: 8})
 	require.NoError(t, err)
