@@ -525,3 +525,27 @@ func TestS3_OneRunnerAtATimeAndCancellation(t *testing.T) {
 	assert.Zero(t, rep.Run.Failed, "a cancelled run recorded no failure")
 	assert.Equal(t, 1, f.aws.maxRepairs())
 }
+
+// S-4: findings that are not problems (archived, resolved, a passed check) are
+// ignored; a finding id longer than a notice key is alerted once all the same.
+func TestS4_IgnoredFindingsAndLongIDs(t *testing.T) {
+	f := newFixture(t, 1, securitymem.New())
+	acct := f.targets[0].AccountID
+	setContacts(t, f, acct)
+	long := "arn:aws:securityhub:ap-northeast-1:" + acct + ":subscription/aws-foundational-security-best-practices/v/1.0.0/EC2.2/finding/" + strings.Repeat("f", 150)
+	doc := `[
+	  {"Id": "passed", "AwsAccountId": "` + acct + `", "Title": "EC2.2", "Severity": {"Label": "INFORMATIONAL"}, "Compliance": {"Status": "PASSED"}},
+	  {"Id": "archived", "AwsAccountId": "` + acct + `", "Title": "old", "Severity": {"Label": "HIGH"}, "RecordState": "ARCHIVED"},
+	  {"Id": "resolved", "AwsAccountId": "` + acct + `", "Title": "done", "Severity": {"Label": "HIGH"}, "Workflow": {"Status": "RESOLVED"}},
+	  {"Id": "` + long + `", "AwsAccountId": "` + acct + `", "Title": "default SG open", "Severity": {"Label": "MEDIUM"}, "Compliance": {"Status": "FAILED"}}]`
+	findings, err := security.ParseFindings(strings.NewReader(doc))
+	require.NoError(t, err)
+	rep, err := f.svc.Alert(f.ctx, findings)
+	require.NoError(t, err)
+	assert.Equal(t, 3, rep.Ignored)
+	require.Len(t, rep.New, 1)
+	assert.Equal(t, long, rep.New[0].ID)
+	rep, err = f.svc.Alert(f.ctx, findings)
+	require.NoError(t, err)
+	assert.Equal(t, 1, rep.Repeated)
+}
