@@ -109,7 +109,9 @@ func (c *Check) Observe(ctx context.Context, account, region string) (security.O
 
 // Repair makes the account compliant through the trail named by WithTrailName:
 // created when missing, updated to multi-region with log file validation, and
-// started.
+// started. When another multi-region trail exists (the customer's, or the
+// organization's) and is not compliant, Repair creates none (a second trail bills
+// every management event twice) and returns an error wrapping ErrInvalid naming it.
 func (c *Check) Repair(ctx context.Context, account, region string) (string, error) {
 	api, rgn, err := c.api(ctx, account, region)
 	if err != nil {
@@ -137,6 +139,14 @@ func (c *Check) Repair(ctx context.Context, account, region string) (string, err
 			}
 		}
 		return c.fix(ctx, api, t)
+	}
+	for _, t := range trails {
+		if aws.ToBool(t.IsMultiRegionTrail) {
+			// A second multi-region trail would record (and bill) every management
+			// event twice: the existing trail is the one to fix, by its owner.
+			return "", resellerkit.Invalid(security.ErrInvalid, "trail", aws.ToString(t.TrailARN), "S-3",
+				"the account already has a multi-region trail that is not compliant ("+detail+"): fix it (log file validation, logging) rather than add a second, paid copy")
+		}
 	}
 	return c.create(ctx, api, account)
 }

@@ -158,6 +158,14 @@ func TestRepair_S3(t *testing.T) {
 		require.NoError(t, err)
 		assert.True(t, obs.Compliant)
 	})
+	t.Run("another multi-region trail, not compliant: no second, paid trail", func(t *testing.T) {
+		f := newFake(trail("customer-org-trail", true, false)) // multi-region, no log file validation
+		_, err := f.check(logArchive).Repair(context.Background(), acct, "")
+		require.ErrorIs(t, err, security.ErrInvalid)
+		assert.ErrorContains(t, err, "second, paid copy")
+		assert.Empty(t, f.creates)
+		assert.Empty(t, f.updates, "the customer's trail is theirs to fix")
+	})
 	t.Run("no bucket configured", func(t *testing.T) {
 		for name, bucket := range map[string]func(string) string{"nil": nil, "empty": func(string) string { return "" }} {
 			f := newFake()
