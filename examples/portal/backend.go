@@ -16,6 +16,8 @@ import (
 	"github.com/seeda33a2f4f/resellerkit/security"
 	secsqlstore "github.com/seeda33a2f4f/resellerkit/security/sqlstore"
 	"github.com/seeda33a2f4f/resellerkit/sqldb"
+	"github.com/seeda33a2f4f/resellerkit/support"
+	supsqlstore "github.com/seeda33a2f4f/resellerkit/support/sqlstore"
 )
 
 // memoryDSN selects a private in-memory SQLite database: nothing survives a restart.
@@ -29,7 +31,7 @@ const memoryDSN = "memory"
 const maxIdleConns = 32
 
 // backend is the opened storage: one database holding the members, identity,
-// contacts, billing and security tables and the portal's own, the Stores over it,
+// contacts, billing, security and support tables and the portal's own, the Stores over it,
 // and the portal's state table.
 type backend struct {
 	db       *sqldb.DB
@@ -38,6 +40,7 @@ type backend struct {
 	contacts contacts.Store
 	billing  billing.Store
 	security security.Store
+	support  support.Store
 	state    *stateTable
 	desc     string // for the startup line, without any password
 	close    func() error
@@ -74,8 +77,8 @@ func openBackend(ctx context.Context, dsn string) (*backend, error) {
 	return b, nil
 }
 
-// sqlBackend migrates db (the members, identity, contacts, billing and security
-// schemas and the portal's own) and returns a backend over it that does not close db.
+// sqlBackend migrates db (the members, identity, contacts, billing, security and
+// support schemas and the portal's own) and returns a backend over it that does not close db.
 func sqlBackend(ctx context.Context, db *sqldb.DB, desc string) (*backend, error) {
 	db.Pool().SetMaxIdleConns(maxIdleConns)
 	store, err := sqlstore.New(ctx, db)
@@ -98,9 +101,13 @@ func sqlBackend(ctx context.Context, db *sqldb.DB, desc string) (*backend, error
 	if err != nil {
 		return nil, err
 	}
+	sup, err := supsqlstore.New(ctx, db)
+	if err != nil {
+		return nil, err
+	}
 	st, err := newStateTable(ctx, db)
 	if err != nil {
 		return nil, err
 	}
-	return &backend{db: db, store: store, ids: ids, contacts: cs, billing: bs, security: ss, state: st, desc: desc}, nil
+	return &backend{db: db, store: store, ids: ids, contacts: cs, billing: bs, security: ss, support: sup, state: st, desc: desc}, nil
 }

@@ -127,7 +127,7 @@ func TestC4_C7_TestMailInvitationsAndNoticesOverHTTP(t *testing.T) {
 		tr := &recording{}
 		r, err := contacts.NewDispatcher(f.b.contacts, tr).RunOnce(context.Background())
 		require.NoError(t, err)
-		assert.Equal(t, 2+len(f.billing.invoices), r.Sent, "and the seeded invoices' notices")
+		assert.Equal(t, 2+len(f.billing.invoices)+2, r.Sent, "and the seeded invoices' notices, and the seeded support case's two (to the desk, to the inquirer)")
 		var keys []string
 		for _, m := range tr.sent {
 			keys = append(keys, m.IdempotencyKey)
@@ -177,9 +177,12 @@ func TestC7_DeadNoticesAreRequeued(t *testing.T) {
 	assert.Equal(t, 1, r.Sent)
 }
 
-// withoutSeeded leaves out the notices of the invoices the demo seed issued.
+// withoutSeeded leaves out the notices of the invoices the demo seed issued and
+// of its support case.
 func withoutSeeded(ns []noticeJSON) []noticeJSON {
-	return slices.DeleteFunc(ns, func(n noticeJSON) bool { return n.Kind == string(contacts.KindInvoiceIssued) })
+	return slices.DeleteFunc(ns, func(n noticeJSON) bool {
+		return n.Kind == string(contacts.KindInvoiceIssued) || n.Kind == string(contacts.KindSupportReply)
+	})
 }
 
 // failing is a Transport that fails every send with err.

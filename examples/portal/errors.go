@@ -15,6 +15,8 @@ import (
 	"github.com/seeda33a2f4f/resellerkit/identity"
 	"github.com/seeda33a2f4f/resellerkit/members"
 	"github.com/seeda33a2f4f/resellerkit/security"
+	"github.com/seeda33a2f4f/resellerkit/support"
+	"github.com/seeda33a2f4f/resellerkit/support/awssupport"
 )
 
 // Errors the portal itself returns.
@@ -93,6 +95,12 @@ const (
 	msgSecondFactor  = "this account has multi-factor authentication: send a totp code, a recovery_code or a passkey assertion with the password"
 	msgNotFound      = "not found"
 	msgWrongPassword = "the current password is wrong (the session is still valid)"
+
+	msgNoSupportPlan     = "the account has no AWS Support plan that allows the API (Business, Enterprise On-Ramp or Enterprise): open the case in the account's Support Center console"
+	msgEscalationDenied  = "AWS refused the escalation: the support role cannot be assumed in the account, may not open cases, or the portal's AWS credentials were refused"
+	msgEscalationLimit   = "AWS Support's limit of open cases (or attachments) was reached for the account"
+	msgEscalationInvalid = "AWS Support refused the case as invalid"
+	msgAWSUnavailable    = "AWS Support is throttling or unavailable; retry later"
 )
 
 // errorTable is the one place mapping errors to HTTP. The first rule that matches
@@ -119,6 +127,7 @@ var errorTable = []errorRule{
 	{http.StatusUnsupportedMediaType, "unsupported_media_type", as(noField[*mediaTypeError])},
 	{http.StatusBadRequest, "bad_request", as(func(e *badRequestError) string { return e.field })},
 	{http.StatusUnprocessableEntity, "managed_control", managedControl},
+	{http.StatusUnprocessableEntity, "escalation_refused", escalationInvalid},
 	{http.StatusBadRequest, "invalid", as(func(e *resellerkit.ValidationError) string { return e.Field })},
 	{http.StatusBadRequest, "invalid", func(err error) (string, string, bool) {
 		return msgPageToken, paramPageToken, errors.Is(err, resellerkit.ErrPageToken)
@@ -151,6 +160,33 @@ var errorTable = []errorRule{
 	{http.StatusConflict, "already_exists", fixed(msgAlreadyExists, security.ErrAlreadyExists)},
 	{http.StatusConflict, "conflict", fixed(msgConflict, security.ErrConflict)},
 	{http.StatusBadRequest, "invalid", is(security.ErrInvalid)},
+	{http.StatusUnprocessableEntity, "escalation_not_configured", is(errEscalationOff)},
+	{http.StatusNotFound, "not_found", is(support.ErrNotFound)},
+	{http.StatusConflict, "transition_not_allowed", is(support.ErrTransition)},
+	{http.StatusConflict, "already_exists", fixed(msgAlreadyExists, support.ErrAlreadyExists)},
+	{http.StatusConflict, "conflict", fixed(msgConflict, support.ErrConflict)},
+	{http.StatusBadRequest, "invalid", is(support.ErrInvalid)},
+	{http.StatusUnprocessableEntity, "out_of_scope", is(support.ErrOutOfScope)},
+	{http.StatusUnprocessableEntity, "no_support_plan", fixed(msgNoSupportPlan, awssupport.ErrNoSupportPlan)},
+	{http.StatusBadGateway, "escalation_failed", fixed(msgEscalationDenied, awssupport.ErrAccessDenied)},
+	{http.StatusConflict, "limit_reached", fixed(msgEscalationLimit, awssupport.ErrLimit)},
+	{http.StatusServiceUnavailable, "unavailable", fixed(msgAWSUnavailable, awssupport.ErrThrottled)},
+	{http.StatusServiceUnavailable, "unavailable", fixed(msgAWSUnavailable, awssupport.ErrUnavailable)},
+}
+
+// escalationInvalid matches awssupport.ErrInvalid, a case AWS Support would not
+// take (found before the call, or AWS's ValidationException), before the
+// *resellerkit.ValidationError it may wrap: the desk's request was fine, the
+// case does not fit AWS. The message is the ValidationError's (which names the
+// AWS field), else a fixed one: AWS's own text is not shown.
+func escalationInvalid(err error) (string, string, bool) {
+	if !errors.Is(err, awssupport.ErrInvalid) {
+		return "", "", false
+	}
+	if v := (*resellerkit.ValidationError)(nil); errors.As(err, &v) {
+		return "escalation to AWS Support: " + v.Error(), "", true
+	}
+	return msgEscalationInvalid, "", true
 }
 
 // managedControl matches security.ErrManaged, an attempt to turn a managed control

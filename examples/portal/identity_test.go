@@ -457,7 +457,7 @@ func TestI4_PortalSweepsExpiredSessions(t *testing.T) {
 
 		var logs syncBuffer
 		done := make(chan struct{})
-		go func() { sweep(ctx, ids, sweepEvery, slog.New(slog.NewTextHandler(&logs, nil))); close(done) }()
+		go func() { sweep(ctx, ids, nil, sweepEvery, slog.New(slog.NewTextHandler(&logs, nil))); close(done) }()
 		time.Sleep(sweepEvery + time.Second)
 		synctest.Wait()
 		assert.Contains(t, logs.String(), "msg=\"identity sweep\" sessions=1 ")

@@ -23,6 +23,8 @@ import (
 	"github.com/seeda33a2f4f/resellerkit/identity"
 	"github.com/seeda33a2f4f/resellerkit/members"
 	"github.com/seeda33a2f4f/resellerkit/security/securitytest"
+	"github.com/seeda33a2f4f/resellerkit/support"
+	"github.com/seeda33a2f4f/resellerkit/support/awssupport"
 )
 
 // shutdownTimeout bounds how long in-flight requests may run after a stop signal.
@@ -57,6 +59,7 @@ type config struct {
 	mail        *transports.Config
 	dispatch    bool // run the notice dispatcher in this process
 	billing     billingSetup
+	support     supportSetup
 }
 
 func parseFlags(args []string, out io.Writer) (config, error) {
@@ -73,9 +76,13 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	plans := fs.String("plans", "", "a billing.Plans JSON file: the pricing plans, support-fee rules and exchange-rate policies projects name (default: built-in demo plans with the exchange-rate policy "+demoRatePolicy+")")
 	fs.StringVar(&c.billing.issuer.Name, "issuer-name", demoIssuerName, "the invoice issuer's name, printed on every invoice (B-12)")
 	fs.StringVar(&c.billing.issuer.RegistrationNumber, "issuer-registration", demoIssuerRegistration, "the issuer's qualified-invoice registration number: T and 13 digits (B-12)")
+	desk := fs.String("support-desk", demoOperator.Email, "comma-separated addresses of the support desk, told of new cases and customer replies (P-3)")
+	fs.BoolVar(&c.support.escalation, "support-escalation", false, "escalate support cases to AWS Support (P-4) through -support-role in the customer's account, assumed from the default AWS configuration (the payer's credentials)")
+	fs.StringVar(&c.support.role, "support-role", awssupport.DefaultRole, "the role assumed in a customer's account to open AWS Support cases (with -support-escalation)")
+	fs.StringVar(&c.support.externalID, "support-external-id", "", "the external id -support-role's trust policy requires, if any")
 	fs.StringVar(&c.origin, "origin", "", "the portal's public origin, e.g. https://portal.example.com (passkeys are bound to its host; default http://localhost:<port>)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: portal [-addr host:port] [-db path|postgres://…|memory] [-max-inflight n] [-operators emails] [-origin url] [-hibp] [-mail log|smtp|ses|webhook …] [-dispatch=false] [-plans file] [-issuer-name name] [-issuer-registration T…]")
+		fmt.Fprintln(fs.Output(), "usage: portal [-addr host:port] [-db path|postgres://…|memory] [-max-inflight n] [-operators emails] [-origin url] [-hibp] [-mail log|smtp|ses|webhook …] [-dispatch=false] [-plans file] [-issuer-name name] [-issuer-registration T…] [-support-desk emails] [-support-escalation [-support-role name] [-support-external-id id]]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -97,6 +104,16 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 			return c, fmt.Errorf("-operators: %w", err)
 		}
 		c.operators[norm] = true
+	}
+	for _, e := range strings.Split(*desk, ",") {
+		if e = strings.TrimSpace(e); e == "" {
+			continue
+		}
+		norm, err := identity.NormalizeEmail(e)
+		if err != nil {
+			return c, fmt.Errorf("-support-desk: %w", err)
+		}
+		c.support.desk = append(c.support.desk, norm)
 	}
 	c.billing.plans = demoPlans(time.Now())
 	if *plans != "" {
@@ -173,6 +190,15 @@ func run(ctx context.Context, args []string, out io.Writer, onListen func(net.Ad
 		return fmt.Errorf("security: %w", err)
 	}
 
+	escalator, err := cfg.support.escalator(ctx)
+	if err != nil {
+		return fmt.Errorf("support escalation: %w", err)
+	}
+	sup, err := newSupportService(b.support, svc, notices, escalator, cfg.support.desk, origin, time.Now)
+	if err != nil {
+		return fmt.Errorf("support: %w", err)
+	}
+
 	now := time.Now()
 	sd, err := seed(ctx, b, svc, ids, now)
 	if err != nil {
@@ -186,17 +212,22 @@ func run(ctx context.Context, args []string, out io.Writer, onListen func(net.Ad
 	if err != nil {
 		return fmt.Errorf("seed demo security data: %w", err)
 	}
+	sus, err := seedSupport(ctx, sup, b.state, sd.orgID, now)
+	if err != nil {
+		return fmt.Errorf("seed demo support case: %w", err)
+	}
 
 	base := "http://" + ln.Addr().String()
 	fmt.Fprintf(out, "portal: store %s, listening on %s (passkeys for origin %s)\n", b.desc, base, origin)
 	printDemoUsers(out, base, sd)
 	printBilling(out, base, sd, bs)
 	printSecurity(out, base, sd, ss)
+	printSupport(out, base, sd, sus)
 
 	s := newServer(svc, ids, b.db, identityAuth{ids: ids, operators: cfg.operators}, logger)
 	s.secureCookies = u.Scheme == "https"
 	s.notices, s.origin = notices, origin
-	s.bill, s.sec = bill, sec
+	s.bill, s.sec, s.sup = bill, sec, sup
 	s.limit = newLimiter(cfg.maxInflight)
 	srv := &http.Server{
 		Handler:           s.routes(),
@@ -216,7 +247,7 @@ func run(ctx context.Context, args []string, out io.Writer, onListen func(net.Ad
 	bgCtx, cancelBg := context.WithCancel(ctx)
 	defer bg.Wait()
 	defer cancelBg()
-	bg.Go(func() { sweep(bgCtx, ids, sweepEvery, logger) })
+	bg.Go(func() { sweep(bgCtx, ids, sup, sweepEvery, logger) })
 	if cfg.dispatch {
 		d := contacts.NewDispatcher(b.contacts, transport, contacts.WithLogger(logger))
 		bg.Go(func() { _, _ = d.Run(bgCtx) })
@@ -226,13 +257,18 @@ func run(ctx context.Context, args []string, out io.Writer, onListen func(net.Ad
 }
 
 // sweepEvery is how often the portal removes expired sessions, tickets and
-// failure counters (identity.Service.Sweep).
+// failure counters (identity.Service.Sweep) and support cases past their
+// retention (support.Service.Purge, P-5).
 const sweepEvery = time.Hour
 
-// sweep runs ids.Sweep every interval until ctx ends, logging what it removed. A
-// failed sweep is logged and retried at the next tick: nothing depends on it but
-// the size of the tables.
-func sweep(ctx context.Context, ids *identity.Service, every time.Duration, log *slog.Logger) {
+// maxLoggedCases is how many purged case ids a sweep's log line lists.
+const maxLoggedCases = 20
+
+// sweep runs ids.Sweep and sup.Purge (when sup is not nil) every interval until
+// ctx ends, logging what they removed. A failed sweep is logged and retried at
+// the next tick: nothing depends on it but the size of the tables (and, for
+// support, how long past their 12 months cases stay).
+func sweep(ctx context.Context, ids *identity.Service, sup *support.Service, every time.Duration, log *slog.Logger) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -241,13 +277,26 @@ func sweep(ctx context.Context, ids *identity.Service, every time.Duration, log 
 			return
 		case <-t.C:
 		}
-		r, err := ids.Sweep(ctx)
-		if err != nil {
+		if r, err := ids.Sweep(ctx); err != nil {
 			log.LogAttrs(ctx, slog.LevelError, "identity sweep failed", slog.String("err", err.Error()))
+		} else {
+			log.LogAttrs(ctx, slog.LevelInfo, "identity sweep", slog.Int("sessions", r.Sessions),
+				slog.Int("tickets", r.Tickets), slog.Int("failures", r.Failures))
+		}
+		if sup == nil {
 			continue
 		}
-		log.LogAttrs(ctx, slog.LevelInfo, "identity sweep", slog.Int("sessions", r.Sessions),
-			slog.Int("tickets", r.Tickets), slog.Int("failures", r.Failures))
+		// A failed purge may have removed some batches: they are logged too.
+		p, err := sup.Purge(ctx)
+		attrs := []slog.Attr{slog.Time("cutoff", p.Cutoff), slog.Int("cases", len(p.Cases))}
+		if len(p.Cases) > 0 {
+			attrs = append(attrs, slog.String("ids", strings.Join(p.Cases[:min(len(p.Cases), maxLoggedCases)], ",")))
+		}
+		if err != nil {
+			log.LogAttrs(ctx, slog.LevelError, "support purge failed", append(attrs, slog.String("err", err.Error()))...)
+			continue
+		}
+		log.LogAttrs(ctx, slog.LevelInfo, "support purge", attrs...)
 	}
 }
 

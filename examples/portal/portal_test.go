@@ -28,6 +28,7 @@ import (
 	"github.com/seeda33a2f4f/resellerkit/security"
 	"github.com/seeda33a2f4f/resellerkit/security/securitytest"
 	"github.com/seeda33a2f4f/resellerkit/sqldb/sqldbtest"
+	"github.com/seeda33a2f4f/resellerkit/support"
 )
 
 // backends lists the databases every HTTP test runs on: in-memory SQLite (-db
@@ -73,6 +74,8 @@ type fixture struct {
 	sec       *security.Service
 	fleet     *securitytest.Fleet // the demo's simulated AWS fleet
 	security  securitySeeded      // the seeded maintenance run
+	sup       *support.Service
+	support   supportSeeded // the seeded demo case
 	b         *backend
 	orgID     string
 	passwords map[string]string // by email: the demo users' and the outsider's
@@ -178,16 +181,21 @@ func newFixture(t testing.TB, kind string) *fixture {
 	ss, err := seedSecurity(ctx, sec, svc, fleet, b.state, sd.orgID, time.Now())
 	require.NoError(t, err)
 	require.NotEmpty(t, ss.run.ID)
+	sup, err := newSupportService(b.support, svc, notices, nil, []string{demoOperator.Email}, testOrigin, time.Now)
+	require.NoError(t, err)
+	sus, err := seedSupport(ctx, sup, b.state, sd.orgID, time.Now())
+	require.NoError(t, err)
+	require.NotEmpty(t, sus.caseID)
 	logs := &syncBuffer{}
 	auth := identityAuth{ids: ids, operators: map[string]bool{demoOperator.Email: true}}
 	s := newServer(svc, ids, b.db, auth, slog.New(slog.NewTextHandler(logs, nil)))
 	s.notices, s.origin = notices, testOrigin
-	s.bill, s.sec = bill, sec
+	s.bill, s.sec, s.sup = bill, sec, sup
 	srv := httptest.NewServer(s.routes())
 	t.Cleanup(srv.Close)
 	// A redirect is an answer to check, never one to follow.
 	srv.Client().CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &fixture{t: t, srv: srv, s: s, svc: svc, ids: ids, notices: notices, bill: bill, billing: bs, sec: sec, fleet: fleet, security: ss, b: b, orgID: sd.orgID,
+	return &fixture{t: t, srv: srv, s: s, svc: svc, ids: ids, notices: notices, bill: bill, billing: bs, sec: sec, fleet: fleet, security: ss, sup: sup, support: sus, b: b, orgID: sd.orgID,
 		passwords: sd.passwords, mails: mails, logs: logs, tokens: map[string]string{}}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/seeda33a2f4f/resellerkit/members"
 	"github.com/seeda33a2f4f/resellerkit/security"
 	"github.com/seeda33a2f4f/resellerkit/sqldb"
+	"github.com/seeda33a2f4f/resellerkit/support"
 )
 
 // server holds what the handlers need. Handlers are thin: decode, call one
@@ -25,6 +26,7 @@ type server struct {
 	notices        *contacts.Service           // contacts and notices (nil: invitations send no mail)
 	bill           *billing.Service            // charges, documents, alarms (billing_handlers.go)
 	sec            *security.Service           // security settings, drift, alerts (security_handlers.go)
+	sup            *support.Service            // support cases, the desk (support_handlers.go)
 	fonts          *fontCache                  // the PDF font
 	origin         string                      // the public origin, for links in mail
 	db             *sqldb.DB                   // for one read snapshot per list (nil: none)
@@ -191,6 +193,16 @@ func (s *server) routes() http.Handler {
 	h("GET /v1/orgs/{org}/accounts/{account}/security/drift", s.getDrift)
 	h("GET /v1/orgs/{org}/accounts/{account}/security/alerts", s.listAlerts)
 	h("GET /v1/orgs/{org}/alerts", s.listAlerts)
+
+	h("GET /v1/orgs/{org}/support/cases", s.listCases)
+	h("POST /v1/orgs/{org}/support/cases", s.openCase)
+	h("GET /v1/orgs/{org}/support/cases/{case}", s.getCase)
+	h("POST /v1/orgs/{org}/support/cases/{case}/replies", s.replyToCase)
+	h("POST /v1/orgs/{org}/support/cases/{case}/state", s.moveCase)
+	h("POST /v1/orgs/{org}/support/cases/{case}/assign", s.assignCase)
+	h("POST /v1/orgs/{org}/support/cases/{case}/reject", s.rejectCase)
+	h("POST /v1/orgs/{org}/support/cases/{case}/escalate", s.escalateCase)
+	h("GET /v1/operator/support/queue", s.supportQueue)
 
 	h("GET /v1/orgs/{org}/members", listHandler(s, inOrg(s.svc.ListMembers), toMember))
 	h("GET /v1/orgs/{org}/members/{identity}", s.getMember)

@@ -24,6 +24,7 @@ const (
 	stateSeededAt         = "demo_seeded_at"
 	stateBillingSeededAt  = "demo_billing_seeded_at"  // the demo cost data and invoices (seedBilling)
 	stateSecuritySeededAt = "demo_security_seeded_at" // the demo security settings and maintenance run (seedSecurity)
+	stateSupportSeededAt  = "demo_support_seeded_at"  // the demo support case (seedSupport)
 )
 
 // migrationsFS holds the portal's schema, applied as component "examples/portal".
@@ -76,6 +77,18 @@ func (s *stateTable) SecuritySeeded(ctx context.Context) (bool, error) {
 // MarkSecuritySeeded records that the demo security data was seeded completely.
 func (s *stateTable) MarkSecuritySeeded(ctx context.Context, at time.Time) error {
 	_, err := s.putIfAbsent(ctx, stateSecuritySeededAt, at.UTC().Format(time.RFC3339))
+	return err
+}
+
+// SupportSeeded reports whether the demo support case was seeded completely.
+func (s *stateTable) SupportSeeded(ctx context.Context) (bool, error) {
+	_, ok, err := s.get(ctx, stateSupportSeededAt)
+	return ok, err
+}
+
+// MarkSupportSeeded records that the demo support case was seeded completely.
+func (s *stateTable) MarkSupportSeeded(ctx context.Context, at time.Time) error {
+	_, err := s.putIfAbsent(ctx, stateSupportSeededAt, at.UTC().Format(time.RFC3339))
 	return err
 }
 
