@@ -1,8 +1,8 @@
-// Command portal is an HTTP JSON API over the members, billing, identity, contacts
-// and security domains (DOMAIN.md §1, §2, §3, §4, §6): the customer portal of an
-// AWS reseller, as a runnable example of wiring members.Service, billing.Service,
-// identity.Service, contacts.Service and security.Service to one database and to
-// net/http.
+// Command portal is an HTTP JSON API over the members, billing, identity, contacts,
+// security and support domains (DOMAIN.md §1 … §6): the customer portal of an AWS
+// reseller, as a runnable example of wiring members.Service, billing.Service,
+// identity.Service, contacts.Service, security.Service and support.Service to one
+// database and to net/http.
 //
 // # Quick start
 //
@@ -59,6 +59,14 @@
 //	-issuer-name NAME the invoice issuer printed on every invoice (default デモリセラー株式会社)
 //	-issuer-registration T…  its qualified-invoice registration number, T and 13
 //	                  digits (default the made-up T1234567890123)
+//	-support-desk EMAILS  the support desk's addresses, told of new cases and
+//	                  customer replies (default the demo operator's)
+//	-support-escalation  escalate support cases to AWS Support (P-4) with
+//	                  support/awssupport: the role -support-role (default
+//	                  KKASupportRole; -support-external-id if its trust policy
+//	                  wants one) assumed in the case's account from the default AWS
+//	                  configuration (the payer's credentials); off by default: the
+//	                  demo has no AWS, and escalating answers 422
 //
 // The portal uses only resellerkit's public packages: sqldb opens the one database
 // (SQLite or PostgreSQL) that members/sqlstore, identity/sqlstore and the portal's
@@ -80,7 +88,13 @@
 // routing of findings are examples/maintenance's. The portal's Service is given
 // the Checks of a securitytest.Fleet, an in-memory simulated AWS fleet, because
 // the demo has no AWS (only the seed's one run uses them); a real deployment
-// gives the AWS adapters (security/aws…) to examples/maintenance.
+// gives the AWS adapters (security/aws…) to examples/maintenance. And one
+// support.Service (support/sqlstore) with support.DefaultPolicy (technical cases
+// 24×7, account and billing on Japanese business days 09:00–17:00 JST with the
+// public holidays and the year-end closure), the -support-desk addresses, the
+// contacts outbox for its mail (a new case and a customer's reply to the desk, the
+// desk's reply and a rejection's reason to the inquirer and the case's CC) and
+// links under origin + /v1; its Escalator is nil unless -support-escalation.
 //
 // # Demo data and sign-in
 //
@@ -128,11 +142,19 @@
 // the run repairs the drift of the controls on and the drift endpoint shows it.
 // The start prints the run's totals and the settings URL.
 //
+// Then, once per database too (its own portal_state row), one support case: the
+// power user asks an account_billing question about prod-web (100000000001), the
+// demo operator, as the desk, takes it (in_progress) and answers; the inquirer's
+// and the desk's notices are queued. An interrupted seed resumes (the case is
+// found by its subject, the desk's reply by its side). The start prints the
+// case's URL and the queue's.
+//
 //	power user          power@demo.example.com
 //	general user        general@demo.example.com       (no MFA: EnforceMFA locks it out, M-6)
 //	reseller operator   operator@reseller.example.com  (-operators: registers accounts,
 //	                                                   reviews applications, issues
-//	                                                   credit notes and corrections)
+//	                                                   credit notes and corrections,
+//	                                                   works the support desk)
 //
 // Authentication (auth.go): a session cookie (HttpOnly, SameSite=Lax, Secure under
 // TLS) or an Authorization: Bearer header with a session token or an API key. A
@@ -280,6 +302,47 @@
 //	GET     /v1/orgs/{org}/alerts?account=                    * ListAlerts                account.view; newest first
 //	GET     /v1/orgs/{org}/accounts/{account}/security/alerts * ListAlerts              account.view; one account's (where alert notices link)
 //
+// Support (support.Service, P-1 … P-6). "Customer" is support.inquire (M-5); "the
+// desk" is an operator signed in, not through an API key bound to one
+// organization. Times are UTC (RFC 3339); SLA durations are seconds of business
+// time:
+//
+//	method  path                                                support.Service           needs
+//	POST    /v1/orgs/{org}/support/cases                        Open                      customer; {account_id, category technical|account_billing,
+//	                                                                                      severity? low|normal|high|urgent|critical (normal),
+//	                                                                                      subject, body, cc?, language? ja|en (ja)} → 201; an account
+//	                                                                                      the organization does not have is 404; the desk is told
+//	GET     /v1/orgs/{org}/support/cases                      * List                      customer or the desk; newest first; ?state=open,in_progress…
+//	                                                                                      (any of them), account=, assignee=
+//	GET     /v1/orgs/{org}/support/cases/{case}                 Get + SLA                 customer or the desk; the case, its replies oldest first and
+//	                                                                                      sla{first_response, resolution}{target_seconds,
+//	                                                                                      elapsed_seconds, due (absent while paused), state running|
+//	                                                                                      at_risk|breached|paused|met|missed, provisional}
+//	POST    /v1/orgs/{org}/support/cases/{case}/replies         Reply                     customer or the desk (the side is the caller's); {body,
+//	                                                                                      attachments?[{name, size, ref}]} → 201, announced to the
+//	                                                                                      other side; a closed or rejected case is 409
+//	POST    /v1/orgs/{org}/support/cases/{case}/state           Transition                the desk; {state, version}: open → in_progress ↔
+//	                                                                                      waiting_on_customer → resolved → closed, resolved →
+//	                                                                                      in_progress; any other move 409 transition_not_allowed
+//	POST    /v1/orgs/{org}/support/cases/{case}/assign          Assign                    the desk; {assignee ("" unassigns), version}
+//	POST    /v1/orgs/{org}/support/cases/{case}/reject          Reject                    the desk; {scope third_party_software|customer_code,
+//	                                                                                      version}: rejected, with the reason in Japanese and
+//	                                                                                      English (scope, reason), mailed to the inquirer (P-6)
+//	POST    /v1/orgs/{org}/support/cases/{case}/escalate        Escalate                  the desk; no body: an AWS Support case opened in the
+//	                                                                                      account through its KKASupportRole (P-4), recorded as
+//	                                                                                      escalation{aws_case_id, display_id, at, by}; once only;
+//	                                                                                      422 escalation_not_configured without -support-escalation
+//	GET     /v1/operator/support/queue?clock=at_risk,breached   Queue                     the desk; every organization's cases not closed or
+//	                                                                                      rejected, oldest first, each with its sla; clock= keeps
+//	                                                                                      those with a clock in one of the states; not paged
+//
+// A case carries its state, version, the periods it waited on the customer (which
+// the clocks do not count), first_response_at, resolved_at, closed_at, assignee,
+// scope and reason when rejected, and escalation. A customer's reply moves a case
+// waiting on them (or resolved) back to in_progress; the desk's first reply stops
+// the first-response clock. Cases are purged 12 months after creation (P-5) by
+// the portal's hourly sweep.
+//
 // The operators' endpoints need an operator signed in (not an API key bound to one
 // organization) who passes the invoice's organization's checks (its MFA gate,
 // M-6); their key makes them idempotent: the same key again answers the document
@@ -354,7 +417,7 @@
 //	400 invalid                 *resellerkit.ValidationError of any package (field, value,
 //	                            rule id, reason), bad limit or page_token, members.ErrInvalid,
 //	                            billing.ErrInvalid (e.g. issuing more than an invoice returns),
-//	                            security.ErrInvalid
+//	                            security.ErrInvalid, support.ErrInvalid
 //	403 mfa_required            members.ErrMFARequired: the organization enforces MFA (M-6)
 //	403 permission_denied       members.ErrPermissionDenied, with the domain's message naming
 //	                            what is required ("only reseller operators may do this");
@@ -362,8 +425,9 @@
 //	                            other tenants leak nothing (M-7)
 //	404 not_found               members.ErrNotFound, billing.ErrNotFound (also an id of
 //	                            another organization, in the path or the body),
-//	                            security.ErrNotFound (no run reached the account yet), or
-//	                            no such endpoint
+//	                            security.ErrNotFound (no run reached the account yet),
+//	                            support.ErrNotFound (another organization's case or
+//	                            account too), or no such endpoint
 //	405 method_not_allowed      the path exists with other methods (Allow header set)
 //	409 already_exists          members.ErrAlreadyExists, identity.ErrAlreadyExists: an
 //	                            id, code, email or account id is taken; retrying will
@@ -374,14 +438,23 @@
 //	409 limit_reached           billing.ErrLimit: e.g. a 4th charge alarm on an account (B-15)
 //	409 immutable               billing.ErrImmutable: an issued document cannot change (B-12)
 //	409 stale_report            billing.ErrStaleReport: a report version older than the stored one
+//	409 transition_not_allowed  support.ErrTransition: a move P-3 does not allow, or a reply
+//	                            to a closed or rejected case; the message names the states
 //	422 managed_control         security.ErrManaged: a managed control cannot be turned off
 //	                            (S-1); field names the choice ("choices.guardduty")
+//	422 out_of_scope            support.ErrOutOfScope (P-6)
+//	422 escalation_not_configured  escalating without -support-escalation
+//	422 escalation_refused      awssupport.ErrInvalid: the case does not fit AWS Support
+//	422 no_support_plan         awssupport.ErrNoSupportPlan: the account's plan has no API
+//	502 escalation_failed       awssupport.ErrAccessDenied: the role cannot be assumed or
+//	                            may not open cases
+//	409 limit_reached           also awssupport.ErrLimit (AWS's open-case limit)
 //	503 pdf_unavailable         no IPAex Gothic font on the server for the PDF (install
 //	                            fonts-ipaexfont or set RESELLERKIT_INVOICE_FONT); CSV works
 //	413 payload_too_large       request body above 1 MiB
 //	415 unsupported_media_type  a body that is not sent as application/json
 //	503 unavailable             the request ran out of time (20 s), its body included, or
-//	                            arrived during shutdown
+//	                            arrived during shutdown; AWS Support throttling or failing
 //	500 internal                anything else
 //	(none)                      context.Canceled: the client went away; nothing is written
 //
@@ -451,7 +524,9 @@
 // The database pool keeps up to 32 idle connections (database/sql's default of 2
 // made every request beyond the second open a new connection). Every hour the
 // portal sweeps expired sessions, reset links, WebAuthn challenges and failure
-// counters (identity.Service.Sweep) and logs what it removed.
+// counters (identity.Service.Sweep) and purges the support cases created more than
+// 12 months ago with their replies (support.Service.Purge, P-5), and logs what
+// each removed (the purge: its cutoff, the count and the first 20 case ids).
 //
 // Public endpoints take their admission share by source address. The sign-in
 // answer carries the token as well as the cookie: an API client needs it, and a
