@@ -3,9 +3,11 @@ package support
 import (
 	"errors"
 	"fmt"
+	"net/mail"
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/seeda33a2f4f/resellerkit"
@@ -121,6 +123,8 @@ type Span struct {
 }
 
 // Escalation is a case opened with AWS Support for the customer's account (P-4).
+// An empty AWSCaseID is an escalation in progress (or interrupted: see
+// Service.Escalate).
 type Escalation struct {
 	AWSCaseID string
 	DisplayID string
@@ -232,10 +236,16 @@ func (n *NewCase) validate() error {
 	if len(n.CC) > MaxCC {
 		bad("cc", fmt.Sprint(len(n.CC)), "P-1", fmt.Sprintf("at most %d addresses", MaxCC))
 	}
+	seen := map[string]bool{}
 	for i, a := range n.CC {
-		if at := strings.LastIndexByte(a, '@'); at < 1 || at == len(a)-1 || len(a) > 254 || strings.ContainsAny(a, " \t\r\n,;<>") {
-			bad(fmt.Sprintf("cc[%d]", i), a, "P-1", "not an email address")
+		addr, err := mail.ParseAddress(a)
+		switch {
+		case err != nil || addr.Address != a || addr.Name != "" || len(a) > 254:
+			bad(fmt.Sprintf("cc[%d]", i), a, "P-1", "not a plain email address (name@example.com)")
+		case seen[strings.ToLower(a)]:
+			bad(fmt.Sprintf("cc[%d]", i), a, "P-1", "listed twice")
 		}
+		seen[strings.ToLower(a)] = true
 	}
 	switch n.Language {
 	case "":
@@ -259,5 +269,25 @@ func checkText(bad func(field, value, rule, reason string), field, v string, lim
 		bad(field, v, "P-1", fmt.Sprintf("at most %d characters", limit))
 	case oneLine && strings.ContainsAny(v, "\r\n"):
 		bad(field, v, "P-1", "one line")
+	case strings.ContainsFunc(v, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' }):
+		bad(field, v, "P-1", "control characters are not allowed")
 	}
+}
+
+// checkAttachment checks a reference to an attached file: a plain file name and
+// an https:// or s3:// reference (no script or local scheme).
+func checkAttachment(a Attachment) string {
+	switch {
+	case strings.TrimSpace(a.Name) == "" || utf8.RuneCountInString(a.Name) > 255:
+		return "want a file name of 1..255 characters"
+	case strings.ContainsAny(a.Name, "/\\") || a.Name == "." || a.Name == ".." ||
+		strings.ContainsFunc(a.Name, unicode.IsControl):
+		return "a file name, without a path or control characters"
+	case a.Size < 0:
+		return "the size cannot be negative"
+	case len(a.Ref) > 2048 || !(strings.HasPrefix(a.Ref, "https://") || strings.HasPrefix(a.Ref, "s3://")) ||
+		strings.ContainsFunc(a.Ref, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }):
+		return "want an https:// or s3:// reference of where the file is kept"
+	}
+	return ""
 }

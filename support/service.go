@@ -96,7 +96,10 @@ func (s *Service) side(ctx context.Context, p members.Principal, orgID string) (
 	if orgID == "" {
 		return "", resellerkit.Invalid(ErrInvalid, "org_id", "", "M-7", "required: the organization acted on")
 	}
-	if p.Operator && p.OrgID == "" {
+	if p.Operator {
+		if p.OrgID != "" {
+			return "", fmt.Errorf("%w: the support desk acts for the whole reseller, not through a key bound to one organization", members.ErrPermissionDenied)
+		}
 		if err := s.members.Authorize(ctx, p, orgID, members.PermOperator); err != nil {
 			return "", err
 		}
@@ -108,7 +111,7 @@ func (s *Service) side(ctx context.Context, p members.Principal, orgID string) (
 	return Customer, nil
 }
 
-// desk authorizes p as the desk on orgID.
+// deskOnly authorizes p as the desk on orgID.
 func (s *Service) deskOnly(ctx context.Context, p members.Principal, orgID string) error {
 	side, err := s.side(ctx, p, orgID)
 	if err != nil {
@@ -124,8 +127,12 @@ func (s *Service) deskOnly(ctx context.Context, p members.Principal, orgID strin
 // the account must be the organization's (ErrNotFound otherwise, as for a
 // missing one). The desk is told.
 func (s *Service) Open(ctx context.Context, p members.Principal, orgID string, n NewCase) (Case, error) {
-	if _, err := s.side(ctx, p, orgID); err != nil {
+	side, err := s.side(ctx, p, orgID)
+	if err != nil {
 		return Case{}, err
+	}
+	if side == Desk {
+		return Case{}, fmt.Errorf("%w: a case is opened by the customer (the desk replies to it)", members.ErrPermissionDenied)
 	}
 	if err := n.validate(); err != nil {
 		return Case{}, err
@@ -193,8 +200,8 @@ func (s *Service) Reply(ctx context.Context, p members.Principal, orgID, caseID,
 		errs = append(errs, resellerkit.Invalid(ErrInvalid, "attachments", fmt.Sprint(len(atts)), "P-3", fmt.Sprintf("at most %d", MaxAttachments)))
 	}
 	for i, a := range atts {
-		if strings.TrimSpace(a.Name) == "" || utf8.RuneCountInString(a.Name) > 255 || a.Size < 0 || a.Ref == "" || len(a.Ref) > 2048 {
-			errs = append(errs, resellerkit.Invalid(ErrInvalid, fmt.Sprintf("attachments[%d]", i), a.Name, "P-3", "want a name, a size and a reference of where the file is"))
+		if why := checkAttachment(a); why != "" {
+			errs = append(errs, resellerkit.Invalid(ErrInvalid, fmt.Sprintf("attachments[%d]", i), a.Name, "P-3", why))
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -248,7 +255,10 @@ func move(c *Case, to State, now time.Time) {
 		c.ClosedAt = now
 	case InProgress:
 		if c.State == Resolved {
-			c.ResolvedAt = time.Time{} // reopened: the resolution clock runs again
+			// Reopened: the resolution clock runs again, without the time the case
+			// stayed resolved (it was not the desk's to count).
+			c.Waiting = append(c.Waiting, Span{Start: c.ResolvedAt, End: now})
+			c.ResolvedAt = time.Time{}
 		}
 	}
 	c.State = to
@@ -317,8 +327,13 @@ func (s *Service) Reject(ctx context.Context, p members.Principal, orgID, caseID
 }
 
 // Escalate opens a case with AWS Support for the case's account (P-4), by the
-// desk, through the Escalator, and records it on the case. A case escalated
-// already returns as it is.
+// desk, through the Escalator, and records it on the case; a case escalated
+// already returns as it is. The escalation is claimed in a transaction before AWS
+// is called, so two desks escalating at once open one AWS case (the second gets
+// ErrConflict), and recorded after it whatever else changed the case meanwhile.
+// A claim left by a crash during the call (an escalation without an AWS case id)
+// is given up after EscalationTimeout: the desk checks AWS's console first, as
+// the AWS case may exist (CreateCase has no idempotency token).
 func (s *Service) Escalate(ctx context.Context, p members.Principal, orgID, caseID string) (Case, error) {
 	if err := s.deskOnly(ctx, p, orgID); err != nil {
 		return Case{}, err
@@ -326,29 +341,85 @@ func (s *Service) Escalate(ctx context.Context, p members.Principal, orgID, case
 	if s.escalator == nil {
 		return Case{}, resellerkit.Invalid(ErrInvalid, "escalator", "", "P-4", "no Escalator is configured")
 	}
-	c, err := s.store.GetCase(ctx, orgID, caseID)
-	if err != nil {
-		return Case{}, err
-	}
-	if c.Escalation != nil {
-		return c, nil
-	}
-	if c.State.Final() {
-		return Case{}, fmt.Errorf("%w: case %s is %s", ErrTransition, c.ID, c.State)
+	var (
+		c       Case
+		already bool
+	)
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		if c, err = s.store.GetCase(ctx, orgID, caseID); err != nil {
+			return err
+		}
+		now := s.clock()
+		switch {
+		case c.Escalation != nil && c.Escalation.AWSCaseID != "":
+			already = true
+			return nil
+		case c.Escalation != nil && now.Sub(c.Escalation.At) < EscalationTimeout:
+			return fmt.Errorf("%w: case %s is being escalated since %s", ErrConflict, c.ID, c.Escalation.At.Format(time.RFC3339))
+		case c.State.Final():
+			return fmt.Errorf("%w: case %s is %s", ErrTransition, c.ID, c.State)
+		}
+		c.Escalation = &Escalation{At: now, By: p.IdentityID} // claimed: no AWS case id yet
+		c.UpdatedAt = now
+		if err := s.store.UpdateCase(ctx, c); err != nil {
+			return err
+		}
+		c.Version++
+		return nil
+	})
+	if err != nil || already {
+		return c, err
 	}
 	e, err := s.escalator.Escalate(ctx, c)
 	if err != nil {
+		// Give the claim back, so the desk can try again.
+		_, _ = s.setEscalation(context.WithoutCancel(ctx), orgID, caseID, nil) // best effort: it times out anyway
 		return Case{}, fmt.Errorf("support: escalating case %s: %w", c.ID, err)
 	}
 	e.At, e.By = s.clock(), p.IdentityID
-	return s.update(ctx, orgID, caseID, c.Version, func(c *Case, _ time.Time) error {
-		c.Escalation = &e
-		return nil
-	})
+	out, err := s.setEscalation(ctx, orgID, caseID, &e)
+	if err != nil {
+		return Case{}, fmt.Errorf("support: case %s was escalated to AWS as case %s (%s), but recording it failed: %w", caseID, e.AWSCaseID, e.DisplayID, err)
+	}
+	return out, nil
+}
+
+// EscalationTimeout is how long an escalation claim without an AWS case id (a
+// crash during the call to AWS) blocks another attempt.
+const EscalationTimeout = 10 * time.Minute
+
+// setEscalation records e (nil: clears a claim) on the case, whatever else
+// changed it since, retrying a lost race.
+func (s *Service) setEscalation(ctx context.Context, orgID, caseID string, e *Escalation) (Case, error) {
+	var out Case
+	var err error
+	for range 5 {
+		err = s.store.InTx(ctx, func(ctx context.Context) error {
+			c, err := s.store.GetCase(ctx, orgID, caseID)
+			if err != nil {
+				return err
+			}
+			c.Escalation, c.UpdatedAt = e, s.clock()
+			if err := s.store.UpdateCase(ctx, c); err != nil {
+				return err
+			}
+			c.Version++
+			out = c
+			return nil
+		})
+		if !errors.Is(err, ErrConflict) {
+			return out, err
+		}
+	}
+	return out, err
 }
 
 // update loads a case, checks version, applies fn and stores it.
 func (s *Service) update(ctx context.Context, orgID, caseID string, version int64, fn func(c *Case, now time.Time) error) (Case, error) {
+	if version < 1 {
+		return Case{}, resellerkit.Invalid(ErrInvalid, "version", fmt.Sprint(version), "P-3", "required: the version read (1 or more)")
+	}
 	var out Case
 	err := s.store.InTx(ctx, func(ctx context.Context) error {
 		c, err := s.store.GetCase(ctx, orgID, caseID)
@@ -387,18 +458,24 @@ func (s *Service) notify(ctx context.Context, c *Case, event string, to Side, te
 		if len(s.desk) == 0 {
 			return nil
 		}
-		n.To, n.Language = s.desk, contacts.Japanese
+		// The desk's own notices belong to no organization: a customer listing its
+		// organization's notices never sees the desk's addresses.
+		n.To, n.Language, n.OrgID = s.desk, contacts.Japanese, ""
 	} else {
-		if c.OpenedByEmail == "" {
+		switch {
+		case c.OpenedByEmail != "":
+			n.To, n.CC = []string{c.OpenedByEmail}, c.CC
+		case len(c.CC) > 0:
+			n.To = c.CC // opened through an API key without an email: the CC are told
+		default:
 			return nil
 		}
-		n.To, n.CC = []string{c.OpenedByEmail}, c.CC
 	}
 	_, err := s.notifier.Notify(ctx, n)
 	return err
 }
 
-// excerpt is the first lines of a text, at most 500 characters.
+// excerpt is the first 500 characters of a text.
 func excerpt(s string) string {
 	if utf8.RuneCountInString(s) <= 500 {
 		return s
@@ -413,13 +490,18 @@ type QueueItem struct {
 	SLA  SLA
 }
 
-// Queue returns the desk's queue (operators only): every case of every
-// organization that is not final, oldest first within the page, with its SLA
-// clocks at now; with only set, those whose first-response or resolution clock
+// Queue returns the desk's queue (operators signed in with MFA): every case of
+// every organization that is not final, oldest first, with its SLA clocks at now
+// (read whole: the queue of open cases is the desk's working set); with only set, those whose first-response or resolution clock
 // is in one of the states (e.g. at_risk, breached).
 func (s *Service) Queue(ctx context.Context, p members.Principal, only []ClockState) ([]QueueItem, error) {
 	if !p.Operator || p.OrgID != "" {
 		return nil, fmt.Errorf("%w: the queue is the support desk's (operators)", members.ErrPermissionDenied)
+	}
+	if !p.MFA {
+		// The queue shows every organization's cases, some of which enforce MFA
+		// (M-6): the desk signs in with a second factor.
+		return nil, fmt.Errorf("%w: the support desk's queue needs a sign-in with MFA", members.ErrPermissionDenied)
 	}
 	cases, err := resellerkit.All(func(pg resellerkit.Page) ([]Case, string, error) {
 		return s.store.ListCases(ctx, CaseFilter{States: []State{Open, InProgress, WaitingOnCustomer, Resolved}}, pg)

@@ -106,7 +106,17 @@ func (p *Policy) Evaluate(c *Case, now time.Time) (SLA, error) {
 	if risk == 0 {
 		risk = 0.75
 	}
-	fr, err := clock(h, c, t.FirstResponse, c.FirstResponseAt, now, risk)
+	// The first-response clock stops at the desk's first reply, or when the case
+	// ends without one (resolved, closed or rejected): it is then not breached
+	// for ever.
+	frDone := c.FirstResponseAt
+	if frDone.IsZero() {
+		frDone = c.ResolvedAt
+	}
+	if frDone.IsZero() {
+		frDone = c.ClosedAt
+	}
+	fr, err := clock(h, c, t.FirstResponse, frDone, now, risk)
 	if err != nil {
 		return SLA{}, err
 	}

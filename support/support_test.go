@@ -124,11 +124,22 @@ func (f *fixture) open(t *testing.T, sev support.Severity) support.Case {
 	return c
 }
 
+// notices returns the notices of organization A and those of no organization
+// (the desk's).
 func (f *fixture) notices(t *testing.T) []contacts.Notice {
 	t.Helper()
-	ns, _, err := f.cstore.ListNotices(f.ctx, f.orgA.ID, "", resellerkit.Page{})
-	require.NoError(t, err)
-	return ns
+	var out []contacts.Notice
+	for _, org := range []string{f.orgA.ID, ""} {
+		ns, _, err := f.cstore.ListNotices(f.ctx, org, "", resellerkit.Page{})
+		require.NoError(t, err)
+		for _, n := range ns {
+			if org == "" {
+				assert.Equal(t, []string{"desk@reseller.example"}, n.To, "only the desk's notices belong to no organization")
+			}
+		}
+		out = append(out, ns...)
+	}
+	return out
 }
 
 // P-1: a case names an account of the caller's organization and needs
@@ -413,4 +424,110 @@ func TestService_OnSQL(t *testing.T) {
 			}
 		})
 	}
+}
+
+// P-2: the time a case stays resolved does not count when it is reopened, and a
+// case ended without a desk reply stops its first-response clock.
+func TestP2_ReopenAndEndedWithoutReply(t *testing.T) {
+	f := newFixture(t)
+	c := f.open(t, support.Normal) // 24 h resolution
+	c, err := f.svc.Transition(f.ctx, f.desk, f.orgA.ID, c.ID, support.InProgress, c.Version)
+	require.NoError(t, err)
+	f.set(f.clock().Add(time.Hour))
+	c, err = f.svc.Transition(f.ctx, f.desk, f.orgA.ID, c.ID, support.Resolved, c.Version)
+	require.NoError(t, err)
+	f.set(f.clock().Add(7 * 24 * time.Hour))
+	_, err = f.svc.Reply(f.ctx, f.alice, f.orgA.ID, c.ID, "再発しました", nil)
+	require.NoError(t, err)
+	sla, err := f.svc.SLA(f.ctx, f.alice, f.orgA.ID, c.ID)
+	require.NoError(t, err)
+	assert.Equal(t, time.Hour, sla.Resolution.Elapsed, "the week resolved does not count")
+	assert.Equal(t, support.ClockRunning, sla.Resolution.State)
+	assert.Equal(t, support.ClockRunning, sla.FirstResponse.State, "reopened without a reply yet: still waiting for one")
+	assert.Equal(t, time.Hour, sla.FirstResponse.Elapsed, "the week resolved does not count there either")
+
+	r := f.open(t, support.Normal)
+	f.set(f.clock().Add(30 * 24 * time.Hour))
+	_, err = f.svc.Reject(f.ctx, f.desk, f.orgA.ID, r.ID, support.ThirdPartySoftware, r.Version)
+	require.NoError(t, err)
+	sla, err = f.svc.SLA(f.ctx, f.alice, f.orgA.ID, r.ID)
+	require.NoError(t, err)
+	assert.Equal(t, support.ClockMissed, sla.FirstResponse.State, "stopped at the rejection, not breached for ever")
+}
+
+// M-5/M-6: an operator's key bound to one organization is not the desk (nor a
+// customer); the queue needs a sign-in with MFA; the desk does not open cases.
+func TestM5_DeskPrincipals(t *testing.T) {
+	f := newFixture(t)
+	c := f.open(t, support.Normal)
+	bound := f.desk
+	bound.OrgID = f.orgA.ID
+	_, err := f.svc.Reply(f.ctx, bound, f.orgA.ID, c.ID, "hi", nil)
+	require.ErrorIs(t, err, members.ErrPermissionDenied)
+	noMFA := f.desk
+	noMFA.MFA = false
+	_, err = f.svc.Queue(f.ctx, noMFA, nil)
+	require.ErrorIs(t, err, members.ErrPermissionDenied)
+	_, err = f.svc.Open(f.ctx, f.desk, f.orgA.ID, support.NewCase{AccountID: f.acctA, Category: support.Technical, Subject: "s", Body: "b"})
+	require.ErrorIs(t, err, members.ErrPermissionDenied)
+	_, err = f.svc.Assign(f.ctx, f.alice, f.orgA.ID, c.ID, "op", c.Version)
+	require.ErrorIs(t, err, members.ErrPermissionDenied, "customers do not assign")
+}
+
+// P-1/P-3: bad text, addresses and attachment references are refused with the
+// field named.
+func TestP1_InputRefused(t *testing.T) {
+	f := newFixture(t)
+	for name, n := range map[string]support.NewCase{
+		"control character": {AccountID: f.acctA, Category: support.Technical, Subject: "s", Body: "a\x00b"},
+		"cc with two @":     {AccountID: f.acctA, Category: support.Technical, Subject: "s", Body: "b", CC: []string{"a@b@c"}},
+		"cc twice":          {AccountID: f.acctA, Category: support.Technical, Subject: "s", Body: "b", CC: []string{"a@b.example", "A@b.example"}},
+	} {
+		_, err := f.svc.Open(f.ctx, f.alice, f.orgA.ID, n)
+		require.ErrorIs(t, err, support.ErrInvalid, name)
+	}
+	c := f.open(t, support.Normal)
+	for _, a := range []support.Attachment{
+		{Name: "x.txt", Ref: "javascript:alert(1)"}, {Name: "../etc/passwd", Ref: "s3://b/k"}, {Name: "x", Size: -1, Ref: "s3://b/k"},
+	} {
+		_, err := f.svc.Reply(f.ctx, f.alice, f.orgA.ID, c.ID, "see", []support.Attachment{a})
+		require.ErrorIs(t, err, support.ErrInvalid, a.Name)
+		assert.ErrorContains(t, err, "attachments[0]")
+	}
+}
+
+// blockingEscalator blocks until released, once started is signalled.
+type blockingEscalator struct {
+	escalator
+	started, release chan struct{}
+}
+
+func (b *blockingEscalator) Escalate(ctx context.Context, c support.Case) (support.Escalation, error) {
+	close(b.started)
+	<-b.release
+	return b.escalator.Escalate(ctx, c)
+}
+
+// P-4: two desks escalating at once open one AWS case; a reply during the call
+// does not lose the record.
+func TestP4_ConcurrentEscalationOpensOne(t *testing.T) {
+	f := newFixture(t)
+	b := &blockingEscalator{started: make(chan struct{}), release: make(chan struct{})}
+	svc, err := support.NewService(support.Config{Store: f.store, Members: f.members, Escalator: b, Policy: policy(), Now: f.clock})
+	require.NoError(t, err)
+	c := f.open(t, support.Urgent)
+	done := make(chan error)
+	go func() { _, err := svc.Escalate(f.ctx, f.desk, f.orgA.ID, c.ID); done <- err }()
+	<-b.started
+	_, err = svc.Escalate(f.ctx, f.desk, f.orgA.ID, c.ID)
+	require.ErrorIs(t, err, support.ErrConflict, "being escalated")
+	_, err = f.svc.Reply(f.ctx, f.alice, f.orgA.ID, c.ID, "急ぎです", nil) // changes the case meanwhile
+	require.NoError(t, err)
+	close(b.release)
+	require.NoError(t, <-done)
+	got, _, err := f.svc.Get(f.ctx, f.alice, f.orgA.ID, c.ID)
+	require.NoError(t, err)
+	require.NotNil(t, got.Escalation)
+	assert.NotEmpty(t, got.Escalation.AWSCaseID)
+	assert.Equal(t, int32(1), b.calls.Load())
 }
