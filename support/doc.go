@@ -47,14 +47,22 @@
 // # Choices where DOMAIN.md is silent
 //
 //   - A customer needs support.inquire to open, read, list and reply; the desk is
-//     an operator acting for the whole reseller (not through an API key bound to
-//     one organization).
-//   - The desk's first reply stops the first-response clock; resolution stops the
-//     resolution clock, and reopening restarts it from the original creation
-//     (the time resolved counts, as in Zendesk's default).
-//   - A rejected case's resolution clock stops at the rejection.
-//   - An escalation is not retried automatically: when the call to AWS succeeded
-//     but recording it failed, a second Escalate opens a second AWS case (AWS's
-//     CreateCase has no idempotency token); the desk sees the AWS case id in the
-//     error and on AWS's console.
+//     an operator acting for the whole reseller (an operator's key bound to one
+//     organization is refused), does not open cases, and signs in with MFA to see
+//     its queue of every organization's cases.
+//   - The desk's first reply stops the first-response clock; so does the end of a
+//     case without one (resolved, closed, rejected). Resolution stops the
+//     resolution clock; reopening restarts it without counting the time the case
+//     stayed resolved (a pause, like waiting on the customer).
+//   - The desk's own notices (a new case, a customer's reply) belong to no
+//     organization, so a customer listing its notices never sees the desk's
+//     addresses; when the inquirer has no address (an API key), the CC are told.
+//   - Attachments are references: https:// or s3:// only, with a plain file name.
+//   - Escalation is claimed on the case before AWS is called, so two desks open
+//     one AWS case; a claim left by a crash during the call is given up after
+//     EscalationTimeout (the AWS case may exist: AWS's CreateCase has no
+//     idempotency token, so the desk checks AWS's console first).
+//   - The purge removes cases 12 months after creation whatever their state (P-5
+//     counts from creation); the notices sent about them are contacts' and are
+//     not purged with them.
 package support
