@@ -184,3 +184,38 @@ func (s *Service) transition(ctx context.Context, p Principal, orgID, applicatio
 	})
 	return out, err
 }
+
+// UpdateOperation records the AWS side of carrying out an application in review
+// (M-11), by a reseller operator: fn gets the application as stored and returns
+// its operation as it must be stored. It runs in one transaction with the
+// application's version check, so of two operators updating one application at
+// once, one waits for (or, on a stale version, fails against) the other: an
+// adapter claims an operation with it (Operation.Owner, LeaseUntil) before
+// calling AWS. An application not in review is refused (ErrInvalid).
+func (s *Service) UpdateOperation(ctx context.Context, p Principal, orgID, applicationID string, fn func(Application) (*Operation, error)) (Application, error) {
+	var out Application
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		if _, _, err := s.authorize(ctx, p, orgID, PermOperator); err != nil {
+			return err
+		}
+		app, err := s.store.GetApplication(ctx, orgID, applicationID)
+		if err != nil {
+			return err
+		}
+		if app.State != AppInReview {
+			return invalid("state", string(app.State), "M-11", "only an application in review is carried out")
+		}
+		op, err := fn(app.Clone())
+		if err != nil {
+			return err
+		}
+		app.Operation, app.UpdatedAt = op.Clone(), s.clock()
+		if err := s.store.UpdateApplication(ctx, app); err != nil {
+			return err
+		}
+		app.Version++
+		out = app
+		return nil
+	})
+	return out, err
+}

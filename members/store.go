@@ -149,7 +149,7 @@ type Store interface {
 	// ListApplications returns a page of the organization's applications ordered by
 	// ID.
 	ListApplications(ctx context.Context, orgID string, page resellerkit.Page) ([]Application, string, error)
-	// UpdateApplication stores State, ReviewedBy, Reason and UpdatedAt if a.Version
-	// is current. ErrNotFound, ErrConflict.
+	// UpdateApplication stores State, ReviewedBy, Reason, Operation and UpdatedAt
+	// if a.Version is current. ErrNotFound, ErrConflict.
 	UpdateApplication(ctx context.Context, a Application) error
 }

@@ -211,9 +211,73 @@ type Application struct {
 	SubmittedBy string // identity id of the applicant
 	ReviewedBy  string // identity id of the reseller operator handling it
 	Reason      string // operator's note, e.g. why it was rejected
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	Version     int64
+	// Operation is the AWS side of carrying the application out (new account,
+	// closure, transfer-in, owner change), nil before it starts.
+	Operation *Operation
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Version   int64
+}
+
+// OperationState is the state of an application's AWS operation.
+type OperationState string
+
+// The states of an operation.
+const (
+	OpRunning   OperationState = "running"   // a runner is on it (see Owner, LeaseUntil)
+	OpWaiting   OperationState = "waiting"   // AWS is not done (an account being created, an invitation not answered): run it again later
+	OpSucceeded OperationState = "succeeded" // done; the application is completed
+	OpFailed    OperationState = "failed"    // AWS refused; Reason says why, the application stays in review
+)
+
+// Operation is the AWS side of carrying an application out (M-11), recorded step
+// by step so that a run after a crash resumes it and never does a step twice.
+type Operation struct {
+	State OperationState
+	// Token is the operation's idempotency key (a client token where the AWS API
+	// takes one).
+	Token string
+	// Owner and LeaseUntil: one in-flight run per application; another runner
+	// takes an operation over only once the lease has expired.
+	Owner      string
+	LeaseUntil time.Time
+	// AWSAccountID is the account created (new account) or joined (transfer-in).
+	AWSAccountID string
+	// CreateRequestID is the new account's CreateAccountStatus id; HandshakeID the
+	// transfer-in's invitation.
+	CreateRequestID string
+	HandshakeID     string
+	// EffectiveMonth is when a change of owner takes effect; ContactsReview asks
+	// for the account's contacts to be reviewed by the new holder.
+	EffectiveMonth resellerkit.Month
+	ContactsReview bool
+	Reason         string // why it failed, or what it waits for
+	Steps          []OperationStep
+}
+
+// OperationStep is one recorded step of an Operation: what was asked of AWS, its
+// request id and the outcome.
+type OperationStep struct {
+	At        time.Time
+	Action    string // e.g. "organizations:CreateAccount"
+	RequestID string // AWS's request id, when AWS was called
+	Outcome   string
+}
+
+// Clone returns a deep copy of o (nil for nil).
+func (o *Operation) Clone() *Operation {
+	if o == nil {
+		return nil
+	}
+	c := *o
+	c.Steps = slices.Clone(o.Steps)
+	return &c
+}
+
+// Clone returns a deep copy of a.
+func (a Application) Clone() Application {
+	a.Operation = a.Operation.Clone()
+	return a
 }
 
 // Clone returns a deep copy of p.

@@ -250,6 +250,10 @@ func kinds() []kindCase {
 			update: func(s members.Store) func(context.Context, members.Application) error { return s.UpdateApplication },
 			change: func(a *members.Application) {
 				a.State, a.ReviewedBy, a.Reason, a.UpdatedAt = members.AppRejected, "op", "not eligible", t0.Add(time.Minute)
+				a.Operation = &members.Operation{State: members.OpFailed, Token: "tok", Owner: "runner", LeaseUntil: t0.Add(2 * time.Minute),
+					AWSAccountID: "210987654321", CreateRequestID: "car-1", EffectiveMonth: resellerkit.NewMonth(2026, time.December),
+					ContactsReview: true, Reason: "EMAIL_ALREADY_EXISTS",
+					Steps: []members.OperationStep{{At: t0.Add(time.Minute), Action: "organizations:CreateAccount", RequestID: "req-1", Outcome: "FAILED"}}}
 			},
 			fixed: func(a *members.Application) {
 				a.Kind, a.AccountID, a.ProjectID, a.Details = members.AppOwnerChange, "999999999999", "p9", "edited"

@@ -65,10 +65,11 @@ func NewOn(db *memdb.DB) *Store {
 				cur.State, cur.AcceptedBy, cur.DecidedAt = i.State, i.AcceptedBy, i.DecidedAt
 				return cur
 			}),
-		apps: records(db, "application", same, func(a members.Application) string { return a.ID },
+		apps: records(db, "application", members.Application.Clone, func(a members.Application) string { return a.ID },
 			func(a members.Application) string { return a.OrgID }, func(a *members.Application) *int64 { return &a.Version },
 			func(cur, a members.Application) members.Application {
 				cur.State, cur.ReviewedBy, cur.Reason, cur.UpdatedAt = a.State, a.ReviewedBy, a.Reason, a.UpdatedAt
+				cur.Operation = a.Operation.Clone()
 				return cur
 			}),
 	}

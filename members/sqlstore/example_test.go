@@ -67,7 +67,7 @@ func Example() {
 	err = store.CreateOrganization(ctx, members.Organization{ID: "org-2", Code: "acme", Name: "Other"})
 	fmt.Println("taken code:", errors.Is(err, members.ErrAlreadyExists))
 	// Output:
-	// members migrations: [1 2]
+	// members migrations: [1 2 4]
 	// the next step failed / projects kept: 0
 	// first update: <nil>
 	// second update conflicts: true
