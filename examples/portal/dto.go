@@ -162,15 +162,50 @@ type applicationJSON struct {
 	SubmittedBy string    `json:"submitted_by"`
 	ReviewedBy  string    `json:"reviewed_by,omitempty"`
 	Reason      string    `json:"reason,omitempty"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
-	Version     int64     `json:"version"`
+	// Operation is the AWS side of carrying the application out (M-11), absent
+	// before it starts.
+	Operation *operationJSON `json:"operation,omitempty"`
+	CreatedAt time.Time      `json:"created_at"`
+	UpdatedAt time.Time      `json:"updated_at"`
+	Version   int64          `json:"version"`
+}
+
+// operationJSON is an application's AWS operation: its state, the account it
+// created or joined, why it failed or what it waits for, and its steps with AWS's
+// request ids.
+type operationJSON struct {
+	State          string              `json:"state"`
+	AWSAccountID   string              `json:"aws_account_id,omitempty"`
+	HandshakeID    string              `json:"handshake_id,omitempty"`
+	EffectiveMonth string              `json:"effective_month,omitempty"`
+	ContactsReview bool                `json:"contacts_review,omitempty"`
+	Reason         string              `json:"reason,omitempty"`
+	Steps          []operationStepJSON `json:"steps"`
+}
+
+type operationStepJSON struct {
+	At        time.Time `json:"at"`
+	Action    string    `json:"action"`
+	RequestID string    `json:"request_id,omitempty"`
+	Outcome   string    `json:"outcome,omitempty"`
 }
 
 func toApplication(a members.Application) applicationJSON {
-	return applicationJSON{ID: a.ID, OrgID: a.OrgID, Kind: string(a.Kind), State: string(a.State),
+	out := applicationJSON{ID: a.ID, OrgID: a.OrgID, Kind: string(a.Kind), State: string(a.State),
 		AccountID: a.AccountID, ProjectID: a.ProjectID, Details: a.Details, SubmittedBy: a.SubmittedBy,
 		ReviewedBy: a.ReviewedBy, Reason: a.Reason, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Version: a.Version}
+	if op := a.Operation; op != nil {
+		o := &operationJSON{State: string(op.State), AWSAccountID: op.AWSAccountID, HandshakeID: op.HandshakeID,
+			ContactsReview: op.ContactsReview, Reason: op.Reason, Steps: []operationStepJSON{}}
+		if !op.EffectiveMonth.IsZero() {
+			o.EffectiveMonth = op.EffectiveMonth.String()
+		}
+		for _, st := range op.Steps {
+			o.Steps = append(o.Steps, operationStepJSON{At: st.At, Action: st.Action, RequestID: st.RequestID, Outcome: st.Outcome})
+		}
+		out.Operation = o
+	}
+	return out
 }
 
 func nonNil(s []string) []string {
