@@ -152,16 +152,16 @@ func toInvitation(i members.Invitation) invitationJSON {
 }
 
 type applicationJSON struct {
-	ID          string    `json:"id"`
-	OrgID       string    `json:"org_id"`
-	Kind        string    `json:"kind"`
-	State       string    `json:"state"`
-	AccountID   string    `json:"account_id,omitempty"`
-	ProjectID   string    `json:"project_id,omitempty"`
-	Details     string    `json:"details,omitempty"`
-	SubmittedBy string    `json:"submitted_by"`
-	ReviewedBy  string    `json:"reviewed_by,omitempty"`
-	Reason      string    `json:"reason,omitempty"`
+	ID          string `json:"id"`
+	OrgID       string `json:"org_id"`
+	Kind        string `json:"kind"`
+	State       string `json:"state"`
+	AccountID   string `json:"account_id,omitempty"`
+	ProjectID   string `json:"project_id,omitempty"`
+	Details     string `json:"details,omitempty"`
+	SubmittedBy string `json:"submitted_by"`
+	ReviewedBy  string `json:"reviewed_by,omitempty"`
+	Reason      string `json:"reason,omitempty"`
 	// Operation is the AWS side of carrying the application out (M-11), absent
 	// before it starts.
 	Operation *operationJSON `json:"operation,omitempty"`
