@@ -325,3 +325,20 @@ func TestSessions(t *testing.T) {
 		assert.Panics(t, func() { _, _ = new(EBSDefaultEncryption).Observe(ctx, acct, region) })
 	})
 }
+
+// S-3: a default group in use by a network interface is left open (closing it
+// would cut off whatever uses it) and named in the error; the unused one is closed.
+func TestDefaultSGClosed_InUseGroupKept(t *testing.T) {
+	f := &fakeEC2{groups: []types.SecurityGroup{defaultVPCGroup("sg-1", "vpc-1"), defaultVPCGroup("sg-2", "vpc-2")},
+		enis: map[string]int{"sg-2": 3}}
+	detail, err := newDefaultSGClosed(f.clients()).Repair(context.Background(), acct, region)
+	require.ErrorIs(t, err, security.ErrInvalid)
+	assert.ErrorContains(t, err, "sg-2 (vpc-2)")
+	assert.Contains(t, detail, "sg-1 (vpc-1)", "the unused group is closed")
+	for _, in := range f.ingressIn {
+		assert.NotEqual(t, "sg-2", aws.ToString(in.GroupId), "the group in use is never touched")
+	}
+	for _, in := range f.egressIn {
+		assert.NotEqual(t, "sg-2", aws.ToString(in.GroupId))
+	}
+}

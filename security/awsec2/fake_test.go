@@ -20,6 +20,8 @@ type fakeEC2 struct {
 	groups []types.SecurityGroup
 	// pageSize splits DescribeSecurityGroups' answer into pages (0: one page).
 	pageSize int
+	// enis counts the network interfaces using each group, by group id.
+	enis map[string]int
 	errs     map[string]error
 
 	calls      []string
@@ -60,7 +62,7 @@ func (f *fakeEC2) writes() []string {
 	defer f.mu.Unlock()
 	var w []string
 	for _, c := range f.calls {
-		if !slices.Contains([]string{"GetEbsEncryptionByDefault", "GetInstanceMetadataDefaults", "DescribeSecurityGroups"}, c) {
+		if !slices.Contains([]string{"GetEbsEncryptionByDefault", "GetInstanceMetadataDefaults", "DescribeSecurityGroups", "DescribeNetworkInterfaces"}, c) {
 			w = append(w, c)
 		}
 	}
@@ -187,4 +189,23 @@ func (f *fakeEC2) RevokeSecurityGroupEgress(_ context.Context, in *ec2.RevokeSec
 func apiErr(code string) error {
 	return &smithy.OperationError{ServiceID: "EC2", OperationName: "Test",
 		Err: &smithy.GenericAPIError{Code: code, Message: code + " (fake)", Fault: smithy.FaultClient}}
+}
+
+func (f *fakeEC2) DescribeNetworkInterfaces(_ context.Context, in *ec2.DescribeNetworkInterfacesInput, _ ...func(*ec2.Options)) (*ec2.DescribeNetworkInterfacesOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.call("DescribeNetworkInterfaces"); err != nil {
+		return nil, err
+	}
+	out := &ec2.DescribeNetworkInterfacesOutput{}
+	for _, flt := range in.Filters {
+		if aws.ToString(flt.Name) == "group-id" {
+			for _, id := range flt.Values {
+				for range f.enis[id] {
+					out.NetworkInterfaces = append(out.NetworkInterfaces, types.NetworkInterface{NetworkInterfaceId: aws.String("eni-" + id)})
+				}
+			}
+		}
+	}
+	return out, nil
 }

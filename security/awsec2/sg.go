@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/security"
 	"github.com/seeda33a2f4f/resellerkit/security/awsfleet"
 )
@@ -93,7 +94,10 @@ func observeGroups(groups []types.SecurityGroup) security.Observation {
 // has some: ec2:RevokeSecurityGroupIngress and ec2:RevokeSecurityGroupEgress with
 // the group's permissions exactly as DescribeSecurityGroups returned them. A group
 // or rule gone meanwhile (InvalidGroup.NotFound, InvalidPermission.NotFound) is
-// not an error: the next run observes what is left. When every default group is
+// not an error: the next run observes what is left. A default group in use by a
+// network interface (ec2:DescribeNetworkInterfaces on group-id) is left open and
+// named in an error wrapping security.ErrInvalid: closing it would cut off the
+// traffic of whatever uses it. When every default group is
 // closed, nothing is called but the observation. On an error, the string still
 // says what was revoked before it.
 func (d *DefaultSGClosed) Repair(ctx context.Context, account, region string) (string, error) {
@@ -112,8 +116,25 @@ func (d *DefaultSGClosed) Repair(ctx context.Context, account, region string) (s
 		}
 		return "revoked " + strings.Join(done, "; ")
 	}
+	var inUse []string
 	for _, g := range groups {
 		in, out := countRules(g.IpPermissions), countRules(g.IpPermissionsEgress)
+		if in+out == 0 {
+			continue
+		}
+		// A default group something uses (an instance, a database, a Lambda
+		// function, an endpoint…) carries traffic: closing it would cut it off.
+		enis, err := client.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{
+			Filters:    []types.Filter{{Name: aws.String("group-id"), Values: []string{aws.ToString(g.GroupId)}}},
+			MaxResults: aws.Int32(5),
+		})
+		if err != nil {
+			return report(), fail("DescribeNetworkInterfaces "+aws.ToString(g.GroupId), account, region, err)
+		}
+		if len(enis.NetworkInterfaces) > 0 {
+			inUse = append(inUse, groupName(g))
+			continue
+		}
 		revoked := func(in, out int) {
 			if in+out > 0 {
 				done = append(done, fmt.Sprintf("%s of %s", rules(in, out), groupName(g)))
@@ -141,6 +162,10 @@ func (d *DefaultSGClosed) Repair(ctx context.Context, account, region string) (s
 			}
 		}
 		revoked(in, out)
+	}
+	if len(inUse) > 0 {
+		return report(), resellerkit.Invalid(security.ErrInvalid, "security_groups", strings.Join(inUse, ", "), "S-3",
+			"default security groups in use by network interfaces are not closed (it would cut their traffic off): move those resources to groups of their own, then the next run closes the defaults")
 	}
 	return report(), nil
 }
