@@ -110,7 +110,7 @@ var catalog = []Control{
 		Observe: "ec2:GetInstanceMetadataDefaults", Repair: "ec2:ModifyInstanceMetadataDefaults"},
 	{ID: DefaultSGClosed, SecurityHub: []string{"EC2.2"}, TitleJA: "デフォルトセキュリティグループの通信遮断", TitleEN: "Default security groups closed",
 		Class: Initial, PerRegion: true, CostMin: usd(0), CostMax: usd(0), Remedy: RepairByAPI,
-		Observe: "ec2:DescribeSecurityGroups", Repair: "ec2:RevokeSecurityGroupIngress, RevokeSecurityGroupEgress"},
+		Observe: "ec2:DescribeSecurityGroups", Repair: "ec2:DescribeNetworkInterfaces, RevokeSecurityGroupIngress, RevokeSecurityGroupEgress"},
 	{ID: PasswordPolicy, SecurityHub: []string{"IAM.7"}, TitleJA: "IAM パスワードポリシー", TitleEN: "IAM password policy",
 		Class: Initial, CostMin: usd(0), CostMax: usd(0), Remedy: RepairByAPI,
 		Observe: "iam:GetAccountPasswordPolicy", Repair: "iam:UpdateAccountPasswordPolicy"},

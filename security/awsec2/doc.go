@@ -49,7 +49,7 @@
 //
 //	ec2:GetEbsEncryptionByDefault, ec2:EnableEbsEncryptionByDefault
 //	ec2:GetInstanceMetadataDefaults, ec2:ModifyInstanceMetadataDefaults
-//	ec2:DescribeSecurityGroups, ec2:RevokeSecurityGroupIngress, ec2:RevokeSecurityGroupEgress
+//	ec2:DescribeSecurityGroups, ec2:DescribeNetworkInterfaces, ec2:RevokeSecurityGroupIngress, ec2:RevokeSecurityGroupEgress
 //
 // Observing alone needs only the Get and Describe actions.
 package awsec2
