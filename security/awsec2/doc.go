@@ -21,8 +21,10 @@
 //     every page); repaired with RevokeSecurityGroupIngress and
 //     RevokeSecurityGroupEgress of exactly the permissions the group holds. The
 //     Detail names each group with rules and how many per direction, counting one
-//     rule per CIDR, prefix list or referenced group. Instances still using a
-//     default group lose its traffic: that is the control's intent (EC2.2).
+//     rule per CIDR, prefix list or referenced group. A default group that a
+//     network interface uses (an instance, a database, a function…) is never
+//     closed: the repair names it in an error, for its users to move to groups
+//     of their own first.
 //
 // Every Repair observes first and calls nothing more when the control is
 // already compliant, so it is idempotent and safe to re-run after a crash; a
