@@ -123,8 +123,14 @@ func (c *SupportRole) observation(st roleState) security.Observation {
 }
 
 // Repair creates the role when missing, adds the principal to its trust policy
-// when absent, and attaches AWSSupportAccess when it is not.
+// when absent, and attaches AWSSupportAccess when it is not. A role created
+// meanwhile (EntityAlreadyExists: another run, or someone else) is read again and
+// repaired as it is, never assumed to trust the principal.
 func (c *SupportRole) Repair(ctx context.Context, account, region string) (string, error) {
+	return c.repair(ctx, account, region, true)
+}
+
+func (c *SupportRole) repair(ctx context.Context, account, region string, again bool) (string, error) {
 	st, err := c.read(ctx, account, region)
 	if err != nil {
 		return "", err
@@ -147,8 +153,11 @@ func (c *SupportRole) Repair(ctx context.Context, account, region string) (strin
 		})
 		var exists *types.EntityAlreadyExistsException
 		switch {
+		case errors.As(err, &exists) && again:
+			rest, err := c.repair(ctx, account, region, false)
+			return fmt.Sprintf("role %s already exists; %s", c.name, rest), err
 		case errors.As(err, &exists):
-			did = append(did, fmt.Sprintf("role %s already exists", c.name))
+			return "", fmt.Errorf("role %s exists but cannot be read yet (IAM is eventually consistent): the next run repairs it: %w", c.name, awsfleet.Map(err))
 		case err != nil:
 			return "", fmt.Errorf("creating role %s: %w", c.name, awsfleet.Map(err))
 		default:

@@ -103,6 +103,16 @@ func TestSupportRole_Repair_P4(t *testing.T) {
 		assert.Equal(t, "role KKASupportRole already exists; attached AWSSupportAccess", detail)
 		assert.Len(t, f.attaches, 1)
 	})
+	t.Run("EntityAlreadyExists with someone else's trust: read again and our principal added", func(t *testing.T) {
+		f := newFake()
+		f.raced = role(DefaultRoleName, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"sts:AssumeRole"}]}`)
+		detail, err := f.supportRole(reseller).Repair(context.Background(), acct, "")
+		require.NoError(t, err)
+		assert.Contains(t, detail, "role KKASupportRole already exists; allowed")
+		obs, err := f.supportRole(reseller).Observe(context.Background(), acct, "")
+		require.NoError(t, err)
+		assert.True(t, obs.Compliant, "never assumed to trust us: %s", obs.Detail)
+	})
 	t.Run("policy detached: attached again, nothing else", func(t *testing.T) {
 		f := newFake()
 		f.roles[DefaultRoleName] = role(DefaultRoleName, ourTrust)
