@@ -22,7 +22,7 @@ type fakeEC2 struct {
 	pageSize int
 	// enis counts the network interfaces using each group, by group id.
 	enis map[string]int
-	errs     map[string]error
+	errs map[string]error
 
 	calls      []string
 	regions    []string
