@@ -227,5 +227,6 @@ func (s *server) routes() http.Handler {
 		w.Header().Set("Connection", "close")
 		s.writeError(w, r, errShuttingDown)
 	})
-	return s.logRequests(s.gate.wrap(s.withTimeout(s.recoverPanics(s.front(mux))), shuttingDown))
+	// Every path outside /v1 and /healthz is the web UI (ui.go).
+	return s.logRequests(s.gate.wrap(s.withTimeout(s.recoverPanics(s.withUI(s.front(mux)))), shuttingDown))
 }

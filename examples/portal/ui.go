@@ -1,0 +1,448 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"sync"
+
+	"github.com/seeda33a2f4f/resellerkit"
+	"github.com/seeda33a2f4f/resellerkit/members"
+)
+
+// The web UI: server-rendered pages in Japanese and English over the same
+// Services, permissions and session cookie as the API (doc.go, "Web UI").
+//
+// Every path outside /v1 and /healthz is the UI's (withUI). Its pages are
+// html/template files (templates/) drawn inside one layout (templates/layout.html:
+// a header with the organization switcher, the language switch and sign-out, the
+// navigation, and main); its one stylesheet and icon are in static/. Both are
+// embedded, so the portal runs offline, and the Content-Security-Policy allows
+// nothing but the portal's own origin: no inline script or style, no other site.
+// Forms are plain posts (no script yet); every post passes the API's
+// http.CrossOriginProtection (s.cop), sign-in included (login CSRF).
+//
+// A page's work runs in one slot of the API's limiter (s.limit), like an API
+// request's; the page is rendered into memory and sent after. (Not in one read
+// snapshot: billing.Service.OrgCharges may write, and a ReadTx refuses that.)
+
+//go:embed templates/*.html static/*
+var uiFiles embed.FS
+
+// uiPages are the templates drawn inside the layout, by file name.
+var uiPages = []string{"signin.html", "totp.html", "orgs.html", "accounts.html", "error.html"}
+
+// uiContentSecurityPolicy allows the portal's own origin only: its stylesheet and
+// icon, forms posting to itself; no script at all yet, no frames, no plugins.
+const uiContentSecurityPolicy = "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self'; " +
+	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+
+// uiTemplates are the parsed templates: per page, per language (the t function
+// bound to that language's messages).
+type uiTemplates map[string]map[lang]*template.Template
+
+// parseUITemplates parses every page with the layout, once per language.
+var parseUITemplates = sync.OnceValues(func() (uiTemplates, error) {
+	out := uiTemplates{}
+	for _, name := range uiPages {
+		base, err := template.New(name).Funcs(template.FuncMap{"t": func(string, ...any) (string, error) { return "", nil }}).
+			ParseFS(uiFiles, "templates/layout.html", "templates/"+name)
+		if err != nil {
+			return nil, err
+		}
+		out[name] = map[lang]*template.Template{}
+		for _, l := range langs {
+			c, err := base.Clone()
+			if err != nil {
+				return nil, err
+			}
+			c.Funcs(template.FuncMap{"t": func(key string, args ...any) (string, error) { return translate(l, key, args...) }})
+			out[name][l] = c
+		}
+	}
+	return out, nil
+})
+
+// ui serves the web UI.
+type ui struct {
+	s       *server
+	tmpl    uiTemplates
+	static  http.Handler
+	pending *sealer // the first sign-in step, carried to the second
+}
+
+// newUI returns the UI of s.
+func newUI(s *server) (*ui, error) {
+	tmpl, err := parseUITemplates()
+	if err != nil {
+		return nil, err
+	}
+	static, err := fs.Sub(uiFiles, "static")
+	if err != nil {
+		return nil, err
+	}
+	seal, err := newSealer()
+	if err != nil {
+		return nil, err
+	}
+	return &ui{s: s, tmpl: tmpl, static: http.StripPrefix("/static/", http.FileServerFS(static)), pending: seal}, nil
+}
+
+// withUI sends every request under /v1 (as front sees it: before or after
+// cleaning the path) and /healthz to api, and the rest to the UI.
+func (s *server) withUI(api http.Handler) http.Handler {
+	u, err := newUI(s)
+	if err != nil {
+		panic(err) // the embedded templates do not parse: a bug TestUI_* catches
+	}
+	h := u.routes(api)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		clean := path.Clean("/" + r.URL.Path)
+		if isAPIPath(r.URL.Path) || isAPIPath(clean) || clean == "/healthz" {
+			api.ServeHTTP(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// routes returns the UI's handler. A path that is no page answers the 404 page to
+// a browser (Accept: text/html) and, to any other client, what api answers (the
+// API's JSON 404).
+func (u *ui) routes(api http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /static/", u.staticFiles())
+	mux.HandleFunc("GET /{$}", u.page(u.home))
+	mux.HandleFunc("GET /signin", u.public(u.signInPage))
+	mux.HandleFunc("POST /signin", u.public(u.signIn))
+	mux.HandleFunc("POST /signout", u.public(u.signOut))
+	mux.HandleFunc("POST /lang", u.public(u.switchLang))
+	mux.HandleFunc("GET /switch", u.page(u.switchOrg))
+	mux.HandleFunc("GET /orgs", u.page(u.orgs))
+	mux.HandleFunc("GET /orgs/{org}/accounts", u.page(u.accounts))
+	notFound := u.public(func(http.ResponseWriter, *http.Request, *view) error { return errNoEndpoint })
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if !wantsHTML(r) {
+			api.ServeHTTP(w, r)
+			return
+		}
+		notFound(w, r)
+	})
+	return mux
+}
+
+// wantsHTML reports whether the request's client accepts HTML (a browser).
+func wantsHTML(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept"), "text/html")
+}
+
+// staticFiles serves the embedded stylesheet and icon.
+func (u *ui) staticFiles() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		setUIHeaders(w)
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		u.static.ServeHTTP(w, r)
+	})
+}
+
+// setUIHeaders sets the security headers of every UI answer.
+func setUIHeaders(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", uiContentSecurityPolicy)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	h.Set("Cache-Control", "no-store")
+}
+
+// view is what a page's template sees, and what its handler fills.
+type view struct {
+	Lang      lang
+	OtherLang lang   // the language the switch offers
+	Path      string // the request's path and query: where the language switch returns
+	Page      string // the template
+	Status    int
+
+	// Signed in only.
+	Signed bool
+	Email  string
+	Orgs   []members.Organization // the switcher's choices
+	Org    members.Organization   // the selected organization, if any
+
+	Data any // the page's own
+}
+
+// uiFunc is a page handler: it fills v (v.Page and v.Data) or returns an error,
+// which becomes an error page (or a redirect, see redirectError).
+type uiFunc func(w http.ResponseWriter, r *http.Request, v *view) error
+
+// redirectError answers with a 303 to its location instead of a page.
+type redirectError struct{ to string }
+
+func (e *redirectError) Error() string { return "redirect to " + e.to }
+
+func seeOther(to string) error { return &redirectError{to: to} }
+
+// public serves fn to anyone: signed in or not. A post must come from the
+// portal's own origin (s.cop), like the API's cookie-authenticated writes.
+func (u *ui) public(fn uiFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		v := u.newView(r)
+		if c, err := u.caller(r); err == nil {
+			u.signedIn(v, c)
+		}
+		u.serve(w, r, v, fn)
+	}
+}
+
+// page serves fn to a signed-in person only: the others are sent to sign in and
+// brought back afterwards.
+func (u *ui) page(fn uiFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		v := u.newView(r)
+		c, err := u.caller(r)
+		if errors.Is(err, errUnauthenticated) {
+			setUIHeaders(w)
+			http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		if err != nil {
+			u.fail(w, r, v, err)
+			return
+		}
+		u.signedIn(v, c)
+		r = r.WithContext(context.WithValue(r.Context(), callerKey{}, c))
+		u.serve(w, r, v, fn)
+	}
+}
+
+func (u *ui) newView(r *http.Request) *view {
+	l := langOf(r)
+	other := langEN
+	if l == langEN {
+		other = langJA
+	}
+	return &view{Lang: l, OtherLang: other, Path: r.URL.RequestURI(), Status: http.StatusOK}
+}
+
+func (u *ui) signedIn(v *view, c caller) {
+	v.Signed, v.Email = true, c.p.Email
+}
+
+// caller authenticates the request by its session cookie only (a browser UI has
+// no bearer header). errUnauthenticated without a live session.
+func (u *ui) caller(r *http.Request) (caller, error) {
+	ck, err := r.Cookie(sessionCookie)
+	if err != nil || ck.Value == "" {
+		return caller{}, errUnauthenticated
+	}
+	return u.s.auth.authenticate(r.Context(), ck.Value)
+}
+
+// serve checks a post's origin, runs fn in a slot of the limiter, renders its page into memory, and sends it.
+func (u *ui) serve(w http.ResponseWriter, r *http.Request, v *view, fn uiFunc) {
+	setUIHeaders(w)
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		if err := u.s.cop.Check(r); err != nil {
+			u.fail(w, r, v, errCrossOrigin)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+		if err := r.ParseForm(); err != nil {
+			u.fail(w, r, v, &badRequestError{msg: "unreadable form"})
+			return
+		}
+	}
+	who := callerOf(r).p.IdentityID
+	if who == "" {
+		who = "ip:" + clientOf(r).IP
+	}
+	var (
+		body   bytes.Buffer
+		fnErr  error
+		header = http.Header{}
+	)
+	hw := &headerOnly{header: header}
+	err := u.s.limit.admit(r.Context(), who, func() {
+		fnErr = fn(hw, r, v)
+		if fnErr == nil {
+			fnErr = u.render(&body, v)
+		}
+	})
+	if err == nil {
+		err = fnErr
+	}
+	for k, vs := range header {
+		w.Header()[k] = vs
+	}
+	if err != nil {
+		u.fail(w, r, v, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(v.Status)
+	_, _ = w.Write(body.Bytes())
+}
+
+// headerOnly lets a page handler set headers (cookies) while its page renders
+// into memory.
+type headerOnly struct{ header http.Header }
+
+func (h *headerOnly) Header() http.Header       { return h.header }
+func (h *headerOnly) Write([]byte) (int, error) { return 0, errors.New("ui: a page handler writes no body") }
+func (h *headerOnly) WriteHeader(int)           {}
+
+// render draws v's page in v's language.
+func (u *ui) render(w *bytes.Buffer, v *view) error {
+	t, ok := u.tmpl[v.Page][v.Lang]
+	if !ok {
+		return fmt.Errorf("ui: no template %q", v.Page)
+	}
+	return t.ExecuteTemplate(w, "layout", v)
+}
+
+// uiError is the error page's data.
+type uiError struct {
+	TitleKey, BodyKey string
+	Detail            string // a message key, "" for none
+}
+
+// fail answers err: a redirect, or the error page with err's status (as the API
+// maps it: errorTable) in the request's language. 401 sends the person to sign
+// in; a 400, 403, 404, 503 and 500 have their own wording, anything else the
+// 500's without internals.
+func (u *ui) fail(w http.ResponseWriter, r *http.Request, v *view, err error) {
+	setUIHeaders(w)
+	var re *redirectError
+	if errors.As(err, &re) {
+		http.Redirect(w, r, re.to, http.StatusSeeOther)
+		return
+	}
+	status, body := errorResponse(err)
+	level := slog.LevelInfo
+	if status == http.StatusInternalServerError {
+		level = slog.LevelError
+	}
+	u.s.log.LogAttrs(r.Context(), level, "page failed", slog.String("method", r.Method),
+		slog.String("path", clip(r.URL.Path, maxLoggedPath)), slog.Int("status", status),
+		slog.String("err", boundMessage(err.Error(), maxLoggedError)))
+	if status == statusClientClosed {
+		exchangeOf(r).noteUnanswered(status)
+		return
+	}
+	if status == http.StatusUnauthorized {
+		http.Redirect(w, r, "/signin", http.StatusSeeOther)
+		return
+	}
+	e := uiError{}
+	switch status {
+	case http.StatusBadRequest, http.StatusForbidden, http.StatusNotFound, http.StatusServiceUnavailable:
+		e.TitleKey, e.BodyKey = fmt.Sprintf("error.%d.title", status), fmt.Sprintf("error.%d.body", status)
+	default:
+		e.TitleKey, e.BodyKey = "error.500.title", "error.500.body"
+	}
+	if body.Error.Code == "cross_origin" || errors.Is(err, errCrossOrigin) {
+		e.Detail = "error.crossorigin"
+	}
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "1")
+	}
+	v.Page, v.Status, v.Data = "error.html", status, e
+	var buf bytes.Buffer
+	if rerr := u.render(&buf, v); rerr != nil {
+		u.s.log.LogAttrs(r.Context(), slog.LevelError, "error page failed", slog.String("err", rerr.Error()))
+		http.Error(w, http.StatusText(status), status)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// localPath returns next when it is a path of this portal (and not of the API),
+// else "/": the sign-in and language forms never send a person elsewhere.
+func localPath(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || isAPIPath(path.Clean(u.Path)) {
+		return "/"
+	}
+	return next
+}
+
+// switchLang is POST /lang: the language cookie is set to lang (a year), and the
+// person returns to next.
+func (u *ui) switchLang(w http.ResponseWriter, r *http.Request, v *view) error {
+	l, ok := parseLang(r.PostFormValue("lang"))
+	if !ok {
+		return &badRequestError{msg: "unknown language"}
+	}
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: string(l), Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil || u.s.secureCookies})
+	return seeOther(localPath(r.PostFormValue("next")))
+}
+
+// ---- organizations ----
+
+// uiSwitcherLimit is how many organizations the switcher lists.
+const uiSwitcherLimit = 100
+
+// loadOrgs fills v.Orgs (the switcher) and, when orgID is not "", v.Org: the
+// organization as its member (or an operator) reads it, so a person of another
+// organization gets the Service's 403 or 404.
+func (u *ui) loadOrgs(ctx context.Context, p members.Principal, v *view, orgID string) error {
+	orgs, _, err := u.s.svc.ListOrganizations(ctx, p, resellerkit.Page{Limit: uiSwitcherLimit})
+	if err != nil {
+		return err
+	}
+	v.Orgs = orgs
+	if orgID == "" {
+		return nil
+	}
+	v.Org, err = u.s.svc.GetOrganization(ctx, p, orgID)
+	return err
+}
+
+// home is GET /: the accounts of the person's first organization, or the
+// organization list when there is none or several to choose from.
+func (u *ui) home(w http.ResponseWriter, r *http.Request, v *view) error {
+	p := principal(r)
+	if err := u.loadOrgs(r.Context(), p, v, ""); err != nil {
+		return err
+	}
+	if len(v.Orgs) >= 1 {
+		return seeOther("/orgs/" + url.PathEscape(v.Orgs[0].ID) + "/accounts")
+	}
+	return u.orgs(w, r, v)
+}
+
+// orgs is GET /orgs: the organizations the person can open.
+func (u *ui) orgs(_ http.ResponseWriter, r *http.Request, v *view) error {
+	if err := u.loadOrgs(r.Context(), principal(r), v, ""); err != nil {
+		return err
+	}
+	v.Page = "orgs.html"
+	return nil
+}
+
+// switchOrg is GET /switch?org=: the switcher's form, answered with the chosen
+// organization's accounts.
+func (u *ui) switchOrg(_ http.ResponseWriter, r *http.Request, _ *view) error {
+	org := r.URL.Query().Get("org")
+	if org == "" {
+		return seeOther("/orgs")
+	}
+	return seeOther("/orgs/" + url.PathEscape(org) + "/accounts")
+}
