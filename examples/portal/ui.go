@@ -298,9 +298,11 @@ func (u *ui) serve(w http.ResponseWriter, r *http.Request, v *view, fn uiFunc) {
 // into memory.
 type headerOnly struct{ header http.Header }
 
-func (h *headerOnly) Header() http.Header       { return h.header }
-func (h *headerOnly) Write([]byte) (int, error) { return 0, errors.New("ui: a page handler writes no body") }
-func (h *headerOnly) WriteHeader(int)           {}
+func (h *headerOnly) Header() http.Header { return h.header }
+func (h *headerOnly) Write([]byte) (int, error) {
+	return 0, errors.New("ui: a page handler writes no body")
+}
+func (h *headerOnly) WriteHeader(int) {}
 
 // render draws v's page in v's language.
 func (u *ui) render(w *bytes.Buffer, v *view) error {
