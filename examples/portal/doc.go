@@ -165,6 +165,40 @@
 // gate, M-6), whether the identity is an operator (-operators), and an API key's one
 // organization (members.Principal.OrgID: every other organization is denied, I-4).
 //
+// # Web UI
+//
+// Every path outside /v1 and /healthz is a server-rendered web UI (ui*.go,
+// templates/, static/): open http://127.0.0.1:8080/ and sign in with a printed demo
+// user. It runs on the same Services, permissions and session cookie as the API:
+//
+//	GET  /                       the accounts of the person's first organization
+//	GET  /signin, POST /signin   email and password, then a TOTP or recovery code
+//	                             when the identity has MFA (the first step travels
+//	                             to the second sealed with AES-GCM under a key of
+//	                             this process, for 5 minutes, never in clear)
+//	POST /signout                ends the session
+//	POST /lang                   the language switch (a cookie, rk_lang)
+//	GET  /orgs, /switch?org=     the organizations; the header's switcher
+//	GET  /orgs/{org}/accounts    the accounts (paged: limit, page_token) with their
+//	                             month-to-date charges and when they were aggregated
+//	                             (B-13), the charges only with charges.view; 0.00
+//	                             and "—" for an account without data
+//	GET  /static/…               the embedded stylesheet and icon
+//
+// Japanese by default; English by the switch or the browser's Accept-Language.
+// Every string is in the message catalog (ui_i18n.go) in both languages. The pages
+// are html/template files drawn inside one layout (header with the organization
+// switcher, the language switch and sign-out; navigation; main), semantic HTML
+// with a label for every field, usable on a phone, with WCAG AA contrast. Every
+// answer carries a strict Content-Security-Policy (default-src 'self', no script,
+// no inline style), and every form post passes the API's
+// http.CrossOriginProtection, sign-in included. A page the person may not see is
+// the 403 or 404 page, in their language; a path that is no page answers a browser
+// the 404 page and any other client the API's JSON 404. Pages take a slot of the
+// same limiter as API requests. The browser tests (ui_browser_test.go) drive
+// Debian's chromium headless with chromedp and skip without it, unless
+// RESELLERKIT_CI is set; RESELLERKIT_SCREENSHOTS=dir keeps their screenshots.
+//
 // # Endpoints
 //
 // Bodies are JSON. {org}, {project}, … are ids as returned by the API. Every /v1
