@@ -313,7 +313,6 @@ func TestEdge_ErrorFieldIsTheRequestsFieldName(t *testing.T) {
 			{"POST /applications", "POST", org + "/applications", power, map[string]any{"kind": "wish"}, "kind"},
 			{"POST /applications", "POST", org + "/applications", power, map[string]any{"kind": "project_creation"}, "details"},
 			{"POST /applications", "POST", org + "/applications", power, map[string]any{"kind": "owner_change", "account_id": "1"}, "account_id"},
-			{"POST /applications/{application}/complete", "POST", closurePath + "/complete", operator, nil, ""},
 			{"POST /applications/{application}/reject", "POST", closurePath + "/reject", operator, map[string]any{"reason": "a\nb"}, "reason"},
 			{"GET /accounts", "GET", org + "/accounts?limit=x", power, nil, "limit"},
 			{"GET /accounts", "GET", org + "/accounts?page_token=***", power, nil, "page_token"},

@@ -14,6 +14,7 @@ import (
 	"github.com/seeda33a2f4f/resellerkit/contacts"
 	"github.com/seeda33a2f4f/resellerkit/identity"
 	"github.com/seeda33a2f4f/resellerkit/members"
+	"github.com/seeda33a2f4f/resellerkit/members/awsorg"
 	"github.com/seeda33a2f4f/resellerkit/security"
 	"github.com/seeda33a2f4f/resellerkit/support"
 	"github.com/seeda33a2f4f/resellerkit/support/awssupport"
@@ -101,6 +102,10 @@ const (
 	msgEscalationLimit   = "AWS Support's limit of open cases (or attachments) was reached for the account"
 	msgEscalationInvalid = "AWS Support refused the case as invalid"
 	msgAWSUnavailable    = "AWS Support is throttling or unavailable; retry later"
+
+	msgOperationInProgress = "another operator is carrying this application out with AWS right now; look at it again in a moment"
+	msgOrganizationsDenied = "AWS Organizations refused the portal's AWS credentials (or the payer is not in an organization): the application stays in review"
+	msgOrganizationsBusy   = "AWS Organizations is throttling; the application stays in review: complete it again later"
 )
 
 // errorTable is the one place mapping errors to HTTP. The first rule that matches
@@ -127,6 +132,11 @@ var errorTable = []errorRule{
 	{http.StatusUnsupportedMediaType, "unsupported_media_type", as(noField[*mediaTypeError])},
 	{http.StatusBadRequest, "bad_request", as(func(e *badRequestError) string { return e.field })},
 	{http.StatusUnprocessableEntity, "managed_control", managedControl},
+	{http.StatusConflict, "operation_in_progress", fixed(msgOperationInProgress, awsorg.ErrInProgress)},
+	{http.StatusUnprocessableEntity, "aws_refused", is(awsorg.ErrRefused)},
+	{http.StatusBadGateway, "aws_access_denied", fixed(msgOrganizationsDenied, awsorg.ErrAccessDenied)},
+	{http.StatusBadGateway, "aws_access_denied", fixed(msgOrganizationsDenied, awsorg.ErrNotInUse)},
+	{http.StatusServiceUnavailable, "unavailable", fixed(msgOrganizationsBusy, awsorg.ErrThrottled)},
 	{http.StatusUnprocessableEntity, "escalation_refused", escalationInvalid},
 	{http.StatusBadRequest, "invalid", as(func(e *resellerkit.ValidationError) string { return e.Field })},
 	{http.StatusBadRequest, "invalid", func(err error) (string, string, bool) {

@@ -252,6 +252,12 @@ func (s *server) reviewApplication(w http.ResponseWriter, r *http.Request, p mem
 }
 
 func (s *server) completeApplication(w http.ResponseWriter, r *http.Request, p members.Principal) error {
+	if s.carrier != nil {
+		// Carried out with AWS Organizations (M-11): a new account is created and
+		// registered, a closure closes it, a transfer-in invites it; the answer is
+		// the application with its operation (waiting: run it again later).
+		return writeResult(w, toApplication)(s.carrier.Complete(r.Context(), p, r.PathValue("org"), r.PathValue("application")))
+	}
 	return writeResult(w, toApplication)(s.svc.CompleteApplication(r.Context(), p, r.PathValue("org"), r.PathValue("application")))
 }
 

@@ -60,6 +60,7 @@ type config struct {
 	dispatch    bool // run the notice dispatcher in this process
 	billing     billingSetup
 	support     supportSetup
+	apps        applicationsSetup
 }
 
 func parseFlags(args []string, out io.Writer) (config, error) {
@@ -80,6 +81,7 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.BoolVar(&c.support.escalation, "support-escalation", false, "escalate support cases to AWS Support (P-4) through -support-role in the customer's account, assumed from the default AWS configuration (the payer's credentials)")
 	fs.StringVar(&c.support.role, "support-role", awssupport.DefaultRole, "the role assumed in a customer's account to open AWS Support cases (with -support-escalation)")
 	fs.StringVar(&c.support.externalID, "support-external-id", "", "the external id -support-role's trust policy requires, if any")
+	registerApplicationFlags(fs, &c.apps)
 	fs.StringVar(&c.origin, "origin", "", "the portal's public origin, e.g. https://portal.example.com (passkeys are bound to its host; default http://localhost:<port>)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: portal [-addr host:port] [-db path|postgres://…|memory] [-max-inflight n] [-operators emails] [-origin url] [-hibp] [-mail log|smtp|ses|webhook …] [-dispatch=false] [-plans file] [-issuer-name name] [-issuer-registration T…] [-support-desk emails] [-support-escalation [-support-role name] [-support-external-id id]]")
@@ -228,6 +230,9 @@ func run(ctx context.Context, args []string, out io.Writer, onListen func(net.Ad
 	s.secureCookies = u.Scheme == "https"
 	s.notices, s.origin = notices, origin
 	s.bill, s.sec, s.sup = bill, sec, sup
+	if s.carrier, err = cfg.apps.carrier(ctx, svc, logger); err != nil {
+		return err
+	}
 	s.limit = newLimiter(cfg.maxInflight)
 	srv := &http.Server{
 		Handler:           s.routes(),

@@ -191,6 +191,8 @@ func newFixture(t testing.TB, kind string) *fixture {
 	s := newServer(svc, ids, b.db, auth, slog.New(slog.NewTextHandler(logs, nil)))
 	s.notices, s.origin = notices, testOrigin
 	s.bill, s.sec, s.sup = bill, sec, sup
+	s.carrier, err = applicationsSetup{emailDomain: "reseller.example"}.carrier(ctx, svc, slog.New(slog.NewTextHandler(logs, nil)))
+	require.NoError(t, err)
 	srv := httptest.NewServer(s.routes())
 	t.Cleanup(srv.Close)
 	// A redirect is an answer to check, never one to follow.

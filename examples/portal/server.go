@@ -12,6 +12,7 @@ import (
 	"github.com/seeda33a2f4f/resellerkit/contacts"
 	"github.com/seeda33a2f4f/resellerkit/identity"
 	"github.com/seeda33a2f4f/resellerkit/members"
+	"github.com/seeda33a2f4f/resellerkit/members/awsorg"
 	"github.com/seeda33a2f4f/resellerkit/security"
 	"github.com/seeda33a2f4f/resellerkit/sqldb"
 	"github.com/seeda33a2f4f/resellerkit/support"
@@ -27,6 +28,7 @@ type server struct {
 	bill           *billing.Service            // charges, documents, alarms (billing_handlers.go)
 	sec            *security.Service           // security settings, drift, alerts (security_handlers.go)
 	sup            *support.Service            // support cases, the desk (support_handlers.go)
+	carrier        *awsorg.Carrier             // applications carried out with AWS Organizations (nil: state only)
 	fonts          *fontCache                  // the PDF font
 	origin         string                      // the public origin, for links in mail
 	db             *sqldb.DB                   // for one read snapshot per list (nil: none)

@@ -309,7 +309,9 @@ func (c *Carrier) Complete(ctx context.Context, p members.Principal, orgID, appI
 		return app, nil
 	case members.AppInReview:
 	default:
-		return members.Application{}, resellerkit.Invalid(members.ErrInvalid, "state", string(app.State), "M-11", "only an application in review is carried out")
+		// Not in review: members refuses the completion and says which move is
+		// allowed from this state (M-11).
+		return c.svc.CompleteApplication(ctx, p, orgID, appID)
 	}
 	if app.Kind == members.AppProjectCreation {
 		return c.completeApp(ctx, p, orgID, appID)
