@@ -97,3 +97,26 @@ func TestM11_CompleteIsIdempotent(t *testing.T) {
 		assert.NotEmpty(t, first.Operation.EffectiveMonth)
 	})
 }
+
+// M-11: a transfer-in invites the account into the organization (the simulated
+// owner accepts at once) and registers it under the application's project.
+func TestM11_TransferInOverHTTP(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		org := "/v1/orgs/" + f.orgID
+		power, operator := f.token(demoPower), f.token(demoOperator)
+		var projects pageJSON[projectJSON]
+		require.Equal(t, http.StatusOK, f.do("GET", org+"/projects", power, nil, &projects))
+		var app applicationJSON
+		require.Equal(t, http.StatusCreated, f.do("POST", org+"/applications", power,
+			map[string]any{"kind": "account_transfer_in", "account_id": "555555555555", "project_id": projects.Items[0].ID}, &app))
+		path := org + "/applications/" + app.ID
+		require.Equal(t, http.StatusOK, f.do("POST", path+"/review", operator, nil, nil))
+		var done applicationJSON
+		require.Equal(t, http.StatusOK, f.do("POST", path+"/complete", operator, nil, &done))
+		assert.Equal(t, "completed", done.State)
+		require.NotNil(t, done.Operation)
+		assert.NotEmpty(t, done.Operation.HandshakeID)
+		var acct accountJSON
+		require.Equal(t, http.StatusOK, f.do("GET", org+"/accounts/555555555555", power, nil, &acct), "registered when it joined")
+	})
+}
