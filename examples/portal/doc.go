@@ -67,6 +67,13 @@
 //	                  wants one) assumed in the case's account from the default AWS
 //	                  configuration (the payer's credentials); off by default: the
 //	                  demo has no AWS, and escalating answers 422
+//	-aws              carry applications out with AWS Organizations (members/awsorg)
+//	                  from the default AWS configuration: a new account is created,
+//	                  moved to its profile's OU (-account-ous basic=ou-…,secure=ou-…)
+//	                  and registered; a closure closes it; a transfer-in invites it;
+//	                  an owner change records its month. Without -aws a simulated
+//	                  Organizations does the same in memory and logs every call.
+//	-account-email-domain D  new accounts' root addresses: aws+<application id>@D
 //
 // The portal uses only resellerkit's public packages: sqldb opens the one database
 // (SQLite or PostgreSQL) that members/sqlstore, identity/sqlstore and the portal's
@@ -282,7 +289,7 @@
 //	POST    /v1/orgs/{org}/applications                         SubmitApplication (M-11)  application.submit; {kind, account_id?, project_id?, details?}
 //	GET     /v1/orgs/{org}/applications/{application}           GetApplication            application.submit
 //	POST    /v1/orgs/{org}/applications/{application}/review    ReviewApplication         reseller operator
-//	POST    /v1/orgs/{org}/applications/{application}/complete  CompleteApplication       reseller operator
+//	POST    /v1/orgs/{org}/applications/{application}/complete  awsorg.Carrier.Complete   reseller operator (carried out with AWS Organizations; the answer holds the operation)
 //	POST    /v1/orgs/{org}/applications/{application}/reject    RejectApplication         reseller operator; {reason} (optional body)
 //	POST    /v1/orgs/{org}/applications/{application}/cancel    CancelApplication         the applicant
 //
