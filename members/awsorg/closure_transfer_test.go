@@ -174,8 +174,9 @@ func TestM11_TransferInConstraint(t *testing.T) {
 	requireRequestIDs(t, got.Operation)
 }
 
-// M-11 transfer-in: an invitation already open (sent by hand) is adopted after
-// DuplicateHandshakeException.
+// M-11/M-7 transfer-in: an invitation already open that the application did not
+// send (by hand, or another organization's application) is never adopted: the
+// application fails with the reason and nothing is registered.
 func TestM11_TransferInDuplicate(t *testing.T) {
 	e := newEnv(t)
 	e.aws.answer = types.HandshakeStateOpen
@@ -183,10 +184,10 @@ func TestM11_TransferInDuplicate(t *testing.T) {
 	require.NoError(t, err)
 	app := e.submit(members.NewApplication{Kind: members.AppAccountTransferIn, AccountID: "444455556666"})
 	got, err := e.complete(app.ID)
-	require.NoError(t, err)
-	assert.Equal(t, members.OpWaiting, got.Operation.State)
-	assert.Equal(t, "h-sim00000001", got.Operation.HandshakeID)
-	assert.Contains(t, actions(got.Operation), actListHandshakes)
+	require.ErrorIs(t, err, ErrRefused)
+	assert.Equal(t, members.OpFailed, got.Operation.State)
+	assert.Empty(t, got.Operation.HandshakeID, "someone else's invitation is not this application's")
+	assert.Contains(t, got.Operation.Reason, "did not send")
 	requireRequestIDs(t, got.Operation)
 }
 

@@ -76,7 +76,8 @@ func (r *run) requestAccount(ctx context.Context, plan newAccountPlan) (app memb
 	out, reqID, err := call(ctx, r.c, func(ctx context.Context) (*organizations.CreateAccountOutput, error) {
 		return r.c.api.CreateAccount(ctx, &organizations.CreateAccountInput{
 			AccountName: aws.String(plan.name), Email: aws.String(plan.email), RoleName: aws.String(r.c.cfg.RoleName),
-		})
+			Tags: []types.Tag{{Key: aws.String("resellerkit:application"), Value: aws.String(r.app.ID)}},
+		}, sendOnce)
 	}, func(o *organizations.CreateAccountOutput) middleware.Metadata { return o.ResultMetadata })
 	var cv *types.ConstraintViolationException
 	switch {

@@ -311,6 +311,9 @@ func (s *simOrg) InviteAccountToOrganization(ctx context.Context, in *organizati
 		State:              types.HandshakeStateOpen,
 		RequestedTimestamp: &now, ExpirationTimestamp: aws.Time(now.Add(15 * 24 * time.Hour)),
 	}
+	if in.Notes != nil {
+		hs.Resources = []types.HandshakeResource{{Type: types.HandshakeResourceTypeNotes, Value: in.Notes}}
+	}
 	s.handshakes = append(s.handshakes, hs)
 	s.setHandshakeLocked(hs, s.answer)
 	out := *hs

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/smithy-go/middleware"
 
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/members"
 )
 
@@ -79,13 +80,19 @@ func (r *run) invite(ctx context.Context) (app members.Application, done bool, e
 		}
 	}
 	account := r.app.AccountID
+	// An account another organization has is not this one's to invite (M-7).
+	if owner, err := r.c.svc.ProjectOwning(ctx, account, resellerkit.MonthOf(r.c.now())); err == nil && owner.OrgID != r.app.OrgID {
+		app, err := r.fail(ctx, "members:ProjectOwning", "", "account "+account+" is already another organization's: it cannot be transferred in here", nil)
+		return app, true, err
+	}
 	if err := r.intent(ctx, actInvite, "account "+account); err != nil {
 		return members.Application{}, true, err
 	}
 	out, reqID, err := call(ctx, r.c, func(ctx context.Context) (*organizations.InviteAccountToOrganizationOutput, error) {
 		return r.c.api.InviteAccountToOrganization(ctx, &organizations.InviteAccountToOrganizationInput{
 			Target: &types.HandshakeParty{Id: aws.String(account), Type: types.HandshakePartyTypeAccount},
-		})
+			Notes:  aws.String(handshakeNote(r.app.ID)),
+		}, sendOnce)
 	}, func(o *organizations.InviteAccountToOrganizationOutput) middleware.Metadata { return o.ResultMetadata })
 	var (
 		dup *types.DuplicateHandshakeException
@@ -98,7 +105,8 @@ func (r *run) invite(ctx context.Context) (app members.Application, done bool, e
 		}
 		app, done, found, err := r.adoptHandshake(ctx, time.Time{})
 		if !found && !done {
-			app, err = r.fail(ctx, actListHandshakes, "", "AWS reports an open invitation of "+account+" but lists none", nil)
+			app, err = r.fail(ctx, actInvite, reqID, "an invitation of "+account+" is already open that this application did not send "+
+				"(sent by hand, or by another organization's application): cancel it, then complete this application again", nil)
 			done = true
 		}
 		return app, done, err
@@ -122,7 +130,7 @@ func (r *run) invite(ctx context.Context) (app members.Application, done bool, e
 // or requested one, or one accepted since since (a zero since: open ones only),
 // the newest first, and records it. found says whether it did.
 func (r *run) adoptHandshake(ctx context.Context, since time.Time) (app members.Application, done, found bool, err error) {
-	hs, reqID, err := r.findHandshake(ctx, r.app.AccountID, since)
+	hs, reqID, err := r.findHandshake(ctx, r.app.AccountID, handshakeNote(r.app.ID), since)
 	if err != nil {
 		app, err := r.abort(ctx, actListHandshakes, reqID, err)
 		return app, true, false, err
@@ -137,7 +145,20 @@ func (r *run) adoptHandshake(ctx context.Context, since time.Time) (app members.
 	return members.Application{}, err != nil, err == nil, err
 }
 
-func (r *run) findHandshake(ctx context.Context, account string, since time.Time) (*types.Handshake, string, error) {
+// handshakeNote is the note an application's invitation carries: only an
+// invitation with it is ever adopted as the application's own (after a crash, or
+// on DuplicateHandshakeException), never one sent by hand or for another
+// organization's application.
+func handshakeNote(appID string) string { return "resellerkit application " + appID }
+
+// hasNote reports whether hs carries note.
+func hasNote(hs types.Handshake, note string) bool {
+	return slices.ContainsFunc(hs.Resources, func(r types.HandshakeResource) bool {
+		return r.Type == types.HandshakeResourceTypeNotes && aws.ToString(r.Value) == note
+	})
+}
+
+func (r *run) findHandshake(ctx context.Context, account, note string, since time.Time) (*types.Handshake, string, error) {
 	var found []types.Handshake
 	var token *string
 	lastID := ""
@@ -156,7 +177,7 @@ func (r *run) findHandshake(ctx context.Context, account string, since time.Time
 		for _, hs := range out.Handshakes {
 			if !slices.ContainsFunc(hs.Parties, func(p types.HandshakeParty) bool {
 				return p.Type == types.HandshakePartyTypeAccount && aws.ToString(p.Id) == account
-			}) {
+			}) || !hasNote(hs, note) {
 				continue
 			}
 			switch hs.State {
@@ -180,3 +201,9 @@ func (r *run) findHandshake(ctx context.Context, account string, since time.Time
 	})
 	return &newest, lastID, nil
 }
+
+// sendOnce turns the SDK's own retries off for a call that is not idempotent
+// (CreateAccount, InviteAccountToOrganization): a retry after a timeout could
+// create a second account or invitation. The Carrier retries throttling itself,
+// after recording what it asked, and a lost answer is looked up, never resent.
+func sendOnce(o *organizations.Options) { o.RetryMaxAttempts = 1 }
