@@ -28,5 +28,5 @@ func Example() {
 	//   repair:  ec2:ModifyInstanceMetadataDefaults
 	// default-security-group-closed [EC2.2]
 	//   observe: ec2:DescribeSecurityGroups
-	//   repair:  ec2:RevokeSecurityGroupIngress, RevokeSecurityGroupEgress
+	//   repair:  ec2:DescribeNetworkInterfaces, RevokeSecurityGroupIngress, RevokeSecurityGroupEgress
 }
