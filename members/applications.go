@@ -152,6 +152,17 @@ func (s *Service) transition(ctx context.Context, p Principal, orgID, applicatio
 		if act == ActionCancel && (p.Operator || app.SubmittedBy != p.IdentityID) {
 			return fmt.Errorf("%w: only the applicant cancels an application", ErrPermissionDenied)
 		}
+		if op := app.Operation; op != nil && (act == ActionComplete || act == ActionReject) {
+			switch {
+			case op.State == OpRunning || op.State == OpWaiting:
+				// AWS is acting on it (an account being created, an invitation
+				// open): completing or rejecting now would leave AWS's result
+				// without its application.
+				return fmt.Errorf("%w: application %s has an AWS operation %s: carry it out to its end first", ErrConflict, app.ID, op.State)
+			case act == ActionComplete && op.State == OpFailed:
+				return invalid("state", string(op.State), "M-11", "its AWS operation failed ("+op.Reason+"): carry it out again, or reject the application")
+			}
+		}
 		if app.State, err = NextApplicationState(app.State, act); err != nil {
 			return err
 		}
