@@ -129,6 +129,7 @@ func (u *ui) routes(api http.Handler) http.Handler {
 	mux.HandleFunc("GET /switch", u.page(u.switchOrg))
 	mux.HandleFunc("GET /orgs", u.page(u.orgs))
 	mux.HandleFunc("GET /orgs/{org}/accounts", u.page(u.accounts))
+	mux.HandleFunc("GET /orgs/{org}/accounts/{account}", u.page(u.accountDetail))
 	notFound := u.public(func(http.ResponseWriter, *http.Request, *view) error { return errNoEndpoint })
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if !wantsHTML(r) {

@@ -336,6 +336,15 @@ func TestUI_EveryTemplateRendersInEveryLanguage(t *testing.T) {
 				Rows: []accountRow{{ID: "100000000001", Name: "prod", Project: "Production", Charges: "1,234.50", Updated: "2026-01-02 09:00 JST"},
 					{ID: "100000000002", Name: "old", ClosedFrom: "2025-12", Charges: "0.00"}}},
 			accountsPage{Rows: []accountRow{{ID: "100000000001", Name: "prod"}}}},
+		"account.html": {accountDetailPage{ID: "100000000001", Name: "prod"},
+			accountDetailPage{ID: "100000000002", Name: "old", Project: "Production", ClosedFrom: "2025-12",
+				Charges: &detailChargesView{Month: "2026-01", Currency: "USD", Charges: "1,234.50", Credits: "-10.00", Updated: "2026-01-02 09:00 JST"},
+				Notify: &detailNotifyView{LanguageKey: "account.notify.lang.en", Language: "en", Phones: []string{"+81312345678", "+819012345678"},
+					Lists: []detailRecipients{{Key: "account.notify.billing", To: []string{"a@b.example", "c@b.example"}, CC: []string{"d@b.example"}},
+						{Key: "account.notify.technical"}, {Key: "account.notify.security", To: []string{"s@b.example"}}}},
+				Secure: &detailSecurityView{ProfileKey: "account.security.profile.secure", Controls: []string{"Amazon GuardDuty"}, CostMin: "5.00", CostMax: "15.00", Regions: 1}},
+			accountDetailPage{ID: "100000000003", Charges: &detailChargesView{Month: "2026-01", Currency: "USD", Charges: "0.00", Credits: "0.00"},
+				Notify: &detailNotifyView{Language: "fr"}, Secure: &detailSecurityView{ProfileKey: "account.security.profile.basic", CostMin: "0.00", CostMax: "1.00", Regions: 2}}},
 	}
 	for _, status := range []int{400, 403, 404, 500, 503} {
 		e := uiError{TitleKey: "error.500.title", BodyKey: "error.500.body"}
