@@ -130,6 +130,9 @@ func (u *ui) routes(api http.Handler) http.Handler {
 	mux.HandleFunc("GET /orgs", u.page(u.orgs))
 	mux.HandleFunc("GET /orgs/{org}/accounts", u.page(u.accounts))
 	mux.HandleFunc("GET /orgs/{org}/accounts/{account}", u.page(u.accountDetail))
+	mux.HandleFunc("GET /orgs/{org}/charges", u.page(u.charges))
+	mux.HandleFunc("GET /orgs/{org}/invoices", u.page(u.invoices))
+	mux.HandleFunc("GET /orgs/{org}/invoices/{file}", u.invoiceFile)
 	notFound := u.public(func(http.ResponseWriter, *http.Request, *view) error { return errNoEndpoint })
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if !wantsHTML(r) {
