@@ -360,6 +360,22 @@ func TestUI_EveryTemplateRendersInEveryLanguage(t *testing.T) {
 			accountDetailPage{ID: "100000000003", Charges: &detailChargesView{Month: "2026-01", Currency: "USD", Charges: "0.00", Credits: "0.00"},
 				Notify: &detailNotifyView{Language: "fr"}, Secure: &detailSecurityView{ProfileKey: "account.security.profile.basic", CostMin: "0.00", CostMax: "1.00", Regions: 2}}},
 	}
+	data["contacts_edit.html"] = []any{contactsEditPage{AccountID: "100000000001", Version: "0", Phones: phoneInputs(nil),
+		Lists:     []contactsEditList{{Cat: "billing", Key: "account.notify.billing"}, {Cat: "technical", Key: "account.notify.technical"}, {Cat: "security", Key: "account.notify.security"}},
+		Languages: []contactsLangOption{{Code: "ja", Key: "account.notify.lang.ja", Selected: true}, {Code: "en", Key: "account.notify.lang.en"}, {Code: "fr"}}},
+		contactsEditPage{AccountID: "100000000001", Version: "2", Language: "fr", Error: "contacts.error.invalid", ErrorArg: "x",
+			Phones:    []contactsPhone{{N: 1, Value: "+81312345678"}, {N: 2, Value: "bad", Error: &contactsFieldError{Key: "contacts.error.phone", Arg: "bad"}}, {N: 3, Error: &contactsFieldError{Key: "contacts.error.phones.count"}}},
+			LangError: &contactsFieldError{Key: "contacts.error.language"},
+			Lists: []contactsEditList{{Cat: "billing", Key: "account.notify.billing", To: "a@b.example\nbad", ToError: &contactsFieldError{Key: "contacts.error.address", Arg: "bad"}},
+				{Cat: "technical", Key: "account.notify.technical", CC: "c@b.example", CCError: &contactsFieldError{Key: "contacts.error.duplicate", Arg: "c@b.example"}},
+				{Cat: "security", Key: "account.notify.security", To: "s@b.example", ToError: &contactsFieldError{Key: "contacts.error.list.count"}}}},
+		contactsEditPage{AccountID: "100000000001", Error: "contacts.error.conflict"}}
+	data["bulk.html"] = []any{bulkPage{Phones: phoneInputs(nil)},
+		bulkPage{Done: "2", Language: "en", Accounts: []bulkAccount{{ID: "100000000001", Name: "prod", Checked: true}, {ID: "100000000002"}},
+			Languages: []contactsLangOption{{Code: "ja", Key: "account.notify.lang.ja"}, {Code: "en", Key: "account.notify.lang.en", Selected: true}},
+			Phones:    []contactsPhone{{N: 1, Value: "x", Error: &contactsFieldError{Key: "contacts.error.phone", Arg: "x"}}, {N: 2}, {N: 3}},
+			LangError: &contactsFieldError{Key: "contacts.error.language"}, Error: "contacts.bulk.incomplete.account", ErrorArg: "100000000002"},
+		bulkPage{Error: "contacts.bulk.nothing"}}
 	for _, status := range []int{400, 403, 404, 500, 503} {
 		e := uiError{TitleKey: "error.500.title", BodyKey: "error.500.body"}
 		if status != 500 {
