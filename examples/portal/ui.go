@@ -137,6 +137,11 @@ func (u *ui) routes(api http.Handler) http.Handler {
 	mux.HandleFunc("GET /orgs/{org}/charges", u.page(u.charges))
 	mux.HandleFunc("GET /orgs/{org}/invoices", u.page(u.invoices))
 	mux.HandleFunc("GET /orgs/{org}/invoices/{file}", u.invoiceFile)
+	mux.HandleFunc("GET /orgs/{org}/support", u.page(u.supportList))
+	mux.HandleFunc("GET /orgs/{org}/support/new", u.page(u.supportNew))
+	mux.HandleFunc("POST /orgs/{org}/support/new", u.page(u.supportOpen))
+	mux.HandleFunc("GET /orgs/{org}/support/{case}", u.page(u.supportCase))
+	mux.HandleFunc("POST /orgs/{org}/support/{case}/replies", u.page(u.supportReply))
 	notFound := u.public(func(http.ResponseWriter, *http.Request, *view) error { return errNoEndpoint })
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if !wantsHTML(r) {

@@ -376,6 +376,27 @@ func TestUI_EveryTemplateRendersInEveryLanguage(t *testing.T) {
 			Phones:    []contactsPhone{{N: 1, Value: "x", Error: &contactsFieldError{Key: "contacts.error.phone", Arg: "x"}}, {N: 2}, {N: 3}},
 			LangError: &contactsFieldError{Key: "contacts.error.language"}, Error: "contacts.bulk.incomplete.account", ErrorArg: "100000000002"},
 		bulkPage{Error: "contacts.bulk.nothing"}}
+	data["support_list.html"] = []any{supportListPage{},
+		supportListPage{First: "/orgs/o1/support", Next: "/orgs/o1/support?page_token=x", Rows: []supportRow{{ID: "c1", Subject: "Invoice", Account: "100000000001",
+			CategoryKey: "support.category.account_billing", SeverityKey: "support.severity.normal", StateKey: "support.state.in_progress", Created: "2026-01-02 09:00 JST"}}}}
+	supportForm := supportNewPage{Categories: []supportOption{{Value: "technical", Key: "support.category.technical"}},
+		Severities: []supportOption{{Value: "normal", Key: "support.severity.normal"}}, Languages: []supportOption{{Value: "ja", Key: "support.language.ja"}}}
+	supportBad := supportForm
+	supportBad.Accounts, supportBad.AccountID, supportBad.Subject, supportBad.CC = []supportOption{{Value: "100000000001", Label: "100000000001 (prod)"}}, "100000000001", "", "bad"
+	supportBad.Error, supportBad.Errors = "support.new.failed", map[string]*supportFieldError{"account_id": {Key: "support.error.account_id"},
+		"category": {Key: "support.error.category"}, "severity": {Key: "support.error.severity"}, "subject": {Key: "support.error.subject"},
+		"body": {Key: "support.error.body"}, "cc": {Key: "support.error.cc.address", Arg: "bad"}, "language": {Key: "support.error.language"}}
+	data["support_new.html"] = []any{supportForm, supportBad}
+	clocks := []supportClockView{{TitleKey: "support.sla.first_response", Target: "8", Due: "2026-01-02 17:00 JST", StateKey: "support.clock.met", Provisional: true},
+		{TitleKey: "support.sla.resolution", Target: "40", StateKey: "support.clock.paused"}}
+	data["support_case.html"] = []any{supportCasePage{ID: "c1", Subject: "Invoice", Account: "100000000001", CategoryKey: "support.category.technical",
+		SeverityKey: "support.severity.low", StateKey: "support.state.open", Language: "support.language.ja", Lines: []string{"a", "b"}, Clocks: clocks, CanReply: true},
+		supportCasePage{ID: "c1", Subject: "Invoice", Account: "100000000001", CategoryKey: "support.category.account_billing",
+			SeverityKey: "support.severity.critical", StateKey: "support.state.in_progress", Language: "support.language.en", CC: []string{"a@b.example"},
+			Lines: []string{"a"}, Clocks: clocks, CanReply: true, ReplyError: "support.error.reply", ReplyBody: "x",
+			Replies: []supportReplyView{{SideKey: "support.side.customer", Lines: []string{"q"}}, {SideKey: "support.side.desk", Desk: true, Lines: []string{"a"}}}},
+		supportCasePage{ID: "c2", Subject: "Closed", CategoryKey: "support.category.technical", SeverityKey: "support.severity.high",
+			StateKey: "support.state.closed", Language: "support.language.ja", Clocks: clocks}}
 	for _, status := range []int{400, 403, 404, 500, 503} {
 		e := uiError{TitleKey: "error.500.title", BodyKey: "error.500.body"}
 		if status != 500 {

@@ -1,0 +1,91 @@
+package main
+
+// The support pages' messages (ui_support.go, templates/support_*.html), added to
+// the catalog.
+func init() {
+	for k, v := range supportMessages {
+		catalog[k] = v
+	}
+}
+
+var supportMessages = map[string]msg{
+	"nav.support": {"サポート", "Support"},
+
+	"support.title":    {"お問い合わせ一覧", "Support cases"},
+	"support.intro":    {"選択中のメンバーズ組織のお問い合わせです (新しい順)。", "The support cases of the selected organization, newest first."},
+	"support.caption":  {"%s のお問い合わせ", "Support cases of %s"},
+	"support.empty":    {"お問い合わせはありません。", "There are no support cases."},
+	"support.new.link": {"新しいお問い合わせ", "New case"},
+	"support.subject":  {"件名", "Subject"},
+	"support.account":  {"AWSアカウントID", "AWS account ID"},
+	"support.category": {"カテゴリー", "Category"},
+	"support.severity": {"重要度", "Severity"},
+	"support.state":    {"ステータス", "Status"},
+	"support.created":  {"作成日時", "Created"},
+	"support.body":     {"お問い合わせ内容", "Description"},
+	"support.cc":       {"CC (1行に1件)", "CC (one per line)"},
+	"support.cc.hint":  {"回答を共有するメールアドレスを1行に1件ずつ入力してください (最大10件)。", "Addresses that also receive the answers, one per line (at most 10)."},
+	"support.language": {"対応言語", "Language"},
+	"support.back":     {"お問い合わせ一覧へ戻る", "Back to the support cases"},
+
+	"support.category.technical":        {"技術的なお問い合わせ", "Technical"},
+	"support.category.account_billing":  {"アカウント・請求に関するお問い合わせ", "Account and billing"},
+	"support.severity.low":              {"一般的なガイダンス", "General guidance"},
+	"support.severity.normal":           {"システム障害", "System impaired"},
+	"support.severity.high":             {"本番システムの障害", "Production system impaired"},
+	"support.severity.urgent":           {"本番システムのダウン", "Production system down"},
+	"support.severity.critical":         {"ビジネスに不可欠なシステムのダウン", "Business-critical system down"},
+	"support.state.open":                {"受付", "Open"},
+	"support.state.in_progress":         {"対応中", "In progress"},
+	"support.state.waiting_on_customer": {"お客様の回答待ち", "Waiting on you"},
+	"support.state.resolved":            {"解決済み", "Resolved"},
+	"support.state.closed":              {"クローズ", "Closed"},
+	"support.state.rejected":            {"対象外", "Out of scope"},
+	"support.language.ja":               {"日本語", "Japanese"},
+	"support.language.en":               {"英語", "English"},
+
+	"support.new.title":  {"新しいお問い合わせ", "New support case"},
+	"support.new.intro":  {"お問い合わせの対象となるAWSアカウントと内容を入力してください。", "Choose the AWS account the case is about and describe it."},
+	"support.new.submit": {"送信", "Submit"},
+	"support.new.failed": {"入力内容に誤りがあります。各項目を確認してください。", "Some fields need attention. Please check each one."},
+
+	"support.error.account_id": {"この組織のAWSアカウントを選択してください。", "Choose an AWS account of this organization."},
+	"support.error.category":   {"カテゴリーを選択してください。", "Choose a category."},
+	"support.error.severity":   {"重要度を選択してください。", "Choose a severity."},
+	"support.error.subject":    {"件名を入力してください (200文字以内)。", "Enter a subject (at most 200 characters)."},
+	"support.error.body":       {"お問い合わせ内容を入力してください (20,000文字以内)。", "Enter a description (at most 20,000 characters)."},
+	"support.error.cc":         {"CCは10件までです。", "At most 10 CC addresses."},
+	"support.error.cc.address": {"メールアドレスが正しくないか重複しています: %s", "Not a valid email address, or listed twice: %s"},
+	"support.error.language":   {"対応言語を選択してください。", "Choose a language."},
+	"support.error.invalid":    {"入力内容を確認してください。", "Please check this field."},
+	"support.error.reply":      {"返信内容を入力してください (20,000文字以内)。", "Enter a reply (at most 20,000 characters)."},
+
+	"support.case.title":         {"お問い合わせ詳細", "Support case"},
+	"support.case.summary":       {"お問い合わせ情報", "Case information"},
+	"support.case.id":            {"お問い合わせID", "Case ID"},
+	"support.case.cc.none":       {"なし", "None"},
+	"support.sla.title":          {"対応期限 (日本時間)", "Due times (Japan time)"},
+	"support.sla.caption":        {"SLAの対応期限", "SLA due times"},
+	"support.sla.clock":          {"項目", "Clock"},
+	"support.sla.target":         {"目標時間", "Target"},
+	"support.sla.target.hours":   {"%s 時間", "%s hours"},
+	"support.sla.due":            {"期限", "Due"},
+	"support.sla.paused":         {"お客様の回答待ちのため停止中", "Paused while waiting on you"},
+	"support.sla.provisional":    {"(暫定)", "(provisional)"},
+	"support.sla.first_response": {"初回回答", "First response"},
+	"support.sla.resolution":     {"解決", "Resolution"},
+	"support.clock.running":      {"進行中", "Running"},
+	"support.clock.at_risk":      {"期限間近", "At risk"},
+	"support.clock.breached":     {"期限超過", "Breached"},
+	"support.clock.paused":       {"停止中", "Paused"},
+	"support.clock.met":          {"期限内に完了", "Met"},
+	"support.clock.missed":       {"期限超過で完了", "Missed"},
+	"support.replies.title":      {"やり取り", "Conversation"},
+	"support.replies.empty":      {"まだ返信はありません。", "No replies yet."},
+	"support.side.customer":      {"お客様", "You"},
+	"support.side.desk":          {"サポート窓口", "Support desk"},
+	"support.reply.title":        {"返信する", "Reply"},
+	"support.reply.body":         {"返信内容", "Your reply"},
+	"support.reply.submit":       {"返信を送信", "Send reply"},
+	"support.reply.closed":       {"このお問い合わせはクローズされているため返信できません。", "This case is closed and takes no reply."},
+}
