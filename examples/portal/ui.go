@@ -142,6 +142,11 @@ func (u *ui) routes(api http.Handler) http.Handler {
 	mux.HandleFunc("POST /orgs/{org}/support/new", u.page(u.supportOpen))
 	mux.HandleFunc("GET /orgs/{org}/support/{case}", u.page(u.supportCase))
 	mux.HandleFunc("POST /orgs/{org}/support/{case}/replies", u.page(u.supportReply))
+	mux.HandleFunc("GET /desk/support", u.page(u.deskSupport))
+	mux.HandleFunc("GET /desk/applications", u.page(u.deskApplications))
+	mux.HandleFunc("POST /desk/applications/{org}/{app}/review", u.page(u.deskApplicationAct("review")))
+	mux.HandleFunc("POST /desk/applications/{org}/{app}/complete", u.page(u.deskApplicationAct("complete")))
+	mux.HandleFunc("POST /desk/applications/{org}/{app}/reject", u.page(u.deskApplicationAct("reject")))
 	notFound := u.public(func(http.ResponseWriter, *http.Request, *view) error { return errNoEndpoint })
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if !wantsHTML(r) {

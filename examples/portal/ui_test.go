@@ -397,6 +397,18 @@ func TestUI_EveryTemplateRendersInEveryLanguage(t *testing.T) {
 			Replies: []supportReplyView{{SideKey: "support.side.customer", Lines: []string{"q"}}, {SideKey: "support.side.desk", Desk: true, Lines: []string{"a"}}}},
 		supportCasePage{ID: "c2", Subject: "Closed", CategoryKey: "support.category.technical", SeverityKey: "support.severity.high",
 			StateKey: "support.state.closed", Language: "support.language.ja", Clocks: clocks}}
+	data["desk_support.html"] = []any{deskSupportPage{Filters: []supportOption{{Value: "", Key: "desk.queue.filter.all"}}},
+		deskSupportPage{Clock: "breached", Filters: []supportOption{{Value: "", Key: "desk.queue.filter.all"}, {Value: "breached", Key: "support.clock.breached"}},
+			Rows: []deskQueueRow{{ID: "c1", OrgID: "o1", Subject: "Invoice", Account: "100000000001", SeverityKey: "support.severity.high",
+				StateKey: "support.state.open", FirstKey: "support.clock.breached", FirstDue: "2026-01-02 17:00 JST", ResolutionKey: "support.clock.paused",
+				Link: "/orgs/o1/support/c1", Breached: true}, {ID: "c2", Subject: "x", SeverityKey: "support.severity.low", StateKey: "support.state.in_progress",
+				FirstKey: "support.clock.at_risk", ResolutionKey: "support.clock.running", Link: "/orgs/o1/support/c2", AtRisk: true}}}}
+	data["desk_applications.html"] = []any{deskApplicationsPage{}, deskApplicationsPage{OrgID: "o1"},
+		deskApplicationsPage{OrgID: "o1", Next: "/desk/applications?org=o1&page_token=x", Error: "desk.apps.failed", Rows: []deskApplicationRow{
+			{ID: "a1", Project: "p1", Details: "name: web", KindKey: "desk.kind.new_account", StateKey: "desk.state.submitted", CanReview: true, Base: "/desk/applications/o1/a1"},
+			{ID: "a2", Account: "100000000001", KindKey: "desk.kind.account_closure", StateKey: "desk.state.in_review", OpStateKey: "desk.op.failed",
+				OpReason: "AccessDenied", CanAct: true, Base: "/desk/applications/o1/a2", ReasonInput: " ", ReasonError: "desk.error.reason"},
+			{ID: "a3", KindKey: "desk.kind.owner_change", StateKey: "desk.state.rejected", Reason: "duplicate", OpStateKey: "desk.op.succeeded", OpAccount: "100000000002"}}}}
 	for _, status := range []int{400, 403, 404, 500, 503} {
 		e := uiError{TitleKey: "error.500.title", BodyKey: "error.500.body"}
 		if status != 500 {
