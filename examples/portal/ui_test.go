@@ -397,6 +397,23 @@ func TestUI_EveryTemplateRendersInEveryLanguage(t *testing.T) {
 			Replies: []supportReplyView{{SideKey: "support.side.customer", Lines: []string{"q"}}, {SideKey: "support.side.desk", Desk: true, Lines: []string{"a"}}}},
 		supportCasePage{ID: "c2", Subject: "Closed", CategoryKey: "support.category.technical", SeverityKey: "support.severity.high",
 			StateKey: "support.state.closed", Language: "support.language.ja", Clocks: clocks}}
+	data["profile.html"] = []any{profilePage{MinLen: 10, MaxLen: 70},
+		profilePage{MinLen: 10, MaxLen: 70, Revoked: "2", Changed: true, Sessions: []profileSession{{ID: "s1", UserAgent: "Firefox", SourceIP: "192.0.2.1",
+			LastSeen: "2026-01-02 09:00 JST", Created: "2026-01-01 09:00 JST", Current: true}, {ID: "s2", SourceIP: "2001:db8::1"}}},
+		profilePage{MinLen: 10, MaxLen: 70, Error: "profile.password.failed", CurrentError: "profile.error.current_password", NewError: "profile.error.new_password"},
+		profilePage{MinLen: 10, MaxLen: 70, Error: "profile.password.failed", NewError: "profile.error.new_password.breached"}}
+	data["applications.html"] = []any{applicationsPage{},
+		applicationsPage{First: "/orgs/o1/applications", Next: "/orgs/o1/applications?page_token=x", Rows: []applicationRow{
+			{ID: "a1", Account: "100000000001", KindKey: "applications.kind.account_closure", StateKey: "applications.state.in_review",
+				OpStateKey: "applications.op.failed", OpReason: "AccessDenied", Created: "2026-01-02 09:00 JST"},
+			{ID: "a2", Project: "Production", KindKey: "applications.kind.new_account", StateKey: "applications.state.rejected", Reason: "duplicate"}}}}
+	appForm := applicationNewPage{Kind: "new_account", Kinds: []supportOption{{Value: "new_account", Key: "applications.kind.new_account"}},
+		Projects: []supportOption{{Value: "p1", Label: "Production"}}}
+	appBad := appForm
+	appBad.AccountID, appBad.ProjectID, appBad.Details, appBad.Error = "12", "p1", "x", "applications.new.failed"
+	appBad.Errors = map[string]*supportFieldError{"kind": {Key: "applications.error.kind"}, "account_id": {Key: "applications.error.account_id"},
+		"project_id": {Key: "applications.error.project_id"}, "details": {Key: "applications.error.details"}}
+	data["application_new.html"] = []any{appForm, appBad}
 	data["desk_support.html"] = []any{deskSupportPage{Filters: []supportOption{{Value: "", Key: "desk.queue.filter.all"}}},
 		deskSupportPage{Clock: "breached", Filters: []supportOption{{Value: "", Key: "desk.queue.filter.all"}, {Value: "breached", Key: "support.clock.breached"}},
 			Rows: []deskQueueRow{{ID: "c1", OrgID: "o1", Subject: "Invoice", Account: "100000000001", SeverityKey: "support.severity.high",
