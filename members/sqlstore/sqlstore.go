@@ -18,13 +18,7 @@ var migrationFiles embed.FS
 const Component = "members"
 
 // Migrations returns the embedded schema migrations (NNN_name.sql files).
-func Migrations() fs.FS {
-	sub, err := fs.Sub(migrationFiles, "migrations")
-	if err != nil {
-		panic(err) // the directory is embedded: cannot happen
-	}
-	return sub
-}
+func Migrations() fs.FS { return sqldb.MigrationsDir(migrationFiles, "migrations") }
 
 // Store is a members.Store on SQLite or PostgreSQL, over a *sqldb.DB that other
 // packages' stores may share. It is safe for concurrent use. It runs every
@@ -51,13 +45,8 @@ func New(ctx context.Context, db *sqldb.DB) (*Store, error) {
 // Open opens the database at dsn (an SQLite file path or a postgres:// URL, see
 // sqldb.Open), migrates it and returns a Store that owns it: Close closes it.
 func Open(ctx context.Context, dsn string) (*Store, error) {
-	db, err := sqldb.Open(ctx, dsn)
+	s, _, err := sqldb.OpenStore(ctx, dsn, New)
 	if err != nil {
-		return nil, fmt.Errorf("sqlstore: %w", err)
-	}
-	s, err := New(ctx, db)
-	if err != nil {
-		_ = db.Close()
 		return nil, err
 	}
 	s.owns = true
