@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 
@@ -153,6 +154,9 @@ func (u *ui) routes(api http.Handler) http.Handler {
 	mux.HandleFunc("POST /desk/applications/{org}/{app}/review", u.page(u.deskApplicationAct("review")))
 	mux.HandleFunc("POST /desk/applications/{org}/{app}/complete", u.page(u.deskApplicationAct("complete")))
 	mux.HandleFunc("POST /desk/applications/{org}/{app}/reject", u.page(u.deskApplicationAct("reject")))
+	for _, add := range uiRoutes {
+		add(u, mux)
+	}
 	notFound := u.public(func(http.ResponseWriter, *http.Request, *view) error { return errNoEndpoint })
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if !wantsHTML(r) {
@@ -189,6 +193,83 @@ func setUIHeaders(w http.ResponseWriter) {
 	h.Set("Cache-Control", "no-store")
 }
 
+// uiRoutes are more screens' routes: a screen's file appends its registration in
+// init, so screens are added without editing this file.
+var uiRoutes []func(u *ui, mux *http.ServeMux)
+
+// navItem is one link of the main navigation. Screens register theirs in uiNav
+// (init); the layout draws, in Order, those the person may use here.
+type navItem struct {
+	Order int
+	Key   string   // the label's message key
+	Path  string   // "/orgs/{org}/" + Path when InOrg, else Path itself
+	InOrg bool     // needs a selected organization
+	Pages []string // the templates on which it is the current page
+	// Need is the permission the link's page needs: "" any member (or anyone
+	// signed in when !InOrg), members.PermOperator operators only.
+	Need members.Permission
+}
+
+// uiNav is the main navigation, in registration order until sorted by Order.
+var uiNav = []navItem{
+	{Order: 10, Key: "nav.accounts", Path: "accounts", InOrg: true, Need: members.PermAccountView,
+		Pages: []string{"accounts.html", "account.html", "contacts_edit.html", "bulk.html"}},
+	{Order: 20, Key: "nav.charges", Path: "charges", InOrg: true, Need: members.PermChargesView, Pages: []string{"charges.html"}},
+	{Order: 30, Key: "nav.invoices", Path: "invoices", InOrg: true, Need: members.PermInvoiceView, Pages: []string{"invoices.html"}},
+	{Order: 60, Key: "nav.support", Path: "support", InOrg: true, Need: members.PermSupportInquire,
+		Pages: []string{"support_list.html", "support_new.html", "support_case.html"}},
+	{Order: 70, Key: "nav.applications", Path: "applications", InOrg: true, Need: members.PermApplicationSubmit,
+		Pages: []string{"applications.html", "application_new.html"}},
+	{Order: 90, Key: "nav.profile", Path: "/profile", Pages: []string{"profile.html"}},
+	{Order: 100, Key: "nav.desk", Path: "/desk/support", Need: members.PermOperator,
+		Pages: []string{"desk_support.html", "desk_applications.html"}},
+}
+
+// navLink is one link as the layout draws it.
+type navLink struct {
+	Href, Key string
+	Current   bool
+}
+
+// fillNav sets v.Nav: the links of uiNav that p may follow, the organization's
+// only when one is selected, checked with members.Check against p's own
+// membership (one read), so a general user sees no link to a page that would
+// answer 403.
+func (u *ui) fillNav(ctx context.Context, p members.Principal, v *view) {
+	if !v.Signed {
+		return
+	}
+	var m *members.Membership
+	inOrg := v.Org.ID != ""
+	if inOrg && !p.Operator {
+		mm, err := u.s.svc.GetMember(ctx, p, v.Org.ID, p.IdentityID)
+		if err != nil {
+			inOrg = false
+		} else {
+			m = &mm
+		}
+	}
+	items := slices.Clone(uiNav)
+	slices.SortStableFunc(items, func(a, b navItem) int { return a.Order - b.Order })
+	for _, it := range items {
+		href := it.Path
+		switch {
+		case it.InOrg && !inOrg:
+			continue
+		case it.InOrg:
+			if members.Check(p, v.Org, m, it.Need) != nil {
+				continue
+			}
+			href = "/orgs/" + url.PathEscape(v.Org.ID) + "/" + it.Path
+		case it.Need == members.PermOperator:
+			if !p.Operator || p.OrgID != "" {
+				continue
+			}
+		}
+		v.Nav = append(v.Nav, navLink{Href: href, Key: it.Key, Current: slices.Contains(it.Pages, v.Page)})
+	}
+}
+
 // view is what a page's template sees, and what its handler fills.
 type view struct {
 	Lang      lang
@@ -202,6 +283,7 @@ type view struct {
 	Email  string
 	Orgs   []members.Organization // the switcher's choices
 	Org    members.Organization   // the selected organization, if any
+	Nav    []navLink              // the main navigation (fillNav)
 
 	Data any // the page's own
 }
@@ -300,6 +382,7 @@ func (u *ui) serve(w http.ResponseWriter, r *http.Request, v *view, fn uiFunc) {
 	err := u.s.limit.admit(r.Context(), who, func() {
 		fnErr = fn(hw, r, v)
 		if fnErr == nil {
+			u.fillNav(r.Context(), callerOf(r).p, v)
 			fnErr = u.render(&body, v)
 		}
 	})

@@ -11,6 +11,7 @@ func init() {
 
 var profileMessages = map[string]msg{
 	"nav.profile":      {"プロフィール", "Profile"},
+	"nav.desk":         {"運用デスク", "Operator desk"},
 	"nav.applications": {"申請", "Applications"},
 
 	"profile.title":                  {"プロフィール", "Profile"},

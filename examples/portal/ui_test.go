@@ -217,6 +217,25 @@ func TestUI_GeneralUserWithoutChargesViewSeesNoCharges(t *testing.T) {
 	assert.NotContains(t, body, `col-charges`)
 	assert.NotContains(t, body, "現在のご利用料金")
 	assert.NotContains(t, body, `class="num charges"`)
+	assert.NotContains(t, body, `/charges"`, "no link to the charges page")
+	assert.NotContains(t, body, `/desk/`, "no link to the operator desk")
+}
+
+// TestUI_NavigationShowsOnlyWhatThePersonMayOpen: the main menu links a page only
+// when its permission holds (M-5), the desk only for operators.
+func TestUI_NavigationShowsOnlyWhatThePersonMayOpen(t *testing.T) {
+	f := newFixture(t, "memory")
+	c := f.uiClient(t)
+	_, body := c.signIn(demoPower, "")
+	assert.Contains(t, body, `/charges"`)
+	assert.Contains(t, body, `/profile"`)
+	assert.NotContains(t, body, `href="/desk/support"`)
+
+	op := f.uiClient(t)
+	resp, body := op.signIn(demoOperator, f.enrollTOTP(demoOperator))
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	_, body = op.get("/desk/support")
+	assert.Contains(t, body, `href="/desk/support" aria-current="page"`)
 }
 
 func TestUI_AnotherOrganizationsPagesAreRefused(t *testing.T) {
