@@ -445,6 +445,9 @@ func TestUI_EveryTemplateRendersInEveryLanguage(t *testing.T) {
 			{ID: "a2", Account: "100000000001", KindKey: "desk.kind.account_closure", StateKey: "desk.state.in_review", OpStateKey: "desk.op.failed",
 				OpReason: "AccessDenied", CanAct: true, Base: "/desk/applications/o1/a2", ReasonInput: " ", ReasonError: "desk.error.reason"},
 			{ID: "a3", KindKey: "desk.kind.owner_change", StateKey: "desk.state.rejected", Reason: "duplicate", OpStateKey: "desk.op.succeeded", OpAccount: "100000000002"}}}}
+	for page, ds := range uiSamples {
+		data[page] = append(data[page], ds...)
+	}
 	for _, status := range []int{400, 403, 404, 500, 503} {
 		e := uiError{TitleKey: "error.500.title", BodyKey: "error.500.body"}
 		if status != 500 {
@@ -473,6 +476,10 @@ func TestUI_EveryTemplateRendersInEveryLanguage(t *testing.T) {
 		}
 	}
 }
+
+// uiSamples are more pages' test data for TestUI_EveryTemplateRendersInEveryLanguage:
+// a screen's test file adds its pages' in init, as its code adds them to uiPages.
+var uiSamples = map[string][]any{}
 
 // stripAttrs drops the markup, keeping the text a person reads.
 func stripAttrs(html string) string { return regexp.MustCompile(`<[^>]*>`).ReplaceAllString(html, " ") }
