@@ -42,6 +42,10 @@ var uiFiles embed.FS
 // uiPages are the templates drawn inside the layout, by file name.
 var uiPages = []string{"signin.html", "totp.html", "orgs.html", "accounts.html", "error.html"}
 
+// uiPartials are template files parsed with every page (after the layout): shared
+// {{define}} blocks a screen's pages include, e.g. the desk's sub-navigation.
+var uiPartials []string
+
 // uiContentSecurityPolicy allows the portal's own origin only: its stylesheet and
 // icon, forms posting to itself; no script at all yet, no frames, no plugins.
 const uiContentSecurityPolicy = "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self'; " +
@@ -51,12 +55,17 @@ const uiContentSecurityPolicy = "default-src 'self'; script-src 'none'; style-sr
 // bound to that language's messages).
 type uiTemplates map[string]map[lang]*template.Template
 
-// parseUITemplates parses every page with the layout, once per language.
+// parseUITemplates parses every page with the layout and the partials, once per
+// language.
 var parseUITemplates = sync.OnceValues(func() (uiTemplates, error) {
 	out := uiTemplates{}
 	for _, name := range uiPages {
+		files := []string{"templates/layout.html"}
+		for _, p := range uiPartials {
+			files = append(files, "templates/"+p)
+		}
 		base, err := template.New(name).Funcs(template.FuncMap{"t": func(string, ...any) (string, error) { return "", nil }}).
-			ParseFS(uiFiles, "templates/layout.html", "templates/"+name)
+			ParseFS(uiFiles, append(files, "templates/"+name)...)
 		if err != nil {
 			return nil, err
 		}
