@@ -29,7 +29,9 @@ import (
 // navigation, and main); its one stylesheet and icon are in static/. Both are
 // embedded, so the portal runs offline, and the Content-Security-Policy allows
 // nothing but the portal's own origin: no inline script or style, no other site.
-// Forms are plain posts (no script yet); every post passes the API's
+// Forms are plain posts; the one script, static/passkey.js, only runs the
+// WebAuthn ceremonies of passkeys (which need it) and fills a form with their
+// result, so every page works without it. Every post passes the API's
 // http.CrossOriginProtection (s.cop), sign-in included (login CSRF).
 //
 // A page's work runs in one slot of the API's limiter (s.limit), like an API
@@ -46,9 +48,10 @@ var uiPages = []string{"signin.html", "totp.html", "orgs.html", "accounts.html",
 // {{define}} blocks a screen's pages include, e.g. the desk's sub-navigation.
 var uiPartials []string
 
-// uiContentSecurityPolicy allows the portal's own origin only: its stylesheet and
-// icon, forms posting to itself; no script at all yet, no frames, no plugins.
-const uiContentSecurityPolicy = "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self'; " +
+// uiContentSecurityPolicy allows the portal's own origin only: its stylesheet,
+// icon and passkey script (static/passkey.js: a file, never inline script), forms
+// posting to itself, fetches to itself; no frames, no plugins.
+const uiContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; " +
 	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
 // uiTemplates are the parsed templates: per page, per language (the t function
