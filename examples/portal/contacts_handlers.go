@@ -230,17 +230,27 @@ type errUnknownMail identity.MailKind
 func (e errUnknownMail) Error() string { return "portal: no notice for identity mail " + string(e) }
 
 // invite is POST /v1/orgs/{org}/invitations: the invitation and its mail to the
-// invitee are written in one transaction (C-7): a failed invitation sends
-// nothing, and an invitation always has its mail.
+// invitee are written in one transaction (C-7, inviteWithMail).
 func (s *server) invite(w http.ResponseWriter, r *http.Request, p members.Principal) error {
 	var in inviteInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
+	out, err := s.inviteWithMail(r.Context(), p, r.PathValue("org"), members.NewInvitation{
+		Email: in.Email, Type: members.MemberType(in.Type), Permissions: permissions(in.Permissions)})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, toInvitation(out))
+}
+
+// inviteWithMail invites in to orgID and writes the invitee's mail in the same
+// transaction (C-7): a failed invitation sends nothing, and an invitation always
+// has its mail. The API and the web UI both invite through it.
+func (s *server) inviteWithMail(ctx context.Context, p members.Principal, orgID string, in members.NewInvitation) (members.Invitation, error) {
 	var out members.Invitation
-	err := s.inTx(r.Context(), func(ctx context.Context) error {
-		inv, err := s.svc.Invite(ctx, p, r.PathValue("org"), members.NewInvitation{
-			Email: in.Email, Type: members.MemberType(in.Type), Permissions: permissions(in.Permissions)})
+	err := s.inTx(ctx, func(ctx context.Context) error {
+		inv, err := s.svc.Invite(ctx, p, orgID, in)
 		if err != nil {
 			return err
 		}
@@ -259,7 +269,7 @@ func (s *server) invite(w http.ResponseWriter, r *http.Request, p members.Princi
 		return err
 	})
 	if err != nil {
-		return err
+		return members.Invitation{}, err
 	}
-	return writeJSON(w, http.StatusCreated, toInvitation(out))
+	return out, nil
 }
