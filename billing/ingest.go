@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/seeda33a2f4f/resellerkit"
@@ -26,7 +25,9 @@ type Ingested struct {
 // aggregates as that payer's month, replacing an older version atomically. The
 // inputs are the version's files (package billing/reports lists them from a
 // directory or an S3 bucket); they are scanned at full detail (NewAggregator), so
-// any configuration can price the month later.
+// any configuration can price the month later, several at once as Run scans them
+// (runtime.GOMAXPROCS(0) at most MaxParallelInputs), with the outcome and the
+// error of reading them one after another.
 //
 // It is safe to re-run: a version already stored is Unchanged without reading a
 // byte; a version older than the stored one (or one it superseded) is refused with
@@ -56,36 +57,18 @@ func (s *Service) Ingest(ctx context.Context, rep Report, inputs []Input) (Inges
 			return Ingested{}, resellerkit.Invalid(ErrInvalid, fmt.Sprintf("inputs[%d]", i), "", "B-1", "a nil Input")
 		}
 	}
-	var (
-		mu   sync.Mutex
-		aggs []*Aggregator
-	)
-	newSink := func() Sink {
+	newAgg := func() *Aggregator {
 		a := NewAggregator(rep.Period)
 		a.setCurrency(s.costCurrency)
-		mu.Lock()
-		aggs = append(aggs, a)
-		mu.Unlock()
 		return a
 	}
-	total := NewAggregator(rep.Period)
-	total.setCurrency(s.costCurrency)
-	var out Ingested
-	for _, in := range inputs {
-		st, err := in.Scan(ctx, newSink)
-		if err != nil {
-			return Ingested{}, err
-		}
-		out.Inputs = append(out.Inputs, st)
-		if err := checkOverlap(out.Inputs); err != nil {
-			return Ingested{}, err
-		}
-		for _, a := range aggs {
-			if err := total.Merge(a); err != nil {
-				return Ingested{}, err
-			}
-		}
-		aggs = nil
+	total := newAgg()
+	stats, err := scanInputs(ctx, inputs, parallelInputs(0), newAgg, total)
+	if err != nil {
+		return Ingested{}, err
+	}
+	out := Ingested{Inputs: stats}
+	for _, st := range stats {
 		out.Warnings = append(out.Warnings, st.warnings()...)
 	}
 	if total.Rows() == 0 {

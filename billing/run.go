@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/money"
@@ -68,25 +68,43 @@ type Job struct {
 	// means USD (B-1, B-10).
 	CostCurrency money.Currency
 	Projects     ProjectSource
-	Inputs       []Input // scanned in order, each with its own parallelism
+	Inputs       []Input // taken in order, each scanned with its own parallelism
+	// Parallel is how many inputs are scanned at once: 1 reads them one after
+	// another; 0 means runtime.GOMAXPROCS(0), at most MaxParallelInputs. The result
+	// is the same whatever the value (see Run); more inputs at once keep more cores
+	// busy when one input alone cannot, e.g. a month of gzip parts, whose
+	// decompression is serial within a file.
+	Parallel int
 }
 
 // Run does the whole pipeline of a billing run, safely: it asks Projects for the
 // month's projects and validates them with Issuer and Tax (a *resellerkit.
-// ValidationError per problem, before any input is read); then scans the inputs in
-// order, giving every Sink an input asks for its own Aggregator (NewAggregatorFor, so
-// only the detail the projects' pricing rules read is kept); merges them and
-// computes the invoices (Compute). Result.Inputs holds each input's stats, and
-// Result.Warnings, after Compute's, each input's warnings prefixed with its name.
+// ValidationError per problem, before any input is read); then scans the inputs,
+// Job.Parallel of them at once, giving every Sink an input asks for its own
+// Aggregator (NewAggregatorFor, so only the detail the projects' pricing rules read
+// is kept); merges them and computes the invoices (Compute). Result.Inputs holds
+// each input's stats in input order, and Result.Warnings, after Compute's, each
+// input's warnings prefixed with its name.
 //
-// Errors: a job without a period or a project source, or with a nil input, wraps
-// ErrInvalid; errors of ProjectsFor and of an input's Scan are returned as they are.
+// Inputs are taken in input order as their scans end, so the result and the error
+// are those of reading them one after another, whatever Job.Parallel: an input
+// whose scan fails, or that overlaps one before it (B-14, wrapping ErrOverlap and
+// naming both), stops the run before anything is computed, unless an input before
+// it fails first; the scans still running are then cancelled, and Run returns once
+// they have returned. At most Job.Parallel inputs are in flight (read, or read and
+// waiting for an earlier one), so memory holds that many inputs' Aggregators.
+//
+// Errors: a job without a period or a project source, with a nil input or a
+// negative Parallel, wraps ErrInvalid; errors of ProjectsFor and of an input's Scan are returned as they are.
 func Run(ctx context.Context, job Job) (*Result, error) {
 	if job.Period.IsZero() {
 		return nil, resellerkit.Invalid(ErrInvalid, "period", "", "B-1", "required: the UTC month to invoice")
 	}
 	if job.Projects == nil {
 		return nil, resellerkit.Invalid(ErrInvalid, "projects", "", "M-2", "a ProjectSource is required")
+	}
+	if job.Parallel < 0 {
+		return nil, resellerkit.Invalid(ErrInvalid, "parallel", strconv.Itoa(job.Parallel), "B-1", "want the number of inputs scanned at once, or 0 for GOMAXPROCS")
 	}
 	for i, in := range job.Inputs {
 		if in == nil {
@@ -101,38 +119,10 @@ func Run(ctx context.Context, job Job) (*Result, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	var (
-		mu   sync.Mutex
-		aggs []*Aggregator
-	)
-	newSink := func() Sink {
-		a := NewAggregatorFor(job.Period, cfg)
-		mu.Lock()
-		aggs = append(aggs, a)
-		mu.Unlock()
-		return a
-	}
-	// Each input's aggregators are merged as soon as it is read, so memory holds one
-	// input's worth of them, not every input's.
 	total := NewAggregatorFor(job.Period, cfg)
-	stats := make([]InputStats, 0, len(job.Inputs))
-	for _, in := range job.Inputs {
-		st, err := in.Scan(ctx, newSink)
-		if err != nil {
-			return nil, err
-		}
-		stats = append(stats, st)
-		// B-14: an input overlapping one read before stops the run now, before
-		// the rest is read and before anything is computed.
-		if err := checkOverlap(stats); err != nil {
-			return nil, err
-		}
-		for _, a := range aggs {
-			if err := total.Merge(a); err != nil {
-				return nil, err
-			}
-		}
-		aggs = nil
+	stats, err := scanInputs(ctx, job.Inputs, parallelInputs(job.Parallel), func() *Aggregator { return NewAggregatorFor(job.Period, cfg) }, total)
+	if err != nil {
+		return nil, err
 	}
 	res, err := Compute(cfg, total)
 	if err != nil {

@@ -251,12 +251,16 @@ func TestB14_RunRefusesOverlappingInputs(t *testing.T) {
 	assert.Equal(t, 100, got.Inputs[0].Sketch.Len())
 
 	scanned := false
-	res, err := Run(context.Background(), job(
+	refused := job(
 		sketchInput{name: "2026-10/a1/cur.csv.gz", rows: rows, ids: rowIDs},
 		rowsInput{name: "no-sketch.csv", rows: rows[:1]},
 		sketchInput{name: "2026-10/b2/cur.csv.gz", rows: rows[:150], ids: rowIDs[:150]},
 		rowsInput{name: "after.csv", scanned: &scanned},
-	))
+	)
+	// One input at a time, so that none after the overlap is even started (with
+	// several at once, one may be, and is cancelled: TestB14_RunParallelOverlap).
+	refused.Parallel = 1
+	res, err := Run(context.Background(), refused)
 	require.ErrorIs(t, err, ErrOverlap)
 	assert.Nil(t, res)
 	assert.False(t, scanned, "the run stops at the overlapping input")

@@ -1,0 +1,119 @@
+package billing
+
+import (
+	"context"
+	"runtime"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// MaxParallelInputs bounds the default number of inputs Run and Service.Ingest scan
+// at once (runtime.GOMAXPROCS(0), at most this). Every input in flight holds its
+// reader's buffers and its workers' Aggregators, so the bound keeps memory flat on
+// machines with many cores, where one input's own workers already use them all
+// unless it is compressed.
+const MaxParallelInputs = 8
+
+// parallelInputs returns how many inputs to scan at once for a requested n: n when
+// positive, else runtime.GOMAXPROCS(0) up to MaxParallelInputs.
+func parallelInputs(n int) int {
+	if n > 0 {
+		return n
+	}
+	return min(runtime.GOMAXPROCS(0), MaxParallelInputs)
+}
+
+// inputResult is what one input's scan left for the merge: its stats, its error,
+// and the Aggregators of its Sinks.
+type inputResult struct {
+	stats InputStats
+	err   error
+	aggs  []*Aggregator
+}
+
+// scanInputs scans inputs into total, up to parallel of them at once (parallel ≥ 1),
+// and returns their stats in input order. Each input's Sinks are Aggregators made by
+// newAgg; they are merged into total when their input's turn comes, so the result
+// is the one of reading the inputs one after another, whatever order their scans
+// end in:
+//
+//   - inputs are taken in order as their scans end: the first one whose scan fails,
+//     which overlaps one before it (checkOverlap, B-14), or whose merge fails, stops
+//     the run with that error, the one a sequential run reports; the scans still
+//     running are cancelled, and scanInputs returns once they have all returned;
+//   - a scan that fails while an earlier input is still being read waits for it,
+//     since that input's error, or an overlap, comes first;
+//   - input i+parallel starts only once input i has been merged, so at most
+//     parallel inputs' Aggregators exist besides total, however the scans'
+//     lengths differ.
+//
+// With parallel 1 this is the plain loop: scan, check, merge, next.
+func scanInputs(ctx context.Context, inputs []Input, parallel int, newAgg func() *Aggregator, total *Aggregator) ([]InputStats, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var g errgroup.Group
+	// Each scan's goroutine sends once on its own buffered channel, so none waits
+	// for the merge, and the merge reads them in input order.
+	results := make([]chan inputResult, len(inputs))
+	next := 0
+	start := func() {
+		i := next
+		next++
+		results[i] = make(chan inputResult, 1)
+		g.Go(func() error {
+			var (
+				mu   sync.Mutex
+				aggs []*Aggregator
+			)
+			newSink := func() Sink {
+				a := newAgg()
+				mu.Lock()
+				aggs = append(aggs, a)
+				mu.Unlock()
+				return a
+			}
+			st, err := inputs[i].Scan(ctx, newSink)
+			mu.Lock()
+			defer mu.Unlock()
+			results[i] <- inputResult{stats: st, err: err, aggs: aggs}
+			return nil
+		})
+	}
+	for next < min(parallel, len(inputs)) {
+		start()
+	}
+	stats := make([]InputStats, 0, len(inputs))
+	err := func() error {
+		for i := range inputs {
+			r := <-results[i]
+			results[i] = nil
+			if r.err != nil {
+				return r.err
+			}
+			stats = append(stats, r.stats)
+			// B-14: an input overlapping one before it stops the run now, before
+			// the rest is merged and before anything is computed.
+			if err := checkOverlap(stats); err != nil {
+				return err
+			}
+			for _, a := range r.aggs {
+				if err := total.Merge(a); err != nil {
+					return err
+				}
+			}
+			if next < len(inputs) {
+				start()
+			}
+		}
+		return nil
+	}()
+	if err != nil {
+		cancel()
+	}
+	_ = g.Wait() // the scans return no error of their own: each sent its result
+	if err != nil {
+		return nil, err
+	}
+	return stats, nil
+}
