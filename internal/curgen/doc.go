@@ -4,7 +4,8 @@
 // # Model
 //
 // Write streams Config.Rows rows of legacy CUR CSV (header first) with constant
-// memory; WriteParquet writes the same rows in the CUR 2.0 Parquet shape (B-1). The
+// memory; WriteParquet writes the same rows in the CUR 2.0 Parquet shape (B-1), and
+// WriteParts writes Write's rows as a month's report parts, each with the header. The
 // output depends only on the Config: a seeded math/rand/v2 PCG drives every choice,
 // so a seed always writes the same bytes. Rows look like a Japanese reseller's
 // consolidated bill:

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/klauspost/compress/gzip"
 
@@ -40,6 +42,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	accounts := fs.Int("accounts", 48, "number of usage accounts")
 	outside := fs.Float64("outside", 0, "share of usage rows dated just outside the period (0: default 0.0005; negative: none)")
 	list := fs.Int("list-accounts", 0, "print the first N account ids and exit")
+	parts := fs.Int("parts", 0, "write the rows as N parts, as AWS splits a month's report: -out cur.csv.gz writes cur-00001.csv.gz … (cur-legacy only)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -62,7 +65,22 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "curgen: -gzip applies to cur-legacy CSV only")
 		return 2
 	}
+	if *parts < 0 || *parts > 99999 {
+		fmt.Fprintf(stderr, "curgen: -parts %d: want 1..99999\n", *parts)
+		return 2
+	}
+	if *parts > 0 && (*format != "cur-legacy" || *out == "-" || *out == "") {
+		fmt.Fprintln(stderr, "curgen: -parts needs -format cur-legacy and an -out file name")
+		return 2
+	}
 	cfg := curgen.Config{Rows: *rows, Seed: *seed, Year: p.Year(), Month: p.Month(), Accounts: *accounts, OutsideFraction: *outside}
+	if *parts > 0 {
+		if err := generateParts(cfg, *out, *parts, *gz, stderr); err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		return 0
+	}
 	if err := generate(cfg, *out, *format, *gz, stdout, stderr); err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
@@ -111,4 +129,70 @@ func generate(cfg curgen.Config, out, format string, gz bool, stdout, stderr io.
 	}
 	fmt.Fprintf(stderr, "curgen: %d rows, %d bytes, %s\n", n, counter.n, name)
 	return nil
+}
+
+// partName returns the name of part i (1-based) of out: "-%05d" before the first
+// extension, as AWS numbers report parts (cur.csv.gz → cur-00001.csv.gz).
+func partName(out string, i int) string {
+	dir, base := filepath.Split(out)
+	stem, ext, _ := strings.Cut(base, ".")
+	if ext != "" {
+		ext = "." + ext
+	}
+	return fmt.Sprintf("%s%s-%05d%s", dir, stem, i, ext)
+}
+
+// generateParts writes cfg's rows as parts files named by partName, each
+// gzip-compressed when gz is set, and prints one summary line per part.
+func generateParts(cfg curgen.Config, out string, parts int, gz bool, stderr io.Writer) error {
+	var written []string
+	_, err := curgen.WriteParts(cfg, parts, func(i int) (io.WriteCloser, error) {
+		name := partName(out, i+1)
+		f, err := os.Create(name)
+		if err != nil {
+			return nil, err
+		}
+		written = append(written, name)
+		pw := &partWriter{f: f, name: name, stderr: stderr, count: &countingWriter{w: f}}
+		pw.bw = bufio.NewWriterSize(pw.count, 1<<20)
+		pw.w = pw.bw
+		if gz {
+			pw.zw = gzip.NewWriter(pw.bw)
+			pw.w = pw.zw
+		}
+		return pw, nil
+	})
+	if err != nil {
+		for _, name := range written {
+			_ = os.Remove(name) // never leave a truncated month behind
+		}
+		return fmt.Errorf("curgen: %s: %w", out, err)
+	}
+	return nil
+}
+
+// partWriter is one part file being written, optionally through gzip.
+type partWriter struct {
+	f      *os.File
+	name   string
+	stderr io.Writer
+	count  *countingWriter
+	bw     *bufio.Writer
+	zw     *gzip.Writer
+	w      io.Writer
+}
+
+func (p *partWriter) Write(b []byte) (int, error) { return p.w.Write(b) }
+
+// Close flushes and closes the part and prints its summary line.
+func (p *partWriter) Close() error {
+	var err error
+	if p.zw != nil {
+		err = p.zw.Close()
+	}
+	err = errors.Join(err, p.bw.Flush(), p.f.Close())
+	if err == nil {
+		fmt.Fprintf(p.stderr, "curgen: part %s, %d bytes\n", p.name, p.count.n)
+	}
+	return err
 }

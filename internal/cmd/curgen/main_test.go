@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -88,4 +89,44 @@ func Example() {
 	// Output:
 	// 654602269276
 	// 912350637959
+}
+
+// TestRun_Parts: -parts writes the month as numbered gzip parts whose rows, in part
+// order, are those of the single file.
+func TestRun_Parts(t *testing.T) {
+	dir := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, 0, run([]string{"-rows", "300", "-seed", "3", "-out", filepath.Join(dir, "one.csv")}, &stdout, &stderr), stderr.String())
+	one, err := os.ReadFile(filepath.Join(dir, "one.csv"))
+	require.NoError(t, err)
+	want, err := csv.NewReader(bytes.NewReader(one)).ReadAll()
+	require.NoError(t, err)
+
+	stderr.Reset()
+	require.Equal(t, 0, run([]string{"-rows", "300", "-seed", "3", "-gzip", "-parts", "4", "-out", filepath.Join(dir, "cur.csv.gz")}, &stdout, &stderr), stderr.String())
+	got := want[:1]
+	for i := 1; i <= 4; i++ {
+		name := filepath.Join(dir, fmt.Sprintf("cur-%05d.csv.gz", i))
+		assert.Contains(t, stderr.String(), "part "+name)
+		f, err := os.Open(name)
+		require.NoError(t, err)
+		zr, err := gzip.NewReader(f)
+		require.NoError(t, err)
+		all, err := csv.NewReader(zr).ReadAll()
+		require.NoError(t, err)
+		require.NoError(t, f.Close())
+		assert.Equal(t, curgen.Header(), all[0])
+		got = append(got, all[1:]...)
+	}
+	assert.Equal(t, want, got)
+
+	for _, args := range [][]string{
+		{"-parts", "2"}, // stdout
+		{"-parts", "2", "-format", "cur2-parquet", "-out", filepath.Join(dir, "x.parquet")},
+		{"-parts", "-1", "-out", filepath.Join(dir, "x.csv")},
+	} {
+		stderr.Reset()
+		assert.Equal(t, 2, run(args, &stdout, &stderr), args)
+		assert.Contains(t, stderr.String(), "-parts", args)
+	}
 }
