@@ -5,11 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
-	"time"
 
 	"github.com/parquet-go/parquet-go"
-	"github.com/parquet-go/parquet-go/format"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/seeda33a2f4f/resellerkit/billing"
@@ -20,17 +17,22 @@ type pqColumn struct {
 	slot  slot
 	leaf  int // column index of a flat leaf, or of the map's key leaf
 	value int // column index of the map's value leaf; -1 for a flat leaf
-	typ   parquet.Type
+	name  string
+	// types and maximum definition levels of the leaf (key) and value leaves
+	typ, vtyp       pqType
+	maxDef, vmaxDef byte
 }
 
 // scanParquet reads a Parquet cost file (CUR 2.0, or FOCUS), only the needed
 // columns, one row group at a time per worker: memory is bounded by a few pages per
-// column, whatever the file size. Errors name the 1-based row number as the line.
+// column, whatever the file size. Errors name the 1-based row number as the line,
+// the column and the row group. parquet-go panics on some malformed files (a
+// schema it cannot build, a corrupt page): such a panic is an ErrParquet error.
 func scanParquet(ctx context.Context, name string, r io.ReaderAt, size int64, newSink func() billing.Sink, opt Options) (billing.InputStats, error) {
 	st := billing.InputStats{Name: name, Layout: LayoutParquet, Bytes: size}
-	f, err := parquet.OpenFile(r, size, parquet.SkipBloomFilters(true), parquet.SkipPageIndex(true))
+	f, err := openParquet(name, r, size)
 	if err != nil {
-		return st, &Error{File: name, Err: fmt.Errorf("%w (truncated or not Parquet?): %w", ErrParquet, err)}
+		return st, err
 	}
 	sch := f.Schema()
 	var header []string
@@ -48,30 +50,9 @@ func scanParquet(ctx context.Context, name string, r io.ReaderAt, size int64, ne
 	}
 	st.Format = s.format
 	st.Warnings = append(st.Warnings, s.warnings...)
-	var cols []pqColumn
-	for _, nc := range s.need {
-		field := header[nc.col]
-		if leaf, ok := sch.Lookup(field); ok {
-			cols = append(cols, pqColumn{slot: nc.slot, leaf: leaf.ColumnIndex, value: -1, typ: leaf.Node.Type()})
-			continue
-		}
-		// A map<string,string>: MAP group → repeated key_value group → key, value.
-		var k, v = -1, -1
-		for _, path := range sch.Columns() {
-			if len(path) == 3 && path[0] == field {
-				leaf, _ := sch.Lookup(path...)
-				switch path[2] {
-				case "key":
-					k = leaf.ColumnIndex
-				case "value":
-					v = leaf.ColumnIndex
-				}
-			}
-		}
-		if k < 0 || v < 0 || (nc.slot != sTag && nc.slot != sProductMap) {
-			return st, &Error{File: name, Column: field, Err: fmt.Errorf("%w: unsupported column type (want a string, number or timestamp, or a map<string,string> for tags)", ErrParquet)}
-		}
-		cols = append(cols, pqColumn{slot: nc.slot, leaf: k, value: v})
+	cols, err := pqColumns(name, sch, s, header)
+	if err != nil {
+		return st, err
 	}
 
 	groups := f.RowGroups()
@@ -115,8 +96,19 @@ func scanParquet(ctx context.Context, name string, r io.ReaderAt, size int64, ne
 				w.cols = append(w.cols, c)
 			}
 		}
+		w.leaves = make([]pqLeaf, 2*len(w.cols))
+		for j, c := range w.cols {
+			k := &w.leaves[2*j]
+			k.name, k.typ, k.maxDef, k.rep = c.name, c.typ, c.maxDef, c.value >= 0
+			k.check = w.f.noPublic && c.slot == sPublicCost
+			if c.value >= 0 {
+				v := &w.leaves[2*j+1]
+				v.name, v.typ, v.maxDef, v.rep = c.name, c.vtyp, c.vmaxDef, true
+			}
+		}
 		workers[i] = w
 		g.Go(func() error {
+			defer w.close()
 			for gi := range work {
 				if first.before(int64(gi)) {
 					continue
@@ -125,7 +117,7 @@ func scanParquet(ctx context.Context, name string, r io.ReaderAt, size int64, ne
 				if err != nil {
 					err = &Error{File: name, Line: firstRow[gi] + 1, Err: err}
 				} else {
-					err = w.group(groups[gi], firstRow[gi])
+					err = w.group(gi, groups[gi], firstRow[gi])
 				}
 				if err != nil {
 					first.set(int64(gi), err)
@@ -143,96 +135,140 @@ func scanParquet(ctx context.Context, name string, r io.ReaderAt, size int64, ne
 	return finish(st, fillers, first, werr)
 }
 
-// pqWorker converts the rows of whole row groups.
-type pqWorker struct {
-	name string
-	s    *schema
-	cols []pqColumn
-	sink billing.Sink
-	f    rowFiller
-	li   billing.LineItem
-	vals rowVals
-	buf  []byte // formatted numbers and map values of the current row
-}
-
-// cursor iterates the values of one column chunk.
-type cursor struct {
-	pages parquet.Pages
-	vr    parquet.ValueReader
-	buf   []parquet.Value
-	i, n  int
-}
-
-func (c *cursor) peek() (parquet.Value, bool, error) {
-	for c.i >= c.n {
-		if c.vr != nil {
-			n, err := c.vr.ReadValues(c.buf[:cap(c.buf)])
-			c.i, c.n = 0, n
-			if n == 0 || err == io.EOF {
-				c.vr = nil
-			}
-			if err != nil && err != io.EOF {
-				return parquet.Value{}, false, err
-			}
-			continue
-		}
-		p, err := c.pages.ReadPage()
-		if err == io.EOF {
-			return parquet.Value{}, false, nil
-		}
-		if err != nil {
-			return parquet.Value{}, false, err
-		}
-		c.vr = p.Values()
-	}
-	return c.buf[c.i], true, nil
-}
-
-func (w *pqWorker) group(g parquet.RowGroup, firstRow int64) error {
-	chunks := g.ColumnChunks()
-	curs := make([]cursor, 0, 2*len(w.cols))
-	open := func(ci int) *cursor {
-		curs = append(curs, cursor{pages: chunks[ci].Pages(), buf: make([]parquet.Value, 1024)})
-		return &curs[len(curs)-1]
-	}
-	type pair struct {
-		col  pqColumn
-		k, v *cursor
-	}
-	pairs := make([]pair, len(w.cols))
-	for i, c := range w.cols {
-		pairs[i].col = c
-		pairs[i].k = open(c.leaf)
-		if c.value >= 0 {
-			pairs[i].v = open(c.value)
-		}
-	}
+// openParquet opens the file and reads its footer, the panics of a malformed one
+// turned into errors.
+func openParquet(name string, r io.ReaderAt, size int64) (f *parquet.File, err error) {
 	defer func() {
-		for i := range curs {
-			curs[i].pages.Close()
+		if p := recover(); p != nil {
+			f, err = nil, &Error{File: name, Err: fmt.Errorf("%w (malformed footer or schema): %v", ErrParquet, p)}
 		}
 	}()
+	f, err = parquet.OpenFile(r, size, parquet.SkipBloomFilters(true), parquet.SkipPageIndex(true))
+	if err != nil {
+		return nil, &Error{File: name, Err: fmt.Errorf("%w (truncated or not Parquet?): %w", ErrParquet, err)}
+	}
+	return f, nil
+}
+
+// pqColumns locates the leaves of the needed columns: a flat leaf (string, number,
+// timestamp), or the key and value leaves of a map<string,string> (CUR 2.0 product
+// and resource_tags; only their wanted keys are taken).
+func pqColumns(name string, sch *parquet.Schema, s *schema, header []string) ([]pqColumn, error) {
+	var cols []pqColumn
+	for _, nc := range s.need {
+		field := header[nc.col]
+		if leaf, ok := sch.Lookup(field); ok {
+			t, err := pqTypeOf(leaf.Node.Type())
+			if err == nil && leaf.MaxRepetitionLevel > 0 {
+				err = fmt.Errorf("%w: unsupported repeated column (want a string, number or timestamp, or a map<string,string> for tags)", ErrParquet)
+			}
+			if err != nil {
+				return nil, &Error{File: name, Column: field, Err: err}
+			}
+			cols = append(cols, pqColumn{slot: nc.slot, leaf: leaf.ColumnIndex, value: -1, name: field, typ: t, maxDef: byte(leaf.MaxDefinitionLevel)})
+			continue
+		}
+		// A map<string,string>: MAP group → repeated key_value group → key, value.
+		c := pqColumn{slot: nc.slot, leaf: -1, value: -1, name: field}
+		for _, path := range sch.Columns() {
+			if len(path) != 3 || path[0] != field {
+				continue
+			}
+			leaf, _ := sch.Lookup(path...)
+			t, err := pqTypeOf(leaf.Node.Type())
+			if err != nil || t.conv != convString || leaf.MaxRepetitionLevel != 1 {
+				continue
+			}
+			switch path[2] {
+			case "key":
+				c.leaf, c.typ, c.maxDef = leaf.ColumnIndex, t, byte(leaf.MaxDefinitionLevel)
+			case "value":
+				c.value, c.vtyp, c.vmaxDef = leaf.ColumnIndex, t, byte(leaf.MaxDefinitionLevel)
+			}
+		}
+		if c.leaf < 0 || c.value < 0 || (nc.slot != sTag && nc.slot != sProductMap) {
+			return nil, &Error{File: name, Column: field, Err: fmt.Errorf("%w: unsupported column type (want a string, number or timestamp, or a map<string,string> for tags)", ErrParquet)}
+		}
+		cols = append(cols, c)
+	}
+	return cols, nil
+}
+
+// pqWorker converts the rows of whole row groups.
+type pqWorker struct {
+	name   string
+	s      *schema
+	cols   []pqColumn
+	leaves []pqLeaf // per column: its leaf, or a map's key leaf, then the value leaf
+	sink   billing.Sink
+	f      rowFiller
+	li     billing.LineItem
+	vals   rowVals
+	buf    []byte // formatted numbers and map values of the current row
+	inSink bool   // the Sink is running (its panics are not the file's)
+}
+
+// close releases the pages the worker holds.
+func (w *pqWorker) close() {
+	for i := range w.leaves {
+		w.leaves[i].close()
+	}
+}
+
+// group converts row group gi, whose first row has the 0-based number firstRow.
+func (w *pqWorker) group(gi int, g parquet.RowGroup, firstRow int64) (err error) {
+	line, col := firstRow+1, ""
+	defer func() {
+		if p := recover(); p != nil {
+			if w.inSink {
+				panic(p)
+			}
+			err = &Error{File: w.name, Line: line, Column: col, Err: fmt.Errorf("%w: row group %d: %v", ErrParquet, gi, p)}
+		}
+	}()
+	chunks := g.ColumnChunks()
+	for j, c := range w.cols {
+		if c.leaf >= len(chunks) || c.value >= len(chunks) {
+			return &Error{File: w.name, Line: line, Column: c.name, Err: fmt.Errorf("%w: row group %d has %d columns", ErrParquet, gi, len(chunks))}
+		}
+		w.leaves[2*j].open(chunks[c.leaf])
+		if c.value >= 0 {
+			w.leaves[2*j+1].open(chunks[c.value])
+		}
+	}
 	if err := w.f.sketchRowGroup(g); err != nil { // B-14, for files without ids
-		return &Error{File: w.name, Line: firstRow + 1, Err: err}
+		return &Error{File: w.name, Line: line, Err: fmt.Errorf("row group %d: %w", gi, err)}
 	}
 	nrows := g.NumRows()
 	for r := int64(0); r < nrows; r++ {
-		line := firstRow + r + 1
+		line = firstRow + r + 1
 		w.buf = w.buf[:0]
-		for _, p := range pairs {
-			v, err := w.value(p.col, p.k, p.v)
-			if err != nil {
-				return &Error{File: w.name, Line: line, Column: w.s.colName(w.s.col[p.col.slot]), Err: fmt.Errorf("%w: %w", ErrParquet, err)}
+		for j := range w.cols {
+			c := &w.cols[j]
+			col = c.name
+			var v []byte
+			var err error
+			if c.value < 0 {
+				v, err = w.value(&w.leaves[2*j])
+			} else {
+				v, err = w.mapValue(c, &w.leaves[2*j], &w.leaves[2*j+1])
 			}
-			w.vals[p.col.slot] = v
+			if err != nil {
+				return &Error{File: w.name, Line: line, Column: c.name, Err: fmt.Errorf("%w: row group %d: %w", ErrParquet, gi, err)}
+			}
+			w.vals[c.slot] = v
 		}
+		col = ""
 		w.f.line = line
 		skip, bad, err := w.f.fill(&w.li, &w.vals)
 		if err != nil {
 			return &Error{File: w.name, Line: line, Column: w.s.colName(w.s.col[bad]), Err: err}
 		}
 		if !skip {
-			if err := w.sink.Add(&w.li); err != nil {
+			w.inSink = true
+			err := w.sink.Add(&w.li)
+			w.inSink = false
+			if err != nil {
 				return w.s.sinkError(w.name, line, err)
 			}
 			w.f.rows++
@@ -242,130 +278,76 @@ func (w *pqWorker) group(g parquet.RowGroup, firstRow int64) error {
 	return nil
 }
 
-// value reads the current row's value of one column as text.
-func (w *pqWorker) value(c pqColumn, k, vc *cursor) ([]byte, error) {
-	if vc == nil {
-		v, ok, err := k.peek()
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return nil, errors.New("column ends early")
-		}
-		k.i++
-		return w.text(v, c.typ)
-	}
-	// A map: entries until the next value with repetition level 0.
-	var out []byte
-	for n := 0; ; n++ {
-		kv, ok, err := k.peek()
-		if err != nil {
-			return nil, err
-		}
-		if !ok || (n > 0 && kv.RepetitionLevel() == 0) {
-			return out, nil
-		}
-		vv, ok, err := vc.peek()
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return nil, errors.New("map values end early")
-		}
-		k.i++
-		vc.i++
-		if kv.IsNull() || out != nil {
-			continue
-		}
-		if c.slot == sTag && isBillingGroupKey(kv.ByteArray()) || c.slot == sProductMap && string(kv.ByteArray()) == "product_name" {
-			if !vv.IsNull() {
-				st := len(w.buf)
-				w.buf = append(w.buf, vv.ByteArray()...)
-				out = w.buf[st:len(w.buf):len(w.buf)]
-			}
-		}
-	}
-}
+// errColumnEnds is the error of a column with fewer values than its row group has
+// rows.
+var errColumnEnds = errors.New("the column ends before the row group's last row")
 
-func isBillingGroupKey(k []byte) bool {
-	for _, b := range billingGroupKeys {
-		if string(k) == b {
-			return true
-		}
+// value reads the current row's value of a flat column as text.
+func (w *pqWorker) value(l *pqLeaf) ([]byte, error) {
+	vi, ok, err := l.next()
+	if err != nil || !ok {
+		return nil, orErr(err, errColumnEnds)
 	}
-	return false
-}
-
-// text renders a Parquet value as the text a CSV would hold. Doubles (CUR 2.0 costs)
-// are rendered with the shortest decimal that round-trips, which is the decimal AWS
-// wrote (≤ 10 fractional digits); they are never summed as floats.
-func (w *pqWorker) text(v parquet.Value, t parquet.Type) ([]byte, error) {
-	if v.IsNull() {
+	if vi < 0 {
 		return nil, nil
 	}
-	st := len(w.buf)
-	switch v.Kind() {
-	case parquet.ByteArray, parquet.FixedLenByteArray:
-		b := v.ByteArray()
-		if string(b) == "NULL" {
-			return nil, nil
-		}
-		return b, nil
-	case parquet.Double:
-		w.buf = strconv.AppendFloat(w.buf, v.Double(), 'f', -1, 64)
-	case parquet.Float:
-		w.buf = strconv.AppendFloat(w.buf, float64(v.Float()), 'f', -1, 32)
-	case parquet.Int32, parquet.Int64:
-		i := v.Int64()
-		if v.Kind() == parquet.Int32 {
-			i = int64(v.Int32())
-		}
-		var lt format.LogicalTypeValue
-		if l := t.LogicalType(); l != nil {
-			lt = l.Value
-		}
-		switch lt := lt.(type) {
-		case *format.TimestampType:
-			var d time.Duration = time.Millisecond
-			if lt.Unit.Value != nil {
-				d = lt.Unit.Value.Duration()
-			}
-			var tm time.Time
-			switch d {
-			case time.Nanosecond:
-				tm = time.Unix(0, i)
-			case time.Microsecond:
-				tm = time.UnixMicro(i)
-			default:
-				tm = time.UnixMilli(i)
-			}
-			w.buf = tm.UTC().AppendFormat(w.buf, "2006-01-02T15:04:05Z")
-		case *format.DecimalType:
-			w.buf = appendScaled(w.buf, i, int(lt.Scale))
-		default:
-			w.buf = strconv.AppendInt(w.buf, i, 10)
-		}
-	default:
-		return nil, fmt.Errorf("unsupported value kind %s", v.Kind())
-	}
-	return w.buf[st:len(w.buf):len(w.buf)], nil
+	var v []byte
+	w.buf, v, err = l.text(vi, w.buf)
+	return v, err
 }
 
-// appendScaled appends the decimal i × 10^-scale.
-func appendScaled(b []byte, i int64, scale int) []byte {
-	s := strconv.FormatInt(i, 10)
-	neg := s[0] == '-'
-	if neg {
-		b = append(b, '-')
-		s = s[1:]
+// orErr returns err, or def when err is nil.
+func orErr(err, def error) error {
+	if err != nil {
+		return err
 	}
-	if scale <= 0 {
-		return append(b, s...)
+	return def
+}
+
+// mapValue reads the current row's entries of a map column and returns the value of
+// its wanted key (a billing group tag, or product_name), copied: the entries may
+// end on another page. Other keys are skipped by their levels, their values never
+// rendered.
+func (w *pqWorker) mapValue(c *pqColumn, k, vl *pqLeaf) ([]byte, error) {
+	keys := productNameKeys
+	if c.slot == sTag {
+		keys = billingGroupKeys
 	}
-	for len(s) <= scale {
-		s = "0" + s
+	var out []byte
+	found := false
+	for n := 0; ; n++ {
+		if n > 0 {
+			rep, ok, err := k.peekRep()
+			if err != nil {
+				return nil, err
+			}
+			if !ok || rep == 0 {
+				return out, nil
+			}
+		}
+		ki, ok, err := k.next()
+		if err != nil || !ok {
+			return nil, orErr(err, errColumnEnds)
+		}
+		vi, ok, err := vl.next()
+		if err != nil || !ok {
+			return nil, orErr(err, errors.New("the map's values end before its keys"))
+		}
+		if ki < 0 || found || !k.isKey(ki, keys) {
+			continue
+		}
+		found = true
+		if vi < 0 {
+			continue
+		}
+		_, t, err := vl.text(vi, nil)
+		if err != nil {
+			return nil, err
+		}
+		if t != nil {
+			st := len(w.buf)
+			w.buf = append(w.buf, t...)
+			out = w.buf[st:len(w.buf):len(w.buf)]
+		}
 	}
-	b = append(b, s[:len(s)-scale]...)
-	b = append(b, '.')
-	return append(b, s[len(s)-scale:]...)
 }

@@ -95,8 +95,8 @@ func TestB1_CUR2Parquet(t *testing.T) {
 }
 
 func formatFloat(f float64) string {
-	var w pqWorker
-	b, _ := w.text(parquet.DoubleValue(f), parquet.DoubleType)
+	v := pqValues{f64: []float64{f}, n: 1}
+	_, b, _ := v.render(&pqType{kind: parquet.Double, conv: convDouble}, 0, nil)
 	return string(b)
 }
 

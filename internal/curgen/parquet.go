@@ -1,12 +1,14 @@
 package curgen
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"strconv"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/compress"
 )
 
 // parquetBatch is the number of rows handed to the Parquet writer at once.
@@ -21,15 +23,50 @@ const parquetBatch = 1024
 // to the generated decimal, as AWS writes them), dates as millisecond timestamps, and
 // empty values as nulls. It returns the number of rows written.
 func WriteParquet(w io.Writer, cfg Config) (rows int, err error) {
+	return WriteParquetWith(w, cfg, ParquetOptions{})
+}
+
+// ParquetOptions changes how WriteParquetWith encodes the file; the zero value
+// writes what WriteParquet writes. The rows are the same whatever the options.
+type ParquetOptions struct {
+	// Dictionary writes dictionary-encoded pages (RLE_DICTIONARY) for string,
+	// timestamp and double columns, as AWS Data Exports does, falling back to plain
+	// pages in a row group once a column's dictionary passes 1 MiB (as parquet-mr
+	// does). The default writes plain pages (DELTA_LENGTH_BYTE_ARRAY strings).
+	Dictionary bool
+	// DataPageV1 writes version 1 data pages (the default is version 2).
+	DataPageV1 bool
+	// Compression is the codec of the pages; nil is Snappy.
+	Compression compress.Codec
+	// RowGroupRows is the number of rows per row group; 0 is 65,536.
+	RowGroupRows int64
+}
+
+// WriteParquetWith is WriteParquet with options for the encoding of the file.
+func WriteParquetWith(w io.Writer, cfg Config, opt ParquetOptions) (rows int, err error) {
 	g, err := newGen(cfg)
 	if err != nil {
 		return 0, err
 	}
-	pw := parquet.NewGenericWriter[cur2Row](w,
-		parquet.Compression(&parquet.Snappy),
-		parquet.MaxRowsPerRowGroup(64*1024),
+	codec := opt.Compression
+	if codec == nil {
+		codec = &parquet.Snappy
+	}
+	wopts := []parquet.WriterOption{
+		parquet.Compression(codec),
+		parquet.MaxRowsPerRowGroup(cmp.Or(opt.RowGroupRows, 64*1024)),
 		parquet.CreatedBy("resellerkit curgen", "1", ""),
-	)
+	}
+	if opt.Dictionary {
+		for _, k := range []parquet.Kind{parquet.ByteArray, parquet.Int64, parquet.Double} {
+			wopts = append(wopts, parquet.DefaultEncodingFor(k, &parquet.RLEDictionary))
+		}
+		wopts = append(wopts, parquet.DictionaryMaxBytes(1<<20))
+	}
+	if opt.DataPageV1 {
+		wopts = append(wopts, parquet.DataPageVersion(1))
+	}
+	pw := parquet.NewGenericWriter[cur2Row](w, wopts...)
 	batch := make([]cur2Row, parquetBatch)
 	times := make(map[string]time.Time)
 	n := 0
