@@ -1,0 +1,119 @@
+// Package athena is a billing.Input that has Amazon Athena aggregate a month of
+// AWS cost data where it already is — the CUR table over the report bucket — and
+// feeds the aggregates to billing.Run's Aggregator, so that a month too large for
+// one machine gives the invoices a local run (billing/costfile) gives on the same
+// rows. It calls github.com/aws/aws-sdk-go-v2/service/athena.
+//
+//	src, err := athena.NewFromConfig(awsCfg, athena.Config{Layout: athena.CUR2,
+//		Database: "cur", Table: "data_export", WorkGroup: "billing",
+//		OutputLocation: "s3://example-athena-results/resellerkit/"})
+//	…
+//	res, err := billing.Run(ctx, billing.Job{Period: period, …, Inputs: []billing.Input{src}})
+//
+// # The query
+//
+// Scan sends one query (Source.Statement shows it): the rows of the Sink's billing
+// period grouped by every field of a billing.GroupKey — usage account, product
+// code, product name, line item type, usage type, operation, billing entity and the
+// CmBillingGroup tag (B-9) — and by the currency (B-1), with COUNT(*) and the sum of
+// the unblended cost as DECIMAL(38,10); when the Sink reads public costs
+// (billing.FieldUser: some project is on the public_on_demand basis, B-3) also by
+// the pricing currency and with the sum of the public on-demand cost, the unblended
+// cost standing in for a row without one, as the Aggregator does. The usage type and
+// operation are grouped in full: the Aggregator of billing.NewAggregatorFor then
+// keeps of them what the configuration's pricing rules read, exactly as it does with
+// a file's rows. A row belongs to the month of bill_billing_period_start_date, or of
+// line_item_usage_start_date when that is null (B-1, B-16); rows of other months are
+// not read at all (the table holds every month), so billing.Result.Rows counts none
+// outside the period and no warning lists them, where a local run of a file holding
+// a few rows of the months around would.
+//
+// Two table layouts (Config.Layout):
+//
+//   - CUR2, an AWS Data Exports (CUR 2.0) table: the product name is the product
+//     map's product_name, the tag the resource_tags map's value under the first of
+//     user:CmBillingGroup, CmBillingGroup, user_cm_billing_group, cm_billing_group,
+//     user_CmBillingGroup present (billing/costfile's spellings; AWS writes
+//     user_cm_billing_group).
+//   - LegacyCUR, the table of legacy CUR's Athena integration: product_product_name,
+//     and the tag in its own column, resource_tags_user_cm_billing_group
+//     (Config.TagColumn). Its rows are classified as legacy CUR (billing.Format).
+//
+// No value is ever part of the query text. The text is built from a fixed template
+// and identifiers only: the catalog, database and table (Config.Validate allows
+// letters, digits, underscores and hyphens) and the CUR column names, each
+// double-quoted. Every value — the month's first instant and the next month's, the
+// map keys — is an execution parameter (StartQueryExecutionInput.ExecutionParameters)
+// for a ? placeholder, written as the SQL string literal Athena takes ('…', a quote
+// doubled), which Athena binds as one value.
+//
+// # Exact money
+//
+// CUR tables hold costs as DOUBLE. The local reader renders a double as the
+// shortest decimal text that reads back as the same double — the decimal AWS
+// wrote, at most 10 fractional digits — and sums that text exactly. The query
+// casts each value to DECIMAL(38,10) before summing, and never sums doubles:
+// Athena's engine (Trino) casts a DOUBLE to DECIMAL through Java's
+// BigDecimal.valueOf, which is that same shortest decimal (Java 19 and later print
+// the shortest), then rounds it half-up to
+// 10 places, which leaves a value of at most 10 fractional digits unchanged. So each
+// row's amount is the local reader's, and the DECIMAL(38,10) sums are exact. The
+// sums come back as decimal text, which the Aggregator adds as it adds a file's
+// costs. (DuckDB, which the tests run the query on, casts alike on this data.)
+//
+// # Row counts
+//
+// A result row stands for the line items it counts. The Source adds it to the Sink
+// once with its sums, then once more per other line item with no cost, so the
+// Aggregator counts rows as in a local run: billing.Result.Rows.InPeriod, the rows
+// of an unknown line item type in its warning, InputStats.Rows. (The Sink
+// interface has no way to add a count; these adds cost a few nanoseconds each.)
+//
+// # Running the query
+//
+// StartQueryExecution (with Config.WorkGroup, Config.OutputLocation and the
+// database and catalog as the query's context), then GetQueryExecution polled with
+// a growing wait (Poll: Interval doubling up to MaxInterval) until the query ends or
+// Poll.Timeout has passed, then GetQueryResults page by page (Config.PageSize rows,
+// the SDK's paginator; the first page's first row is the header, checked against
+// the query's columns). A query given up on — the timeout, a cancelled context — is
+// stopped with StopQueryExecution when the API has it (*athena.Client does), and the
+// error says whether it was.
+//
+// # Errors
+//
+// Each error names the input (its table, and the query id once there is one):
+//
+//   - Throttling (TooManyRequestsException, or any of the SDK's throttling error
+//     codes) is retried by the SDK's retryer (aws.Config.Retryer); when it gives up,
+//     the error wraps ErrThrottled, with Athena's reason.
+//   - InvalidRequestException (unknown database, table or workgroup, a bad output
+//     location, SQL Athena refuses) wraps ErrRequest, with its AthenaErrorCode.
+//   - A query that ends FAILED or CANCELLED is a *QueryError (wrapping
+//     ErrQueryFailed or ErrQueryCancelled) with its StateChangeReason and
+//     AthenaError (category, type, retryable, message).
+//   - Poll.Timeout over: an error wrapping ErrTimeout.
+//   - A result with other columns than the query's, a row with a value missing or a
+//     count that is not a whole number: a *RowError wrapping ErrResult, naming the
+//     row (counted from 1 after the header) and the column; a value the Sink refuses
+//     (a row in another currency than the configured one, B-1: billing.ErrCurrency;
+//     a cost that is no decimal) is a *RowError around the Sink's
+//     *billing.FieldError, naming the result column and the table column it sums.
+//
+// # Overlapping inputs (B-14)
+//
+// A Source contributes no billing.Sketch (there are no row identities in an
+// aggregate): billing.Run compares it with no other input and does not refuse it.
+// Its InputStats name the query id instead, which with Athena's query history
+// tells what was read. Do not give billing.Run an Athena input and files of the
+// same rows, or two Sources over one table: nothing would notice that the rows
+// count twice.
+//
+// # Permissions
+//
+// The credentials need athena:StartQueryExecution, athena:GetQueryExecution,
+// athena:GetQueryResults and athena:StopQueryExecution on the workgroup;
+// glue:GetDatabase, glue:GetTable and glue:GetPartitions on the catalog; s3:GetObject
+// and s3:ListBucket on the report bucket; and s3:PutObject, s3:GetObject and
+// s3:GetBucketLocation on the output location.
+package athena
