@@ -16,11 +16,20 @@ import (
 // The reseller desk's pages (operators only, like the API's /v1/operator
 // endpoints: requireOperator): the support queue of every organization with its
 // SLA states, and an organization's applications with review, complete and
-// reject. Anyone else gets the 403 page. Completing goes through AWS
+// reject; account registration, the month's invoicing and the last maintenance
+// runs are in ui_desk_*.go. Anyone else gets the 403 page. Completing goes through AWS
 // Organizations (s.carrier) when the portal has it, as the API does.
 
 func init() {
 	uiPages = append(uiPages, "desk_support.html", "desk_applications.html")
+	// Every desk page draws the desk's sub-navigation (templates/desk_nav.html),
+	// and the menu's desk entry is current on each.
+	uiPartials = append(uiPartials, "desk_nav.html")
+	for i := range uiNav {
+		if uiNav[i].Key == "nav.desk" {
+			uiNav[i].Pages = append(uiNav[i].Pages, "desk_accounts.html", "desk_invoices.html", "desk_maintenance.html")
+		}
+	}
 }
 
 // deskClockFilters are the queue's filters (?clock=): "" for the whole queue.
