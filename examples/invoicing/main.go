@@ -19,7 +19,7 @@ func main() {
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 }
 
-const usageLine = "usage: invoicing -config CONFIG.json -period YYYY-MM [-workers N] FILE..."
+const usageLine = "usage: invoicing -config CONFIG.json -period YYYY-MM [-workers N] [-parallel N] FILE..."
 
 // run is the whole command; it returns the exit status: 0, or 1 with exactly one line
 // on stderr and nothing on stdout.
@@ -42,11 +42,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // flags declares the command's flags on fs.
-func flags(fs *flag.FlagSet) (configPath, period *string, workers *int) {
+func flags(fs *flag.FlagSet) (configPath, period *string, workers, parallel *int) {
 	configPath = fs.String("config", "", "configuration file (JSON, at most 10 MiB): issuer, tax, projects")
 	period = fs.String("period", "", "billing period, a UTC month from 2000 on: YYYY-MM")
 	workers = fs.Int("workers", 0, fmt.Sprintf("reader goroutines per file, 1..%d (default GOMAXPROCS)", costfile.MaxWorkers))
-	return configPath, period, workers
+	parallel = fs.Int("parallel", 0, fmt.Sprintf("files read at once, 1 for one after another; the output is the same (default GOMAXPROCS, at most %d)", billing.MaxParallelInputs))
+	return configPath, period, workers, parallel
 }
 
 // usage returns the help text: what the command does and every flag.
@@ -65,7 +66,7 @@ func usage() string {
 func invoice(ctx context.Context, args []string) ([]byte, error) {
 	fs := flag.NewFlagSet("invoicing", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	configPath, periodFlag, workers := flags(fs)
+	configPath, periodFlag, workers, parallel := flags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
@@ -78,6 +79,9 @@ func invoice(ctx context.Context, args []string) ([]byte, error) {
 	if *workers < 0 || *workers > costfile.MaxWorkers {
 		return nil, fmt.Errorf("invoicing: -workers %d: want 1..%d, or 0 for GOMAXPROCS", *workers, costfile.MaxWorkers)
 	}
+	if *parallel < 0 || *parallel > costfile.MaxWorkers {
+		return nil, fmt.Errorf("invoicing: -parallel %d: want 1..%d, or 0 for GOMAXPROCS", *parallel, costfile.MaxWorkers)
+	}
 	period, err := resellerkit.ParseMonth(*periodFlag)
 	if err != nil {
 		return nil, fmt.Errorf("invoicing: -period: %w", err)
@@ -86,7 +90,7 @@ func invoice(ctx context.Context, args []string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	job := billing.Job{Period: period, Issuer: cfg.Issuer, Tax: cfg.Tax, CostCurrency: cfg.CostCurrency, Projects: cfg}
+	job := billing.Job{Period: period, Issuer: cfg.Issuer, Tax: cfg.Tax, CostCurrency: cfg.CostCurrency, Projects: cfg, Parallel: *parallel}
 	// B-14: a file given twice (or under a second name) is refused here; copies and
 	// two versions of one month by billing.Run, which compares the files' rows.
 	if job.Inputs, err = costfile.Files(costfile.Options{Workers: *workers}, fs.Args()...); err != nil {

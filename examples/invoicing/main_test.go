@@ -127,6 +127,8 @@ func TestProperty_FileOrderAndWorkers(t *testing.T) {
 	for _, args := range [][]string{
 		{"-workers", "1", "testdata/cur_part2.csv", "testdata/cur_small.csv"},
 		{"-workers", "3", "testdata/cur_small.csv", "testdata/cur_part2.csv"},
+		{"-parallel", "1", "testdata/cur_small.csv", "testdata/cur_part2.csv"},
+		{"-parallel", "2", "-workers", "1", "testdata/cur_part2.csv", "testdata/cur_small.csv"},
 	} {
 		got, stderr, code := invoke(t, append([]string{"-config", "testdata/config.json", "-period", "2026-10"}, args...)...)
 		require.Equal(t, 0, code, stderr)
@@ -294,6 +296,9 @@ func TestErrors_OneLineNothingOnStdout(t *testing.T) {
 		{"negative workers", func() []string {
 			return []string{"-config", "testdata/config.json", "-period", "2026-10", "-workers", "-1", "testdata/cur_small.csv"}
 		}, "invoicing: -workers -1", "want 1..256"},
+		{"negative parallel", func() []string {
+			return []string{"-config", "testdata/config.json", "-period", "2026-10", "-parallel", "-1", "testdata/cur_small.csv"}
+		}, "invoicing: -parallel -1", "want 1..256"},
 		{"config over the size limit", func() []string {
 			return []string{"-config", write("huge.json", `{"issuer": {"name": "`+strings.Repeat("x", billing.MaxConfigSize)+`"}}`), "-period", "2026-10", "testdata/cur_small.csv"}
 		}, filepath.Join(dir, "huge.json") + ": ", "larger than 10 MiB"},
@@ -399,7 +404,7 @@ func TestHelp(t *testing.T) {
 			assert.Equal(t, 0, code)
 			assert.Empty(t, stderr)
 			assert.True(t, strings.HasPrefix(stdout, "usage: invoicing -config CONFIG.json -period YYYY-MM"), stdout)
-			for _, flag := range []string{"-config", "-period", "-workers"} {
+			for _, flag := range []string{"-config", "-period", "-workers", "-parallel"} {
 				assert.Contains(t, stdout, "  "+flag+" ", "every flag is listed")
 			}
 		})
