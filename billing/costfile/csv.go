@@ -78,14 +78,16 @@ type csvWorker struct {
 
 func newCSVWorker(name string, s *schema, sink billing.Sink) *csvWorker {
 	w := &csvWorker{name: name, s: s, sink: sink}
-	w.sp.b = make([]int32, 0, 2*s.ncols+16)
 	w.f.s = s
 	w.f.use(sink)
+	cols := make([]int, 0, len(s.need))
 	for _, nc := range s.need {
 		if w.f.reads(nc.slot) {
 			w.need = append(w.need, nc)
+			cols = append(cols, nc.col)
 		}
 	}
+	w.sp.want(s.ncols, cols) // the splitter records only these
 	return w
 }
 

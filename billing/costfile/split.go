@@ -4,20 +4,73 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"math"
 	"math/bits"
 	"slices"
 )
 
-// splitter cuts one CSV record (RFC 4180) into fields without copying: it records the
-// start and end offset of every field, relative to the record start. One per worker.
+// splitter cuts one CSV record (RFC 4180) into fields without copying: it counts
+// every field and records the start and end offset, relative to the record start,
+// of every field or, after want, of the wanted ones only. One per worker.
 type splitter struct {
-	b   []int32 // start, end of each field
-	esc []int32 // indexes of quoted fields holding doubled quotes
-	unq []byte  // unescaped values of the current record
+	b    []int32 // start, end of field i at b[2i], b[2i+1]
+	n    int     // fields of the last split record
+	next []int32 // next[i]: the first wanted field at or after i (want); nil: every field
+	esc  []int32 // indexes of quoted fields holding doubled quotes
+	unq  []byte  // unescaped values of the current record
 }
 
 // nfields returns the number of fields of the last split record.
-func (sp *splitter) nfields() int { return len(sp.b) / 2 }
+func (sp *splitter) nfields() int { return sp.n }
+
+// noField is the next wanted field when there is none.
+const noField = math.MaxInt32
+
+// want makes split record only fields cols of records of ncols fields: field(rec, i)
+// is then valid for i in cols only. The other fields are counted, not recorded, which
+// makes splitting a wide record with few wanted fields cheaper: a run of eight bytes
+// whose commas end no wanted field costs a few instructions, whatever its commas.
+func (sp *splitter) want(ncols int, cols []int) {
+	sp.next = make([]int32, ncols+1)
+	for i := range sp.next {
+		sp.next[i] = noField
+	}
+	for _, c := range cols {
+		if c >= 0 && c < ncols {
+			sp.next[c] = int32(c)
+		}
+	}
+	for i := ncols - 1; i >= 0; i-- {
+		if sp.next[i] == noField {
+			sp.next[i] = sp.next[i+1]
+		}
+	}
+	sp.b = make([]int32, 2*ncols)
+}
+
+// nextWanted returns the first wanted field at or after f.
+func (sp *splitter) nextWanted(f int) int {
+	if sp.next == nil {
+		return f
+	}
+	if f < len(sp.next) {
+		return int(sp.next[f])
+	}
+	return noField
+}
+
+// put records field f as start..end when f is wanted (nw, the next wanted field, is
+// f), and returns the next wanted field after f.
+func (sp *splitter) put(f, nw, start, end int) int {
+	if f != nw {
+		return nw
+	}
+	if 2*f+1 >= len(sp.b) { // every field wanted (the header): grow
+		sp.b = append(sp.b, make([]int32, 2*f+2-len(sp.b))...)
+	}
+	sp.b[2*f], sp.b[2*f+1] = int32(start), int32(end)
+	return sp.nextWanted(f + 1)
+}
 
 // split parses the record at the start of data. It returns the number of bytes
 // consumed, line terminator included, and the number of newlines inside quoted
@@ -27,7 +80,8 @@ func (sp *splitter) nfields() int { return len(sp.b) / 2 }
 // Unquoted runs, the common case, are split with a SWAR scan eight bytes at a time;
 // quoted fields jump to their closing quote with bytes.IndexByte.
 func (sp *splitter) split(data []byte) (n, nl int, err error) {
-	b := sp.b[:0]
+	f := 0                 // fields so far
+	nw := sp.nextWanted(0) // the next wanted field
 	sp.esc = sp.esc[:0]
 	sp.unq = sp.unq[:0]
 	end := bytes.IndexByte(data, '\n')
@@ -45,7 +99,7 @@ func (sp *splitter) split(data []byte) (n, nl int, err error) {
 			for {
 				k := bytes.IndexByte(data[j:], '"')
 				if k < 0 {
-					sp.b = b
+					sp.n = f
 					return 0, 0, fmt.Errorf("%w: quoted field never closed", ErrQuote)
 				}
 				j += k
@@ -66,17 +120,18 @@ func (sp *splitter) split(data []byte) (n, nl int, err error) {
 				}
 				line = data[:end]
 			}
-			if esc {
-				sp.esc = append(sp.esc, int32(len(b)/2))
-			}
-			b = append(b, int32(fs+1), int32(j))
 			a := j + 1
+			if a != len(line) && !(a+1 == len(line) && line[a] == '\r') && line[a] != ',' {
+				sp.n = f
+				return 0, 0, fmt.Errorf("%w: %q after the closing quote of a field", ErrQuote, line[a])
+			}
+			if esc {
+				sp.esc = append(sp.esc, int32(f))
+			}
+			nw = sp.put(f, nw, fs+1, j)
+			f++
 			if a == len(line) || (a+1 == len(line) && line[a] == '\r') {
 				break
-			}
-			if line[a] != ',' {
-				sp.b = b[:len(b)-2]
-				return 0, 0, fmt.Errorf("%w: %q after the closing quote of a field", ErrQuote, line[a])
 			}
 			fs = a + 1
 			continue
@@ -86,22 +141,23 @@ func (sp *splitter) split(data []byte) (n, nl int, err error) {
 			qa = fs + q
 		}
 		var last int
-		b, last = splitCommas(line[:qa], fs, b)
+		last, f, nw = sp.splitCommas(line[:qa], fs, f, nw)
 		if qa == len(line) {
 			e := len(line)
 			if e > last && line[e-1] == '\r' {
 				e--
 			}
-			b = append(b, int32(last), int32(e))
+			sp.put(f, nw, last, e)
+			f++
 			break
 		}
 		if last != qa {
-			sp.b = b
+			sp.n = f
 			return 0, 0, fmt.Errorf("%w: bare \" in a non-quoted field", ErrQuote)
 		}
 		fs = qa
 	}
-	sp.b = b
+	sp.n = f
 	return n, nl, nil
 }
 
@@ -135,31 +191,43 @@ const (
 	commas = 0x2c2c2c2c2c2c2c2c
 )
 
-// splitCommas appends (start, end) of every field of s[from:] that a comma ends, and
-// returns the start of the field after the last comma. It tests eight bytes per step:
-// x := word ^ ",,,,,,,,", then a byte of x is zero (a comma) exactly where the high bit
-// of ^(((x & 0x7f…) + 0x7f…) | x | 0x7f…) is set (no false positives, unlike the
-// classic (x - 0x01…) & ^x & 0x80… trick).
-func splitCommas(s []byte, from int, b []int32) ([]int32, int) {
+// splitCommas records (put) every wanted field of s[from:] that a comma ends, the
+// first being field f, and returns the start of the field after the last comma, the
+// number of fields counted so far and the next wanted field. It tests eight bytes per
+// step: x := word ^ ",,,,,,,,", then a byte of x is zero (a comma) exactly where the
+// high bit of ^(((x & 0x7f…) + 0x7f…) | x | 0x7f…) is set (no false positives, unlike
+// the classic (x - 0x01…) & ^x & 0x80… trick). Eight bytes whose commas end no wanted
+// field are only counted (one bit per comma).
+func (sp *splitter) splitCommas(s []byte, from, f, nw int) (int, int, int) {
 	fs := from
 	i := from
 	for ; i+8 <= len(s); i += 8 {
 		x := binary.LittleEndian.Uint64(s[i:]) ^ commas
 		m := ^(((x & lo7) + lo7) | x | lo7)
+		if m == 0 {
+			continue
+		}
+		if c := bits.OnesCount64(m); f+c <= nw { // fields f … f+c-1 end here, none wanted
+			f += c
+			fs = i + (63-bits.LeadingZeros64(m))>>3 + 1
+			continue
+		}
 		for m != 0 {
 			p := i + bits.TrailingZeros64(m)>>3
-			b = append(b, int32(fs), int32(p))
+			nw = sp.put(f, nw, fs, p)
+			f++
 			fs = p + 1
 			m &= m - 1
 		}
 	}
 	for ; i < len(s); i++ {
 		if s[i] == ',' {
-			b = append(b, int32(fs), int32(i))
+			nw = sp.put(f, nw, fs, i)
+			f++
 			fs = i + 1
 		}
 	}
-	return b, fs
+	return fs, f, nw
 }
 
 // findCut returns the length of the longest prefix of data that ends with a newline
