@@ -537,13 +537,17 @@ func (u *ui) loadOrgs(ctx context.Context, p members.Principal, v *view, orgID s
 }
 
 // home is GET /: the accounts of the person's first organization, or the
-// organization list when there is none or several to choose from.
+// organization list when there is none or invitations wait for an answer.
 func (u *ui) home(w http.ResponseWriter, r *http.Request, v *view) error {
 	p := principal(r)
 	if err := u.loadOrgs(r.Context(), p, v, ""); err != nil {
 		return err
 	}
-	if len(v.Orgs) >= 1 {
+	invs, err := u.myInvitations(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	if len(v.Orgs) >= 1 && len(invs) == 0 {
 		return seeOther("/orgs/" + url.PathEscape(v.Orgs[0].ID) + "/accounts")
 	}
 	return u.orgs(w, r, v)
@@ -554,7 +558,11 @@ func (u *ui) orgs(_ http.ResponseWriter, r *http.Request, v *view) error {
 	if err := u.loadOrgs(r.Context(), principal(r), v, ""); err != nil {
 		return err
 	}
-	v.Page = "orgs.html"
+	d, err := u.orgsData(r.Context(), principal(r), r) // the invitations waiting (ui_members.go)
+	if err != nil {
+		return err
+	}
+	v.Page, v.Data = "orgs.html", d
 	return nil
 }
 
