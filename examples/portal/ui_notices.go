@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/seeda33a2f4f/resellerkit"
+	"github.com/seeda33a2f4f/resellerkit/contacts"
+	"github.com/seeda33a2f4f/resellerkit/members"
+)
+
+// The notices page (C-7): the organization's notices newest first with their
+// kind, subject, recipients and delivery state (queued with its next attempt,
+// sent, or failed for good with its attempts and last error), filtered by state
+// like the API's ?state=. contacts.Service decides who may: power users, as the
+// API (notices carry the recipients and contents of every area).
+//
+// The store lists notices by id, which is random; newest first therefore reads
+// the organization's notices (of the chosen state) and orders them by creation
+// time in memory, paging with a token of the last one shown.
+
+func init() {
+	uiPages = append(uiPages, "notices.html")
+	uiRoutes = append(uiRoutes, func(u *ui, mux *http.ServeMux) {
+		mux.HandleFunc("GET /orgs/{org}/notices", u.page(u.noticesList))
+	})
+	uiNav = append(uiNav, navItem{Order: 80, Key: "nav.notices", Path: "notices", InOrg: true, Need: members.PermUserManage,
+		Pages: []string{"notices.html"}})
+}
+
+// noticesPage is the data of the notices list.
+type noticesPage struct {
+	Rows        []noticeRow
+	State       string          // the filter, "" for every state
+	States      []supportOption // the filter's choices
+	First, Next string
+}
+
+// noticeRow is one notice of the list.
+type noticeRow struct {
+	ID, Subject, Account string
+	KindKey, StateKey    string // message keys
+	Dead                 bool   // failed for good
+	To, CC               []string
+	Attempts             int
+	LastError            string
+	NextAt, Created      string // in JST; NextAt only while queued
+	Sent                 string
+}
+
+// noticeKey orders notices newest first (then by id) as ascending strings.
+func noticeKey(n contacts.Notice) string {
+	return fmt.Sprintf("%019d/%s", math.MaxInt64-n.CreatedAt.UnixNano(), n.ID)
+}
+
+// noticesList is GET /orgs/{org}/notices: a page of the organization's notices,
+// newest first, ?state=queued|sent|dead for one state.
+func (u *ui) noticesList(_ http.ResponseWriter, r *http.Request, v *view) error {
+	ctx, p, orgID := r.Context(), principal(r), r.PathValue("org")
+	if u.s.notices == nil {
+		return errNoEndpoint
+	}
+	page, err := parsePage(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	if page.Limit == 0 {
+		page.Limit = uiPageLimit
+	}
+	if err := u.loadOrgs(ctx, p, v, orgID); err != nil {
+		return err
+	}
+	state := contacts.NoticeState(r.URL.Query().Get("state"))
+	var all []contacts.Notice
+	err = u.s.snapshot(ctx, func(ctx context.Context) error {
+		var lerr error
+		all, lerr = resellerkit.All(func(pg resellerkit.Page) ([]contacts.Notice, string, error) {
+			return u.s.notices.ListNotices(ctx, p, orgID, state, pg)
+		})
+		return lerr
+	})
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(all, func(a, b contacts.Notice) int { return strings.Compare(noticeKey(a), noticeKey(b)) })
+	list, next, err := resellerkit.Paginate(all, page, noticeKey)
+	if err != nil {
+		return err
+	}
+	out := noticesPage{State: string(state), States: []supportOption{{Value: "", Key: "notices.state.all"},
+		{Value: string(contacts.NoticeQueued), Key: "notices.state.queued"}, {Value: string(contacts.NoticeSent), Key: "notices.state.sent"},
+		{Value: string(contacts.NoticeDead), Key: "notices.state.dead"}}}
+	for _, n := range list {
+		row := noticeRow{ID: n.ID, Subject: n.Subject, Account: n.AccountID, KindKey: "notices.kind." + string(n.Kind),
+			StateKey: "notices.state." + string(n.State), Dead: n.State == contacts.NoticeDead, To: n.To, CC: n.CC,
+			Attempts: n.Attempts, LastError: n.LastError, Created: jst(n.CreatedAt), Sent: jst(n.SentAt)}
+		if _, ok := catalog[row.KindKey]; !ok {
+			row.KindKey = "notices.kind.other"
+		}
+		if _, ok := catalog[row.StateKey]; !ok {
+			row.StateKey = "notices.state.other"
+		}
+		if n.State == contacts.NoticeQueued {
+			row.NextAt = jst(n.NextAt)
+		}
+		out.Rows = append(out.Rows, row)
+	}
+	out.First, out.Next = pageLinks(noticesBase(orgID), r, page, next, "state")
+	v.Page, v.Data = "notices.html", out
+	return nil
+}
+
+// noticesBase is the path of the organization's notices page.
+func noticesBase(orgID string) string { return "/orgs/" + url.PathEscape(orgID) + "/notices" }
