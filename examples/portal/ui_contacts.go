@@ -18,7 +18,12 @@ import (
 // at once (M-10, all or nothing). The forms keep what the person typed and show
 // each ValidationError next to the field it names; nothing is saved then.
 
-func init() { uiPages = append(uiPages, "contacts_edit.html", "bulk.html") }
+func init() {
+	uiPages = append(uiPages, "contacts_edit.html", "bulk.html")
+	uiRoutes = append(uiRoutes, func(u *ui, mux *http.ServeMux) {
+		mux.HandleFunc("POST /orgs/{org}/accounts/{account}/contacts/test-mail", u.page(u.contactsTestMail))
+	})
+}
 
 // contactsEditPage is the data of the account's contacts edit form.
 type contactsEditPage struct {
@@ -31,6 +36,13 @@ type contactsEditPage struct {
 	LangError *contactsFieldError
 	Error     string // a message key for the whole form
 	ErrorArg  string
+	TestMail  *contactsTestMail // the test mail just queued, nil for none
+}
+
+// contactsTestMail is the test mail of C-4 just queued from the form.
+type contactsTestMail struct {
+	ID, CatKey, To string
+	NoticesURL     string // the notices page, "" when the person may not open it
 }
 
 // contactsEditList is one category's TO and CC: one address per line.
@@ -197,12 +209,37 @@ func (u *ui) contactsEdit(_ http.ResponseWriter, r *http.Request, v *view) error
 		return nil
 	}
 
+	upd, from, err := u.postedContacts(r, &form)
+	if err != nil {
+		return err
+	}
+	_, err = u.s.notices.UpdateAccountContacts(ctx, p, orgID, id, upd)
+	var ve *resellerkit.ValidationError
+	switch {
+	case err == nil:
+		return seeOther("/orgs/" + url.PathEscape(orgID) + "/accounts/" + url.PathEscape(id))
+	case errors.Is(err, contacts.ErrConflict):
+		form.Error = "contacts.error.conflict"
+	case errors.As(err, &ve):
+		if !form.place(ve, from) {
+			form.Error, form.ErrorArg = "contacts.error.invalid", ve.Field
+		}
+	default:
+		return err
+	}
+	v.Data = form
+	return nil
+}
+
+// postedContacts reads the posted form into form and returns the update it
+// describes, with the input each non-empty phone came from.
+func (u *ui) postedContacts(r *http.Request, form *contactsEditPage) (contacts.Update, []int, error) {
 	form.Version = r.PostFormValue("version")
 	form.Language = r.PostFormValue("language")
 	form.Languages = u.languageOptions(form.Language)
 	version, err := strconv.ParseInt(form.Version, 10, 64)
 	if err != nil {
-		return &badRequestError{msg: "bad version"}
+		return contacts.Update{}, nil, &badRequestError{msg: "bad version"}
 	}
 	upd := contacts.Update{Language: contacts.Language(form.Language), Version: version}
 	for _, cat := range contacts.Categories() {
@@ -221,22 +258,63 @@ func (u *ui) contactsEdit(_ http.ResponseWriter, r *http.Request, v *view) error
 	}
 	var from []int
 	form.Phones, upd.Phones, from = postedPhones(r)
+	return upd, from, nil
+}
 
-	_, err = u.s.notices.UpdateAccountContacts(ctx, p, orgID, id, upd)
+// contactsTestMail is POST /orgs/{org}/accounts/{account}/contacts/test-mail: a
+// test mail (C-4, contacts.edit) of the category the pressed button names is
+// queued to that category's addresses as the form holds them, saved or not, in
+// the form's language. The form comes back with its input kept (nothing is
+// saved) and "queued", the errors of the addresses next to them, or the
+// throttle's message (ErrTooManyTestMails).
+func (u *ui) contactsTestMail(_ http.ResponseWriter, r *http.Request, v *view) error {
+	ctx, p, orgID, id := r.Context(), principal(r), r.PathValue("org"), r.PathValue("account")
+	if u.s.notices == nil {
+		return errNoEndpoint
+	}
+	if err := u.loadOrgs(ctx, p, v, orgID); err != nil {
+		return err
+	}
+	if _, err := u.s.notices.GetAccountContacts(ctx, p, orgID, id); err != nil {
+		return err
+	}
+	if err := u.s.svc.Authorize(ctx, p, orgID, members.PermContactsEdit); err != nil {
+		return err
+	}
+	form := contactsEditPage{AccountID: id}
+	upd, _, err := u.postedContacts(r, &form)
+	if err != nil {
+		return err
+	}
+	v.Page, v.Data = "contacts_edit.html", &form
+	cat := contacts.Category(r.PostFormValue("test_category"))
+	list := upd.Recipients.For(cat)
+	n, err := u.s.notices.SendTestMail(ctx, p, orgID, id, cat, list, upd.Language)
 	var ve *resellerkit.ValidationError
 	switch {
 	case err == nil:
-		return seeOther("/orgs/" + url.PathEscape(orgID) + "/accounts/" + url.PathEscape(id))
-	case errors.Is(err, contacts.ErrConflict):
-		form.Error = "contacts.error.conflict"
+		form.TestMail = &contactsTestMail{ID: n.ID, CatKey: "account.notify." + string(cat), To: strings.Join(n.To, ", ")}
+		if ok, err := maybe(u.s.svc.Authorize(ctx, p, orgID, members.PermUserManage)); err != nil {
+			return err
+		} else if ok {
+			form.TestMail.NoticesURL = noticesBase(orgID)
+		}
+	case errors.Is(err, contacts.ErrTooManyTestMails):
+		form.Error, v.Status = "contacts.test.throttled", http.StatusTooManyRequests
+	case errors.As(err, &ve) && ve.Field == "category":
+		form.Error, v.Status = "contacts.test.category", http.StatusBadRequest
 	case errors.As(err, &ve):
-		if !form.place(ve, from) {
+		scoped := *ve
+		if ve.Field != "language" {
+			scoped.Field = "recipients." + string(cat) + "." + ve.Field
+		}
+		if !form.place(&scoped, nil) {
 			form.Error, form.ErrorArg = "contacts.error.invalid", ve.Field
 		}
+		v.Status = http.StatusBadRequest
 	default:
 		return err
 	}
-	v.Data = form
 	return nil
 }
 

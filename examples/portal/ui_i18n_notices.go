@@ -44,4 +44,11 @@ var noticesMessages = map[string]msg{
 	"notices.kind.signup":            {"ユーザー登録", "Sign-up"},
 	"notices.kind.test_mail":         {"テストメール", "Test mail"},
 	"notices.kind.other":             {"その他", "Other"},
+
+	"contacts.test.send":      {"%sにテストメールを送信", "Send a test mail to the %s addresses"},
+	"contacts.test.hint":      {"テストメールは、保存前でも、この画面に入力中のアドレス (TO・CC) に、選択中の通知メール言語で送信されます。", "A test mail goes to the addresses (To and CC) as entered here, saved or not, in the notification language chosen below."},
+	"contacts.test.queued":    {"%sのテストメールを送信待ちにしました (宛先: %s)。入力内容はまだ保存されていません。", "A test mail to the %s addresses (%s) is queued. What you entered is not saved yet."},
+	"contacts.test.notices":   {"通知履歴で配信状況を見る", "See its delivery in the notices"},
+	"contacts.test.throttled": {"このAWSアカウントのテストメールの送信回数が上限に達しました。しばらく待ってから、もう一度お試しください。", "Too many test mails for this account. Please wait a while and try again."},
+	"contacts.test.category":  {"テストメールの種類を選び直してください。", "Choose which addresses to test again."},
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/contacts"
 )
 
@@ -130,4 +131,117 @@ func TestUI_NoticeKeyOrdersNewestFirstThenByID(t *testing.T) {
 		ids = append(ids, n.ID)
 	}
 	assert.Equal(t, []string{"c", "a", "b", "d"}, ids)
+}
+
+func init() {
+	uiSamples["contacts_edit.html"] = append(uiSamples["contacts_edit.html"],
+		contactsEditPage{AccountID: "100000000001", Version: "1", Phones: phoneInputs(nil),
+			Lists:    []contactsEditList{{Cat: "billing", Key: "account.notify.billing", To: "a@b.example"}},
+			TestMail: &contactsTestMail{ID: "n1", CatKey: "account.notify.billing", To: "a@b.example", NoticesURL: "/orgs/o1/notices"}},
+		contactsEditPage{AccountID: "100000000001", Version: "1", Error: "contacts.test.throttled",
+			TestMail: &contactsTestMail{ID: "n1", CatKey: "account.notify.security", To: "a@b.example"}})
+}
+
+// testMailsTo returns the organization's test mails whose first TO is to.
+func (f *fixture) testMailsTo(t *testing.T, to string) []contacts.Notice {
+	t.Helper()
+	all, _, err := f.notices.ListNotices(context.Background(), demoPower, f.orgID, "", resellerkit.Page{Limit: resellerkit.MaxPageLimit})
+	require.NoError(t, err)
+	var out []contacts.Notice
+	for _, n := range all {
+		if n.Kind == contacts.KindTestMail && len(n.To) > 0 && n.To[0] == to {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func TestUI_TestMailGoesToTheAddressesAsEnteredAndSavesNothing(t *testing.T) {
+	f := newFixture(t, "memory")
+	f.setContacts(t, "100000000001")
+	before := f.storedContacts(t, "100000000001")
+	c := f.uiClient(t)
+	_, _ = c.signIn(demoPower, "")
+	edit := "/orgs/" + f.orgID + "/accounts/100000000001/contacts/edit"
+	test := "/orgs/" + f.orgID + "/accounts/100000000001/contacts/test-mail"
+	resp, body := c.get(edit)
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	checkPage(t, resp, body)
+	assert.Contains(t, body, `formaction="`+test+`" name="test_category" value="billing"`)
+	assert.Contains(t, body, "料金通知先にテストメールを送信")
+
+	form := contactsForm("1", "03-1234-5678")
+	form.Set("test_category", "billing")
+	for _, tc := range []struct{ lang, queued string }{
+		{"ja", "料金通知先のテストメールを送信待ちにしました (宛先: bill-to@demo.example.com, bill-2@demo.example.com)。"},
+		{"en", "A test mail to the Billing addresses (bill-to@demo.example.com, bill-2@demo.example.com) is queued."},
+	} {
+		resp, body = c.post(test, form, "Accept-Language", tc.lang)
+		require.Equal(t, http.StatusOK, resp.StatusCode, body)
+		checkPage(t, resp, body)
+		assert.Contains(t, body, `id="test-mail-queued">`+html.EscapeString(tc.queued))
+		assert.Contains(t, body, `<a href="/orgs/`+f.orgID+`/notices">`)
+		assert.Contains(t, body, "bill-to@demo.example.com\r\n\r\nbill-2@demo.example.com</textarea>", "the input is kept")
+		assert.Contains(t, body, `value="03-1234-5678"`)
+	}
+	assert.Equal(t, before, f.storedContacts(t, "100000000001"), "nothing saved")
+	sent := f.testMailsTo(t, "bill-to@demo.example.com")
+	require.Len(t, sent, 2)
+	assert.Equal(t, []string{"bill-to@demo.example.com", "bill-2@demo.example.com"}, sent[0].To)
+	assert.Equal(t, contacts.English, sent[0].Language, "in the form's language")
+	_, body = c.get("/orgs/" + f.orgID + "/notices")
+	assert.Contains(t, body, `data-notice="`+sent[0].ID+`"`, "the notices list shows it")
+
+	form.Set("test_category", "technical")
+	form.Set("technical_to", "tech@demo.example.com\r\nnot an address")
+	resp, body = c.post(test, form, "Accept-Language", "en")
+	require.Equal(t, http.StatusBadRequest, resp.StatusCode, body)
+	assert.Regexp(t, `id="technical_to"[^>]*aria-invalid="true" aria-describedby="technical_to-error"`, body)
+	assert.Contains(t, body, `id="technical_to-error">`+html.EscapeString("“not an address” is not a valid email address."))
+	assert.Empty(t, f.testMailsTo(t, "tech@demo.example.com"))
+}
+
+func TestUI_TestMailThrottleIsShown(t *testing.T) {
+	f := newFixture(t, "memory")
+	f.setContacts(t, "100000000001")
+	c := f.uiClient(t)
+	_, _ = c.signIn(demoPower, "")
+	test := "/orgs/" + f.orgID + "/accounts/100000000001/contacts/test-mail"
+	form := contactsForm("1", "03-1234-5678")
+	form.Set("test_category", "security")
+	n := 0
+	var resp *http.Response
+	var body string
+	for n = 0; n <= contacts.DefaultTestMailLimit; n++ {
+		resp, body = c.post(test, form, "Accept-Language", "en")
+		if resp.StatusCode != http.StatusOK {
+			break
+		}
+	}
+	assert.Equal(t, contacts.DefaultTestMailLimit, n, "the limit's worth are queued")
+	require.Equal(t, http.StatusTooManyRequests, resp.StatusCode, body)
+	checkPage(t, resp, body)
+	assert.Contains(t, body, "Too many test mails for this account.")
+	assert.Contains(t, body, "sec-to@demo.example.com</textarea>", "the input is kept")
+}
+
+func TestUI_TestMailNeedsContactsEditInTheOrganization(t *testing.T) {
+	f := newFixture(t, "memory")
+	f.setContacts(t, "100000000001")
+	form := contactsForm("1", "03-1234-5678")
+	form.Set("test_category", "billing")
+	c := f.uiClient(t)
+	_, _ = c.signIn(demoGeneral, "")
+	resp, body := c.post("/orgs/"+f.orgID+"/accounts/100000000001/contacts/test-mail", form)
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+	checkPage(t, resp, body)
+
+	other := f.outsiderOrg()
+	p := f.uiClient(t)
+	_, _ = p.signIn(demoPower, "")
+	for _, path := range []string{"/orgs/" + other + "/accounts/100000000001/contacts/test-mail"} {
+		resp, _ := p.post(path, form)
+		assert.Contains(t, []int{http.StatusForbidden, http.StatusNotFound}, resp.StatusCode, path)
+	}
+	assert.Empty(t, f.testMailsTo(t, "bill-to@demo.example.com"), "no test mail queued")
 }
