@@ -12,9 +12,11 @@ import (
 )
 
 // The account detail page: one AWS account's name and project, its current
-// charges, its notification addresses and emergency phones, and its security
-// settings. Read-only for now; each section is shown only when its Service
-// answers the person (a permission error hides the section, not the page).
+// charges, its notification addresses and emergency phones, its security
+// settings (with a link to their form, ui_security.go, for a person with
+// security.edit) and the last maintenance run's drift. Each section is shown
+// only when its Service answers the person (a permission error hides the
+// section, not the page).
 
 func init() { uiPages = append(uiPages, "account.html") }
 
@@ -26,6 +28,7 @@ type accountDetailPage struct {
 	Charges *detailChargesView // nil: hidden (no charges.view, or no billing)
 	Notify  *detailNotifyView  // nil: hidden
 	Secure  *detailSecurityView
+	Drift   *detailDriftView // nil: hidden
 }
 
 // detailChargesView is the account's month-to-date charges.
@@ -55,6 +58,22 @@ type detailSecurityView struct {
 	Controls         []string // the titles of the controls on, in the reader's language
 	CostMin, CostMax string   // USD a month
 	Regions          int
+	Edit             string // the form's path for a person with security.edit, else ""
+}
+
+// detailDriftView is what the last maintenance run that reached the account
+// found and did (S-3).
+type detailDriftView struct {
+	None                             bool // no run has reached the account yet
+	Started, Ended, StateKey         string
+	Items, Drifted, Repaired, Failed int
+	Rows                             []detailDriftRow // the items with drift, a repair, a report or a failure
+}
+
+// detailDriftRow is one item of the run worth showing.
+type detailDriftRow struct {
+	Control, Region, ActionKey, Detail string
+	Failed                             bool
 }
 
 // accountDetail is GET /orgs/{org}/accounts/{account}: one account of the
@@ -91,6 +110,9 @@ func (u *ui) accountDetail(_ http.ResponseWriter, r *http.Request, v *view) erro
 		return err
 	}
 	if out.Secure, err = u.detailSecurity(r, v.Lang, orgID, a.ID); err != nil {
+		return err
+	}
+	if out.Drift, err = u.detailDrift(r, v.Lang, orgID, a.ID); err != nil {
 		return err
 	}
 	v.Page, v.Data = "account.html", out
@@ -179,6 +201,9 @@ func (u *ui) detailSecurity(r *http.Request, l lang, orgID, id string) (*detailS
 	if st.Profile == security.Secure {
 		out.ProfileKey = "account.security.profile.secure"
 	}
+	if u.s.svc.Authorize(r.Context(), principal(r), orgID, members.PermSecurityEdit) == nil {
+		out.Edit = securityEditPath(orgID, id)
+	}
 	for _, cc := range est.Controls {
 		c, ok := titles[cc.Control]
 		switch {
@@ -189,6 +214,52 @@ func (u *ui) detailSecurity(r *http.Request, l lang, orgID, id string) (*detailS
 		default:
 			out.Controls = append(out.Controls, c.TitleJA)
 		}
+	}
+	return out, nil
+}
+
+// detailDrift returns what the last maintenance run that reached the account
+// found and did, nil when the person may not see it.
+func (u *ui) detailDrift(r *http.Request, l lang, orgID, id string) (*detailDriftView, error) {
+	if u.s.sec == nil {
+		return nil, nil
+	}
+	run, items, err := u.s.sec.LastDrift(r.Context(), principal(r), orgID, id)
+	switch {
+	case errors.Is(err, security.ErrNotFound):
+		return &detailDriftView{None: true}, nil
+	case err != nil && detailHidden(err):
+		return nil, nil
+	case err != nil:
+		return nil, err
+	}
+	out := &detailDriftView{Started: jst(run.StartedAt), Ended: jst(run.FinishedAt), StateKey: "security.run." + string(run.State),
+		Items: len(items)}
+	for _, it := range items {
+		if it.Drift {
+			out.Drifted++
+		}
+		switch it.Action {
+		case security.ActionRepaired:
+			out.Repaired++
+		case security.ActionFailed:
+			out.Failed++
+		}
+		if !it.Drift && it.Action != security.ActionFailed && it.Action != security.ActionRepaired && it.Action != security.ActionReported {
+			continue
+		}
+		row := detailDriftRow{Control: string(it.Control), Region: it.Region, ActionKey: "security.action." + string(it.Action),
+			Detail: it.Detail, Failed: it.Action == security.ActionFailed}
+		if c, ok := security.Lookup(it.Control); ok {
+			row.Control = securityTitle(c, l)
+		}
+		if row.Detail == "" {
+			row.Detail = it.Observed.Detail
+		}
+		if it.Error != "" {
+			row.Detail = resellerkit.Truncate(it.Error)
+		}
+		out.Rows = append(out.Rows, row)
 	}
 	return out, nil
 }
