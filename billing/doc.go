@@ -8,10 +8,12 @@
 // then it scans each Input (costfile.File reads a CUR or FOCUS file) giving every
 // Sink the input asks for its own Aggregator, merges them and calls Compute. The
 // Result lists each input's InputStats and, after Compute's warnings, each input's
-// warnings prefixed with its name. A static *Config is a ProjectSource (the
-// invoicing command's); a store that keeps only the names of a project's settings
-// (package members) resolves them in a Plans catalog with Plans.Project
-// (billing/membersource does).
+// warnings prefixed with its name. A month too large to read on one machine stays
+// where it is: billing/athena's Source is an Input that has Amazon Athena aggregate
+// the CUR table and feeds the aggregates to the same Aggregators, for the same
+// invoices. A static *Config is a ProjectSource (the invoicing command's); a store
+// that keeps only the names of a project's settings (package members) resolves them
+// in a Plans catalog with Plans.Project (billing/membersource does).
 //
 // # The lifecycle (B-12 … B-16)
 //

@@ -33,8 +33,7 @@
 //   - CUR2, an AWS Data Exports (CUR 2.0) table: the product name is the product
 //     map's product_name, the tag the resource_tags map's value under the first of
 //     user:CmBillingGroup, CmBillingGroup, user_cm_billing_group, cm_billing_group,
-//     user_CmBillingGroup present (billing/costfile's spellings; AWS writes
-//     user_cm_billing_group).
+//     user_CmBillingGroup present (the spellings billing/costfile accepts).
 //   - LegacyCUR, the table of legacy CUR's Athena integration: product_product_name,
 //     and the tag in its own column, resource_tags_user_cm_billing_group
 //     (Config.TagColumn). Its rows are classified as legacy CUR (billing.Format).

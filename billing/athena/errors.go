@@ -39,6 +39,16 @@ var (
 	ErrResult = errors.New("athena: malformed query result")
 )
 
+// tagged is an error with its own message that wraps the sentinels and causes
+// in tags without repeating their text.
+type tagged struct {
+	msg  string
+	tags []error
+}
+
+func (e *tagged) Error() string   { return e.msg }
+func (e *tagged) Unwrap() []error { return e.tags }
+
 // callError maps the error of an Athena call op to one that says what happened:
 // throttling (wrapping ErrThrottled) and refused requests (ErrRequest) apart, the
 // SDK's error always in the chain.
@@ -49,7 +59,8 @@ func callError(op string, err error) error {
 		if tooMany != nil && tooMany.Reason != "" {
 			reason = " (" + string(tooMany.Reason) + ")"
 		}
-		return fmt.Errorf("%w: %s was throttled%s and the SDK's retries ran out; run it again later or raise the account's Athena quotas: %w", ErrThrottled, op, reason, err)
+		return &tagged{op + " was throttled" + reason + " and the SDK's retries ran out (run it again later, or raise the account's Athena quotas): " + err.Error(),
+			[]error{ErrThrottled, err}}
 	}
 	var invalid *types.InvalidRequestException
 	if errors.As(err, &invalid) {
@@ -57,9 +68,9 @@ func callError(op string, err error) error {
 		if c := aws.ToString(invalid.AthenaErrorCode); c != "" {
 			code = " (AthenaErrorCode " + c + ")"
 		}
-		return fmt.Errorf("%w: %s%s: %w", ErrRequest, op, code, err)
+		return &tagged{"Athena refused " + op + code + ": " + err.Error(), []error{ErrRequest, err}}
 	}
-	return fmt.Errorf("athena: %s: %w", op, err)
+	return fmt.Errorf("%s: %w", op, err)
 }
 
 // QueryError is the error of a query that ended FAILED or CANCELLED, with what
@@ -78,12 +89,12 @@ type QueryError struct {
 	Message        string
 }
 
-// Error returns e.g. `athena: query 4f2c… FAILED: TABLE_NOT_FOUND: line 9:6: Table
+// Error returns e.g. `query 4f2c… FAILED: TABLE_NOT_FOUND: line 9:6: Table
 // 'cur.missing' does not exist (AthenaError category 2 (user), type 1301, not
 // retryable)`.
 func (e *QueryError) Error() string {
 	var b strings.Builder
-	b.WriteString("athena: query " + e.QueryID + " " + string(e.State))
+	b.WriteString("query " + e.QueryID + " " + string(e.State))
 	if e.Reason != "" {
 		b.WriteString(": " + e.Reason)
 	}
@@ -145,7 +156,7 @@ type RowError struct {
 	Err     error
 }
 
-// Error returns e.g. `athena: query 4f2c…: result row 3, column "currency"
+// Error returns e.g. `query 4f2c…: result row 3, column "currency"
 // (line_item_currency_code): "EUR", the configuration expects USD`.
 func (e *RowError) Error() string {
 	col := ""
@@ -155,7 +166,10 @@ func (e *RowError) Error() string {
 			col += " (" + e.Source + ")"
 		}
 	}
-	return fmt.Sprintf("athena: query %s: result row %d%s: %v", e.QueryID, e.Row, col, e.Err)
+	if e.Row == 0 {
+		return fmt.Sprintf("query %s: result%s: %v", e.QueryID, col, e.Err)
+	}
+	return fmt.Sprintf("query %s: result row %d%s: %v", e.QueryID, e.Row, col, e.Err)
 }
 
 // Unwrap returns Err.
@@ -164,5 +178,5 @@ func (e *RowError) Unwrap() error { return e.Err }
 // resultError returns the error wrapping ErrResult that says what is wrong with
 // value v (quoted, truncated) in a result.
 func resultError(v, what string) error {
-	return fmt.Errorf("%w: %q %s", ErrResult, resellerkit.Truncate(v), what)
+	return &tagged{strconv.Quote(resellerkit.Truncate(v)) + " " + what, []error{ErrResult}}
 }

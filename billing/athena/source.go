@@ -260,17 +260,18 @@ func (s *Source) Scan(ctx context.Context, newSink func() billing.Sink) (billing
 	if id == "" {
 		return st, fmt.Errorf("%s: %w", st.Name, resultError("", "is the query execution id StartQueryExecution answered"))
 	}
+	prefix := st.Name // the errors below name the query
 	st.Name = s.name(id)
 	exec, err := s.wait(ctx, id)
 	if err != nil {
-		return st, fmt.Errorf("%s: %w", st.Name, err)
+		return st, fmt.Errorf("%s: %w", prefix, err)
 	}
 	if stats := exec.Statistics; stats != nil {
 		st.Bytes = aws.ToInt64(stats.DataScannedInBytes)
 	}
 	st.Rows, err = s.feed(ctx, id, period, stmt, sink)
 	if err != nil {
-		return st, fmt.Errorf("%s: %w", st.Name, err)
+		return st, fmt.Errorf("%s: %w", prefix, err)
 	}
 	return st, nil
 }
@@ -285,10 +286,11 @@ func (s *Source) wait(ctx context.Context, id string) (*types.QueryExecution, er
 	for {
 		out, err := s.api.GetQueryExecution(ctx, &athenasdk.GetQueryExecutionInput{QueryExecutionId: aws.String(id)})
 		if err != nil {
+			err = callError("GetQueryExecution of query "+id, err)
 			if ctx.Err() != nil {
-				return nil, s.stop(ctx, id, callError("GetQueryExecution", err))
+				return nil, s.stop(ctx, id, err)
 			}
-			return nil, callError("GetQueryExecution", err)
+			return nil, err
 		}
 		exec := out.QueryExecution
 		if exec == nil || exec.Status == nil {
@@ -305,7 +307,7 @@ func (s *Source) wait(ctx context.Context, id string) (*types.QueryExecution, er
 		}
 		left := deadline.Sub(s.now())
 		if left <= 0 {
-			return nil, s.stop(ctx, id, fmt.Errorf("%w: query %s still %s after %s (Poll.Timeout)", ErrTimeout, id, exec.Status.State, p.Timeout))
+			return nil, s.stop(ctx, id, &tagged{fmt.Sprintf("query %s still %s after %s (Poll.Timeout)", id, exec.Status.State, p.Timeout), []error{ErrTimeout}})
 		}
 		if err := s.sleep(ctx, min(delay, left)); err != nil {
 			return nil, s.stop(ctx, id, fmt.Errorf("waiting for query %s: %w", id, err))
@@ -319,14 +321,14 @@ func (s *Source) wait(ctx context.Context, id string) (*types.QueryExecution, er
 func (s *Source) stop(ctx context.Context, id string, err error) error {
 	st, ok := s.api.(stopper)
 	if !ok {
-		return fmt.Errorf("%w; query %s may still be running: stop it with StopQueryExecution", err, id)
+		return fmt.Errorf("%w; it may still be running: stop it with StopQueryExecution", err)
 	}
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	if _, serr := st.StopQueryExecution(sctx, &athenasdk.StopQueryExecutionInput{QueryExecutionId: aws.String(id)}); serr != nil {
-		return fmt.Errorf("%w; stopping query %s failed too: %w", err, id, callError("StopQueryExecution", serr))
+		return fmt.Errorf("%w; stopping it failed too: %w", err, callError("StopQueryExecution", serr))
 	}
-	return fmt.Errorf("%w; query %s was stopped", err, id)
+	return fmt.Errorf("%w; it was stopped", err)
 }
 
 // feed reads the result of query id page by page and adds each row to sink; it
@@ -342,7 +344,7 @@ func (s *Source) feed(ctx context.Context, id string, period resellerkit.Month, 
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
 		if err != nil {
-			return r.items, callError("GetQueryResults", err)
+			return r.items, callError("GetQueryResults of query "+id, err)
 		}
 		if page.ResultSet == nil {
 			continue
