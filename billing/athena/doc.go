@@ -51,14 +51,18 @@
 // CUR tables hold costs as DOUBLE. The local reader renders a double as the
 // shortest decimal text that reads back as the same double — the decimal AWS
 // wrote, at most 10 fractional digits — and sums that text exactly. The query
-// casts each value to DECIMAL(38,10) before summing, and never sums doubles:
-// Athena's engine (Trino) casts a DOUBLE to DECIMAL through Java's
-// BigDecimal.valueOf, which is that same shortest decimal (Java 19 and later print
-// the shortest), then rounds it half-up to
-// 10 places, which leaves a value of at most 10 fractional digits unchanged. So each
-// row's amount is the local reader's, and the DECIMAL(38,10) sums are exact. The
-// sums come back as decimal text, which the Aggregator adds as it adds a file's
-// costs. (DuckDB, which the tests run the query on, casts alike on this data.)
+// casts each value to DECIMAL(38,10) before summing, and never sums doubles.
+// Athena's engine, Trino, casts a DOUBLE to DECIMAL with Java's
+// BigDecimal.valueOf, which is that same shortest decimal (on Java 19 and later),
+// and rounds it half-up to the scale, which leaves a value of at most 10
+// fractional digits unchanged (io.trino.spi.type.DecimalConversions; Athena does
+// not document its cast, and this package was not run against Athena itself). So
+// each row's amount is the local reader's and the DECIMAL(38,10) sums are exact.
+// The sums come back as decimal text, which the Aggregator adds as it adds a
+// file's costs. DuckDB, on which the tests run the query, casts alike only below
+// 2^17 (131,072) in magnitude — it scales the binary value by 10^10 and rounds
+// that, so 1234567.89 becomes 1234567.8899999998 — which the tests' data stays
+// within; a test checks the agreement below that bound.
 //
 // # Row counts
 //
