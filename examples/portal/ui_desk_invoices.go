@@ -69,9 +69,9 @@ type deskIssueOrgRow struct {
 
 // deskIssuedRow is one issued invoice with its files.
 type deskIssuedRow struct {
-	ID, OrgID, Number, Project, Total, Currency, IssueDate, DueDate string
-	PDFJa, PDFEn, CSV                                               string
-	Created                                                         bool // issued by this click
+	ID, OrgID, Org, Number, Project, Total, Currency, IssueDate, DueDate string
+	PDFJa, PDFEn, CSV                                                    string
+	Created                                                              bool // issued by this click
 }
 
 // deskUncarriedRow is a late credit no invoice of the month carries.
@@ -197,8 +197,9 @@ func (u *ui) deskInvoicesData(ctx context.Context, p members.Principal, v *view,
 	if err != nil {
 		return out, err
 	}
-	toBill := map[string]int{}
+	toBill, projectNames := map[string]int{}, map[string]string{}
 	for _, pc := range charges.Projects {
+		projectNames[pc.ProjectID] = pc.ProjectName
 		if len(pc.Accounts) > 0 || !pc.Estimate.IsZero() {
 			toBill[pc.OrgID]++
 		}
@@ -249,7 +250,11 @@ func (u *ui) deskInvoicesData(ctx context.Context, p members.Principal, v *view,
 		out.Orgs = append(out.Orgs, row)
 		for _, d := range docs {
 			link := "/orgs/" + url.PathEscape(d.OrgID) + "/invoices/" + url.PathEscape(d.ID)
-			out.Invoices = append(out.Invoices, deskIssuedRow{ID: d.ID, OrgID: d.OrgID, Number: d.Number, Project: d.ProjectID,
+			project := d.ProjectID
+			if name := projectNames[d.ProjectID]; name != "" {
+				project = name
+			}
+			out.Invoices = append(out.Invoices, deskIssuedRow{ID: d.ID, OrgID: d.OrgID, Org: row.Name, Number: d.Number, Project: project,
 				Total: exactAmount(d.Total.Decimal(), d.Total.Currency().MinorDigits()), Currency: string(d.Total.Currency()),
 				IssueDate: date(d.IssueDate), DueDate: date(d.DueDate),
 				PDFJa: link + ".pdf?lang=ja", PDFEn: link + ".pdf?lang=en", CSV: link + ".csv", Created: created[d.ID]})
