@@ -190,6 +190,22 @@
 //	                             month-to-date charges and when they were aggregated
 //	                             (B-13), the charges only with charges.view; 0.00
 //	                             and "—" for an account without data
+//	GET, POST /orgs/{org}/accounts/{account}/security/edit
+//	                             the account's security settings (security.edit):
+//	                             "preview" shows the input's estimated monthly cost,
+//	                             "save" saves with the version read (S-2); the
+//	                             account detail shows the last maintenance drift
+//	GET  /desk/support, /desk/applications
+//	                             operators only (any other person: 403): the support
+//	                             queue with its SLA states; an organization's
+//	                             applications to review, complete or reject
+//	GET, POST /desk/accounts     register accounts, one a line, into a project of an
+//	                             organization: all or none (one transaction)
+//	GET, POST /desk/invoices     a month's readiness per organization on billing's
+//	                             calendar, and issuing it (IssueInvoices: a second
+//	                             post issues nothing twice), with the invoices' files
+//	GET  /desk/maintenance       per account of an organization, the last
+//	                             maintenance run that reached it (?failing=1)
 //	GET  /static/…               the embedded stylesheet and icon
 //
 // Japanese by default; English by the switch or the browser's Accept-Language.
