@@ -89,7 +89,8 @@
 // the next month, Japan time, due at the end of that month, B-16) and the links in
 // its notices point at the endpoints below (origin + /v1/orgs/…). Issuing a month's
 // invoices, evaluating the charge alarms and ingesting AWS's reports are the
-// monthly and daily jobs' (examples/billing-job), not the portal's. Likewise the
+// monthly and daily jobs' (examples/billing-job), not the API's (an operator may
+// also issue a month from the web UI's desk, /desk/invoices). Likewise the
 // process has one security.Service (security/sqlstore on the same database) that
 // reads and saves settings and lists drift and alerts; maintenance runs and the
 // routing of findings are examples/maintenance's. The portal's Service is given
