@@ -180,10 +180,14 @@
 // user. It runs on the same Services, permissions and session cookie as the API:
 //
 //	GET  /                       the accounts of the person's first organization
-//	GET  /signin, POST /signin   email and password, then a TOTP or recovery code
-//	                             when the identity has MFA (the first step travels
-//	                             to the second sealed with AES-GCM under a key of
-//	                             this process, for 5 minutes, never in clear)
+//	GET  /signin, POST /signin   email and password, then a TOTP code, a recovery
+//	                             code or a passkey when the identity has MFA (the
+//	                             first step travels to the second sealed with
+//	                             AES-GCM under a key of this process, for 5
+//	                             minutes, never in clear)
+//	POST /signin/passkey         a passkey alone (with user verification); its
+//	                             ceremony runs in static/passkey.js, the challenge
+//	                             from POST /v1/passkey-challenges
 //	POST /signout                ends the session
 //	POST /lang                   the language switch (a cookie, rk_lang)
 //	GET  /orgs, /switch?org=     the organizations; the header's switcher
@@ -207,15 +211,31 @@
 //	                             post issues nothing twice), with the invoices' files
 //	GET  /desk/maintenance       per account of an organization, the last
 //	                             maintenance run that reached it (?failing=1)
-//	GET  /static/…               the embedded stylesheet and icon
+//	GET  /profile                the person's sessions, second factors, passkeys
+//	                             and API keys (paged: limit, page_token); posts to
+//	                             /profile/password, /profile/sessions/revoke-others,
+//	                             /profile/totp (password: a new app's key and
+//	                             otpauth URI), /profile/totp/confirm (a code: on,
+//	                             recovery codes shown once), /profile/totp/remove
+//	                             (password and a fresh code), /profile/recovery-codes
+//	                             (password: new codes shown once),
+//	                             /profile/passkeys/new (password: the ceremony's
+//	                             options), /profile/passkeys (the browser's answer),
+//	                             /profile/passkeys/{id}/rename, …/remove (password),
+//	                             /profile/api-keys (the secret shown once) and
+//	                             /profile/api-keys/{id}/revoke; another person's
+//	                             passkey or key id is not found
+//	GET  /static/…               the embedded stylesheet, icon and passkey script
 //
 // Japanese by default; English by the switch or the browser's Accept-Language.
 // Every string is in the message catalog (ui_i18n.go) in both languages. The pages
 // are html/template files drawn inside one layout (header with the organization
 // switcher, the language switch and sign-out; navigation; main), semantic HTML
 // with a label for every field, usable on a phone, with WCAG AA contrast. Every
-// answer carries a strict Content-Security-Policy (default-src 'self', no script,
-// no inline style), and every form post passes the API's
+// answer carries a strict Content-Security-Policy (default-src 'self'; script only
+// from the portal's own files, none inline: static/passkey.js runs the WebAuthn
+// ceremonies passkeys need, and every page works without it; no inline style),
+// and every form post passes the API's
 // http.CrossOriginProtection, sign-in included. A page the person may not see is
 // the 403 or 404 page, in their language; a path that is no page answers a browser
 // the 404 page and any other client the API's JSON 404. Pages take a slot of the
