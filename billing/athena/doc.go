@@ -5,7 +5,8 @@
 // rows. It calls github.com/aws/aws-sdk-go-v2/service/athena.
 //
 //	src, err := athena.NewFromConfig(awsCfg, athena.Config{Layout: athena.CUR2,
-//		Database: "cur", Table: "data_export", WorkGroup: "billing",
+//		Database: "cur", Table: "data_export", Partitions: athena.BillingPeriodPartition,
+//		WorkGroup: "billing",
 //		OutputLocation: "s3://example-athena-results/resellerkit/"})
 //	…
 //	res, err := billing.Run(ctx, billing.Job{Period: period, …, Inputs: []billing.Input{src}})
@@ -27,6 +28,12 @@
 // not read at all (the table holds every month), so billing.Result.Rows counts none
 // outside the period and no warning lists them, where a local run of a file holding
 // a few rows of the months around would.
+//
+// Athena charges by the bytes it scans: with Config.Partitions the query also
+// compares the table's month partitions with the period — billing_period =
+// '2026-10' for a Data Exports table (BillingPeriodPartition), year = '2026' and
+// month = '10' for legacy CUR's (YearMonthPartitions) — so only the period's files
+// are read.
 //
 // Two table layouts (Config.Layout):
 //

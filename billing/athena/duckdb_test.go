@@ -224,11 +224,16 @@ func TestAthenaInvoicesEqualLocalOnDuckDB(t *testing.T) {
 	lit := "'" + strings.ReplaceAll(file, "'", "''") + "'"
 	setup := []string{
 		`CREATE SCHEMA "cur"`,
-		`CREATE VIEW "cur"."cur2" AS SELECT * FROM read_parquet(` + lit + `)`,
-		// Legacy CUR's Athena table: the product name and the tag as columns.
+		// A Data Exports table, partitioned by billing_period as AWS writes it.
+		`CREATE VIEW "cur"."cur2" AS SELECT *, strftime("bill_billing_period_start_date", '%Y-%m') AS "billing_period"
+		 FROM read_parquet(` + lit + `)`,
+		// Legacy CUR's Athena table: the product name and the tag as columns,
+		// partitioned by year and month (no leading zero).
 		`CREATE VIEW "cur"."legacy" AS SELECT * EXCLUDE ("product", "resource_tags"),
 		   map_extract_value("product", 'product_name') AS "product_product_name",
-		   map_extract_value("resource_tags", 'user_CmBillingGroup') AS "resource_tags_user_cm_billing_group"
+		   map_extract_value("resource_tags", 'user_CmBillingGroup') AS "resource_tags_user_cm_billing_group",
+		   CAST(year("bill_billing_period_start_date") AS VARCHAR) AS "year",
+		   CAST(month("bill_billing_period_start_date") AS VARCHAR) AS "month"
 		 FROM read_parquet(` + lit + `)`,
 	}
 	for _, public := range []bool{false, true} {
@@ -239,12 +244,13 @@ func TestAthenaInvoicesEqualLocalOnDuckDB(t *testing.T) {
 		require.NoError(t, err)
 		require.NotEmpty(t, local.Invoices)
 		for _, tc := range []struct {
-			layout Layout
-			table  string
-		}{{CUR2, "cur2"}, {LegacyCUR, "legacy"}} {
-			t.Run(fmt.Sprintf("%s/public=%v", tc.layout, public), func(t *testing.T) {
+			layout     Layout
+			table      string
+			partitions Partitioning
+		}{{CUR2, "cur2", NoPartitions}, {CUR2, "cur2", BillingPeriodPartition}, {LegacyCUR, "legacy", NoPartitions}, {LegacyCUR, "legacy", YearMonthPartitions}} {
+			t.Run(fmt.Sprintf("%s/partitions=%s/public=%v", tc.layout, tc.partitions, public), func(t *testing.T) {
 				api := &duckAPI{t: t, modules: modules, setup: setup}
-				src, err := New(api, Config{Layout: tc.layout, Database: "cur", Table: tc.table, PageSize: 250})
+				src, err := New(api, Config{Layout: tc.layout, Database: "cur", Table: tc.table, Partitions: tc.partitions, PageSize: 250})
 				require.NoError(t, err)
 				job.Inputs = []billing.Input{src}
 				got, err := billing.Run(context.Background(), job)

@@ -2,6 +2,7 @@ package athena
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/seeda33a2f4f/resellerkit"
@@ -43,6 +44,39 @@ func (l Layout) format() billing.Format {
 	return billing.FormatCUR2
 }
 
+// Partitioning is how the table is partitioned by month. With partitions the query
+// also compares their columns with the period, so Athena reads only the period's
+// files: it charges by the bytes it scans.
+type Partitioning int
+
+// The partitionings of a CUR table.
+const (
+	// NoPartitions: the query filters on the billing period column only, and
+	// Athena scans every month's files to find the rows.
+	NoPartitions Partitioning = iota
+	// BillingPeriodPartition: a string partition column billing_period holding
+	// the month as YYYY-MM (AWS Data Exports write BILLING_PERIOD=2026-10/
+	// folders).
+	BillingPeriodPartition
+	// YearMonthPartitions: string partition columns year (2026) and month (10, 1
+	// without a leading zero), as legacy CUR's Athena integration writes
+	// year=2026/month=1/ folders.
+	YearMonthPartitions
+)
+
+// String returns "none", "billing_period" or "year/month".
+func (p Partitioning) String() string {
+	switch p {
+	case NoPartitions:
+		return "none"
+	case BillingPeriodPartition:
+		return "billing_period"
+	case YearMonthPartitions:
+		return "year/month"
+	}
+	return fmt.Sprintf("Partitioning(%d)", int(p))
+}
+
 // DefaultTagColumn is the column of the CmBillingGroup tag (B-9) in a LegacyCUR
 // table: AWS's Athena integration turns resourceTags/user:CmBillingGroup into it.
 const DefaultTagColumn = "resource_tags_user_cm_billing_group"
@@ -69,6 +103,9 @@ const (
 	colPublicCost    = "pricing_public_on_demand_cost"
 	colBillStart     = "bill_billing_period_start_date"
 	colUsageStart    = "line_item_usage_start_date"
+	colBillingPeriod = "billing_period" // BillingPeriodPartition
+	colYear          = "year"           // YearMonthPartitions
+	colMonth         = "month"
 )
 
 // The result columns, in the order the query selects them. The public ones are
@@ -168,6 +205,14 @@ func (q *Config) statement(period resellerkit.Month, public bool) Statement {
 	month := "COALESCE(" + quote(colBillStart) + ", " + quote(colUsageStart) + ")"
 	b.WriteString("\nWHERE " + month + " >= CAST(? AS TIMESTAMP)\n  AND " + month + " < CAST(? AS TIMESTAMP)")
 	params = append(params, literal(period.Start().Format(timestampLayout)), literal(period.End().Format(timestampLayout)))
+	switch q.Partitions {
+	case BillingPeriodPartition:
+		b.WriteString("\n  AND " + quote(colBillingPeriod) + " = ?")
+		params = append(params, literal(period.String()))
+	case YearMonthPartitions:
+		b.WriteString("\n  AND " + quote(colYear) + " = ? AND " + quote(colMonth) + " = ?")
+		params = append(params, literal(strconv.Itoa(period.Year())), literal(strconv.Itoa(int(period.Month()))))
+	}
 	b.WriteString("\nGROUP BY ")
 	for i := 1; i <= keys; i++ {
 		if i > 1 {

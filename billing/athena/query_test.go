@@ -39,7 +39,11 @@ func TestQueryTextHoldsNoConfiguredValue(t *testing.T) {
 				cols = append(unblendedCols[:9:9], resPublicCurr, resLineItems, resCost, resPublicCost)
 			}
 			api := &fakeAPI{pages: []*types.ResultSet{resultSet(cols, true)}}
-			src, _ := newFakeSource(t, api, Config{Layout: layout, Catalog: "awsdatacatalog", Database: "cur_db", Table: "export-march", Period: period})
+			parts := BillingPeriodPartition
+			if layout == LegacyCUR {
+				parts = YearMonthPartitions
+			}
+			src, _ := newFakeSource(t, api, Config{Layout: layout, Catalog: "awsdatacatalog", Database: "cur_db", Table: "export-march", Period: period, Partitions: parts})
 			_, err := scan(src, &publicSink{period: period, public: public})
 			require.NoError(t, err)
 			require.Len(t, api.started, 1)
@@ -47,7 +51,7 @@ func TestQueryTextHoldsNoConfiguredValue(t *testing.T) {
 			params := api.started[0].ExecutionParameters
 
 			assert.NotContains(t, sql, "'", "%s public=%v: a string literal in the query text", layout, public)
-			for _, v := range append(configured, "2027", "03-01", "04-01", "CmBillingGroup") {
+			for _, v := range append(configured, "2027", "03-01", "04-01", "= 3", "CmBillingGroup") {
 				if v != "" {
 					assert.NotContains(t, sql, v, "%s public=%v", layout, public)
 				}
@@ -68,7 +72,12 @@ func TestQueryTextHoldsNoConfiguredValue(t *testing.T) {
 			for _, p := range params {
 				assert.Regexp(t, `^'[^']*'$`, p)
 			}
-			assert.Equal(t, []string{"'2027-03-01 00:00:00'", "'2027-04-01 00:00:00'"}, params[len(params)-2:])
+			assert.Subset(t, params, []string{"'2027-03-01 00:00:00'", "'2027-04-01 00:00:00'"})
+			if layout == CUR2 {
+				assert.Equal(t, "'2027-03'", params[len(params)-1])
+			} else {
+				assert.Equal(t, []string{"'2027'", "'3'"}, params[len(params)-2:])
+			}
 		}
 	}
 }
@@ -122,7 +131,7 @@ GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`, st.SQL)
 	assert.Equal(t, []string{"'product_name'", "'user:CmBillingGroup'", "'CmBillingGroup'", "'user_cm_billing_group'", "'cm_billing_group'",
 		"'user_CmBillingGroup'", "'2026-10-01 00:00:00'", "'2026-11-01 00:00:00'"}, st.Params)
 
-	legacy := Config{Layout: LegacyCUR, Database: "cur", Table: "cur_report", TagColumn: "resource_tags_user_billing_group"}
+	legacy := Config{Layout: LegacyCUR, Database: "cur", Table: "cur_report", TagColumn: "resource_tags_user_billing_group", Partitions: YearMonthPartitions}
 	st = legacy.statement(october, false)
 	assert.Equal(t, `SELECT
   "line_item_usage_account_id" AS "account_id",
@@ -139,8 +148,15 @@ GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`, st.SQL)
 FROM "cur"."cur_report"
 WHERE COALESCE("bill_billing_period_start_date", "line_item_usage_start_date") >= CAST(? AS TIMESTAMP)
   AND COALESCE("bill_billing_period_start_date", "line_item_usage_start_date") < CAST(? AS TIMESTAMP)
+  AND "year" = ? AND "month" = ?
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9`, st.SQL)
-	assert.Equal(t, []string{"'2026-10-01 00:00:00'", "'2026-11-01 00:00:00'"}, st.Params)
+	assert.Equal(t, []string{"'2026-10-01 00:00:00'", "'2026-11-01 00:00:00'", "'2026'", "'10'"}, st.Params)
+	march := resellerkit.NewMonth(2027, time.March)
+	assert.Equal(t, []string{"'2027'", "'3'"}, legacy.statement(march, false).Params[2:], "legacy CUR's month partition has no leading zero")
+	cur2.Partitions = BillingPeriodPartition
+	st = cur2.statement(march, false)
+	assert.Contains(t, st.SQL, "< CAST(? AS TIMESTAMP)\n  AND \"billing_period\" = ?\nGROUP BY")
+	assert.Equal(t, "'2027-03'", st.Params[len(st.Params)-1])
 	assert.Equal(t, unblendedCols, st.Columns)
 }
 
@@ -166,6 +182,7 @@ func TestConfigValidate(t *testing.T) {
 		{"a tag column for CUR 2.0", func(c *Config) { c.TagColumn = "resource_tags_user_cm_billing_group" }, "tag_column"},
 		{"a bad tag column", func(c *Config) { c.Layout, c.TagColumn = LegacyCUR, `tag"` }, "tag_column"},
 		{"a bad workgroup", func(c *Config) { c.WorkGroup = "work group" }, "work_group"},
+		{"an unknown partitioning", func(c *Config) { c.Partitions = 7 }, "partitions"},
 		{"an output location not on S3", func(c *Config) { c.OutputLocation = "/tmp/results" }, "output_location"},
 		{"a page too large", func(c *Config) { c.PageSize = 1001 }, "page_size"},
 		{"a negative timeout", func(c *Config) { c.Poll.Timeout = -time.Second }, "poll"},

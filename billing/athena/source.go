@@ -45,6 +45,11 @@ type Config struct {
 	Catalog string
 	// Database and Table name the cost table. Required.
 	Database, Table string
+	// Partitions is how the table is partitioned by month: NoPartitions (the
+	// default), BillingPeriodPartition (a Data Exports table) or
+	// YearMonthPartitions (legacy CUR's Athena table). Set it when the table has
+	// them, or Athena reads every month to find the period's rows.
+	Partitions Partitioning
 	// TagColumn is, in a LegacyCUR table, the column of the CmBillingGroup tag
 	// (B-9); empty means DefaultTagColumn. A CUR2 table has the tag in its
 	// resource_tags map.
@@ -119,6 +124,9 @@ func (q *Config) Validate() error {
 	}
 	if q.Catalog != "" && !validName(q.Catalog) {
 		bad("catalog", q.Catalog, nameRule)
+	}
+	if q.Partitions < NoPartitions || q.Partitions > YearMonthPartitions {
+		bad("partitions", q.Partitions.String(), "want NoPartitions, BillingPeriodPartition or YearMonthPartitions")
 	}
 	if q.TagColumn != "" {
 		if q.Layout == CUR2 {
