@@ -32,6 +32,10 @@ type accountsPage struct {
 	Rows        []accountRow
 	ShowCharges bool   // the person has charges.view
 	Currency    string // of the charges
+	// The selection's actions: filing closure or owner-change applications
+	// (application.submit) and the bulk edit (contacts.edit); without either, no
+	// selection is offered.
+	CanApply, CanBulk bool
 	First, Next string // links to the first and the next page, "" for none
 }
 
@@ -95,6 +99,12 @@ func (u *ui) accounts(_ http.ResponseWriter, r *http.Request, v *view) error {
 				byAccount[a.AccountID] = byAccount[a.AccountID].Add(a.ChargesUSD)
 			}
 		}
+	}
+	if out.CanApply, err = maybe(u.s.svc.Authorize(ctx, p, orgID, members.PermApplicationSubmit)); err != nil {
+		return err
+	}
+	if out.CanBulk, err = maybe(u.s.svc.Authorize(ctx, p, orgID, members.PermContactsEdit)); err != nil {
+		return err
 	}
 	for _, a := range accts {
 		row := accountRow{ID: a.ID, Name: a.Name}

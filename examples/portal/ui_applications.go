@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -47,9 +48,25 @@ type applicationNewPage struct {
 
 	Kind, AccountID, ProjectID, Details string // the input
 
+	// Selected are the accounts chosen on the accounts list (closure or owner
+	// change): one application each, filed together or not at all. Empty: the
+	// form asks for one account ID.
+	Selected []applicationAccount
+
 	Errors map[string]*supportFieldError // by field: kind, account_id, project_id, details
 	Error  string                        // a message key for the whole form, "" for none
 }
+
+// applicationAccount is one selected account of the form, with its error.
+type applicationAccount struct {
+	ID, Name string
+	Checked  bool
+	Error    *supportFieldError
+}
+
+// selectionKinds are the kinds filed for accounts chosen on the accounts list:
+// those whose application names one existing account of the organization.
+var selectionKinds = []members.ApplicationKind{members.AppAccountClosure, members.AppOwnerChange}
 
 // applicationsBase is the path of the organization's application pages.
 func applicationsBase(orgID string) string {
@@ -164,8 +181,187 @@ func (u *ui) applicationNew(_ http.ResponseWriter, r *http.Request, v *view) err
 	if err != nil {
 		return err
 	}
+	q := r.URL.Query()
+	if k := members.ApplicationKind(q.Get("kind")); slices.Contains(applicationKinds, k) {
+		out.Kind = string(k)
+	}
+	if ids := uniqueIDs(q["account"]); len(ids) > 0 {
+		if out.Selected, err = u.selectedAccounts(ctx, p, orgID, ids); err != nil {
+			return err
+		}
+		out.forSelection()
+	}
 	v.Page, v.Data = "application_new.html", out
 	return nil
+}
+
+// uniqueIDs returns ids trimmed, without blanks or repeats, in their order, at
+// most resellerkit.MaxPageLimit of them.
+func uniqueIDs(ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		if id = strings.TrimSpace(id); id != "" && !slices.Contains(out, id) && len(out) < resellerkit.MaxPageLimit {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// selectedAccounts returns the chosen accounts, checked, with the names the
+// person may read (an id that is no account of the organization stays, unnamed:
+// filing says so next to it).
+func (u *ui) selectedAccounts(ctx context.Context, p members.Principal, orgID string, ids []string) ([]applicationAccount, error) {
+	names := map[string]string{}
+	accts, err := resellerkit.All(func(pg resellerkit.Page) ([]members.Account, string, error) {
+		return u.s.svc.ListAccounts(ctx, p, orgID, pg)
+	})
+	switch {
+	case err == nil:
+		for _, a := range accts {
+			names[a.ID] = a.Name
+		}
+	case !errors.Is(err, members.ErrPermissionDenied):
+		return nil, err
+	}
+	out := make([]applicationAccount, 0, len(ids))
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	for _, id := range ids {
+		out = append(out, applicationAccount{ID: id, Name: names[id], Checked: true})
+	}
+	return out, nil
+}
+
+// forSelection restricts the form's kinds to those filed for chosen accounts
+// when it has some.
+func (f *applicationNewPage) forSelection() {
+	if len(f.Selected) == 0 {
+		return
+	}
+	f.Kinds = slices.DeleteFunc(f.Kinds, func(o supportOption) bool {
+		return !slices.Contains(selectionKinds, members.ApplicationKind(o.Value))
+	})
+	if !slices.Contains(selectionKinds, members.ApplicationKind(f.Kind)) {
+		f.Kind = string(selectionKinds[0])
+	}
+}
+
+// errNotFiled rolls back the applications of a selection when one of them fails.
+var errNotFiled = errors.New("portal: an application of the selection failed")
+
+// submitSelection files one application of kind per selected account in one
+// transaction: all of them or none. The form comes back with each account's
+// error next to it, the kind's or the details' next to theirs.
+func (u *ui) submitSelection(r *http.Request, v *view, ids []string) error {
+	ctx, p, orgID := r.Context(), principal(r), r.PathValue("org")
+	kind := members.ApplicationKind(r.PostFormValue("kind"))
+	details, project := r.PostFormValue("details"), r.PostFormValue("project_id")
+	fields := map[string]*supportFieldError{}
+	perAccount := map[string]*supportFieldError{}
+	if !slices.Contains(selectionKinds, kind) {
+		fields["kind"] = &supportFieldError{Key: "applications.error.kind.selection"}
+	} else {
+		err := u.s.inTx(ctx, func(ctx context.Context) error {
+			clear(perAccount)
+			clear(fields)
+			for _, id := range ids {
+				_, err := u.s.svc.SubmitApplication(ctx, p, orgID, members.NewApplication{Kind: kind, AccountID: id, ProjectID: project, Details: details})
+				if err == nil {
+					continue
+				}
+				if !applicationFieldErrors(err, fields, perAccount, id) {
+					return err
+				}
+			}
+			if len(fields)+len(perAccount) > 0 {
+				return errNotFiled
+			}
+			return nil
+		})
+		switch {
+		case err == nil:
+			return seeOther(applicationsBase(orgID))
+		case !errors.Is(err, errNotFiled):
+			return err
+		}
+	}
+	out, err := u.applicationForm(ctx, p, orgID)
+	if err != nil {
+		return err
+	}
+	all := uniqueIDs(r.PostForm["offered"])
+	if out.Selected, err = u.selectedAccounts(ctx, p, orgID, all); err != nil {
+		return err
+	}
+	for i := range out.Selected {
+		out.Selected[i].Checked = slices.Contains(ids, out.Selected[i].ID)
+		out.Selected[i].Error = perAccount[out.Selected[i].ID]
+	}
+	out.Kind, out.ProjectID, out.Details = string(kind), project, details
+	out.forSelection()
+	out.Errors, out.Error = fields, "applications.new.failed"
+	v.Page, v.Status, v.Data = "application_new.html", http.StatusBadRequest, out
+	return nil
+}
+
+// selectionWithout answers a selection form posted with every account unticked:
+// the form again, asking for one.
+func (u *ui) selectionWithout(r *http.Request, v *view) error {
+	ctx, p, orgID := r.Context(), principal(r), r.PathValue("org")
+	out, err := u.applicationForm(ctx, p, orgID)
+	if err != nil {
+		return err
+	}
+	if out.Selected, err = u.selectedAccounts(ctx, p, orgID, uniqueIDs(r.PostForm["offered"])); err != nil {
+		return err
+	}
+	for i := range out.Selected {
+		out.Selected[i].Checked = false
+	}
+	out.Kind, out.ProjectID, out.Details = r.PostFormValue("kind"), r.PostFormValue("project_id"), r.PostFormValue("details")
+	out.forSelection()
+	out.Errors = map[string]*supportFieldError{"accounts": {Key: "applications.error.accounts.none"}}
+	out.Error = "applications.new.failed"
+	v.Page, v.Status, v.Data = "application_new.html", http.StatusBadRequest, out
+	return nil
+}
+
+// applicationFieldErrors puts err, the answer to filing an application of
+// account (or "" for the form's one account), next to its field: the account's
+// in perAccount when account is not "", else in fields. False when err is no
+// error of a field.
+func applicationFieldErrors(err error, fields, perAccount map[string]*supportFieldError, account string) bool {
+	put := func(field string, fe *supportFieldError) {
+		if field == "account_id" && account != "" {
+			perAccount[account] = fe
+			return
+		}
+		fields[field] = fe
+	}
+	switch {
+	case errors.Is(err, members.ErrNotFound) && strings.HasPrefix(err.Error(), "account_id "):
+		put("account_id", &supportFieldError{Key: "applications.error.account_id.unknown"})
+	case errors.Is(err, members.ErrNotFound) && strings.HasPrefix(err.Error(), "project_id "):
+		put("project_id", &supportFieldError{Key: "applications.error.project_id"})
+	case errors.Is(err, members.ErrInvalid):
+		found := false
+		for _, ve := range validationErrors(err) {
+			key := "applications.error." + ve.Field
+			if ve.Field == "account_id" && ve.Rule == "M-11" && strings.Contains(ve.Reason, "closed") {
+				key = "applications.error.account_id.closed"
+			}
+			if _, known := catalog[key]; !known {
+				key = "applications.error.invalid"
+			}
+			put(ve.Field, &supportFieldError{Key: key})
+			found = true
+		}
+		return found
+	default:
+		return false
+	}
+	return true
 }
 
 // applicationSubmit is POST /orgs/{org}/applications/new: the application is
@@ -176,6 +372,17 @@ func (u *ui) applicationSubmit(_ http.ResponseWriter, r *http.Request, v *view) 
 	if err := u.loadOrgs(ctx, p, v, orgID); err != nil {
 		return err
 	}
+	if _, multi := r.PostForm["offered"]; multi {
+		// The Service decides who may file; ask it before any form is answered.
+		if err := u.s.svc.Authorize(ctx, p, orgID, members.PermApplicationSubmit); err != nil {
+			return err
+		}
+		ids := uniqueIDs(r.PostForm["account"])
+		if len(ids) == 0 {
+			return u.selectionWithout(r, v)
+		}
+		return u.submitSelection(r, v, ids)
+	}
 	in := members.NewApplication{Kind: members.ApplicationKind(r.PostFormValue("kind")),
 		AccountID: strings.TrimSpace(r.PostFormValue("account_id")), ProjectID: r.PostFormValue("project_id"),
 		Details: r.PostFormValue("details")}
@@ -184,23 +391,7 @@ func (u *ui) applicationSubmit(_ http.ResponseWriter, r *http.Request, v *view) 
 		return seeOther(applicationsBase(orgID))
 	}
 	fields := map[string]*supportFieldError{}
-	switch {
-	case errors.Is(err, members.ErrNotFound) && strings.HasPrefix(err.Error(), "account_id "):
-		fields["account_id"] = &supportFieldError{Key: "applications.error.account_id.unknown"}
-	case errors.Is(err, members.ErrNotFound) && strings.HasPrefix(err.Error(), "project_id "):
-		fields["project_id"] = &supportFieldError{Key: "applications.error.project_id"}
-	case errors.Is(err, members.ErrInvalid):
-		for _, ve := range validationErrors(err) {
-			key := "applications.error." + ve.Field
-			if _, known := catalog[key]; !known {
-				key = "applications.error.invalid"
-			}
-			fields[ve.Field] = &supportFieldError{Key: key}
-		}
-		if len(fields) == 0 {
-			return err
-		}
-	default:
+	if !applicationFieldErrors(err, fields, nil, "") || len(fields) == 0 {
 		return err
 	}
 	out, ferr := u.applicationForm(ctx, p, orgID)

@@ -353,7 +353,8 @@ var reBulkAccount = regexp.MustCompile(`account_ids\[\d+\] "([^"]*)"`)
 
 // bulkEdit is GET and POST /orgs/{org}/accounts/bulk: the emergency phones and the
 // language set on every chosen account at once (M-10); one invalid value or one
-// account refused changes none of them.
+// account refused changes none of them. GET ?account=… ticks the accounts chosen
+// on the accounts list.
 func (u *ui) bulkEdit(_ http.ResponseWriter, r *http.Request, v *view) error {
 	ctx, p, orgID := r.Context(), principal(r), r.PathValue("org")
 	if u.s.notices == nil {
@@ -375,6 +376,11 @@ func (u *ui) bulkEdit(_ http.ResponseWriter, r *http.Request, v *view) error {
 	}
 	chosen := map[string]bool{}
 	var ids []string
+	if r.Method != http.MethodPost {
+		for _, id := range r.URL.Query()["account"] { // chosen on the accounts list
+			chosen[id] = true
+		}
+	}
 	if r.Method == http.MethodPost {
 		form.Done = ""
 		for _, id := range r.PostForm["account"] {
