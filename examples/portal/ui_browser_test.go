@@ -36,6 +36,13 @@ func findChromium() string {
 // chromedp context on a tab of it, bounded by a minute.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
+	return newBrowserFor(t, time.Minute)
+}
+
+// newBrowserFor is newBrowser bounded by limit (a crawl of every page needs more
+// than a minute).
+func newBrowserFor(t *testing.T, limit time.Duration) context.Context {
+	t.Helper()
 	path := findChromium()
 	if path == "" {
 		if os.Getenv("RESELLERKIT_CI") != "" {
@@ -66,7 +73,7 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.Flag("lang", "ja"),
 		chromedp.Flag("accept-lang", "ja"),
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	t.Cleanup(cancel)
 	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	t.Cleanup(cancelAlloc)
