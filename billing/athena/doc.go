@@ -76,8 +76,10 @@
 // A result row stands for the line items it counts. The Source adds it to the Sink
 // once with its sums, then once more per other line item with no cost, so the
 // Aggregator counts rows as in a local run: billing.Result.Rows.InPeriod, the rows
-// of an unknown line item type in its warning, InputStats.Rows. (The Sink
-// interface has no way to add a count; these adds cost a few nanoseconds each.)
+// of an unknown line item type in its warning, InputStats.Rows. The Sink interface
+// has no way to add a count, so this costs an Add per line item: about 35 ns of CPU
+// each (BenchmarkScanResult), 3.5 s for a month of 100 million line items, small
+// beside the query; the groups' sums are added once.
 //
 // # Running the query
 //
