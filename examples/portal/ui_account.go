@@ -44,6 +44,7 @@ type detailNotifyView struct {
 	LanguageKey string             // a message key for a known language, else ""
 	Language    string             // the language code
 	Phones      []string           // in the order they are called
+	Edit        bool               // the person may edit them (contacts.edit): the edit link is shown
 }
 
 // detailRecipients is one category's TO and CC addresses.
@@ -167,7 +168,8 @@ func (u *ui) detailNotify(r *http.Request, orgID, id string) (*detailNotifyView,
 		}
 		return nil, err
 	}
-	out := &detailNotifyView{Language: string(c.Language), Phones: c.Phones}
+	out := &detailNotifyView{Language: string(c.Language), Phones: c.Phones,
+		Edit: u.s.svc.Authorize(r.Context(), principal(r), orgID, members.PermContactsEdit) == nil}
 	switch c.Language {
 	case contacts.Japanese, contacts.English:
 		out.LanguageKey = "account.notify.lang." + string(c.Language)
