@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# Reproduces the table in BENCHMARKS.md (issue 3, "Performance"):
-# examples/invoicing against DuckDB on the same generated legacy CUR files.
+# Reproduces the table in BENCHMARKS.md (issues 3 and 8, "Performance"):
+# examples/invoicing against DuckDB on the same generated CUR files.
 #
-#   scripts/bench.sh [-rows N] [-runs R] [-dir DIR] [-update] [-keep]
+#   scripts/bench.sh [-rows N] [-runs R] [-parts P] [-scale-rows M] [-dir DIR] [-update] [-keep] [-quick]
 #
-#   -rows N    rows of the main file (default 1000000, about 820 MB of CSV); a file of
-#              2N rows is also measured to show linear growth
-#   -runs R    runs per measurement; the best (shortest) wall time is reported and
-#              the largest peak RSS of the runs (default 3)
-#   -dir DIR   work directory for the generated files (default: a new /tmp/resellerkit-bench.*);
-#              files already there for the same row count and generator binary are reused
-#   -update    rewrite the measured section of BENCHMARKS.md
-#   -keep      keep the work directory (default: removed at the end unless -dir is given)
+#   -rows N        rows of the main files (default 1000000, about 820 MB of CSV): CSV, its
+#                  gzip, CUR 2.0 Parquet, the same rows as P gzip parts, and a CSV of 2N
+#                  rows to show linear growth
+#   -runs R        runs per measurement; the best (shortest) wall time is reported and
+#                  the largest peak RSS of the runs (default 3)
+#   -parts P       number of gzip parts of the month (default 8), read one by one
+#                  (-parallel 1) and at once (the default), and by DuckDB as one list
+#   -scale-rows M  rows of the scaling CSV (default 10 × N: 10,000,000, about 8.2 GB in
+#                  the work directory); 0 skips it
+#   -dir DIR       work directory for the generated files (default: a new /tmp/resellerkit-bench.*);
+#                  files already there for the same row count and generator binary are reused
+#   -update        rewrite the measured section of BENCHMARKS.md
+#   -keep          keep the work directory (default: removed at the end unless -dir is given)
+#   -quick         a dry run of the whole pipeline: -rows 20000 -runs 1 (scaling row 200,000)
 #
 # Needs: go, node + npm (for @duckdb/node-api, installed from scripts/duckdb/package-lock.json
 # with `npm ci` when missing), GNU time at /usr/bin/time (apt-get install -y time).
@@ -20,6 +26,8 @@ set -euo pipefail
 
 ROWS=1000000
 RUNS=3
+PARTS=8
+SCALE=""
 DIR=""
 UPDATE=0
 KEEP=0
@@ -27,13 +35,21 @@ while [ $# -gt 0 ]; do
   case "$1" in
     -rows) ROWS="$2"; shift 2 ;;
     -runs) RUNS="$2"; shift 2 ;;
+    -parts) PARTS="$2"; shift 2 ;;
+    -scale-rows) SCALE="$2"; shift 2 ;;
     -dir) DIR="$2"; KEEP=1; shift 2 ;;
     -update) UPDATE=1; shift ;;
     -keep) KEEP=1; shift ;;
-    -h|-help|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -quick) ROWS=20000; RUNS=1; shift ;;
+    -h|-help|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
+for v in ROWS RUNS PARTS; do
+  [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: -${v,,} ${!v}: want a positive number" >&2; exit 2; }
+done
+[ -n "$SCALE" ] || SCALE=$((ROWS * 10))
+[[ "$SCALE" =~ ^[0-9]+$ ]] || { echo "bench.sh: -scale-rows $SCALE: want a number (0 to skip)" >&2; exit 2; }
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 SCRIPTS="$ROOT/scripts"
@@ -62,6 +78,7 @@ log "work directory: $DIR"
 STAMP="$(sha256sum "$DIR/curgen" | cut -d' ' -f1)"
 if [ "$(cat "$DIR/curgen.sha256" 2>/dev/null)" != "$STAMP" ]; then
   rm -f "$DIR"/cur-*.csv "$DIR"/cur-*.csv.gz "$DIR"/cur2-*.parquet
+  rm -rf "$DIR"/parts-*
   echo "$STAMP" >"$DIR/curgen.sha256"
 fi
 HAVE_INVOICING=1
@@ -80,6 +97,9 @@ CSV="$DIR/cur-$ROWS.csv"
 GZ="$DIR/cur-$ROWS.csv.gz"
 PARQUET="$DIR/cur2-$ROWS.parquet"
 CSV2="$DIR/cur-$ROWS2.csv"
+PARTS_DIR="$DIR/parts-$ROWS-$PARTS"
+CSV10=""
+if [ "$SCALE" -gt 0 ]; then CSV10="$DIR/cur-$SCALE.csv"; fi
 gen() { # out rows extra-flags...
   local out="$1" rows="$2"; shift 2
   if [ -s "$out" ]; then log "reusing $out"; return; fi
@@ -90,62 +110,92 @@ gen "$CSV" "$ROWS"
 gen "$GZ" "$ROWS" -gzip
 gen "$PARQUET" "$ROWS" -format cur2-parquet
 gen "$CSV2" "$ROWS2"
+# The month as $PARTS gzip parts (cur-00001.csv.gz …): the same rows as $GZ.
+if [ -d "$PARTS_DIR" ]; then
+  log "reusing $PARTS_DIR"
+else
+  rm -rf "$PARTS_DIR.tmp" && mkdir -p "$PARTS_DIR.tmp"
+  "$DIR/curgen" -rows "$ROWS" -seed "$SEED" -period "$PERIOD" -gzip -parts "$PARTS" -out "$PARTS_DIR.tmp/cur.csv.gz" 2>/dev/null
+  mv "$PARTS_DIR.tmp" "$PARTS_DIR"
+fi
+PART_FILES=("$PARTS_DIR"/cur-*.csv.gz)
+[ "${#PART_FILES[@]}" = "$PARTS" ] || die "$PARTS_DIR holds ${#PART_FILES[@]} parts, want $PARTS"
+if [ -n "$CSV10" ]; then gen "$CSV10" "$SCALE"; fi
 
-size() { stat -c %s "$1"; }
+size() { local total=0 f; for f in "$@"; do total=$((total + $(stat -c %s "$f"))); done; echo "$total"; }
 CSV_BYTES=$(size "$CSV")
 
 # --- measurement -------------------------------------------------------------------
 # measure NAME CMD...: runs CMD $RUNS times under GNU time; sets BEST_S (best process
 # wall time), BEST_Q (best compute time: the query time DuckDB reports itself, else the
-# process wall time) and PEAK_KB (largest peak RSS); leaves the last run's stdout in
-# $DIR/NAME.out.
+# process wall time), BEST_CPU (least user + system CPU time of the process) and PEAK_KB
+# (largest peak RSS); leaves the last run's stdout in $DIR/NAME.out.
 measure() {
   local name="$1"; shift
-  BEST_S=""; BEST_Q=""; PEAK_KB=0
-  local i s kb q
+  BEST_S=""; BEST_Q=""; BEST_CPU=""; PEAK_KB=0
+  local i s kb q u sy cpu
   for ((i = 1; i <= RUNS; i++)); do
-    if ! /usr/bin/time -f '%e %M' -o "$DIR/$name.time" "$@" >"$DIR/$name.out" 2>"$DIR/$name.err"; then
+    if ! /usr/bin/time -f '%e %M %U %S' -o "$DIR/$name.time" "$@" >"$DIR/$name.out" 2>"$DIR/$name.err"; then
       log "$name failed:"; cat "$DIR/$name.err" >&2; return 1
     fi
-    read -r s kb <"$DIR/$name.time"
+    read -r s kb u sy <"$DIR/$name.time"
+    cpu=$(awk -v u="$u" -v s="$sy" 'BEGIN{printf "%.2f", u + s}')
     q=$(sed -n 's/.*"seconds":\([0-9.]*\).*/\1/p' "$DIR/$name.out" | head -1)
     [ -n "$q" ] || q="$s"
     if [ -z "$BEST_S" ] || awk -v a="$s" -v b="$BEST_S" 'BEGIN{exit !(a<b)}'; then BEST_S="$s"; fi
     if [ -z "$BEST_Q" ] || awk -v a="$q" -v b="$BEST_Q" 'BEGIN{exit !(a<b)}'; then BEST_Q="$q"; fi
+    if [ -z "$BEST_CPU" ] || awk -v a="$cpu" -v b="$BEST_CPU" 'BEGIN{exit !(a<b)}'; then BEST_CPU="$cpu"; fi
     if [ "$kb" -gt "$PEAK_KB" ]; then PEAK_KB="$kb"; fi
   done
 }
 
 ROWS_MD=()
-# row ENGINE INPUT FILE ROWS CSV_EQUIV_BYTES: one Markdown line from the last measure.
+# row ENGINE INPUT FILE_BYTES ROWS CSV_EQUIV_BYTES: one Markdown line from the last measure.
 row() {
-  local engine="$1" input="$2" file="$3" rows="$4" csvb="$5"
+  local engine="$1" input="$2" fb="$3" rows="$4" csvb="$5"
   local line
-  line=$(awk -v e="$engine" -v in_="$input" -v fb="$(size "$file")" -v r="$rows" -v cb="$csvb" \
-    -v s="$BEST_S" -v q="$BEST_Q" -v kb="$PEAK_KB" 'BEGIN{
+  line=$(awk -v e="$engine" -v in_="$input" -v fb="$fb" -v r="$rows" -v cb="$csvb" \
+    -v s="$BEST_S" -v q="$BEST_Q" -v cpu="$BEST_CPU" -v kb="$PEAK_KB" 'BEGIN{
       t = (q > 0) ? q : 0.001
-      printf "| %s | %s | %.0f MB | %d | %.2f | %.2f | %.0f | %.0f | %.0f |\n",
-        e, in_, fb/1e6, r, s, q, r/t, cb/1e6/t, kb/1024
+      printf "| %s | %s | %.0f MB | %d | %.2f | %.2f | %.2f | %.0f | %.0f | %.0f |\n",
+        e, in_, fb/1e6, r, s, q, cpu, r/t, cb/1e6/t, kb/1024
     }')
   ROWS_MD+=("$line")
   log "$line"
 }
 
 CSV2_BYTES=$(size "$CSV2")
-declare -A WALL PROC
+PARTS_BYTES=$(size "${PART_FILES[@]}")
+NPROC=$(nproc)
+SCALE_LABEL="CUR CSV, $((SCALE / ROWS))× rows"
+if [ $((SCALE % ROWS)) != 0 ]; then SCALE_LABEL="CUR CSV, $SCALE rows"; fi
+declare -A WALL PROC PEAK
 if [ "$HAVE_INVOICING" = 1 ]; then
   INV=("$DIR/invoicing" -config "$CONFIG" -period "$PERIOD")
-  measure inv-csv "${INV[@]}" "$CSV";        row "resellerkit invoicing" "CUR CSV" "$CSV" "$ROWS" "$CSV_BYTES"; WALL[inv1]=$BEST_Q; PROC[inv1]=$BEST_S
+  measure inv-csv "${INV[@]}" "$CSV";        row "resellerkit invoicing" "CUR CSV" "$(size "$CSV")" "$ROWS" "$CSV_BYTES"; WALL[inv1]=$BEST_Q; PROC[inv1]=$BEST_S; PEAK[inv1]=$PEAK_KB
   node -e 'JSON.parse(require("fs").readFileSync(process.argv[1]))' "$DIR/inv-csv.out" || die "invoicing output is not JSON"
-  measure inv-gz "${INV[@]}" "$GZ";          row "resellerkit invoicing" "CUR CSV gzip" "$GZ" "$ROWS" "$CSV_BYTES"
-  measure inv-pq "${INV[@]}" "$PARQUET";     row "resellerkit invoicing" "CUR 2.0 Parquet" "$PARQUET" "$ROWS" "$CSV_BYTES"
-  measure inv-csv2 "${INV[@]}" "$CSV2";      row "resellerkit invoicing" "CUR CSV, 2× rows" "$CSV2" "$ROWS2" "$CSV2_BYTES"; WALL[inv2]=$BEST_Q
+  measure inv-gz "${INV[@]}" "$GZ";          row "resellerkit invoicing" "CUR CSV gzip" "$(size "$GZ")" "$ROWS" "$CSV_BYTES"; WALL[invgz]=$BEST_Q
+  measure inv-pq "${INV[@]}" "$PARQUET";     row "resellerkit invoicing" "CUR 2.0 Parquet" "$(size "$PARQUET")" "$ROWS" "$CSV_BYTES"; WALL[invpq]=$BEST_Q
+  measure inv-csv2 "${INV[@]}" "$CSV2";      row "resellerkit invoicing" "CUR CSV, 2× rows" "$CSV2_BYTES" "$ROWS2" "$CSV2_BYTES"; WALL[inv2]=$BEST_Q
+  measure inv-parts1 "${INV[@]}" -parallel 1 "${PART_FILES[@]}"
+  row "resellerkit invoicing" "CUR CSV gzip, $PARTS parts one by one (-parallel 1)" "$PARTS_BYTES" "$ROWS" "$CSV_BYTES"; WALL[parts1]=$BEST_Q
+  measure inv-partsN "${INV[@]}" "${PART_FILES[@]}"
+  row "resellerkit invoicing" "CUR CSV gzip, $PARTS parts at once (default: $NPROC)" "$PARTS_BYTES" "$ROWS" "$CSV_BYTES"; WALL[partsN]=$BEST_Q
+  cmp -s "$DIR/inv-parts1.out" "$DIR/inv-partsN.out" || die "the parts read at once gave another output than one by one (diff $DIR/inv-parts1.out $DIR/inv-partsN.out)"
+  if [ -n "$CSV10" ]; then
+    measure inv-csv10 "${INV[@]}" "$CSV10"; row "resellerkit invoicing" "$SCALE_LABEL" "$(size "$CSV10")" "$SCALE" "$(size "$CSV10")"; WALL[inv10]=$BEST_Q; PEAK[inv10]=$PEAK_KB
+  fi
 fi
 DUCK=(node "$SCRIPTS/duckdb/bench.mjs")
-measure duck-csv "${DUCK[@]}" "$CSV";        row "DuckDB $(cd "$SCRIPTS/duckdb" && node -p 'require("./node_modules/@duckdb/node-api/package.json").version')" "CUR CSV" "$CSV" "$ROWS" "$CSV_BYTES"; WALL[duck1]=$BEST_Q; PROC[duck1]=$BEST_S
-measure duck-gz "${DUCK[@]}" "$GZ";          row "DuckDB" "CUR CSV gzip" "$GZ" "$ROWS" "$CSV_BYTES"
-measure duck-pq "${DUCK[@]}" "$PARQUET";     row "DuckDB" "CUR 2.0 Parquet" "$PARQUET" "$ROWS" "$CSV_BYTES"
-measure duck-csv2 "${DUCK[@]}" "$CSV2";      row "DuckDB" "CUR CSV, 2× rows" "$CSV2" "$ROWS2" "$CSV2_BYTES"; WALL[duck2]=$BEST_Q
+measure duck-csv "${DUCK[@]}" "$CSV";        row "DuckDB $(cd "$SCRIPTS/duckdb" && node -p 'require("./node_modules/@duckdb/node-api/package.json").version')" "CUR CSV" "$(size "$CSV")" "$ROWS" "$CSV_BYTES"; WALL[duck1]=$BEST_Q; PROC[duck1]=$BEST_S
+measure duck-gz "${DUCK[@]}" "$GZ";          row "DuckDB" "CUR CSV gzip" "$(size "$GZ")" "$ROWS" "$CSV_BYTES"
+measure duck-pq "${DUCK[@]}" "$PARQUET";     row "DuckDB" "CUR 2.0 Parquet" "$(size "$PARQUET")" "$ROWS" "$CSV_BYTES"; WALL[duckpq]=$BEST_Q
+measure duck-csv2 "${DUCK[@]}" "$CSV2";      row "DuckDB" "CUR CSV, 2× rows" "$CSV2_BYTES" "$ROWS2" "$CSV2_BYTES"; WALL[duck2]=$BEST_Q
+measure duck-parts "${DUCK[@]}" "${PART_FILES[@]}"
+row "DuckDB" "CUR CSV gzip, $PARTS parts (one list)" "$PARTS_BYTES" "$ROWS" "$CSV_BYTES"; WALL[duckparts]=$BEST_Q
+if [ -n "$CSV10" ]; then
+  measure duck-csv10 "${DUCK[@]}" "$CSV10"; row "DuckDB" "$SCALE_LABEL" "$(size "$CSV10")" "$SCALE" "$(size "$CSV10")"; WALL[duck10]=$BEST_Q
+fi
 
 # --- report ----------------------------------------------------------------------------
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }'; }
@@ -157,20 +207,29 @@ REPORT="$DIR/report.md"
   echo "$(nproc) cores ($CPU), $MEM RAM, $(go version | cut -d' ' -f3-), Node $(node --version),"
   echo "load average (1/5/15 min) $LOAD_BEFORE before the run, $(cut -d' ' -f1-3 /proc/loadavg | tr ' ' '/') after."
   echo
-  echo "| engine | input | file size | rows | process wall s | compute s | rows/s | MB/s (CSV-equivalent) | peak RSS MB |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| engine | input | file size | rows | process wall s | compute s | CPU s | rows/s | MB/s (CSV-equivalent) | peak RSS MB |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   printf '%s\n' "${ROWS_MD[@]}"
   echo
   if [ "$HAVE_INVOICING" = 1 ]; then
     echo "- Throughput ratio invoicing / DuckDB on CUR CSV: **$(ratio "${WALL[duck1]}" "${WALL[inv1]}")×** against DuckDB's query time,"
     echo "  $(ratio "${PROC[duck1]}" "${PROC[inv1]}")× against its process wall time (target ≥ 2×)."
+    echo "- CUR 2.0 Parquet: invoicing took $(ratio "${WALL[invpq]}" "${WALL[duckpq]}")× DuckDB's query time on the same file (target ≤ 1×)."
     echo "- Linear growth: 2× rows took $(ratio "${WALL[inv2]}" "${WALL[inv1]}")× the time for invoicing, $(ratio "${WALL[duck2]}" "${WALL[duck1]}")× for DuckDB."
+    if [ -n "$CSV10" ]; then
+      echo "- Scaling: $SCALE rows ($SCALE_LABEL) took $(ratio "${WALL[inv10]}" "${WALL[inv1]}")× the time of $ROWS for invoicing,"
+      echo "  $(ratio "${WALL[duck10]}" "${WALL[duck1]}")× for DuckDB; invoicing's peak RSS $((PEAK[inv10] / 1024)) MB against $((PEAK[inv1] / 1024)) MB (target: flat, under 100 MB)."
+    fi
+    echo "- A month of $PARTS gzip parts: speedup of reading them at once over one by one **$(ratio "${WALL[parts1]}" "${WALL[partsN]}")×** (target ≥ 1.8×),"
+    echo "  with the same output (compared byte for byte); one by one took $(ratio "${WALL[parts1]}" "${WALL[invgz]}")× the single gzip file's time;"
+    echo "  throughput ratio invoicing at once / DuckDB's query over the same list: $(ratio "${WALL[duckparts]}" "${WALL[partsN]}")×."
   else
     echo "- examples/invoicing did not build: DuckDB only."
   fi
   echo "- Times are the best of $RUNS runs; peak RSS the largest. \"compute s\" is the whole process for"
   echo "  invoicing and the query alone for DuckDB (without Node's start-up): rows/s, MB/s and the"
-  echo "  ratios use it, which favours DuckDB."
+  echo "  ratios use it, which favours DuckDB. \"CPU s\" is the least user + system time of the"
+  echo "  whole process over the runs (Node's and DuckDB's loading included for DuckDB)."
 } >"$REPORT"
 cat "$REPORT"
 
