@@ -369,7 +369,7 @@ func (s *Source) feed(ctx context.Context, id string, period resellerkit.Month, 
 			}
 		}
 		for i := range rows {
-			if err := r.add(&rows[i]); err != nil {
+			if err := r.add(ctx, &rows[i]); err != nil {
 				return r.items, err
 			}
 		}
@@ -379,6 +379,11 @@ func (s *Source) feed(ctx context.Context, id string, period resellerkit.Month, 
 	}
 	return r.items, nil
 }
+
+// maxLineItems bounds a result row's count: more line items than any month of
+// any payer has (a large reseller's month is around 10^9), so a corrupt count is
+// an error, not hours of counting.
+const maxLineItems = 1e10
 
 // rowReader turns result rows into line items for one Sink.
 type rowReader struct {
@@ -438,7 +443,7 @@ func (r *rowReader) source(col string) string {
 // add adds one result row: its sums once, and as many empty rows again as it has
 // line items beyond the first, so that the Sink counts rows as a local scan does
 // (billing.Result.Rows, the rows of an unknown line item type in a warning).
-func (r *rowReader) add(row *types.Row) error {
+func (r *rowReader) add(ctx context.Context, row *types.Row) error {
 	r.row++
 	if len(row.Data) != len(r.cols) {
 		return &RowError{QueryID: r.queryID, Row: r.row,
@@ -476,9 +481,9 @@ func (r *rowReader) add(row *types.Row) error {
 			li.PublicCost = v
 		case resLineItems:
 			var err error
-			if n, err = strconv.ParseInt(string(v), 10, 64); err != nil || n < 1 {
+			if n, err = strconv.ParseInt(string(v), 10, 64); err != nil || n < 1 || n > maxLineItems {
 				return &RowError{QueryID: r.queryID, Row: r.row, Column: col, Source: r.source(col),
-					Err: resultError(string(v), "is not a count of line items (a whole number, 1 or more)")}
+					Err: resultError(string(v), "is not a count of line items (a whole number from 1 to 10^10)")}
 			}
 		}
 	}
@@ -490,6 +495,9 @@ func (r *rowReader) add(row *types.Row) error {
 	for k := int64(1); k < n; k++ {
 		if err := r.sink.Add(li); err != nil {
 			return r.sinkError(err)
+		}
+		if k%(1<<20) == 0 && ctx.Err() != nil {
+			return ctx.Err()
 		}
 	}
 	r.items += n
