@@ -264,16 +264,28 @@ func securityFieldErrors(err error) map[string]*supportFieldError {
 	return out
 }
 
-// securityChanges returns the account's latest recorded changes, each as what
-// changed: the profile and the controls whose state changed.
+// securityChanges returns the account's latest recorded changes, each as who
+// (an email when the person may know it) and what changed: the profile and the
+// controls whose state changed.
 func (u *ui) securityChanges(ctx context.Context, p members.Principal, orgID, id string, l lang) ([]securityChangeRow, error) {
 	changes, _, err := u.s.sec.ListChanges(ctx, p, orgID, id, resellerkit.Page{Limit: securityChangesShown})
 	if err != nil {
 		return nil, err
 	}
 	var out []securityChangeRow
+	who := map[string]string{p.IdentityID: p.Email}
 	for _, ch := range changes {
-		row := securityChangeRow{At: jst(ch.At), By: ch.By}
+		by, ok := who[ch.By]
+		if !ok {
+			// A member's email, when the person may read members (user.view);
+			// else the identity id the change recorded.
+			by = ch.By
+			if m, err := u.s.svc.GetMember(ctx, p, orgID, ch.By); err == nil && m.Email != "" {
+				by = m.Email
+			}
+			who[ch.By] = by
+		}
+		row := securityChangeRow{At: jst(ch.At), By: by}
 		if ch.Before.Profile != ch.After.Profile {
 			row.Summary = append(row.Summary, translateOr(l, "security.change.profile",
 				translateOr(l, "account.security.profile."+string(ch.Before.Profile)), translateOr(l, "account.security.profile."+string(ch.After.Profile))))

@@ -29,7 +29,7 @@ func init() {
 		securityEditPage{AccountID: "100000000002", AccountName: "prod-db", Profile: "secure", Version: "3", Regions: []string{"ap-northeast-1", "us-east-1"},
 			Controls: controls, Estimate: est, Saved: est, Previewed: true, Done: true, UpdatedAt: "2026-01-02 09:00 JST",
 			Profiles: []supportOption{{Value: "basic", Key: "account.security.profile.basic"}, {Value: "secure", Key: "account.security.profile.secure"}},
-			Changes: []securityChangeRow{{At: "2026-01-02 09:00 JST", By: "demo-power", Summary: []string{"Profile: Basic → Secure", "GuardDuty turned on"}}}},
+			Changes:  []securityChangeRow{{At: "2026-01-02 09:00 JST", By: "demo-power", Summary: []string{"Profile: Basic → Secure", "GuardDuty turned on"}}}},
 		securityEditPage{AccountID: "100000000003", Profile: "x", Version: "1", Controls: controls, Error: "security.edit.failed",
 			Errors: map[string]*supportFieldError{"profile": {Key: "security.error.profile"}, "choice.guardduty": {Key: "security.error.choice"},
 				"choice.cloudtrail-multi-region": {Key: "security.error.managed"}}},
@@ -98,6 +98,7 @@ func TestUI_SecurityEditPreviewsTheCostThenSaves(t *testing.T) {
 	assert.Contains(t, body, `id="security-saved">セキュリティ設定を保存しました。`)
 	assert.Contains(t, body, "プロファイル: ベーシック → セキュア")
 	assert.Contains(t, body, "GuardDuty を有効化")
+	assert.Contains(t, body, "変更者: "+demoPower.Email)
 	assert.Contains(t, body, `<option value="off" selected>`)
 	st, _, err = f.sec.GetSettings(context.Background(), demoPower, f.orgID, acct)
 	require.NoError(t, err)
