@@ -45,6 +45,12 @@
 //     and the tag in its own column, resource_tags_user_cm_billing_group
 //     (Config.TagColumn). Its rows are classified as legacy CUR (billing.Format).
 //
+// The table must have every column the query reads: a legacy CUR table has the tag
+// column only once the CmBillingGroup cost allocation tag is activated and in the
+// report, a Data Exports table its resource_tags and product maps only when the
+// export includes them; otherwise the query ends FAILED with COLUMN_NOT_FOUND (a
+// *QueryError saying which column).
+//
 // No value is ever part of the query text. The text is built from a fixed template
 // and identifiers only: the catalog, database and table (Config.Validate allows
 // letters, digits, underscores and hyphens) and the CUR column names, each

@@ -331,3 +331,23 @@ func TestScanReadsPublicCostsOnlyWhenUsed(t *testing.T) {
 	assert.ErrorIs(t, err, billing.ErrCurrency)
 	assert.ErrorContains(t, err, `column "public_currency" (pricing_currency): "JPY"`)
 }
+
+// TestRunTakesSourcesWithoutSketches: billing.Run compares no Source with another
+// input (B-14: a Source has no Sketch) and refuses none, so two Sources over one
+// table count its rows twice; the package doc says not to do that.
+func TestRunTakesSourcesWithoutSketches(t *testing.T) {
+	row := resultRow("123456789012", "AmazonEC2", "Usage", "", "USD", "2", "5")
+	newSrc := func() *Source {
+		src, _ := newFakeSource(t, &fakeAPI{pages: []*types.ResultSet{resultSet(unblendedCols, true, row)}}, Config{})
+		return src
+	}
+	cfg := &billing.Config{Issuer: billing.Issuer{Name: "Example Reseller K.K.", RegistrationNumber: "T1234567890123"},
+		Projects: []billing.Project{{ID: "p", Currency: money.USD, Accounts: []string{"123456789012"}}}}
+	res, err := billing.Run(context.Background(), billing.Job{Period: october, Issuer: cfg.Issuer, Projects: cfg,
+		Inputs: []billing.Input{newSrc(), newSrc()}})
+	require.NoError(t, err)
+	require.Len(t, res.Inputs, 2)
+	assert.Nil(t, res.Inputs[0].Sketch)
+	assert.Equal(t, int64(4), res.Rows.InPeriod)
+	assert.Equal(t, "10", res.Invoices[0].ChargesUSD.String())
+}
