@@ -271,6 +271,16 @@ func TestUI_DeskIssuesTheMonthOnce(t *testing.T) {
 	assert.NotContains(t, body, `class="created"`)
 	assert.Equal(t, issued, f.invoiceCount(t, month), "the second click issues nothing")
 
+	for _, bad := range []string{"2026-13", "next month", "2026-1"} {
+		resp, _ = c.get("/desk/invoices?period=" + url.QueryEscape(bad))
+		assert.Equal(t, http.StatusBadRequest, resp.StatusCode, bad)
+		resp, _ = c.post("/desk/invoices", url.Values{"period": {bad}})
+		assert.Equal(t, http.StatusBadRequest, resp.StatusCode, bad)
+	}
+	resp, _ = c.post("/desk/invoices", nil)
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "no period: nothing issued by default")
+	assert.Equal(t, issued, f.invoiceCount(t, month))
+
 	m := regexp.MustCompile(`href="(/orgs/[^"]+\.pdf\?lang=en)"`).FindStringSubmatch(body)
 	require.Len(t, m, 2)
 	req, err := http.NewRequest(http.MethodGet, f.srv.URL+html.UnescapeString(m[1]), nil)
@@ -311,6 +321,8 @@ func TestUI_DeskMaintenanceListsTheLastRunPerAccount(t *testing.T) {
 		assert.NotContains(t, body, `data-account="`+id+`"`, "not failing")
 	}
 
+	resp, _ = c.get("/desk/maintenance?org=no-such-org")
+	assert.Contains(t, []int{http.StatusForbidden, http.StatusNotFound}, resp.StatusCode, "an organization that does not exist")
 	other := f.outsiderOrg()
 	resp, body = c.get("/desk/maintenance?org=" + url.QueryEscape(other))
 	require.Equal(t, http.StatusOK, resp.StatusCode, body)

@@ -109,6 +109,9 @@ func TestUI_SecurityEditPreviewsTheCostThenSaves(t *testing.T) {
 
 	_, body = c.get("/orgs/" + url.PathEscape(f.orgID) + "/accounts/" + acct)
 	assert.Contains(t, body, `<dd class="profile">セキュア</dd>`)
+
+	resp, _ = c.get(f.securityEditOf("999999999999"))
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode, "an account the organization does not have")
 }
 
 // TestUI_SecurityEditShowsEachErrorNextToItsField: a profile that is none, a
@@ -171,6 +174,9 @@ func TestUI_SecurityEditIsRefusedWithoutSecurityEdit(t *testing.T) {
 	st, _, err := f.sec.GetSettings(context.Background(), demoPower, f.orgID, acct)
 	require.NoError(t, err)
 	assert.Zero(t, st.Version, "nothing saved")
+
+	resp, _ = c.get(f.securityEditOf("999999999999"))
+	assert.Contains(t, []int{http.StatusForbidden, http.StatusNotFound}, resp.StatusCode, "no such account (and no security.edit)")
 
 	// The demo organization's power user, for another organization's URL.
 	other := "/orgs/" + url.PathEscape(f.outsiderOrg()) + "/accounts/" + acct + "/security/edit"
