@@ -6,7 +6,11 @@
 // Inputs}). It asks the ProjectSource for the month's projects — each with the
 // accounts it owns that month (M-3) and its billing settings — and validates them;
 // then it scans each Input (costfile.File reads a CUR or FOCUS file) giving every
-// Sink the input asks for its own Aggregator, merges them and calls Compute. The
+// Sink the input asks for its own Aggregator, merges them and calls Compute. Several
+// inputs are scanned at once (Job.Parallel, by default GOMAXPROCS of them: a
+// month's gzip parts each inflate on one core), and taken in input order as their
+// scans end, so the result and the error are those of reading them one after
+// another, and memory holds at most Job.Parallel inputs' Aggregators. The
 // Result lists each input's InputStats and, after Compute's warnings, each input's
 // warnings prefixed with its name. A month too large to read on one machine stays
 // where it is: billing/athena's Source is an Input that has Amazon Athena aggregate
@@ -66,8 +70,8 @@
 // flat: an input reports in InputStats.Sketch a Sketch, a fixed-size sample of its
 // row identities (the SketchSize smallest hashes: a bottom-k sketch; costfile hashes
 // a CUR row's line item id and usage start, and a row without an id whole), and
-// Run compares each input's with those of the inputs before it, right after its
-// scan. Inputs overlap when at least OverlapPercent of the rows sampled from one are
+// Run compares each input's with those of the inputs before it, when its turn
+// comes in input order. Inputs overlap when at least OverlapPercent of the rows sampled from one are
 // in the other: copies and versions share all their rows, the parts of one report
 // none, and the threshold tolerates the odd line item id AWS repeats across parts.
 // Rows repeated inside one input are data, not an overlap. An overlap of less than
