@@ -8,11 +8,13 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/go-webauthn/webauthn/protocol"
+	"github.com/skip2/go-qrcode"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -276,6 +278,8 @@ func TestUI_ProfileSetsUpChecksAndTurnsOffTheAuthenticatorApp(t *testing.T) {
 	checkPage(t, resp, body)
 	assert.Regexp(t, `<dd class="mono" id="totp-secret">([A-Z2-7]{4} )+[A-Z2-7]{1,4}</dd>`, body, "the key in groups of four")
 	assert.Regexp(t, `<dd class="mono wrap" id="totp-uri">otpauth://totp/`, body)
+	assert.Regexp(t, `<svg class="qr" id="totp-qr" role="img" aria-labelledby="totp-qr-title" viewBox="0 0 (\d+) (\d+)"`, body, "the URI as a QR code, drawn inline")
+	assert.Regexp(t, `<path d="(M\d+ \d+h1v1h-1z)+" fill="#000000"/>`, body)
 	secret := totpSecretOf(t, body)
 	setup := formValue(t, body, "setup")
 	assert.NotContains(t, body, password)
@@ -420,6 +424,36 @@ func TestUI_ProfileRegistersRenamesAndRemovesPasskeys(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Contains(t, body, `id="passkeys-empty"`)
 	assert.Contains(t, body, `<dd id="mfa-passkeys">0</dd>`)
+}
+
+// TestUI_QRPathDrawsTheCodesModules: the path has one unit square per dark
+// module of the code skip2/go-qrcode makes, inside its size.
+func TestUI_QRPathDrawsTheCodesModules(t *testing.T) {
+	uri := "otpauth://totp/resellerkit:a@b.example?secret=ABCDEFGHIJKLMNOP&issuer=resellerkit"
+	path, size := qrPath(uri)
+	q, err := qrcode.New(uri, qrcode.Medium)
+	require.NoError(t, err)
+	bm := q.Bitmap()
+	require.Equal(t, len(bm), size)
+	dark := 0
+	for _, row := range bm {
+		for _, on := range row {
+			if on {
+				dark++
+			}
+		}
+	}
+	assert.Regexp(t, `^(M\d+ \d+h1v1h-1z)+$`, path, "nothing but unit squares")
+	squares := regexp.MustCompile(`M(\d+) (\d+)h1v1h-1z`).FindAllStringSubmatch(path, -1)
+	assert.Len(t, squares, dark)
+	for _, m := range squares {
+		x, _ := strconv.Atoi(m[1])
+		y, _ := strconv.Atoi(m[2])
+		assert.True(t, bm[y][x], "(%d, %d) is dark", x, y)
+	}
+	path, size = qrPath(strings.Repeat("x", 8000))
+	assert.Empty(t, path, "too long for a QR code: none drawn")
+	assert.Zero(t, size)
 }
 
 func TestUI_ProfileCreatesListsAndRevokesAPIKeys(t *testing.T) {

@@ -3,11 +3,14 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/skip2/go-qrcode"
 
 	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/identity"
@@ -102,14 +105,44 @@ type profileKey struct {
 }
 
 // totpSetup is an authenticator app being set up: its key to type in (in groups
-// of four), the otpauth URI, and both sealed into the confirmation form, so that
-// a wrong code shows them again without storing them here.
+// of four), the otpauth URI as text and as a QR code, and both sealed into the
+// confirmation form, so that a wrong code shows them again without storing them
+// here.
 type totpSetup struct {
 	Secret  string   `json:"s"`
 	URI     string   `json:"u"`
 	Expires int64    `json:"x"` // Unix seconds
 	Groups  []string `json:"-"`
 	Sealed  string   `json:"-"`
+	QRPath  string   `json:"-"` // the QR code's dark modules, an SVG path in module units ("" if it could not be drawn)
+	QRSize  int      `json:"-"` // its size in modules, the quiet zone included
+}
+
+// show fills what the page draws of s: the key's groups and the URI's QR code.
+func (s *totpSetup) show() {
+	s.Groups = groupsOf(s.Secret, 4)
+	s.QRPath, s.QRSize = qrPath(s.URI)
+}
+
+// qrPath draws text as a QR code (medium error correction, skip2/go-qrcode): an
+// SVG path of unit squares, one per dark module, and the code's size in modules
+// with its quiet zone. The page draws it inline (the CSP allows no data: image),
+// with the URI as text beside it; "" if text does not fit a QR code.
+func qrPath(text string) (string, int) {
+	q, err := qrcode.New(text, qrcode.Medium)
+	if err != nil {
+		return "", 0
+	}
+	bm := q.Bitmap()
+	var b strings.Builder
+	for y, row := range bm {
+		for x, dark := range row {
+			if dark {
+				fmt.Fprintf(&b, "M%d %dh1v1h-1z", x, y)
+			}
+		}
+	}
+	return b.String(), len(bm)
 }
 
 // totpSetupTTL is how long the confirmation form can show a setup again.
@@ -268,7 +301,7 @@ func (u *ui) profileTOTPBegin(_ http.ResponseWriter, r *http.Request, v *view) e
 	}
 	setup := &totpSetup{Secret: e.Secret, URI: e.URI, Expires: u.s.now().Add(totpSetupTTL).Unix()}
 	setup.Sealed = u.pending.sealJSON(setup)
-	setup.Groups = groupsOf(setup.Secret, 4)
+	setup.show()
 	return u.profileShow(r, v, profilePage{TOTPSetup: setup}, http.StatusOK)
 }
 
@@ -290,7 +323,8 @@ func (u *ui) profileTOTPConfirm(_ http.ResponseWriter, r *http.Request, v *view)
 	if err := u.pending.openJSON(r.PostFormValue("setup"), &setup); err != nil || u.s.now().Unix() > setup.Expires {
 		return u.profileFailed(r, v, profilePage{}, map[string]fieldMsg{"totp_password": {Key: "profile.mfa.totp.expired"}})
 	}
-	setup.Sealed, setup.Groups = r.PostFormValue("setup"), groupsOf(setup.Secret, 4)
+	setup.Sealed = r.PostFormValue("setup")
+	setup.show()
 	codes, err := u.s.ids.ConfirmTOTP(r.Context(), callerOf(r).auth, strings.TrimSpace(r.PostFormValue("code")))
 	switch {
 	case err == nil:
