@@ -142,8 +142,10 @@ func parseDeskAccountLines(text string) ([]deskAccountLine, []deskLineError) {
 		if raw == "" {
 			continue
 		}
-		id, name, _ := strings.Cut(strings.Replace(strings.Replace(raw, "\t", " ", 1), ",", " ", 1), " ")
-		l := deskAccountLine{n: i + 1, id: id, name: strings.TrimSpace(name)}
+		l := deskAccountLine{n: i + 1, id: raw}
+		if sep := strings.IndexAny(raw, " \t,"); sep >= 0 {
+			l.id, l.name = raw[:sep], strings.TrimSpace(raw[sep+1:])
+		}
 		switch {
 		case members.ValidateAccountID("id", l.id) != nil:
 			errs = append(errs, deskLineError{Line: l.n, Key: "desk.reg.error.id", Value: resellerkit.Truncate(l.id)})

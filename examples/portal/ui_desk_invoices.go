@@ -136,12 +136,12 @@ func (u *ui) deskIssue(_ http.ResponseWriter, r *http.Request, v *view) error {
 	if u.s.bill == nil {
 		return errNoEndpoint
 	}
+	if r.PostFormValue("period") == "" { // never a default month to issue
+		return &badRequestError{msg: "period: required"}
+	}
 	period, err := u.deskPeriod(r.PostFormValue("period"))
 	if err != nil {
 		return err
-	}
-	if r.PostFormValue("period") == "" {
-		return &badRequestError{msg: "period: required"}
 	}
 	// The Service takes no principal: members' checks of every organization the
 	// operator sees (the M-6 gate among them) come first.

@@ -145,7 +145,7 @@ func TestUI_DeskRegistersAccounts(t *testing.T) {
 
 	project := f.project()
 	resp, body = c.post("/desk/accounts", url.Values{"org": {f.orgID}, "project_id": {project.ID},
-		"accounts": {"200000000001 web-stg\n\n200000000002,batch\n200000000003"}}, "Accept-Language", "en")
+		"accounts": {"200000000001 web-stg\n\n200000000002,batch job\n200000000003"}}, "Accept-Language", "en")
 	require.Equal(t, http.StatusOK, resp.StatusCode, body)
 	checkPage(t, resp, body)
 	assert.Equal(t, "/desk/accounts", resp.Request.URL.Path, "redirected after the post")
@@ -160,7 +160,7 @@ func TestUI_DeskRegistersAccounts(t *testing.T) {
 	}
 	a, err := f.svc.GetAccount(context.Background(), demoPower, f.orgID, "200000000002")
 	require.NoError(t, err)
-	assert.Equal(t, "batch", a.Name)
+	assert.Equal(t, "batch job", a.Name, "the name after the first comma, spaces kept")
 }
 
 // TestUI_DeskRegisterWithABadIDShowsItsLineAndRegistersNothing: every line's
