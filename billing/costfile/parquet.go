@@ -30,30 +30,12 @@ type pqColumn struct {
 // schema it cannot build, a corrupt page): such a panic is an ErrParquet error.
 func scanParquet(ctx context.Context, name string, r io.ReaderAt, size int64, newSink func() billing.Sink, opt Options) (billing.InputStats, error) {
 	st := billing.InputStats{Name: name, Layout: LayoutParquet, Bytes: size}
-	f, err := openParquet(name, r, size)
+	f, s, cols, err := openParquet(name, r, size)
 	if err != nil {
 		return st, err
-	}
-	sch := f.Schema()
-	var header []string
-	for _, fl := range sch.Fields() {
-		header = append(header, fl.Name())
-	}
-	s, err := newSchema(header)
-	if err != nil {
-		var e *Error
-		if errors.As(err, &e) {
-			e.File = name
-			return st, e
-		}
-		return st, &Error{File: name, Err: err}
 	}
 	st.Format = s.format
 	st.Warnings = append(st.Warnings, s.warnings...)
-	cols, err := pqColumns(name, sch, s, header)
-	if err != nil {
-		return st, err
-	}
 
 	groups := f.RowGroups()
 	firstRow := make([]int64, len(groups)) // first row number of each group
@@ -135,19 +117,35 @@ func scanParquet(ctx context.Context, name string, r io.ReaderAt, size int64, ne
 	return finish(st, fillers, first, werr)
 }
 
-// openParquet opens the file and reads its footer, the panics of a malformed one
-// turned into errors.
-func openParquet(name string, r io.ReaderAt, size int64) (f *parquet.File, err error) {
+// openParquet opens the file, reads its footer and locates the needed columns;
+// the panics of parquet-go on a malformed footer or schema are errors.
+func openParquet(name string, r io.ReaderAt, size int64) (f *parquet.File, s *schema, cols []pqColumn, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			f, err = nil, &Error{File: name, Err: fmt.Errorf("%w (malformed footer or schema): %v", ErrParquet, p)}
+			f, s, cols, err = nil, nil, nil, &Error{File: name, Err: fmt.Errorf("%w (malformed footer or schema): %v", ErrParquet, p)}
 		}
 	}()
 	f, err = parquet.OpenFile(r, size, parquet.SkipBloomFilters(true), parquet.SkipPageIndex(true))
 	if err != nil {
-		return nil, &Error{File: name, Err: fmt.Errorf("%w (truncated or not Parquet?): %w", ErrParquet, err)}
+		return nil, nil, nil, &Error{File: name, Err: fmt.Errorf("%w (truncated or not Parquet?): %w", ErrParquet, err)}
 	}
-	return f, nil
+	sch := f.Schema()
+	var header []string
+	for _, fl := range sch.Fields() {
+		header = append(header, fl.Name())
+	}
+	if s, err = newSchema(header); err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			e.File = name
+			return nil, nil, nil, e
+		}
+		return nil, nil, nil, &Error{File: name, Err: err}
+	}
+	if cols, err = pqColumns(name, sch, s, header); err != nil {
+		return nil, nil, nil, err
+	}
+	return f, s, cols, nil
 }
 
 // pqColumns locates the leaves of the needed columns: a flat leaf (string, number,
