@@ -60,7 +60,8 @@ func scanInputs(ctx context.Context, inputs []Input, parallel int, newAgg func()
 	start := func() {
 		i := next
 		next++
-		results[i] = make(chan inputResult, 1)
+		done := make(chan inputResult, 1)
+		results[i] = done
 		g.Go(func() error {
 			var (
 				mu   sync.Mutex
@@ -76,7 +77,7 @@ func scanInputs(ctx context.Context, inputs []Input, parallel int, newAgg func()
 			st, err := inputs[i].Scan(ctx, newSink)
 			mu.Lock()
 			defer mu.Unlock()
-			results[i] <- inputResult{stats: st, err: err, aggs: aggs}
+			done <- inputResult{stats: st, err: err, aggs: aggs}
 			return nil
 		})
 	}
@@ -87,7 +88,6 @@ func scanInputs(ctx context.Context, inputs []Input, parallel int, newAgg func()
 	err := func() error {
 		for i := range inputs {
 			r := <-results[i]
-			results[i] = nil
 			if r.err != nil {
 				return r.err
 			}
