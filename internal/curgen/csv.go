@@ -1,8 +1,6 @@
 package curgen
 
 import (
-	"bufio"
-	"encoding/csv"
 	"fmt"
 	"io"
 )
@@ -15,26 +13,9 @@ func Write(w io.Writer, cfg Config) (rows int, err error) {
 	if err != nil {
 		return 0, err
 	}
-	bw := bufio.NewWriterSize(w, 1<<20)
-	cw := csv.NewWriter(bw)
-	if err := cw.Write(legacyColumns); err != nil {
-		return 0, fmt.Errorf("curgen: write header: %w", err)
+	n, err := g.writeRows(w, 0, g.cfg.Rows)
+	if err != nil {
+		return n, fmt.Errorf("curgen: %w", err)
 	}
-	for i := 0; i < g.cfg.Rows; i++ {
-		g.next(i, i == g.cfg.Rows-1)
-		if g.cfg.Observe != nil {
-			g.cfg.Observe(&g.row)
-		}
-		if err := cw.Write(g.rec); err != nil {
-			return i, fmt.Errorf("curgen: write row %d: %w", i, err)
-		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return g.cfg.Rows, fmt.Errorf("curgen: flush: %w", err)
-	}
-	if err := bw.Flush(); err != nil {
-		return g.cfg.Rows, fmt.Errorf("curgen: flush: %w", err)
-	}
-	return g.cfg.Rows, nil
+	return n, nil
 }
