@@ -190,11 +190,38 @@
 //	                             from POST /v1/passkey-challenges
 //	POST /signout                ends the session
 //	POST /lang                   the language switch (a cookie, rk_lang)
-//	GET  /orgs, /switch?org=     the organizations; the header's switcher
+//	GET  /orgs, /switch?org=     the organizations; the header's switcher; the
+//	                             invitations waiting for the person (where / sends
+//	                             them while any wait), each accepted or declined by
+//	                             POST /invitations/{org}/{invitation}/accept|reject
 //	GET  /orgs/{org}/accounts    the accounts (paged: limit, page_token) with their
 //	                             month-to-date charges and when they were aggregated
 //	                             (B-13), the charges only with charges.view; 0.00
-//	                             and "—" for an account without data
+//	                             and "—" for an account without data; a
+//	                             selection (application.submit or
+//	                             contacts.edit) sending the ticked accounts to a
+//	                             closure or owner-change application (one per
+//	                             account, filed in one transaction: all or none) or
+//	                             to the bulk edit (/orgs/{org}/accounts/bulk?account=)
+//	POST /orgs/{org}/accounts/{account}/contacts/test-mail
+//	                             the contacts edit form's test mail (C-4,
+//	                             contacts.edit) to one category's addresses as
+//	                             entered, saved or not; nothing is saved
+//	GET  /orgs/{org}/projects    the projects (project.view) with their open
+//	                             accounts; GET, POST …/projects/new and
+//	                             …/projects/{project} create and edit one (org.edit)
+//	                             with the version read (a stale one: 409, the
+//	                             conflict shown)
+//	GET  /orgs/{org}/members     the members (user.view); GET, POST
+//	                             …/members/{identity} changes type and permissions,
+//	                             POST …/members/{identity}/remove removes (power
+//	                             users; the last power user stays, M-9)
+//	GET, POST /orgs/{org}/invitations
+//	                             the invitations (invitation.view) and the invite
+//	                             form (power users; the invitation and its mail in
+//	                             one transaction); POST …/{invitation}/revoke
+//	GET  /orgs/{org}/notices     the notices (power users) newest first with their
+//	                             delivery state (?state=queued|sent|dead; paged)
 //	GET, POST /orgs/{org}/accounts/{account}/security/edit
 //	                             the account's security settings (security.edit):
 //	                             "preview" shows the input's estimated monthly cost,
