@@ -75,6 +75,16 @@ type profilePage struct {
 	NewKey    *profileKey      // the API key just created, with its secret, shown once
 }
 
+// profileField is one field of the page's forms as its shared templates draw it
+// ("profile.password", "profile.code"): its id and its error.
+type profileField struct {
+	ID  string
+	Err fieldMsg
+}
+
+// Field returns the field with the id, with its error from the form just posted.
+func (p profilePage) Field(id string) profileField { return profileField{ID: id, Err: p.Err[id]} }
+
 // fieldMsg is a field's error: a message key and its argument, if any.
 type fieldMsg struct {
 	Key string
