@@ -1,6 +1,7 @@
 package costfile
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -311,6 +312,9 @@ func (w *pqWorker) mapValue(c *pqColumn, k, vl *pqLeaf) ([]byte, error) {
 	if c.slot == sTag {
 		keys = billingGroupKeys
 	}
+	if v, ok, err := w.mapFast(k, vl, keys); ok || err != nil {
+		return v, err
+	}
 	var out []byte
 	found := false
 	for n := 0; ; n++ {
@@ -348,4 +352,59 @@ func (w *pqWorker) mapValue(c *pqColumn, k, vl *pqLeaf) ([]byte, error) {
 			out = w.buf[st:len(w.buf):len(w.buf)]
 		}
 	}
+}
+
+// mapFast is mapValue for a row whose entries lie in the current pages of both
+// leaves (always so with data pages v2, whose pages start at rows): the end of the
+// row is found with a vectorized search of the repetition levels, the values
+// skipped are counted over the definition levels, and only keys are looked at.
+// ok is false when the row reaches past a page: mapValue then reads it entry by
+// entry.
+func (w *pqWorker) mapFast(k, vl *pqLeaf, keys []string) (v []byte, ok bool, err error) {
+	if k.li >= k.n {
+		if ok, err := k.load(); !ok || err != nil {
+			return nil, false, err
+		}
+	}
+	if vl.li >= vl.n {
+		if ok, err := vl.load(); !ok || err != nil {
+			return nil, false, err
+		}
+	}
+	if k.reps == nil || vl.reps == nil || k.defs == nil || vl.defs == nil {
+		return nil, false, nil
+	}
+	cnt := bytes.IndexByte(k.reps[k.li+1:k.n], 0) + 1 // levels of the row
+	if cnt == 0 || vl.li+cnt >= vl.n || vl.reps[vl.li+cnt] != 0 {
+		return nil, false, nil // the row may go on in the next page
+	}
+	kd := k.defs[k.li : k.li+cnt]
+	vd := vl.defs[vl.li : vl.li+cnt]
+	ki := k.vi
+	for j, d := range kd {
+		if d != k.maxDef {
+			continue
+		}
+		if k.isKey(ki, keys) {
+			if vd[j] == vl.maxDef {
+				vi := vl.vi + bytes.Count(vd[:j], []byte{vl.maxDef})
+				_, t, err := vl.text(vi, nil)
+				if err != nil {
+					return nil, false, err
+				}
+				if t != nil {
+					st := len(w.buf)
+					w.buf = append(w.buf, t...)
+					v = w.buf[st:len(w.buf):len(w.buf)]
+				}
+			}
+			break
+		}
+		ki++
+	}
+	k.vi += bytes.Count(kd, []byte{k.maxDef})
+	vl.vi += bytes.Count(vd, []byte{vl.maxDef})
+	k.li += cnt
+	vl.li += cnt
+	return v, true, nil
 }

@@ -159,7 +159,7 @@ func (v *pqValues) render(t *pqType, i int, dst []byte) ([]byte, []byte, error) 
 		return dst, b, nil
 	case convDouble:
 		if v.f64 != nil {
-			dst = strconv.AppendFloat(dst, v.f64[i], 'f', -1, 64)
+			dst = appendDouble(dst, v.f64[i])
 		} else {
 			dst = strconv.AppendFloat(dst, float64(v.f32[i]), 'f', -1, 32)
 		}
@@ -205,6 +205,28 @@ func (v *pqValues) trivialDouble(i int) bool {
 	}
 	x = math.Abs(x)
 	return x == 0 || (x >= 1e-13 && x < 1e15)
+}
+
+// appendDouble appends the shortest decimal that round-trips to x, as
+// strconv.AppendFloat(dst, x, 'f', -1, 64) does, faster for the doubles of cost
+// data (AWS writes costs with at most 10 fractional digits). When |x| < 4e5 the
+// doubles around x are less than 1e-10 apart, so at most one multiple of 1e-10
+// rounds to x; when n×1e-10 (n = x×1e10 rounded) does, it is that multiple, and the
+// shortest decimal of x, whose last digit is then at 1e-10 or coarser, is it too.
+func appendDouble(dst []byte, x float64) []byte {
+	if x != 0 && x > -4e5 && x < 4e5 {
+		if n := math.Round(x * 1e10); n/1e10 == x {
+			dst = appendScaled(dst, int64(n), 10)
+			for dst[len(dst)-1] == '0' { // 10 fractional digits: trim to the shortest
+				dst = dst[:len(dst)-1]
+			}
+			if dst[len(dst)-1] == '.' {
+				dst = dst[:len(dst)-1]
+			}
+			return dst
+		}
+	}
+	return strconv.AppendFloat(dst, x, 'f', -1, 64)
 }
 
 // unixTime returns the instant of n units since the Unix epoch.

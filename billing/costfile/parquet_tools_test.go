@@ -7,11 +7,13 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/big"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -541,4 +543,28 @@ func chunkOf(t *testing.T, path, col string) string {
 	}
 	t.Fatal("no column " + col)
 	return ""
+}
+
+// TestB1_ParquetDoubleShortest: a DOUBLE cost is rendered as the shortest decimal
+// that round-trips (strconv's), also on the fast path for costs of at most 10
+// fractional digits; never summed as a float.
+func TestB1_ParquetDoubleShortest(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	xs := []float64{0, math.Copysign(0, -1), 1, -1, 0.1, 0.1 + 0.2, 1e-10, 1.5e-10, 0.0000000123, 123456.7890123456, 399999.9999999999,
+		-399999.9999999999, 400000.00001, 1e15, 5e-324, math.MaxFloat64, math.Inf(1), math.NaN(), 0.30000000000000004, 2.675}
+	for range 200000 {
+		switch r.IntN(4) {
+		case 0: // a cost as AWS writes it: at most 10 fractional digits
+			xs = append(xs, float64(r.Int64N(2e15)-1e15)/1e10)
+		case 1:
+			xs = append(xs, float64(r.Int64N(2e8)-1e8)/math.Pow10(r.IntN(14)))
+		case 2:
+			xs = append(xs, (r.Float64()-0.5)*math.Pow10(r.IntN(12)-6))
+		default:
+			xs = append(xs, math.Float64frombits(r.Uint64()))
+		}
+	}
+	for _, x := range xs {
+		require.Equal(t, strconv.FormatFloat(x, 'f', -1, 64), string(appendDouble(nil, x)), "%v (%x)", x, math.Float64bits(x))
+	}
 }
