@@ -54,6 +54,7 @@ func TestUI_AccountsSelectionOffersApplicationsAndBulkEdit(t *testing.T) {
 		assert.Contains(t, body, `name="kind" value="account_closure" id="select-closure">`+tc.closure+`<`)
 		assert.Contains(t, body, `name="kind" value="owner_change" id="select-owner-change">`+tc.owner+`<`)
 		assert.Contains(t, body, `formaction="`+base+`/accounts/bulk" id="select-bulk"`)
+		assert.Contains(t, body, `id="bulk-link"`)
 	}
 
 	// What the browser sends for "bulk-edit" with two accounts ticked.
@@ -68,6 +69,7 @@ func TestUI_AccountsSelectionOffersApplicationsAndBulkEdit(t *testing.T) {
 	assert.Contains(t, body, "data-account", "the view-only user sees the accounts")
 	assert.NotContains(t, body, `id="accounts-select"`, "but no selection: neither application.submit nor contacts.edit")
 	assert.NotContains(t, body, `type="checkbox"`)
+	assert.NotContains(t, body, `id="bulk-link"`, "no link to a page that would answer 403")
 }
 
 func TestUI_ClosureOfSelectedAccountsFilesOneApplicationEach(t *testing.T) {
