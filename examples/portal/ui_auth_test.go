@@ -32,7 +32,8 @@ func init() {
 	uiSamples["totp.html"] = append(uiSamples["totp.html"],
 		signInForm{Pending: "p", Error: "signin.second.one", TOTPError: "signin.second.one", RecoveryError: "signin.second.one"},
 		signInForm{Pending: "p", Error: "signin.totp.failed", RecoveryError: "signin.recovery.failed"},
-		signInForm{Pending: "p", Error: "signin.passkey.failed", PasskeyError: "signin.passkey.failed"})
+		signInForm{Pending: "p", Error: "signin.passkey.failed", PasskeyError: "signin.passkey.failed"},
+		signInForm{Pending: "p", NoTOTP: true, Error: "signin.recovery.failed", RecoveryError: "signin.recovery.failed"})
 	pks := []profilePasskey{{ID: "cred-1", Name: "laptop", Created: "2026-01-01 09:00 JST"}, {ID: "cred-2", Name: "phone", Created: "2026-01-01 09:00 JST", LastUsed: "2026-01-02 09:00 JST"}}
 	keys := []profileKey{{ID: "rk_1", Name: "ci", OrgID: "o1", OrgName: "Demo", Created: "2026-01-01 09:00 JST", MFA: true},
 		{ID: "rk_2", Name: "old", OrgID: "gone", Created: "2026-01-01 09:00 JST", LastUsed: "2026-01-02 09:00 JST", Expires: "2026-02-01 00:00 JST"}}
@@ -167,6 +168,36 @@ func TestUI_SignInWithARecoveryCodeSpendsIt(t *testing.T) {
 	resp, body = again.post("/signin", url.Values{"pending": {formValue(t, body, "pending")}, "recovery_code": {codes[0]}})
 	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "a recovery code works once")
 	assert.Contains(t, body, `id="recovery_code-error"`)
+}
+
+// TestUI_SecondStepAsksOnlyForTheFactorsTheIdentityHas: with passkeys and no
+// authenticator app, the second step asks for no code.
+func TestUI_SecondStepAsksOnlyForTheFactorsTheIdentityHas(t *testing.T) {
+	f := newFixture(t, "memory")
+	auth := webauthntest.New(testOrigin)
+	f.registerPasskey(demoGeneral, auth)
+	c := f.uiClient(t)
+	resp, body := c.signIn(demoGeneral, "")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	checkPage(t, resp, body)
+	assert.NotContains(t, body, `id="totp"`)
+	assert.Contains(t, body, "パスキーで確認するか、保存したリカバリーコードを入力してください。")
+	pending := formValue(t, body, "pending")
+
+	resp, body = c.post("/signin", url.Values{"pending": {pending}, "recovery_code": {"AAAAA-BBBBB"}}, "Accept-Language", "en")
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	assert.NotContains(t, body, `id="totp"`, "still no code asked after an error")
+	assert.Contains(t, body, `<label for="recovery_code">Recovery code</label>`)
+
+	form := c.passkeyAnswer(auth)
+	form.Set("pending", pending)
+	resp, _ = c.post("/signin", form)
+	assert.Equal(t, "/orgs/"+f.orgID+"/accounts", resp.Request.URL.Path)
+
+	withApp := f.uiClient(t)
+	f.enrollTOTP(demoPower)
+	_, body = withApp.signIn(demoPower, "")
+	assert.Contains(t, body, `id="totp"`, "an identity with an app is asked for its code")
 }
 
 func TestUI_SignInWithAPasskeyAloneOrAsTheSecondStep(t *testing.T) {

@@ -11,6 +11,8 @@ func init() {
 
 var authMessages = map[string]msg{
 	"signin.second.one":      {"認証コードとリカバリーコードは、どちらか一方だけを入力してください。", "Enter either an authentication code or a recovery code, not both."},
+	"signin.second.intro":    {"パスキーで確認するか、保存したリカバリーコードを入力してください。", "Verify with your passkey, or enter one of your saved recovery codes."},
+	"signin.recovery.label":  {"リカバリーコード", "Recovery code"},
 	"signin.recovery.hint":   {"認証アプリを使えない場合に、保存したリカバリーコードを1つ入力してください (各コードは1回のみ使用できます)。", "If you cannot use your authenticator app, enter one of your saved recovery codes (each works once)."},
 	"signin.recovery.failed": {"リカバリーコードが正しくないか、使用済みです。", "The recovery code is incorrect or has been used."},
 	"signin.passkey.or":      {"または", "Or"},

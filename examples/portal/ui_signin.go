@@ -61,6 +61,9 @@ type pendingSignIn struct {
 	Password string `json:"p"`
 	Next     string `json:"n"`
 	Expires  int64  `json:"x"` // Unix seconds
+	// NoTOTP: the identity has no authenticator app (only passkeys), so the
+	// second step asks for no code. Known once the password was right.
+	NoTOTP bool `json:"o,omitempty"`
 }
 
 var errPendingExpired = errors.New("ui: the first sign-in step is unknown or expired")
@@ -112,6 +115,7 @@ type signInForm struct {
 	// Field errors: message keys, by field.
 	EmailError, PasswordError              string
 	TOTPError, RecoveryError, PasskeyError string
+	NoTOTP                                 bool // the second step asks for no authenticator code (pendingSignIn.NoTOTP)
 }
 
 // signInPage is GET /signin: the first step. A person already signed in goes on.
@@ -137,7 +141,7 @@ func (u *ui) signIn(w http.ResponseWriter, r *http.Request, v *view) error {
 			v.Page, v.Status, v.Data = "signin.html", http.StatusUnauthorized, signInForm{Next: form.Next, Error: "signin.expired"}
 			return nil
 		}
-		creds.Email, creds.Password, form.Next = p.Email, p.Password, p.Next
+		creds.Email, creds.Password, form.Next, form.NoTOTP = p.Email, p.Password, p.Next, p.NoTOTP
 		form.Pending = r.PostFormValue("pending")
 		creds.TOTP = strings.TrimSpace(r.PostFormValue("totp"))
 		creds.RecoveryCode = strings.TrimSpace(r.PostFormValue("recovery_code"))
@@ -174,8 +178,13 @@ func (u *ui) signIn(w http.ResponseWriter, r *http.Request, v *view) error {
 	switch {
 	case err == nil:
 	case errors.Is(err, identity.ErrSecondFactorRequired):
+		// The password was right: which factors the identity has is no secret
+		// from this person any more, and the second step asks only for those.
+		if form.NoTOTP, err = u.noTOTP(r, creds.Email); err != nil {
+			return err
+		}
 		form.Pending = u.pending.seal(pendingSignIn{Email: creds.Email, Password: creds.Password, Next: form.Next,
-			Expires: now.Add(pendingTTL).Unix()})
+			Expires: now.Add(pendingTTL).Unix(), NoTOTP: form.NoTOTP})
 		v.Page, v.Data = "totp.html", form
 		return nil
 	case errors.As(err, &throttled):
@@ -203,6 +212,17 @@ func (u *ui) signIn(w http.ResponseWriter, r *http.Request, v *view) error {
 		return err
 	}
 	return u.startSession(w, r, sess, token, form.Next)
+}
+
+// noTOTP reports whether the identity with the email has MFA without an
+// authenticator app (passkeys only).
+func (u *ui) noTOTP(r *http.Request, email string) (bool, error) {
+	id, err := u.s.ids.FindIdentityByEmail(r.Context(), email)
+	if err != nil {
+		return false, err
+	}
+	st, err := u.s.ids.MFAStatus(r.Context(), id.ID)
+	return !st.TOTP, err
 }
 
 // startSession finishes a sign-in: a session the browser's cookie still named is
