@@ -61,8 +61,10 @@ type Source interface {
 // File.Name, bytesRead the bytes read so far from the source (compressed bytes for
 // a gzip file: what crosses the network), size the file's size or -1 when unknown.
 // It is called once when the file is opened (bytesRead 0) and after every read
-// from the source, from the goroutine reading it (one file at a time in a
-// billing.Run): throttle in the callback if you print.
+// from the source, from the goroutine reading it. billing.Run and
+// billing.Service.Ingest read several files at once, so the calls for different
+// files interleave; the Inputs of one Version never make two calls at the same
+// time, so the callback needs no lock of its own. Throttle in it if you print.
 type ProgressFunc func(file string, bytesRead, size int64)
 
 // Version is one version of one payer's cost report for one month, as a source
@@ -116,11 +118,26 @@ func (v Version) FileNames() []string {
 // costfile.ScanFile when local and through File.ReaderAt (ranged reads) when
 // remote; a source giving neither refuses it with costfile.ErrUnsupported.
 func (v Version) Inputs(opt costfile.Options) []billing.Input {
+	progress := serialized(v.progress)
 	out := make([]billing.Input, len(v.Files))
 	for i, f := range v.Files {
-		out[i] = input{file: f, opt: opt, progress: v.progress}
+		out[i] = input{file: f, opt: opt, progress: progress}
 	}
 	return out
+}
+
+// serialized returns f behind a lock, or nil for nil: the inputs it is given to
+// are read several at once (billing.Run), and f need not be safe for that.
+func serialized(f ProgressFunc) ProgressFunc {
+	if f == nil {
+		return nil
+	}
+	var mu sync.Mutex
+	return func(file string, bytesRead, size int64) {
+		mu.Lock()
+		defer mu.Unlock()
+		f(file, bytesRead, size)
+	}
 }
 
 // input is a File as a billing.Input.
