@@ -23,6 +23,8 @@ type ProjectSource interface {
 }
 
 // Input is one source of cost data for Run, e.g. costfile.File (a CUR or FOCUS file).
+// Run and Service.Ingest scan several inputs at once (Job.Parallel), so inputs that
+// share state (a client, a progress callback) must guard it.
 type Input interface {
 	// Scan streams every row of the input into Sinks made by newSink, and returns
 	// what it read. It may call newSink several times, from one goroutine or many,
