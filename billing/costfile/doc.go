@@ -243,8 +243,35 @@
 // faster inflate here); decompression is the single-threaded stage of a gzip scan.
 //
 // Parquet is read with github.com/parquet-go/parquet-go, only the needed columns (by
-// name), one row group per worker at a time, page by page. CUR 2.0 Parquet stores
-// costs as doubles; they are rendered as the shortest decimal text that round-trips
-// (the decimal AWS wrote), and never summed as floats. Maps (resource_tags, product)
-// are read from their key/value leaves.
+// name; pricing_currency not at all, and pricing_public_on_demand_cost only checked,
+// when the Sink does not use public costs), one row group per worker at a time
+// (Workers row groups in parallel, so memory is a few pages per column per worker
+// whatever the file size), page by page. The reader works on the decoded pages
+// themselves — definition and repetition levels as bytes, values as typed slices,
+// byte arrays handed on as slices of the page — never one parquet.Value per value.
+// A dictionary-encoded page (AWS Data Exports writes them) is read as its indexes:
+// each distinct value of the row group's dictionary is rendered as text at most once
+// (a double's decimal, a timestamp), and a map key is compared once per dictionary
+// entry. Of the map columns (resource_tags, product) only the wanted key is taken
+// (the billing group tag, product_name): the row's end is found in the repetition
+// levels, and the other entries' values are skipped by counting levels, never
+// decoded to text. The Aggregator still looks each string up by its bytes; keying
+// groups by dictionary index would need a Sink interface that takes the indexes.
+//
+// CUR 2.0 stores costs as doubles; they are rendered as the shortest decimal text
+// that round-trips (the decimal AWS wrote, ≤ 10 fractional digits; strconv's, with a
+// faster path for such values), and never summed as floats. Files of other tools are
+// read too: plain (PLAIN, DELTA_*) and dictionary pages, data pages v1 and v2, with
+// or without statistics (the reader uses none), Snappy, GZIP, ZSTD (any codec
+// parquet-go has), several row groups; DECIMAL costs on INT32, INT64,
+// FIXED_LEN_BYTE_ARRAY or BYTE_ARRAY (rendered exactly, big-endian two's complement
+// of any width); timestamps as TIMESTAMP(MILLIS|MICROS|NANOS), the legacy converted
+// types, INT96 (Hive, Impala, Spark) or DATE, rendered as
+// "2006-01-02T15:04:05Z" (with the fraction when there is one). A needed column of
+// another type (BOOLEAN, a list) is refused before any row, naming it. A malformed
+// file — truncated, a corrupt footer, page header or page — is an *Error wrapping
+// ErrParquet that names the file and, for a page, the column, the row group and the
+// row reached ("cur2.parquet:65537: column line_item_unblended_cost: costfile:
+// unreadable Parquet file: row group 1: …"); parquet-go's panics on such input are
+// turned into that error (FuzzScanParquet).
 package costfile

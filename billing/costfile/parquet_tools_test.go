@@ -169,7 +169,7 @@ type (
 	toolDecimal32 struct {
 		ID         string            `parquet:"identity_line_item_id"`
 		Entity     string            `parquet:"bill_billing_entity"`
-		Bill       time.Time         `parquet:"bill_billing_period_start_date,timestamp(nanosecond)"`
+		Bill       int32             `parquet:"bill_billing_period_start_date,date"` // days since 1970-01-01
 		Account    string            `parquet:"line_item_usage_account_id"`
 		Type       string            `parquet:"line_item_line_item_type"`
 		Start      time.Time         `parquet:"line_item_usage_start_date,timestamp(nanosecond)"`
@@ -289,7 +289,7 @@ func toDecimal32(r toolRow) toolDecimal32 {
 		v := int32(r.Public)
 		pub = &v
 	}
-	return toolDecimal32{r.ID, r.Entity, r.Bill, r.Account, r.Type, r.Start, r.Product, r.Usage, r.Op, int32(r.Cost), pub, r.productMap(), r.tags()}
+	return toolDecimal32{r.ID, r.Entity, int32(r.Bill.Unix() / 86400), r.Account, r.Type, r.Start, r.Product, r.Usage, r.Op, int32(r.Cost), pub, r.productMap(), r.tags()}
 }
 
 func toFixed(r toolRow) toolFixed {
@@ -380,7 +380,8 @@ func invoices(t *testing.T, cfg *billing.Config, path string, workers int) ([]bi
 
 // TestB1_ParquetOfOtherTools: Parquet files as other tools write them — plain
 // (non-dictionary) and dictionary pages, data pages v1 and v2, no statistics,
-// TIMESTAMP(MILLIS/MICROS/NANOS) and INT96 usage starts, DOUBLE and DECIMAL costs on
+// TIMESTAMP(MILLIS/MICROS/NANOS) and INT96 usage starts, a DATE billing period
+// start, DOUBLE and DECIMAL costs on
 // INT32, INT64, FIXED_LEN_BYTE_ARRAY and BYTE_ARRAY, several row groups, Snappy,
 // GZIP, ZSTD and no compression — read to the same rows as the CSV of the same
 // data, and bill the same invoices, with one worker or several.
@@ -406,7 +407,7 @@ func TestB1_ParquetOfOtherTools(t *testing.T) {
 			parquet.Compression(&parquet.Gzip), parquet.DefaultEncodingFor(parquet.ByteArray, &parquet.Plain)),
 		"decimal int64, dictionary, zstd, v1 pages": writeTool(t, rows, toDecimal64, nil, 1100,
 			append(dictionary(), parquet.Compression(&parquet.Zstd), parquet.DataPageVersion(1))...),
-		"decimal int32, timestamp nanos, zstd":                              writeTool(t, rows, toDecimal32, nil, 999, parquet.Compression(&parquet.Zstd)),
+		"decimal int32, timestamp nanos, date, zstd":                        writeTool(t, rows, toDecimal32, nil, 999, parquet.Compression(&parquet.Zstd)),
 		"decimal fixed_len_byte_array, int96, snappy":                       writeTool(t, rows, toFixed, nil, 1500, parquet.Compression(&parquet.Snappy)),
 		"decimal fixed_len_byte_array, int96, dictionary, uncompressed, v1": writeTool(t, rows, toFixed, nil, 1500, append(dictionary(), parquet.DataPageVersion(1))...),
 		"decimal byte_array, gzip":                                          writeTool(t, rows, toBytes, bytesDecimalSchema(), 1000, parquet.Compression(&parquet.Gzip)),
@@ -416,7 +417,7 @@ func TestB1_ParquetOfOtherTools(t *testing.T) {
 		"double, plain, snappy, v2":                                         "DOUBLE [PLAIN] SNAPPY",
 		"double, dictionary, snappy, v1 pages":                              "DOUBLE [PLAIN RLE_DICTIONARY] SNAPPY",
 		"decimal int64, timestamp micros, plain strings, gzip":              "INT64 [PLAIN] GZIP",
-		"decimal int32, timestamp nanos, zstd":                              "INT32 [PLAIN] ZSTD",
+		"decimal int32, timestamp nanos, date, zstd":                        "INT32 [PLAIN] ZSTD",
 		"decimal fixed_len_byte_array, int96, dictionary, uncompressed, v1": "FIXED_LEN_BYTE_ARRAY [PLAIN RLE_DICTIONARY] UNCOMPRESSED",
 		"decimal byte_array, gzip":                                          "BYTE_ARRAY [DELTA_LENGTH_BYTE_ARRAY] GZIP",
 	} {
