@@ -36,7 +36,7 @@ type accountsPage struct {
 	// (application.submit) and the bulk edit (contacts.edit); without either, no
 	// selection is offered.
 	CanApply, CanBulk bool
-	First, Next string // links to the first and the next page, "" for none
+	First, Next       string // links to the first and the next page, "" for none
 }
 
 // accountRow is one account of the list.
@@ -100,10 +100,10 @@ func (u *ui) accounts(_ http.ResponseWriter, r *http.Request, v *view) error {
 			}
 		}
 	}
-	if out.CanApply, err = maybe(u.s.svc.Authorize(ctx, p, orgID, members.PermApplicationSubmit)); err != nil {
+	if out.CanApply, err = u.may(ctx, p, orgID, members.PermApplicationSubmit); err != nil {
 		return err
 	}
-	if out.CanBulk, err = maybe(u.s.svc.Authorize(ctx, p, orgID, members.PermContactsEdit)); err != nil {
+	if out.CanBulk, err = u.may(ctx, p, orgID, members.PermContactsEdit); err != nil {
 		return err
 	}
 	for _, a := range accts {

@@ -294,7 +294,7 @@ func (u *ui) contactsTestMail(_ http.ResponseWriter, r *http.Request, v *view) e
 	switch {
 	case err == nil:
 		form.TestMail = &contactsTestMail{ID: n.ID, CatKey: "account.notify." + string(cat), To: strings.Join(n.To, ", ")}
-		if ok, err := maybe(u.s.svc.Authorize(ctx, p, orgID, members.PermUserManage)); err != nil {
+		if ok, err := u.may(ctx, p, orgID, members.PermUserManage); err != nil {
 			return err
 		} else if ok {
 			form.TestMail.NoticesURL = noticesBase(orgID)

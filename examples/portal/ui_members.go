@@ -158,8 +158,10 @@ func typeKey(t members.MemberType) string {
 	return "members.type.general"
 }
 
-// maybe returns err's permission denial as ok=false, any other error as it is.
-func maybe(err error) (bool, error) {
+// may reports whether p holds need in orgID, as members.Service decides: a
+// denial is false, any other error is returned.
+func (u *ui) may(ctx context.Context, p members.Principal, orgID string, need members.Permission) (bool, error) {
+	err := u.s.svc.Authorize(ctx, p, orgID, need)
 	switch {
 	case err == nil:
 		return true, nil
@@ -187,10 +189,10 @@ func (u *ui) membersList(_ http.ResponseWriter, r *http.Request, v *view) error 
 		return err
 	}
 	out := membersPage{InvitationsURL: invitationsBase(orgID)}
-	if out.CanManage, err = maybe(u.s.svc.Authorize(ctx, p, orgID, members.PermUserManage)); err != nil {
+	if out.CanManage, err = u.may(ctx, p, orgID, members.PermUserManage); err != nil {
 		return err
 	}
-	if out.ShowInvites, err = maybe(u.s.svc.Authorize(ctx, p, orgID, members.PermInvitationView)); err != nil {
+	if out.ShowInvites, err = u.may(ctx, p, orgID, members.PermInvitationView); err != nil {
 		return err
 	}
 	q := r.URL.Query()
@@ -347,7 +349,7 @@ func (u *ui) invitations(_ http.ResponseWriter, r *http.Request, v *view) error 
 		return err
 	}
 	out := invitationsPage{Type: string(members.MemberGeneral), Types: memberTypes()}
-	if out.CanInvite, err = maybe(u.s.svc.Authorize(ctx, p, orgID, members.PermUserManage)); err != nil {
+	if out.CanInvite, err = u.may(ctx, p, orgID, members.PermUserManage); err != nil {
 		return err
 	}
 	v.Page = "invitations.html"

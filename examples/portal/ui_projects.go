@@ -96,10 +96,7 @@ func (u *ui) projects(_ http.ResponseWriter, r *http.Request, v *view) error {
 	case !errors.Is(err, members.ErrPermissionDenied):
 		return err
 	}
-	switch err := u.s.svc.Authorize(ctx, p, orgID, members.PermOrgEdit); {
-	case err == nil:
-		out.CanCreate = true
-	case !errors.Is(err, members.ErrPermissionDenied):
+	if out.CanCreate, err = u.may(ctx, p, orgID, members.PermOrgEdit); err != nil {
 		return err
 	}
 	for _, pr := range list {
