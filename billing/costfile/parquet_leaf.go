@@ -365,6 +365,7 @@ func (l *pqLeaf) open(c parquet.ColumnChunk) {
 	l.pages = c.Pages()
 	l.n, l.li, l.vi = 0, 0, 0
 	l.dict = nil
+	l.dicts.d = nil // a chunk has its own dictionary, even if parquet-go reuses the object
 	l.lastOK = false
 }
 
@@ -415,7 +416,7 @@ func (l *pqLeaf) setPage(p parquet.Page) error {
 	nvals := 0
 	if d := p.Dictionary(); d != nil {
 		if l.dicts.d != d {
-			l.dicts = pqDict{d: d}
+			l.dicts = pqDict{d: d, buf: l.dicts.buf[:0]}
 			if err := l.dicts.vals.set(d.Page(), l.typ.kind); err != nil {
 				return fmt.Errorf("dictionary: %w", err)
 			}
