@@ -85,6 +85,7 @@ var membersMessages = map[string]msg{
 	"members.invitation.other":        {"不明", "Unknown"},
 	"members.invited":                 {"%s を招待しました。招待メールを送信します。", "%s was invited; the invitation mail is on its way."},
 	"members.revoked":                 {"招待を取り消しました。", "The invitation was revoked."},
+	"members.revoke.late":             {"この招待は既に承諾・辞退・期限切れ・取り消しのいずれかになっているため、取り消せませんでした。", "The invitation was no longer pending (accepted, declined, expired or revoked), so it was not revoked."},
 	"members.invite.title":            {"ユーザーを招待する", "Invite someone"},
 	"members.invite.submit":           {"招待する", "Invite"},
 

@@ -85,6 +85,7 @@ type invitationsPage struct {
 	CanInvite   bool // a power user: the form and the revoke buttons
 	Done        string
 	DoneArg     string
+	Problem     string // a message key shown above the list, "" for none
 	First, Next string
 
 	Email, Type string // the form's input
@@ -383,6 +384,8 @@ func (u *ui) invitations(_ http.ResponseWriter, r *http.Request, v *view) error 
 		switch {
 		case q.Get("invited") != "":
 			out.Done, out.DoneArg = "members.invited", q.Get("invited")
+		case q.Get("revoked") == "late":
+			out.Problem = "members.revoke.late"
 		case q.Get("revoked") != "":
 			out.Done = "members.revoked"
 		}
@@ -408,17 +411,23 @@ func (u *ui) invitations(_ http.ResponseWriter, r *http.Request, v *view) error 
 }
 
 // invitationRevoke is POST /orgs/{org}/invitations/{invitation}/revoke: a power
-// user withdraws a pending invitation (M-8).
+// user withdraws a pending invitation (M-8); one no longer pending is left as it
+// is, and the list says so.
 func (u *ui) invitationRevoke(w http.ResponseWriter, r *http.Request, v *view) error {
 	ctx, p, orgID := r.Context(), principal(r), r.PathValue("org")
 	if err := u.loadOrgs(ctx, p, v, orgID); err != nil {
 		return err
 	}
 	_, err := u.s.svc.RevokeInvitation(ctx, p, orgID, r.PathValue("invitation"))
-	if err != nil {
-		return err
+	var ve *resellerkit.ValidationError
+	switch {
+	case err == nil:
+		return seeOther(invitationsBase(orgID) + "?revoked=1")
+	case errors.As(err, &ve) && ve.Field == "state":
+		// Answered, expired or revoked meanwhile: the list shows its state now.
+		return seeOther(invitationsBase(orgID) + "?revoked=late")
 	}
-	return seeOther(invitationsBase(orgID) + "?revoked=1")
+	return err
 }
 
 // myInvitations returns the pending, unexpired invitations addressed to p.

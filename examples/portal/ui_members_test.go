@@ -36,7 +36,7 @@ func init() {
 		Rows: []invitationRow{{ID: "v1", Email: "n@b.example", TypeKey: "members.type.general", StateKey: "members.invitation.pending", Pending: true,
 			Permissions: []string{"members.perm.project.view"}, Created: "2026-01-02 09:00 JST", Expires: "2026-01-09 09:00 JST"},
 			{ID: "v2", Email: "p@b.example", TypeKey: "members.type.power", StateKey: "members.invitation.revoked"}}},
-		invitationsPage{Done: "members.revoked"}}
+		invitationsPage{Done: "members.revoked", Problem: "members.revoke.late"}}
 	uiSamples["orgs.html"] = []any{orgsPage{}, orgsPage{Error: "members.mine.expired", Rejected: true, Invitations: []myInvitationRow{
 		{OrgID: "o3", ID: "v1", TypeKey: "members.type.general", Permissions: []string{"members.perm.project.view"}, Expires: "2026-01-09 09:00 JST"},
 		{OrgID: "o4", ID: "v2", TypeKey: "members.type.power"}}}}
@@ -201,6 +201,31 @@ func TestUI_InviteShowsErrorsThenRevokes(t *testing.T) {
 	assert.Contains(t, body, "The invitation was revoked.")
 	assert.Regexp(t, `data-invitation="`+invs[0].ID+`">[\s\S]*?<td class="state">Revoked</td>`, body)
 	assert.Equal(t, members.InvitationRevoked, f.invitationsOf(t, "new@demo.example.com")[0].State)
+
+	resp, body = c.post(base+"/"+invs[0].ID+"/revoke", nil, "Accept-Language", "en")
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	assert.Contains(t, body, `id="invitations-problem"`, "revoking twice says it was no longer pending")
+	assert.NotContains(t, body, "The invitation was revoked.")
+}
+
+func TestUI_AMemberWithAnInvitationWaitingLandsOnTheOrganizationsPage(t *testing.T) {
+	f := newFixture(t, "memory")
+	other := f.outsiderOrg()
+	inv, err := f.svc.Invite(context.Background(), outsider, other, members.NewInvitation{Email: demoGeneral.Email, Type: members.MemberPower})
+	require.NoError(t, err)
+	c := f.uiClient(t)
+	resp, body := c.signIn(demoGeneral, "")
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	assert.Contains(t, body, `data-page="orgs.html"`, "not straight to the first organization's accounts")
+	assert.Contains(t, body, `data-invitation="`+inv.ID+`"`)
+	assert.Contains(t, body, `href="/orgs/`+f.orgID+`/accounts"`, "the organizations are listed too")
+
+	resp, body = c.post("/invitations/"+other+"/"+inv.ID+"/reject", nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	resp, body = c.get("/")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, "/orgs/"+f.orgID+"/accounts", resp.Request.URL.Path, "nothing waits: the accounts again")
+	assert.Contains(t, body, "data-account")
 }
 
 func TestUI_TheInviteeAcceptsOrRejectsOnTheOrganizationsPage(t *testing.T) {
