@@ -41,7 +41,7 @@ while [ $# -gt 0 ]; do
     -update) UPDATE=1; shift ;;
     -keep) KEEP=1; shift ;;
     -quick) ROWS=20000; RUNS=1; shift ;;
-    -h|-help|--help) sed -n '2,30p' "$0"; exit 0 ;;
+    -h|-help|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
