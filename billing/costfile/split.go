@@ -141,7 +141,11 @@ func (sp *splitter) split(data []byte) (n, nl int, err error) {
 			qa = fs + q
 		}
 		var last int
-		last, f, nw = sp.splitCommas(line[:qa], fs, f, nw)
+		if sp.next == nil {
+			last, f, nw = sp.splitCommas(line[:qa], fs, f, nw)
+		} else {
+			last, f, nw = splitWanted(line[:qa], fs, f, nw, sp.b, sp.next)
+		}
 		if qa == len(line) {
 			e := len(line)
 			if e > last && line[e-1] == '\r' {
@@ -223,6 +227,51 @@ func (sp *splitter) splitCommas(s []byte, from, f, nw int) (int, int, int) {
 	for ; i < len(s); i++ {
 		if s[i] == ',' {
 			nw = sp.put(f, nw, fs, i)
+			f++
+			fs = i + 1
+		}
+	}
+	return fs, f, nw
+}
+
+// splitWanted is splitCommas for a splitter that wants some fields only: it records
+// in b the wanted fields (next[f] is the first wanted field at or after f, see
+// want) and counts the others, so eight bytes whose commas end no wanted field
+// cost a few instructions however many commas they hold. (Measured on curgen's
+// rows against variants: counting commas with a multiplication instead of
+// bits.OnesCount64, 16 bytes per step, or skipping 64-byte spans with bytes.Count
+// were no faster.)
+func splitWanted(s []byte, from, f, nw int, b, next []int32) (int, int, int) {
+	fs := from
+	i := from
+	for ; i+8 <= len(s); i += 8 {
+		x := binary.LittleEndian.Uint64(s[i:]) ^ commas
+		m := ^(((x & lo7) + lo7) | x | lo7)
+		if m == 0 {
+			continue
+		}
+		if c := bits.OnesCount64(m); f+c <= nw { // fields f … f+c-1 end here, none wanted
+			f += c
+			fs = i + (63-bits.LeadingZeros64(m))>>3 + 1
+			continue
+		}
+		for m != 0 {
+			p := i + bits.TrailingZeros64(m)>>3
+			if f == nw {
+				b[2*f], b[2*f+1] = int32(fs), int32(p)
+				nw = int(next[f+1])
+			}
+			f++
+			fs = p + 1
+			m &= m - 1
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] == ',' {
+			if f == nw {
+				b[2*f], b[2*f+1] = int32(fs), int32(i)
+				nw = int(next[f+1])
+			}
 			f++
 			fs = i + 1
 		}

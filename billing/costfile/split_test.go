@@ -1,6 +1,8 @@
 package costfile
 
 import (
+	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -39,13 +41,40 @@ func TestSplitWantedFieldsOnly(t *testing.T) {
 		`a,"never closed,d` + "\n",
 		"lineItem/UsageAccountId,lineItem/LineItemType,lineItem/UsageStartDate,lineItem/ProductCode,lineItem/UnblendedCost,x,y,z,w\n",
 	}
-	for _, rec := range records {
+	// Long records: fields of any length, empty runs, quoted fields with commas,
+	// doubled quotes and newlines, so that wanted fields fall at every offset of
+	// the spans the splitter counts at once.
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 300 {
+		var b strings.Builder
+		for i := range 20 + r.IntN(200) {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			switch k := r.IntN(10); {
+			case k < 3: // empty
+			case k == 3:
+				b.WriteString(`"q,` + strings.Repeat("x", r.IntN(30)) + `""y` + "\n" + `z"`)
+			default:
+				b.WriteString(strings.Repeat(string(rune('a'+r.IntN(26))), r.IntN(2+r.IntN(40))))
+			}
+		}
+		b.WriteString([]string{"\n", "\r\n", ""}[r.IntN(3)])
+		records = append(records, b.String())
+	}
+	for k, rec := range records {
 		all, n, nl, err := splitAll([]byte(rec))
 		ncols := len(all)
 		if err != nil {
 			ncols = 9
 		}
-		for _, cols := range [][]int{nil, {0}, {ncols - 1}, {1, 3, 5}, {2, 7, 8, 20}, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}} {
+		random := make([]int, 0, ncols)
+		for c := range ncols {
+			if r.IntN(1+k%7) == 0 {
+				random = append(random, c)
+			}
+		}
+		for _, cols := range [][]int{nil, {0}, {ncols - 1}, {1, 3, 5}, {2, 7, 8, 20}, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, random} {
 			var sp splitter
 			sp.want(ncols, cols)
 			gn, gnl, gerr := sp.split([]byte(rec))
