@@ -17,7 +17,7 @@ var ErrOverlap = errors.New("billing: inputs overlap")
 // SketchSize is the number of row identities a Sketch samples: it holds at most this
 // many 64-bit hashes (16 KiB) of row identities, and as many of row contents,
 // however many rows its input has; while rows are added, a worker's sketch buffers
-// up to twice that (32 KiB per sample).
+// up to twice that, and merges through a buffer of SketchSize (48 KiB per sample).
 const SketchSize = 2048
 
 // OverlapPercent is the share of sampled rows two inputs must have in common to be
@@ -59,7 +59,7 @@ const ContentOverlapPercent = 50
 //
 // The zero Sketch is empty and ready to use. A Sketch is not safe for concurrent
 // use: a reader keeps one per worker and merges them (Merge). It holds at most
-// 2·SketchSize hashes per sample while rows are added (32 KiB each).
+// 3·SketchSize hashes per sample while rows are added (48 KiB each).
 type Sketch struct {
 	rows    sample // row identities
 	content sample // row contents (AddContent); empty for inputs without
@@ -69,9 +69,10 @@ type Sketch struct {
 type sample struct {
 	h       []uint64 // the sample, sorted and distinct, then candidates not yet sorted in
 	sorted  int      // length of the sorted prefix of h
+	buf     []uint64 // compact's merge buffer (SketchSize hashes)
 	limit   uint64   // once full: the largest sampled hash; a larger one is not sampled
 	full    bool     // SketchSize distinct hashes are sampled
-	last    uint64   // the last hash added, so repeated rows cost nothing
+	last    uint64   // the last hash inserted, so repeated rows cost nothing
 	hasLast bool
 }
 
@@ -90,14 +91,21 @@ func (s *Sketch) AddHash(h uint64) { s.rows.add(h) }
 // regenerated is still found (ContentOverlapPercent).
 func (s *Sketch) AddContent(parts ...[]byte) { s.content.add(Hash(parts...)) }
 
+// add samples h. Once the sample is full, nearly every hash is above its limit:
+// one comparison, inlined.
 func (s *sample) add(h uint64) {
+	if !s.full || h <= s.limit {
+		s.insert(h)
+	}
+}
+
+// insert appends h to the candidates, unless it repeats the hash inserted before it
+// (a row repeated next to itself costs nothing), and compacts them when full.
+func (s *sample) insert(h uint64) {
 	if s.hasLast && h == s.last {
 		return
 	}
 	s.last, s.hasLast = h, true
-	if s.full && h > s.limit {
-		return
-	}
 	if s.h == nil {
 		s.h = make([]uint64, 0, 2*SketchSize)
 	}
@@ -133,12 +141,35 @@ func (s *sample) merge(o *sample) {
 }
 
 // compact sorts the candidates into the sample and keeps the SketchSize smallest.
+// Only the candidates are sorted (the sample is already), then the two are merged
+// through buf: a sample that is full compacts about every SketchSize candidates,
+// and this is its cost.
 func (s *sample) compact() {
 	if s.sorted == len(s.h) {
 		return
 	}
-	slices.Sort(s.h)
-	s.h = slices.Compact(s.h)
+	old, cand := s.h[:s.sorted], s.h[s.sorted:]
+	slices.Sort(cand)
+	if len(old) == 0 {
+		s.h = slices.Compact(s.h)
+	} else {
+		if s.buf == nil {
+			s.buf = make([]uint64, 0, SketchSize)
+		}
+		m := s.buf[:0]
+		for len(m) < SketchSize && (len(old) > 0 || len(cand) > 0) {
+			var h uint64
+			if len(cand) == 0 || (len(old) > 0 && old[0] <= cand[0]) {
+				h, old = old[0], old[1:]
+			} else {
+				h, cand = cand[0], cand[1:]
+			}
+			if len(m) == 0 || m[len(m)-1] != h {
+				m = append(m, h)
+			}
+		}
+		s.h = s.h[:copy(s.h, m)]
+	}
 	if len(s.h) >= SketchSize {
 		s.h = s.h[:SketchSize]
 		s.full, s.limit = true, s.h[SketchSize-1]
