@@ -50,6 +50,7 @@ type rowSketch struct {
 	lastStart []byte   // the last usage start text
 	start     [12]byte // its instant: packed date and time, nanoseconds
 	startOK   bool
+	day       uint64 // the packed date of start when lastStart is in a B-1 form, else 0
 }
 
 // instant returns the usage start b as an instant of 12 bytes, the same for every
@@ -58,8 +59,22 @@ type rowSketch struct {
 // The B-1 forms take a path without time.Time: rows rarely share the start of the
 // row before them.
 func (r *rowSketch) instant(b []byte) []byte {
-	if r.startOK && len(b) == len(r.lastStart) && string(b) == string(r.lastStart) {
-		return r.start[:]
+	if r.startOK && len(b) == len(r.lastStart) {
+		if string(b) == string(r.lastStart) {
+			return r.start[:]
+		}
+		// The same day at another time, in the form of the row before: the date is
+		// the same, only the time of day is parsed.
+		if r.day != 0 && string(b[:11]) == string(r.lastStart[:11]) && string(b[19:]) == string(r.lastStart[19:]) && b[13] == ':' && b[16] == ':' {
+			h, ok1 := digits(b[11:13])
+			mi, ok2 := digits(b[14:16])
+			sec, ok3 := digits(b[17:19])
+			if ok1 && ok2 && ok3 && h < 24 && mi < 60 && sec < 60 {
+				binary.LittleEndian.PutUint64(r.start[:], r.day|uint64(h)<<12|uint64(mi)<<6|uint64(sec))
+				copy(r.lastStart[11:], b[11:19])
+				return r.start[:]
+			}
+		}
 	}
 	var y, mo, d, h, mi, sec, ns int
 	ok := (len(b) == 19 || (len(b) == 20 && b[19] == 'Z')) && (b[10] == 'T' || b[10] == ' ') &&
@@ -86,6 +101,10 @@ func (r *rowSketch) instant(b []byte) []byte {
 		mo, ns = int(m), t.Nanosecond()
 	}
 	packed := uint64(y)<<26 | uint64(mo)<<22 | uint64(d)<<17 | uint64(h)<<12 | uint64(mi)<<6 | uint64(sec)
+	r.day = 0
+	if ok { // the B-1 form without a fraction: its date is its first 11 bytes
+		r.day = packed &^ (1<<17 - 1)
+	}
 	binary.LittleEndian.PutUint64(r.start[:], packed)
 	binary.LittleEndian.PutUint32(r.start[8:], uint32(ns))
 	r.lastStart = append(r.lastStart[:0], b...)
