@@ -389,7 +389,7 @@ func (a *Aggregator) Add(li *LineItem) error {
 			return err
 		}
 	}
-	if CommitmentNotListPriced(li) {
+	if li.Format == FormatFOCUS && CommitmentNotListPriced(li) { // the first test inlined: CUR rows skip the call
 		public = amount{} // B-3: a FOCUS commitment's purchase or unused part; its covered usage is at list price
 	}
 	month := li.BillingPeriod // the bill the row belongs to decides (B-16) …
