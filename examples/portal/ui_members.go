@@ -175,12 +175,9 @@ func (u *ui) may(ctx context.Context, p members.Principal, orgID string, need me
 // membersList is GET /orgs/{org}/members: a page of the members (user.view).
 func (u *ui) membersList(_ http.ResponseWriter, r *http.Request, v *view) error {
 	ctx, p, orgID := r.Context(), principal(r), r.PathValue("org")
-	page, err := parsePage(r.URL.Query())
+	page, err := listPage(r)
 	if err != nil {
 		return err
-	}
-	if page.Limit == 0 {
-		page.Limit = uiPageLimit
 	}
 	if err := u.loadOrgs(ctx, p, v, orgID); err != nil {
 		return err
@@ -339,12 +336,9 @@ func (u *ui) memberRemove(_ http.ResponseWriter, r *http.Request, v *view) error
 // address; the invitation and its mail are one transaction (C-7).
 func (u *ui) invitations(_ http.ResponseWriter, r *http.Request, v *view) error {
 	ctx, p, orgID := r.Context(), principal(r), r.PathValue("org")
-	page, err := parsePage(r.URL.Query())
+	page, err := listPage(r)
 	if err != nil {
 		return err
-	}
-	if page.Limit == 0 {
-		page.Limit = uiPageLimit
 	}
 	if err := u.loadOrgs(ctx, p, v, orgID); err != nil {
 		return err

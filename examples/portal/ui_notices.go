@@ -65,12 +65,9 @@ func (u *ui) noticesList(_ http.ResponseWriter, r *http.Request, v *view) error 
 	if u.s.notices == nil {
 		return errNoEndpoint
 	}
-	page, err := parsePage(r.URL.Query())
+	page, err := listPage(r)
 	if err != nil {
 		return err
-	}
-	if page.Limit == 0 {
-		page.Limit = uiPageLimit
 	}
 	if err := u.loadOrgs(ctx, p, v, orgID); err != nil {
 		return err

@@ -22,6 +22,9 @@ import (
 
 func init() {
 	uiPages = append(uiPages, "projects.html", "project_form.html")
+	// The pager of the projects, members, invitations and notices lists, and the
+	// permission checkboxes of the member and invitation forms.
+	uiPartials = append(uiPartials, "list_parts.html")
 	uiRoutes = append(uiRoutes, func(u *ui, mux *http.ServeMux) {
 		mux.HandleFunc("GET /orgs/{org}/projects", u.page(u.projects))
 		mux.HandleFunc("GET /orgs/{org}/projects/new", u.page(u.projectNew))
@@ -73,12 +76,9 @@ func projectsBase(orgID string) string { return "/orgs/" + url.PathEscape(orgID)
 // their open accounts now (when the person may list accounts).
 func (u *ui) projects(_ http.ResponseWriter, r *http.Request, v *view) error {
 	ctx, p, orgID := r.Context(), principal(r), r.PathValue("org")
-	page, err := parsePage(r.URL.Query())
+	page, err := listPage(r)
 	if err != nil {
 		return err
-	}
-	if page.Limit == 0 {
-		page.Limit = uiPageLimit
 	}
 	if err := u.loadOrgs(ctx, p, v, orgID); err != nil {
 		return err
@@ -110,6 +110,16 @@ func (u *ui) projects(_ http.ResponseWriter, r *http.Request, v *view) error {
 	out.First, out.Next = pageLinks(projectsBase(orgID), r, page, next)
 	v.Page, v.Data = "projects.html", out
 	return nil
+}
+
+// listPage returns the page a list's request asks for, uiPageLimit items
+// unless limit= says otherwise.
+func listPage(r *http.Request) (resellerkit.Page, error) {
+	page, err := parsePage(r.URL.Query())
+	if err == nil && page.Limit == 0 {
+		page.Limit = uiPageLimit
+	}
+	return page, err
 }
 
 // pageLinks returns the links to the first page (when this is not it) and to the
