@@ -255,7 +255,8 @@
 // entry. Of the map columns (resource_tags, product) only the wanted key is taken
 // (the billing group tag, product_name): the row's end is found in the repetition
 // levels, and the other entries' values are skipped by counting levels, never
-// decoded to text. The Aggregator still looks each string up by its bytes; keying
+// decoded to text (a map column a tool wrote as JSON text is decoded as in CSV). The
+// Aggregator still looks each string up by its bytes; keying
 // groups by dictionary index would need a Sink interface that takes the indexes.
 //
 // CUR 2.0 stores costs as doubles; they are rendered as the shortest decimal text

@@ -3,6 +3,7 @@ package costfile
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -72,7 +73,15 @@ func scanParquet(ctx context.Context, name string, r io.ReaderAt, size int64, ne
 	workers := make([]*pqWorker, len(sinks))
 	for i, sink := range sinks {
 		w := &pqWorker{name: name, s: s, sink: sink}
+		// Map columns hand on the wanted value itself, unless a map column of the
+		// file is JSON text (a tool wrote it as a string): then fill decodes JSON,
+		// and the map columns hand on their entry as JSON.
 		w.f.s, w.f.decoded = s, true
+		for _, c := range cols {
+			if c.value < 0 && (c.slot == sProductMap || c.slot == sTag && s.tagKind == tagJSON) {
+				w.f.decoded = false
+			}
+		}
 		w.f.use(sink)
 		for _, c := range cols { // only the columns the worker's Sink uses are read
 			if w.f.reads(c.slot) {
@@ -312,9 +321,30 @@ func (w *pqWorker) mapValue(c *pqColumn, k, vl *pqLeaf) ([]byte, error) {
 	if c.slot == sTag {
 		keys = billingGroupKeys
 	}
-	if v, ok, err := w.mapFast(k, vl, keys); ok || err != nil {
+	v, ok, err := w.mapFast(k, vl, keys)
+	if !ok && err == nil {
+		v, err = w.mapSlow(k, vl, keys)
+	}
+	if err != nil || w.f.decoded || v == nil {
 		return v, err
 	}
+	// fill decodes JSON text (another map column of the file is JSON text): the
+	// entry as a JSON object.
+	kb, err := json.Marshal(keys[0])
+	if err != nil {
+		return nil, err
+	}
+	vb, err := json.Marshal(string(v))
+	if err != nil {
+		return nil, err
+	}
+	st := len(w.buf)
+	w.buf = append(append(append(append(append(w.buf, '{'), kb...), ':'), vb...), '}')
+	return w.buf[st:len(w.buf):len(w.buf)], nil
+}
+
+// mapSlow is mapValue entry by entry, for a row that may go on in the next page.
+func (w *pqWorker) mapSlow(k, vl *pqLeaf, keys []string) ([]byte, error) {
 	var out []byte
 	found := false
 	for n := 0; ; n++ {

@@ -569,3 +569,51 @@ func TestB1_ParquetDoubleShortest(t *testing.T) {
 		require.Equal(t, strconv.FormatFloat(x, 'f', -1, 64), string(appendDouble(nil, x)), "%v (%x)", x, math.Float64bits(x))
 	}
 }
+
+// TestB9_ParquetTagsAsJSONText: a tool may write a map column as JSON text (a
+// string column). The billing group (B-9) and the product name are read from it,
+// and from the other column still a map, as from two maps.
+func TestB9_ParquetTagsAsJSONText(t *testing.T) {
+	type jsonTags struct {
+		Account string            `parquet:"line_item_usage_account_id"`
+		Type    string            `parquet:"line_item_line_item_type"`
+		Start   time.Time         `parquet:"line_item_usage_start_date,timestamp(millisecond)"`
+		Product string            `parquet:"line_item_product_code"`
+		Cost    float64           `parquet:"line_item_unblended_cost"`
+		Map     map[string]string `parquet:"product"`
+		Tags    string            `parquet:"resource_tags,optional"`
+	}
+	type jsonProduct struct {
+		Account string            `parquet:"line_item_usage_account_id"`
+		Type    string            `parquet:"line_item_line_item_type"`
+		Start   time.Time         `parquet:"line_item_usage_start_date,timestamp(millisecond)"`
+		Product string            `parquet:"line_item_product_code"`
+		Cost    float64           `parquet:"line_item_unblended_cost"`
+		Map     string            `parquet:"product,optional"`
+		Tags    map[string]string `parquet:"resource_tags"`
+	}
+	st := time.Date(2026, 10, 2, 0, 0, 0, 0, time.UTC)
+	name := "Amazon Simple Storage Service"
+	paths := []string{
+		writeParquetRows(t, []jsonTags{
+			{"1", "Usage", st, "AmazonS3", 1, map[string]string{"product_name": name, "region": "x"}, `{"user_cm_billing_group":"g1","user_name":"a"}`},
+			{"1", "Usage", st, "AmazonS3", 2, map[string]string{"region": "x"}, ""},
+		}),
+		writeParquetRows(t, []jsonProduct{
+			{"1", "Usage", st, "AmazonS3", 1, `{"product_name":"` + name + `","region":"x"}`, map[string]string{"user_cm_billing_group": "g1", "user_name": "a"}},
+			{"1", "Usage", st, "AmazonS3", 2, `{"region":"x"}`, nil},
+		}),
+	}
+	for _, p := range paths {
+		var c collector
+		_, err := ScanFile(context.Background(), p, c.newSink, Options{})
+		require.NoError(t, err)
+		got := c.sorted()
+		require.Len(t, got, 2)
+		byCost := map[string][2]string{}
+		for _, r := range got {
+			byCost[r.Cost] = [2]string{r.Group, r.ProductName}
+		}
+		require.Equal(t, map[string][2]string{"1": {"g1", name}, "2": {"", ""}}, byCost, p)
+	}
+}
