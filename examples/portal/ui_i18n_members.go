@@ -24,7 +24,7 @@ var membersMessages = map[string]msg{
 	"members.back":        {"ユーザー一覧へ戻る", "Back to the members"},
 	"members.edit.link":   {"%s の権限を変更", "Change %s"},
 	"members.changed":     {"%s の権限を変更しました。", "%s was changed."},
-	"members.removed":     {"%s を組織から削除しました。", "%s was removed from the organization."},
+	"members.removed":     {"ユーザーを組織から削除しました。", "The member was removed from the organization."},
 	"members.form.failed": {"入力内容に誤りがあります。各項目を確認してください。", "Some fields need attention. Please check each one."},
 
 	"members.type.power":   {"パワーユーザー", "Power user"},
@@ -84,6 +84,7 @@ var membersMessages = map[string]msg{
 	"members.invitation.revoked":      {"取り消し", "Revoked"},
 	"members.invitation.other":        {"不明", "Unknown"},
 	"members.invited":                 {"%s を招待しました。招待メールを送信します。", "%s was invited; the invitation mail is on its way."},
+	"members.invited.generic":         {"招待しました。招待メールを送信します。", "The invitation was made; its mail is on its way."},
 	"members.revoked":                 {"招待を取り消しました。", "The invitation was revoked."},
 	"members.revoke.late":             {"この招待は既に承諾・辞退・期限切れ・取り消しのいずれかになっているため、取り消せませんでした。", "The invitation was no longer pending (accepted, declined, expired or revoked), so it was not revoked."},
 	"members.invite.title":            {"ユーザーを招待する", "Invite someone"},

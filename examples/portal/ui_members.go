@@ -193,14 +193,16 @@ func (u *ui) membersList(_ http.ResponseWriter, r *http.Request, v *view) error 
 	if out.ShowInvites, err = u.may(ctx, p, orgID, members.PermInvitationView); err != nil {
 		return err
 	}
+	// After a change, the message names the member by the email this page
+	// lists, never by text from the query.
 	q := r.URL.Query()
-	switch {
-	case q.Get("removed") != "":
-		out.Done, out.DoneArg = "members.removed", q.Get("removed")
-	case q.Get("changed") != "":
-		out.Done, out.DoneArg = "members.changed", q.Get("changed")
+	if q.Get("removed") != "" {
+		out.Done = "members.removed"
 	}
 	for _, m := range ms {
+		if q.Get("changed") != "" && q.Get("changed") == m.IdentityID {
+			out.Done, out.DoneArg = "members.changed", m.Email
+		}
 		row := memberRow{ID: m.IdentityID, Email: m.Email, TypeKey: typeKey(m.Type), Self: m.IdentityID == p.IdentityID,
 			Updated: jst(m.UpdatedAt)}
 		if m.Type != members.MemberPower {
@@ -258,7 +260,7 @@ func (u *ui) memberEdit(_ http.ResponseWriter, r *http.Request, v *view) error {
 	}
 	_, err = u.s.svc.ChangeMember(ctx, p, orgID, id, members.MemberType(f.Type), perms, version)
 	if err == nil {
-		return seeOther(membersBase(orgID) + "?changed=" + url.QueryEscape(m.Email))
+		return seeOther(membersBase(orgID) + "?changed=" + url.QueryEscape(id))
 	}
 	if errors.Is(err, members.ErrConflict) {
 		f.Error = "members.error.conflict"
@@ -320,7 +322,7 @@ func (u *ui) memberRemove(_ http.ResponseWriter, r *http.Request, v *view) error
 	case err == nil && id == p.IdentityID:
 		return seeOther("/orgs")
 	case err == nil:
-		return seeOther(membersBase(orgID) + "?removed=" + url.QueryEscape(m.Email))
+		return seeOther(membersBase(orgID) + "?removed=1")
 	case errors.As(err, &ve) && ve.Rule == "M-9":
 		f := memberForm(m)
 		f.Self = id == p.IdentityID
@@ -362,7 +364,7 @@ func (u *ui) invitations(_ http.ResponseWriter, r *http.Request, v *view) error 
 		inv, err := u.s.inviteWithMail(ctx, p, orgID, members.NewInvitation{Email: out.Email, Type: members.MemberType(out.Type), Permissions: perms})
 		switch {
 		case err == nil:
-			return seeOther(invitationsBase(orgID) + "?invited=" + url.QueryEscape(inv.Email))
+			return seeOther(invitationsBase(orgID) + "?invited=" + url.QueryEscape(inv.ID))
 		case errors.Is(err, members.ErrAlreadyExists):
 			out.Errors = map[string]*membersFieldError{"email": {Key: "members.error.email.exists", Arg: strings.TrimSpace(out.Email)}}
 		default:
@@ -377,7 +379,7 @@ func (u *ui) invitations(_ http.ResponseWriter, r *http.Request, v *view) error 
 		q := r.URL.Query()
 		switch {
 		case q.Get("invited") != "":
-			out.Done, out.DoneArg = "members.invited", q.Get("invited")
+			out.Done = "members.invited.generic" // named below when this page lists it
 		case q.Get("revoked") == "late":
 			out.Problem = "members.revoke.late"
 		case q.Get("revoked") != "":
@@ -389,6 +391,9 @@ func (u *ui) invitations(_ http.ResponseWriter, r *http.Request, v *view) error 
 		return err
 	}
 	for _, inv := range invs {
+		if out.Done == "members.invited.generic" && inv.ID == r.URL.Query().Get("invited") {
+			out.Done, out.DoneArg = "members.invited", inv.Email
+		}
 		row := invitationRow{ID: inv.ID, Email: inv.Email, TypeKey: typeKey(inv.Type), StateKey: "members.invitation." + string(inv.State),
 			Created: jst(inv.CreatedAt), Expires: jst(inv.ExpiresAt), Pending: inv.State == members.InvitationPending}
 		if _, ok := catalog[row.StateKey]; !ok {

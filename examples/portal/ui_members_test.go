@@ -19,7 +19,7 @@ import (
 
 func init() {
 	perms := permChoices([]string{"project.view", "charges.view"})
-	uiSamples["members.html"] = []any{membersPage{}, membersPage{CanManage: true, ShowInvites: true, InvitationsURL: "/orgs/o1/invitations",
+	uiSamples["members.html"] = []any{membersPage{}, membersPage{Done: "members.removed"}, membersPage{CanManage: true, ShowInvites: true, InvitationsURL: "/orgs/o1/invitations",
 		Done: "members.changed", DoneArg: "a@b.example", First: "/orgs/o1/members", Next: "/orgs/o1/members?page_token=x",
 		Rows: []memberRow{{ID: "i1", Email: "power@b.example", TypeKey: "members.type.power", Self: true},
 			{ID: "i2", Email: "a@b.example", TypeKey: "members.type.general", Permissions: []string{"members.perm.project.view", "members.perm.account.view"}},
@@ -36,7 +36,7 @@ func init() {
 		Rows: []invitationRow{{ID: "v1", Email: "n@b.example", TypeKey: "members.type.general", StateKey: "members.invitation.pending", Pending: true,
 			Permissions: []string{"members.perm.project.view"}, Created: "2026-01-02 09:00 JST", Expires: "2026-01-09 09:00 JST"},
 			{ID: "v2", Email: "p@b.example", TypeKey: "members.type.power", StateKey: "members.invitation.revoked"}}},
-		invitationsPage{Done: "members.revoked", Problem: "members.revoke.late"}}
+		invitationsPage{Done: "members.revoked", Problem: "members.revoke.late"}, invitationsPage{Done: "members.invited.generic"}}
 	uiSamples["orgs.html"] = []any{orgsPage{}, orgsPage{Error: "members.mine.expired", Rejected: true, Invitations: []myInvitationRow{
 		{OrgID: "o3", ID: "v1", TypeKey: "members.type.general", Permissions: []string{"members.perm.project.view"}, Expires: "2026-01-09 09:00 JST"},
 		{OrgID: "o4", ID: "v2", TypeKey: "members.type.power"}}}}
@@ -118,7 +118,9 @@ func TestUI_MemberChangeShowsTheMissingPrerequisiteWithTheInputKept(t *testing.T
 	resp, body = c.post(path, form)
 	require.Equal(t, http.StatusOK, resp.StatusCode, body)
 	assert.Equal(t, "/orgs/"+f.orgID+"/members", resp.Request.URL.Path)
-	assert.Contains(t, body, `id="members-done"`)
+	assert.Contains(t, body, `id="members-done">general@demo.example.com の権限を変更しました。`)
+	_, body = c.get("/orgs/" + f.orgID + "/members?changed=Your+account+is+locked")
+	assert.NotContains(t, body, "Your account is locked", "no text of the query is echoed")
 	assert.Equal(t, []members.Permission{members.PermProjectView, members.PermSupportInquire}, f.membership(t, demoGeneral.IdentityID).Permissions)
 
 	resp, body = c.post(path, form, "Accept-Language", "en")
@@ -148,7 +150,7 @@ func TestUI_TheLastPowerUserIsNeitherRemovedNorDemoted(t *testing.T) {
 
 	resp, body = c.post("/orgs/"+f.orgID+"/members/"+demoGeneral.IdentityID+"/remove", nil, "Accept-Language", "en")
 	require.Equal(t, http.StatusOK, resp.StatusCode, body)
-	assert.Contains(t, body, "general@demo.example.com was removed from the organization.")
+	assert.Contains(t, body, "The member was removed from the organization.")
 	assert.NotContains(t, body, `data-member="`+demoGeneral.IdentityID+`"`)
 	_, err := f.svc.GetMember(context.Background(), demoPower, f.orgID, demoGeneral.IdentityID)
 	assert.ErrorIs(t, err, members.ErrNotFound)
@@ -183,7 +185,7 @@ func TestUI_InviteShowsErrorsThenRevokes(t *testing.T) {
 
 	resp, body = c.post(base, url.Values{"email": {"New@Demo.example.com"}, "type": {"general"}, "permission": {"project.view", "account.view"}})
 	require.Equal(t, http.StatusOK, resp.StatusCode, body)
-	assert.Contains(t, body, `id="invitations-done"`)
+	assert.Contains(t, body, `id="invitations-done">new@demo.example.com を招待しました。`)
 	invs := f.invitationsOf(t, "new@demo.example.com")
 	require.Len(t, invs, 1)
 	assert.Equal(t, []members.Permission{members.PermAccountView, members.PermProjectView}, invs[0].Permissions)
