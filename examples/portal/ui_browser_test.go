@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -196,30 +195,4 @@ func TestBrowser_PowerUserSignsInWithTOTPAndSeesChargesInBothLanguages(t *testin
 	))
 	assert.Equal(t, "Sign in", text(t, ctx, "h1"))
 	screenshot(t, ctx, "signin-en")
-}
-
-func TestBrowser_GeneralUserWithoutChargesViewSeesNoCharges(t *testing.T) {
-	ctx := newBrowser(t)
-	f := newFixture(t, "memory")
-	f.generalWithout(string(members.PermChargesView))
-	browserSignIn(t, ctx, f.srv.URL, demoGeneral, f.passwords[demoGeneral.Email], "")
-	table := text(t, ctx, "#accounts")
-	assert.Contains(t, table, "100000000001")
-	assert.Zero(t, eval[int](t, ctx, `document.querySelectorAll('#col-charges, td.charges, #col-updated').length`))
-	assert.NotContains(t, table, "現在のご利用料金")
-}
-
-func TestBrowser_AnotherOrganizationsAccountsAreRefused(t *testing.T) {
-	ctx := newBrowser(t)
-	f := newFixture(t, "memory")
-	other := f.outsiderOrg()
-	browserSignIn(t, ctx, f.srv.URL, demoPower, f.passwords[demoPower.Email], "")
-	require.NoError(t, chromedp.Do(ctx,
-		chromedp.Navigate(f.srv.URL+"/orgs/"+other+"/accounts"),
-		chromedp.WaitVisible(chromedp.CSS(`main[data-page="error.html"]`)),
-	))
-	assert.Contains(t, []string{"403", "404"}, attr(t, ctx, "main", "data-status"))
-	assert.Contains(t, []string{"アクセスできません", "ページが見つかりません"}, strings.TrimSpace(text(t, ctx, "h1")))
-	assert.NotContains(t, text(t, ctx, "body"), "Other K.K.")
-	screenshot(t, ctx, "refused-ja")
 }
