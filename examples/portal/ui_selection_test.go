@@ -85,6 +85,7 @@ func TestUI_ClosureOfSelectedAccountsFilesOneApplicationEach(t *testing.T) {
 	assert.Contains(t, body, `<option value="account_closure" selected>`)
 	assert.NotContains(t, body, `<option value="new_account"`, "only the kinds of a selection")
 	assert.NotContains(t, body, `id="account_id"`, "the accounts are listed, not typed")
+	assert.NotContains(t, body, `id="project_id"`, "a closure or owner change names no project")
 
 	resp, body = c.post(form, url.Values{"offered": {"100000000001", "100000000003"}, "account": {"100000000001", "100000000003"},
 		"kind": {"account_closure"}, "project_id": {""}, "details": {"no longer used"}})
