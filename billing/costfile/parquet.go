@@ -292,6 +292,25 @@ var errColumnEnds = errors.New("the column ends before the row group's last row"
 
 // value reads the current row's value of a flat column as text.
 func (w *pqWorker) value(l *pqLeaf) ([]byte, error) {
+	if l.li < l.n && l.typ.conv == convString { // the common case, inline
+		li := l.li
+		l.li++
+		if l.defs != nil && l.defs[li] != l.maxDef {
+			return nil, nil
+		}
+		vi := l.vi
+		l.vi++
+		var b []byte
+		if d := l.dict; d != nil {
+			b = d.vals.bytesAt(int(l.idx[vi]))
+		} else {
+			b = l.vals.bytesAt(vi)
+		}
+		if len(b) == 4 && string(b) == "NULL" {
+			return nil, nil
+		}
+		return b, nil
+	}
 	vi, ok, err := l.next()
 	if err != nil || !ok {
 		return nil, orErr(err, errColumnEnds)
