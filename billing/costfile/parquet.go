@@ -91,11 +91,11 @@ func scanParquet(ctx context.Context, name string, r io.ReaderAt, size int64, ne
 		w.leaves = make([]pqLeaf, 2*len(w.cols))
 		for j, c := range w.cols {
 			k := &w.leaves[2*j]
-			k.name, k.typ, k.maxDef, k.rep = c.name, c.typ, c.maxDef, c.value >= 0
+			k.typ, k.maxDef, k.rep = c.typ, c.maxDef, c.value >= 0
 			k.check = w.f.noPublic && c.slot == sPublicCost
 			if c.value >= 0 {
 				v := &w.leaves[2*j+1]
-				v.name, v.typ, v.maxDef, v.rep = c.name, c.vtyp, c.vmaxDef, true
+				v.typ, v.maxDef, v.rep = c.vtyp, c.vmaxDef, true
 			}
 		}
 		workers[i] = w

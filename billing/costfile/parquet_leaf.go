@@ -87,22 +87,21 @@ func pqTypeOf(t parquet.Type) (pqType, error) {
 
 // pqValues are the non-null values of a page or a dictionary, by physical type.
 type pqValues struct {
-	n     int // number of values
-	data  []byte
-	offs  []uint32 // BYTE_ARRAY: value i is data[offs[i]:offs[i+1]]
-	size  int      // FIXED_LEN_BYTE_ARRAY: value i is data[i*size:(i+1)*size]
-	i32   []int32
-	i64   []int64
-	f32   []float32
-	f64   []float64
-	i96   []deprecated.Int96
-	valid bool
+	n    int // number of values
+	data []byte
+	offs []uint32 // BYTE_ARRAY: value i is data[offs[i]:offs[i+1]]
+	size int      // FIXED_LEN_BYTE_ARRAY: value i is data[i*size:(i+1)*size]
+	i32  []int32
+	i64  []int64
+	f32  []float32
+	f64  []float64
+	i96  []deprecated.Int96
 }
 
 // set takes the values of a decoded page of kind k, and checks their count.
 func (v *pqValues) set(p parquet.Page, k parquet.Kind) error {
 	d := p.Data()
-	*v = pqValues{valid: true}
+	*v = pqValues{}
 	switch k {
 	case parquet.ByteArray:
 		v.data, v.offs = d.ByteArray()
@@ -337,7 +336,6 @@ type pqDict struct {
 
 // pqLeaf reads the levels and values of one leaf column chunk, page by page.
 type pqLeaf struct {
-	name   string // the column's path, for errors
 	typ    pqType
 	maxDef byte
 	rep    bool // the leaf is repeated (a map's key or value)
