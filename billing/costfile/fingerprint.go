@@ -12,6 +12,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/billing"
 )
 
@@ -42,83 +43,69 @@ import (
 //
 // The cost is two billing.Hash per CUR row (about 20 ns each; a FOCUS CSV row
 // hashes its whole text), reading the id column, and per worker two samples of
-// billing.SketchSize hashes: memory stays flat.
+// billing.SketchSize hashes: memory stays flat. The usage start is parsed once, by
+// fill, for its month and its instant (parseStart); once a sample is full, a hash
+// costs one comparison.
 
-// rowSketch is a worker's sketch with the cache of its last usage start.
-type rowSketch struct {
-	billing.Sketch
-	lastStart []byte   // the last usage start text
-	start     [12]byte // its instant: packed date and time, nanoseconds
-	startOK   bool
-	day       uint64 // the packed date of start when lastStart is in a B-1 form, else 0
+// parseStart parses a usage start (B-1) once for its two uses: its UTC month
+// (LineItem.Period, as parsePeriod) and its instant as the overlap check hashes it
+// (B-14): 12 bytes, the UTC date and time packed into 8 and the nanoseconds into 4,
+// the same for every way of writing one instant ("2026-10-21T08:00:00Z",
+// "2026-10-21 08:00:00.000", "2026-10-21T17:00:00+09:00"). The two B-1 forms take
+// a path without time.Time or loops (rows rarely share the start of the row before
+// them); the others, and every error, are parsePeriod's.
+func parseStart(b []byte) (resellerkit.Month, [12]byte, error) {
+	var inst [12]byte
+	if (len(b) == 19 || (len(b) == 20 && b[19] == 'Z')) && (b[10] == 'T' || b[10] == ' ') &&
+		b[4] == '-' && b[7] == '-' && b[13] == ':' && b[16] == ':' {
+		y1, ok1 := digits2(b[0], b[1])
+		y2, ok2 := digits2(b[2], b[3])
+		mo, ok3 := digits2(b[5], b[6])
+		d, ok4 := digits2(b[8], b[9])
+		h, ok5 := digits2(b[11], b[12])
+		mi, ok6 := digits2(b[14], b[15])
+		sec, ok7 := digits2(b[17], b[18])
+		y := 100*y1 + y2
+		if ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7 && y >= 1 && mo >= 1 && mo <= 12 &&
+			d >= 1 && d <= daysIn(y, mo) && h < 24 && mi < 60 && sec < 60 {
+			binary.LittleEndian.PutUint64(inst[:], packInstant(y, mo, d, h, mi, sec))
+			return resellerkit.NewMonth(y, time.Month(mo)), inst, nil
+		}
+	}
+	p, err := parsePeriod(b)
+	if err != nil {
+		return p, inst, err
+	}
+	t, err := parseTime(b) // parsePeriod accepted b: so does parseTime, its fast forms too
+	if err != nil {
+		return p, inst, err
+	}
+	y, mo, d := t.Date()
+	h, mi, sec := t.Clock()
+	binary.LittleEndian.PutUint64(inst[:], packInstant(y, int(mo), d, h, mi, sec))
+	binary.LittleEndian.PutUint32(inst[8:], uint32(t.Nanosecond()))
+	return p, inst, nil
 }
 
-// instant returns the usage start b as an instant of 12 bytes, the same for every
-// way of writing it ("2026-10-21T08:00:00Z", "2026-10-21 08:00:00.000", an offset),
-// or b itself when it does not parse (the reader has refused such a row before).
-// The B-1 forms take a path without time.Time: rows rarely share the start of the
-// row before them.
-func (r *rowSketch) instant(b []byte) []byte {
-	if r.startOK && len(b) == len(r.lastStart) {
-		if string(b) == string(r.lastStart) {
-			return r.start[:]
-		}
-		// The same day at another time, in the form of the row before: the date is
-		// the same, only the time of day is parsed.
-		if r.day != 0 && string(b[:11]) == string(r.lastStart[:11]) && string(b[19:]) == string(r.lastStart[19:]) && b[13] == ':' && b[16] == ':' {
-			h, ok1 := digits(b[11:13])
-			mi, ok2 := digits(b[14:16])
-			sec, ok3 := digits(b[17:19])
-			if ok1 && ok2 && ok3 && h < 24 && mi < 60 && sec < 60 {
-				binary.LittleEndian.PutUint64(r.start[:], r.day|uint64(h)<<12|uint64(mi)<<6|uint64(sec))
-				copy(r.lastStart[11:], b[11:19])
-				return r.start[:]
-			}
-		}
-	}
-	var y, mo, d, h, mi, sec, ns int
-	ok := (len(b) == 19 || (len(b) == 20 && b[19] == 'Z')) && (b[10] == 'T' || b[10] == ' ') &&
-		b[4] == '-' && b[7] == '-' && b[13] == ':' && b[16] == ':'
-	if ok {
-		var ok1, ok2, ok3, ok4, ok5, ok6 bool
-		y, ok1 = digits(b[0:4])
-		mo, ok2 = digits(b[5:7])
-		d, ok3 = digits(b[8:10])
-		h, ok4 = digits(b[11:13])
-		mi, ok5 = digits(b[14:16])
-		sec, ok6 = digits(b[17:19])
-		ok = ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysIn(y, mo) && h < 24 && mi < 60 && sec < 60
-	}
-	if !ok {
-		t, err := parseTime(b)
-		if err != nil {
-			r.startOK = false
-			return b
-		}
-		var m time.Month
-		y, m, d = t.Date()
-		h, mi, sec = t.Clock()
-		mo, ns = int(m), t.Nanosecond()
-	}
-	packed := uint64(y)<<26 | uint64(mo)<<22 | uint64(d)<<17 | uint64(h)<<12 | uint64(mi)<<6 | uint64(sec)
-	r.day = 0
-	if ok { // the B-1 form without a fraction: its date is its first 11 bytes
-		r.day = packed &^ (1<<17 - 1)
-	}
-	binary.LittleEndian.PutUint64(r.start[:], packed)
-	binary.LittleEndian.PutUint32(r.start[8:], uint32(ns))
-	r.lastStart = append(r.lastStart[:0], b...)
-	r.startOK = true
-	return r.start[:]
+// packInstant packs a UTC date and time of day into one word.
+func packInstant(y, mo, d, h, mi, sec int) uint64 {
+	return uint64(y)<<26 | uint64(mo)<<22 | uint64(d)<<17 | uint64(h)<<12 | uint64(mi)<<6 | uint64(sec)
+}
+
+// digits2 returns the number the ASCII digits a and b write, and whether both are
+// digits.
+func digits2(a, b byte) (int, bool) {
+	a, b = a-'0', b-'0' // a byte below '0' wraps above 9
+	return int(a)*10 + int(b), a <= 9 && b <= 9
 }
 
 // sketchRow adds the identity of the row whose values are v to the worker's sketch;
 // rec is the row's CSV record, nil for Parquet (whose rows without an id column are
-// added by sketchRowGroup).
+// added by sketchRowGroup). It follows fill, which parsed the row's usage start.
 func (f *rowFiller) sketchRow(v *rowVals, rec []byte) {
 	var start []byte
 	if f.s.format != billing.FormatFOCUS {
-		start = f.sketch.instant(v[sStart])
+		start = f.startInst[:] // fill parsed the row's usage start (parseStart)
 		f.sketch.AddContent(v[sAccount], start, v[sLineItemType], v[sProductCode], v[sUsageType], v[sOperation])
 	}
 	if id := v[sLineItemID]; len(id) > 0 && start != nil {
@@ -182,7 +169,7 @@ func (f *rowFiller) sketchRowGroup(g parquet.RowGroup) error {
 func mergeSketches(fillers []*rowFiller) *billing.Sketch {
 	var s billing.Sketch
 	for _, f := range fillers {
-		s.Merge(&f.sketch.Sketch)
+		s.Merge(&f.sketch)
 	}
 	return &s
 }

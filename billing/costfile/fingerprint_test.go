@@ -1,39 +1,73 @@
 package costfile
 
 import (
-	"fmt"
-	"math/rand/v2"
+	"encoding/binary"
 	"testing"
+	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// TestB14_UsageStartInstantDoesNotDependOnTheRowBefore: a row's usage start, as
-// the overlap check hashes it, is the same whatever row came before it in the
-// worker (the cache of the previous start, and of its day, changes nothing): each
-// start of a shuffled mix of forms, days, times, fractions, offsets and bad values
-// gives the instant a fresh worker gives it; and the forms of one instant agree.
-func TestB14_UsageStartInstantDoesNotDependOnTheRowBefore(t *testing.T) {
-	var starts []string
-	for _, day := range []string{"2026-10-21", "2026-10-22", "2026-02-28", "2024-02-29"} {
-		for _, tm := range []string{"00:00:00", "08:00:00", "08:00:01", "08:59:59", "23:59:59", "24:00:00", "08:60:00", "0a:00:00"} {
-			starts = append(starts, day+"T"+tm+"Z", day+" "+tm, day+"T"+tm, day+" "+tm+".000", day+"T"+tm+"+09:00", day+"T"+tm+".5Z")
+// instantOf is the instant of t as parseStart packs it, computed from a time.Time.
+func instantOf(t time.Time) [12]byte {
+	var inst [12]byte
+	t = t.UTC()
+	y, mo, d := t.Date()
+	h, mi, sec := t.Clock()
+	binary.LittleEndian.PutUint64(inst[:], packInstant(y, int(mo), d, h, mi, sec))
+	binary.LittleEndian.PutUint32(inst[8:], uint32(t.Nanosecond()))
+	return inst
+}
+
+// TestB14_UsageStartInstant: a usage start is parsed once for its month (B-1) and
+// for the instant the overlap check hashes (B-14): the month and the error are
+// parsePeriod's, every way of writing one instant gives one instant, and two
+// instants a second apart differ.
+func TestB14_UsageStartInstant(t *testing.T) {
+	same := []string{"2026-10-21T08:00:00Z", "2026-10-21 08:00:00", "2026-10-21T08:00:00", "2026-10-21 08:00:00.000",
+		"2026-10-21T17:00:00+09:00", "2026-10-21T08:00:00.000Z"}
+	_, want, err := parseStart([]byte(same[0]))
+	require.NoError(t, err)
+	assert.Equal(t, instantOf(time.Date(2026, 10, 21, 8, 0, 0, 0, time.UTC)), want)
+	for _, s := range same {
+		p, inst, err := parseStart([]byte(s))
+		require.NoError(t, err, s)
+		assert.Equal(t, want, inst, s)
+		assert.Equal(t, "2026-10", p.String(), s)
+	}
+	for _, s := range []string{"2026-10-21T08:00:01Z", "2026-10-22T08:00:00Z", "2026-10-21T08:00:00.5Z", "2027-10-21T08:00:00Z"} {
+		_, inst, err := parseStart([]byte(s))
+		require.NoError(t, err, s)
+		assert.NotEqual(t, want, inst, s)
+	}
+	for _, s := range []string{"", "x", "2026-13-01T00:00:00Z", "2026-02-29T00:00:00Z", "0000-01-01T00:00:00Z", "2026-10-21T24:00:00Z", "2026-1a-21T08:00:00Z", "2026-10-21T08:00:00Zx"} {
+		_, _, err := parseStart([]byte(s))
+		_, perr := parsePeriod([]byte(s))
+		require.Error(t, err, s)
+		assert.Equal(t, perr.Error(), err.Error(), s)
+	}
+}
+
+// FuzzParseStart: on any text parseStart agrees with parsePeriod (month, or
+// failing with the same error) and, when it parses, gives the instant of the time
+// the standard library reads (B-1, B-14).
+func FuzzParseStart(f *testing.F) {
+	for _, s := range []string{"2026-10-01T00:00:00Z", "2026-10-01 00:00:00", "2024-02-29T23:59:59Z", "2026-10-01T09:00:00+09:00",
+		"2026-10-01 00:00:00.123", "2026-13-01T00:00:00Z", "2026-10-01T0:00:00Z", "/0/0-01-01T00:00:00Z", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, inst, err := parseStart([]byte(s))
+		pp, perr := parsePeriod([]byte(s))
+		require.Equal(t, perr == nil, err == nil, "%q: %v / %v", s, err, perr)
+		if err != nil {
+			require.Equal(t, perr.Error(), err.Error())
+			return
 		}
-	}
-	starts = append(starts, "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "", "x", "2026-10-21T08:00:00Zx")
-	fresh := func(s string) string {
-		var r rowSketch
-		return fmt.Sprintf("%x", r.instant([]byte(s)))
-	}
-	rng := rand.New(rand.NewPCG(3, 4))
-	var r rowSketch
-	for range 20_000 {
-		s := starts[rng.IntN(len(starts))]
-		b := []byte(s)
-		require.Equal(t, fresh(s), fmt.Sprintf("%x", r.instant(b)), "%q after %q", s, r.lastStart)
-	}
-	require.Equal(t, fresh("2026-10-21T08:00:00Z"), fresh("2026-10-21 08:00:00.000"))
-	require.Equal(t, fresh("2026-10-21T08:00:00Z"), fresh("2026-10-21T17:00:00+09:00"))
-	require.NotEqual(t, fresh("2026-10-21T08:00:00Z"), fresh("2026-10-21T08:00:01Z"))
-	require.NotEqual(t, fresh("2026-10-21T08:00:00Z"), fresh("2026-10-22T08:00:00Z"))
+		require.Equal(t, pp, p)
+		tm, terr := parseTime([]byte(s))
+		require.NoError(t, terr, "%q", s)
+		require.Equal(t, instantOf(tm), inst, "%q", s)
+	})
 }

@@ -55,8 +55,10 @@ type rowFiller struct {
 	badIDs     map[string]int64
 	badIDsMore bool
 	badIDsLast int64
-	// sketch samples the identities of the worker's rows (B-14, fingerprint.go).
-	sketch rowSketch
+	// sketch samples the identities of the worker's rows (B-14, fingerprint.go);
+	// startInst is the instant of lastStart as it hashes it (parseStart).
+	sketch    billing.Sketch
+	startInst [12]byte
 }
 
 // ignoredValues counts the bad values of one column the Sink does not use.
@@ -105,13 +107,13 @@ func (f *rowFiller) fill(li *billing.LineItem, v *rowVals) (skip bool, bad slot,
 	if len(st) == len(f.lastStart) && len(st) > 0 && bytes.Equal(st, f.lastStart) {
 		li.Period = f.lastPer
 	} else {
-		p, err := parsePeriod(st)
+		p, inst, err := parseStart(st)
 		if err != nil {
 			return false, sStart, err
 		}
 		li.Period = p
 		f.lastStart = append(f.lastStart[:0], st...)
-		f.lastPer = p
+		f.lastPer, f.startInst = p, inst
 	}
 	// B-16: the bill the row belongs to. Absent column or null value: the zero
 	// Month (the engine then uses Period).
