@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net/http"
@@ -61,10 +62,9 @@ type deskInvoicesPage struct {
 
 // deskIssueOrgRow is one organization's state for the month.
 type deskIssueOrgRow struct {
-	ID, Name        string
-	ToBill, Issued  int    // projects with charges this month; invoices issued
-	StateKey        string // desk.issue.state.*
-	Ready, Complete bool
+	ID, Name       string
+	ToBill, Issued int    // projects with charges this month; invoices issued
+	StateKey       string // desk.issue.state.*
 }
 
 // deskIssuedRow is one issued invoice with its files.
@@ -239,13 +239,13 @@ func (u *ui) deskInvoicesData(ctx context.Context, p members.Principal, v *view,
 		case row.ToBill == 0 && row.Issued == 0:
 			row.StateKey = "desk.issue.state.nothing"
 		case row.Issued >= row.ToBill:
-			row.StateKey, row.Complete = "desk.issue.state.issued", true
+			row.StateKey = "desk.issue.state.issued"
 		case !out.Ready:
 			row.StateKey = "desk.issue.state.notready"
 		case row.Issued > 0:
-			row.StateKey, row.Ready = "desk.issue.state.partly", true
+			row.StateKey = "desk.issue.state.partly"
 		default:
-			row.StateKey, row.Ready = "desk.issue.state.ready", true
+			row.StateKey = "desk.issue.state.ready"
 		}
 		out.Orgs = append(out.Orgs, row)
 		for _, d := range docs {
@@ -260,15 +260,7 @@ func (u *ui) deskInvoicesData(ctx context.Context, p members.Principal, v *view,
 				PDFJa: link + ".pdf?lang=ja", PDFEn: link + ".pdf?lang=en", CSV: link + ".csv", Created: created[d.ID]})
 		}
 	}
-	slices.SortStableFunc(out.Invoices, func(a, b deskIssuedRow) int {
-		switch {
-		case a.Number < b.Number:
-			return -1
-		case a.Number > b.Number:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(out.Invoices, func(a, b deskIssuedRow) int { return cmp.Compare(a.Number, b.Number) })
 	return out, nil
 }
 
