@@ -159,8 +159,8 @@ func FuzzScanParquet(f *testing.F) {
 		}
 		const p = "fuzz.parquet"
 		var c1, c3 collector
-		st1, err1 := ScanReaderAt(context.Background(), p, bytes.NewReader(data), int64(len(data)), c1.newSink, Options{Workers: 1})
-		st3, err3 := ScanReaderAt(context.Background(), p, bytes.NewReader(data), int64(len(data)), c3.newSink, Options{Workers: 3})
+		st1, err1 := ScanReaderAt(context.Background(), p, bytes.NewReader(data), int64(len(data)), c1.newSink, Options{Workers: 1, BlockSize: 4 << 10}) // small CSV blocks: mutants that are no longer Parquet
+		st3, err3 := ScanReaderAt(context.Background(), p, bytes.NewReader(data), int64(len(data)), c3.newSink, Options{Workers: 3, BlockSize: 4 << 10})
 		require.Equal(t, err1 == nil, err3 == nil, "workers=1: %v; workers=3: %v", err1, err3)
 		if err1 != nil {
 			var e *Error
