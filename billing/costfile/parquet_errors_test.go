@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -172,4 +173,46 @@ func FuzzScanParquet(f *testing.F) {
 		require.Equal(t, c1.sorted(), c3.sorted())
 		require.Equal(t, st1.Rows, st3.Rows)
 	})
+}
+
+// TestB1_ParquetMutants: what FuzzScanParquet checks, on deterministic mutants of
+// valid files (bytes overwritten, inserted, deleted), so that every test run covers
+// malformed pages, headers and footers: an *Error naming the file, or rows, never a
+// panic, whatever the number of workers.
+func TestB1_ParquetMutants(t *testing.T) {
+	var dict bytes.Buffer
+	w := parquet.NewGenericWriter[toolDecimal64](&dict, append(dictionary(), parquet.DataPageVersion(1), parquet.Compression(&parquet.Zstd))...)
+	for _, r := range toolRows(30) {
+		_, err := w.Write([]toolDecimal64{toDecimal64(r)})
+		require.NoError(t, err)
+	}
+	require.NoError(t, w.Close())
+	seeds := [][]byte{parquetBytes(t, 40, 15), dict.Bytes()}
+	r := rand.New(rand.NewPCG(5, 6))
+	failed := 0
+	for i := range 800 {
+		d := bytes.Clone(seeds[i%len(seeds)])
+		for range 1 + r.IntN(4) {
+			j := r.IntN(len(d))
+			switch r.IntN(4) {
+			case 0:
+				d = append(d[:j:j], d[j+1:]...)
+			case 1:
+				d = append(d[:j:j], append([]byte{byte(r.IntN(256))}, d[j:]...)...)
+			default:
+				d[j] = byte(r.IntN(256))
+			}
+		}
+		_, err1 := scanBytes(t, "mutant.parquet", d, 1)
+		_, err3 := scanBytes(t, "mutant.parquet", d, 3)
+		require.Equal(t, err1 == nil, err3 == nil, "mutant %d: %v; %v", i, err1, err3)
+		if err1 != nil {
+			failed++
+			var e *Error
+			require.True(t, errors.As(err1, &e), "mutant %d: %T %v", i, err1, err1)
+			require.Equal(t, "mutant.parquet", e.File)
+			require.Equal(t, err1.Error(), err3.Error(), "mutant %d", i)
+		}
+	}
+	require.Greater(t, failed, 250) // most mutants are broken files
 }
