@@ -113,8 +113,14 @@ func (w *csvWorker) run(data []byte, line int64) error {
 			return &Error{File: w.name, Line: line, Err: fmt.Errorf("%w: %d fields, the header has %d", ErrFieldCount, nf, s.ncols)}
 		}
 		rec := data[:n]
+		esc := len(w.sp.esc) > 0 // doubled quotes to undo: field; else the offsets
 		for _, nc := range w.need {
-			v := w.sp.field(rec, nc.col)
+			var v []byte
+			if esc {
+				v = w.sp.field(rec, nc.col)
+			} else {
+				v = rec[w.sp.b[2*nc.col]:w.sp.b[2*nc.col+1]]
+			}
 			if len(v) == 4 && string(v) == "NULL" {
 				v = nil
 			}
