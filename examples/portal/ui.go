@@ -472,8 +472,11 @@ func (u *ui) fail(w http.ResponseWriter, r *http.Request, v *view, err error) {
 	default:
 		e.TitleKey, e.BodyKey = "error.500.title", "error.500.body"
 	}
-	if body.Error.Code == "cross_origin" || errors.Is(err, errCrossOrigin) {
+	switch {
+	case body.Error.Code == "cross_origin" || errors.Is(err, errCrossOrigin):
 		e.Detail = "error.crossorigin"
+	case errors.Is(err, members.ErrMFARequired):
+		e.Detail = "error.mfarequired"
 	}
 	if status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", "1")

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -143,15 +144,14 @@ func (u *ui) deskIssue(_ http.ResponseWriter, r *http.Request, v *view) error {
 	if err != nil {
 		return err
 	}
-	// The Service takes no principal: members' checks of every organization the
-	// operator sees (the M-6 gate among them) come first.
+	// The Service takes no principal and issues for every organization, those
+	// that enforce MFA among them (M-6): only an operator signed in with MFA
+	// passes that gate for all of them, so only such an operator issues.
+	if !p.MFA {
+		return fmt.Errorf("%w: issuing invoices needs an operator signed in with MFA", members.ErrMFARequired)
+	}
 	if err := u.loadOrgs(ctx, p, v, ""); err != nil {
 		return err
-	}
-	for _, o := range v.Orgs {
-		if err := u.s.svc.Authorize(ctx, p, o.ID, members.PermOperator); err != nil {
-			return err
-		}
 	}
 	issued, err := u.s.bill.IssueInvoices(ctx, period)
 	status := http.StatusOK

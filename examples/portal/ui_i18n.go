@@ -159,4 +159,5 @@ var catalog = map[string]msg{
 	"error.back":        {"AWSアカウント一覧へ戻る", "Back to the AWS accounts"},
 	"error.status":      {"ステータス %d", "Status %d"},
 	"error.crossorigin": {"別のサイトから送信されたため、処理しませんでした。", "This form was sent from another site and was not processed."},
+	"error.mfarequired": {"2段階認証でサインインしていないため、処理しませんでした。2段階認証でサインインし直してから、もう一度お試しください。", "This needs two-step verification: sign in again with it, then try again."},
 }
