@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"testing"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/billing"
+	"github.com/seeda33a2f4f/resellerkit/security"
 )
 
 // Tests of the fixes of the web UI's cold review (issue 14).
@@ -70,4 +72,29 @@ func TestM6_DeskIssuingNeedsAnOperatorSignedInWithMFA(t *testing.T) {
 	resp, body := withMFA.post("/desk/invoices", url.Values{"period": {month.String()}})
 	require.Equal(t, http.StatusOK, resp.StatusCode, body)
 	assert.Equal(t, 2, f.invoiceCount(t, month), body)
+}
+
+// TestUI_SecurityEditKeepsTheVersionReadOnFieldErrors: a form read before
+// someone else saved, posted with a field error, comes back carrying the
+// version read (not the one saved since), so saving it then is the conflict,
+// never an overwrite of the change the person did not see.
+func TestUI_SecurityEditKeepsTheVersionReadOnFieldErrors(t *testing.T) {
+	f := newFixture(t, "memory")
+	c := f.uiClient(t)
+	_, _ = c.signIn(demoPower, "")
+	const acct = "100000000001"
+	_, _, err := f.sec.UpdateSettings(context.Background(), demoPower, f.orgID, acct, security.SettingsUpdate{Profile: security.Secure})
+	require.NoError(t, err)
+	for _, action := range []string{"save", "preview"} {
+		resp, body := c.post(f.securityEditOf(acct), url.Values{"version": {"0"}, "profile": {"gold"}, "action": {action}})
+		require.Equal(t, http.StatusBadRequest, resp.StatusCode, body)
+		assert.Contains(t, body, `name="version" value="0"`, action)
+		assert.NotContains(t, body, `name="version" value="1"`, action)
+	}
+	resp, body := c.post(f.securityEditOf(acct), url.Values{"version": {"0"}, "profile": {"basic"}, "action": {"save"}}, "Accept-Language", "en")
+	require.Equal(t, http.StatusConflict, resp.StatusCode, body)
+	assert.Contains(t, body, "Someone else changed the settings meanwhile.")
+	st, _, err := f.sec.GetSettings(context.Background(), demoPower, f.orgID, acct)
+	require.NoError(t, err)
+	assert.Equal(t, security.Secure, st.Profile, "the other change stays")
 }

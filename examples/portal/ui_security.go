@@ -151,6 +151,10 @@ func (u *ui) securityEdit(_ http.ResponseWriter, r *http.Request, v *view) error
 	}
 	status := http.StatusOK
 	out := u.securityForm(a, saved, input, est, v.Lang)
+	// The form carries the version the person read, whatever the answer (but a
+	// conflict's, which shows the settings as they are now): carrying the saved
+	// one would let the next save overwrite a change the person never saw.
+	out.Version = strconv.FormatInt(version, 10)
 	switch {
 	case len(errs) > 0:
 		status, out.Error = http.StatusBadRequest, "security.edit.failed"
@@ -179,7 +183,6 @@ func (u *ui) securityEdit(_ http.ResponseWriter, r *http.Request, v *view) error
 	default: // preview
 		out.Previewed = true
 		out.Estimate = securityEstimate(security.EstimateCost(input, len(u.s.sec.Regions())), v.Lang)
-		out.Version = strconv.FormatInt(version, 10)
 	}
 	if len(errs) > 0 {
 		out.Errors = errs
