@@ -65,7 +65,7 @@ var membersMessages = map[string]msg{
 	"members.error.permission":       {"付与できない権限です: %s", "Not a permission that can be granted: %s"},
 	"members.error.email":            {"メールアドレスの形式が正しくありません: %s", "Not a valid email address: %s"},
 	"members.error.email.exists":     {"%s は既にこの組織のユーザーか、招待中です。", "%s is already a member or has a pending invitation."},
-	"members.error.conflict":         {"このユーザーは他の人が先に変更しました。最新の内容を読み込み直してから、もう一度変更してください。", "Someone else changed this member in the meantime. Reload to see the latest values, then make your change again."},
+	"members.error.conflict":         {"このユーザーは他の人が先に変更しました。現在の内容を表示しています。確認してから、もう一度変更してください。", "Someone else changed this member in the meantime. It is shown as it is now: check it, then make your change again."},
 
 	"members.invitations.link":        {"招待の一覧", "Invitations"},
 	"members.invitations.title":       {"招待の一覧", "Invitations"},

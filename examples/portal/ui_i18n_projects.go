@@ -56,5 +56,5 @@ var projectsMessages = map[string]msg{
 	"projects.error.invoice_cc.count": {"請求書送付先 (CC) は6件までです。", "At most 6 CC addresses."},
 	"projects.error.address":          {"メールアドレスの形式が正しくありません: %s", "Not a valid email address: %s"},
 	"projects.error.duplicate":        {"重複しているメールアドレスがあります: %s", "This address is listed twice: %s"},
-	"projects.error.conflict":         {"このプロジェクトは他の人が先に変更しました。最新の内容を読み込み直してから、もう一度変更してください。", "Someone else changed this project in the meantime. Reload it to see the latest values, then make your change again."},
+	"projects.error.conflict":         {"このプロジェクトは他の人が先に変更しました。現在の内容を表示しています。確認してから、もう一度変更してください。", "Someone else changed this project in the meantime. It is shown as it is now: check it, then make your change again."},
 }

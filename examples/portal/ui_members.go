@@ -263,7 +263,14 @@ func (u *ui) memberEdit(_ http.ResponseWriter, r *http.Request, v *view) error {
 		return seeOther(membersBase(orgID) + "?changed=" + url.QueryEscape(id))
 	}
 	if errors.Is(err, members.ErrConflict) {
-		f.Error = "members.error.conflict"
+		// Someone changed the member meanwhile: the member as it is now, with
+		// its version, to decide again (the stale version would only conflict again).
+		now, gerr := u.s.svc.GetMember(ctx, p, orgID, id)
+		if gerr != nil {
+			return gerr
+		}
+		f = memberForm(now)
+		f.Self, f.Error = id == p.IdentityID, "members.error.conflict"
 		v.Status, v.Data = http.StatusConflict, f
 		return nil
 	}

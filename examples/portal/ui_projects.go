@@ -176,6 +176,12 @@ func projectChoices(f *projectFormPage) {
 	f.Currencies = []supportOption{{Value: string(money.JPY), Label: string(money.JPY)}, {Value: string(money.USD), Label: string(money.USD)}}
 }
 
+// projectValues fills f's fields with pr's values.
+func projectValues(f *projectFormPage, pr members.Project) {
+	f.Name, f.Plan, f.PaymentMethod, f.Currency = pr.Name, pr.Plan, string(pr.PaymentMethod), string(pr.Currency)
+	f.InvoiceTo, f.InvoiceCC = strings.Join(pr.InvoiceTo, "\n"), strings.Join(pr.InvoiceCC, "\n")
+}
+
 // projectFromForm reads the posted project fields into f and returns the project
 // they describe (its billing settings from keep, which the form does not edit).
 func projectFromForm(r *http.Request, f *projectFormPage, keep members.BillingSettings) members.Project {
@@ -241,7 +247,8 @@ func (u *ui) projectNew(_ http.ResponseWriter, r *http.Request, v *view) error {
 
 // projectEdit is GET and POST /orgs/{org}/projects/{project}: the project (project.view),
 // editable by a person with org.edit. The post carries the version read: a
-// project changed since shows the conflict message with the input kept.
+// project changed since shows the conflict message with the project as it is
+// now and its version, to change again.
 func (u *ui) projectEdit(_ http.ResponseWriter, r *http.Request, v *view) error {
 	ctx, p, orgID, id := r.Context(), principal(r), r.PathValue("org"), r.PathValue("project")
 	if err := u.loadOrgs(ctx, p, v, orgID); err != nil {
@@ -262,8 +269,7 @@ func (u *ui) projectEdit(_ http.ResponseWriter, r *http.Request, v *view) error 
 	}
 	v.Page = "project_form.html"
 	if r.Method != http.MethodPost {
-		f.Name, f.Plan, f.PaymentMethod, f.Currency = cur.Name, cur.Plan, string(cur.PaymentMethod), string(cur.Currency)
-		f.InvoiceTo, f.InvoiceCC = strings.Join(cur.InvoiceTo, "\n"), strings.Join(cur.InvoiceCC, "\n")
+		projectValues(&f, cur)
 		v.Data = f
 		return nil
 	}
@@ -279,6 +285,16 @@ func (u *ui) projectEdit(_ http.ResponseWriter, r *http.Request, v *view) error 
 	case err == nil:
 		return seeOther(projectsBase(orgID) + "?saved=" + url.QueryEscape(id))
 	case errors.Is(err, members.ErrConflict):
+		// Someone changed the project meanwhile: the project as it is now, with
+		// its version, to decide again (the stale version would only conflict again).
+		now, gerr := u.s.svc.GetProject(ctx, p, orgID, id)
+		if gerr != nil {
+			return gerr
+		}
+		f = projectFormPage{ID: now.ID, Version: strconv.FormatInt(now.Version, 10), Billing: now.Billing,
+			Created: jst(now.CreatedAt), Updated: jst(now.UpdatedAt), CanEdit: true}
+		projectChoices(&f)
+		projectValues(&f, now)
 		f.Error = "projects.error.conflict"
 		v.Status = http.StatusConflict
 	case placeProjectError(&f, err):

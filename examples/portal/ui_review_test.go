@@ -4,6 +4,9 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,6 +15,7 @@ import (
 
 	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/billing"
+	"github.com/seeda33a2f4f/resellerkit/members"
 	"github.com/seeda33a2f4f/resellerkit/security"
 )
 
@@ -97,4 +101,66 @@ func TestUI_SecurityEditKeepsTheVersionReadOnFieldErrors(t *testing.T) {
 	st, _, err := f.sec.GetSettings(context.Background(), demoPower, f.orgID, acct)
 	require.NoError(t, err)
 	assert.Equal(t, security.Secure, st.Profile, "the other change stays")
+}
+
+// TestUI_StaleVersionShowsTheValuesAsTheyAreNow: a member or project changed
+// by someone else since the form was read is the conflict (409) with the values
+// as they are now and their version, in both languages, so posting the form as
+// it comes back saves instead of looping on the same message.
+func TestUI_StaleVersionShowsTheValuesAsTheyAreNow(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		// meanwhile changes the thing as someone else and returns its path, the
+		// stale form and a fragment of the value it has now.
+		meanwhile func(t *testing.T, f *fixture) (path string, stale url.Values, now string)
+		message   map[string]string
+	}{
+		{"member", func(t *testing.T, f *fixture) (string, url.Values, string) {
+			m, err := f.svc.GetMember(ctx, demoPower, f.orgID, demoGeneral.IdentityID)
+			require.NoError(t, err)
+			stale := url.Values{"version": {strconv.FormatInt(m.Version, 10)}, "type": {"general"}, "permission": {"project.view"}}
+			_, err = f.svc.ChangeMember(ctx, demoPower, f.orgID, demoGeneral.IdentityID, members.MemberGeneral,
+				[]members.Permission{members.PermProjectView, members.PermChargesView}, m.Version)
+			require.NoError(t, err)
+			return "/orgs/" + f.orgID + "/members/" + demoGeneral.IdentityID, stale, `value="charges.view" checked`
+		}, map[string]string{"ja": "このユーザーは他の人が先に変更しました。現在の内容を表示しています。", "en": "Someone else changed this member in the meantime. It is shown as it is now"}},
+		{"project", func(t *testing.T, f *fixture) (string, url.Values, string) {
+			pr, err := f.svc.GetProject(ctx, demoPower, f.orgID, f.project().ID)
+			require.NoError(t, err)
+			stale := url.Values{"version": {strconv.FormatInt(pr.Version, 10)}, "name": {"Mine"}, "plan": {pr.Plan},
+				"payment_method": {string(pr.PaymentMethod)}, "currency": {string(pr.Currency)}, "invoice_to": {strings.Join(pr.InvoiceTo, "\n")}}
+			pr.Name = "Theirs"
+			_, err = f.svc.UpdateProject(ctx, demoPower, f.orgID, pr)
+			require.NoError(t, err)
+			return "/orgs/" + f.orgID + "/projects/" + pr.ID, stale, `value="Theirs"`
+		}, map[string]string{"ja": "このプロジェクトは他の人が先に変更しました。現在の内容を表示しています。", "en": "Someone else changed this project in the meantime. It is shown as it is now"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, lang := range []string{"ja", "en"} {
+				f := newFixture(t, "memory")
+				c := f.uiClient(t)
+				_, _ = c.signIn(demoPower, "")
+				path, stale, now := tc.meanwhile(t, f)
+				resp, body := c.post(path, stale, "Accept-Language", lang)
+				require.Equal(t, http.StatusConflict, resp.StatusCode, body)
+				checkPage(t, resp, body)
+				assert.Contains(t, body, tc.message[lang])
+				assert.Contains(t, body, now, "the value as it is now")
+				m := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(body)
+				require.Len(t, m, 2)
+				assert.NotEqual(t, stale.Get("version"), m[1], "the version as it is now")
+
+				// The person posts the form as it came back, with their change again.
+				again := url.Values{}
+				for k, v := range stale {
+					again[k] = v
+				}
+				again.Set("version", m[1])
+				resp, body = c.post(path, again)
+				assert.Equal(t, http.StatusOK, resp.StatusCode, "saved, then the list: %s", body)
+				assert.NotContains(t, body, tc.message["ja"])
+			}
+		})
+	}
 }
