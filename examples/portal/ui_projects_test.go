@@ -145,7 +145,8 @@ func TestUI_ProjectRenameWithAStaleVersionShowsTheConflict(t *testing.T) {
 	checkPage(t, resp, body)
 	assert.Contains(t, body, `id="project-error"`)
 	assert.Contains(t, body, "Someone else changed this project")
-	assert.Contains(t, body, `value="Prod"`, "the input is kept")
+	assert.Contains(t, body, `value="Production (JP)"`, "the project as it is now")
+	assert.Contains(t, body, `name="version" value="`+strconv.FormatInt(prod.Version+1, 10)+`"`, "with its version")
 	assert.Equal(t, "Production (JP)", f.projectByName(t, "Production (JP)").Name, "nothing saved")
 
 	form.Set("version", strconv.FormatInt(prod.Version+1, 10))
