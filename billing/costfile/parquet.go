@@ -29,7 +29,9 @@ type pqColumn struct {
 // columns, one row group at a time per worker: memory is bounded by a few pages per
 // column, whatever the file size. Errors name the 1-based row number as the line,
 // the column and the row group. parquet-go panics on some malformed files (a
-// schema it cannot build, a corrupt page): such a panic is an ErrParquet error.
+// schema it cannot build, a corrupt page): such a panic of a parquet-go call
+// (pqCall) is an ErrParquet error; a panic of this package's own code, or of the
+// Sink, is not caught. Cancellation is noticed every cancelCheckRows rows.
 func scanParquet(ctx context.Context, name string, r io.ReaderAt, size int64, newSink func() billing.Sink, opt Options) (billing.InputStats, error) {
 	st := billing.InputStats{Name: name, Layout: LayoutParquet, Bytes: size}
 	f, s, cols, err := openParquet(name, r, size)
@@ -109,7 +111,7 @@ func scanParquet(ctx context.Context, name string, r io.ReaderAt, size int64, ne
 				if err != nil {
 					err = &Error{File: name, Line: firstRow[gi] + 1, Err: err}
 				} else {
-					err = w.group(gi, groups[gi], firstRow[gi])
+					err = w.group(ctx, gi, groups[gi], firstRow[gi])
 				}
 				if err != nil {
 					first.set(int64(gi), err)
@@ -130,19 +132,29 @@ func scanParquet(ctx context.Context, name string, r io.ReaderAt, size int64, ne
 // openParquet opens the file, reads its footer and locates the needed columns;
 // the panics of parquet-go on a malformed footer or schema are errors.
 func openParquet(name string, r io.ReaderAt, size int64) (f *parquet.File, s *schema, cols []pqColumn, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			f, s, cols, err = nil, nil, nil, &Error{File: name, Err: fmt.Errorf("%w (malformed footer or schema): %v", ErrParquet, p)}
+	malformed := func(err error) error {
+		return &Error{File: name, Err: fmt.Errorf("%w (malformed footer or schema): %w", ErrParquet, err)}
+	}
+	var (
+		sch    *parquet.Schema
+		header []string
+	)
+	err = pqCall(func() error {
+		var err error
+		if f, err = parquet.OpenFile(r, size, parquet.SkipBloomFilters(true), parquet.SkipPageIndex(true)); err != nil {
+			return err
 		}
-	}()
-	f, err = parquet.OpenFile(r, size, parquet.SkipBloomFilters(true), parquet.SkipPageIndex(true))
+		sch = f.Schema()
+		for _, fl := range sch.Fields() {
+			header = append(header, fl.Name())
+		}
+		return nil
+	})
+	if _, ok := err.(pqPanic); ok {
+		return nil, nil, nil, malformed(err)
+	}
 	if err != nil {
 		return nil, nil, nil, &Error{File: name, Err: fmt.Errorf("%w (truncated or not Parquet?): %w", ErrParquet, err)}
-	}
-	sch := f.Schema()
-	var header []string
-	for _, fl := range sch.Fields() {
-		header = append(header, fl.Name())
 	}
 	if s, err = newSchema(header); err != nil {
 		var e *Error
@@ -152,7 +164,11 @@ func openParquet(name string, r io.ReaderAt, size int64) (f *parquet.File, s *sc
 		}
 		return nil, nil, nil, &Error{File: name, Err: err}
 	}
-	if cols, err = pqColumns(name, sch, s, header); err != nil {
+	// pqColumns walks the schema through parquet-go.
+	if err = pqCall(func() error { cols, err = pqColumns(name, sch, s, header); return err }); err != nil {
+		if _, ok := err.(pqPanic); ok {
+			err = malformed(err)
+		}
 		return nil, nil, nil, err
 	}
 	return f, s, cols, nil
@@ -202,6 +218,27 @@ func pqColumns(name string, sch *parquet.Schema, s *schema, header []string) ([]
 	return cols, nil
 }
 
+// cancelCheckRows is how many rows a Parquet worker converts between two checks of
+// its context: a check costs little, and a row group may hold millions of rows.
+const cancelCheckRows = 4096
+
+// pqPanic is the error of a parquet-go call that panicked (on a malformed file).
+type pqPanic struct{ v any }
+
+func (p pqPanic) Error() string { return fmt.Sprintf("parquet-go: %v", p.v) }
+
+// pqCall runs fn, a call of parquet-go, and returns a panic of it as a pqPanic
+// error: parquet-go panics on some malformed files. Only parquet-go calls run
+// under it, so a bug of this package still panics with its stack.
+func pqCall(fn func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = pqPanic{p}
+		}
+	}()
+	return fn()
+}
+
 // pqWorker converts the rows of whole row groups.
 type pqWorker struct {
 	name   string
@@ -213,7 +250,6 @@ type pqWorker struct {
 	li     billing.LineItem
 	vals   rowVals
 	buf    []byte // formatted numbers and map values of the current row
-	inSink bool   // the Sink is running (its panics are not the file's)
 }
 
 // close releases the pages the worker holds.
@@ -224,36 +260,44 @@ func (w *pqWorker) close() {
 }
 
 // group converts row group gi, whose first row has the 0-based number firstRow.
-func (w *pqWorker) group(gi int, g parquet.RowGroup, firstRow int64) (err error) {
-	line, col := firstRow+1, ""
-	defer func() {
-		if p := recover(); p != nil {
-			if w.inSink {
-				panic(p)
-			}
-			err = &Error{File: w.name, Line: line, Column: col, Err: fmt.Errorf("%w: row group %d: %v", ErrParquet, gi, p)}
-		}
-	}()
-	chunks := g.ColumnChunks()
+func (w *pqWorker) group(ctx context.Context, gi int, g parquet.RowGroup, firstRow int64) error {
+	line := firstRow + 1
+	var (
+		chunks []parquet.ColumnChunk
+		nrows  int64
+	)
+	if err := pqCall(func() error { chunks, nrows = g.ColumnChunks(), g.NumRows(); return nil }); err != nil {
+		return &Error{File: w.name, Line: line, Err: fmt.Errorf("%w: row group %d: %w", ErrParquet, gi, err)}
+	}
 	for j, c := range w.cols {
 		if c.leaf >= len(chunks) || c.value >= len(chunks) {
 			return &Error{File: w.name, Line: line, Column: c.name, Err: fmt.Errorf("%w: row group %d has %d columns", ErrParquet, gi, len(chunks))}
 		}
-		w.leaves[2*j].open(chunks[c.leaf])
-		if c.value >= 0 {
-			w.leaves[2*j+1].open(chunks[c.value])
+		err := w.leaves[2*j].open(chunks[c.leaf])
+		if err == nil && c.value >= 0 {
+			err = w.leaves[2*j+1].open(chunks[c.value])
+		}
+		if err != nil {
+			return &Error{File: w.name, Line: line, Column: c.name, Err: fmt.Errorf("%w: row group %d: %w", ErrParquet, gi, err)}
 		}
 	}
-	if err := w.f.sketchRowGroup(g); err != nil { // B-14, for files without ids
+	// B-14, for files without ids; the sketch reads the rows through parquet-go.
+	if err := pqCall(func() error { return w.f.sketchRowGroup(g) }); err != nil {
+		if _, ok := err.(pqPanic); ok {
+			err = fmt.Errorf("%w: %w", ErrParquet, err)
+		}
 		return &Error{File: w.name, Line: line, Err: fmt.Errorf("row group %d: %w", gi, err)}
 	}
-	nrows := g.NumRows()
 	for r := int64(0); r < nrows; r++ {
 		line = firstRow + r + 1
+		if r%cancelCheckRows == cancelCheckRows-1 {
+			if err := ctx.Err(); err != nil {
+				return &Error{File: w.name, Line: line, Err: err}
+			}
+		}
 		w.buf = w.buf[:0]
 		for j := range w.cols {
 			c := &w.cols[j]
-			col = c.name
 			var v []byte
 			var err error
 			if c.value < 0 {
@@ -266,22 +310,33 @@ func (w *pqWorker) group(gi int, g parquet.RowGroup, firstRow int64) (err error)
 			}
 			w.vals[c.slot] = v
 		}
-		col = ""
 		w.f.line = line
 		skip, bad, err := w.f.fill(&w.li, &w.vals)
 		if err != nil {
 			return &Error{File: w.name, Line: line, Column: w.s.colName(w.s.col[bad]), Err: err}
 		}
 		if !skip {
-			w.inSink = true
-			err := w.sink.Add(&w.li)
-			w.inSink = false
-			if err != nil {
+			if err := w.sink.Add(&w.li); err != nil {
 				return w.s.sinkError(w.name, line, err)
 			}
 			w.f.rows++
 		}
 		w.f.sketchRow(&w.vals, nil) // B-14
+	}
+	// A column with values beyond the row group's declared rows: those rows would
+	// be dropped unseen, so the file is refused.
+	for j := range w.leaves {
+		l := &w.leaves[j]
+		if l.pages == nil {
+			continue
+		}
+		more, err := l.more()
+		if err == nil && more {
+			err = fmt.Errorf("the column has values beyond the row group's %d rows", nrows)
+		}
+		if err != nil {
+			return &Error{File: w.name, Line: firstRow + nrows, Column: w.cols[j/2].name, Err: fmt.Errorf("%w: row group %d: %w", ErrParquet, gi, err)}
+		}
 	}
 	return nil
 }
@@ -334,7 +389,10 @@ func orErr(err, def error) error {
 // mapValue reads the current row's entries of a map column and returns the value of
 // its wanted key (a billing group tag, or product_name), copied: the entries may
 // end on another page. Other keys are skipped by their levels, their values never
-// rendered.
+// rendered. The rule is the CSV reader's (jsonValue): of the wanted spellings, the
+// first in keys' order that the map holds decides, whatever the map's order; a
+// null (or "NULL") value of it is no value, and the later spellings are not
+// consulted.
 func (w *pqWorker) mapValue(c *pqColumn, k, vl *pqLeaf) ([]byte, error) {
 	keys := productNameKeys
 	if c.slot == sTag {
@@ -365,7 +423,7 @@ func (w *pqWorker) mapValue(c *pqColumn, k, vl *pqLeaf) ([]byte, error) {
 // mapSlow is mapValue entry by entry, for a row that may go on in the next page.
 func (w *pqWorker) mapSlow(k, vl *pqLeaf, keys []string) ([]byte, error) {
 	var out []byte
-	found := false
+	best := len(keys) // rank of the spelling taken so far; len(keys): none
 	for n := 0; ; n++ {
 		if n > 0 {
 			rep, ok, err := k.peekRep()
@@ -384,10 +442,14 @@ func (w *pqWorker) mapSlow(k, vl *pqLeaf, keys []string) ([]byte, error) {
 		if err != nil || !ok {
 			return nil, orErr(err, errors.New("the map's values end before its keys"))
 		}
-		if ki < 0 || found || !k.isKey(ki, keys) {
+		if ki < 0 {
 			continue
 		}
-		found = true
+		rank := k.keyRank(ki, keys)
+		if rank < 0 || rank >= best {
+			continue
+		}
+		best, out = rank, nil
 		if vi < 0 {
 			continue
 		}
@@ -430,26 +492,30 @@ func (w *pqWorker) mapFast(k, vl *pqLeaf, keys []string) (v []byte, ok bool, err
 	kd := k.defs[k.li : k.li+cnt]
 	vd := vl.defs[vl.li : vl.li+cnt]
 	ki := k.vi
+	best, bestJ := len(keys), -1 // the wanted spelling of lowest rank, and its entry
 	for j, d := range kd {
 		if d != k.maxDef {
 			continue
 		}
-		if k.isKey(ki, keys) {
-			if vd[j] == vl.maxDef {
-				vi := vl.vi + bytes.Count(vd[:j], []byte{vl.maxDef})
-				_, t, err := vl.text(vi, nil)
-				if err != nil {
-					return nil, false, err
-				}
-				if t != nil {
-					st := len(w.buf)
-					w.buf = append(w.buf, t...)
-					v = w.buf[st:len(w.buf):len(w.buf)]
-				}
+		if rank := k.keyRank(ki, keys); rank >= 0 && rank < best {
+			best, bestJ = rank, j
+			if rank == 0 {
+				break
 			}
-			break
 		}
 		ki++
+	}
+	if bestJ >= 0 && vd[bestJ] == vl.maxDef {
+		vi := vl.vi + bytes.Count(vd[:bestJ], []byte{vl.maxDef})
+		_, t, err := vl.text(vi, nil)
+		if err != nil {
+			return nil, false, err
+		}
+		if t != nil {
+			st := len(w.buf)
+			w.buf = append(w.buf, t...)
+			v = w.buf[st:len(w.buf):len(w.buf)]
+		}
 	}
 	k.vi += bytes.Count(kd, []byte{k.maxDef})
 	vl.vi += bytes.Count(vd, []byte{vl.maxDef})

@@ -12,7 +12,14 @@ import (
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/deprecated"
 	"github.com/parquet-go/parquet-go/format"
+
+	"github.com/seeda33a2f4f/resellerkit/money"
 )
+
+// maxDecimalPrecision is the most digits of a DECIMAL on a byte array the reader
+// takes: 76, Arrow's Decimal256 (a 32-byte value; appendDecimalBytes reads up to
+// 64 bytes).
+const maxDecimalPrecision = 76
 
 // This file reads the values of one leaf column of a Parquet column chunk straight
 // from its decoded pages: the definition and repetition levels as bytes, and the
@@ -52,10 +59,29 @@ func pqTypeOf(t parquet.Type) (pqType, error) {
 	switch l := lt.(type) {
 	case *format.DecimalType:
 		pt.conv, pt.scale = convDecimal, int(l.Scale)
+		maxPrec := int32(maxDecimalPrecision)
 		switch pt.kind {
-		case parquet.Int32, parquet.Int64, parquet.ByteArray, parquet.FixedLenByteArray:
-			return pt, nil
+		case parquet.Int32:
+			maxPrec = 9
+		case parquet.Int64:
+			maxPrec = 18
+		case parquet.ByteArray, parquet.FixedLenByteArray:
+		default:
+			maxPrec = 0
 		}
+		if maxPrec == 0 {
+			break
+		}
+		// A value is rendered with its scale's fractional digits: an unchecked
+		// scale from the footer (DECIMAL(18, 100000000)) would allocate that many
+		// bytes per value. Money has at most money.MaxScale fractional digits.
+		if l.Precision < 1 || l.Precision > maxPrec {
+			return pt, fmt.Errorf("%w: DECIMAL(%d,%d) on %s: precision out of range (1 to %d)", ErrParquet, l.Precision, l.Scale, pt.kind, maxPrec)
+		}
+		if l.Scale < 0 || l.Scale > money.MaxScale || l.Scale > l.Precision {
+			return pt, fmt.Errorf("%w: DECIMAL(%d,%d): scale out of range (0 to the precision, at most %d fractional digits)", ErrParquet, l.Precision, l.Scale, money.MaxScale)
+		}
+		return pt, nil
 	case *format.TimestampType:
 		pt.conv, pt.unit = convTimestamp, time.Millisecond
 		if l.Unit.Value != nil {
@@ -100,17 +126,27 @@ type pqValues struct {
 
 // set takes the values of a decoded page of kind k, and checks their count.
 func (v *pqValues) set(p parquet.Page, k parquet.Kind) error {
-	d := p.Data()
 	*v = pqValues{}
-	switch k {
-	case parquet.ByteArray:
-		v.data, v.offs = d.ByteArray()
-		v.n = max(len(v.offs)-1, 0)
+	if err := pqCall(func() error { return v.take(p, k) }); err != nil {
+		return err
+	}
+	if v.offs != nil {
 		for i := 1; i < len(v.offs); i++ { // parquet-go builds them; a check costs little
 			if v.offs[i] < v.offs[i-1] || int(v.offs[i]) > len(v.data) {
 				return errors.New("bad byte array offsets")
 			}
 		}
+	}
+	return nil
+}
+
+// take takes the values of page p of kind k through parquet-go (pqCall).
+func (v *pqValues) take(p parquet.Page, k parquet.Kind) error {
+	d := p.Data()
+	switch k {
+	case parquet.ByteArray:
+		v.data, v.offs = d.ByteArray()
+		v.n = max(len(v.offs)-1, 0)
 	case parquet.FixedLenByteArray:
 		v.data, v.size = d.FixedLenByteArray()
 		if v.size > 0 {
@@ -331,7 +367,7 @@ type pqDict struct {
 	vals pqValues
 	span [][2]int32 // rendered text of value i: buf[span[0]:span[1]]; span[0] < 0: not yet
 	buf  []byte
-	key  []int8 // map keys: 1 when value i is a wanted key, -1 when not, 0 not yet known
+	key  []int8 // map keys: 1 + the rank of value i among the wanted keys, -1 when not one, 0 not yet known
 }
 
 // pqLeaf reads the levels and values of one leaf column chunk, page by page.
@@ -358,35 +394,53 @@ type pqLeaf struct {
 }
 
 // open starts reading a column chunk.
-func (l *pqLeaf) open(c parquet.ColumnChunk) {
+func (l *pqLeaf) open(c parquet.ColumnChunk) error {
 	l.close()
-	l.pages = c.Pages()
 	l.n, l.li, l.vi = 0, 0, 0
 	l.dict = nil
 	l.dicts.d = nil // a chunk has its own dictionary, even if parquet-go reuses the object
 	l.lastOK = false
+	return pqCall(func() error { l.pages = c.Pages(); return nil })
 }
 
-// close releases the current page and the chunk's pages.
+// close releases the current page and the chunk's pages (a malformed chunk's
+// panic on release is ignored: the chunk is done with).
 func (l *pqLeaf) close() {
-	if l.page != nil {
-		parquet.Release(l.page)
-		l.page = nil
+	page, pages := l.page, l.pages
+	l.page, l.pages = nil, nil
+	_ = pqCall(func() error {
+		if page != nil {
+			parquet.Release(page)
+		}
+		if pages != nil {
+			_ = pages.Close()
+		}
+		return nil
+	})
+}
+
+// more reports whether the chunk has levels left: after a row group's last row it
+// must not.
+func (l *pqLeaf) more() (bool, error) {
+	if l.li < l.n {
+		return true, nil
 	}
-	if l.pages != nil {
-		l.pages.Close()
-		l.pages = nil
-	}
+	return l.load()
 }
 
 // load reads pages until one has levels; it returns false at the end of the chunk.
 func (l *pqLeaf) load() (bool, error) {
 	for l.li >= l.n {
-		if l.page != nil {
-			parquet.Release(l.page)
-			l.page = nil
-		}
-		p, err := l.pages.ReadPage()
+		var p parquet.Page
+		err := pqCall(func() error {
+			if l.page != nil {
+				parquet.Release(l.page)
+				l.page = nil
+			}
+			var err error
+			p, err = l.pages.ReadPage()
+			return err
+		})
 		if err == io.EOF {
 			return false, nil
 		}
@@ -403,7 +457,24 @@ func (l *pqLeaf) load() (bool, error) {
 
 // setPage takes the levels and values of page p, and checks that they agree.
 func (l *pqLeaf) setPage(p parquet.Page) error {
-	l.defs, l.reps = p.DefinitionLevels(), p.RepetitionLevels()
+	var (
+		d       parquet.Dictionary
+		dp      parquet.Page
+		indexes []int32
+	)
+	if err := pqCall(func() error {
+		l.defs, l.reps = p.DefinitionLevels(), p.RepetitionLevels()
+		if d = p.Dictionary(); d != nil {
+			data := p.Data()
+			indexes = data.Int32()
+			if l.dicts.d != d {
+				dp = d.Page()
+			}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
 	l.li, l.vi = 0, 0
 	if l.rep && len(l.reps) != len(l.defs) {
 		return fmt.Errorf("page has %d repetition levels for %d definition levels", len(l.reps), len(l.defs))
@@ -412,10 +483,10 @@ func (l *pqLeaf) setPage(p parquet.Page) error {
 		l.reps = nil
 	}
 	nvals := 0
-	if d := p.Dictionary(); d != nil {
+	if d != nil {
 		if l.dicts.d != d {
 			l.dicts = pqDict{d: d, buf: l.dicts.buf[:0]}
-			if err := l.dicts.vals.set(d.Page(), l.typ.kind); err != nil {
+			if err := l.dicts.vals.set(dp, l.typ.kind); err != nil {
 				return fmt.Errorf("dictionary: %w", err)
 			}
 			l.dicts.span = make([][2]int32, l.dicts.vals.n)
@@ -424,8 +495,7 @@ func (l *pqLeaf) setPage(p parquet.Page) error {
 			}
 		}
 		l.dict = &l.dicts
-		data := p.Data()
-		l.idx = data.Int32()
+		l.idx = indexes
 		nvals = len(l.idx)
 		for _, x := range l.idx {
 			if x < 0 || int(x) >= l.dict.vals.n {
@@ -534,34 +604,33 @@ func (l *pqLeaf) text(vi int, scratch []byte) ([]byte, []byte, error) {
 	return l.vals.render(&l.typ, vi, scratch)
 }
 
-// isKey reports whether value vi of a map's key leaf is one of keys.
-func (l *pqLeaf) isKey(vi int, keys []string) bool {
+// keyRank returns the index in keys of value vi of a map's key leaf, or -1 when it
+// is none of them.
+func (l *pqLeaf) keyRank(vi int, keys []string) int {
 	if d := l.dict; d != nil {
 		i := l.idx[vi]
 		if d.key == nil {
 			d.key = make([]int8, d.vals.n)
 		}
-		switch d.key[i] {
-		case 1:
-			return true
-		case -1:
-			return false
+		if r := d.key[i]; r != 0 {
+			return max(int(r)-1, -1)
 		}
-		ok := matchKey(d.vals.bytesAt(int(i)), keys)
-		d.key[i] = -1
-		if ok {
-			d.key[i] = 1
+		r := matchKey(d.vals.bytesAt(int(i)), keys)
+		d.key[i] = int8(r + 1)
+		if r < 0 {
+			d.key[i] = -1
 		}
-		return ok
+		return r
 	}
 	return matchKey(l.vals.bytesAt(vi), keys)
 }
 
-func matchKey(k []byte, keys []string) bool {
-	for _, s := range keys {
+// matchKey returns the index of k in keys (at most 127 of them), or -1.
+func matchKey(k []byte, keys []string) int {
+	for i, s := range keys {
 		if len(k) == len(s) && string(k) == s {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
 }
