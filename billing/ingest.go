@@ -26,8 +26,9 @@ type Ingested struct {
 // inputs are the version's files (package billing/reports lists them from a
 // directory or an S3 bucket); they are scanned at full detail (NewAggregator), so
 // any configuration can price the month later, several at once as Run scans them
-// (runtime.GOMAXPROCS(0) at most MaxParallelInputs), with the outcome and the
-// error of reading them one after another.
+// (ServiceConfig.ParallelInputs of them; by default runtime.GOMAXPROCS(0) at most
+// MaxParallelInputs), with the outcome and the error of reading them one after
+// another.
 //
 // It is safe to re-run: a version already stored is Unchanged without reading a
 // byte; a version older than the stored one (or one it superseded) is refused with
@@ -63,7 +64,7 @@ func (s *Service) Ingest(ctx context.Context, rep Report, inputs []Input) (Inges
 		return a
 	}
 	total := newAgg()
-	stats, err := scanInputs(ctx, inputs, parallelInputs(0), newAgg, total)
+	stats, err := scanInputs(ctx, inputs, parallelInputs(s.parallel), newAgg, total)
 	if err != nil {
 		return Ingested{}, err
 	}

@@ -2,34 +2,73 @@ package billing
 
 import (
 	"context"
+	"fmt"
 	"runtime"
+	"runtime/debug"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
 )
 
-// MaxParallelInputs bounds the default number of inputs Run and Service.Ingest scan
-// at once (runtime.GOMAXPROCS(0), at most this). Every input in flight holds its
-// reader's buffers and its workers' Aggregators, so the bound keeps memory flat on
-// machines with many cores, where one input's own workers already use them all
-// unless it is compressed.
+// MaxParallelInputs bounds the number of inputs Run and Service.Ingest scan at once:
+// the default is runtime.GOMAXPROCS(0), at most this, and a larger Job.Parallel
+// or WithParallelInputs is taken as this. Every input in flight holds its reader's
+// buffers and its workers' Aggregators, so the bound keeps memory flat on machines
+// with many cores, where one input's own workers already use them all unless it
+// is compressed.
 const MaxParallelInputs = 8
 
 // parallelInputs returns how many inputs to scan at once for a requested n: n when
-// positive, else runtime.GOMAXPROCS(0) up to MaxParallelInputs.
+// positive (at most MaxParallelInputs), else runtime.GOMAXPROCS(0) up to
+// MaxParallelInputs.
 func parallelInputs(n int) int {
 	if n > 0 {
-		return n
+		return min(n, MaxParallelInputs)
 	}
 	return min(runtime.GOMAXPROCS(0), MaxParallelInputs)
+}
+
+// ScanPanic is the value Run and Service.Ingest panic with when an Input's Scan
+// panicked: the scan runs on a goroutine of its own, so its panic is carried to
+// the caller's goroutine, and raised there when that input's turn comes (after
+// the inputs before it, as reading them one after another would), once the other
+// scans have returned. Value is the scan's panic value, Stack the scan goroutine's
+// stack where it panicked.
+type ScanPanic struct {
+	Input string // the Input's position, "inputs[i]"
+	Value any
+	Stack []byte
+}
+
+// Error returns the panic value, the input and the scan's stack.
+func (p *ScanPanic) Error() string {
+	return fmt.Sprintf("billing: %s: Scan panicked: %v\n\n%s", p.Input, p.Value, p.Stack)
+}
+
+// Unwrap returns the panic value when it is an error.
+func (p *ScanPanic) Unwrap() error {
+	err, _ := p.Value.(error)
+	return err
 }
 
 // inputResult is what one input's scan left for the merge: its stats, its error,
 // and the Aggregators of its Sinks.
 type inputResult struct {
-	stats InputStats
-	err   error
-	aggs  []*Aggregator
+	stats    InputStats
+	err      error
+	aggs     []*Aggregator
+	panicked *ScanPanic // the scan panicked
+}
+
+// scanOne runs in's Scan, recovering its panic into a ScanPanic.
+func scanOne(ctx context.Context, i int, in Input, newSink func() Sink) (st InputStats, p *ScanPanic, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			p = &ScanPanic{Input: fmt.Sprintf("inputs[%d]", i), Value: v, Stack: debug.Stack()}
+		}
+	}()
+	st, err = in.Scan(ctx, newSink)
+	return st, nil, err
 }
 
 // scanInputs scans inputs into total, up to parallel of them at once (parallel ≥ 1),
@@ -46,7 +85,10 @@ type inputResult struct {
 //     since that input's error, or an overlap, comes first;
 //   - input i+parallel starts only once input i has been merged, so at most
 //     parallel inputs' Aggregators exist besides total, however the scans'
-//     lengths differ.
+//     lengths differ;
+//   - a scan that panics is recovered on its goroutine, and the panic raised again
+//     (a *ScanPanic with the value and the scan's stack) on the caller's goroutine
+//     when that input's turn comes, after the other scans have returned.
 //
 // With parallel 1 this is the plain loop: scan, check, merge, next.
 func scanInputs(ctx context.Context, inputs []Input, parallel int, newAgg func() *Aggregator, total *Aggregator) ([]InputStats, error) {
@@ -74,10 +116,10 @@ func scanInputs(ctx context.Context, inputs []Input, parallel int, newAgg func()
 				mu.Unlock()
 				return a
 			}
-			st, err := inputs[i].Scan(ctx, newSink)
+			st, p, err := scanOne(ctx, i, inputs[i], newSink)
 			mu.Lock()
 			defer mu.Unlock()
-			done <- inputResult{stats: st, err: err, aggs: aggs}
+			done <- inputResult{stats: st, err: err, aggs: aggs, panicked: p}
 			return nil
 		})
 	}
@@ -85,9 +127,14 @@ func scanInputs(ctx context.Context, inputs []Input, parallel int, newAgg func()
 		start()
 	}
 	stats := make([]InputStats, 0, len(inputs))
+	var panicked *ScanPanic
 	err := func() error {
 		for i := range inputs {
 			r := <-results[i]
+			if r.panicked != nil {
+				panicked = r.panicked
+				return r.panicked
+			}
 			if r.err != nil {
 				return r.err
 			}
@@ -112,6 +159,9 @@ func scanInputs(ctx context.Context, inputs []Input, parallel int, newAgg func()
 		cancel()
 	}
 	_ = g.Wait() // the scans return no error of their own: each sent its result
+	if panicked != nil {
+		panic(panicked)
+	}
 	if err != nil {
 		return nil, err
 	}

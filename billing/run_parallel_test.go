@@ -317,3 +317,58 @@ func TestB12_RunParallelInvalid(t *testing.T) {
 	assert.Contains(t, err.Error(), "parallel")
 	assert.False(t, scanned)
 }
+
+// panicInput panics in its Scan with value.
+type panicInput struct {
+	Input
+	value any
+}
+
+func (in panicInput) Scan(context.Context, func() Sink) (InputStats, error) { panic(in.value) }
+
+// TestB12_RunParallelScanPanicReachesCaller: an input whose Scan panics, on the
+// goroutine scanInputs gives it, does not kill the process: the panic reaches
+// Run's caller, who can recover it, as a *ScanPanic with the value and the scan's
+// stack, raised when that input's turn comes: an error of an input before it is
+// returned instead, as reading them one after another would.
+func TestB12_RunParallelScanPanicReachesCaller(t *testing.T) {
+	cfg := propertyConfig()
+	rows := randomRows(rand.New(rand.NewPCG(12, 12)), 300)
+	type bug struct{ n int }
+	run := func(parallel int, parts []Input) (v any, out runOutcome) {
+		defer func() { v = recover() }()
+		return nil, runWith(t, cfg, parallel, parts)
+	}
+	for _, parallel := range []int{1, 3} {
+		parts := parallelParts(rows, 3)
+		parts[1] = panicInput{parts[1], bug{7}}
+		v, _ := run(parallel, parts)
+		p, ok := v.(*ScanPanic)
+		require.True(t, ok, "parallel %d: recovered %v", parallel, v)
+		require.Equal(t, bug{7}, p.Value)
+		require.Equal(t, "inputs[1]", p.Input)
+		require.Contains(t, string(p.Stack), "panicInput.Scan")
+		require.Contains(t, p.Error(), "inputs[1]: Scan panicked: {7}")
+
+		parts = parallelParts(rows, 3)
+		parts[0] = hookInput{Input: parts[0], after: func(_ context.Context, st InputStats, _ error) (InputStats, error) {
+			return st, errors.New("part1.csv:5: bad")
+		}}
+		parts[1] = panicInput{parts[1], bug{8}}
+		v, out := run(parallel, parts)
+		require.Nil(t, v, "parallel %d", parallel)
+		require.Equal(t, "part1.csv:5: bad", out.err)
+	}
+	err := errors.New("boom")
+	require.ErrorIs(t, &ScanPanic{Value: err}, err)
+}
+
+// TestB12_ParallelInputsBounded: Job.Parallel and ServiceConfig.ParallelInputs
+// beyond MaxParallelInputs are taken as MaxParallelInputs.
+func TestB12_ParallelInputsBounded(t *testing.T) {
+	for n, want := range map[int]int{1: 1, 3: 3, MaxParallelInputs: MaxParallelInputs, MaxParallelInputs + 1: MaxParallelInputs, 1 << 30: MaxParallelInputs} {
+		require.Equal(t, want, parallelInputs(n), "n %d", n)
+	}
+	require.Positive(t, parallelInputs(0))
+	require.LessOrEqual(t, parallelInputs(0), MaxParallelInputs)
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -51,6 +52,7 @@ type Service struct {
 	newID        func() string
 	lookback     int
 	onIssued     func(Document, bool)
+	parallel     int // inputs Ingest scans at once (ServiceConfig.ParallelInputs)
 }
 
 // ServiceConfig is what a Service is made of. Store, Projects and Issuer are
@@ -87,6 +89,15 @@ type ServiceConfig struct {
 	// OnIssued, when set, is called after each invoice IssueInvoices stored or
 	// found stored (created false), in order: a job's progress line.
 	OnIssued func(d Document, created bool)
+	// ParallelInputs is how many of a report version's files Ingest scans at once,
+	// as Job.Parallel for Run: 1 reads them one after another; 0 means
+	// runtime.GOMAXPROCS(0); either way at most MaxParallelInputs. The result is
+	// the same whatever the value. The trade-off is memory: every file in flight
+	// holds its reader's buffers and its workers' Aggregators (one group per
+	// distinct key of the file), so a month of many large gzip parts, each read
+	// on one core, is faster with several at once but needs that much more
+	// memory; 1 keeps the least. Negative is invalid.
+	ParallelInputs int
 }
 
 // URLs builds the links notices carry; the zero value uses relative paths.
@@ -123,7 +134,10 @@ func NewService(cfg ServiceConfig) (*Service, error) {
 	if err := cfg.Calendar.validate(); err != nil {
 		return nil, err
 	}
-	s := &Service{store: cfg.Store, projects: cfg.Projects, charges: cmp.Or[ProjectSource](cfg.ChargeProjects, cfg.Projects),
+	if cfg.ParallelInputs < 0 {
+		return nil, resellerkit.Invalid(ErrInvalid, "parallel_inputs", strconv.Itoa(cfg.ParallelInputs), "B-1", "want the number of files Ingest scans at once, or 0 for GOMAXPROCS")
+	}
+	s := &Service{parallel: cfg.ParallelInputs, store: cfg.Store, projects: cfg.Projects, charges: cmp.Or[ProjectSource](cfg.ChargeProjects, cfg.Projects),
 		auth: cfg.Authorizer, notifier: cfg.Notifier, issuer: cfg.Issuer, tax: cfg.Tax, costCurrency: cur,
 		calendar: cfg.Calendar, language: cmp.Or(cfg.Language, contacts.Japanese), urls: cfg.URLs,
 		now: cfg.Now, newID: cfg.NewID, lookback: cmp.Or(cfg.LateCreditMonths, 12), onIssued: cfg.OnIssued}
