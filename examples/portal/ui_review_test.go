@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"encoding/xml"
+	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -162,5 +165,65 @@ func TestUI_StaleVersionShowsTheValuesAsTheyAreNow(t *testing.T) {
 				assert.NotContains(t, body, tc.message["ja"])
 			}
 		})
+	}
+}
+
+// firstSubmitButton returns the attributes of the first submit button of the
+// form whose action is action in page (the button Enter in a field of the form
+// presses: HTML's implicit submission), nil for none. The page is read with
+// encoding/xml in its HTML mode.
+func firstSubmitButton(t *testing.T, page, action string) map[string]string {
+	t.Helper()
+	d := xml.NewDecoder(strings.NewReader(page))
+	d.Strict, d.AutoClose, d.Entity = false, xml.HTMLAutoClose, xml.HTMLEntity
+	in := false
+	for {
+		tok, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		require.NoError(t, err)
+		switch x := tok.(type) {
+		case xml.StartElement:
+			attrs := map[string]string{}
+			for _, a := range x.Attr {
+				attrs[a.Name.Local] = a.Value
+			}
+			switch {
+			case x.Name.Local == "form":
+				in = attrs["action"] == action
+			case in && x.Name.Local == "button" && (attrs["type"] == "" || attrs["type"] == "submit"),
+				in && x.Name.Local == "input" && (attrs["type"] == "submit" || attrs["type"] == "image"):
+				return attrs
+			}
+		case xml.EndElement:
+			if x.Name.Local == "form" {
+				in = false
+			}
+		}
+	}
+}
+
+// TestUI_EnterInTheContactsFormSaves: the contacts form's first submit button,
+// which Enter in any field presses, saves: it posts to the form's action, not
+// to the test mail's, and is out of the tab order and hidden from assistive
+// technology (the visible Save button stays where it is).
+func TestUI_EnterInTheContactsFormSaves(t *testing.T) {
+	f := newFixture(t, "memory")
+	c := f.uiClient(t)
+	_, _ = c.signIn(demoPower, "")
+	edit := "/orgs/" + f.orgID + "/accounts/100000000001/contacts/edit"
+	for lang, save := range map[string]string{"ja": catalog["contacts.edit.submit"].ja, "en": catalog["contacts.edit.submit"].en} {
+		resp, body := c.get(edit, "Accept-Language", lang)
+		require.Equal(t, http.StatusOK, resp.StatusCode, body)
+		require.Contains(t, body, `formaction="`+strings.TrimSuffix(edit, "/edit")+`/test-mail"`, "the form has test mail buttons")
+		first := firstSubmitButton(t, body, edit)
+		require.NotNil(t, first, "the form has a submit button")
+		assert.Empty(t, first["formaction"], "Enter posts to the form's action (saves): %v", first)
+		assert.Empty(t, first["name"], "and sends no test mail category")
+		assert.Equal(t, "-1", first["tabindex"])
+		assert.Equal(t, "true", first["aria-hidden"])
+		assert.Contains(t, body, `id="contacts-default-submit">`+save+`</button>`)
+		assert.Contains(t, body, `class="primary" id="contacts-submit">`+save+`</button>`, "the visible Save button")
 	}
 }
