@@ -90,7 +90,8 @@ type ui struct {
 	s       *server
 	tmpl    uiTemplates
 	static  http.Handler
-	pending *sealer // the first sign-in step, carried to the second
+	pending *sealer        // the first sign-in step, carried to the second
+	mux     *http.ServeMux // the UI's routes, to know whether a path has a page to GET
 }
 
 // newUI returns the UI of s.
@@ -133,6 +134,7 @@ func (s *server) withUI(api http.Handler) http.Handler {
 // API's JSON 404).
 func (u *ui) routes(api http.Handler) http.Handler {
 	mux := http.NewServeMux()
+	u.mux = mux
 	mux.Handle("GET /static/", u.staticFiles())
 	mux.HandleFunc("GET /{$}", u.page(u.home))
 	mux.HandleFunc("GET /signin", u.public(u.signInPage))
@@ -350,7 +352,30 @@ func (u *ui) newView(r *http.Request) *view {
 	if l == langEN {
 		other = langJA
 	}
-	return &view{Lang: l, OtherLang: other, Path: r.URL.RequestURI(), Status: http.StatusOK}
+	return &view{Lang: l, OtherLang: other, Path: u.langNext(r), Status: http.StatusOK}
+}
+
+// langNext returns where the language switch of r's page returns to: the page
+// itself for a GET. A post's path may have no page (GET there is the 404 page),
+// so for a post: the page of this portal that sent it (the Referer, sent for
+// same-origin requests only), else the post's path when a page answers GET
+// there, else "/".
+func (u *ui) langNext(r *http.Request) string {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return r.URL.RequestURI()
+	}
+	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host && (ref.Scheme == "http" || ref.Scheme == "https") {
+		if next := localPath(ref.RequestURI()); next != "/" || ref.Path == "/" {
+			return next
+		}
+	}
+	if u.mux != nil {
+		get := &http.Request{Method: http.MethodGet, Host: r.Host, URL: &url.URL{Path: r.URL.Path}, Header: http.Header{}}
+		if _, pattern := u.mux.Handler(get); pattern != "" && pattern != "/" {
+			return r.URL.EscapedPath()
+		}
+	}
+	return "/"
 }
 
 func (u *ui) signedIn(v *view, c caller) {

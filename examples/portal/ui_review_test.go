@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/xml"
 	"errors"
+	"html"
 	"io"
 	"net/http"
 	"net/url"
@@ -225,5 +226,47 @@ func TestUI_EnterInTheContactsFormSaves(t *testing.T) {
 		assert.Equal(t, "true", first["aria-hidden"])
 		assert.Contains(t, body, `id="contacts-default-submit">`+save+`</button>`)
 		assert.Contains(t, body, `class="primary" id="contacts-submit">`+save+`</button>`, "the visible Save button")
+	}
+}
+
+// TestUI_LanguageSwitchAfterAPostReturnsToAPage: the language switch of a page
+// answering a post returns to the page that sent the post (its same-origin
+// Referer), else to the post's path when a page answers GET there, else to
+// "/": never to a path that has no page (the 404 page). A Referer of another
+// site is not followed.
+func TestUI_LanguageSwitchAfterAPostReturnsToAPage(t *testing.T) {
+	f := newFixture(t, "memory")
+	c := f.uiClient(t)
+	_, _ = c.signIn(demoPower, "")
+	project := "/orgs/" + f.orgID + "/projects/" + f.project().ID
+	badProject := url.Values{"version": {"1"}, "name": {""}, "payment_method": {"card"}, "currency": {"JPY"}, "invoice_to": {"a@demo.example.com"}}
+	next := regexp.MustCompile(`name="next" value="([^"]*)"`)
+	for _, tc := range []struct {
+		name, path string
+		form       url.Values
+		referer    string
+		want       string
+	}{
+		{"post-only path, referer", "/profile/password", url.Values{}, f.srv.URL + "/profile?x=1", "/profile?x=1"},
+		{"post-only path, no referer", "/profile/password", url.Values{}, "", "/"},
+		{"post-only path, another site's referer", "/profile/password", url.Values{}, "https://evil.example.com/profile", "/"},
+		{"post-only path, referer of the API", "/profile/password", url.Values{}, f.srv.URL + "/v1/me", "/"},
+		{"path with a page, no referer", project, badProject, "", project},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			header := []string{"Accept-Language", "en"}
+			if tc.referer != "" {
+				header = append(header, "Referer", tc.referer)
+			}
+			resp, body := c.post(tc.path, tc.form, header...)
+			require.Equal(t, http.StatusBadRequest, resp.StatusCode, body)
+			m := next.FindStringSubmatch(body)
+			require.Len(t, m, 2, body)
+			assert.Equal(t, tc.want, html.UnescapeString(m[1]))
+
+			resp, body = c.post("/lang", url.Values{"lang": {"ja"}, "next": {html.UnescapeString(m[1])}})
+			assert.Equal(t, http.StatusOK, resp.StatusCode, "the switch lands on a page: %s", body)
+			assert.Contains(t, body, `<html lang="ja">`)
+		})
 	}
 }
