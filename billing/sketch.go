@@ -17,7 +17,8 @@ var ErrOverlap = errors.New("billing: inputs overlap")
 // SketchSize is the number of row identities a Sketch samples: it holds at most this
 // many 64-bit hashes (16 KiB) of row identities, and as many of row contents,
 // however many rows its input has; while rows are added, a worker's sketch buffers
-// up to twice that, and merges through a buffer of SketchSize (48 KiB per sample).
+// up to twice that, merges through a buffer of SketchSize and remembers 1,024 hashes
+// seen (56 KiB per sample).
 const SketchSize = 2048
 
 // OverlapPercent is the share of sampled rows two inputs must have in common to be
@@ -59,7 +60,7 @@ const ContentOverlapPercent = 50
 //
 // The zero Sketch is empty and ready to use. A Sketch is not safe for concurrent
 // use: a reader keeps one per worker and merges them (Merge). It holds at most
-// 3·SketchSize hashes per sample while rows are added (48 KiB each).
+// 3·SketchSize+1024 hashes per sample while rows are added (56 KiB each).
 type Sketch struct {
 	rows    sample // row identities
 	content sample // row contents (AddContent); empty for inputs without
@@ -67,14 +68,20 @@ type Sketch struct {
 
 // sample is a bottom-k sample of hashes.
 type sample struct {
-	h       []uint64 // the sample, sorted and distinct, then candidates not yet sorted in
-	sorted  int      // length of the sorted prefix of h
-	buf     []uint64 // compact's merge buffer (SketchSize hashes)
-	limit   uint64   // once full: the largest sampled hash; a larger one is not sampled
-	full    bool     // SketchSize distinct hashes are sampled
-	last    uint64   // the last hash inserted, so repeated rows cost nothing
-	hasLast bool
+	h      []uint64 // the sample, sorted and distinct, then candidates not yet sorted in
+	sorted int      // length of the sorted prefix of h
+	buf    []uint64 // compact's merge buffer (SketchSize hashes)
+	limit  uint64   // once full: the largest sampled hash; a larger one is not sampled
+	full   bool     // SketchSize distinct hashes are sampled
+	// seen holds hashes inserted before, each at the slot its low bits name, so
+	// that a row repeated in the file costs one comparison, not a place among the
+	// candidates: a sample that is not full takes every hash, and without it a
+	// file of few distinct rows would compact every SketchSize rows.
+	seen *[seenSlots]uint64
 }
+
+// seenSlots is the size of a sample's table of hashes seen (8 KiB).
+const seenSlots = 1024
 
 // Add adds the identity of one row, made of one or more byte strings (e.g. a line
 // item id and a usage start); ("ab", "c") and ("a", "bc") are different
@@ -99,13 +106,21 @@ func (s *sample) add(h uint64) {
 	}
 }
 
-// insert appends h to the candidates, unless it repeats the hash inserted before it
-// (a row repeated next to itself costs nothing), and compacts them when full.
+// insert appends h to the candidates, unless the table of hashes seen has it (then
+// it is a candidate or sampled already, or was dropped for being above the limit,
+// which add tests first), and compacts them when full.
 func (s *sample) insert(h uint64) {
-	if s.hasLast && h == s.last {
+	if s.seen == nil {
+		s.seen = new([seenSlots]uint64)
+		for i := range s.seen {
+			s.seen[i] = ^uint64(i) // empty: no hash of slot i ends in ^i's bits
+		}
+	}
+	if slot := &s.seen[h%seenSlots]; *slot != h {
+		*slot = h
+	} else {
 		return
 	}
-	s.last, s.hasLast = h, true
 	if s.h == nil {
 		s.h = make([]uint64, 0, 2*SketchSize)
 	}
@@ -137,7 +152,6 @@ func (s *sample) merge(o *sample) {
 			s.compact()
 		}
 	}
-	s.hasLast = false
 }
 
 // compact sorts the candidates into the sample and keeps the SketchSize smallest.

@@ -52,3 +52,24 @@ func TestB14_SampleKeepsTheSmallestDistinctHashes(t *testing.T) {
 		}
 	}
 }
+
+// TestB14_RepeatedRowsAreNotCandidatesAgain: rows repeated inside one file (B-14:
+// data, not an overlap) are sampled once, and a hash seen before is not queued
+// again for the next compaction — a file of few distinct rows, whose sample never
+// fills and so takes every hash, costs a comparison per row, not a sort every
+// SketchSize rows. Zero and all ones are sampled too.
+func TestB14_RepeatedRowsAreNotCandidatesAgain(t *testing.T) {
+	var s sample
+	hs := []uint64{0, 1, 1<<63 | 2, ^uint64(0)}
+	for i := range 96 {
+		hs = append(hs, uint64(i+3)|uint64(i)<<40)
+	}
+	for range 999 {
+		for _, h := range hs {
+			s.add(h)
+		}
+	}
+	require.LessOrEqual(t, len(s.h), len(hs)+1, "repeated hashes queued again")
+	s.compact()
+	require.Equal(t, slices.Sorted(slices.Values(hs)), s.h)
+}
