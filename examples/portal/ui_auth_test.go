@@ -232,7 +232,7 @@ func TestUI_SignInWithAPasskeyAloneOrAsTheSecondStep(t *testing.T) {
 			resp, body := other.post("/signin/passkey", tc.form, "Accept-Language", "en")
 			assert.Equal(t, tc.code, resp.StatusCode)
 			checkPage(t, resp, body)
-			assert.Contains(t, body, `<p class="field-error" id="passkey-error" data-passkey-error>The passkey could not be verified.`)
+			assert.Contains(t, body, `<p class="field-error" role="alert" id="passkey-error" data-passkey-error>The passkey could not be verified.`)
 			resp, _ = other.get("/profile")
 			assert.Equal(t, "/signin", resp.Request.URL.Path, "not signed in")
 		})
@@ -262,7 +262,7 @@ func TestUI_SignInWithAPasskeyAloneOrAsTheSecondStep(t *testing.T) {
 	form.Set("pending", formValue(t, body, "pending"))
 	resp, body = third.post("/signin", form)
 	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
-	assert.Contains(t, body, `<p class="field-error" id="passkey-error" data-passkey-error>パスキーで確認できませんでした。`)
+	assert.Contains(t, body, `<p class="field-error" role="alert" id="passkey-error" data-passkey-error>パスキーで確認できませんでした。`)
 }
 
 // totpSecretOf reads the setup key the profile shows (in groups).

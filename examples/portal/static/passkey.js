@@ -97,10 +97,22 @@
     return out;
   }
 
+  // showError shows or hides the form's error (role="alert": shown, it is
+  // announced) and points the form's button at it while it shows, so the
+  // button is described by the error when focus returns to it.
   function showError(form, on) {
     var e = form.querySelector("[data-passkey-error]");
-    if (e) {
-      e.hidden = !on;
+    if (!e) {
+      return;
+    }
+    e.hidden = !on;
+    var button = form.querySelector('button[type="submit"]');
+    if (button && e.id) {
+      if (on) {
+        button.setAttribute("aria-describedby", e.id);
+      } else {
+        button.removeAttribute("aria-describedby");
+      }
     }
   }
 
