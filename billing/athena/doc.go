@@ -29,6 +29,21 @@
 // outside the period and no warning lists them, where a local run of a file holding
 // a few rows of the months around would.
 //
+// The query also counts the rows a local run would not sum as it does, and Scan
+// fails when any count is not zero (an error wrapping ErrRowsRefused, naming the
+// count's column and the number of rows): money is never guessed.
+//
+//   - inexact_cost (and inexact_public_cost when public costs are read): the rows
+//     whose cost is changed by the cast to DECIMAL(38,10) — see Exact money.
+//   - no_usage_start: the rows of the month with a null
+//     line_item_usage_start_date, and the rows with neither date (which belong
+//     to no month; the query reads them too, within the partitions, to count
+//     them). A local run refuses such a row (B-1); Athena would sum the first
+//     kind in the bill's month and leave out the second unseen. In a table with
+//     no partitions, a row with neither date thus fails every month's query
+//     until it is corrected. A usage start that is not a timestamp cannot be in
+//     a typed table; one that a CSV table's SerDe read as null is counted.
+//
 // Athena charges by the bytes it scans: with Config.Partitions the query also
 // compares the table's month partitions with the period — billing_period =
 // '2026-10' for a Data Exports table (BillingPeriodPartition), year = '2026' and
@@ -40,7 +55,10 @@
 //   - CUR2, an AWS Data Exports (CUR 2.0) table: the product name is the product
 //     map's product_name, the tag the resource_tags map's value under the first of
 //     user:CmBillingGroup, CmBillingGroup, user_cm_billing_group, cm_billing_group,
-//     user_CmBillingGroup present (the spellings billing/costfile accepts).
+//     user_CmBillingGroup that the map holds — billing/costfile's spellings and
+//     rule: that key decides even when its value is null (then no group), the
+//     later ones are not consulted (CASE WHEN contains(map_keys(…), ?) THEN
+//     element_at(…, ?) …, not a COALESCE, which would skip a null).
 //   - LegacyCUR, the table of legacy CUR's Athena integration: product_product_name,
 //     and the tag in its own column, resource_tags_user_cm_billing_group
 //     (Config.TagColumn). Its rows are classified as legacy CUR (billing.Format).
@@ -77,6 +95,19 @@
 // that, so 1234567.89 becomes 1234567.8899999998 — which the tests' data stays
 // within; a test checks the agreement below that bound.
 //
+// A DOUBLE whose shortest decimal has more than 10 fractional digits (AWS writes
+// at most 10, but another tool's table may hold more) would be rounded by the
+// cast, and the sums would differ from a local run's. The query counts such rows,
+// per cost column, as CAST(c AS DECIMAL(38,10)) <> c: both engines compare a
+// DECIMAL with a DOUBLE in DOUBLE, so a row counts when its DECIMAL(38,10) does
+// not read back as the same double — exactly when its shortest decimal has more
+// than 10 fractional digits (or when the engine's cast was wrong, as DuckDB's can
+// be above 2^17). On a DECIMAL column the comparison is exact: a row counts when
+// it has a non-zero digit beyond the 10th. (Comparing with a cast to
+// DECIMAL(38,18) instead would not do on DuckDB, whose cast of a DOUBLE to 18
+// fractional digits is not exact in floating point.) Scan fails when the count
+// is not zero; the remedy is a local run, which sums the exact text.
+//
 // # Row counts
 //
 // A result row stands for the line items it counts. The Source adds it to the Sink
@@ -111,6 +142,9 @@
 //     ErrQueryFailed or ErrQueryCancelled) with its StateChangeReason and
 //     AthenaError (category, type, retryable, message).
 //   - Poll.Timeout over: an error wrapping ErrTimeout.
+//   - Rows the query counted as ones a local run would not sum alike (costs beyond
+//     10 fractional digits, rows with no usage start): a *RowError wrapping
+//     ErrRowsRefused, naming the count's column and the number of rows.
 //   - A result with other columns than the query's, a row with a value missing or a
 //     count that is not a whole number: a *RowError wrapping ErrResult, naming the
 //     row (counted from 1 after the header) and the column; a value the Sink refuses

@@ -76,6 +76,7 @@ func TestToDuckDBTranslatesOnlyTheMapLookup(t *testing.T) {
 	duck := toDuckDB(sql)
 	assert.Equal(t, strings.Count(sql, "element_at("), strings.Count(duck, "map_extract_value("))
 	assert.Equal(t, 6, strings.Count(duck, "map_extract_value("), "product name and five tag keys")
+	assert.Equal(t, 5, strings.Count(duck, "contains(map_keys("), "five tag keys, in Trino's and DuckDB's common syntax")
 	assert.Equal(t, sql, strings.ReplaceAll(duck, "map_extract_value(", "element_at("))
 	for _, tc := range []struct{ lit, want string }{{"'a'", "a"}, {"'it''s'", "it's"}, {"''", ""}} {
 		assert.Equal(t, tc.want, unliteral(t, tc.lit))

@@ -37,6 +37,11 @@ var (
 	// given: other columns than the query's, a row with a missing value or a count
 	// that is not a whole number.
 	ErrResult = errors.New("athena: malformed query result")
+	// ErrRowsRefused is wrapped by the *RowError of a result that counts rows the
+	// Source refuses, as a local run would not sum them as the query does: rows
+	// with no usage start, or costs with more than 10 fractional digits, which the
+	// query's DECIMAL(38,10) would round. Money is never guessed.
+	ErrRowsRefused = errors.New("athena: rows refused")
 )
 
 // tagged is an error with its own message that wraps the sentinels and causes

@@ -46,9 +46,9 @@ func (q finishedQuery) GetQueryResults(context.Context, *athenasdk.GetQueryResul
 // parameters, never query text.
 func Example() {
 	api := finishedQuery{rows: [][]string{
-		{"account_id", "product_code", "product_name", "line_item_type", "usage_type", "operation", "billing_entity", "billing_group", "currency", "line_items", "cost"},
-		{"123456789012", "AmazonEC2", "Amazon Elastic Compute Cloud", "Usage", "APN1-BoxUsage:m7g.large", "RunInstances", "AWS", "", "USD", "7200", "12000.0000000000"},
-		{"123456789012", "AmazonEC2", "Amazon Elastic Compute Cloud", "Tax", "", "", "AWS", "", "USD", "1", "1200.0000000000"},
+		{"account_id", "product_code", "product_name", "line_item_type", "usage_type", "operation", "billing_entity", "billing_group", "currency", "line_items", "cost", "inexact_cost", "no_usage_start"},
+		{"123456789012", "AmazonEC2", "Amazon Elastic Compute Cloud", "Usage", "APN1-BoxUsage:m7g.large", "RunInstances", "AWS", "", "USD", "7200", "12000.0000000000", "0", "0"},
+		{"123456789012", "AmazonEC2", "Amazon Elastic Compute Cloud", "Tax", "", "", "AWS", "", "USD", "1", "1200.0000000000", "0", "0"},
 	}}
 	src, err := athena.New(api, athena.Config{Layout: athena.CUR2, Database: "cur", Table: "data_export",
 		WorkGroup: "billing", OutputLocation: "s3://example-athena-results/resellerkit/"})
@@ -74,7 +74,7 @@ func Example() {
 		fmt.Printf("%-52s %9s USD %8s JPY\n", l.Description, l.AmountUSD, l.Amount)
 	}
 	// Output:
-	// ['product_name' 'user:CmBillingGroup' 'CmBillingGroup' 'user_cm_billing_group' 'cm_billing_group' 'user_CmBillingGroup' '2026-10-01 00:00:00' '2026-11-01 00:00:00']
+	// ['product_name' 'user:CmBillingGroup' 'user:CmBillingGroup' 'CmBillingGroup' 'CmBillingGroup' 'user_cm_billing_group' 'user_cm_billing_group' 'cm_billing_group' 'cm_billing_group' 'user_CmBillingGroup' 'user_CmBillingGroup' '2026-10-01 00:00:00' '2026-11-01 00:00:00']
 	// athena "cur"."data_export" query 0e7c4a6b-example 7201 line items
 	// Amazon Elastic Compute Cloud — account 123456789012      11640 USD  1746000 JPY
 	// Support fee (10% of $11640.00)                            1164 USD   174600 JPY

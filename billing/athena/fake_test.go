@@ -166,7 +166,11 @@ func resultSet(cols []string, header bool, rows ...[]*string) *types.ResultSet {
 
 // unblendedCols are the result columns of a query without public costs.
 var unblendedCols = []string{resAccount, resProductCode, resProductName, resLineItemType, resUsageType, resOperation,
-	resBillingEntity, resBillingGroup, resCurrency, resLineItems, resCost}
+	resBillingEntity, resBillingGroup, resCurrency, resLineItems, resCost, resInexactCost, resNoUsageStart}
+
+// publicCols are the result columns of a query with public costs.
+var publicCols = []string{resAccount, resProductCode, resProductName, resLineItemType, resUsageType, resOperation,
+	resBillingEntity, resBillingGroup, resCurrency, resPublicCurr, resLineItems, resCost, resPublicCost, resInexactCost, resInexactPublicCost, resNoUsageStart}
 
 // resultRow returns a row of unblendedCols.
 func resultRow(acct, product, typ, group, currency, items, cost string) []*string {
@@ -176,7 +180,7 @@ func resultRow(acct, product, typ, group, currency, items, cost string) []*strin
 		}
 		return aws.String(v)
 	}
-	return []*string{s(acct), s(product), s("Amazon " + product), s(typ), s("APN1-Usage"), s("Op"), s("AWS"), s(group), s(currency), s(items), s(cost)}
+	return []*string{s(acct), s(product), s("Amazon " + product), s(typ), s("APN1-Usage"), s("Op"), s("AWS"), s(group), s(currency), s(items), s(cost), s("0"), s("0")}
 }
 
 // october is the period of the fake's queries.

@@ -82,8 +82,9 @@ func (p Partitioning) String() string {
 const DefaultTagColumn = "resource_tags_user_cm_billing_group"
 
 // billingGroupKeys are the keys of the CmBillingGroup tag in a CUR 2.0
-// resource_tags map, in the order the first present one is taken: the spellings
-// billing/costfile accepts, AWS's normalized user_cm_billing_group first.
+// resource_tags map, in the order billing/costfile consults them: the first the
+// map holds decides, its null value being no group (the later ones are not
+// consulted, as in a local run).
 var billingGroupKeys = []string{"user:CmBillingGroup", "CmBillingGroup", "user_cm_billing_group", "cm_billing_group", "user_CmBillingGroup"}
 
 // The CUR columns the query reads (both layouts name them alike).
@@ -124,6 +125,12 @@ const (
 	resLineItems     = "line_items"
 	resCost          = "cost"
 	resPublicCost    = "public_cost"
+	// The counts of rows the Source refuses (a local run would not sum them as
+	// the query does): costs that DECIMAL(38,10) would round, and rows with no
+	// usage start.
+	resInexactCost       = "inexact_cost"
+	resInexactPublicCost = "inexact_public_cost"
+	resNoUsageStart      = "no_usage_start"
 )
 
 // Statement is the aggregation query of one billing period: SQL holds only
@@ -142,11 +149,28 @@ type Statement struct {
 // would fail on a row without the key).
 func mapValue(col string) string { return "element_at(" + quote(col) + ", ?)" }
 
+// mapHas returns the condition that the map column col holds key (a placeholder),
+// whatever its value, null included: contains(map_keys(…), ?), in Trino and
+// DuckDB alike.
+func mapHas(col string) string { return "contains(map_keys(" + quote(col) + "), ?)" }
+
+// inexact returns the count of the rows whose value of expr, a cost, is not the
+// same once cast to DECIMAL(38,10), the type the query sums: a DECIMAL with a
+// non-zero digit beyond the 10th, or a DOUBLE whose DECIMAL(38,10) does not read
+// back as the same double — one whose shortest decimal, the text the local
+// reader sums, has more than 10 fractional digits, or (DuckDB above 2^17) one
+// the engine's cast got wrong. The comparison of a DECIMAL with a DOUBLE is done
+// in DOUBLE by both Trino and DuckDB; of two DECIMALs, exactly.
+func inexact(expr string) string {
+	return "SUM(CASE WHEN CAST(" + expr + " AS DECIMAL(38,10)) <> " + expr + " THEN 1 ELSE 0 END)"
+}
+
 // statement builds the aggregation of period over q's table (q must be valid):
 // rows grouped by every field a billing.GroupKey holds, with the number of rows
 // and the exact DECIMAL(38,10) sums of their costs, and, when public is set, of
 // their public on-demand costs (the cost where there is none, B-3) and with the
-// pricing currency in the key.
+// pricing currency in the key; and the counts of the rows Scan refuses (costs the
+// cast would round, rows with no usage start: see the package doc).
 func (q *Config) statement(period resellerkit.Month, public bool) Statement {
 	var (
 		b      strings.Builder
@@ -175,12 +199,16 @@ func (q *Config) statement(period resellerkit.Month, public bool) Statement {
 	sel(quote(colOperation), resOperation)
 	sel(quote(colBillingEntity), resBillingEntity)
 	if q.Layout == CUR2 {
-		lookups := make([]string, len(billingGroupKeys))
-		for i, k := range billingGroupKeys {
-			lookups[i] = mapValue(colTags)
-			params = append(params, literal(k))
+		// billing/costfile's rule: the first spelling the map holds decides, even
+		// when its value is null (no group).
+		var c strings.Builder
+		c.WriteString("CASE")
+		for _, k := range billingGroupKeys {
+			c.WriteString(" WHEN " + mapHas(colTags) + " THEN " + mapValue(colTags))
+			params = append(params, literal(k), literal(k))
 		}
-		sel("COALESCE("+strings.Join(lookups, ", ")+")", resBillingGroup)
+		c.WriteString(" END")
+		sel(c.String(), resBillingGroup)
 	} else {
 		sel(quote(q.tagColumn()), resBillingGroup)
 	}
@@ -192,18 +220,26 @@ func (q *Config) statement(period resellerkit.Month, public bool) Statement {
 	}
 	sel("COUNT(*)", resLineItems)
 	sel("SUM(CAST("+quote(colCost)+" AS DECIMAL(38,10)))", resCost)
+	publicCost := "COALESCE(" + quote(colPublicCost) + ", " + quote(colCost) + ")"
 	if public {
-		sel("SUM(CAST(COALESCE("+quote(colPublicCost)+", "+quote(colCost)+") AS DECIMAL(38,10)))", resPublicCost)
+		sel("SUM(CAST("+publicCost+" AS DECIMAL(38,10)))", resPublicCost)
 	}
+	sel(inexact(quote(colCost)), resInexactCost)
+	if public {
+		sel(inexact(publicCost), resInexactPublicCost)
+	}
+	sel("SUM(CASE WHEN "+quote(colUsageStart)+" IS NULL THEN 1 ELSE 0 END)", resNoUsageStart)
 	b.WriteString("\nFROM ")
 	if q.Catalog != "" {
 		b.WriteString(quote(q.Catalog) + ".")
 	}
 	b.WriteString(quote(q.Database) + "." + quote(q.Table))
 	// B-1/B-16: a row belongs to the month of its bill, or of its usage start when
-	// it has no billing period; both instants are compared in UTC.
+	// it has no billing period; both instants are compared in UTC. A row with
+	// neither belongs to no month: it is read, to be counted in no_usage_start
+	// and refused, as a local run refuses it.
 	month := "COALESCE(" + quote(colBillStart) + ", " + quote(colUsageStart) + ")"
-	b.WriteString("\nWHERE " + month + " >= CAST(? AS TIMESTAMP)\n  AND " + month + " < CAST(? AS TIMESTAMP)")
+	b.WriteString("\nWHERE (" + month + " >= CAST(? AS TIMESTAMP)\n  AND " + month + " < CAST(? AS TIMESTAMP)\n  OR " + month + " IS NULL)")
 	params = append(params, literal(period.Start().Format(timestampLayout)), literal(period.End().Format(timestampLayout)))
 	switch q.Partitions {
 	case BillingPeriodPartition:

@@ -377,7 +377,27 @@ func (s *Source) feed(ctx context.Context, id string, period resellerkit.Month, 
 	if header {
 		return r.items, &RowError{QueryID: id, Err: resultError("", "is the result: Athena sent no page, not even the header")}
 	}
-	return r.items, nil
+	return r.items, r.refused()
+}
+
+// refused returns the error of the rows the query counted as ones a local run
+// would not sum as the query did (money is never guessed), or nil.
+func (r *rowReader) refused() error {
+	switch {
+	case r.noStart > 0:
+		return &RowError{QueryID: r.queryID, Column: resNoUsageStart, Source: r.source(resNoUsageStart),
+			Err: &tagged{fmt.Sprintf("%d rows have no %s (a local run refuses such a row, B-1: its month is unknown, or only its bill's); correct the table's data", r.noStart, colUsageStart),
+				[]error{ErrRowsRefused}}}
+	case r.inexact > 0:
+		return &RowError{QueryID: r.queryID, Column: resInexactCost, Source: r.source(resInexactCost),
+			Err: &tagged{fmt.Sprintf("%d rows have a %s with more than 10 fractional digits, which DECIMAL(38,10) would round: the sums would differ from a local run's; run it locally (billing/costfile)", r.inexact, colCost),
+				[]error{ErrRowsRefused}}}
+	case r.inexactPublic > 0:
+		return &RowError{QueryID: r.queryID, Column: resInexactPublicCost, Source: r.source(resInexactPublicCost),
+			Err: &tagged{fmt.Sprintf("%d rows have a %s (or %s where it is null) with more than 10 fractional digits, which DECIMAL(38,10) would round: the sums would differ from a local run's; run it locally (billing/costfile)", r.inexactPublic, colPublicCost, colCost),
+				[]error{ErrRowsRefused}}}
+	}
+	return nil
 }
 
 // maxLineItems bounds a result row's count: more line items than any month of
@@ -395,6 +415,9 @@ type rowReader struct {
 	row     int   // data rows read
 	items   int64 // line items they stand for
 	li      billing.LineItem
+	// rows refused, summed over the result: costs DECIMAL(38,10) would round, and
+	// rows without a usage start
+	inexact, inexactPublic, noStart int64
 }
 
 // checkHeader refuses a result whose columns are not the query's: its metadata
@@ -436,6 +459,12 @@ func (r *rowReader) source(col string) string {
 		return colPublicCurr
 	case resLineItems:
 		return "COUNT(*)"
+	case resInexactCost:
+		return colCost + " not exact at scale 10"
+	case resInexactPublicCost:
+		return colPublicCost + ", else " + colCost + ", not exact at scale 10"
+	case resNoUsageStart:
+		return colUsageStart + " IS NULL"
 	}
 	return ""
 }
@@ -484,6 +513,20 @@ func (r *rowReader) add(ctx context.Context, row *types.Row) error {
 			if n, err = strconv.ParseInt(string(v), 10, 64); err != nil || n < 1 || n > maxLineItems {
 				return &RowError{QueryID: r.queryID, Row: r.row, Column: col, Source: r.source(col),
 					Err: resultError(string(v), "is not a count of line items (a whole number from 1 to 10^10)")}
+			}
+		case resInexactCost, resInexactPublicCost, resNoUsageStart:
+			c, err := strconv.ParseInt(string(v), 10, 64)
+			if err != nil || c < 0 || c > maxLineItems {
+				return &RowError{QueryID: r.queryID, Row: r.row, Column: col, Source: r.source(col),
+					Err: resultError(string(v), "is not a count of rows (a whole number from 0 to 10^10)")}
+			}
+			switch col {
+			case resInexactCost:
+				r.inexact += c
+			case resInexactPublicCost:
+				r.inexactPublic += c
+			default:
+				r.noStart += c
 			}
 		}
 	}

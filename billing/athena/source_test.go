@@ -192,7 +192,7 @@ func TestScanFaults(t *testing.T) {
 				resultSet(unblendedCols, true, resultRow("123456789012", "AmazonEC2", "Usage", "", "USD", "1", "1")),
 				resultSet(unblendedCols, false, resultRow("123456789012", "AmazonS3", "Usage", "", "USD", "1", "1"), resultRow("123456789012", "AmazonS3", "Usage", "", "USD", "1", "1")[:10]),
 			}},
-			is: []error{ErrResult}, contains: []string{"query " + fakeID + ": result row 3: \"10\" values in the row, want 11"}},
+			is: []error{ErrResult}, contains: []string{"query " + fakeID + ": result row 3: \"10\" values in the row, want 13"}},
 		{name: "a count that is no number",
 			api: &fakeAPI{pages: []*types.ResultSet{resultSet(unblendedCols, true,
 				resultRow("123456789012", "AmazonEC2", "Usage", "", "USD", "1", "1"), resultRow("123456789012", "AmazonEC2", "Fee", "", "USD", "1.5", "1"))}},
@@ -267,7 +267,7 @@ func TestScanPeriod(t *testing.T) {
 	src, _ := newFakeSource(t, api, Config{})
 	_, err := scan(src, unblendedSink())
 	require.NoError(t, err)
-	assert.Equal(t, []string{"'2026-10-01 00:00:00'", "'2026-11-01 00:00:00'"}, api.started[0].ExecutionParameters[6:])
+	assert.Equal(t, []string{"'2026-10-01 00:00:00'", "'2026-11-01 00:00:00'"}, api.started[0].ExecutionParameters[11:])
 
 	src, _ = newFakeSource(t, api, Config{Period: resellerkit.NewMonth(2026, time.September)})
 	_, err = scan(src, unblendedSink())
@@ -281,8 +281,9 @@ func TestScanPeriod(t *testing.T) {
 	assert.Len(t, api.started, 1, "nothing started for a refused period")
 
 	// A Sink without Period or FieldUser, with a Config period: public costs read.
-	api = &fakeAPI{pages: []*types.ResultSet{resultSet(append(unblendedCols[:9:9], resPublicCurr, resLineItems, resCost, resPublicCost), true,
-		[]*string{aws.String("123456789012"), aws.String("AmazonEC2"), nil, aws.String("Usage"), nil, nil, aws.String("AWS"), nil, nil, nil, aws.String("2"), aws.String("1.5"), aws.String("3")})}}
+	api = &fakeAPI{pages: []*types.ResultSet{resultSet(publicCols, true,
+		[]*string{aws.String("123456789012"), aws.String("AmazonEC2"), nil, aws.String("Usage"), nil, nil, aws.String("AWS"), nil, nil, nil, aws.String("2"), aws.String("1.5"), aws.String("3"),
+			aws.String("0"), aws.String("0"), aws.String("0")})}}
 	src, _ = newFakeSource(t, api, Config{Period: october})
 	sink := &countingSink{}
 	_, err = scan(src, sink)
@@ -307,11 +308,10 @@ func (s *countingSink) Add(li *billing.LineItem) error {
 // config has a public_on_demand project (B-3): public costs and their currency
 // are selected, and a result row's public sum reaches the group.
 func TestScanReadsPublicCostsOnlyWhenUsed(t *testing.T) {
-	cols := append(unblendedCols[:9:9], resPublicCurr, resLineItems, resCost, resPublicCost)
-	api := &fakeAPI{pages: []*types.ResultSet{resultSet(cols, true,
+	api := &fakeAPI{pages: []*types.ResultSet{resultSet(publicCols, true,
 		[]*string{aws.String("123456789012"), aws.String("AmazonEC2"), aws.String("Amazon Elastic Compute Cloud"), aws.String("Usage"),
 			aws.String("APN1-BoxUsage:m7g.large"), aws.String("RunInstances"), aws.String("AWS"), nil, aws.String("USD"), aws.String("USD"),
-			aws.String("2"), aws.String("1.5"), aws.String("3")})}}
+			aws.String("2"), aws.String("1.5"), aws.String("3"), aws.String("0"), aws.String("0"), aws.String("0")})}}
 	src, _ := newFakeSource(t, api, Config{})
 	cfg := &billing.Config{Projects: []billing.Project{{ID: "p", Currency: money.USD, Accounts: []string{"123456789012"}, CostBasis: billing.CostBasisPublicOnDemand}}}
 	agg := billing.NewAggregatorFor(october, cfg)

@@ -81,11 +81,11 @@ func (s *athenaServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 			reply(map[string]any{"NextToken": "page-2", "ResultSet": map[string]any{
 				"ResultSetMetadata": map[string]any{"ColumnInfo": cols},
-				"Rows":              []any{row(header...), row("123456789012", "AmazonEC2", "Amazon Elastic Compute Cloud", "Usage", "APN1-BoxUsage:m7g.large", "RunInstances", "AWS", nil, "USD", "2", "12.3400000000")}}})
+				"Rows":              []any{row(header...), row("123456789012", "AmazonEC2", "Amazon Elastic Compute Cloud", "Usage", "APN1-BoxUsage:m7g.large", "RunInstances", "AWS", nil, "USD", "2", "12.3400000000", "0", "0")}}})
 			return
 		}
 		reply(map[string]any{"ResultSet": map[string]any{
-			"Rows": []any{row("123456789012", "AmazonS3", "Amazon Simple Storage Service", "Usage", "APN1-TimedStorage-ByteHrs", "StandardStorage", "AWS", "team-a", "USD", "1", "0.0100000000")}}})
+			"Rows": []any{row("123456789012", "AmazonS3", "Amazon Simple Storage Service", "Usage", "APN1-TimedStorage-ByteHrs", "StandardStorage", "AWS", "team-a", "USD", "1", "0.0100000000", "0", "0")}}})
 	default:
 		w.WriteHeader(http.StatusBadRequest)
 		_, _ = io.WriteString(w, `{"__type":"UnknownOperationException"}`)
