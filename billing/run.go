@@ -72,10 +72,11 @@ type Job struct {
 	Projects     ProjectSource
 	Inputs       []Input // taken in order, each scanned with its own parallelism
 	// Parallel is how many inputs are scanned at once: 1 reads them one after
-	// another; 0 means runtime.GOMAXPROCS(0), at most MaxParallelInputs. The result
-	// is the same whatever the value (see Run); more inputs at once keep more cores
-	// busy when one input alone cannot, e.g. a month of gzip parts, whose
-	// decompression is serial within a file.
+	// another; 0 means runtime.GOMAXPROCS(0); more than MaxParallelInputs is taken
+	// as MaxParallelInputs (each input in flight holds its buffers and
+	// Aggregators). The result is the same whatever the value (see Run); more
+	// inputs at once keep more cores busy when one input alone cannot, e.g. a
+	// month of gzip parts, whose decompression is serial within a file.
 	Parallel int
 }
 

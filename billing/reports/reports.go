@@ -63,8 +63,11 @@ type Source interface {
 // It is called once when the file is opened (bytesRead 0) and after every read
 // from the source, from the goroutine reading it. billing.Run and
 // billing.Service.Ingest read several files at once, so the calls for different
-// files interleave; the Inputs of one Version never make two calls at the same
-// time, so the callback needs no lock of its own. Throttle in it if you print.
+// files interleave; the Inputs of one Version (of one Version.Inputs call) never
+// make two calls at the same time, so the callback needs no lock of its own — but
+// the Inputs of two Versions, or of two Inputs calls, read at once, may. The calls
+// are serialized behind one lock: while the callback runs, the other files'
+// reading waits, so keep it short (throttle in it if you print).
 type ProgressFunc func(file string, bytesRead, size int64)
 
 // Version is one version of one payer's cost report for one month, as a source
@@ -127,7 +130,10 @@ func (v Version) Inputs(opt costfile.Options) []billing.Input {
 }
 
 // serialized returns f behind a lock, or nil for nil: the inputs it is given to
-// are read several at once (billing.Run), and f need not be safe for that.
+// are read several at once (billing.Run), and f need not be safe for that. The
+// lock serializes the callback itself (a slow f holds up every file of the
+// Version at its next read) and covers only the Inputs of the one Inputs call
+// that made it: another Version's Inputs have their own.
 func serialized(f ProgressFunc) ProgressFunc {
 	if f == nil {
 		return nil

@@ -227,7 +227,7 @@ func runJob(t *testing.T, inputs []billing.Input) *billing.Result {
 		Issuer:   billing.Issuer{Name: "Example Reseller K.K.", RegistrationNumber: "T1234567890123"},
 		Projects: []billing.Project{{ID: "p", Currency: money.JPY, ExchangeRate: &rate, Accounts: []string{payer}}},
 	}
-	res, err := billing.Run(context.Background(), billing.Job{Period: nov2023, Issuer: cfg.Issuer, Projects: cfg, Inputs: inputs})
+	res, err := billing.Run(context.Background(), billing.Job{Period: nov2023, Issuer: cfg.Issuer, Projects: cfg, Inputs: inputs, Parallel: 3})
 	require.NoError(t, err)
 	return res
 }

@@ -5,7 +5,7 @@
 // It reads every FILE (legacy CUR CSV, CUR 2.0 CSV or Parquet, FOCUS CSV, any CSV
 // gzip-compressed or in a ZIP archive; the format is detected), each with all cores
 // (or -workers N, 1..256), several at once (GOMAXPROCS files, at most 8, or
-// -parallel N; 1 reads them one after another: the output is the same, taken in
+// -parallel N, 1..8; 1 reads them one after another: the output is the same, taken in
 // FILE order, and so is the error), aggregates the rows of the period, prices the
 // aggregates with the projects of CONFIG and writes the invoices as JSON on stdout.
 // -h prints the usage.

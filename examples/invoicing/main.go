@@ -46,7 +46,7 @@ func flags(fs *flag.FlagSet) (configPath, period *string, workers, parallel *int
 	configPath = fs.String("config", "", "configuration file (JSON, at most 10 MiB): issuer, tax, projects")
 	period = fs.String("period", "", "billing period, a UTC month from 2000 on: YYYY-MM")
 	workers = fs.Int("workers", 0, fmt.Sprintf("reader goroutines per file, 1..%d (default GOMAXPROCS)", costfile.MaxWorkers))
-	parallel = fs.Int("parallel", 0, fmt.Sprintf("files read at once, 1 for one after another; the output is the same (default GOMAXPROCS, at most %d)", billing.MaxParallelInputs))
+	parallel = fs.Int("parallel", 0, fmt.Sprintf("files read at once, 1..%d, 1 for one after another; the output is the same (default GOMAXPROCS, at most %[1]d)", billing.MaxParallelInputs))
 	return configPath, period, workers, parallel
 }
 
@@ -79,8 +79,8 @@ func invoice(ctx context.Context, args []string) ([]byte, error) {
 	if *workers < 0 || *workers > costfile.MaxWorkers {
 		return nil, fmt.Errorf("invoicing: -workers %d: want 1..%d, or 0 for GOMAXPROCS", *workers, costfile.MaxWorkers)
 	}
-	if *parallel < 0 || *parallel > costfile.MaxWorkers {
-		return nil, fmt.Errorf("invoicing: -parallel %d: want 1..%d, or 0 for GOMAXPROCS", *parallel, costfile.MaxWorkers)
+	if *parallel < 0 || *parallel > billing.MaxParallelInputs {
+		return nil, fmt.Errorf("invoicing: -parallel %d: want 1..%d, or 0 for GOMAXPROCS", *parallel, billing.MaxParallelInputs)
 	}
 	period, err := resellerkit.ParseMonth(*periodFlag)
 	if err != nil {

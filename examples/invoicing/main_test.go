@@ -298,7 +298,10 @@ func TestErrors_OneLineNothingOnStdout(t *testing.T) {
 		}, "invoicing: -workers -1", "want 1..256"},
 		{"negative parallel", func() []string {
 			return []string{"-config", "testdata/config.json", "-period", "2026-10", "-parallel", "-1", "testdata/cur_small.csv"}
-		}, "invoicing: -parallel -1", "want 1..256"},
+		}, "invoicing: -parallel -1", "want 1..8"},
+		{"parallel beyond billing.MaxParallelInputs", func() []string {
+			return []string{"-config", "testdata/config.json", "-period", "2026-10", "-parallel", "9", "testdata/cur_small.csv"}
+		}, "invoicing: -parallel 9", "want 1..8"},
 		{"config over the size limit", func() []string {
 			return []string{"-config", write("huge.json", `{"issuer": {"name": "`+strings.Repeat("x", billing.MaxConfigSize)+`"}}`), "-period", "2026-10", "testdata/cur_small.csv"}
 		}, filepath.Join(dir, "huge.json") + ": ", "larger than 10 MiB"},
