@@ -266,11 +266,12 @@ func (u *ui) submitSelection(r *http.Request, v *view, ids []string) error {
 			clear(perAccount)
 			clear(fields)
 			for _, id := range ids {
-				_, err := u.s.svc.SubmitApplication(ctx, p, orgID, members.NewApplication{Kind: kind, AccountID: id, ProjectID: project, Details: details})
+				in := members.NewApplication{Kind: kind, AccountID: id, ProjectID: project, Details: details}
+				_, err := u.s.svc.SubmitApplication(ctx, p, orgID, in)
 				if err == nil {
 					continue
 				}
-				if !applicationFieldErrors(err, fields, perAccount, id) {
+				if !applicationFieldErrors(err, in, fields, perAccount, id) {
 					return err
 				}
 			}
@@ -327,11 +328,19 @@ func (u *ui) selectionWithout(r *http.Request, v *view) error {
 	return nil
 }
 
-// applicationFieldErrors puts err, the answer to filing an application of
-// account (or "" for the form's one account), next to its field: the account's
-// in perAccount when account is not "", else in fields. False when err is no
-// error of a field.
-func applicationFieldErrors(err error, fields, perAccount map[string]*supportFieldError, account string) bool {
+// applicationFieldErrors puts err, the answer to filing in for account (or ""
+// for the form's one account), next to its field: the account's in perAccount
+// when account is not "", else in fields. False when err is no error of a
+// field.
+//
+// Which field an error is of follows from the kind (M-11, members'
+// applicationFields), never from the error's text: only a closure and a change
+// of owner look their account up, and they take no project, so a missing
+// account or project is the account's for those kinds and, for the others,
+// the project's when one was named; an M-11 error of the account of those
+// kinds is the account already closed (the others' is an account the kind
+// does not take).
+func applicationFieldErrors(err error, in members.NewApplication, fields, perAccount map[string]*supportFieldError, account string) bool {
 	put := func(field string, fe *supportFieldError) {
 		if field == "account_id" && account != "" {
 			perAccount[account] = fe
@@ -339,16 +348,17 @@ func applicationFieldErrors(err error, fields, perAccount map[string]*supportFie
 		}
 		fields[field] = fe
 	}
+	looksUpAccount := in.Kind == members.AppAccountClosure || in.Kind == members.AppOwnerChange
 	switch {
-	case errors.Is(err, members.ErrNotFound) && strings.HasPrefix(err.Error(), "account_id "):
+	case errors.Is(err, members.ErrNotFound) && looksUpAccount:
 		put("account_id", &supportFieldError{Key: "applications.error.account_id.unknown"})
-	case errors.Is(err, members.ErrNotFound) && strings.HasPrefix(err.Error(), "project_id "):
+	case errors.Is(err, members.ErrNotFound) && in.ProjectID != "":
 		put("project_id", &supportFieldError{Key: "applications.error.project_id"})
 	case errors.Is(err, members.ErrInvalid):
 		found := false
 		for _, ve := range validationErrors(err) {
 			key := "applications.error." + ve.Field
-			if ve.Field == "account_id" && ve.Rule == "M-11" && strings.Contains(ve.Reason, "closed") {
+			if ve.Field == "account_id" && ve.Rule == "M-11" && looksUpAccount {
 				key = "applications.error.account_id.closed"
 			}
 			if _, known := catalog[key]; !known {
@@ -391,7 +401,7 @@ func (u *ui) applicationSubmit(_ http.ResponseWriter, r *http.Request, v *view) 
 		return seeOther(applicationsBase(orgID))
 	}
 	fields := map[string]*supportFieldError{}
-	if !applicationFieldErrors(err, fields, nil, "") || len(fields) == 0 {
+	if !applicationFieldErrors(err, in, fields, nil, "") || len(fields) == 0 {
 		return err
 	}
 	out, ferr := u.applicationForm(ctx, p, orgID)

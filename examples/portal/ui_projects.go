@@ -193,6 +193,24 @@ func projectFromForm(r *http.Request, f *projectFormPage, keep members.BillingSe
 		Currency: money.Currency(f.Currency), InvoiceTo: splitLines(f.InvoiceTo), InvoiceCC: splitLines(f.InvoiceCC), Billing: keep}
 }
 
+// listedTwice reports whether the address at field (as "invoice_cc[2]") of the
+// posted form f, rejected by members, is a valid address (members'
+// NormalizeEmail accepts it): the list's rule it breaks is then being listed
+// twice or in CC and TO both (M-2), not the address's form. The error's text is
+// never read.
+func listedTwice(f *projectFormPage, name, field string) bool {
+	list := splitLines(f.InvoiceTo)
+	if name == "invoice_cc" {
+		list = splitLines(f.InvoiceCC)
+	}
+	i, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(field, name+"["), "]"))
+	if err != nil || i < 0 || i >= len(list) {
+		return false
+	}
+	_, err = members.NormalizeEmail(field, "M-2", list[i])
+	return err == nil
+}
+
 // placeProjectError puts err's validation errors next to their fields; false when
 // err is no validation error of a field of the form.
 func placeProjectError(f *projectFormPage, err error) bool {
@@ -205,7 +223,7 @@ func placeProjectError(f *projectFormPage, err error) bool {
 		case "invoice_to", "invoice_cc":
 			fe := &supportFieldError{Key: "projects.error." + name + ".count"}
 			switch {
-			case indexed && (strings.Contains(ve.Reason, "already") || strings.Contains(ve.Reason, "twice")):
+			case indexed && ve.Rule == "M-2" && listedTwice(f, name, ve.Field):
 				fe = &supportFieldError{Key: "projects.error.duplicate", Arg: ve.Value}
 			case indexed:
 				fe = &supportFieldError{Key: "projects.error.address", Arg: ve.Value}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"html"
 	"io"
 	"net/http"
@@ -267,6 +268,65 @@ func TestUI_LanguageSwitchAfterAPostReturnsToAPage(t *testing.T) {
 			resp, body = c.post("/lang", url.Values{"lang": {"ja"}, "next": {html.UnescapeString(m[1])}})
 			assert.Equal(t, http.StatusOK, resp.StatusCode, "the switch lands on a page: %s", body)
 			assert.Contains(t, body, `<html lang="ja">`)
+		})
+	}
+}
+
+// TestUI_FieldErrorsArePlacedByFieldRuleAndKindNotByText (DESIGN.md rule 2:
+// never match error strings): the applications' and projects' forms place an
+// error by its ValidationError's field and rule, the kind filed and the input,
+// whatever the error's text says.
+func TestUI_FieldErrorsArePlacedByFieldRuleAndKindNotByText(t *testing.T) {
+	reworded := func(field, value, rule string) error {
+		return fmt.Errorf("wrapped: %w", resellerkit.Invalid(members.ErrInvalid, field, value, rule, "reworded reason"))
+	}
+	for _, tc := range []struct {
+		name  string
+		err   error
+		in    members.NewApplication
+		field string
+		key   string
+	}{
+		{"a closure's missing account", fmt.Errorf("lookup: %w", members.ErrNotFound),
+			members.NewApplication{Kind: members.AppAccountClosure, AccountID: "100000000001"}, "account_id", "applications.error.account_id.unknown"},
+		{"a change of owner's missing account", fmt.Errorf("lookup: %w", members.ErrNotFound),
+			members.NewApplication{Kind: members.AppOwnerChange, AccountID: "100000000001"}, "account_id", "applications.error.account_id.unknown"},
+		{"a new account's missing project", fmt.Errorf("lookup: %w", members.ErrNotFound),
+			members.NewApplication{Kind: members.AppNewAccount, ProjectID: "p9"}, "project_id", "applications.error.project_id"},
+		{"a transfer-in's missing project", fmt.Errorf("account_id: %w", members.ErrNotFound),
+			members.NewApplication{Kind: members.AppAccountTransferIn, AccountID: "100000000001", ProjectID: "p9"}, "project_id", "applications.error.project_id"},
+		{"a closure of a closed account", reworded("account_id", "100000000001", "M-11"),
+			members.NewApplication{Kind: members.AppAccountClosure, AccountID: "100000000001"}, "account_id", "applications.error.account_id.closed"},
+		{"an account a new account does not take", reworded("account_id", "100000000001", "M-11"),
+			members.NewApplication{Kind: members.AppNewAccount, AccountID: "100000000001", ProjectID: "p1"}, "account_id", "applications.error.account_id"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fields := map[string]*supportFieldError{}
+			require.True(t, applicationFieldErrors(tc.err, tc.in, fields, nil, ""))
+			require.Contains(t, fields, tc.field)
+			assert.Equal(t, tc.key, fields[tc.field].Key)
+		})
+	}
+	t.Run("an organization's missing page is no field's", func(t *testing.T) {
+		assert.False(t, applicationFieldErrors(members.ErrNotFound, members.NewApplication{Kind: members.AppProjectCreation, Details: "x"},
+			map[string]*supportFieldError{}, nil, ""))
+	})
+
+	for _, tc := range []struct {
+		name, to, cc string
+		err          error
+		field, key   string
+	}{
+		{"listed twice", "a@demo.example.com\na@demo.example.com", "", reworded("invoice_to[1]", "a@demo.example.com", "M-2"), "invoice_to", "projects.error.duplicate"},
+		{"in CC and TO", "a@demo.example.com", "a@demo.example.com", reworded("invoice_cc[0]", "a@demo.example.com", "M-2"), "invoice_cc", "projects.error.duplicate"},
+		{"not an address", "a@demo.example.com\nnot an address", "", reworded("invoice_to[1]", "not an address", "M-2"), "invoice_to", "projects.error.address"},
+		{"too many", "a@demo.example.com", "", reworded("invoice_to", "a@demo.example.com", "M-2"), "invoice_to", "projects.error.invoice_to.count"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := projectFormPage{InvoiceTo: tc.to, InvoiceCC: tc.cc}
+			require.True(t, placeProjectError(&f, tc.err))
+			require.Contains(t, f.Errors, tc.field)
+			assert.Equal(t, tc.key, f.Errors[tc.field].Key)
 		})
 	}
 }
