@@ -237,6 +237,12 @@ type Store interface {
 	// CostGroups returns the groups of every payer's stored data of period, payer
 	// by payer (in payer order), each payer's in stored order. No data: empty.
 	CostGroups(ctx context.Context, period resellerkit.Month) ([]Group, error)
+	// CostGroupsOf returns the groups of CostGroups(period) whose AccountID is
+	// exactly one of accountIDs, in the same order (payer by payer, each payer's in
+	// stored order): what one organization's charges read (B-13), without reading
+	// every account's. No ids, or none with data: empty. Duplicate ids are
+	// harmless.
+	CostGroupsOf(ctx context.Context, period resellerkit.Month, accountIDs []string) ([]Group, error)
 	// ReportHistory returns every version of payer's month ever stored, oldest
 	// first; Groups are empty and only the last one is current.
 	ReportHistory(ctx context.Context, payer string, period resellerkit.Month) ([]CostData, error)

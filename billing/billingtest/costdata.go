@@ -36,6 +36,7 @@ func costDataCases() []storeCase {
 		{"CostData/SketchRoundTrips_B14", costSketchRoundTrips},
 		{"CostData/NilSketchComesBackNil_B14", costNilSketch},
 		{"CostData/NewerVersionsSketchReplacesTheOlder_B14", costSketchReplaced},
+		{"CostData/GroupsOfAccountsAreTheFilteredGroups_B13", costGroupsOf},
 	}
 }
 
@@ -473,4 +474,69 @@ func costSketchReplaced(t *testing.T, s billing.Store) {
 	assert.Nil(t, current(), "a newer version without a sketch leaves the month without one")
 	assert.Equal(t, headers(v3), reports(t, s, may))
 	checkHistorySketches(t, s, payer1, may, v1, v2, v3)
+}
+
+// costGroupsOf: CostGroupsOf gives exactly CostGroups' groups of the listed
+// accounts, in CostGroups' order (payer by payer, stored order), over several
+// payers, months and versions; an account id matches only itself (not its
+// left-padded or unpadded spelling); ids without data, duplicates and an empty
+// list are harmless; more ids than one query binds (600, interleaved in stored
+// order) come back in stored order too.
+func costGroupsOf(t *testing.T, s billing.Store) {
+	ctx := t.Context()
+	acct := func(i int) string { return fmt.Sprintf("%012d", 300000000000+i) }
+	var p1, p2 []billing.Group
+	for i := range 600 {
+		// stored order interleaves the accounts, so that no batch of sorted ids
+		// comes back in stored order by itself
+		a := acct((i * 7) % 600)
+		p1 = append(p1, Group(a, fmt.Sprintf("P%03d", i), "Usage", fmt.Sprintf("%d.%03d", i, i)))
+		if i%3 == 0 {
+			p2 = append(p2, Group(a, "AmazonS3", "Credit", fmt.Sprintf("-%d.5", i)))
+		}
+	}
+	short := Group("12345", "AmazonEC2", "Usage", "1")         // an unpadded id, as some data has
+	padded := Group("000000012345", "AmazonEC2", "Usage", "2") // and its padded spelling
+	p1 = append(p1, short, padded)
+	old := CostData(Report(payer1, may, "v1", t0), Group(acct(1), "Old", "Usage", "99"))
+	put(t, s, old, billing.Stored)
+	put(t, s, CostData(Report(payer1, may, "v2", t0.Add(time.Hour)), p1...), billing.Stored) // v1's groups are gone
+	put(t, s, CostData(Report(payer2, may, "v1", t0), p2...), billing.Stored)
+	put(t, s, CostData(Report(payer1, may.Next(), "v1", t0), Group(acct(1), "NextMonth", "Usage", "5")), billing.Stored)
+
+	all := groups(t, s, may)
+	filtered := func(ids ...string) []billing.Group {
+		var out []billing.Group
+		for _, g := range all {
+			if slices.Contains(ids, g.AccountID) {
+				out = append(out, g)
+			}
+		}
+		return out
+	}
+	every := make([]string, 600)
+	for i := range every {
+		every[i] = acct(599 - i) // not sorted
+	}
+	for _, tc := range []struct {
+		name string
+		ids  []string
+	}{
+		{"one account", []string{acct(1)}},
+		{"three accounts, duplicates and one without data", []string{acct(3), acct(598), acct(3), "999999999999", acct(0)}},
+		{"an unpadded id matches only itself", []string{"12345"}},
+		{"a padded id matches only itself", []string{"000000012345"}},
+		{"every account: more ids than one query binds", every},
+		{"none", nil},
+		{"none with data", []string{"999999999999"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := s.CostGroupsOf(ctx, may, tc.ids)
+			require.NoError(t, err, "CostGroupsOf(%s, %d ids)", may, len(tc.ids))
+			assert.Equal(t, filtered(tc.ids...), canonGroups(got))
+		})
+	}
+	got, err := s.CostGroupsOf(ctx, may.Next().Next(), []string{acct(1)})
+	require.NoError(t, err)
+	assert.Empty(t, got, "a month with no data: no groups, no error")
 }

@@ -218,6 +218,30 @@ func (s *Store) CostGroups(ctx context.Context, period resellerkit.Month) ([]bil
 	})
 }
 
+// CostGroupsOf implements billing.Store: CostGroups' groups of the listed
+// accounts.
+func (s *Store) CostGroupsOf(ctx context.Context, period resellerkit.Month, accountIDs []string) ([]billing.Group, error) {
+	want := make(map[string]bool, len(accountIDs))
+	for _, id := range accountIDs {
+		want[id] = true
+	}
+	return memdb.Read(ctx, s.db, func(tx *memdb.Tx) ([]billing.Group, error) {
+		var out []billing.Group
+		if len(want) == 0 {
+			return out, nil
+		}
+		for _, m := range s.current(tx, period) {
+			for _, g := range m.Current.Data.Groups {
+				if want[g.AccountID] {
+					g.Class = billing.ClassifyKey(g.GroupKey)
+					out = append(out, g)
+				}
+			}
+		}
+		return out, nil
+	})
+}
+
 // ReportHistory implements billing.Store, each version with a Sketch of its own. A
 // payer and month never stored have an empty history, not an error.
 func (s *Store) ReportHistory(ctx context.Context, payer string, period resellerkit.Month) ([]billing.CostData, error) {

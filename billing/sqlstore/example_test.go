@@ -68,7 +68,7 @@ func Example() {
 		fmt.Println(d.ID, "→", doc.ID, doc.Number, created, err)
 	}
 	// Output:
-	// billing migrations: [1 2 3]
+	// billing migrations: [1 2 3 4]
 	// v1 stored false
 	// v2 stored false
 	// v2 unchanged false

@@ -1,9 +1,11 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -289,6 +291,74 @@ func (s *Store) CostGroups(ctx context.Context, period resellerkit.Month) ([]bil
 				return err
 			}
 			out = append(out, gs...)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, mapErr(err, "cost groups of", period.String())
+	}
+	return out, nil
+}
+
+// idBatch is how many account ids one CostGroupsOf query binds: well within both
+// dialects' parameter limits, whatever the organization's size.
+const idBatch = 500
+
+// CostGroupsOf implements billing.Store: in one snapshot, as CostGroups, each
+// current payer's groups of the listed accounts, found through the index
+// billing_cost_groups_account (period, payer, account_id; migration 004) in
+// batches of idBatch ids, then put back in stored order.
+func (s *Store) CostGroupsOf(ctx context.Context, period resellerkit.Month, accountIDs []string) ([]billing.Group, error) {
+	ids := slices.Compact(slices.Sorted(slices.Values(accountIDs)))
+	out := []billing.Group{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	type ordGroup struct {
+		ord int64
+		g   billing.Group
+	}
+	err := s.db.ReadTx(ctx, func(ctx context.Context) error {
+		out = out[:0]
+		q := s.q(ctx)
+		payers, err := sqldb.Collect(ctx, q, func(r sqldb.Row) (string, error) {
+			var p string
+			return p, r.Scan(&p)
+		}, `SELECT payer FROM billing_reports WHERE period = $1 AND is_current ORDER BY payer`+s.c, monthKey(period))
+		if err != nil {
+			return err
+		}
+		for _, p := range payers {
+			var gs []ordGroup
+			for batch := range slices.Chunk(ids, idBatch) {
+				args := []any{monthKey(period), p}
+				var in strings.Builder
+				for i, id := range batch {
+					if i > 0 {
+						in.WriteString(", ")
+					}
+					fmt.Fprintf(&in, "$%d", len(args)+1)
+					args = append(args, id)
+				}
+				part, err := sqldb.Collect(ctx, q, func(r sqldb.Row) (ordGroup, error) {
+					var og ordGroup
+					k := &og.g.GroupKey
+					err := r.Scan(&og.ord, &k.Format, &k.AccountID, &k.ProductCode, &k.ProductName, &k.LineItemType, &k.UsageType,
+						&k.Operation, &k.BillingEntity, &k.BillingGroup, &og.g.Rows, scanDecimal(&og.g.Cost), scanDecimal(&og.g.PublicCost))
+					og.g.Class = billing.ClassifyKey(og.g.GroupKey)
+					return og, err
+				}, `SELECT ord, format, account_id, product_code, product_name,
+				line_item_type, usage_type, operation, billing_entity, billing_group, row_count, cost, public_cost
+				FROM billing_cost_groups WHERE period = $1 AND payer = $2 AND account_id IN (`+in.String()+`)`, args...)
+				if err != nil {
+					return err
+				}
+				gs = append(gs, part...)
+			}
+			slices.SortFunc(gs, func(a, b ordGroup) int { return cmp.Compare(a.ord, b.ord) })
+			for _, og := range gs {
+				out = append(out, og.g)
+			}
 		}
 		return nil
 	})
