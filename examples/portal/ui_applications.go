@@ -30,6 +30,7 @@ var applicationKinds = []members.ApplicationKind{members.AppNewAccount, members.
 // applicationsPage is the data of the applications list.
 type applicationsPage struct {
 	Rows        []applicationRow
+	Already     int    // selected accounts whose open application of the kind was filed before: not filed again
 	First, Next string // links to the first and the next page, "" for none
 }
 
@@ -93,6 +94,9 @@ func (u *ui) applications(_ http.ResponseWriter, r *http.Request, v *view) error
 	}
 	projects := u.projectNames(ctx, p, orgID)
 	out := applicationsPage{}
+	if n, err := strconv.Atoi(r.URL.Query().Get("already")); err == nil && n > 0 && n <= resellerkit.MaxPageLimit {
+		out.Already = n
+	}
 	for _, a := range apps {
 		row := applicationRow{ID: a.ID, Account: a.AccountID, Project: a.ProjectID, Details: a.Details,
 			KindKey: "applications.kind." + string(a.Kind), StateKey: "applications.state." + string(a.State),
@@ -247,12 +251,33 @@ func (f *applicationNewPage) forSelection() {
 	}
 }
 
+// openApplications returns the accounts of orgID with an open application
+// (submitted or in review, M-11) of kind.
+func (u *ui) openApplications(ctx context.Context, p members.Principal, orgID string, kind members.ApplicationKind) (map[string]bool, error) {
+	apps, err := resellerkit.All(func(pg resellerkit.Page) ([]members.Application, string, error) {
+		return u.s.svc.ListApplications(ctx, p, orgID, pg)
+	})
+	if err != nil {
+		return nil, err
+	}
+	open := map[string]bool{}
+	for _, a := range apps {
+		if a.Kind == kind && a.AccountID != "" && (a.State == members.AppSubmitted || a.State == members.AppInReview) {
+			open[a.AccountID] = true
+		}
+	}
+	return open, nil
+}
+
 // errNotFiled rolls back the applications of a selection when one of them fails.
 var errNotFiled = errors.New("portal: an application of the selection failed")
 
 // submitSelection files one application of kind per selected account in one
 // transaction: all of them or none. The form comes back with each account's
-// error next to it, the kind's or the details' next to theirs.
+// error next to it, the kind's or the details' next to theirs. An account with
+// an open application of the kind already (the same form posted twice, or
+// someone else's) gets no second one: the list says how many were filed
+// before.
 func (u *ui) submitSelection(r *http.Request, v *view, ids []string) error {
 	ctx, p, orgID := r.Context(), principal(r), r.PathValue("org")
 	kind := members.ApplicationKind(r.PostFormValue("kind"))
@@ -262,10 +287,20 @@ func (u *ui) submitSelection(r *http.Request, v *view, ids []string) error {
 	if !slices.Contains(selectionKinds, kind) {
 		fields["kind"] = &supportFieldError{Key: "applications.error.kind.selection"}
 	} else {
+		already := 0
 		err := u.s.inTx(ctx, func(ctx context.Context) error {
 			clear(perAccount)
 			clear(fields)
+			already = 0
+			open, err := u.openApplications(ctx, p, orgID, kind)
+			if err != nil {
+				return err
+			}
 			for _, id := range ids {
+				if open[id] {
+					already++
+					continue
+				}
 				in := members.NewApplication{Kind: kind, AccountID: id, ProjectID: project, Details: details}
 				_, err := u.s.svc.SubmitApplication(ctx, p, orgID, in)
 				if err == nil {
@@ -281,6 +316,8 @@ func (u *ui) submitSelection(r *http.Request, v *view, ids []string) error {
 			return nil
 		})
 		switch {
+		case err == nil && already > 0:
+			return seeOther(applicationsBase(orgID) + "?already=" + strconv.Itoa(already))
 		case err == nil:
 			return seeOther(applicationsBase(orgID))
 		case !errors.Is(err, errNotFiled):

@@ -22,5 +22,6 @@ var selectionMessages = map[string]msg{
 
 	"applications.error.kind.selection":    {"選択したアカウントに申請できるのは、解約と名義変更です。", "For the selected accounts, apply for a closure or a change of owner."},
 	"applications.error.accounts.none":     {"AWSアカウントを1件以上選択してください。", "Select at least one AWS account."},
+	"applications.selection.already":       {"選択したAWSアカウントのうち %d 件には、同じ種類の申請が既に受付中のため、重ねて申請していません。", "%d of the selected AWS accounts already had an open application of this kind: it was not filed again."},
 	"applications.error.account_id.closed": {"このAWSアカウントは既に解約されています。", "This AWS account is already closed."},
 }

@@ -330,3 +330,49 @@ func TestUI_FieldErrorsArePlacedByFieldRuleAndKindNotByText(t *testing.T) {
 		})
 	}
 }
+
+func init() {
+	uiSamples["applications.html"] = append(uiSamples["applications.html"], applicationsPage{Already: 2})
+}
+
+// TestUI_SelectionPostedTwiceFilesEachApplicationOnce: the selection form
+// posted again (a double click, a reload) files no second application for an
+// account whose application of the kind is still open: the list says so, in
+// both languages, and is no error. A new kind, or an account whose
+// application was cancelled, is filed.
+func TestUI_SelectionPostedTwiceFilesEachApplicationOnce(t *testing.T) {
+	f := newFixture(t, "memory")
+	c := f.uiClient(t)
+	_, _ = c.signIn(demoPower, "")
+	form := "/orgs/" + f.orgID + "/applications/new"
+	post := url.Values{"offered": {"100000000001", "100000000003"}, "account": {"100000000001", "100000000003"},
+		"kind": {"account_closure"}, "details": {"no longer used"}}
+	resp, body := c.post(form, post)
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	require.Len(t, f.applicationsOf(t, members.AppAccountClosure), 2)
+	assert.NotContains(t, body, `id="applications-already"`)
+
+	for lang, message := range map[string]string{"ja": "選択したAWSアカウントのうち 2 件には、同じ種類の申請が既に受付中のため", "en": "2 of the selected AWS accounts already had an open application of this kind: it was not filed again."} {
+		resp, body = c.post(form, post, "Accept-Language", lang)
+		require.Equal(t, http.StatusOK, resp.StatusCode, body)
+		checkPage(t, resp, body)
+		assert.Equal(t, "/orgs/"+f.orgID+"/applications", resp.Request.URL.Path, "the list, no error")
+		assert.Contains(t, body, message)
+		assert.Len(t, f.applicationsOf(t, members.AppAccountClosure), 2, "filed once")
+	}
+
+	// The applicant cancels one: posting again files that account's anew.
+	apps := f.applicationsOf(t, members.AppAccountClosure)
+	_, err := f.svc.CancelApplication(context.Background(), demoPower, f.orgID, apps[0].ID)
+	require.NoError(t, err)
+	resp, body = c.post(form, post, "Accept-Language", "en")
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	assert.Contains(t, body, "1 of the selected AWS accounts already had an open application")
+	assert.Len(t, f.applicationsOf(t, members.AppAccountClosure), 3)
+
+	post.Set("kind", "owner_change")
+	resp, body = c.post(form, post)
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	assert.NotContains(t, body, `id="applications-already"`)
+	assert.Len(t, f.applicationsOf(t, members.AppOwnerChange), 2, "another kind is filed")
+}
