@@ -266,7 +266,9 @@
 // or without statistics (the reader uses none), Snappy, GZIP, ZSTD (any codec
 // parquet-go has), several row groups; DECIMAL costs on INT32, INT64,
 // FIXED_LEN_BYTE_ARRAY or BYTE_ARRAY (rendered exactly, big-endian two's complement
-// of any width); timestamps as TIMESTAMP(MILLIS|MICROS|NANOS), the legacy converted
+// of any width; a scale beyond money.MaxScale or the precision, or a precision out
+// of the physical type's range, is refused before any row, naming the column);
+// timestamps as TIMESTAMP(MILLIS|MICROS|NANOS), the legacy converted
 // types, INT96 (Hive, Impala, Spark) or DATE, rendered as
 // "2006-01-02T15:04:05Z" (with the fraction when there is one). A needed column of
 // another type (BOOLEAN, a list) is refused before any row, naming it. A malformed
@@ -274,5 +276,11 @@
 // ErrParquet that names the file and, for a page, the column, the row group and the
 // row reached ("cur2.parquet:65537: column line_item_unblended_cost: costfile:
 // unreadable Parquet file: row group 1: …"); parquet-go's panics on such input are
-// turned into that error (FuzzScanParquet).
+// turned into that error (FuzzScanParquet) — only those: a panic of this package's
+// own code or of the Sink keeps its stack. A column with values beyond its row
+// group's declared rows is such an error too, rather than rows dropped. A
+// resource_tags map holding several spellings of the tag key is read by the CSV
+// rule: the first spelling of billingGroupKeys the map holds decides, whatever the
+// map's order, and its null value is no group. A cancelled scan stops within
+// 4,096 rows, also inside a row group.
 package costfile
