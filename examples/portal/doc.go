@@ -189,7 +189,8 @@
 //	                             ceremony runs in static/passkey.js, the challenge
 //	                             from POST /v1/passkey-challenges
 //	POST /signout                ends the session
-//	POST /lang                   the language switch (a cookie, rk_lang)
+//	POST /lang                   the language switch (a cookie, rk_lang); after a
+//	                             post it returns to the page that sent it
 //	GET  /orgs, /switch?org=     the organizations; the header's switcher; the
 //	                             invitations waiting for the person (where / sends
 //	                             them while any wait), each accepted or declined by
@@ -235,7 +236,8 @@
 //	                             organization: all or none (one transaction)
 //	GET, POST /desk/invoices     a month's readiness per organization on billing's
 //	                             calendar, and issuing it (IssueInvoices: a second
-//	                             post issues nothing twice), with the invoices' files
+//	                             post issues nothing twice; only an operator signed
+//	                             in with MFA issues, M-6), with the invoices' files
 //	GET  /desk/maintenance       per account of an organization, the last
 //	                             maintenance run that reached it (?failing=1)
 //	GET  /profile                the person's sessions, second factors, passkeys

@@ -20,7 +20,8 @@ import (
 // Japan time, B-16; and cost data stored, B-14), per organization what is to bill
 // and what is issued, and a button issuing the month with billing.Service's
 // IssueInvoices — the monthly job's call (examples/billing-job), idempotent: a
-// second click finds the invoices issued and issues none. The result lists the
+// second click finds the invoices issued and issues none. It issues for every
+// organization, so only an operator signed in with MFA may (M-6). The result lists the
 // issued invoices with their PDF and CSV, the projects skipped, the late credits
 // no invoice carries (Uncarried, for an operator to settle) and the computation's
 // warnings.
