@@ -74,6 +74,20 @@ func (s *Service) CurrentCharges(ctx context.Context, period resellerkit.Month) 
 // who needs charges.view in orgID (M-5). No other organization's project is ever
 // included (M-7): projects are selected by the OrgID their source gives, and
 // Reports (the reseller's payer accounts) is left empty.
+//
+// It costs what the organization costs, not what the reseller's whole month
+// costs: the projects come from the source's ProjectsOfOrg when it is an
+// OrgProjectSource (else ProjectsFor, filtered), and only the cost groups of their
+// accounts are read (Store.CostGroupsOf, with the unpadded spellings of their ids
+// that Compute left-pads). The result is the whole month's computation filtered
+// to the organization, to the digit, because nothing in a project's invoice
+// depends on data outside the project: Compute routes each group to the project
+// owning its account and prices it with that project's own rules, support fee,
+// custom items, late credits, currency and the reseller's tax; every other group
+// only ever reaches Unassigned and the warnings, which Charges do not carry; and
+// LastUpdated still comes from every payer's report. One difference, on purpose:
+// another organization's project that its source cannot resolve (say, a setting
+// name missing from the catalog) no longer fails this organization's charges.
 func (s *Service) OrgCharges(ctx context.Context, p members.Principal, orgID string, period resellerkit.Month) (*Charges, error) {
 	if err := s.authorize(ctx, p, orgID, members.PermChargesView); err != nil {
 		return nil, err
@@ -81,25 +95,60 @@ func (s *Service) OrgCharges(ctx context.Context, p members.Principal, orgID str
 	if period.IsZero() {
 		return nil, resellerkit.Invalid(ErrInvalid, "period", "", "B-13", "required")
 	}
-	m, err := s.compute(ctx, period, orgProjects{s.charges, orgID}, nil, nil)
+	var (
+		projects []Project
+		err      error
+	)
+	if op, ok := s.charges.(OrgProjectSource); ok {
+		projects, err = op.ProjectsOfOrg(ctx, orgID, period)
+	} else {
+		projects, err = s.charges.ProjectsFor(ctx, period)
+	}
+	if err != nil {
+		return nil, err
+	}
+	// M-7 whatever the source answered.
+	projects = slices.DeleteFunc(projects, func(p Project) bool { return p.OrgID != orgID })
+	reports, groups, err := s.stored(ctx, period, storedSpellings(projects))
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.price(period, reports, groups, projects, nil, nil)
 	if err != nil {
 		return nil, err
 	}
 	c := chargesOf(m)
 	c.Reports = nil // the reseller's payer accounts are not the customer's business
-	c.Projects = slices.DeleteFunc(c.Projects, func(pc ProjectCharges) bool { return pc.OrgID != orgID })
 	return c, nil
 }
 
-// orgProjects is the projects of one organization in a ProjectSource.
-type orgProjects struct {
-	src   ProjectSource
-	orgID string
+// OrgProjectSource is a ProjectSource that can answer for one organization at
+// that organization's cost (membersource.Source is one): OrgCharges uses it when
+// the Service's charge source has it.
+type OrgProjectSource interface {
+	ProjectSource
+	// ProjectsOfOrg returns exactly the projects of ProjectsFor(ctx, period)
+	// whose OrgID is orgID, in the same order, with the same accounts and
+	// settings.
+	ProjectsOfOrg(ctx context.Context, orgID string, period resellerkit.Month) ([]Project, error)
 }
 
-func (o orgProjects) ProjectsFor(ctx context.Context, period resellerkit.Month) ([]Project, error) {
-	ps, err := o.src.ProjectsFor(ctx, period)
-	return slices.DeleteFunc(ps, func(p Project) bool { return p.OrgID != o.orgID }), err
+// storedSpellings returns the account ids of projects and, for each 12-digit id
+// with leading zeros, its spellings without some of them: the ids cost data may
+// carry for it, which Compute left-pads to 12 digits before routing. Never nil.
+func storedSpellings(projects []Project) []string {
+	ids := []string{}
+	for _, p := range projects {
+		for _, a := range p.Accounts {
+			ids = append(ids, a)
+			if len(a) == 12 && allDigits(a) {
+				for i := 0; i < 11 && a[i] == '0'; i++ {
+					ids = append(ids, a[i+1:])
+				}
+			}
+		}
+	}
+	return ids
 }
 
 // chargesOf turns a computed month into Charges.

@@ -37,7 +37,12 @@
 //   - CurrentCharges and OrgCharges (charges.view) price the stored month with the
 //     month's projects (M-3: the month-end owner of each account) in the cost
 //     currency: per project, account, service and CmBillingGroup value, with
-//     LastUpdated, when the data was aggregated (B-13).
+//     LastUpdated, when the data was aggregated (B-13). OrgCharges costs one
+//     organization, not the reseller's month: it reads that organization's
+//     projects (OrgProjectSource, when the source has it) and only their
+//     accounts' cost groups (Store.CostGroupsOf), and equals CurrentCharges
+//     filtered to the organization, since a project's invoice depends on no
+//     other project's data (its doc comment says why).
 //   - Alarms (CreateAlarm …, contacts.edit; at most MaxAlarmsPerAccount) and
 //     EvaluateAlarms: the month-to-date charges without upfront fees (IsUpfront),
 //     one notice per alarm and month through the Notifier (contacts), recorded in

@@ -182,6 +182,21 @@ type computed struct {
 // one transaction so a concurrent ingestion is seen whole or not at all. keep, when
 // set, selects the groups (the alarms leave out upfront fees).
 func (s *Service) compute(ctx context.Context, period resellerkit.Month, src ProjectSource, keep func(*Group) bool, late map[string][]LateCredit) (*computed, error) {
+	reports, groups, err := s.stored(ctx, period, nil)
+	if err != nil {
+		return nil, err
+	}
+	projects, err := src.ProjectsFor(ctx, period)
+	if err != nil {
+		return nil, err
+	}
+	return s.price(period, reports, groups, projects, keep, late)
+}
+
+// stored reads period's reports and, in the same transaction, its groups: every
+// account's when accounts is nil, else only those of the listed account ids
+// (Store.CostGroupsOf).
+func (s *Service) stored(ctx context.Context, period resellerkit.Month, accounts []string) ([]CostData, []Group, error) {
 	var (
 		reports []CostData
 		groups  []Group
@@ -191,18 +206,28 @@ func (s *Service) compute(ctx context.Context, period resellerkit.Month, src Pro
 		if reports, err = s.store.CostReports(ctx, period); err != nil {
 			return err
 		}
-		groups, err = s.store.CostGroups(ctx, period)
+		if accounts == nil {
+			groups, err = s.store.CostGroups(ctx, period)
+		} else {
+			groups, err = s.store.CostGroupsOf(ctx, period, accounts)
+		}
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, r := range reports {
 		if r.CostCurrency != s.costCurrency {
-			return nil, fmt.Errorf("billing: %s: the stored data of payer %s is in %s, the configuration expects %s (B-1): %w",
+			return nil, nil, fmt.Errorf("billing: %s: the stored data of payer %s is in %s, the configuration expects %s (B-1): %w",
 				period, r.Payer, r.CostCurrency, s.costCurrency, ErrCurrency)
 		}
 	}
+	return reports, groups, nil
+}
+
+// price computes period from the stored reports and groups (those keep selects,
+// all when nil) with projects, late credits added.
+func (s *Service) price(period resellerkit.Month, reports []CostData, groups []Group, projects []Project, keep func(*Group) bool, late map[string][]LateCredit) (*computed, error) {
 	agg := NewAggregator(period)
 	agg.setCurrency(s.costCurrency)
 	for i := range groups {
@@ -212,10 +237,6 @@ func (s *Service) compute(ctx context.Context, period resellerkit.Month, src Pro
 		if err := agg.AddGroup(groups[i]); err != nil {
 			return nil, err
 		}
-	}
-	projects, err := src.ProjectsFor(ctx, period)
-	if err != nil {
-		return nil, err
 	}
 	for i := range projects {
 		projects[i].LateCredits = append(projects[i].LateCredits, late[projects[i].ID]...)

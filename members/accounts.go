@@ -165,32 +165,11 @@ func (s *Service) BilledProjects(ctx context.Context, m resellerkit.Month) ([]Bi
 	}
 	var out []BilledProject
 	for _, org := range orgs {
-		accts, err := resellerkit.All(func(pg resellerkit.Page) ([]Account, string, error) {
-			return s.store.ListAccounts(ctx, org.ID, pg)
-		})
+		bps, err := s.billedOf(ctx, org, m)
 		if err != nil {
 			return nil, err
 		}
-		owned := map[string][]string{}
-		for _, a := range accts {
-			if proj, ok := a.ProjectAt(m); ok {
-				owned[proj] = append(owned[proj], a.ID)
-			}
-		}
-		if len(owned) == 0 {
-			continue
-		}
-		projs, err := resellerkit.All(func(pg resellerkit.Page) ([]Project, string, error) {
-			return s.store.ListProjects(ctx, org.ID, pg)
-		})
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range projs {
-			if ids := owned[p.ID]; len(ids) > 0 {
-				out = append(out, BilledProject{Project: p, OrgName: org.Name, Accounts: ids})
-			}
-		}
+		out = append(out, bps...)
 	}
 	return out, nil
 }

@@ -8,7 +8,10 @@
 // in each month. Source asks members.Service.BilledProjects for the month (the
 // project owning an account at the month's end is billed the whole month; an
 // account whose closure completed is billed up to the month of completion, M-11)
-// and resolves each project's names in a billing.Plans catalog. So an operator keeps
+// and resolves each project's names in a billing.Plans catalog; for one
+// organization's current charges it asks BilledProjectsOf, which reads that
+// organization's projects and accounts only (Source.ProjectsOfOrg, a
+// billing.OrgProjectSource). So an operator keeps
 // no file in step with the database: moving an account in the portal moves it on
 // the next month's invoice.
 //

@@ -21,7 +21,7 @@ type Source struct {
 	costCurrency bool
 }
 
-var _ billing.ProjectSource = (*Source)(nil)
+var _ billing.OrgProjectSource = (*Source)(nil)
 
 // New returns the Source of svc, resolving each project's setting names in plans (nil
 // means an empty catalog: every project on the defaults, and JPY projects refused for
@@ -51,6 +51,24 @@ func (s *Source) ProjectsFor(ctx context.Context, period resellerkit.Month) ([]b
 	if err != nil {
 		return nil, fmt.Errorf("membersource: projects of %s: %w", period, err)
 	}
+	return s.resolve(billed, period)
+}
+
+// ProjectsOfOrg implements billing.OrgProjectSource: ProjectsFor's projects of
+// organization orgID, reading only that organization's projects and accounts
+// (members.Service.BilledProjectsOf), so its cost does not grow with the other
+// organizations'. An unknown organization is members.ErrNotFound.
+func (s *Source) ProjectsOfOrg(ctx context.Context, orgID string, period resellerkit.Month) ([]billing.Project, error) {
+	billed, err := s.svc.BilledProjectsOf(ctx, orgID, period)
+	if err != nil {
+		return nil, fmt.Errorf("membersource: projects of organization %s in %s: %w", orgID, period, err)
+	}
+	return s.resolve(billed, period)
+}
+
+// resolve turns members' billed projects into billing's, their setting names
+// resolved in the catalog.
+func (s *Source) resolve(billed []members.BilledProject, period resellerkit.Month) ([]billing.Project, error) {
 	out := make([]billing.Project, 0, len(billed))
 	for _, bp := range billed {
 		p := bp.Project
