@@ -43,6 +43,7 @@ type deskInvoicesPage struct {
 	PrevMonth, NextMonth string
 	IssueFrom            string // the first issue day, a date in Japan
 	Ready                bool   // the month can be issued now
+	NeedMFA              bool   // the operator did not sign in with MFA: may not issue (M-6)
 	NotReadyKey          string // why not: a message key, "" when ready
 	NotReadyArg          string
 	DataUpdated          string // when its cost data was aggregated, "" without data
@@ -186,7 +187,7 @@ func (u *ui) deskInvoicesData(ctx context.Context, p members.Principal, v *view,
 	now := u.s.now()
 	from := deskCalendar.IssueFrom(period)
 	out := deskInvoicesPage{Period: period.String(), PrevMonth: period.Prev().String(), NextMonth: period.Next().String(),
-		IssueFrom: from.Format(time.DateOnly)}
+		IssueFrom: from.Format(time.DateOnly), NeedMFA: !p.MFA}
 	out.Prev, out.Next = deskInvoicesPath(period.Prev()), deskInvoicesPath(period.Next())
 	if len(v.Orgs) == 0 {
 		if err := u.loadOrgs(ctx, p, v, ""); err != nil {

@@ -68,6 +68,10 @@ func TestM6_DeskIssuingNeedsAnOperatorSignedInWithMFA(t *testing.T) {
 	require.True(t, org.EnforceMFA)
 	c, withMFA := f.operatorWithoutMFA(t), f.deskClient(t) // signed in before the clock moves
 	month := f.onIssueDay(t)
+	resp, body := c.get("/desk/invoices?period="+month.String(), "Accept-Language", "en")
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	assert.NotContains(t, body, `id="desk-issue"`, "no button the operator may not use")
+	assert.Contains(t, body, `id="desk-issue-mfa">This needs two-step verification`)
 	for lang, why := range map[string]string{"ja": "2段階認証でサインインしていないため", "en": "This needs two-step verification"} {
 		resp, body := c.post("/desk/invoices", url.Values{"period": {month.String()}}, "Accept-Language", lang)
 		assert.Equal(t, http.StatusForbidden, resp.StatusCode, body)
@@ -78,7 +82,7 @@ func TestM6_DeskIssuingNeedsAnOperatorSignedInWithMFA(t *testing.T) {
 	assert.Zero(t, f.invoiceCount(t, month), "nothing issued")
 
 	// Signed in with MFA, the same operator issues the month.
-	resp, body := withMFA.post("/desk/invoices", url.Values{"period": {month.String()}})
+	resp, body = withMFA.post("/desk/invoices", url.Values{"period": {month.String()}})
 	require.Equal(t, http.StatusOK, resp.StatusCode, body)
 	assert.Equal(t, 2, f.invoiceCount(t, month), body)
 }
@@ -333,6 +337,7 @@ func TestUI_FieldErrorsArePlacedByFieldRuleAndKindNotByText(t *testing.T) {
 
 func init() {
 	uiSamples["applications.html"] = append(uiSamples["applications.html"], applicationsPage{Already: 2})
+	uiSamples["desk_invoices.html"] = append(uiSamples["desk_invoices.html"], deskInvoicesPage{Period: "2026-01", Ready: true, NeedMFA: true})
 }
 
 // TestUI_SelectionPostedTwiceFilesEachApplicationOnce: the selection form
