@@ -337,7 +337,7 @@ func TestUI_FieldErrorsArePlacedByFieldRuleAndKindNotByText(t *testing.T) {
 
 func init() {
 	uiSamples["applications.html"] = append(uiSamples["applications.html"], applicationsPage{Already: 2})
-	uiSamples["desk_invoices.html"] = append(uiSamples["desk_invoices.html"], deskInvoicesPage{Period: "2026-01", Ready: true, NeedMFA: true})
+	uiSamples["desk_invoices.html"] = append(uiSamples["desk_invoices.html"], deskInvoicesPage{Period: "2026-01", PrevMonth: "2025-12", NextMonth: "2026-02", Prev: "/desk/invoices?period=2025-12", Next: "/desk/invoices?period=2026-02", IssueFrom: "2026-02-10", Ready: true, NeedMFA: true})
 }
 
 // TestUI_SelectionPostedTwiceFilesEachApplicationOnce: the selection form
