@@ -35,7 +35,9 @@
 //     (trailing zeros too), read back with money.Parse: never a float, never a
 //     NUMERIC whose scale the database picks. Class is not stored: CostGroups
 //     computes it with billing.ClassifyKey, so a fix to classification applies to
-//     stored months.
+//     stored months. An index on (period, payer, account_id) (migration 004)
+//     serves CostGroupsOf, one organization's accounts' groups, at the cost of
+//     those accounts rather than the month's.
 //   - billing_documents: one row per issued document, its sources, lines and
 //     taxes as JSON arrays (decimals as exact text, amounts as decimal and
 //     currency), its key unique, its (series, year, seq) unique;
