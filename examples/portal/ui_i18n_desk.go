@@ -134,7 +134,7 @@ var deskMessages = map[string]msg{
 	"desk.issue.uncarried.none": {"繰り越せなかった遅延クレジットはありません。", "No late credit is left uncarried."},
 	"desk.issue.refperiod":      {"対象月", "Month of the credit"},
 	"desk.issue.amount":         {"金額 (原価通貨)", "Amount (cost currency)"},
-	"desk.issue.warnings":       {"計算の警告", "Warnings of the computation"},
+	"desk.issue.warnings":       {"計算の警告（原文、英語）", "Warnings of the computation"},
 
 	"desk.maint.title": {"セキュリティメンテナンス", "Security maintenance"},
 	"desk.maint.intro": {"組織を選び、AWSアカウントごとに最後のメンテナンス実行 (日時、状態、検出・修復した差分、失敗) を確認します。日時は日本時間です。",

@@ -72,7 +72,7 @@ var securityMessages = map[string]msg{
 	"security.drift.clean":   {"差分はありませんでした。", "No drift was found."},
 	"security.drift.region":  {"リージョン", "Region"},
 	"security.drift.action":  {"対応", "Action"},
-	"security.drift.detail":  {"内容", "Detail"},
+	"security.drift.detail":  {"内容（AWS・システムの原文、英語）", "Detail (as AWS or the system reports it)"},
 	"security.drift.global":  {"グローバル", "Global"},
 
 	"security.action.none":      {"準拠", "Compliant"},
