@@ -437,3 +437,64 @@ func TestC4_TestMailsAreLimitedPerAccount(t *testing.T) {
 	now = now.Add(time.Hour)
 	require.NoError(t, send("111111111111"), "the window passed")
 }
+
+// TestC7_NoticesNewestFirstPageByPageForPowerUsers: the newest-first listing has
+// ListNotices' permission (a power user of the organization; an operator for
+// notices of none), pages newest first keeping the state filter, never shows
+// another organization's notice (M-7), and names the field of a bad state or
+// token (a token of ListNotices included).
+func TestC7_NoticesNewestFirstPageByPageForPowerUsers(t *testing.T) {
+	e := newEnv(t)
+	now := t0
+	svc, err := contacts.NewService(e.store, e.mem, contacts.WithClock(func() time.Time { return now }),
+		contacts.WithIDGenerator(func() string { e.serial++; return fmt.Sprintf("n%04d", e.serial) }))
+	require.NoError(t, err)
+	var want []string
+	for i := range 5 {
+		n, err := svc.Notify(e.ctx, contacts.NewNotice{Key: fmt.Sprintf("invitation:%d", i), Kind: contacts.KindInvitation, OrgID: e.org.ID,
+			Language: contacts.English, To: []string{"new@acme.example"}, Data: contacts.InvitationData{URL: "https://portal.example/join"}})
+		require.NoError(t, err)
+		want = append([]string{n.ID}, want...)
+		now = now.Add(time.Minute)
+	}
+	_, err = svc.Notify(e.ctx, contacts.NewNotice{Key: "invitation:x", Kind: contacts.KindInvitation, OrgID: e.other.ID,
+		Language: contacts.English, To: []string{"new@other.example"}, Data: contacts.InvitationData{URL: "https://portal.example/join"}})
+	require.NoError(t, err)
+
+	var got []string
+	page := resellerkit.Page{Limit: 2}
+	for {
+		list, next, err := svc.ListNoticesNewestFirst(e.ctx, e.alice, e.org.ID, contacts.NoticeQueued, page)
+		require.NoError(t, err)
+		for _, n := range list {
+			got = append(got, n.ID)
+		}
+		if next == "" {
+			break
+		}
+		page.Token = next
+	}
+	assert.Equal(t, want, got, "newest first, every notice once, none of other")
+
+	for _, c := range []struct {
+		name string
+		p    members.Principal
+		org  string
+	}{{"view-only member", e.bob, e.org.ID}, {"another organization's power user", e.mallory, e.org.ID}, {"a power user is no operator", e.alice, ""}} {
+		_, _, err := svc.ListNoticesNewestFirst(e.ctx, c.p, c.org, "", resellerkit.Page{})
+		require.ErrorIs(t, err, members.ErrPermissionDenied, c.name)
+	}
+	_, _, err = svc.ListNoticesNewestFirst(e.ctx, e.op, "", "", resellerkit.Page{})
+	require.NoError(t, err, "an operator lists the notices of no organization")
+
+	_, _, err = svc.ListNoticesNewestFirst(e.ctx, e.alice, e.org.ID, "lost", resellerkit.Page{})
+	require.ErrorIs(t, err, contacts.ErrInvalid)
+	assert.Contains(t, err.Error(), "state")
+	_, idToken, err := svc.ListNotices(e.ctx, e.alice, e.org.ID, "", resellerkit.Page{Limit: 1})
+	require.NoError(t, err)
+	for _, token := range []string{idToken, "not a token"} {
+		_, _, err = svc.ListNoticesNewestFirst(e.ctx, e.alice, e.org.ID, "", resellerkit.Page{Token: token})
+		require.ErrorIs(t, err, contacts.ErrInvalid, "token %q", token)
+		assert.Contains(t, err.Error(), "page_token")
+	}
+}

@@ -52,6 +52,14 @@ type Store interface {
 	// ListNotices returns a page of the organization's notices ("" for notices of
 	// no organization) ordered by ID, only those in state when state is not empty.
 	ListNotices(ctx context.Context, orgID string, state NoticeState, page resellerkit.Page) ([]Notice, string, error)
+	// ListNoticesNewestFirst returns a page of the organization's notices ("" for
+	// notices of no organization), newest first: CreatedAt descending, then ID
+	// descending in byte order (a zero CreatedAt is the earliest), only those in
+	// state when state is not empty. Its page tokens hold the last notice's
+	// position (NoticePosition); a token that is no position wraps
+	// resellerkit.ErrPageToken. Its cost is that of one page, whatever the
+	// organization's history.
+	ListNoticesNewestFirst(ctx context.Context, orgID string, state NoticeState, page resellerkit.Page) ([]Notice, string, error)
 	// ClaimNotices leases up to limit due notices to owner until leaseUntil and
 	// returns them, oldest NextAt first: queued notices whose NextAt is at or before
 	// now and whose lease is free or expired (LeaseUntil at or before now). Each

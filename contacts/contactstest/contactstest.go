@@ -24,7 +24,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) contacts.Store) {
 // storeCases returns every case of TestStore.
 func storeCases() []storeCase {
 	return slices.Concat(contactsCases(), noticeCases(), claimCases(), finishCases(),
-		txCases(), pagingCases(), copyCases(), timeCases())
+		txCases(), pagingCases(), newestCases(), copyCases(), timeCases())
 }
 
 // sentinels are the errors of the Store contract.

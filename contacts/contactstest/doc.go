@@ -50,6 +50,12 @@
 //     page size asked for, tokens no list made wrapping resellerkit.ErrPageToken,
 //     no row twice while rows are added between pages, only the organization's
 //     rows and no token that crosses organizations (M-7).
+//   - Newest/…: ListNoticesNewestFirst, without and with a state, through the
+//     same checks (CreatedAt chosen so that newest first is the keys' byte
+//     order), and its own: ties of CreatedAt by id descending in byte order,
+//     pages that split a run of equal CreatedAt, the state filter, never another
+//     organization's notice (M-7), a zero CreatedAt last, and tokens of another
+//     list refused with resellerkit.ErrPageToken.
 //   - Copies/…, Times/…: slices copied in and out; times in UTC at microsecond
 //     precision, compared at that precision; the zero time means unset.
 //

@@ -166,6 +166,27 @@ func (s *Store) ListNotices(ctx context.Context, orgID string, state contacts.No
 	})
 }
 
+// ListNoticesNewestFirst implements contacts.Store: it selects the
+// organization's notices after the token's position, sorts them newest first and
+// returns the first page (a map has no order to read a page from).
+func (s *Store) ListNoticesNewestFirst(ctx context.Context, orgID string, state contacts.NoticeState, page resellerkit.Page) ([]contacts.Notice, string, error) {
+	at, id, after, err := contacts.ParseNoticePosition(page)
+	if err != nil {
+		return nil, "", err
+	}
+	last := contacts.Notice{CreatedAt: at, ID: id}
+	return memdb.ReadPage(ctx, s.db, func(tx *memdb.Tx) ([]contacts.Notice, string, error) {
+		l := s.notices.Select(tx, func(n contacts.Notice) bool {
+			return n.OrgID == orgID && (state == "" || n.State == state) && (!after || contacts.NewestFirst(last, n) < 0)
+		})
+		slices.SortFunc(l, contacts.NewestFirst)
+		if size := page.Size(); len(l) > size {
+			return l[:size], resellerkit.NextToken(contacts.NoticePosition(l[size-1])), nil
+		}
+		return l, "", nil
+	})
+}
+
 // ClaimNotices implements contacts.Store. Under the database's lock the due
 // notices are chosen and leased in one step, so two claims never share one.
 func (s *Store) ClaimNotices(ctx context.Context, owner string, now, leaseUntil time.Time, limit int) ([]contacts.Notice, error) {

@@ -32,7 +32,9 @@
 // jsonb: it comes back byte for byte, nil as nil. Times are UTC TIMESTAMPs
 // truncated to the microsecond on both databases; a zero time is NULL, except
 // NextAt, stored as the zero time.Time itself, the earliest instant, so a notice
-// due "at once" sorts and compares first and "due by now" is one index range.
+// due "at once" sorts and compares first and "due by now" is one index range,
+// and CreatedAt (since migration 004), so that the newest-first list's row value
+// (created_at, id) compares on every notice.
 //
 // # Delivering without sending twice
 //
@@ -62,7 +64,11 @@
 //     a failing statement), updates are conditional UPDATEs (no row: ErrConflict
 //     if the row exists, ErrNotFound if not).
 //   - Lists page by keyset in byte order (COLLATE "C" on PostgreSQL, with indexes
-//     in that collation; SQLite's default BINARY).
+//     in that collation; SQLite's default BINARY). ListNoticesNewestFirst pages
+//     by the row value (created_at, id), read backwards from migration 004's
+//     (org_id, created_at, id) index or, with a state, (org_id, state,
+//     created_at, id), its tokens holding the last row's position
+//     (contacts.NoticePosition): a page reads its rows, not the history.
 //   - Error text is only the domain message; the database error stays in the
 //     chain for errors.Is/As, never in Error().
 package sqlstore

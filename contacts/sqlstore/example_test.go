@@ -74,7 +74,7 @@ func Example() {
 	report, _ = d.RunOnce(ctx)
 	fmt.Println("next round claims:", report.Claimed)
 	// Output:
-	// contacts migrations: [1 2 3]
+	// contacts migrations: [1 2 3 4]
 	// changed my mind / notice kept: false
 	// saved and notified: <nil>
 	// same key again: true

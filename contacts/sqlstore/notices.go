@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,7 +40,7 @@ func (s *Store) EnqueueNotice(ctx context.Context, n contacts.Notice) error {
 			sqldb.ListArg(n.To), sqldb.ListArg(n.CC), sqldb.ListArg(n.Phones), n.Subject, n.Text, n.HTML,
 			sqldb.BytesArg(n.Data), string(contacts.NoticeQueued), n.Attempts, instant(n.NextAt),
 			sqldb.TextArg(n.LeaseOwner), sqldb.TimeArg(n.LeaseUntil), n.LastError,
-			sqldb.TimeArg(n.CreatedAt), sqldb.TimeArg(n.SentAt))
+			instant(n.CreatedAt), sqldb.TimeArg(n.SentAt))
 	})
 	return errs.Map(err, "notice", n.ID)
 }
@@ -91,6 +92,42 @@ func (s *Store) ListNotices(ctx context.Context, orgID string, state contacts.No
 			WHERE org_id = $1 AND state = $2 AND id`+s.c+` > $3 ORDER BY id`+s.c+` LIMIT $4`, orgID, string(state))
 	}
 	return l, next, errs.Map(err, "notices of organization", orgID)
+}
+
+// ListNoticesNewestFirst implements contacts.Store by keyset: the organization's
+// notices (in state, when set) after the token's position, by the row value
+// (created_at, id) read backwards from the index of migration 004
+// (contacts_notices_org_created_idx, or contacts_notices_org_state_created_idx
+// with a state), so a page costs its rows whatever the organization's history.
+// created_at is never NULL since 004 (a zero CreatedAt is the earliest instant),
+// so the row value compares on every row.
+func (s *Store) ListNoticesNewestFirst(ctx context.Context, orgID string, state contacts.NoticeState, page resellerkit.Page) ([]contacts.Notice, string, error) {
+	at, id, after, err := contacts.ParseNoticePosition(page)
+	if err != nil {
+		return nil, "", err
+	}
+	args := []any{orgID}
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	query := `SELECT ` + noticeColumns + ` FROM contacts_notices WHERE org_id = $1`
+	if state != "" {
+		query += ` AND state = ` + arg(string(state))
+	}
+	if after {
+		query += ` AND (created_at, id` + s.c + `) < (` + arg(instant(at)) + `, ` + arg(id) + `)`
+	}
+	size := page.Size()
+	query += ` ORDER BY created_at DESC, id` + s.c + ` DESC LIMIT ` + arg(size+1)
+	l, err := sqldb.Collect(ctx, s.q(ctx), scanNotice, query, args...)
+	if err != nil {
+		return nil, "", errs.Map(err, "notices of organization", orgID)
+	}
+	if len(l) <= size {
+		return l, "", nil
+	}
+	return l[:size], resellerkit.NextToken(contacts.NoticePosition(l[size-1])), nil
 }
 
 // claimStatement returns the statement ClaimNotices runs on db's dialect, with the

@@ -17,7 +17,8 @@ import (
 // due notices are served by an index, in key order: no sequential scan and no sort
 // (sqldbtest.CheckPlans). The list keys compare in the "C" collation, which only
 // migration 002's PostgreSQL indexes have; the claim scans the partial index of
-// queued notices by (next_at, id).
+// queued notices by (next_at, id); the newest-first lists read migration 004's
+// (org_id[, state], created_at, id) indexes backwards.
 func TestOrderedQueriesUseAnIndex(t *testing.T) {
 	t.Run("postgresql", func(t *testing.T) {
 		ctx := context.Background()
@@ -38,7 +39,12 @@ func TestOrderedQueriesUseAnIndex(t *testing.T) {
 			require.NoError(t, err)
 			_, err = s.ClaimNotices(ctx, "d1", t0, t0.Add(time.Minute), 10)
 			require.NoError(t, err)
+			newest := resellerkit.Page{Token: resellerkit.NextToken(contacts.NoticePosition(contacts.Notice{CreatedAt: t0, ID: "n9"}))}
+			_, _, err = s.ListNoticesNewestFirst(ctx, "o1", "", newest)
+			require.NoError(t, err)
+			_, _, err = s.ListNoticesNewestFirst(ctx, "o1", contacts.NoticeSent, newest)
+			require.NoError(t, err)
 		})
-		assert.Equal(t, 4, n, "every ordered list of the contract, and the claim")
+		assert.Equal(t, 6, n, "every ordered list of the contract, and the claim")
 	})
 }
