@@ -158,18 +158,21 @@ func toNotice(n contacts.Notice) noticeJSON {
 }
 
 // listNotices is GET /v1/orgs/{org}/notices?state=queued|sent|dead (power users,
-// C-7).
+// C-7): newest first (created time, then id, both descending), one page read
+// from the store by keyset.
 func (s *server) listNotices(w http.ResponseWriter, r *http.Request, p members.Principal) error {
 	return s.noticesOf(w, r, p, r.PathValue("org"))
 }
 
-// noticesOf answers a page of orgID's notices ("" for those of no organization).
+// noticesOf answers a page of orgID's notices ("" for those of no organization),
+// newest first. Its page tokens are ListNoticesNewestFirst's: a token of the
+// former id order is refused as invalid (400, field page_token).
 func (s *server) noticesOf(w http.ResponseWriter, r *http.Request, p members.Principal, orgID string) error {
 	page, err := parsePage(r.URL.Query())
 	if err != nil {
 		return err
 	}
-	list, next, err := s.notices.ListNotices(r.Context(), p, orgID, contacts.NoticeState(r.URL.Query().Get("state")), page)
+	list, next, err := s.notices.ListNoticesNewestFirst(r.Context(), p, orgID, contacts.NoticeState(r.URL.Query().Get("state")), page)
 	if err != nil {
 		return err
 	}

@@ -222,7 +222,8 @@
 //	                             form (power users; the invitation and its mail in
 //	                             one transaction); POST …/{invitation}/revoke
 //	GET  /orgs/{org}/notices     the notices (power users) newest first with their
-//	                             delivery state (?state=queued|sent|dead; paged)
+//	                             delivery state (?state=queued|sent|dead; paged):
+//	                             one page read from the store, whatever the history
 //	GET, POST /orgs/{org}/accounts/{account}/security/edit
 //	                             the account's security settings (security.edit):
 //	                             "preview" shows the input's estimated monthly cost,
@@ -316,10 +317,10 @@
 //	PUT     /v1/orgs/{org}/accounts/{account}/contacts          UpdateAccountContacts     contacts.edit; {recipients{billing,technical,security}{to,cc}, language, phones, version}
 //	POST    /v1/orgs/{org}/accounts/contacts/bulk-edit          BulkEditAccountContacts   contacts.edit on each (M-10); {account_ids, recipients?, language?, phones?}
 //	POST    /v1/orgs/{org}/accounts/{account}/contacts/test-mail  SendTestMail            contacts.edit (C-4); {category, to, cc?, language} → 202, the queued notice
-//	GET     /v1/orgs/{org}/notices                            * ListNotices               power user; ?state=queued|sent|dead
+//	GET     /v1/orgs/{org}/notices                            * ListNoticesNewestFirst    power user; ?state=queued|sent|dead; newest first (created_at, then id, descending), a page read by keyset
 //	GET     /v1/orgs/{org}/notices/{notice}                     GetNotice                 power user; state, attempts, last error (never the body)
 //	POST    /v1/orgs/{org}/notices/{notice}/requeue             RequeueNotice             power user; a dead notice is due again
-//	GET     /v1/notices                                       * ListNotices ("")          reseller operator; notices of no organization (resets, signups)
+//	GET     /v1/notices                                       * ListNoticesNewestFirst ("") reseller operator; notices of no organization (resets, signups), newest first
 //	POST    /v1/notices/{notice}/requeue                        RequeueNotice ("")        reseller operator
 //
 // Members (members.Service):

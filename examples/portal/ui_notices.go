@@ -1,15 +1,9 @@
 package main
 
 import (
-	"context"
-	"fmt"
-	"math"
 	"net/http"
 	"net/url"
-	"slices"
-	"strings"
 
-	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/contacts"
 	"github.com/seeda33a2f4f/resellerkit/members"
 )
@@ -20,9 +14,9 @@ import (
 // like the API's ?state=. contacts.Service decides who may: power users, as the
 // API (notices carry the recipients and contents of every area).
 //
-// The store lists notices by id, which is random; newest first therefore reads
-// the organization's notices (of the chosen state) and orders them by creation
-// time in memory, paging with a token of the last one shown.
+// The page reads one page of contacts.Service.ListNoticesNewestFirst: the store
+// serves newest first (created time, then id) from an index, by keyset, so a
+// view costs its rows, not the organization's history of notices.
 
 func init() {
 	uiPages = append(uiPages, "notices.html")
@@ -53,11 +47,6 @@ type noticeRow struct {
 	Sent                 string
 }
 
-// noticeKey orders notices newest first (then by id) as ascending strings.
-func noticeKey(n contacts.Notice) string {
-	return fmt.Sprintf("%019d/%s", math.MaxInt64-n.CreatedAt.UnixNano(), n.ID)
-}
-
 // noticesList is GET /orgs/{org}/notices: a page of the organization's notices,
 // newest first, ?state=queued|sent|dead for one state.
 func (u *ui) noticesList(_ http.ResponseWriter, r *http.Request, v *view) error {
@@ -73,19 +62,7 @@ func (u *ui) noticesList(_ http.ResponseWriter, r *http.Request, v *view) error 
 		return err
 	}
 	state := contacts.NoticeState(r.URL.Query().Get("state"))
-	var all []contacts.Notice
-	err = u.s.snapshot(ctx, func(ctx context.Context) error {
-		var lerr error
-		all, lerr = resellerkit.All(func(pg resellerkit.Page) ([]contacts.Notice, string, error) {
-			return u.s.notices.ListNotices(ctx, p, orgID, state, pg)
-		})
-		return lerr
-	})
-	if err != nil {
-		return err
-	}
-	slices.SortFunc(all, func(a, b contacts.Notice) int { return strings.Compare(noticeKey(a), noticeKey(b)) })
-	list, next, err := resellerkit.Paginate(all, page, noticeKey)
+	list, next, err := u.s.notices.ListNoticesNewestFirst(ctx, p, orgID, state, page)
 	if err != nil {
 		return err
 	}

@@ -3,13 +3,14 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"html"
 	"net/http"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -121,16 +122,99 @@ func TestUI_NoticesPaginateKeepingTheFilter(t *testing.T) {
 	assert.Len(t, slices.Compact(slices.Sorted(slices.Values(got))), len(got), "no notice twice")
 }
 
-func TestUI_NoticeKeyOrdersNewestFirstThenByID(t *testing.T) {
-	t0 := time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)
-	ns := []contacts.Notice{{ID: "b", CreatedAt: t0}, {ID: "c", CreatedAt: t0.Add(time.Microsecond)}, {ID: "a", CreatedAt: t0},
-		{ID: "d", CreatedAt: t0.Add(-time.Hour)}}
-	slices.SortFunc(ns, func(x, y contacts.Notice) int { return strings.Compare(noticeKey(x), noticeKey(y)) })
-	var ids []string
-	for _, n := range ns {
-		ids = append(ids, n.ID)
+// countingStore is a contacts.Store that counts the notices its lists return, so
+// a test can tell how much of the outbox a page read.
+type countingStore struct {
+	contacts.Store
+	mu          sync.Mutex
+	calls, rows int
+}
+
+// ListNotices implements contacts.Store, counting.
+func (c *countingStore) ListNotices(ctx context.Context, orgID string, state contacts.NoticeState, page resellerkit.Page) ([]contacts.Notice, string, error) {
+	return c.count(c.Store.ListNotices(ctx, orgID, state, page))
+}
+
+// ListNoticesNewestFirst implements contacts.Store, counting.
+func (c *countingStore) ListNoticesNewestFirst(ctx context.Context, orgID string, state contacts.NoticeState, page resellerkit.Page) ([]contacts.Notice, string, error) {
+	return c.count(c.Store.ListNoticesNewestFirst(ctx, orgID, state, page))
+}
+
+func (c *countingStore) count(l []contacts.Notice, next string, err error) ([]contacts.Notice, string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.calls++
+	c.rows += len(l)
+	return l, next, err
+}
+
+// read returns the calls and rows counted since the last read, and resets them.
+func (c *countingStore) read() (calls, rows int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	calls, rows, c.calls, c.rows = c.calls, c.rows, 0, 0
+	return calls, rows
+}
+
+// TestUI_NoticesPageReadsOnePageOfTheStore: the notices page and the API's list
+// read one page of notices from the store, however many the organization has
+// (issue 14), newest first; the next page continues where it stopped.
+func TestUI_NoticesPageReadsOnePageOfTheStore(t *testing.T) {
+	f := newFixture(t, "memory")
+	counting := &countingStore{Store: f.b.contacts}
+	notices, err := contacts.NewService(counting, f.svc)
+	require.NoError(t, err)
+	f.s.notices = notices
+	ctx := context.Background()
+	var newest []string
+	for i := range 12 {
+		n, err := f.notices.Notify(ctx, contacts.NewNotice{Key: fmt.Sprintf("invitation:volume-%d", i), Kind: contacts.KindInvitation,
+			OrgID: f.orgID, Language: contacts.English, To: []string{"new@demo.example.com"},
+			Data: contacts.InvitationData{URL: "https://portal.example/join"}})
+		require.NoError(t, err)
+		newest = append([]string{n.ID}, newest...)
 	}
-	assert.Equal(t, []string{"c", "a", "b", "d"}, ids)
+	_, _ = counting.read()
+
+	c := f.uiClient(t)
+	_, _ = c.signIn(demoPower, "")
+	reRow := regexp.MustCompile(`data-notice="([^"]+)"`)
+	path := "/orgs/" + f.orgID + "/notices?limit=4"
+	for _, lang := range []string{"ja", "en"} {
+		_, _ = counting.read()
+		resp, body := c.get(path, "Accept-Language", lang)
+		require.Equal(t, http.StatusOK, resp.StatusCode, body)
+		calls, rows := counting.read()
+		assert.Equal(t, 1, calls, "%s: one list call", lang)
+		assert.Equal(t, 4, rows, "%s: one page of rows, not the %d notices", lang, len(newest))
+		var got []string
+		for _, m := range reRow.FindAllStringSubmatch(body, -1) {
+			got = append(got, m[1])
+		}
+		assert.Equal(t, newest[:4], got, "%s: the newest first", lang)
+	}
+	_, body := c.get(path)
+	next := regexp.MustCompile(`href="([^"]+)" rel="next"`).FindStringSubmatch(body)
+	require.NotNil(t, next)
+	_, _ = counting.read()
+	_, body = c.get(html.UnescapeString(next[1]))
+	calls, rows := counting.read()
+	assert.Equal(t, [2]int{1, 4}, [2]int{calls, rows}, "the next page reads one page too")
+	var got []string
+	for _, m := range reRow.FindAllStringSubmatch(body, -1) {
+		got = append(got, m[1])
+	}
+	assert.Equal(t, newest[4:8], got, "the next page continues after the last shown")
+
+	var list pageJSON[noticeJSON]
+	require.Equal(t, http.StatusOK, f.do("GET", "/v1/orgs/"+f.orgID+"/notices?limit=3", f.token(demoPower), nil, &list))
+	calls, rows = counting.read()
+	assert.Equal(t, [2]int{1, 3}, [2]int{calls, rows}, "the API reads one page")
+	assert.Equal(t, newest[:3], []string{list.Items[0].ID, list.Items[1].ID, list.Items[2].ID}, "the API lists newest first")
+	assert.NotEmpty(t, list.NextPageToken)
+	var e errorJSON
+	require.Equal(t, http.StatusBadRequest, f.do("GET", "/v1/orgs/"+f.orgID+"/notices?page_token=not-a-token", f.token(demoPower), nil, &e))
+	assert.Equal(t, "page_token", e.Error.Field)
 }
 
 func init() {
