@@ -19,5 +19,8 @@
 // lock, so two dispatchers never receive one notice; FinishNotice records an
 // outcome only for the owner holding the lease of that attempt. Contacts are kept
 // per organization and account, so an organization never learns whether another
-// saved contacts for the same account id (M-7).
+// saved contacts for the same account id (M-7). ListNoticesNewestFirst selects
+// the organization's notices after the token's position and sorts them (a table
+// in memory has no index to read backwards): its cost grows with the outbox, as
+// a fake's may; the SQL store reads one page from an index.
 package memstore

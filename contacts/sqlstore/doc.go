@@ -56,8 +56,8 @@
 // # Invariants
 //
 //   - Tenant isolation (M-7): contacts are keyed by (organization, account) and
-//     every read and write of them names both; GetNotice, ListNotices and
-//     FinishNotice name the organization. The unscoped methods (GetNoticeByKey,
+//     every read and write of them names both; GetNotice, ListNotices,
+//     ListNoticesNewestFirst and FinishNotice name the organization. The unscoped methods (GetNoticeByKey,
 //     ClaimNotices) are documented as such on contacts.Store.
 //   - A failing call changes nothing, even inside a joined transaction: creates
 //     insert with ON CONFLICT DO NOTHING (a taken key is ErrAlreadyExists without
