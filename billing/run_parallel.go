@@ -12,7 +12,7 @@ import (
 
 // MaxParallelInputs bounds the number of inputs Run and Service.Ingest scan at once:
 // the default is runtime.GOMAXPROCS(0), at most this, and a larger Job.Parallel
-// or WithParallelInputs is taken as this. Every input in flight holds its reader's
+// or ServiceConfig.ParallelInputs is taken as this. Every input in flight holds its reader's
 // buffers and its workers' Aggregators, so the bound keeps memory flat on machines
 // with many cores, where one input's own workers already use them all unless it
 // is compressed.
