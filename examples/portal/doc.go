@@ -360,6 +360,12 @@
 //	POST    /v1/orgs/{org}/applications/{application}/reject    RejectApplication         reseller operator; {reason} (optional body)
 //	POST    /v1/orgs/{org}/applications/{application}/cancel    CancelApplication         the applicant
 //
+// An application's "operation" (its AWS side) is shown whole to operators; to the
+// organization's members without its steps (AWS request ids) and with its reason
+// only while it waits (what for): why an operation failed is the desk's business,
+// and may name another organization's registration of the account (M-7). The web
+// UI's applications page follows the same rule.
+//
 // Billing (billing.Service, B-12 … B-16). Money is a decimal string, never a JSON
 // number: charges and thresholds exact in the cost currency ("cost_currency",
 // USD unless -plans says JPY), document amounts in the document's currency (whole

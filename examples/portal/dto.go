@@ -180,7 +180,7 @@ type operationJSON struct {
 	EffectiveMonth string              `json:"effective_month,omitempty"`
 	ContactsReview bool                `json:"contacts_review,omitempty"`
 	Reason         string              `json:"reason,omitempty"`
-	Steps          []operationStepJSON `json:"steps"`
+	Steps          []operationStepJSON `json:"steps,omitempty"` // operators only
 }
 
 type operationStepJSON struct {
@@ -190,6 +190,30 @@ type operationStepJSON struct {
 	Outcome   string    `json:"outcome,omitempty"`
 }
 
+// applicationFor returns the conversion of an application for p: an operator's
+// shows its whole AWS operation; anyone else's the operation's state, the AWS
+// account and invitation, the effective month, and what it waits for, but not
+// its steps (AWS request ids, runners) nor why it failed. A failure's reason is
+// the desk's business, and may name another organization's registration of the
+// account (M-7): the customer sees the application stay in review.
+func applicationFor(p members.Principal) func(members.Application) applicationJSON {
+	if p.Operator && p.OrgID == "" {
+		return toApplication
+	}
+	return func(a members.Application) applicationJSON {
+		out := toApplication(a)
+		if o := out.Operation; o != nil {
+			o.Steps = nil
+			if a.Operation.State != members.OpWaiting {
+				o.Reason = ""
+			}
+		}
+		return out
+	}
+}
+
+// toApplication converts an application with everything its operation recorded
+// (applicationFor chooses what a caller sees).
 func toApplication(a members.Application) applicationJSON {
 	out := applicationJSON{ID: a.ID, OrgID: a.OrgID, Kind: string(a.Kind), State: string(a.State),
 		AccountID: a.AccountID, ProjectID: a.ProjectID, Details: a.Details, SubmittedBy: a.SubmittedBy,

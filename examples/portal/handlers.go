@@ -240,15 +240,15 @@ func (s *server) submitApplication(w http.ResponseWriter, r *http.Request, p mem
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, toApplication(app))
+	return writeJSON(w, http.StatusCreated, applicationFor(p)(app))
 }
 
 func (s *server) getApplication(w http.ResponseWriter, r *http.Request, p members.Principal) error {
-	return writeResult(w, toApplication)(s.svc.GetApplication(r.Context(), p, r.PathValue("org"), r.PathValue("application")))
+	return writeResult(w, applicationFor(p))(s.svc.GetApplication(r.Context(), p, r.PathValue("org"), r.PathValue("application")))
 }
 
 func (s *server) reviewApplication(w http.ResponseWriter, r *http.Request, p members.Principal) error {
-	return writeResult(w, toApplication)(s.svc.ReviewApplication(r.Context(), p, r.PathValue("org"), r.PathValue("application")))
+	return writeResult(w, applicationFor(p))(s.svc.ReviewApplication(r.Context(), p, r.PathValue("org"), r.PathValue("application")))
 }
 
 func (s *server) completeApplication(w http.ResponseWriter, r *http.Request, p members.Principal) error {
@@ -256,13 +256,13 @@ func (s *server) completeApplication(w http.ResponseWriter, r *http.Request, p m
 		// Carried out with AWS Organizations (M-11): a new account is created and
 		// registered, a closure closes it, a transfer-in invites it; the answer is
 		// the application with its operation (waiting: run it again later).
-		return writeResult(w, toApplication)(s.carrier.Complete(r.Context(), p, r.PathValue("org"), r.PathValue("application")))
+		return writeResult(w, applicationFor(p))(s.carrier.Complete(r.Context(), p, r.PathValue("org"), r.PathValue("application")))
 	}
-	return writeResult(w, toApplication)(s.svc.CompleteApplication(r.Context(), p, r.PathValue("org"), r.PathValue("application")))
+	return writeResult(w, applicationFor(p))(s.svc.CompleteApplication(r.Context(), p, r.PathValue("org"), r.PathValue("application")))
 }
 
 func (s *server) cancelApplication(w http.ResponseWriter, r *http.Request, p members.Principal) error {
-	return writeResult(w, toApplication)(s.svc.CancelApplication(r.Context(), p, r.PathValue("org"), r.PathValue("application")))
+	return writeResult(w, applicationFor(p))(s.svc.CancelApplication(r.Context(), p, r.PathValue("org"), r.PathValue("application")))
 }
 
 type rejectApplicationInput struct {
@@ -274,7 +274,7 @@ func (s *server) rejectApplication(w http.ResponseWriter, r *http.Request, p mem
 	if err := decodeOptionalJSON(w, r, &in); err != nil {
 		return err
 	}
-	return writeResult(w, toApplication)(s.svc.RejectApplication(r.Context(), p, r.PathValue("org"), r.PathValue("application"), in.Reason))
+	return writeResult(w, applicationFor(p))(s.svc.RejectApplication(r.Context(), p, r.PathValue("org"), r.PathValue("application"), in.Reason))
 }
 
 // writeResult returns a function that answers 200 with a Service result converted

@@ -217,7 +217,9 @@ func (s *server) routes() http.Handler {
 	h("POST /v1/orgs/{org}/invitations/{invitation}/reject", s.rejectInvitation)
 	h("POST /v1/orgs/{org}/invitations/{invitation}/revoke", s.revokeInvitation)
 
-	h("GET /v1/orgs/{org}/applications", listHandler(s, inOrg(s.svc.ListApplications), toApplication))
+	h("GET /v1/orgs/{org}/applications", func(w http.ResponseWriter, r *http.Request, p members.Principal) error {
+		return listHandler(s, inOrg(s.svc.ListApplications), applicationFor(p))(w, r, p)
+	})
 	h("POST /v1/orgs/{org}/applications", s.submitApplication)
 	h("GET /v1/orgs/{org}/applications/{application}", s.getApplication)
 	h("POST /v1/orgs/{org}/applications/{application}/review", s.reviewApplication)

@@ -111,7 +111,10 @@ func (u *ui) applications(_ http.ResponseWriter, r *http.Request, v *view) error
 			row.StateKey = "applications.state.other"
 		}
 		if op := a.Operation; op != nil {
-			row.OpStateKey, row.OpReason = "applications.op."+string(op.State), op.Reason
+			row.OpStateKey = "applications.op." + string(op.State)
+			if op.State == members.OpWaiting { // what it waits for; a failure's reason is the desk's (applicationFor)
+				row.OpReason = op.Reason
+			}
 			if _, ok := catalog[row.OpStateKey]; !ok {
 				row.OpStateKey = "applications.op.other"
 			}
