@@ -265,6 +265,22 @@ func (s *Service) ListMyInvitations(ctx context.Context, p Principal, page resel
 	return s.store.ListInvitationsByEmail(ctx, email, page)
 }
 
+// InvitingOrganization returns the display name of the organization that sent an
+// invitation addressed to p's email, so the invitee, not yet a member, can tell
+// which organization invites them before deciding (M-8). Anyone else gets
+// ErrNotFound, whether or not the invitation exists (M-7), and a principal bound
+// to one organization ErrPermissionDenied, as for deciding.
+func (s *Service) InvitingOrganization(ctx context.Context, p Principal, orgID, invitationID string) (string, error) {
+	if _, err := s.inviteeInvitation(ctx, p, orgID, invitationID); err != nil {
+		return "", err
+	}
+	org, err := s.store.GetOrganization(ctx, orgID)
+	if err != nil {
+		return "", err
+	}
+	return org.DisplayName(), nil
+}
+
 // errExpired is the answer to accepting an expired invitation.
 func errExpired() error {
 	return invalid("state", string(InvitationExpired), "M-8", "the invitation has expired and cannot be accepted")

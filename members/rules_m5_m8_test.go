@@ -260,6 +260,13 @@ func TestM8_InvitationLifecycle(t *testing.T) {
 
 	// Someone else cannot accept carol's invitation: it looks missing.
 	inv = newInv()
+	name, err := f.svc.InvitingOrganization(f.ctx, carol, f.org.ID, inv.ID)
+	require.NoError(t, err)
+	assert.Equal(t, f.org.DisplayName(), name, "the invitee learns who invites them")
+	_, err = f.svc.InvitingOrganization(f.ctx, f.bob, f.org.ID, inv.ID)
+	require.ErrorIs(t, err, members.ErrNotFound, "not another person (M-7)")
+	_, err = f.svc.InvitingOrganization(f.ctx, carol, f.org.ID, "no-such-invitation")
+	require.ErrorIs(t, err, members.ErrNotFound)
 	_, err = f.svc.AcceptInvitation(f.ctx, f.bob, f.org.ID, inv.ID)
 	require.ErrorIs(t, err, members.ErrNotFound)
 	_, err = f.svc.AcceptInvitation(f.ctx, carol, f.org.ID, "no-such-invitation")

@@ -114,6 +114,7 @@ type orgsPage struct {
 // myInvitationRow is one invitation addressed to the person.
 type myInvitationRow struct {
 	OrgID, ID, TypeKey string
+	OrgName            string // the inviting organization's display name (its id when unknown)
 	Permissions        []string
 	Expires            string
 }
@@ -453,7 +454,13 @@ func (u *ui) myInvitations(ctx context.Context, p members.Principal) ([]myInvita
 		if inv.State != members.InvitationPending || !now.Before(inv.ExpiresAt) {
 			continue
 		}
-		row := myInvitationRow{OrgID: inv.OrgID, ID: inv.ID, TypeKey: typeKey(inv.Type), Expires: jst(inv.ExpiresAt)}
+		row := myInvitationRow{OrgID: inv.OrgID, OrgName: inv.OrgID, ID: inv.ID, TypeKey: typeKey(inv.Type), Expires: jst(inv.ExpiresAt)}
+		switch name, err := u.s.svc.InvitingOrganization(ctx, p, inv.OrgID, inv.ID); {
+		case err == nil:
+			row.OrgName = name
+		case !errors.Is(err, members.ErrNotFound) && !errors.Is(err, members.ErrPermissionDenied):
+			return nil, err
+		}
 		if inv.Type != members.MemberPower {
 			row.Permissions = permissionKeys(inv.Permissions)
 		}

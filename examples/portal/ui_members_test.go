@@ -38,7 +38,7 @@ func init() {
 			{ID: "v2", Email: "p@b.example", TypeKey: "members.type.power", StateKey: "members.invitation.revoked"}}},
 		invitationsPage{Done: "members.revoked", Problem: "members.revoke.late"}, invitationsPage{Done: "members.invited.generic"}}
 	uiSamples["orgs.html"] = []any{orgsPage{}, orgsPage{Error: "members.mine.expired", Rejected: true, Invitations: []myInvitationRow{
-		{OrgID: "o3", ID: "v1", TypeKey: "members.type.general", Permissions: []string{"members.perm.project.view"}, Expires: "2026-01-09 09:00 JST"},
+		{OrgID: "o3", OrgName: "Demo", ID: "v1", TypeKey: "members.type.general", Permissions: []string{"members.perm.project.view"}, Expires: "2026-01-09 09:00 JST"},
 		{OrgID: "o4", ID: "v2", TypeKey: "members.type.power"}}}}
 }
 
@@ -243,6 +243,8 @@ func TestUI_TheInviteeAcceptsOrRejectsOnTheOrganizationsPage(t *testing.T) {
 	checkPage(t, resp, body)
 	assert.Contains(t, body, `data-invitation="`+inv.ID+`"`)
 	assert.Contains(t, body, "あなたへの招待")
+	assert.Contains(t, body, "組織 Demo への招待", "the invitee sees the inviting organization's name, not its id")
+	assert.NotContains(t, body, "組織 "+f.orgID+" への招待")
 	assert.Contains(t, body, "プロジェクトの閲覧, AWSアカウントの閲覧")
 	reject := "/invitations/" + f.orgID + "/" + inv.ID + "/reject"
 	assert.Contains(t, body, `action="`+reject+`"`)
