@@ -119,9 +119,13 @@ type pqValues struct {
 	size int      // FIXED_LEN_BYTE_ARRAY: value i is data[i*size:(i+1)*size]
 	i32  []int32
 	i64  []int64
-	f32  []float32
-	f64  []float64
-	i96  []deprecated.Int96
+	// f32 and f64 are a FLOAT or DOUBLE column's values as the page holds them
+	// (CUR 2.0 writes costs as DOUBLE). No amount is kept or summed as a float:
+	// each value becomes the shortest decimal text that round-trips to it
+	// (appendDouble, strconv's rule) before money.Decimal parses it exactly.
+	f32 []float32
+	f64 []float64
+	i96 []deprecated.Int96
 }
 
 // set takes the values of a decoded page of kind k, and checks their count.
