@@ -7,6 +7,8 @@
 // Other flags: -period YYYY-MM (default 2026-10), -accounts N (default 48),
 // -outside F (share of rows dated just outside the period; default 0.0005, negative
 // for none), -list-accounts N (print the first N account ids, one a line, and exit),
+// -parquet-pages dictionary|plain (cur2-parquet: dictionary-encoded pages,
+// RLE_DICTIONARY, as AWS Data Exports writes them, the default; or plain pages),
 // -parts N (write the same rows as N numbered report parts, as AWS splits a month:
 // -out cur.csv.gz writes cur-00001.csv.gz … cur-0000N.csv.gz; CSV only).
 // It prints one summary line on stderr: rows, bytes and the file name (with -parts,

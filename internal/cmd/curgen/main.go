@@ -42,6 +42,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	accounts := fs.Int("accounts", 48, "number of usage accounts")
 	outside := fs.Float64("outside", 0, "share of usage rows dated just outside the period (0: default 0.0005; negative: none)")
 	list := fs.Int("list-accounts", 0, "print the first N account ids and exit")
+	pages := fs.String("parquet-pages", "dictionary", "cur2-parquet pages: dictionary (RLE_DICTIONARY, as AWS Data Exports writes them) or plain")
 	parts := fs.Int("parts", 0, "write the rows as N parts, as AWS splits a month's report: -out cur.csv.gz writes cur-00001.csv.gz … (cur-legacy only)")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -59,6 +60,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if *format != "cur-legacy" && *format != "cur2-parquet" {
 		fmt.Fprintf(stderr, "curgen: -format %q: want cur-legacy or cur2-parquet\n", *format)
+		return 2
+	}
+	if *pages != "dictionary" && *pages != "plain" {
+		fmt.Fprintf(stderr, "curgen: -parquet-pages %q: want dictionary or plain\n", *pages)
 		return 2
 	}
 	if *gz && *format != "cur-legacy" {
@@ -81,14 +86,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	if err := generate(cfg, *out, *format, *gz, stdout, stderr); err != nil {
+	if err := generate(cfg, *out, *format, *gz, curgen.ParquetOptions{Dictionary: *pages == "dictionary"}, stdout, stderr); err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
 	return 0
 }
 
-func generate(cfg curgen.Config, out, format string, gz bool, stdout, stderr io.Writer) (err error) {
+func generate(cfg curgen.Config, out, format string, gz bool, popt curgen.ParquetOptions, stdout, stderr io.Writer) (err error) {
 	var dst io.Writer = stdout
 	name := "stdout"
 	if out != "-" && out != "" {
@@ -116,7 +121,7 @@ func generate(cfg curgen.Config, out, format string, gz bool, stdout, stderr io.
 	}
 	var n int
 	if format == "cur2-parquet" {
-		n, err = curgen.WriteParquet(w, cfg)
+		n, err = curgen.WriteParquetWith(w, cfg, popt)
 	} else {
 		n, err = curgen.Write(w, cfg)
 	}

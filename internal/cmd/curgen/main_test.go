@@ -5,12 +5,14 @@ import (
 	"compress/gzip"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/format"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -128,5 +130,89 @@ func TestRun_Parts(t *testing.T) {
 		stderr.Reset()
 		assert.Equal(t, 2, run(args, &stdout, &stderr), args)
 		assert.Contains(t, stderr.String(), "-parts", args)
+	}
+}
+
+// TestRun_ParquetPages: -parquet-pages dictionary (the default) writes
+// RLE_DICTIONARY column chunks, as AWS Data Exports does, and plain writes none;
+// all three files hold the same rows.
+func TestRun_ParquetPages(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name     string
+		flags    []string
+		wantDict bool
+	}{
+		{"default", nil, true},
+		{"dictionary", []string{"-parquet-pages", "dictionary"}, true},
+		{"plain", []string{"-parquet-pages", "plain"}, false},
+	}
+	var want []string
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(dir, tt.name+".parquet")
+			var stdout, stderr bytes.Buffer
+			args := append([]string{"-rows", "500", "-seed", "3", "-format", "cur2-parquet", "-out", path}, tt.flags...)
+			require.Equal(t, 0, run(args, &stdout, &stderr), stderr.String())
+			f, err := os.Open(path)
+			require.NoError(t, err)
+			defer f.Close()
+			st, err := f.Stat()
+			require.NoError(t, err)
+			pf, err := parquet.OpenFile(f, st.Size())
+			require.NoError(t, err)
+			require.Equal(t, int64(500), pf.NumRows())
+			require.NotEmpty(t, pf.Metadata().RowGroups)
+
+			for _, col := range []string{"line_item_usage_account_id", "line_item_unblended_cost"} {
+				leaf, ok := pf.Schema().Lookup(col)
+				require.True(t, ok, col)
+				enc := pf.Metadata().RowGroups[0].Columns[leaf.ColumnIndex].MetaData.Encoding
+				if tt.wantDict {
+					assert.Contains(t, enc, format.RLEDictionary, col)
+				} else {
+					assert.NotContains(t, enc, format.RLEDictionary, col)
+				}
+			}
+
+			got := parquetRows(t, pf)
+			require.Len(t, got, 500)
+			if want == nil {
+				want = got
+			} else {
+				assert.Equal(t, want, got)
+			}
+		})
+	}
+}
+
+// parquetRows returns the rows of pf, each value with its column and levels.
+func parquetRows(t *testing.T, pf *parquet.File) []string {
+	t.Helper()
+	r := parquet.NewReader(pf)
+	defer r.Close()
+	var out []string
+	buf := make([]parquet.Row, 64)
+	for {
+		n, err := r.ReadRows(buf)
+		for _, row := range buf[:n] {
+			out = append(out, fmt.Sprintf("%+v", row))
+		}
+		if err == io.EOF {
+			return out
+		}
+		require.NoError(t, err)
+	}
+}
+
+// TestRun_ParquetPagesBadValue: a -parquet-pages other than dictionary or plain is a
+// usage error (exit 2) naming the flag, and writes no file.
+func TestRun_ParquetPagesBadValue(t *testing.T) {
+	for _, v := range []string{"rle", "", "Dictionary"} {
+		var stdout, stderr bytes.Buffer
+		path := filepath.Join(t.TempDir(), "x.parquet")
+		assert.Equal(t, 2, run([]string{"-format", "cur2-parquet", "-parquet-pages", v, "-out", path}, &stdout, &stderr), v)
+		assert.Contains(t, stderr.String(), "-parquet-pages", v)
+		assert.NoFileExists(t, path, v)
 	}
 }
