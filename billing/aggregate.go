@@ -372,24 +372,51 @@ func (a *Aggregator) CostCurrency() money.Currency { return a.currency }
 // ErrCurrency (B-1); so is a bad cost, with a *FieldError wrapping money.ErrSyntax
 // or money.ErrRange. A reader names the field's column.
 func (a *Aggregator) Add(li *LineItem) error {
+	return a.add(li, 1, nil, nil)
+}
+
+// AddSum adds rows line items at once: rows that are li but for their costs, whose
+// costs sum exactly to cost and whose public costs to public, each row without a
+// public cost counted at its cost (B-3); li.Cost and li.PublicCost are not read,
+// and public is not when the Aggregator does not use public costs. The result is
+// the same as Add of each row: a reader that groups rows itself (costfile's Parquet
+// reader groups a row group's rows by their dictionary indexes) hands it one call
+// per group. rows must be positive; the currencies are checked as Add checks them,
+// and an error leaves the Aggregator unchanged.
+func (a *Aggregator) AddSum(li *LineItem, rows int64, cost, public *money.Sum) error {
+	if rows <= 0 || cost == nil || (a.public && public == nil) {
+		return fmt.Errorf("billing: AddSum of %d rows (cost %v, public %v): want rows > 0 and both sums", rows, cost != nil, public != nil)
+	}
+	return a.add(li, rows, cost, public)
+}
+
+// add is Add (rows 1, costs parsed from li) and AddSum (rows summed in cost and
+// public).
+func (a *Aggregator) add(li *LineItem, rows int64, costSum, publicSum *money.Sum) error {
 	if c := li.Currency; len(c) > 0 && (len(c) != 3 || c[0] != a.cur3[0] || c[1] != a.cur3[1] || c[2] != a.cur3[2]) &&
 		!bytes.EqualFold(c, a.currencyCode) {
 		return a.currencyError(FieldCurrency, c)
 	}
-	cost, err := parseCost(li.Cost, FieldCost)
-	if err != nil {
-		return err
-	}
-	public := cost
-	if a.public && len(li.PublicCost) > 0 {
-		if len(li.PublicCurrency) > 0 && !bytes.EqualFold(li.PublicCurrency, a.currencyCode) {
-			return a.currencyError(FieldPublicCurrency, li.PublicCurrency)
-		}
-		if public, err = parseCost(li.PublicCost, FieldPublicCost); err != nil {
+	var cost, public amount
+	if costSum == nil {
+		var err error
+		if cost, err = parseCost(li.Cost, FieldCost); err != nil {
 			return err
 		}
+		public = cost
+		if a.public && len(li.PublicCost) > 0 {
+			if len(li.PublicCurrency) > 0 && !bytes.EqualFold(li.PublicCurrency, a.currencyCode) {
+				return a.currencyError(FieldPublicCurrency, li.PublicCurrency)
+			}
+			if public, err = parseCost(li.PublicCost, FieldPublicCost); err != nil {
+				return err
+			}
+		}
+	} else if a.public && len(li.PublicCurrency) > 0 && !bytes.EqualFold(li.PublicCurrency, a.currencyCode) {
+		return a.currencyError(FieldPublicCurrency, li.PublicCurrency)
 	}
-	if li.Format == FormatFOCUS && CommitmentNotListPriced(li) { // the first test inlined: CUR rows skip the call
+	notListed := li.Format == FormatFOCUS && CommitmentNotListPriced(li) // the first test inlined: CUR rows skip the call
+	if notListed {
 		public = amount{} // B-3: a FOCUS commitment's purchase or unused part; its covered usage is at list price
 	}
 	month := li.BillingPeriod // the bill the row belongs to decides (B-16) …
@@ -397,7 +424,7 @@ func (a *Aggregator) Add(li *LineItem) error {
 		month = li.Period // … or, when the source has no billing period, the usage month
 	}
 	if month != a.period {
-		a.outside[month]++
+		a.outside[month] += rows
 		return nil
 	}
 	code := a.fields[1].id(li.ProductCode)
@@ -433,10 +460,21 @@ func (a *Aggregator) Add(li *LineItem) error {
 		a.lastKey, a.lastIdx = k, i
 	}
 	g := &a.sums[i]
-	cost.addTo(&g.cost)
-	public.addTo(&g.public)
-	g.rows++
-	a.rows++
+	if costSum != nil {
+		g.cost.Merge(costSum)
+		switch {
+		case notListed:
+		case a.public:
+			g.public.Merge(publicSum)
+		default:
+			g.public.Merge(costSum)
+		}
+	} else {
+		cost.addTo(&g.cost)
+		public.addTo(&g.public)
+	}
+	g.rows += rows
+	a.rows += rows
 	return nil
 }
 

@@ -567,3 +567,107 @@ func TestB14_StoredGroupsComputeTheSame(t *testing.T) {
 	}
 	require.Error(t, NewAggregatorFor(oct, cfg).AddGroup(Group{}), "a projected aggregator refuses stored groups")
 }
+
+// TestAggregator_AddSumIsAddOfEachRow: AddSum of a batch of rows that differ only in
+// their costs — their costs and public costs summed, a row without a public cost
+// counted at its cost (B-3) — leaves the Aggregator as Add of each row does: groups,
+// classes, exact sums, rows and rows of other months (B-1, B-16), FOCUS commitment
+// rows at no public cost included.
+func TestAggregator_AddSumIsAddOfEachRow(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	for iter := range 30 {
+		// Few distinct rows, each repeated with other costs: batches of many rows.
+		base := trickyItems(r, 1+r.IntN(40))
+		costs := []string{"", "0", "1", "-2.5", "0.0000000001", "12345678.9999999999", "1.5E-11", "123456789012.5"}
+		items := make([]*LineItem, 1+r.IntN(400))
+		for i := range items {
+			li := *base[r.IntN(len(base))]
+			li.Cost, li.PublicCost = []byte(costs[r.IntN(len(costs))]), []byte(costs[r.IntN(len(costs))])
+			if li.Format == FormatFOCUS && r.IntN(3) == 0 { // B-3: a commitment's purchase, at no public cost
+				li.LineItemType, li.CommitmentDiscountID = []byte("Purchase"), []byte("sp-1")
+			}
+			items[i] = &li
+		}
+		byRow := NewAggregator(oct)
+		for _, li := range items {
+			require.NoError(t, byRow.Add(li))
+		}
+		// Batches: rows equal but for their costs, in order of first appearance.
+		type batch struct {
+			li           *LineItem
+			rows         int64
+			cost, public money.Sum
+		}
+		var order []string
+		batches := map[string]*batch{}
+		for _, li := range items {
+			k := fmt.Sprintf("%v|%s|%s|%q|%q|%q|%q|%q|%q|%q|%q|%q|%q|%q|%q", li.Format, li.Period, li.BillingPeriod, li.AccountID, li.ProductCode,
+				li.ProductName, li.LineItemType, li.UsageType, li.Operation, li.BillingEntity, li.BillingGroup, li.Currency, li.PublicCurrency,
+				li.CommitmentDiscountID, li.CommitmentDiscountStatus)
+			b := batches[k]
+			if b == nil {
+				b = &batch{li: li}
+				batches[k] = b
+				order = append(order, k)
+			}
+			b.rows++
+			public := li.PublicCost
+			if len(public) == 0 {
+				public = li.Cost
+			}
+			for _, add := range []struct {
+				s *money.Sum
+				v []byte
+			}{{&b.cost, li.Cost}, {&b.public, public}} {
+				if len(add.v) > 0 { // an empty cost is zero
+					require.NoError(t, add.s.AddBytes(add.v))
+				}
+			}
+		}
+		summed := NewAggregator(oct)
+		for _, k := range order {
+			b := batches[k]
+			require.NoError(t, summed.AddSum(b.li, b.rows, &b.cost, &b.public))
+		}
+		require.Equal(t, show(byRow.Groups()), show(summed.Groups()), "iteration %d", iter)
+		require.Equal(t, byRow.Rows(), summed.Rows())
+		require.Equal(t, byRow.OutsideRows(), summed.OutsideRows())
+	}
+}
+
+// TestAggregator_AddSumRefuses: AddSum refuses an empty batch, missing sums and a
+// currency other than the cost data's (B-1), and changes nothing.
+func TestAggregator_AddSumRefuses(t *testing.T) {
+	var one money.Sum
+	one.AddUnits(1e10)
+	li := &LineItem{Format: FormatCUR2, Period: oct, AccountID: []byte("123456789012"), ProductCode: []byte("AmazonEC2"), LineItemType: []byte("Usage")}
+	jpy := *li
+	jpy.Currency = []byte("JPY")
+	publicJPY := *li
+	publicJPY.PublicCurrency = []byte("JPY")
+	for _, tc := range []struct {
+		name         string
+		li           *LineItem
+		rows         int64
+		cost, public *money.Sum
+		want         error
+	}{
+		{"no rows", li, 0, &one, &one, nil},
+		{"negative rows", li, -1, &one, &one, nil},
+		{"no cost sum", li, 1, nil, &one, nil},
+		{"no public sum", li, 1, &one, nil, nil},
+		{"B-1 another currency", &jpy, 1, &one, &one, ErrCurrency},
+		{"B-1 public cost in another currency", &publicJPY, 1, &one, &one, ErrCurrency},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := NewAggregator(oct)
+			err := a.AddSum(tc.li, tc.rows, tc.cost, tc.public)
+			require.Error(t, err)
+			if tc.want != nil {
+				require.ErrorIs(t, err, tc.want)
+			}
+			assert.Zero(t, a.Rows())
+			assert.Empty(t, a.Groups())
+		})
+	}
+}

@@ -100,6 +100,7 @@ func scanParquet(ctx context.Context, name string, r io.ReaderAt, size int64, ne
 				v.typ, v.maxDef, v.rep = c.vtyp, c.vmaxDef, true
 			}
 		}
+		w.fast = newPQFast(w)
 		workers[i] = w
 		g.Go(func() error {
 			defer w.close()
@@ -249,7 +250,8 @@ type pqWorker struct {
 	f      rowFiller
 	li     billing.LineItem
 	vals   rowVals
-	buf    []byte // formatted numbers and map values of the current row
+	buf    []byte  // formatted numbers and map values of the current row
+	fast   *pqFast // the grouped path (parquet_fast.go), nil when the Sink or file does not allow it
 }
 
 // close releases the pages the worker holds.
@@ -269,17 +271,23 @@ func (w *pqWorker) group(ctx context.Context, gi int, g parquet.RowGroup, firstR
 	if err := pqCall(func() error { chunks, nrows = g.ColumnChunks(), g.NumRows(); return nil }); err != nil {
 		return &Error{File: w.name, Line: line, Err: fmt.Errorf("%w: row group %d: %w", ErrParquet, gi, err)}
 	}
-	for j, c := range w.cols {
-		if c.leaf >= len(chunks) || c.value >= len(chunks) {
-			return &Error{File: w.name, Line: line, Column: c.name, Err: fmt.Errorf("%w: row group %d has %d columns", ErrParquet, gi, len(chunks))}
+	open := func() error {
+		for j, c := range w.cols {
+			if c.leaf >= len(chunks) || c.value >= len(chunks) {
+				return &Error{File: w.name, Line: line, Column: c.name, Err: fmt.Errorf("%w: row group %d has %d columns", ErrParquet, gi, len(chunks))}
+			}
+			err := w.leaves[2*j].open(chunks[c.leaf])
+			if err == nil && c.value >= 0 {
+				err = w.leaves[2*j+1].open(chunks[c.value])
+			}
+			if err != nil {
+				return &Error{File: w.name, Line: line, Column: c.name, Err: fmt.Errorf("%w: row group %d: %w", ErrParquet, gi, err)}
+			}
 		}
-		err := w.leaves[2*j].open(chunks[c.leaf])
-		if err == nil && c.value >= 0 {
-			err = w.leaves[2*j+1].open(chunks[c.value])
-		}
-		if err != nil {
-			return &Error{File: w.name, Line: line, Column: c.name, Err: fmt.Errorf("%w: row group %d: %w", ErrParquet, gi, err)}
-		}
+		return nil
+	}
+	if err := open(); err != nil {
+		return err
 	}
 	// B-14, for files without ids; the sketch reads the rows through parquet-go.
 	if err := pqCall(func() error { return w.f.sketchRowGroup(g) }); err != nil {
@@ -288,7 +296,19 @@ func (w *pqWorker) group(ctx context.Context, gi int, g parquet.RowGroup, firstR
 		}
 		return &Error{File: w.name, Line: line, Err: fmt.Errorf("row group %d: %w", gi, err)}
 	}
-	for r := int64(0); r < nrows; r++ {
+	grouped := false
+	if w.fast != nil {
+		var err error
+		if grouped, err = w.fast.rows(ctx, w, nrows, firstRow); err != nil {
+			return err
+		}
+		if !grouped { // the row path reads the row group again, from its first page
+			if err := open(); err != nil {
+				return err
+			}
+		}
+	}
+	for r := int64(0); r < nrows && !grouped; r++ {
 		line = firstRow + r + 1
 		if r%cancelCheckRows == cancelCheckRows-1 {
 			if err := ctx.Err(); err != nil {

@@ -574,25 +574,8 @@ func (l *pqLeaf) text(vi int, scratch []byte) ([]byte, []byte, error) {
 		}
 	}
 	if d := l.dict; d != nil {
-		i := int(l.idx[vi])
-		if l.typ.conv == convString {
-			return d.vals.render(&l.typ, i, scratch)
-		}
-		if sp := d.span[i]; sp[0] >= 0 {
-			return scratch, d.buf[sp[0]:sp[1]:sp[1]], nil
-		}
-		st := len(d.buf)
-		var err error
-		var t []byte
-		if d.buf, t, err = d.vals.render(&l.typ, i, d.buf); err != nil {
-			return scratch, nil, err
-		}
-		if t == nil {
-			d.span[i] = [2]int32{int32(st), int32(st)}
-			return scratch, nil, nil
-		}
-		d.span[i] = [2]int32{int32(st), int32(len(d.buf))}
-		return scratch, t, nil
+		t, err := l.dictText(int(l.idx[vi]))
+		return scratch, t, err
 	}
 	if l.typ.conv == convTimestamp && l.vals.i64 != nil { // timestamps repeat from row to row
 		v := l.vals.i64[vi]
@@ -606,6 +589,34 @@ func (l *pqLeaf) text(vi int, scratch []byte) ([]byte, []byte, error) {
 		return scratch, scratch[st:len(scratch):len(scratch)], nil
 	}
 	return l.vals.render(&l.typ, vi, scratch)
+}
+
+// dictText returns the text of entry i of the chunk's dictionary (the last one
+// read), rendered once: strings alias the dictionary ("NULL" is no value), other
+// types are rendered on first use and kept.
+func (l *pqLeaf) dictText(i int) ([]byte, error) {
+	d := &l.dicts
+	if l.typ.conv == convString {
+		return nullText(d.vals.bytesAt(i)), nil
+	}
+	if sp := d.span[i]; sp[0] >= 0 {
+		if sp[0] == sp[1] {
+			return nil, nil
+		}
+		return d.buf[sp[0]:sp[1]:sp[1]], nil
+	}
+	st := len(d.buf)
+	var err error
+	var t []byte
+	if d.buf, t, err = d.vals.render(&l.typ, i, d.buf); err != nil {
+		return nil, err
+	}
+	if t == nil {
+		d.span[i] = [2]int32{int32(st), int32(st)}
+		return nil, nil
+	}
+	d.span[i] = [2]int32{int32(st), int32(len(d.buf))}
+	return t, nil
 }
 
 // keyRank returns the index in keys of value vi of a map's key leaf, or -1 when it

@@ -1,0 +1,284 @@
+package costfile
+
+import (
+	"context"
+	"math"
+	"os"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seeda33a2f4f/resellerkit"
+	"github.com/seeda33a2f4f/resellerkit/billing"
+	"github.com/seeda33a2f4f/resellerkit/internal/curgen"
+	"github.com/seeda33a2f4f/resellerkit/money"
+)
+
+// The grouped path (parquet_fast.go) must give a Sink the result of adding every
+// row, and leave every error and warning to the row path. These tests read each
+// file twice into billing.Aggregators: once as they are (the grouped path, through
+// AddSum), once through rowOnly, which hides AddSum (the row path), and compare all
+// a run sees.
+
+// rowOnly is an Aggregator without AddSum: the reader adds it row by row.
+type rowOnly struct{ a *billing.Aggregator }
+
+func (s rowOnly) Add(li *billing.LineItem) error { return s.a.Add(li) }
+func (s rowOnly) UsesField(f billing.Field) bool { return s.a.UsesField(f) }
+func (s rowOnly) CostCurrency() money.Currency   { return s.a.CostCurrency() }
+
+// counted is an Aggregator that counts the calls of each path.
+type counted struct {
+	*billing.Aggregator
+	adds, sums *atomic.Int64
+}
+
+func (s counted) Add(li *billing.LineItem) error {
+	s.adds.Add(1)
+	return s.Aggregator.Add(li)
+}
+
+func (s counted) AddSum(li *billing.LineItem, rows int64, cost, public *money.Sum) error {
+	s.sums.Add(1)
+	return s.Aggregator.AddSum(li, rows, cost, public)
+}
+
+// scanResult is all a run sees of one scan.
+type scanResult struct {
+	mu         sync.Mutex
+	aggs       []*billing.Aggregator
+	err        string
+	st         billing.InputStats
+	sketch     []byte
+	groups     []billing.Group
+	rows       int64
+	outside    map[resellerkit.Month]int64
+	adds, sums atomic.Int64
+}
+
+func (s *scanResult) add(a *billing.Aggregator) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.aggs = append(s.aggs, a)
+}
+
+// scanBoth reads path with workers workers into aggregators made by newAgg, on the
+// grouped path (grouped) and the row path (rows).
+func scanBoth(t *testing.T, path string, workers int, newAgg func() *billing.Aggregator) (grouped, rows *scanResult) {
+	t.Helper()
+	run := func(wrap func(a *billing.Aggregator, r *scanResult) billing.Sink) *scanResult {
+		r := &scanResult{}
+		st, err := ScanFile(context.Background(), path, func() billing.Sink {
+			a := newAgg()
+			r.add(a)
+			return wrap(a, r)
+		}, Options{Workers: workers})
+		r.st = st
+		if err != nil {
+			r.err = err.Error()
+			return r
+		}
+		if st.Sketch != nil {
+			b, err := st.Sketch.MarshalBinary()
+			require.NoError(t, err)
+			r.sketch = b
+		}
+		r.st.Sketch = nil
+		all := newAgg()
+		for _, a := range r.aggs {
+			require.NoError(t, all.Merge(a))
+		}
+		r.groups, r.rows, r.outside = all.Groups(), all.Rows(), all.OutsideRows()
+		return r
+	}
+	grouped = run(func(a *billing.Aggregator, r *scanResult) billing.Sink {
+		return counted{Aggregator: a, adds: &r.adds, sums: &r.sums}
+	})
+	rows = run(func(a *billing.Aggregator, _ *scanResult) billing.Sink { return rowOnly{a} })
+	return grouped, rows
+}
+
+// assertSame asserts that two scans give a run the same: error, stats, warnings,
+// sketch (B-14), groups with their exact sums, row counts.
+func assertSame(t *testing.T, grouped, rows *scanResult) {
+	t.Helper()
+	assert.Equal(t, rows.err, grouped.err, "error")
+	if rows.err != "" {
+		return // the rows read before an error depend on the workers' timing
+	}
+	assert.Equal(t, rows.st, grouped.st, "input stats and warnings")
+	assert.Equal(t, rows.sketch, grouped.sketch, "B-14 sketch")
+	assert.Equal(t, rows.rows, grouped.rows, "rows")
+	assert.Equal(t, rows.outside, grouped.outside, "rows of other months (B-1)")
+	require.Equal(t, len(rows.groups), len(grouped.groups), "groups")
+	for i := range rows.groups {
+		r, g := rows.groups[i], grouped.groups[i]
+		assert.Equal(t, r.GroupKey, g.GroupKey)
+		assert.Equal(t, r.Class, g.Class)
+		assert.Equal(t, r.Rows, g.Rows, "%+v", r.GroupKey)
+		assert.True(t, r.Cost.Equal(g.Cost), "cost of %+v: %s vs %s", r.GroupKey, r.Cost, g.Cost)
+		assert.True(t, r.PublicCost.Equal(g.PublicCost), "public cost of %+v: %s vs %s", r.GroupKey, r.PublicCost, g.PublicCost)
+	}
+}
+
+// curgenParquet writes curgen's CUR 2.0 Parquet file of rows rows with opt.
+func curgenParquet(t *testing.T, rows int, opt curgen.ParquetOptions) string {
+	t.Helper()
+	p := t.TempDir() + "/cur2.parquet"
+	f, err := os.Create(p)
+	require.NoError(t, err)
+	_, err = curgen.WriteParquetWith(f, curgen.Config{Rows: rows, Seed: 3}, opt)
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	return p
+}
+
+// TestB1_ParquetGroupedEqualsRowByRow: on dictionary-encoded CUR 2.0 files (as AWS
+// Data Exports writes them) the Sink gets the rows grouped, and everything a run
+// sees — groups and their exact sums (B-3 on both bases), rows, rows of other
+// months (B-1), warnings, the overlap sketch (B-14) — is what adding every row
+// gives; on plain pages the row path reads every row group.
+func TestB1_ParquetGroupedEqualsRowByRow(t *testing.T) {
+	period := resellerkit.NewMonth(2026, time.October)
+	sinks := map[string]func() *billing.Aggregator{
+		"full detail":      func() *billing.Aggregator { return billing.NewAggregator(period) },
+		"unblended config": func() *billing.Aggregator { return billing.NewAggregatorFor(period, benchConfig(t, false)) },
+		"public basis":     func() *billing.Aggregator { return billing.NewAggregatorFor(period, benchConfig(t, true)) },
+	}
+	for _, tc := range []struct {
+		name    string
+		opt     curgen.ParquetOptions
+		grouped bool // every row group is grouped
+		rowPath bool // some row group is read row by row
+	}{
+		{"dictionary pages v2", curgen.ParquetOptions{Dictionary: true}, true, false},
+		{"dictionary pages v1, small row groups", curgen.ParquetOptions{Dictionary: true, DataPageV1: true, RowGroupRows: 4097}, true, false},
+		{"dictionary pages, ZSTD", curgen.ParquetOptions{Dictionary: true, Compression: &parquet.Zstd, RowGroupRows: 9000}, true, false},
+		{"plain pages", curgen.ParquetOptions{RowGroupRows: 9000}, false, true},
+	} {
+		path := curgenParquet(t, 20000, tc.opt)
+		for name, newAgg := range sinks {
+			for _, workers := range []int{1, 2} {
+				t.Run(tc.name+"/"+name+"/workers="+strconv.Itoa(workers), func(t *testing.T) {
+					grouped, rows := scanBoth(t, path, workers, newAgg)
+					require.Empty(t, rows.err)
+					assertSame(t, grouped, rows)
+					assert.Equal(t, tc.grouped, grouped.sums.Load() > 0, "AddSum calls: %d", grouped.sums.Load())
+					assert.Equal(t, tc.rowPath, grouped.adds.Load() > 0, "Add calls: %d", grouped.adds.Load())
+				})
+			}
+		}
+	}
+}
+
+// groupedRow is a CUR 2.0 row whose every column may be null, dictionary-encoded,
+// for the cases the grouped path leaves to the row path.
+type groupedRow struct {
+	ID       *string           `parquet:"identity_line_item_id,optional"`
+	Entity   string            `parquet:"bill_billing_entity"`
+	Account  string            `parquet:"line_item_usage_account_id"`
+	Type     string            `parquet:"line_item_line_item_type"`
+	Start    *time.Time        `parquet:"line_item_usage_start_date,optional,timestamp(millisecond)"`
+	Product  string            `parquet:"line_item_product_code"`
+	Usage    string            `parquet:"line_item_usage_type,optional"`
+	Op       string            `parquet:"line_item_operation,optional"`
+	Currency *string           `parquet:"line_item_currency_code,optional"`
+	PubCur   *string           `parquet:"pricing_currency,optional"`
+	Cost     float64           `parquet:"line_item_unblended_cost"`
+	Public   *float64          `parquet:"pricing_public_on_demand_cost,optional"`
+	Products map[string]string `parquet:"product"`
+	Tags     map[string]string `parquet:"resource_tags"`
+}
+
+func toGrouped(r toolRow) groupedRow {
+	id, start, usd := r.ID, r.Start, "USD"
+	var pub *float64
+	if r.Public != noPublic {
+		f := float64(r.Public) / 1e4
+		pub = &f
+	}
+	return groupedRow{&id, r.Entity, r.Account, r.Type, &start, r.Product, r.Usage, r.Op, &usd, &usd, float64(r.Cost) / 1e4, pub, r.productMap(), r.tags()}
+}
+
+// TestB1_ParquetGroupedLeavesErrorsToRowPath: a row group holding a row the row path
+// reports or counts is read row by row, so errors keep their line and column and
+// warnings their first line; the other row groups stay grouped, and the result is
+// the same as reading every row.
+func TestB1_ParquetGroupedLeavesErrorsToRowPath(t *testing.T) {
+	period := resellerkit.NewMonth(2026, time.October)
+	for _, tc := range []struct {
+		name    string
+		mutate  func(i int, r *groupedRow)
+		every   int    // mutate every every-th row from row 1234 on (0: rows 1234 and 2500)
+		public  bool   // the Sink uses public costs
+		wantErr string // part of the error; "" for none
+	}{
+		{"B-1 cost in another currency", func(_ int, r *groupedRow) { r.Currency = ptr("JPY") }, 0, false, "JPY"},
+		{"B-1 currency code in lower case", func(_ int, r *groupedRow) { r.Currency = ptr("usd") }, 0, true, ""},
+		{"B-1 row without usage start", func(_ int, r *groupedRow) { r.Start = nil }, 0, false, "line_item_usage_start_date"},
+		{"B-1 usage start in another month", func(_ int, r *groupedRow) { s := time.Date(2026, 11, 2, 3, 0, 0, 0, time.UTC); r.Start = &s }, 0, false, ""},
+		{"B-1 cost not a number", func(_ int, r *groupedRow) { r.Cost = math.Inf(1) }, 0, false, "line_item_unblended_cost"},
+		{"B-1 cost beyond the fixed-point units", func(_ int, r *groupedRow) { r.Cost = 123456789.123 }, 0, false, ""},
+		{"B-1 cost with more than 10 fractional digits", func(_ int, r *groupedRow) { r.Cost = 1e-12 }, 0, false, ""},
+		{"B-3 unused public cost not a number (counted)", func(_ int, r *groupedRow) { r.Public = ptrF(math.NaN()) }, 0, false, ""},
+		{"B-3 public cost not a number", func(_ int, r *groupedRow) { r.Public = ptrF(math.NaN()) }, 0, true, "pricing_public_on_demand_cost"},
+		{"issue 7 account id that is no AWS account id", func(_ int, r *groupedRow) { r.Account = "acct-7" }, 0, false, ""},
+		{"issue 7 many account ids that are no AWS account ids", func(i int, r *groupedRow) { r.Account = "acct-" + strconv.Itoa(i%31) }, 7, false, ""},
+		{"B-1 public currency of a row without public cost", func(_ int, r *groupedRow) { r.PubCur, r.Public = ptr("JPY"), nil }, 0, true, ""},
+		{"B-1 public cost in another currency", func(_ int, r *groupedRow) { r.PubCur = ptr("JPY") }, 0, true, "JPY"},
+		{"B-14 row without line item id", func(_ int, r *groupedRow) { r.ID = nil }, 0, false, ""},
+		{"B-14 row with an empty line item id", func(_ int, r *groupedRow) { r.ID = ptr("") }, 0, false, ""},
+		{"B-14 row with line item id NULL", func(_ int, r *groupedRow) { r.ID = ptr("NULL") }, 0, false, ""},
+		{"B-9 tag value NULL", func(_ int, r *groupedRow) { r.Tags = map[string]string{"user_cm_billing_group": "NULL"} }, 0, false, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rows := toolRows(3000)
+			var conv []groupedRow
+			for i, r := range rows {
+				g := toGrouped(r)
+				if i == 1234 || i == 2500 || (tc.every > 0 && i > 1234 && i%tc.every == 0) {
+					tc.mutate(i, &g)
+				}
+				conv = append(conv, g)
+			}
+			path := writeGrouped(t, conv, 1000)
+			newAgg := func() *billing.Aggregator { return billing.NewAggregatorFor(period, benchConfig(t, tc.public)) }
+			for _, workers := range []int{1, 2} {
+				grouped, rowsRes := scanBoth(t, path, workers, newAgg)
+				assertSame(t, grouped, rowsRes)
+				if tc.wantErr != "" {
+					assert.Contains(t, grouped.err, tc.wantErr)
+					assert.Contains(t, grouped.err, ":1235:", "the first bad row's line")
+					continue
+				}
+				require.Empty(t, grouped.err)
+				assert.Positive(t, grouped.sums.Load(), "the first row group is grouped")
+			}
+		})
+	}
+}
+
+func ptrF(f float64) *float64 { return &f }
+
+// writeGrouped writes rows dictionary-encoded in row groups of groupRows.
+func writeGrouped(t *testing.T, rows []groupedRow, groupRows int) string {
+	t.Helper()
+	p := t.TempDir() + "/grouped.parquet"
+	f, err := os.Create(p)
+	require.NoError(t, err)
+	w := parquet.NewGenericWriter[groupedRow](f, dictionary()...)
+	for i := 0; i < len(rows); i += groupRows {
+		_, err := w.Write(rows[i:min(i+groupRows, len(rows))])
+		require.NoError(t, err)
+		require.NoError(t, w.Flush())
+	}
+	require.NoError(t, w.Close())
+	require.NoError(t, f.Close())
+	return p
+}
