@@ -351,6 +351,31 @@ func (a *Aggregator) keepsDetail(code uint32) bool {
 	return d == 1
 }
 
+// KeepsAllDetail reports whether the Aggregator tells rows of productCode apart by
+// every usage type and operation: always for NewAggregator; for NewAggregatorFor,
+// when productCode is the service of some SKU-scoped pricing rule (B-5). For the
+// other rows it keeps only the usage types KeepsUsageType reports and the
+// operations KeepsOperation reports, and takes the others as empty. A reader may
+// empty them itself (costfile's Parquet reader does, to group rows before handing
+// them over): the result is the same.
+func (a *Aggregator) KeepsAllDetail(productCode []byte) bool {
+	return a.proj == nil || a.proj.skuServices[string(productCode)]
+}
+
+// KeepsUsageType reports whether the Aggregator keeps usageType on a row whose
+// product code KeepsAllDetail does not report: when it marks a domain
+// registration (B-8), or always for NewAggregator.
+func (a *Aggregator) KeepsUsageType(usageType []byte) bool {
+	return a.proj == nil || bytes.Contains(usageType, domainRegistrationBytes)
+}
+
+// KeepsOperation reports whether the Aggregator keeps operation on a row whose
+// product code KeepsAllDetail does not report: when it is a domain registration's
+// (B-8), or always for NewAggregator.
+func (a *Aggregator) KeepsOperation(operation []byte) bool {
+	return a.proj == nil || isDomainOperation(operation)
+}
+
 // Period returns the billing period the Aggregator charges.
 func (a *Aggregator) Period() resellerkit.Month { return a.period }
 

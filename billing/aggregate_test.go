@@ -671,3 +671,47 @@ func TestAggregator_AddSumRefuses(t *testing.T) {
 		})
 	}
 }
+
+// TestAggregator_KeepsDetailIsItsProjection: emptying, before Add, the usage type
+// and operation KeepsAllDetail, KeepsUsageType and KeepsOperation say the
+// Aggregator does not keep changes none of its groups, classes or sums (B-5 SKU
+// rules, B-8 domain registrations); a full-detail Aggregator keeps everything.
+func TestAggregator_KeepsDetailIsItsProjection(t *testing.T) {
+	r := rand.New(rand.NewPCG(31, 32))
+	codes := []string{"AmazonRDS", "AmazonEC2", "AmazonRoute53", "AmazonRegistrar", ""}
+	usages := []string{"APN1-InstanceUsage:db.r6g.large", "DomainRegistration-com", "Global-DomainRegistration", "x", ""}
+	ops := []string{"CreateDBInstance:0016", "RegisterDomain", "RenewDomain", "TransferDomain", "RunInstances", ""}
+	for _, tc := range []struct {
+		name   string
+		newAgg func() *Aggregator
+		all    bool // keeps all detail of every product
+	}{
+		{"NewAggregator", func() *Aggregator { return NewAggregator(oct) }, true},
+		{"NewAggregatorFor a config with an SKU rule", func() *Aggregator { return NewAggregatorFor(oct, issueConfig()) }, false},
+		{"NewAggregatorFor nil", func() *Aggregator { return NewAggregatorFor(oct, nil) }, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			plain, projected := tc.newAgg(), tc.newAgg()
+			emptied := 0
+			for range 500 {
+				li := row{acct: acctA, code: codes[r.IntN(len(codes))], usage: usages[r.IntN(len(usages))], op: ops[r.IntN(len(ops))], cost: "1.25"}.item()
+				require.NoError(t, plain.Add(li))
+				p := *li
+				if !projected.KeepsAllDetail(p.ProductCode) {
+					if !projected.KeepsUsageType(p.UsageType) {
+						p.UsageType = nil
+					}
+					if !projected.KeepsOperation(p.Operation) {
+						p.Operation = nil
+					}
+				}
+				if len(p.UsageType) != len(li.UsageType) || len(p.Operation) != len(li.Operation) {
+					emptied++
+				}
+				require.NoError(t, projected.Add(&p))
+			}
+			assert.Equal(t, show(plain.Groups()), show(projected.Groups()))
+			assert.Equal(t, tc.all, emptied == 0, "values emptied: %d", emptied)
+		})
+	}
+}

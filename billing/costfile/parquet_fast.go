@@ -46,6 +46,15 @@ type sumSink interface {
 	CostCurrency() money.Currency
 }
 
+// projector is a Sink's projection (billing.Aggregator): the usage types and
+// operations it does not tell apart, which the grouped path empties in its keys so
+// that such rows are one group.
+type projector interface {
+	KeepsAllDetail(productCode []byte) bool
+	KeepsUsageType(usageType []byte) bool
+	KeepsOperation(operation []byte) bool
+}
+
 // pqBatch is how many rows the grouped path decodes at once, column by column:
 // its buffers stay small (about 100 KiB) whatever the row group's size.
 const pqBatch = 4096
@@ -79,6 +88,10 @@ type pqFastCol struct {
 	radix, stride uint64
 	fixed         bool
 	codes         []uint32 // the batch's codes (roleKey, roleMap)
+	// keep caches, per code, the Sink's projection of the column's values: for the
+	// product code whether all detail is kept, for the usage type and operation
+	// whether the value is (0: not yet asked, 1: yes, 2: no)
+	keep []uint8
 	// roleMap: the batch's rows' number of levels and position of the wanted key
 	rowLen, bestPos []int32
 	// starts of the dictionary's entries (roleStart), converted on first use: the
@@ -115,12 +128,17 @@ type pqFast struct {
 	// cols, -1 when absent
 	contentCols [5]int
 	hasStart    bool
-	monthStride uint64 // 0 until the radixes are set
-	groups      []pqGroup
-	index       map[uint64]int32
-	months      []resellerkit.Month // by code − 1
-	monthText   [][]byte            // a start of each month, as read
-	starts      []pqStart
+	// proj is the Sink's projection, nil when it has none; code, usage and op are
+	// the indexes in cols of the product code, usage type and operation columns,
+	// -1 when absent
+	proj            projector
+	code, usage, op int
+	monthStride     uint64 // 0 until the radixes are set
+	groups          []pqGroup
+	index           map[uint64]int32
+	months          []resellerkit.Month // by code − 1
+	monthText       [][]byte            // a start of each month, as read
+	starts          []pqStart
 	// the batch's rows: key, start (index in starts), cost and public cost units
 	keys       []uint64
 	rowStart   []int32
@@ -179,6 +197,23 @@ func newPQFast(w *pqWorker) *pqFast {
 			}
 		}
 	}
+	p.code, p.usage, p.op = -1, -1, -1
+	if pr, ok := w.sink.(projector); ok {
+		p.proj = pr
+		for i, fc := range p.cols {
+			if fc.role != roleKey {
+				continue
+			}
+			switch w.cols[fc.j].slot {
+			case sProductCode:
+				p.code = i
+			case sUsageType:
+				p.usage = i
+			case sOperation:
+				p.op = i
+			}
+		}
+	}
 	p.keys = make([]uint64, pqBatch)
 	p.rowStart = make([]int32, pqBatch)
 	p.cost, p.pub = make([]int64, pqBatch), make([]int64, pqBatch)
@@ -196,7 +231,7 @@ func (p *pqFast) rows(ctx context.Context, w *pqWorker, nrows, firstRow int64) (
 	p.monthStride = 0
 	for i := range p.cols {
 		fc := &p.cols[i]
-		fc.dict, fc.radix, fc.fixed, fc.start, fc.lastText = nil, 0, false, fc.start[:0], fc.lastText[:0]
+		fc.dict, fc.radix, fc.fixed, fc.start, fc.lastText, fc.keep = nil, 0, false, fc.start[:0], fc.lastText[:0], fc.keep[:0]
 	}
 	sketching := w.s.col[sLineItemID] >= 0
 	for r0 := int64(0); r0 < nrows; r0 += pqBatch {
@@ -239,6 +274,12 @@ func (p *pqFast) rows(ctx context.Context, w *pqWorker, nrows, firstRow int64) (
 		for i := range p.cols {
 			fc := &p.cols[i]
 			if fc.role != roleKey && fc.role != roleMap {
+				continue
+			}
+			if p.proj != nil && (i == p.usage || i == p.op) {
+				if !p.projectedKeys(w, i, keys) {
+					return false, nil
+				}
 				continue
 			}
 			for r, code := range fc.codes[:m] {
@@ -284,6 +325,78 @@ func (p *pqFast) aggregate(w *pqWorker, line int64, m int) {
 			g.public.AddUnits(p.cost[r]) // B-3: no public cost, counted at its cost
 		}
 	}
+}
+
+// projectedKeys adds to keys the codes of the batch's rows in column i, the usage
+// type or the operation, as the Sink keeps them (projector): 0 (empty) for a value
+// it does not tell apart on a row whose product code it does not keep in full.
+func (p *pqFast) projectedKeys(w *pqWorker, i int, keys []uint64) bool {
+	fc := &p.cols[i]
+	var codes []uint32 // the rows' product codes; nil: none
+	if p.code >= 0 {
+		codes = p.cols[p.code].codes
+	}
+	for r := range keys {
+		code := fc.codes[r]
+		if code != 0 {
+			pc := uint32(0)
+			if codes != nil {
+				pc = codes[r]
+			}
+			all, ok := p.keeps(w, p.code, pc)
+			if !ok {
+				return false
+			}
+			if !all {
+				if keep, ok := p.keeps(w, i, code); !ok {
+					return false
+				} else if !keep {
+					code = 0
+				}
+			}
+		}
+		keys[r] += uint64(code) * fc.stride
+	}
+	return true
+}
+
+// keeps returns the Sink's projection of code in column i (the product code's:
+// whether all detail is kept, -1 for a file without product codes; the usage
+// type's or operation's: whether the value is kept), asked once per code.
+func (p *pqFast) keeps(w *pqWorker, i int, code uint32) (keep, ok bool) {
+	if i < 0 {
+		return p.proj.KeepsAllDetail(nil), true
+	}
+	fc := &p.cols[i]
+	if len(fc.keep) == 0 {
+		fc.keep = append(fc.keep[:0], make([]uint8, fc.radix)...)
+	}
+	if int(code) >= len(fc.keep) {
+		return false, false
+	}
+	if k := fc.keep[code]; k != 0 {
+		return k == 1, true
+	}
+	var v []byte
+	if code > 0 {
+		var err error
+		if v, err = w.leaves[2*fc.j].dictText(int(code - 1)); err != nil {
+			return false, false
+		}
+	}
+	switch i {
+	case p.code:
+		keep = p.proj.KeepsAllDetail(v)
+	case p.usage:
+		keep = p.proj.KeepsUsageType(v)
+	default:
+		keep = p.proj.KeepsOperation(v)
+	}
+	fc.keep[code] = 2
+	if keep {
+		fc.keep[code] = 1
+	}
+	return keep, true
 }
 
 // setRadixes sets, after the row group's first batch, each grouped column's
