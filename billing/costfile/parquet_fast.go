@@ -477,9 +477,10 @@ func (fc *pqFastCol) flatCodes(k *pqLeaf, cv []uint32) bool {
 // mapCodes reads the codes of the next len(cv) rows of map column c: the
 // dictionary index + 1 of the wanted key's value, 0 for none (mapValue's rule). It
 // walks the key leaf's levels for each row's length and the position of its wanted
-// key, then the value leaf's levels for the value at that position; a row whose
-// levels are not as a map's (not starting at repetition level 0) is for the row
-// path.
+// key (a whole row of a dictionary-encoded page at once, rowKey), then the value
+// leaf's levels for the value at that position, counting the defined values before
+// it. A row whose values span pages, or whose levels differ between the two leaves,
+// is for the row path.
 func (w *pqWorker) mapCodes(c *pqColumn, k, vl *pqLeaf, fc *pqFastCol, cv []uint32) bool {
 	keys := productNameKeys
 	if c.slot == sTag {
@@ -511,17 +512,18 @@ func (w *pqWorker) mapCodes(c *pqColumn, k, vl *pqLeaf, fc *pqFastCol, cv []uint
 			}
 			r++
 			rowLen[r], bestPos[r], best = 0, -1, len(keys)
+			if n := bytes.IndexByte(k.reps[k.li+1:k.n], 0); n >= 0 && k.dict != nil && k.dict.key != nil {
+				// The whole row is in the page: its entries at once.
+				n++
+				bestPos[r] = k.rowKey(n, keys)
+				rowLen[r] = int32(n)
+				continue
+			}
 		} else if r < 0 {
 			return false // a batch starts inside a row
 		}
 		if k.defs == nil || k.defs[k.li] == k.maxDef {
-			var rank int
-			if d := k.dict; d != nil && d.key != nil && d.key[k.idx[k.vi]] != 0 {
-				rank = max(int(d.key[k.idx[k.vi]])-1, -1) // keyRank's cache, inline
-			} else {
-				rank = k.keyRank(k.vi, keys)
-			}
-			if rank >= 0 && rank < best {
+			if rank := k.keyRank(k.vi, keys); rank >= 0 && rank < best {
 				best, bestPos[r] = rank, rowLen[r]
 			}
 			k.vi++
@@ -534,31 +536,72 @@ func (w *pqWorker) mapCodes(c *pqColumn, k, vl *pqLeaf, fc *pqFastCol, cv []uint
 	}
 	// The value leaf: the same rows' levels; the value at each row's position.
 	for r := range m {
-		pos := bestPos[r]
+		pos, n := bestPos[r], int(rowLen[r])
 		cv[r] = 0
-		for j := int32(0); j < rowLen[r]; j++ {
-			if vl.li >= vl.n {
-				if ok, err := vl.load(); !ok || err != nil || vl.reps == nil {
-					return false
-				}
+		if vl.li >= vl.n {
+			if ok, err := vl.load(); !ok || err != nil || vl.reps == nil {
+				return false
 			}
-			if (vl.reps[vl.li] == 0) != (j == 0) {
-				return false // the value leaf's rows differ from the key leaf's
-			}
-			defined := vl.defs == nil || vl.defs[vl.li] == vl.maxDef
-			if j == pos && defined {
-				if !fc.same(vl) {
-					return false
-				}
-				cv[r] = uint32(vl.idx[vl.vi]) + 1
-			}
-			if defined {
-				vl.vi++
-			}
-			vl.li++
 		}
+		if vl.li+n > vl.n || vl.defs == nil {
+			// A row whose values span pages (writers start pages at rows; data
+			// pages v2 must) is for the row path (mapSlow).
+			return false
+		}
+		reps, defs := vl.reps[vl.li:vl.li+n], vl.defs[vl.li:vl.li+n]
+		if reps[0] != 0 || bytes.IndexByte(reps[1:], 0) >= 0 {
+			return false // the value leaf's rows differ from the key leaf's
+		}
+		if pos >= 0 && defs[pos] == vl.maxDef {
+			if !fc.same(vl) {
+				return false
+			}
+			cv[r] = uint32(vl.idx[vl.vi+countLevel(defs[:pos], vl.maxDef)]) + 1
+		}
+		vl.vi += countLevel(defs, vl.maxDef)
+		vl.li += n
 	}
 	return true
+}
+
+// rowKey consumes the n levels of a map row that lies in the key leaf's current
+// dictionary-encoded page and returns the position of its best-ranked key among
+// keys, -1 for none (mapValue's rule); keyRank has ranked each dictionary entry
+// once.
+func (k *pqLeaf) rowKey(n int, keys []string) int32 {
+	best, pos := len(keys), int32(-1)
+	d := k.dict
+	vi := k.vi
+	for j := range n {
+		if k.defs != nil && k.defs[k.li+j] != k.maxDef {
+			continue
+		}
+		i := k.idx[vi]
+		rank := int(d.key[i]) - 1
+		if d.key[i] == 0 {
+			rank = k.keyRank(vi, keys)
+		}
+		vi++
+		if rank >= 0 && rank < best {
+			best, pos = rank, int32(j)
+			if rank == 0 { // none ranks better: the rest only counts
+				if k.defs == nil {
+					vi += n - j - 1
+				} else {
+					vi += countLevel(k.defs[k.li+j+1:k.li+n], k.maxDef)
+				}
+				break
+			}
+		}
+	}
+	k.vi = vi
+	k.li += n
+	return pos
+}
+
+// countLevel returns how many of levels are level.
+func countLevel(levels []byte, level byte) int {
+	return bytes.Count(levels, []byte{level})
 }
 
 // startColumn reads the usage starts of the next len(out) rows as indexes into

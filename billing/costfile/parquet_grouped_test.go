@@ -2,6 +2,7 @@ package costfile
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"strconv"
@@ -281,4 +282,49 @@ func writeGrouped(t *testing.T, rows []groupedRow, groupRows int) string {
 	require.NoError(t, w.Close())
 	require.NoError(t, f.Close())
 	return p
+}
+
+// TestB9_ParquetGroupedBillingGroup: the grouped path takes the billing group of
+// resource_tags by the CSV rule (billingGroupCases: several spellings, null
+// values before and after the wanted one), on pages holding whole rows and on
+// pages so small that a row's entries span pages, as the row path does.
+func TestB9_ParquetGroupedBillingGroup(t *testing.T) {
+	start := time.Date(2026, 10, 3, 0, 0, 0, 0, time.UTC)
+	bill := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	var rows []tagRow
+	want := map[string]string{} // account → group
+	for copy := range 30 {
+		for i, tc := range billingGroupCases {
+			acct := fmt.Sprintf("%012d", i+1)
+			want[acct] = tc.want
+			rows = append(rows, tagRow{"AWS", bill, acct, "Usage", start.Add(time.Duration(copy) * time.Hour), "AmazonEC2", 1.5, tc.tags})
+		}
+	}
+	for _, tc := range []struct {
+		name    string
+		opts    []parquet.WriterOption
+		grouped bool
+	}{
+		{"dictionary pages", dictionary(), true},
+		{"dictionary pages v1 of 16 bytes", append(dictionary(), parquet.PageBufferSize(16), parquet.DataPageVersion(1)), true},
+		{"plain pages", nil, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := writeTool(t, make([]toolRow, len(rows)), func() func(toolRow) tagRow {
+				i := -1
+				return func(toolRow) tagRow { i++; return rows[i] }
+			}(), nil, 97, tc.opts...)
+			for _, workers := range []int{1, 2} {
+				grouped, byRow := scanBoth(t, p, workers, func() *billing.Aggregator { return billing.NewAggregator(resellerkit.NewMonth(2026, time.October)) })
+				require.Empty(t, grouped.err)
+				assertSame(t, grouped, byRow)
+				assert.Equal(t, tc.grouped, grouped.sums.Load() > 0)
+				got := map[string]string{}
+				for _, g := range grouped.groups {
+					got[g.AccountID] = g.BillingGroup
+				}
+				assert.Equal(t, want, got)
+			}
+		})
+	}
 }
