@@ -1,10 +1,13 @@
 package costfile
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -73,13 +76,21 @@ func (s *scanResult) add(a *billing.Aggregator) {
 // grouped path (grouped) and the row path (rows).
 func scanBoth(t *testing.T, path string, workers int, newAgg func() *billing.Aggregator) (grouped, rows *scanResult) {
 	t.Helper()
+	return scanBothWith(t, func(newSink func() billing.Sink) (billing.InputStats, error) {
+		return ScanFile(context.Background(), path, newSink, Options{Workers: workers})
+	}, newAgg)
+}
+
+// scanBothWith is scanBoth with scan reading the input.
+func scanBothWith(t *testing.T, scan func(newSink func() billing.Sink) (billing.InputStats, error), newAgg func() *billing.Aggregator) (grouped, rows *scanResult) {
+	t.Helper()
 	run := func(wrap func(a *billing.Aggregator, r *scanResult) billing.Sink) *scanResult {
 		r := &scanResult{}
-		st, err := ScanFile(context.Background(), path, func() billing.Sink {
+		st, err := scan(func() billing.Sink {
 			a := newAgg()
 			r.add(a)
 			return wrap(a, r)
-		}, Options{Workers: workers})
+		})
 		r.st = st
 		if err != nil {
 			r.err = err.Error()
@@ -326,5 +337,84 @@ func TestB9_ParquetGroupedBillingGroup(t *testing.T) {
 				assert.Equal(t, want, got)
 			}
 		})
+	}
+}
+
+// FuzzScanParquetGrouped: on any file, valid or mutated, the grouped path gives a
+// run what the row path gives (the same error, or the same groups, sums, rows,
+// warnings and sketch), and never panics.
+func FuzzScanParquetGrouped(f *testing.F) {
+	for _, seed := range groupedSeeds(f) {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 1<<20 {
+			return
+		}
+		compareGroupedOnBytes(t, data)
+	})
+}
+
+// groupedSeeds are small dictionary-encoded CUR 2.0 files the grouped path reads:
+// v2 and v1 pages, nulls, maps, several row groups.
+func groupedSeeds(t testing.TB) [][]byte {
+	var out [][]byte
+	for _, opts := range [][]parquet.WriterOption{dictionary(), append(dictionary(), parquet.DataPageVersion(1), parquet.Compression(&parquet.Zstd))} {
+		var b bytes.Buffer
+		w := parquet.NewGenericWriter[groupedRow](&b, opts...)
+		for i, r := range toolRows(60) {
+			g := toGrouped(r)
+			if i%7 == 0 {
+				g.Public = nil
+			}
+			_, err := w.Write([]groupedRow{g})
+			require.NoError(t, err)
+			if i%25 == 24 {
+				require.NoError(t, w.Flush())
+			}
+		}
+		require.NoError(t, w.Close())
+		out = append(out, b.Bytes())
+	}
+	return out
+}
+
+// compareGroupedOnBytes reads data both ways, with 1 and 2 workers, into
+// aggregators of the bench config on both cost bases, and asserts the same result.
+func compareGroupedOnBytes(t *testing.T, data []byte) {
+	t.Helper()
+	for _, public := range []bool{false, true} {
+		cfg := benchConfig(t, public)
+		for _, workers := range []int{1, 2} {
+			grouped, rows := scanBothWith(t, func(newSink func() billing.Sink) (billing.InputStats, error) {
+				return ScanReaderAt(context.Background(), "fuzz.parquet", bytes.NewReader(data), int64(len(data)), newSink, Options{Workers: workers, BlockSize: 4 << 10})
+			}, func() *billing.Aggregator {
+				return billing.NewAggregatorFor(resellerkit.NewMonth(2026, time.October), cfg)
+			})
+			assertSame(t, grouped, rows)
+		}
+	}
+}
+
+// TestB1_ParquetGroupedMutants: what FuzzScanParquetGrouped checks, on deterministic
+// mutants of its seeds (bytes overwritten, inserted, deleted), so that every test
+// run covers malformed pages on the grouped path.
+func TestB1_ParquetGroupedMutants(t *testing.T) {
+	r := rand.New(rand.NewPCG(41, 42))
+	for si, seed := range groupedSeeds(t) {
+		compareGroupedOnBytes(t, seed)
+		for i := range 60 {
+			m := slices.Clone(seed)
+			at := r.IntN(len(m))
+			switch i % 3 {
+			case 0:
+				m[at] ^= byte(1 + r.IntN(255))
+			case 1:
+				m = slices.Insert(m, at, byte(r.IntN(256)))
+			default:
+				m = slices.Delete(m, at, min(at+1+r.IntN(8), len(m)))
+			}
+			t.Run(fmt.Sprintf("seed%d/mutant%d", si, i), func(t *testing.T) { compareGroupedOnBytes(t, m) })
+		}
 	}
 }
