@@ -406,8 +406,11 @@ func (a *Aggregator) Add(li *LineItem) error {
 // and public is not when the Aggregator does not use public costs. The result is
 // the same as Add of each row: a reader that groups rows itself (costfile's Parquet
 // reader groups a row group's rows by their dictionary indexes) hands it one call
-// per group. rows must be positive; the currencies are checked as Add checks them,
-// and an error leaves the Aggregator unchanged.
+// per group. rows must be positive. li.Currency is checked as Add checks it;
+// li.PublicCurrency, when the Aggregator uses public costs, is checked whether or
+// not a row had a public cost (Add checks it only on a row with one, which AddSum
+// cannot tell), so a caller whose rows may lack public costs checks it first. An
+// error leaves the Aggregator unchanged.
 func (a *Aggregator) AddSum(li *LineItem, rows int64, cost, public *money.Sum) error {
 	if rows <= 0 || cost == nil || (a.public && public == nil) {
 		return fmt.Errorf("billing: AddSum of %d rows (cost %v, public %v): want rows > 0 and both sums", rows, cost != nil, public != nil)

@@ -575,7 +575,16 @@ func TestB14_StoredGroupsComputeTheSame(t *testing.T) {
 // rows at no public cost included.
 func TestAggregator_AddSumIsAddOfEachRow(t *testing.T) {
 	r := rand.New(rand.NewPCG(21, 22))
+	aggregators := []struct {
+		name string
+		new  func() *Aggregator
+	}{
+		{"NewAggregator", func() *Aggregator { return NewAggregator(oct) }},
+		{"NewAggregatorFor an unblended config", func() *Aggregator { return NewAggregatorFor(oct, issueConfig()) }},
+		{"NewAggregatorFor nil", func() *Aggregator { return NewAggregatorFor(oct, nil) }},
+	}
 	for iter := range 30 {
+		newAgg := aggregators[iter%len(aggregators)]
 		// Few distinct rows, each repeated with other costs: batches of many rows.
 		base := trickyItems(r, 1+r.IntN(40))
 		costs := []string{"", "0", "1", "-2.5", "0.0000000001", "12345678.9999999999", "1.5E-11", "123456789012.5"}
@@ -588,7 +597,7 @@ func TestAggregator_AddSumIsAddOfEachRow(t *testing.T) {
 			}
 			items[i] = &li
 		}
-		byRow := NewAggregator(oct)
+		byRow := newAgg.new()
 		for _, li := range items {
 			require.NoError(t, byRow.Add(li))
 		}
@@ -624,12 +633,12 @@ func TestAggregator_AddSumIsAddOfEachRow(t *testing.T) {
 				}
 			}
 		}
-		summed := NewAggregator(oct)
+		summed := newAgg.new()
 		for _, k := range order {
 			b := batches[k]
 			require.NoError(t, summed.AddSum(b.li, b.rows, &b.cost, &b.public))
 		}
-		require.Equal(t, show(byRow.Groups()), show(summed.Groups()), "iteration %d", iter)
+		require.Equal(t, show(byRow.Groups()), show(summed.Groups()), "iteration %d, %s", iter, newAgg.name)
 		require.Equal(t, byRow.Rows(), summed.Rows())
 		require.Equal(t, byRow.OutsideRows(), summed.OutsideRows())
 	}
@@ -657,7 +666,7 @@ func TestAggregator_AddSumRefuses(t *testing.T) {
 		{"no cost sum", li, 1, nil, &one, nil},
 		{"no public sum", li, 1, &one, nil, nil},
 		{"B-1 another currency", &jpy, 1, &one, &one, ErrCurrency},
-		{"B-1 public cost in another currency", &publicJPY, 1, &one, &one, ErrCurrency},
+		{"B-1 public currency not the cost data's, even without a public cost", &publicJPY, 1, &one, &one, ErrCurrency},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := NewAggregator(oct)

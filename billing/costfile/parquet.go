@@ -67,6 +67,11 @@ func scanParquet(ctx context.Context, name string, r io.ReaderAt, size int64, ne
 			select {
 			case work <- gi:
 			case <-gctx.Done():
+				// A worker failed (its error is first's), or the scan is cancelled:
+				// the row groups not handed out are not read, which is an error.
+				if err := ctx.Err(); err != nil {
+					first.set(int64(gi), &Error{File: name, Line: firstRow[gi] + 1, Err: err})
+				}
 				return nil
 			}
 		}

@@ -30,14 +30,20 @@ import (
 // row. The overlap check's hashes (B-14) are still taken per row.
 //
 // The grouped path never decides an error or a warning: whenever a row group has
-// something the row path would report or count — a value fill refuses, another
-// currency than the Sink's, a cost the fixed-point units do not hold, a public cost
-// that is not a number, a row without usage start or line item id, a page that is not
-// dictionary-encoded where a code is needed, a malformed page — it drops what it
-// gathered for the row group and the row path reads the row group again, so errors
-// and warnings keep their file, line and column. Nothing reaches the Sink before
-// the row group's end, and the hashes it added to the sketch are added again, which
-// changes nothing (a sketch holds distinct hashes).
+// something the row path would report or count — a value fill refuses, a currency
+// or public-cost currency other than the Sink's (the latter even on a row without
+// public cost: AddSum cannot tell), a cost the fixed-point units do not hold, a
+// public cost that is not a number, a row without usage start or line item id —
+// or something it does not handle — a page of a flat grouped column that is not
+// dictionary-encoded (a map's values may fall back to plain pages: up to
+// pqPlainCodes distinct wanted values are coded apart), a map row whose values span
+// pages, more than pqMaxMonths usage months, keys that 128 bits cannot hold, a
+// malformed page — it drops what it gathered for the row group and the row path
+// reads the row group again, so errors and warnings keep their file, line and
+// column. Nothing reaches the Sink before the row group's end, and the hashes it
+// added to the sketch are added again, which changes nothing (a sketch holds
+// distinct hashes). A group's key packs its codes into one 64-bit word, or two when
+// the dictionaries are large (a payer with thousands of accounts and usage types).
 
 // sumSink is a Sink that takes a group of rows at once (billing.Aggregator): the
 // Parquet reader's grouped path needs it, and the currency it checks rows against.
@@ -61,6 +67,11 @@ const pqBatch = 4096
 
 // pqMaxMonths is the most usage months one row group may have on the grouped path.
 const pqMaxMonths = 64
+
+// pqPlainCodes is how many distinct wanted values a map column may take from plain
+// pages in one row group (a writer falls back from dictionary to plain pages once a
+// chunk's dictionary is large: parquet-mr at 1 MiB) on the grouped path.
+const pqPlainCodes = 255
 
 // pqRole is what the grouped path does with a column.
 type pqRole uint8
@@ -86,6 +97,7 @@ type pqFastCol struct {
 	// being 0), stride the weight of the column's code in a group's key; fixed once
 	// they are set for the row group (its first batch).
 	radix, stride uint64
+	word          int // the word of the group's key the column's code is in
 	fixed         bool
 	codes         []uint32 // the batch's codes (roleKey, roleMap)
 	// keep caches, per code, the Sink's projection of the column's values: for the
@@ -94,6 +106,11 @@ type pqFastCol struct {
 	keep []uint8
 	// roleMap: the batch's rows' number of levels and position of the wanted key
 	rowLen, bestPos []int32
+	// roleMap: the wanted values read from plain pages, coded plainBase + their
+	// index in plainText (plainBase: the chunk's dictionary size + 1, 0 until set)
+	plain     map[string]uint32
+	plainText [][]byte
+	plainBase uint32
 	// starts of the dictionary's entries (roleStart), converted on first use: the
 	// index + 1 in pqFast.starts
 	start []int32
@@ -111,8 +128,10 @@ type pqStart struct {
 
 // pqGroup is one group of a row group's rows.
 type pqGroup struct {
-	key          uint64 // Σ code × stride over the grouped columns, + month code × monthStride
-	first        int64  // line (1-based row number) of its first row
+	// key is Σ code × stride over the grouped columns and the month, each in its
+	// word: the second word only when the first cannot hold every code (wide)
+	key          [2]uint64
+	first        int64 // line (1-based row number) of its first row
 	rows         int64
 	cost, public money.Sum
 }
@@ -134,13 +153,16 @@ type pqFast struct {
 	proj            projector
 	code, usage, op int
 	monthStride     uint64 // 0 until the radixes are set
+	monthWord       int
+	wide            bool // the keys take two words
 	groups          []pqGroup
 	index           map[uint64]int32
+	wideIndex       map[[2]uint64]int32
 	months          []resellerkit.Month // by code − 1
 	monthText       [][]byte            // a start of each month, as read
 	starts          []pqStart
 	// the batch's rows: key, start (index in starts), cost and public cost units
-	keys       []uint64
+	keys       [2][]uint64
 	rowStart   []int32
 	cost, pub  []int64
 	pubPresent []bool
@@ -154,7 +176,7 @@ func newPQFast(w *pqWorker) *pqFast {
 	if !ok || w.s.format == billing.FormatFOCUS || !w.f.decoded {
 		return nil
 	}
-	p := &pqFast{sink: ss, currency: []byte(ss.CostCurrency()), index: make(map[uint64]int32)}
+	p := &pqFast{sink: ss, currency: []byte(ss.CostCurrency()), index: make(map[uint64]int32), wideIndex: make(map[[2]uint64]int32)}
 	for j, c := range w.cols {
 		fc := pqFastCol{j: j}
 		switch c.slot {
@@ -214,7 +236,7 @@ func newPQFast(w *pqWorker) *pqFast {
 			}
 		}
 	}
-	p.keys = make([]uint64, pqBatch)
+	p.keys = [2][]uint64{make([]uint64, pqBatch), make([]uint64, pqBatch)}
 	p.rowStart = make([]int32, pqBatch)
 	p.cost, p.pub = make([]int64, pqBatch), make([]int64, pqBatch)
 	p.pubPresent = make([]bool, pqBatch)
@@ -226,12 +248,15 @@ func newPQFast(w *pqWorker) *pqFast {
 // its error is only the context's.
 func (p *pqFast) rows(ctx context.Context, w *pqWorker, nrows, firstRow int64) (bool, error) {
 	clear(p.index)
+	clear(p.wideIndex)
 	p.groups = p.groups[:0]
 	p.months, p.monthText, p.starts = p.months[:0], p.monthText[:0], p.starts[:0]
-	p.monthStride = 0
+	p.monthStride, p.monthWord, p.wide = 0, 0, false
 	for i := range p.cols {
 		fc := &p.cols[i]
-		fc.dict, fc.radix, fc.fixed, fc.start, fc.lastText, fc.keep = nil, 0, false, fc.start[:0], fc.lastText[:0], fc.keep[:0]
+		fc.dict, fc.radix, fc.word, fc.fixed, fc.start, fc.lastText, fc.keep = nil, 0, 0, false, fc.start[:0], fc.lastText[:0], fc.keep[:0]
+		clear(fc.plain)
+		fc.plainText, fc.plainBase = fc.plainText[:0], 0
 	}
 	sketching := w.s.col[sLineItemID] >= 0
 	for r0 := int64(0); r0 < nrows; r0 += pqBatch {
@@ -267,7 +292,9 @@ func (p *pqFast) rows(ctx context.Context, w *pqWorker, nrows, firstRow int64) (
 		if p.monthStride == 0 && !p.setRadixes(w) {
 			return false, nil
 		}
-		keys := p.keys[:m]
+		clear(p.keys[0][:m])
+		clear(p.keys[1][:m])
+		keys := p.keys[p.monthWord][:m]
 		for r := range keys {
 			keys[r] = uint64(p.starts[p.rowStart[r]].month) * p.monthStride
 		}
@@ -276,6 +303,7 @@ func (p *pqFast) rows(ctx context.Context, w *pqWorker, nrows, firstRow int64) (
 			if fc.role != roleKey && fc.role != roleMap {
 				continue
 			}
+			keys := p.keys[fc.word][:m]
 			if p.proj != nil && (i == p.usage || i == p.op) {
 				if !p.projectedKeys(w, i, keys) {
 					return false, nil
@@ -294,9 +322,10 @@ func (p *pqFast) rows(ctx context.Context, w *pqWorker, nrows, firstRow int64) (
 // aggregate adds the batch's m rows, the first on line line, to their groups, and
 // their contents to the sketch (B-14, as sketchRow hashes them).
 func (p *pqFast) aggregate(w *pqWorker, line int64, m int) {
-	last, lastKey := int32(-1), uint64(0)
+	last, lastKey := int32(-1), [2]uint64{}
 	var ct [5][]byte
-	for r, key := range p.keys[:m] {
+	for r := range m {
+		key := [2]uint64{p.keys[0][r], p.keys[1][r]}
 		for ci, i := range p.contentCols {
 			ct[ci] = nil
 			if i >= 0 {
@@ -309,10 +338,19 @@ func (p *pqFast) aggregate(w *pqWorker, line int64, m int) {
 		gi := last
 		if gi < 0 || key != lastKey {
 			var found bool
-			if gi, found = p.index[key]; !found {
+			if p.wide {
+				gi, found = p.wideIndex[key]
+			} else {
+				gi, found = p.index[key[0]]
+			}
+			if !found {
 				gi = int32(len(p.groups))
 				p.groups = append(p.groups, pqGroup{key: key, first: line + int64(r)})
-				p.index[key] = gi
+				if p.wide {
+					p.wideIndex[key] = gi
+				} else {
+					p.index[key[0]] = gi
+				}
 			}
 			last, lastKey = gi, key
 		}
@@ -400,10 +438,23 @@ func (p *pqFast) keeps(w *pqWorker, i int, code uint32) (keep, ok bool) {
 }
 
 // setRadixes sets, after the row group's first batch, each grouped column's
-// dictionary, radix and stride, and the months' stride; it reports false when the
-// keys would not fit 64 bits.
+// dictionary, radix, word and stride, and the months'; it reports false when the
+// keys would not fit two words (128 bits).
 func (p *pqFast) setRadixes(w *pqWorker) bool {
-	stride := uint64(1)
+	word, stride := 0, uint64(1)
+	place := func(radix uint64) (int, uint64, bool) {
+		hi, lo := bits.Mul64(stride, radix)
+		if hi != 0 {
+			if word == 1 {
+				return 0, 0, false
+			}
+			word, stride, p.wide = 1, 1, true
+			lo = radix
+		}
+		st := stride
+		stride = lo
+		return word, st, true
+	}
 	for i := range p.cols {
 		fc := &p.cols[i]
 		if fc.role != roleKey && fc.role != roleMap {
@@ -413,8 +464,8 @@ func (p *pqFast) setRadixes(w *pqWorker) bool {
 		if fc.role == roleMap {
 			l = &w.leaves[2*fc.j+1]
 		}
-		if fc.dict == nil && l.dict != nil { // no value yet, but the dictionary is known
-			fc.dict = l.dict.d
+		if fc.dict == nil && l.dicts.d != nil { // no value yet, but the chunk's dictionary is known
+			fc.dict = l.dicts.d
 		}
 		fc.radix = 1 // no dictionary: every value null so far, and later
 		if fc.dict != nil {
@@ -423,18 +474,23 @@ func (p *pqFast) setRadixes(w *pqWorker) bool {
 			}
 			fc.radix = uint64(l.dicts.vals.n) + 1
 		}
-		fc.fixed, fc.stride = true, stride
-		hi, lo := bits.Mul64(stride, fc.radix)
-		if hi != 0 {
+		if fc.role == roleMap {
+			if fc.plainBase == 0 {
+				fc.plainBase = uint32(fc.radix)
+			} else if uint64(fc.plainBase) != fc.radix {
+				return false
+			}
+			fc.radix += pqPlainCodes
+		}
+		fc.fixed = true
+		var ok bool
+		if fc.word, fc.stride, ok = place(fc.radix); !ok {
 			return false
 		}
-		stride = lo
 	}
-	if hi, _ := bits.Mul64(stride, pqMaxMonths+1); hi != 0 {
-		return false
-	}
-	p.monthStride = stride
-	return true
+	var ok bool
+	p.monthWord, p.monthStride, ok = place(pqMaxMonths + 1)
+	return ok
 }
 
 // flatCodes reads the codes of the next len(cv) rows of flat leaf k: its
@@ -553,15 +609,53 @@ func (w *pqWorker) mapCodes(c *pqColumn, k, vl *pqLeaf, fc *pqFastCol, cv []uint
 			return false // the value leaf's rows differ from the key leaf's
 		}
 		if pos >= 0 && defs[pos] == vl.maxDef {
-			if !fc.same(vl) {
-				return false
+			vi := vl.vi + countLevel(defs[:pos], vl.maxDef)
+			if vl.dict == nil { // a plain page
+				code, ok := fc.plainCode(vl, vi)
+				if !ok {
+					return false
+				}
+				cv[r] = code
+			} else {
+				if !fc.same(vl) {
+					return false
+				}
+				cv[r] = uint32(vl.idx[vi]) + 1
 			}
-			cv[r] = uint32(vl.idx[vl.vi+countLevel(defs[:pos], vl.maxDef)]) + 1
 		}
 		vl.vi += countLevel(defs, vl.maxDef)
 		vl.li += n
 	}
 	return true
+}
+
+// plainCode returns the code of value vi of map value leaf vl's plain page: 0 for
+// "NULL", else plainBase + its index among the row group's plain values (added on
+// first sight); ok is false beyond pqPlainCodes of them.
+func (fc *pqFastCol) plainCode(vl *pqLeaf, vi int) (uint32, bool) {
+	t := nullText(vl.vals.bytesAt(vi))
+	if t == nil {
+		return 0, true
+	}
+	if fc.plainBase == 0 { // before the radixes: the chunk's dictionary, if any, came first
+		fc.plainBase = 1
+		if vl.dicts.d != nil {
+			fc.plainBase = uint32(vl.dicts.vals.n) + 1
+		}
+	}
+	i, ok := fc.plain[string(t)]
+	if !ok {
+		if len(fc.plainText) == pqPlainCodes {
+			return 0, false
+		}
+		if fc.plain == nil {
+			fc.plain = make(map[string]uint32)
+		}
+		i = uint32(len(fc.plainText))
+		fc.plainText = append(fc.plainText, append([]byte(nil), t...))
+		fc.plain[string(t)] = i
+	}
+	return fc.plainBase + i, true
 }
 
 // rowKey consumes the n levels of a map row that lies in the key leaf's current
@@ -805,13 +899,17 @@ func (p *pqFast) values(w *pqWorker, g *pqGroup, v *rowVals) bool {
 		if fc.role != roleKey && fc.role != roleMap {
 			continue
 		}
-		code := g.key / fc.stride % fc.radix
+		code := g.key[fc.word] / fc.stride % fc.radix
 		if code == 0 {
 			continue
 		}
 		l := &w.leaves[2*fc.j]
 		if fc.role == roleMap {
 			l = &w.leaves[2*fc.j+1]
+			if fc.plainBase > 0 && code >= uint64(fc.plainBase) {
+				v[w.cols[fc.j].slot] = fc.plainText[code-uint64(fc.plainBase)]
+				continue
+			}
 		}
 		if l.dicts.d != fc.dict {
 			return false
@@ -822,7 +920,7 @@ func (p *pqFast) values(w *pqWorker, g *pqGroup, v *rowVals) bool {
 		}
 		v[w.cols[fc.j].slot] = t
 	}
-	v[sStart] = p.monthText[g.key/p.monthStride-1]
+	v[sStart] = p.monthText[g.key[p.monthWord]/p.monthStride%(pqMaxMonths+1)-1]
 	return true
 }
 

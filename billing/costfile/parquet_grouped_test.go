@@ -230,24 +230,25 @@ func TestB1_ParquetGroupedLeavesErrorsToRowPath(t *testing.T) {
 		every   int    // mutate every every-th row from row 1234 on (0: rows 1234 and 2500)
 		public  bool   // the Sink uses public costs
 		wantErr string // part of the error; "" for none
+		fullErr string // the same for a full-detail Sink (both bases); "" when wantErr
 	}{
-		{"B-1 cost in another currency", func(_ int, r *groupedRow) { r.Currency = ptr("JPY") }, 0, false, "JPY"},
-		{"B-1 currency code in lower case", func(_ int, r *groupedRow) { r.Currency = ptr("usd") }, 0, true, ""},
-		{"B-1 row without usage start", func(_ int, r *groupedRow) { r.Start = nil }, 0, false, "line_item_usage_start_date"},
-		{"B-1 usage start in another month", func(_ int, r *groupedRow) { s := time.Date(2026, 11, 2, 3, 0, 0, 0, time.UTC); r.Start = &s }, 0, false, ""},
-		{"B-1 cost not a number", func(_ int, r *groupedRow) { r.Cost = math.Inf(1) }, 0, false, "line_item_unblended_cost"},
-		{"B-1 cost beyond the fixed-point units", func(_ int, r *groupedRow) { r.Cost = 123456789.123 }, 0, false, ""},
-		{"B-1 cost with more than 10 fractional digits", func(_ int, r *groupedRow) { r.Cost = 1e-12 }, 0, false, ""},
-		{"B-3 unused public cost not a number (counted)", func(_ int, r *groupedRow) { r.Public = ptrF(math.NaN()) }, 0, false, ""},
-		{"B-3 public cost not a number", func(_ int, r *groupedRow) { r.Public = ptrF(math.NaN()) }, 0, true, "pricing_public_on_demand_cost"},
-		{"issue 7 account id that is no AWS account id", func(_ int, r *groupedRow) { r.Account = "acct-7" }, 0, false, ""},
-		{"issue 7 many account ids that are no AWS account ids", func(i int, r *groupedRow) { r.Account = "acct-" + strconv.Itoa(i%31) }, 7, false, ""},
-		{"B-1 public currency of a row without public cost", func(_ int, r *groupedRow) { r.PubCur, r.Public = ptr("JPY"), nil }, 0, true, ""},
-		{"B-1 public cost in another currency", func(_ int, r *groupedRow) { r.PubCur = ptr("JPY") }, 0, true, "JPY"},
-		{"B-14 row without line item id", func(_ int, r *groupedRow) { r.ID = nil }, 0, false, ""},
-		{"B-14 row with an empty line item id", func(_ int, r *groupedRow) { r.ID = ptr("") }, 0, false, ""},
-		{"B-14 row with line item id NULL", func(_ int, r *groupedRow) { r.ID = ptr("NULL") }, 0, false, ""},
-		{"B-9 tag value NULL", func(_ int, r *groupedRow) { r.Tags = map[string]string{"user_cm_billing_group": "NULL"} }, 0, false, ""},
+		{"B-1 cost in another currency", func(_ int, r *groupedRow) { r.Currency = ptr("JPY") }, 0, false, "JPY", ""},
+		{"B-1 currency code in lower case", func(_ int, r *groupedRow) { r.Currency = ptr("usd") }, 0, true, "", ""},
+		{"B-1 row without usage start", func(_ int, r *groupedRow) { r.Start = nil }, 0, false, "line_item_usage_start_date", ""},
+		{"B-1 usage start in another month", func(_ int, r *groupedRow) { s := time.Date(2026, 11, 2, 3, 0, 0, 0, time.UTC); r.Start = &s }, 0, false, "", ""},
+		{"B-1 cost not a number", func(_ int, r *groupedRow) { r.Cost = math.Inf(1) }, 0, false, "line_item_unblended_cost", ""},
+		{"B-1 cost beyond the fixed-point units", func(_ int, r *groupedRow) { r.Cost = 123456789.123 }, 0, false, "", ""},
+		{"B-1 cost with more than 10 fractional digits", func(_ int, r *groupedRow) { r.Cost = 1e-12 }, 0, false, "", ""},
+		{"B-3 unused public cost not a number (counted)", func(_ int, r *groupedRow) { r.Public = ptrF(math.NaN()) }, 0, false, "", "pricing_public_on_demand_cost"},
+		{"B-3 public cost not a number", func(_ int, r *groupedRow) { r.Public = ptrF(math.NaN()) }, 0, true, "pricing_public_on_demand_cost", ""},
+		{"issue 7 account id that is no AWS account id", func(_ int, r *groupedRow) { r.Account = "acct-7" }, 0, false, "", ""},
+		{"issue 7 many account ids that are no AWS account ids", func(i int, r *groupedRow) { r.Account = "acct-" + strconv.Itoa(i%31) }, 7, false, "", ""},
+		{"B-1 public currency of a row without public cost", func(_ int, r *groupedRow) { r.PubCur, r.Public = ptr("JPY"), nil }, 0, true, "", ""},
+		{"B-1 public cost in another currency", func(_ int, r *groupedRow) { r.PubCur = ptr("JPY") }, 0, true, "JPY", ""},
+		{"B-14 row without line item id", func(_ int, r *groupedRow) { r.ID = nil }, 0, false, "", ""},
+		{"B-14 row with an empty line item id", func(_ int, r *groupedRow) { r.ID = ptr("") }, 0, false, "", ""},
+		{"B-14 row with line item id NULL", func(_ int, r *groupedRow) { r.ID = ptr("NULL") }, 0, false, "", ""},
+		{"B-9 tag value NULL", func(_ int, r *groupedRow) { r.Tags = map[string]string{"user_cm_billing_group": "NULL"} }, 0, false, "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rows := toolRows(3000)
@@ -260,12 +261,20 @@ func TestB1_ParquetGroupedLeavesErrorsToRowPath(t *testing.T) {
 				conv = append(conv, g)
 			}
 			path := writeGrouped(t, conv, 1000)
-			newAgg := func() *billing.Aggregator { return billing.NewAggregatorFor(period, benchConfig(t, tc.public)) }
-			for _, workers := range []int{1, 2} {
-				grouped, rowsRes := scanBoth(t, path, workers, newAgg)
+			cfg := benchConfig(t, tc.public)
+			newAggs := []func() *billing.Aggregator{
+				func() *billing.Aggregator { return billing.NewAggregatorFor(period, cfg) },
+				func() *billing.Aggregator { return billing.NewAggregator(period) }, // full detail, both bases
+			}
+			for i, workers := range []int{1, 2, 1, 2} {
+				grouped, rowsRes := scanBoth(t, path, workers, newAggs[i/2])
 				assertSame(t, grouped, rowsRes)
-				if tc.wantErr != "" {
-					assert.Contains(t, grouped.err, tc.wantErr)
+				wantErr := tc.wantErr
+				if i >= 2 && tc.fullErr != "" {
+					wantErr = tc.fullErr
+				}
+				if wantErr != "" {
+					assert.Contains(t, grouped.err, wantErr)
 					assert.Contains(t, grouped.err, ":1235:", "the first bad row's line")
 					continue
 				}
@@ -416,5 +425,117 @@ func TestB1_ParquetGroupedMutants(t *testing.T) {
 			}
 			t.Run(fmt.Sprintf("seed%d/mutant%d", si, i), func(t *testing.T) { compareGroupedOnBytes(t, m) })
 		}
+	}
+}
+
+// TestB1_ParquetGroupedLargeDictionaries: a row group whose grouped columns have
+// so many distinct values that a group's key needs more than 64 bits (a large
+// payer: thousands of accounts, usage types, operations, tags), and one whose map
+// values fall back from dictionary to plain pages (as parquet-mr does once a
+// chunk's dictionary passes 1 MiB), stay on the grouped path with the row path's
+// result.
+func TestB1_ParquetGroupedLargeDictionaries(t *testing.T) {
+	base := toolRows(6000)
+	for _, tc := range []struct {
+		name   string
+		mutate func(i int, r *groupedRow)
+		opts   []parquet.WriterOption
+		check  func(t *testing.T, path string)
+	}{
+		{"keys beyond 64 bits", func(i int, r *groupedRow) {
+			r.Account = fmt.Sprintf("%012d", 100000+i%1500)
+			r.Usage, r.Op = fmt.Sprintf("APN1-Usage-%d", i%1499), fmt.Sprintf("Op%d", i%1400)
+			r.Tags = map[string]string{"user_cm_billing_group": fmt.Sprintf("g%d", i%1300)}
+			r.Products = map[string]string{"product_name": fmt.Sprintf("Product %d", i%997)}
+		}, dictionary(), nil},
+		{"map values on plain pages after the dictionary", func(i int, r *groupedRow) {
+			r.Products = map[string]string{"product_name": r.Products["product_name"], "sku": fmt.Sprintf("SKU-%08d", i)}
+			r.Tags = map[string]string{"user_cm_billing_group": fmt.Sprintf("g%d", i%7), "user_serial": fmt.Sprintf("s%08d", i)}
+		}, append(dictionary(), parquet.DictionaryMaxBytes(2048), parquet.PageBufferSize(4096)), func(t *testing.T, path string) {
+			// The product map's value leaf has dictionary pages, then plain ones.
+			f, err := os.Open(path)
+			require.NoError(t, err)
+			defer f.Close()
+			st, err := f.Stat()
+			require.NoError(t, err)
+			pf, err := parquet.OpenFile(f, st.Size())
+			require.NoError(t, err)
+			leaf, ok := pf.Schema().Lookup("product", "key_value", "value")
+			require.True(t, ok)
+			pages := pf.RowGroups()[0].ColumnChunks()[leaf.ColumnIndex].Pages()
+			defer pages.Close()
+			var dict, plain int
+			for {
+				pg, err := pages.ReadPage()
+				if err != nil {
+					break
+				}
+				if pg.Dictionary() != nil {
+					dict++
+				} else {
+					plain++
+				}
+			}
+			require.Positive(t, dict, "dictionary pages")
+			require.Positive(t, plain, "plain pages after them")
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var rows []groupedRow
+			for i, r := range base {
+				g := toGrouped(r)
+				tc.mutate(i, &g)
+				rows = append(rows, g)
+			}
+			p := t.TempDir() + "/large.parquet"
+			f, err := os.Create(p)
+			require.NoError(t, err)
+			w := parquet.NewGenericWriter[groupedRow](f, tc.opts...)
+			_, err = w.Write(rows)
+			require.NoError(t, err)
+			require.NoError(t, w.Close())
+			require.NoError(t, f.Close())
+			if tc.check != nil {
+				tc.check(t, p)
+			}
+			for _, workers := range []int{1, 2} {
+				grouped, byRow := scanBoth(t, p, workers, func() *billing.Aggregator { return billing.NewAggregator(resellerkit.NewMonth(2026, time.October)) })
+				require.Empty(t, grouped.err)
+				assertSame(t, grouped, byRow)
+				assert.Positive(t, grouped.sums.Load(), "grouped")
+				assert.Zero(t, grouped.adds.Load(), "no row group left to the row path")
+			}
+		})
+	}
+}
+
+// cancelOnSum cancels its context when the first group is added.
+type cancelOnSum struct {
+	counted
+	cancel context.CancelFunc
+}
+
+func (s cancelOnSum) AddSum(li *billing.LineItem, rows int64, cost, public *money.Sum) error {
+	s.cancel()
+	return s.counted.AddSum(li, rows, cost, public)
+}
+
+// TestB1_ParquetGroupedCancelled: a scan cancelled while the grouped path reads
+// stops at the next batch of rows with the context's error, naming the file.
+func TestB1_ParquetGroupedCancelled(t *testing.T) {
+	path := curgenParquet(t, 20000, curgen.ParquetOptions{Dictionary: true, RowGroupRows: 5000})
+	for _, workers := range []int{1, 2} {
+		ctx, cancel := context.WithCancel(context.Background())
+		var adds, sums atomic.Int64
+		_, err := ScanFile(ctx, path, func() billing.Sink {
+			return cancelOnSum{counted{billing.NewAggregator(resellerkit.NewMonth(2026, time.October)), &adds, &sums}, cancel}
+		}, Options{Workers: workers})
+		cancel()
+		require.ErrorIs(t, err, context.Canceled)
+		var e *Error
+		require.ErrorAs(t, err, &e)
+		assert.Equal(t, path, e.File)
+		assert.Zero(t, adds.Load(), "no row path")
+		assert.Less(t, sums.Load(), int64(20000), "stopped")
 	}
 }

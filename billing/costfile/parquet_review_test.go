@@ -291,3 +291,35 @@ func TestB9_BillingGroupSameInCSVAndParquet(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, want, groups(c.sorted()), "Parquet, small pages")
 }
+
+// TestB1_CancelledBetweenRowGroups: a scan cancelled when a row group (or a CSV
+// block) is done, before the next is handed out, is an error wrapping the
+// context's, never a success with the rows read so far.
+func TestB1_CancelledBetweenRowGroups(t *testing.T) {
+	const groupRows = 1000
+	pq := writeTool(t, toolRows(4*groupRows), toDouble, nil, groupRows)
+	var csvText strings.Builder
+	csvText.WriteString(legacyHeader)
+	for range 4 * groupRows {
+		csvText.WriteString(legacyRow("123456789012", "Usage", "2026-10-01T00:00:00Z", "p", "u", "o", "1", "d", "n", "AWS", "1", ""))
+	}
+	for _, tc := range []struct {
+		name string
+		scan func(ctx context.Context, newSink func() billing.Sink) (billing.InputStats, error)
+	}{
+		{"parquet", func(ctx context.Context, newSink func() billing.Sink) (billing.InputStats, error) {
+			return ScanFile(ctx, pq, newSink, Options{Workers: 1})
+		}},
+		{"csv", func(ctx context.Context, newSink func() billing.Sink) (billing.InputStats, error) {
+			return Scan(ctx, "t.csv", strings.NewReader(csvText.String()), newSink, Options{Workers: 1, BlockSize: 4096})
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			s := &cancelSink{n: groupRows, cancel: cancel}
+			st, err := tc.scan(ctx, func() billing.Sink { return s })
+			require.ErrorIs(t, err, context.Canceled, "rows read: %d", st.Rows)
+		})
+	}
+}
