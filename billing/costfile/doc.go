@@ -279,7 +279,7 @@
 // groups, exact sums, rows, warnings and the sketch, on valid files, on every case
 // left to the row path, and on mutants (FuzzScanParquetGrouped). On
 // scripts/bench.sh's 1,000,000-row file the whole invoicing run went from 0.47 s to
-// 0.28 s on 2 cores (BENCHMARKS.md).
+// 0.26 s on 2 cores (BENCHMARKS.md).
 //
 // CUR 2.0 stores costs as doubles; they are rendered as the shortest decimal text
 // that round-trips (the decimal AWS wrote, ≤ 10 fractional digits; strconv's, with a
