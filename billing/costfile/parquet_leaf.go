@@ -518,13 +518,7 @@ func (l *pqLeaf) setPage(p parquet.Page) error {
 		return nil
 	}
 	l.n = len(l.defs)
-	defined := 0
-	for _, d := range l.defs {
-		if d == l.maxDef {
-			defined++
-		}
-	}
-	if defined != nvals {
+	if defined := countLevel(l.defs, l.maxDef); defined != nvals {
 		return fmt.Errorf("page has %d values for %d defined levels", nvals, defined)
 	}
 	return nil
