@@ -260,7 +260,7 @@ func TestB1_ParquetGroupedLeavesErrorsToRowPath(t *testing.T) {
 				}
 				conv = append(conv, g)
 			}
-			path := writeGrouped(t, conv, 1000)
+			path := writeRows(t, conv, 1000, dictionary()...)
 			cfg := benchConfig(t, tc.public)
 			newAggs := []func() *billing.Aggregator{
 				func() *billing.Aggregator { return billing.NewAggregatorFor(period, cfg) },
@@ -286,23 +286,6 @@ func TestB1_ParquetGroupedLeavesErrorsToRowPath(t *testing.T) {
 }
 
 func ptrF(f float64) *float64 { return &f }
-
-// writeGrouped writes rows dictionary-encoded in row groups of groupRows.
-func writeGrouped(t *testing.T, rows []groupedRow, groupRows int) string {
-	t.Helper()
-	p := t.TempDir() + "/grouped.parquet"
-	f, err := os.Create(p)
-	require.NoError(t, err)
-	w := parquet.NewGenericWriter[groupedRow](f, dictionary()...)
-	for i := 0; i < len(rows); i += groupRows {
-		_, err := w.Write(rows[i:min(i+groupRows, len(rows))])
-		require.NoError(t, err)
-		require.NoError(t, w.Flush())
-	}
-	require.NoError(t, w.Close())
-	require.NoError(t, f.Close())
-	return p
-}
 
 // TestB9_ParquetGroupedBillingGroup: the grouped path takes the billing group of
 // resource_tags by the CSV rule (billingGroupCases: several spellings, null
@@ -330,10 +313,7 @@ func TestB9_ParquetGroupedBillingGroup(t *testing.T) {
 		{"plain pages", nil, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p := writeTool(t, make([]toolRow, len(rows)), func() func(toolRow) tagRow {
-				i := -1
-				return func(toolRow) tagRow { i++; return rows[i] }
-			}(), nil, 97, tc.opts...)
+			p := writeRows(t, rows, 97, tc.opts...)
 			for _, workers := range []int{1, 2} {
 				grouped, byRow := scanBoth(t, p, workers, func() *billing.Aggregator { return billing.NewAggregator(resellerkit.NewMonth(2026, time.October)) })
 				require.Empty(t, grouped.err)
@@ -453,13 +433,7 @@ func TestB1_ParquetGroupedLargeDictionaries(t *testing.T) {
 			r.Tags = map[string]string{"user_cm_billing_group": fmt.Sprintf("g%d", i%7), "user_serial": fmt.Sprintf("s%08d", i)}
 		}, append(dictionary(), parquet.DictionaryMaxBytes(2048), parquet.PageBufferSize(4096)), func(t *testing.T, path string) {
 			// The product map's value leaf has dictionary pages, then plain ones.
-			f, err := os.Open(path)
-			require.NoError(t, err)
-			defer f.Close()
-			st, err := f.Stat()
-			require.NoError(t, err)
-			pf, err := parquet.OpenFile(f, st.Size())
-			require.NoError(t, err)
+			pf := openParquetFile(t, path)
 			leaf, ok := pf.Schema().Lookup("product", "key_value", "value")
 			require.True(t, ok)
 			pages := pf.RowGroups()[0].ColumnChunks()[leaf.ColumnIndex].Pages()
@@ -487,14 +461,7 @@ func TestB1_ParquetGroupedLargeDictionaries(t *testing.T) {
 				tc.mutate(i, &g)
 				rows = append(rows, g)
 			}
-			p := t.TempDir() + "/large.parquet"
-			f, err := os.Create(p)
-			require.NoError(t, err)
-			w := parquet.NewGenericWriter[groupedRow](f, tc.opts...)
-			_, err = w.Write(rows)
-			require.NoError(t, err)
-			require.NoError(t, w.Close())
-			require.NoError(t, f.Close())
+			p := writeRows(t, rows, len(rows), tc.opts...)
 			if tc.check != nil {
 				tc.check(t, p)
 			}

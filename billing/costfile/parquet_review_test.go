@@ -269,10 +269,7 @@ func TestB9_BillingGroupSameInCSVAndParquet(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, want, groups(rows), "CSV")
 	for _, opts := range [][]parquet.WriterOption{nil, dictionary()} {
-		p := writeTool(t, make([]toolRow, len(prows)), func() func(toolRow) tagRow {
-			i := -1
-			return func(toolRow) tagRow { i++; return prows[i] }
-		}(), nil, 4, opts...)
+		p := writeRows(t, prows, 4, opts...)
 		for _, workers := range []int{1, 2} {
 			var c collector
 			_, err := ScanFile(context.Background(), p, c.newSink, Options{Workers: workers})

@@ -3,7 +3,6 @@ package costfile
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -34,18 +33,7 @@ type cur2Row struct {
 
 func writeParquet(t *testing.T, rows []cur2Row, rowGroup int) string {
 	t.Helper()
-	p := filepath.Join(t.TempDir(), "cur2.parquet")
-	f, err := os.Create(p)
-	require.NoError(t, err)
-	w := parquet.NewGenericWriter[cur2Row](f, parquet.PageBufferSize(256))
-	for i := 0; i < len(rows); i += rowGroup {
-		_, err := w.Write(rows[i:min(i+rowGroup, len(rows))])
-		require.NoError(t, err)
-		require.NoError(t, w.Flush())
-	}
-	require.NoError(t, w.Close())
-	require.NoError(t, f.Close())
-	return p
+	return writeRows(t, rows, rowGroup, parquet.PageBufferSize(256))
 }
 
 func TestB1_CUR2Parquet(t *testing.T) {

@@ -243,22 +243,28 @@ func scaled10(units int64) *big.Int {
 // and writer options, in row groups of groupRows rows.
 func writeTool[T any](t *testing.T, rows []toolRow, conv func(toolRow) T, schema *parquet.Schema, groupRows int, opts ...parquet.WriterOption) string {
 	t.Helper()
-	p := filepath.Join(t.TempDir(), "tool.parquet")
-	f, err := os.Create(p)
-	require.NoError(t, err)
+	out := make([]T, len(rows))
+	for i, r := range rows {
+		out[i] = conv(r)
+	}
 	if schema != nil {
 		opts = append(opts, schema)
 	}
+	return writeRows(t, out, groupRows, opts...)
+}
+
+// writeRows writes rows as a Parquet file in a new temporary directory, in row
+// groups of groupRows rows, with the writer options opts, and returns its path.
+func writeRows[T any](t *testing.T, rows []T, groupRows int, opts ...parquet.WriterOption) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "rows.parquet")
+	f, err := os.Create(p)
+	require.NoError(t, err)
 	w := parquet.NewGenericWriter[T](f, opts...)
-	batch := make([]T, 0, groupRows)
-	for i, r := range rows {
-		batch = append(batch, conv(r))
-		if len(batch) == groupRows || i == len(rows)-1 {
-			_, err := w.Write(batch)
-			require.NoError(t, err)
-			require.NoError(t, w.Flush())
-			batch = batch[:0]
-		}
+	for i := 0; i < len(rows); i += groupRows {
+		_, err := w.Write(rows[i:min(i+groupRows, len(rows))])
+		require.NoError(t, err)
+		require.NoError(t, w.Flush())
 	}
 	require.NoError(t, w.Close())
 	require.NoError(t, f.Close())
@@ -526,17 +532,24 @@ func TestB1_ParquetDecimalText(t *testing.T) {
 	require.Equal(t, "2026-10-01T08:00:00Z", string(appendInstant(nil, int96Time(int96(time.Date(2026, 10, 1, 8, 0, 0, 0, time.UTC))))))
 }
 
-// chunkOf describes the first chunk of column col of the file at path: physical
-// type, encodings and codec.
-func chunkOf(t *testing.T, path, col string) string {
+// openParquetFile opens the Parquet file at path for the test's duration.
+func openParquetFile(t *testing.T, path string) *parquet.File {
 	t.Helper()
 	f, err := os.Open(path)
 	require.NoError(t, err)
-	defer f.Close()
+	t.Cleanup(func() { _ = f.Close() })
 	fi, err := f.Stat()
 	require.NoError(t, err)
 	pf, err := parquet.OpenFile(f, fi.Size())
 	require.NoError(t, err)
+	return pf
+}
+
+// chunkOf describes the first chunk of column col of the file at path: physical
+// type, encodings and codec.
+func chunkOf(t *testing.T, path, col string) string {
+	t.Helper()
+	pf := openParquetFile(t, path)
 	for _, c := range pf.Metadata().RowGroups[0].Columns {
 		if c.MetaData.PathInSchema[0] == col {
 			return fmt.Sprintf("%v %v %v", c.MetaData.Type, c.MetaData.Encoding, c.MetaData.Codec)
