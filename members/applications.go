@@ -60,7 +60,11 @@ func (in NewApplication) validate() error {
 
 // SubmitApplication files an application of orgID (M-11). Needs application.submit.
 // The account of a closure or change of owner and every project named must be the
-// organization's (another organization's is ErrNotFound, like a missing one).
+// organization's (another organization's is ErrNotFound, like a missing one). An
+// account has one open (submitted or in review) closure or change of owner at a
+// time, and one open transfer-in: a second one is ErrConflict naming the open one
+// (see ApplicationKind.ConflictsWith); only the organization's own applications are
+// looked at.
 func (s *Service) SubmitApplication(ctx context.Context, p Principal, orgID string, in NewApplication) (Application, error) {
 	if err := in.validate(); err != nil {
 		return Application{}, err
@@ -85,12 +89,55 @@ func (s *Service) SubmitApplication(ctx context.Context, p Principal, orgID stri
 				return fmt.Errorf("project_id %q: %w", resellerkit.Truncate(in.ProjectID), err)
 			}
 		}
+		if err := s.openConflict(ctx, orgID, in); err != nil {
+			return err
+		}
 		return s.store.CreateApplication(ctx, app)
 	})
 	if err != nil {
 		return Application{}, err
 	}
 	return app, nil
+}
+
+// ConflictsWith reports whether an open (submitted or in review) application of
+// kind other refuses an application of kind k naming the same account (M-11): a
+// closure and a change of owner of one account exclude each other and themselves
+// (AWS would be asked to do both), and a transfer-in excludes a second transfer-in
+// of the same account id. Kinds naming no account conflict with nothing.
+func (k ApplicationKind) ConflictsWith(other ApplicationKind) bool {
+	switch k {
+	case AppAccountClosure, AppOwnerChange:
+		return other == AppAccountClosure || other == AppOwnerChange
+	case AppAccountTransferIn:
+		return other == AppAccountTransferIn
+	default:
+		return false
+	}
+}
+
+// openConflict returns ErrConflict when orgID has an open (submitted or in review)
+// application of in.AccountID whose kind conflicts with in.Kind (M-11). It runs
+// inside SubmitApplication's transaction, so the scan and the insert after it are
+// one serializable step; only orgID's applications are read (M-7).
+func (s *Service) openConflict(ctx context.Context, orgID string, in NewApplication) error {
+	if in.AccountID == "" || !in.Kind.ConflictsWith(in.Kind) {
+		return nil
+	}
+	apps, err := resellerkit.All(func(page resellerkit.Page) ([]Application, string, error) {
+		return s.store.ListApplications(ctx, orgID, page)
+	})
+	if err != nil {
+		return err
+	}
+	for _, a := range apps {
+		if a.AccountID != in.AccountID || (a.State != AppSubmitted && a.State != AppInReview) || !in.Kind.ConflictsWith(a.Kind) {
+			continue
+		}
+		return fmt.Errorf("%w: application %s (%s of %s) is still %s: wait for it, or cancel it while it is submitted (M-11)",
+			ErrConflict, a.ID, a.Kind, a.AccountID, a.State)
+	}
+	return nil
 }
 
 // GetApplication returns an application of orgID. Needs application.submit.

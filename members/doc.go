@@ -109,7 +109,10 @@
 //   - Applications (M-11) take only the fields their kind uses (see
 //     NewApplication); any other field is rejected, and every project named must be
 //     the organization's. Stores also refuse an ownership history naming a project of
-//     another organization.
+//     another organization. An account has at most one open (submitted or in review)
+//     closure or change of owner, and one open transfer-in, per organization: a
+//     second one is ErrConflict naming the open one, checked in the transaction that
+//     files it, so two AWS operations are never asked for one account.
 //   - Every write authorizes the principal again inside its own transaction, so a
 //     member removed, demoted or locked out by EnforceMFA in between writes nothing.
 //     Operators pass the M-6 gate too, also when listing organizations.
