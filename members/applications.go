@@ -62,7 +62,7 @@ func (in NewApplication) validate() error {
 // The account of a closure or change of owner and every project named must be the
 // organization's (another organization's is ErrNotFound, like a missing one). An
 // account has one open (submitted or in review) closure or change of owner at a
-// time, and one open transfer-in: a second one is ErrConflict naming the open one
+// time, and one open transfer-in: a second one is ErrAlreadyExists naming the open one
 // (see ApplicationKind.ConflictsWith); only the organization's own applications are
 // looked at.
 func (s *Service) SubmitApplication(ctx context.Context, p Principal, orgID string, in NewApplication) (Application, error) {
@@ -116,7 +116,7 @@ func (k ApplicationKind) ConflictsWith(other ApplicationKind) bool {
 	}
 }
 
-// openConflict returns ErrConflict when orgID has an open (submitted or in review)
+// openConflict returns ErrAlreadyExists when orgID has an open (submitted or in review)
 // application of in.AccountID whose kind conflicts with in.Kind (M-11). It runs
 // inside SubmitApplication's transaction, so the scan and the insert after it are
 // one serializable step; only orgID's applications are read (M-7).
@@ -135,7 +135,7 @@ func (s *Service) openConflict(ctx context.Context, orgID string, in NewApplicat
 			continue
 		}
 		return fmt.Errorf("%w: application %s (%s of %s) is still %s: wait for it, or cancel it while it is submitted (M-11)",
-			ErrConflict, a.ID, a.Kind, a.AccountID, a.State)
+			ErrAlreadyExists, a.ID, a.Kind, a.AccountID, a.State)
 	}
 	return nil
 }

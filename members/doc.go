@@ -111,8 +111,9 @@
 //     the organization's. Stores also refuse an ownership history naming a project of
 //     another organization. An account has at most one open (submitted or in review)
 //     closure or change of owner, and one open transfer-in, per organization: a
-//     second one is ErrConflict naming the open one, checked in the transaction that
-//     files it, so two AWS operations are never asked for one account.
+//     second one is ErrAlreadyExists naming the open one, checked in the
+//     transaction that files it, so two AWS operations are never asked for one
+//     account.
 //   - Every write authorizes the principal again inside its own transaction, so a
 //     member removed, demoted or locked out by EnforceMFA in between writes nothing.
 //     Operators pass the M-6 gate too, also when listing organizations.

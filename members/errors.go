@@ -16,7 +16,8 @@ var (
 	ErrNotFound = errors.New("members: not found")
 	// ErrAlreadyExists reports a create that breaks a uniqueness rule: an id, an
 	// organization code or an AWS account id already used, an identity already a
-	// member, a second pending invitation of one address. Retrying will not help.
+	// member, a second pending invitation of one address, a second open application
+	// of one account (M-11). Retrying will not help.
 	ErrAlreadyExists = errors.New("members: already exists")
 	// ErrConflict reports a write that lost to a concurrent one: a stale Version
 	// (optimistic concurrency) or a transaction that could not be serialized. Re-read

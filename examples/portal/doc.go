@@ -544,8 +544,9 @@
 //	                            account too), or no such endpoint
 //	405 method_not_allowed      the path exists with other methods (Allow header set)
 //	409 already_exists          members.ErrAlreadyExists, identity.ErrAlreadyExists: an
-//	                            id, code, email or account id is taken; retrying will
-//	                            not help
+//	                            id, code, email or account id is taken, or an open
+//	                            application already names the account (M-11);
+//	                            retrying will not help
 //	409 in_use                  identity.ErrInUse: still a member of an organization (I-5)
 //	409 conflict                members.ErrConflict (and billing's, security's…): changed
 //	                            concurrently (a stale version, a lost race); re-read and retry

@@ -87,7 +87,7 @@ const statusClientClosed = 499
 
 // Public messages of the rules that never show the error's own text.
 const (
-	msgAlreadyExists = "it already exists: that id, code, email address or account id is taken"
+	msgAlreadyExists = "it already exists: that id, code, email address or account id is taken, or an open application already names the account"
 	msgConflict      = "it was changed concurrently: re-read it and retry with the current version"
 	msgPageToken     = "page_token is not a next_page_token a previous page returned"
 	msgUnavailable   = "the request did not finish in time; retry later"

@@ -394,6 +394,9 @@ func applicationFieldErrors(err error, in members.NewApplication, fields, perAcc
 		put("account_id", &supportFieldError{Key: "applications.error.account_id.unknown"})
 	case errors.Is(err, members.ErrNotFound) && in.ProjectID != "":
 		put("project_id", &supportFieldError{Key: "applications.error.project_id"})
+	case errors.Is(err, members.ErrAlreadyExists) && in.AccountID != "":
+		// M-11: an open application of a conflicting kind names the account.
+		put("account_id", &supportFieldError{Key: "applications.error.account_id.open"})
 	case errors.Is(err, members.ErrInvalid):
 		found := false
 		for _, ve := range validationErrors(err) {

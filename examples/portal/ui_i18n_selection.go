@@ -24,4 +24,5 @@ var selectionMessages = map[string]msg{
 	"applications.error.accounts.none":     {"AWSアカウントを1件以上選択してください。", "Select at least one AWS account."},
 	"applications.selection.already":       {"選択したAWSアカウントのうち %d 件には、同じ種類の申請が既に受付中のため、重ねて申請していません。", "%d of the selected AWS accounts already had an open application of this kind: it was not filed again."},
 	"applications.error.account_id.closed": {"このAWSアカウントは既に解約されています。", "This AWS account is already closed."},
+	"applications.error.account_id.open":   {"このAWSアカウントには、受付中または審査中の解約・名義変更（または移管）の申請があります。その申請の完了を待つか、受付中であれば取り消してください。", "This AWS account has an open closure or change of owner (or transfer-in) application: wait for it, or cancel it while it is submitted."},
 }

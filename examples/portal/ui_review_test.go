@@ -343,8 +343,9 @@ func init() {
 // TestUI_SelectionPostedTwiceFilesEachApplicationOnce: the selection form
 // posted again (a double click, a reload) files no second application for an
 // account whose application of the kind is still open: the list says so, in
-// both languages, and is no error. A new kind, or an account whose
-// application was cancelled, is filed.
+// both languages, and is no error. An account whose application was cancelled is
+// filed; a conflicting kind (a change of owner while the closure is open) is
+// refused next to the account (M-11).
 func TestUI_SelectionPostedTwiceFilesEachApplicationOnce(t *testing.T) {
 	f := newFixture(t, "memory")
 	c := f.uiClient(t)
@@ -375,9 +376,23 @@ func TestUI_SelectionPostedTwiceFilesEachApplicationOnce(t *testing.T) {
 	assert.Contains(t, body, "1 of the selected AWS accounts already had an open application")
 	assert.Len(t, f.applicationsOf(t, members.AppAccountClosure), 3)
 
+	// A change of owner of accounts whose closure is open is refused next to each
+	// account (M-11: AWS would be asked for both), and nothing is filed; once the
+	// closures are cancelled, it is filed.
 	post.Set("kind", "owner_change")
+	resp, body = c.post(form, post, "Accept-Language", "en")
+	require.Equal(t, http.StatusBadRequest, resp.StatusCode, body)
+	checkPage(t, resp, body)
+	assert.Equal(t, 2, strings.Count(body, "This AWS account has an open closure or change of owner"), body)
+	assert.Empty(t, f.applicationsOf(t, members.AppOwnerChange), "nothing filed")
+	for _, a := range f.applicationsOf(t, members.AppAccountClosure) {
+		if a.State == members.AppSubmitted {
+			_, err := f.svc.CancelApplication(context.Background(), demoPower, f.orgID, a.ID)
+			require.NoError(t, err)
+		}
+	}
 	resp, body = c.post(form, post)
 	require.Equal(t, http.StatusOK, resp.StatusCode, body)
 	assert.NotContains(t, body, `id="applications-already"`)
-	assert.Len(t, f.applicationsOf(t, members.AppOwnerChange), 2, "another kind is filed")
+	assert.Len(t, f.applicationsOf(t, members.AppOwnerChange), 2, "filed once the closures are cancelled")
 }
