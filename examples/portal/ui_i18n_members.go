@@ -1,8 +1,8 @@
 package main
 
 // The members and invitations pages' messages (ui_members.go,
-// templates/members.html, member_edit.html, invitations.html and the invitations
-// on orgs.html), added to the catalog.
+// templates/members.html, member_edit.html, invitations.html, and the invitations
+// and leaving an organization on orgs.html), added to the catalog.
 func init() {
 	for k, v := range membersMessages {
 		catalog[k] = v
@@ -102,4 +102,13 @@ var membersMessages = map[string]msg{
 	"members.mine.already":      {"既にこの組織のユーザーです。", "You are already a member of this organization."},
 	"members.mine.expired":      {"この招待は有効期限が切れています。招待した方に再送を依頼してください。", "This invitation has expired. Ask for a new one."},
 	"members.mine.decided":      {"この招待は既に承諾・辞退・取り消しのいずれかが行われています。", "This invitation was already answered or revoked."},
+
+	"members.leave.link":       {"脱退する", "Leave"},
+	"members.leave.link.label": {"%s から脱退する", "Leave %s"},
+	"members.leave.title":      {"%s からの脱退", "Leave %s"},
+	"members.leave.back":       {"脱退せずに組織一覧へ戻る", "Back to the organizations without leaving"},
+	"members.leave.confirm":    {"%s から脱退しますか?脱退すると、この組織のAWSアカウントや請求書などを閲覧できなくなります (他の組織には影響しません)。もう一度参加するには、この組織のパワーユーザーからの招待が必要です。", "Leave %s? You will no longer see its AWS accounts, invoices or anything else of it (other organizations are not affected). To join again, you need a new invitation from one of its power users."},
+	"members.leave.submit":     {"この組織から脱退する", "Leave this organization"},
+	"members.leave.done":       {"組織から脱退しました。", "You left the organization."},
+	"members.leave.lastpower":  {"あなたはこの組織の最後のパワーユーザーのため、脱退できません。先に別のユーザーをパワーユーザーにしてください。", "You are the last power user of this organization, so you cannot leave it. Make someone else a power user first."},
 }

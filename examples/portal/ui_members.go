@@ -21,6 +21,11 @@ import (
 // an invitation. The invitee accepts or rejects on the organizations page.
 // members.Service decides who may; its errors are shown next to the field they
 // name, with the input kept.
+//
+// On the organizations page a member (not an operator: operators are members of
+// none) leaves an organization: a link to a page naming it and asking to
+// confirm, whose form leaves (RemoveMember of oneself); the last power user
+// stays (M-9), which that page says.
 
 func init() {
 	uiPages = append(uiPages, "members.html", "member_edit.html", "invitations.html")
@@ -34,6 +39,8 @@ func init() {
 		mux.HandleFunc("POST /orgs/{org}/invitations/{invitation}/revoke", u.page(u.invitationRevoke))
 		mux.HandleFunc("POST /invitations/{org}/{invitation}/accept", u.page(u.invitationDecide(true)))
 		mux.HandleFunc("POST /invitations/{org}/{invitation}/reject", u.page(u.invitationDecide(false)))
+		mux.HandleFunc("GET /orgs/{org}/leave", u.page(u.orgLeave))
+		mux.HandleFunc("POST /orgs/{org}/leave", u.page(u.orgLeave))
 	})
 	uiNav = append(uiNav, navItem{Order: 50, Key: "nav.members", Path: "members", InOrg: true, Need: members.PermUserView,
 		Pages: []string{"members.html", "member_edit.html", "invitations.html"}})
@@ -104,11 +111,21 @@ type invitationRow struct {
 }
 
 // orgsPage is the organizations page's own data: the invitations waiting for the
-// person, to accept or reject.
+// person, to accept or reject, and whether the person may leave an organization;
+// with Leave set, the page asks to confirm leaving that one instead.
 type orgsPage struct {
 	Invitations []myInvitationRow
 	Error       string // a message key, "" for none
 	Rejected    bool
+	CanLeave    bool        // a member, not an operator: each organization links to leaving it
+	Left        bool        // the person has just left an organization
+	Leave       *orgLeaving // the organization the person is about to leave, nil on the list
+}
+
+// orgLeaving is the confirmation of leaving one organization.
+type orgLeaving struct {
+	OrgID, Name string
+	Error       string // a message key (the last power user, M-9), "" for none
 }
 
 // myInvitationRow is one invitation addressed to the person.
@@ -472,7 +489,39 @@ func (u *ui) myInvitations(ctx context.Context, p members.Principal) ([]myInvita
 // orgsData is the organizations page's data for p (ui.orgs).
 func (u *ui) orgsData(ctx context.Context, p members.Principal, r *http.Request) (orgsPage, error) {
 	invs, err := u.myInvitations(ctx, p)
-	return orgsPage{Invitations: invs, Rejected: r.URL.Query().Get("rejected") != ""}, err
+	q := r.URL.Query()
+	return orgsPage{Invitations: invs, Rejected: q.Get("rejected") != "", CanLeave: !p.Operator, Left: q.Get("left") != ""}, err
+}
+
+// orgLeave is GET and POST /orgs/{org}/leave: the page naming the organization
+// and asking to confirm, and its form, with which the person leaves it
+// (RemoveMember of oneself: any member may). The last power user cannot (M-9):
+// the page again with the reason, nothing changed. An operator is a member of no
+// organization: refused like any action the person may not take.
+func (u *ui) orgLeave(_ http.ResponseWriter, r *http.Request, v *view) error {
+	ctx, p, orgID := r.Context(), principal(r), r.PathValue("org")
+	if p.Operator {
+		return members.ErrPermissionDenied
+	}
+	if err := u.loadOrgs(ctx, p, v, orgID); err != nil {
+		return err
+	}
+	out := orgsPage{Leave: &orgLeaving{OrgID: v.Org.ID, Name: v.Org.DisplayName()}}
+	v.Page, v.Data = "orgs.html", out
+	if r.Method != http.MethodPost {
+		return nil
+	}
+	err := u.s.svc.RemoveMember(ctx, p, orgID, p.IdentityID)
+	var ve *resellerkit.ValidationError
+	switch {
+	case err == nil:
+		return seeOther("/orgs?left=1")
+	case errors.As(err, &ve) && ve.Rule == "M-9":
+		out.Leave.Error = "members.leave.lastpower"
+		v.Status, v.Data = http.StatusBadRequest, out
+		return nil
+	}
+	return err
 }
 
 // invitationDecide returns the handler of POST /invitations/{org}/{invitation}/accept
