@@ -246,7 +246,8 @@
 // name; pricing_currency not at all, and pricing_public_on_demand_cost only checked,
 // when the Sink does not use public costs), one row group per worker at a time
 // (Workers row groups in parallel, so memory is a few pages per column per worker
-// whatever the file size), page by page. The reader works on the decoded pages
+// whatever the file size, plus, on the grouped path below, the row group's groups:
+// about 100 bytes each, at most one per row), page by page. The reader works on the decoded pages
 // themselves — definition and repetition levels as bytes, values as typed slices,
 // byte arrays handed on as slices of the page — never one parquet.Value per value.
 // A dictionary-encoded page (AWS Data Exports writes them) is read as its indexes:
@@ -264,8 +265,8 @@
 // index, the wanted map value's index, the usage start's month — and their costs as
 // exact 1e-10 units (a double by the same shortest-decimal rule, without its text);
 // rows with the same codes are one group, summed exactly (money.Sum), and each
-// group's values are rendered and checked once, by the same code as a row, and
-// handed over in one AddSum. The overlap check (B-14) still hashes every row. It is
+// group's values are rendered and checked by the same code as a row, every group
+// of the row group before any is handed over, each in one AddSum. The overlap check (B-14) still hashes every row. It is
 // only a faster way to the same result: a row group holding anything the row path
 // reports or counts (a value it refuses, another currency than the Sink's, a cost
 // the units do not hold exactly, a public cost that is not a number, a row without

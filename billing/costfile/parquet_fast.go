@@ -62,7 +62,7 @@ type projector interface {
 }
 
 // pqBatch is how many rows the grouped path decodes at once, column by column:
-// its buffers stay small (about 100 KiB) whatever the row group's size.
+// its buffers stay small (a few hundred KiB) whatever the row group's size.
 const pqBatch = 4096
 
 // pqMaxMonths is the most usage months one row group may have on the grouped path.
@@ -245,7 +245,7 @@ func newPQFast(w *pqWorker) *pqFast {
 
 // rows reads the rows of the row group whose leaves w has opened, grouped. It
 // reports false when the row path must read the row group instead (see above);
-// its error is only the context's.
+// its error is the context's, or the Sink's (AddSum).
 func (p *pqFast) rows(ctx context.Context, w *pqWorker, nrows, firstRow int64) (bool, error) {
 	clear(p.index)
 	clear(p.wideIndex)
@@ -258,7 +258,6 @@ func (p *pqFast) rows(ctx context.Context, w *pqWorker, nrows, firstRow int64) (
 		clear(fc.plain)
 		fc.plainText, fc.plainBase = fc.plainText[:0], 0
 	}
-	sketching := w.s.col[sLineItemID] >= 0
 	for r0 := int64(0); r0 < nrows; r0 += pqBatch {
 		if err := ctx.Err(); err != nil {
 			return false, &Error{File: w.name, Line: firstRow + r0 + 1, Err: err}
@@ -283,7 +282,7 @@ func (p *pqFast) rows(ctx context.Context, w *pqWorker, nrows, firstRow int64) (
 			case rolePublicCheck:
 				ok = checkColumn(k, m)
 			case roleID:
-				ok = p.idColumn(w, k, m, sketching)
+				ok = p.idColumn(w, k, m)
 			}
 			if !ok {
 				return false, nil
@@ -840,7 +839,7 @@ func checkColumn(k *pqLeaf, m int) bool {
 // idColumn reads the line item ids of the batch's m rows and adds each with its
 // usage start to the sketch, as sketchRow does (B-14); a row without an id is for
 // the row path, which hashes the whole row.
-func (p *pqFast) idColumn(w *pqWorker, k *pqLeaf, m int, sketching bool) bool {
+func (p *pqFast) idColumn(w *pqWorker, k *pqLeaf, m int) bool {
 	for r := range m {
 		vi, ok, err := k.next()
 		if err != nil || !ok || vi < 0 {
@@ -850,9 +849,7 @@ func (p *pqFast) idColumn(w *pqWorker, k *pqLeaf, m int, sketching bool) bool {
 		if err != nil || len(id) == 0 {
 			return false
 		}
-		if sketching {
-			w.f.sketch.Add(id, p.starts[p.rowStart[r]].inst[:])
-		}
+		w.f.sketch.Add(id, p.starts[p.rowStart[r]].inst[:])
 	}
 	return true
 }

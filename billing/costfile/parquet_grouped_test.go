@@ -506,3 +506,151 @@ func TestB1_ParquetGroupedCancelled(t *testing.T) {
 		assert.Less(t, sums.Load(), int64(20000), "stopped")
 	}
 }
+
+// groupedOnEverySink reads path both ways into a full-detail, an unblended and a
+// public-basis Aggregator with 1 and 2 workers, asserts the same result each
+// time, and returns the last grouped scan.
+func groupedOnEverySink(t *testing.T, path string) (grouped, rows *scanResult) {
+	t.Helper()
+	period := resellerkit.NewMonth(2026, time.October)
+	for _, newAgg := range []func() *billing.Aggregator{
+		func() *billing.Aggregator { return billing.NewAggregator(period) },
+		func() *billing.Aggregator { return billing.NewAggregatorFor(period, benchConfig(t, false)) },
+		func() *billing.Aggregator { return billing.NewAggregatorFor(period, benchConfig(t, true)) },
+	} {
+		for _, workers := range []int{1, 2} {
+			grouped, rows = scanBoth(t, path, workers, newAgg)
+			assertSame(t, grouped, rows)
+		}
+	}
+	return grouped, rows
+}
+
+// floatRow: FLOAT costs, optional billing period, optional usage type.
+type floatRow struct {
+	ID      *string    `parquet:"identity_line_item_id,optional"`
+	Bill    *time.Time `parquet:"bill_billing_period_start_date,optional,timestamp(millisecond)"`
+	Account string     `parquet:"line_item_usage_account_id"`
+	Type    string     `parquet:"line_item_line_item_type"`
+	Start   time.Time  `parquet:"line_item_usage_start_date,timestamp(millisecond)"`
+	Product string     `parquet:"line_item_product_code"`
+	Usage   *string    `parquet:"line_item_usage_type,optional"`
+	Cost    float32    `parquet:"line_item_unblended_cost"`
+	Public  *float32   `parquet:"pricing_public_on_demand_cost,optional"`
+}
+
+// "NULL" text in flat grouped columns (account, usage type, operation, line item
+// type, currencies) and in the product map.
+func TestB1_ParquetGroupedNullText(t *testing.T) {
+	rows := toolRows(3000)
+	var conv []groupedRow
+	for i, r := range rows {
+		g := toGrouped(r)
+		switch i % 11 {
+		case 1:
+			g.Account = "NULL"
+		case 2:
+			g.Usage = "NULL"
+		case 3:
+			g.Op = "NULL"
+		case 4:
+			g.Currency = ptr("NULL")
+		case 5:
+			g.PubCur = ptr("NULL")
+		case 6:
+			g.Products = map[string]string{"product_name": "NULL"}
+		case 7:
+			g.Type = "NULL"
+		case 8:
+			g.Entity = "NULL"
+		case 9:
+			g.Currency = ptr("")
+			g.Account = ""
+		}
+		conv = append(conv, g)
+	}
+	p := writeRows(t, conv, 1000, dictionary()...)
+	g, _ := groupedOnEverySink(t, p)
+	require.Empty(t, g.err)
+}
+
+// FLOAT costs, B-16 billing periods (null, other month), other months of usage.
+func TestB16_ParquetGroupedFloatCostsAndBillingPeriods(t *testing.T) {
+	var rows []floatRow
+	sep, nov := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	oct := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	costs := []float32{0.1, -0.25, 1.5, 3.3333333, 0, float32(math.Copysign(0, -1)), 123456.7, 1e-7, 4e5, 16777216}
+	for i := range 5000 {
+		r := floatRow{ID: ptr("id-" + strconv.Itoa(i/2)), Account: fmt.Sprintf("%012d", 1+i%7), Type: []string{"Usage", "Credit", "Tax"}[i%3],
+			Start: oct.Add(time.Duration(i%700) * time.Hour), Product: []string{"AmazonEC2", "AmazonS3"}[i%2], Cost: costs[i%len(costs)]}
+		switch i % 5 {
+		case 0:
+			r.Bill = &oct
+		case 1:
+			r.Bill = &nov
+		case 2:
+			r.Bill = &sep
+		}
+		if i%4 != 0 {
+			u := "u" + strconv.Itoa(i%3)
+			r.Usage = &u
+		}
+		if i%3 != 0 {
+			f := costs[(i+3)%len(costs)]
+			r.Public = &f
+		}
+		rows = append(rows, r)
+	}
+	p := writeRows(t, rows, 1200, append(dictionary(), parquet.DefaultEncodingFor(parquet.Float, &parquet.RLEDictionary))...)
+	g, _ := groupedOnEverySink(t, p)
+	require.Empty(t, g.err)
+	assert.Positive(t, g.sums.Load())
+	assert.NotEmpty(t, g.outside, "rows of other months (B-16)")
+}
+
+// DOUBLE costs around the fast path's limits: -0, ≥ 4e5, 1e8, 17 digits.
+func TestB1_ParquetGroupedDoubleEdges(t *testing.T) {
+	rows := toolRows(3000)
+	edges := []float64{math.Copysign(0, -1), 0, 4e5, -4e5, 399999.9999999999, 400000.0000000001, 1e8 - 0.5, 99999999.9999999999, 0.30000000000000004,
+		1e-10, -1e-10, 5e-11, 123456789.5, 1e15, 9.9999999999}
+	var conv []groupedRow
+	for i, r := range rows {
+		g := toGrouped(r)
+		if i%3 == 0 {
+			g.Cost = edges[i%len(edges)]
+		}
+		if i%5 == 0 && g.Public != nil {
+			v := edges[(i+1)%len(edges)]
+			g.Public = &v
+		}
+		conv = append(conv, g)
+	}
+	groupedOnEverySink(t, writeRows(t, conv, 1000, dictionary()...)) // some beyond the units: the row path
+	// Same, but only the edges the units hold: grouped.
+	var conv2 []groupedRow
+	for i, r := range rows {
+		g := toGrouped(r)
+		if i%3 == 0 {
+			g.Cost = edges[i%6]
+		}
+		conv2 = append(conv2, g)
+	}
+	g2, _ := groupedOnEverySink(t, writeRows(t, conv2, 1000, dictionary()...))
+	require.Empty(t, g2.err)
+	assert.Zero(t, g2.adds.Load(), "all grouped")
+}
+
+// More than 64 usage months in a row group.
+func TestB1_ParquetGroupedManyMonths(t *testing.T) {
+	rows := toolRows(3000)
+	var conv []groupedRow
+	for i, r := range rows {
+		g := toGrouped(r)
+		s := time.Date(2020, time.Month(1+i%80), 5, 0, 0, 0, 0, time.UTC)
+		g.Start = &s
+		conv = append(conv, g)
+	}
+	g, _ := groupedOnEverySink(t, writeRows(t, conv, 1000, dictionary()...))
+	require.Empty(t, g.err)
+	assert.Positive(t, g.adds.Load(), "row path")
+}
