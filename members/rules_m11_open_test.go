@@ -2,9 +2,7 @@ package members_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -15,30 +13,7 @@ import (
 	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/members"
 	"github.com/seeda33a2f4f/resellerkit/members/memstore"
-	"github.com/seeda33a2f4f/resellerkit/members/sqlstore"
-	"github.com/seeda33a2f4f/resellerkit/sqldb"
-	"github.com/seeda33a2f4f/resellerkit/sqldb/sqldbtest"
 )
-
-// m11Stores are the stores the M-11 open-application rule is checked on: memstore,
-// and sqlstore on SQLite and on PostgreSQL (skipped without
-// RESELLERKIT_TEST_POSTGRES_DSN).
-var m11Stores = []struct {
-	name string
-	open func(t *testing.T) members.Store
-}{
-	{"memstore", func(*testing.T) members.Store { return memstore.New() }},
-	{"sqlite", func(t *testing.T) members.Store { return m11SQLStore(t, sqldb.SQLite) }},
-	{"postgresql", func(t *testing.T) members.Store { return m11SQLStore(t, sqldb.PostgreSQL) }},
-}
-
-// m11SQLStore returns an sqlstore on a fresh database of dialect d.
-func m11SQLStore(t *testing.T, d sqldb.Dialect) members.Store {
-	t.Helper()
-	s, err := sqlstore.New(context.Background(), sqldbtest.Open(t, d))
-	require.NoError(t, err)
-	return s
-}
 
 // m11Env is a Service on one store with two organizations: acme (power user alice,
 // accounts a1 and a2) and globex (power user carol, account g1), and an operator.
@@ -146,6 +121,9 @@ func (e *m11Env) stored(t *testing.T, orgID string) []members.Application {
 	})
 }
 
+// TestM11_OneOpenApplicationPerAccount: the rule on the in-memory store; whether a
+// store keeps it under concurrent submits is memberstest.TestService's
+// "M-11/ConcurrentApplicationsOfOneAccountOneWins", run on every store.
 func TestM11_OneOpenApplicationPerAccount(t *testing.T) {
 	closure, owner, transfer := members.AppAccountClosure, members.AppOwnerChange, members.AppAccountTransferIn
 	submitted, inReview := members.AppSubmitted, members.AppInReview
@@ -183,70 +161,28 @@ func TestM11_OneOpenApplicationPerAccount(t *testing.T) {
 		{"closure while another organization transfers in", []m11Filed{{globex: true, kind: transfer, account: m11A1, state: submitted}}, closure, m11A1, -1},
 		{"transfer-in of another organization's account under closure", []m11Filed{{globex: true, kind: closure, account: m11G1, state: submitted}}, transfer, m11G1, -1},
 	}
-	for _, s := range m11Stores {
-		t.Run(s.name, func(t *testing.T) {
-			if s.name == "postgresql" {
-				sqldbtest.SkipUnavailable(t, sqldb.PostgreSQL)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := newM11Env(t, memstore.New())
+			filed := make([]members.Application, len(c.before))
+			for i, f := range c.before {
+				filed[i] = e.file(t, f)
 			}
-			for _, c := range cases {
-				t.Run(c.name, func(t *testing.T) {
-					e := newM11Env(t, s.open(t))
-					filed := make([]members.Application, len(c.before))
-					for i, f := range c.before {
-						filed[i] = e.file(t, f)
-					}
-					before, globexBefore := e.stored(t, e.acme.ID), e.stored(t, e.globex.ID)
-					app, err := e.svc.SubmitApplication(e.ctx, e.alice, e.acme.ID, e.input(false, c.kind, c.account))
-					if c.blocked < 0 {
-						require.NoError(t, err)
-						assert.Equal(t, members.AppSubmitted, app.State)
-						assert.Len(t, e.stored(t, e.acme.ID), len(before)+1)
-						return
-					}
-					require.ErrorIs(t, err, members.ErrAlreadyExists)
-					open := filed[c.blocked]
-					for _, want := range []string{open.ID, string(open.Kind), open.AccountID, string(open.State), "M-11"} {
-						assert.Contains(t, err.Error(), want)
-					}
-					assert.Equal(t, before, e.stored(t, e.acme.ID), "a refused application changes nothing")
-					assert.Equal(t, globexBefore, e.stored(t, e.globex.ID))
-				})
+			before, globexBefore := e.stored(t, e.acme.ID), e.stored(t, e.globex.ID)
+			app, err := e.svc.SubmitApplication(e.ctx, e.alice, e.acme.ID, e.input(false, c.kind, c.account))
+			if c.blocked < 0 {
+				require.NoError(t, err)
+				assert.Equal(t, members.AppSubmitted, app.State)
+				assert.Len(t, e.stored(t, e.acme.ID), len(before)+1)
+				return
 			}
-		})
-	}
-}
-
-// TestM11_OneOpenApplicationPerAccountUnderConcurrency files the same closure from
-// several goroutines at once: the scan and the insert are one transaction, so one
-// is filed and every other is refused: ErrAlreadyExists, or ErrConflict when its
-// transaction lost to the others more often than the store retries it.
-func TestM11_OneOpenApplicationPerAccountUnderConcurrency(t *testing.T) {
-	for _, s := range m11Stores {
-		t.Run(s.name, func(t *testing.T) {
-			e := newM11Env(t, s.open(t))
-			const n = 6
-			errs := make([]error, n)
-			var wg sync.WaitGroup
-			for i := range errs {
-				kind := members.AppAccountClosure
-				if i%2 == 1 {
-					kind = members.AppOwnerChange
-				}
-				wg.Go(func() {
-					_, errs[i] = e.svc.SubmitApplication(e.ctx, e.alice, e.acme.ID, e.input(false, kind, m11A1))
-				})
+			require.ErrorIs(t, err, members.ErrAlreadyExists)
+			open := filed[c.blocked]
+			for _, want := range []string{open.ID, string(open.Kind), open.AccountID, string(open.State), "M-11"} {
+				assert.Contains(t, err.Error(), want)
 			}
-			wg.Wait()
-			filed := 0
-			for _, err := range errs {
-				if err == nil {
-					filed++
-					continue
-				}
-				require.True(t, errors.Is(err, members.ErrAlreadyExists) || errors.Is(err, members.ErrConflict), "%v", err)
-			}
-			assert.Equal(t, 1, filed)
-			assert.Len(t, e.stored(t, e.acme.ID), 1)
+			assert.Equal(t, before, e.stored(t, e.acme.ID), "a refused application changes nothing")
+			assert.Equal(t, globexBefore, e.stored(t, e.globex.ID))
 		})
 	}
 }

@@ -32,8 +32,9 @@ var (
 // isolates concurrent transactions, each as a parallel subtest that repeats its
 // race on fresh stores from newStore: M-9 (two power users demoting each other at
 // once keep one power user), M-8 (concurrent invitations of one address: one wins,
-// the others are ErrAlreadyExists) and M-2 (two concurrent updates of one project
-// version: one wins, the other is ErrConflict). newStore must return a fresh, empty
+// the others are ErrAlreadyExists), M-2 (two concurrent updates of one project
+// version: one wins, the other is ErrConflict) and M-11 (concurrent closures and
+// changes of owner of one account: one is filed, the others are ErrAlreadyExists). newStore must return a fresh, empty
 // store on every call, and may be called from several goroutines at once.
 func TestService(t *testing.T, newStore func(t *testing.T) members.Store) {
 	for _, c := range []struct {
@@ -43,6 +44,7 @@ func TestService(t *testing.T, newStore func(t *testing.T) members.Store) {
 		{"M-9/ConcurrentDemotionsKeepAPowerUser", concurrentDemotionsKeepAPowerUser},
 		{"M-8/ConcurrentInvitationsOfOneAddressOneWins", concurrentInvitationsOneWins},
 		{"M-2/ConcurrentProjectUpdatesOneWins", concurrentProjectUpdatesOneWins},
+		{"M-11/ConcurrentApplicationsOfOneAccountOneWins", concurrentApplicationsOneWins},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
@@ -104,6 +106,29 @@ func concurrentInvitationsOneWins(t *testing.T, e serviceEnv) {
 	invs, _, err := e.st.ListInvitations(ctx, e.org.ID, resellerkit.Page{})
 	require.NoError(t, err)
 	assert.Len(t, invs, 1, "one pending invitation")
+}
+
+// concurrentApplicationsOneWins files closures and changes of owner of one account
+// at once: SubmitApplication's scan of the open applications and its insert are one
+// transaction, so one is filed (M-11).
+func concurrentApplicationsOneWins(t *testing.T, e serviceEnv) {
+	ctx := t.Context()
+	op := members.Principal{IdentityID: "op", Email: "op@reseller.example", MFA: true, Operator: true}
+	const account = "111111111111"
+	_, err := e.svc.RegisterAccount(ctx, op, e.org.ID, members.NewAccount{ID: account, ProjectID: e.proj.ID})
+	require.NoError(t, err)
+	errs := storetest.Concurrently(4, func(i int) error {
+		kind := members.AppAccountClosure
+		if i%2 == 1 {
+			kind = members.AppOwnerChange
+		}
+		_, err := e.svc.SubmitApplication(ctx, alice, e.org.ID, members.NewApplication{Kind: kind, AccountID: account})
+		return err
+	})
+	oneWinner(t, errs, members.ErrAlreadyExists)
+	apps, _, err := e.st.ListApplications(ctx, e.org.ID, resellerkit.Page{})
+	require.NoError(t, err)
+	assert.Len(t, apps, 1, "one open application of the account")
 }
 
 func concurrentProjectUpdatesOneWins(t *testing.T, e serviceEnv) {
