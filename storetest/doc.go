@@ -38,7 +38,10 @@
 //     the byte order of its key, page sizes, tokens no list made, rows added and
 //     removed between pages, scopes and tokens that cross them, the maximum
 //     limit). Row and RowsOf see any list through its keys and scopes.
-//   - All, Must, NilIfEmpty, SameDump, Local and UTC: small helpers the suites share.
+//   - NewestFirst: times for rows of a list ordered newest first, so that the
+//     Lister checks (which expect the byte order of keys) apply to it.
+//   - All, Walk, Must, NilIfEmpty, SameDump, Local and UTC: small helpers the
+//     suites share (Walk also checks every page's size).
 //
 // Every check fails its test through testify's require (stopping the case) or
 // assert (going on to report more); helpers that run on other goroutines

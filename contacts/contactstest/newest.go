@@ -16,9 +16,10 @@ import (
 
 // newestCases check ListNoticesNewestFirst: the generic keyset checks of
 // storetest (through keys whose byte order is the list's order, see
-// createdFor), and its own order: CreatedAt descending, ties by id descending in
-// byte order, pages that split a run of equal CreatedAt, the state filter, only
-// the organization's notices (M-7) and tokens it did not make refused.
+// storetest.NewestFirst), and its own order: CreatedAt descending, ties by id
+// descending in byte order, pages that split a run of equal CreatedAt, the state
+// filter, only the organization's notices (M-7) and tokens it did not make
+// refused.
 func newestCases() []storeCase {
 	var cases []storeCase
 	for _, l := range newestListers() {
@@ -42,27 +43,6 @@ func newestCases() []storeCase {
 	)
 }
 
-// newestEpoch is the latest CreatedAt of the generic checks' notices.
-var newestEpoch = time.Date(2035, 1, 1, 0, 0, 0, 0, time.UTC)
-
-// createdFor returns the CreatedAt of the generic checks' notice with key: the
-// later the smaller the key in byte order, so that newest first is the byte order
-// of the keys storetest expects. A key is read as a number of six bytes
-// (zero-padded), microseconds before newestEpoch; storetest's keys are shorter.
-func createdFor(key string) (time.Time, error) {
-	if len(key) > 6 {
-		return time.Time{}, fmt.Errorf("contactstest: paging key %q longer than 6 bytes", key)
-	}
-	var n int64
-	for i := range 6 {
-		n <<= 8
-		if i < len(key) {
-			n |= int64(key[i])
-		}
-	}
-	return newestEpoch.Add(-time.Duration(n) * time.Microsecond), nil
-}
-
 // listNewest returns ListNoticesNewestFirst of state as a list of rows.
 func listNewest(state contacts.NoticeState) func(ctx context.Context, s contacts.Store, org string, p resellerkit.Page) ([]storetest.Row, string, error) {
 	return func(ctx context.Context, s contacts.Store, org string, p resellerkit.Page) ([]storetest.Row, string, error) {
@@ -78,7 +58,7 @@ func newestListers() []lister {
 	return []lister{{noOrg: true, Lister: storetest.Lister[contacts.Store]{
 		Name: "ListNoticesNewestFirst", Scopes: orgs,
 		Add: func(ctx context.Context, s contacts.Store, org, key string) error {
-			created, err := createdFor(key)
+			created, err := storetest.NewestFirst(key)
 			if err != nil {
 				return err
 			}
@@ -90,7 +70,7 @@ func newestListers() []lister {
 	}}, {noOrg: true, Lister: storetest.Lister[contacts.Store]{
 		Name: "ListNoticesNewestFirst/queued", Scopes: orgs,
 		Add: func(ctx context.Context, s contacts.Store, org, key string) error {
-			created, err := createdFor(key)
+			created, err := storetest.NewestFirst(key)
 			if err != nil {
 				return err
 			}

@@ -147,7 +147,7 @@ func alertOrder(t *testing.T, s security.Store) {
 	want := []string{"new", "Ä", "b", "a-1", "a", "B", "old"}
 	assert.Equal(t, want, alertIDs(alerts(t, s, "o1", acct1)))
 	for _, limit := range []int{1, 2, 3, 6} {
-		assert.Equal(t, want, alertIDs(walk(t, limit, func(p resellerkit.Page) ([]security.Alert, string, error) {
+		assert.Equal(t, want, alertIDs(storetest.Walk(t, limit, func(p resellerkit.Page) ([]security.Alert, string, error) {
 			return s.ListAlerts(t.Context(), "o1", acct1, p)
 		})), "limit %d", limit)
 	}

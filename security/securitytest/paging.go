@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -15,53 +14,11 @@ import (
 	"github.com/seeda33a2f4f/resellerkit/storetest"
 )
 
-// walk reads a whole list limit items a page, requiring every page but the last to
-// be full and to have a token, and the last to have "".
-func walk[T any](t *testing.T, limit int, list func(resellerkit.Page) ([]T, string, error)) []T {
-	t.Helper()
-	var out []T
-	page := resellerkit.Page{Limit: limit}
-	for i := 0; ; i++ {
-		require.Less(t, i, 10_000, "the list never ended")
-		got, next, err := list(page)
-		require.NoError(t, err, "page %d", i+1)
-		require.LessOrEqual(t, len(got), page.Size(), "page %d: more than asked", i+1)
-		out = append(out, got...)
-		if next == "" {
-			return out
-		}
-		require.Len(t, got, page.Size(), "page %d is not the last but short", i+1)
-		page.Token = next
-	}
-}
-
-// alertsEpoch is the latest ReceivedAt of the paging checks' alerts.
-var alertsEpoch = time.Date(2035, 1, 1, 0, 0, 0, 0, time.UTC)
-
-// receivedAt returns the ReceivedAt of the paging checks' alert with key: the
-// later the smaller the key in byte order, so that ListAlerts' order (newest
-// first) is the byte order of the keys storetest's checks expect. A key is read as
-// a number of six bytes (zero-padded), micro-seconds before alertsEpoch; the
-// checks' keys are at most six bytes long.
-func receivedAt(key string) (time.Time, error) {
-	if len(key) > 6 {
-		return time.Time{}, fmt.Errorf("securitytest: paging key %q longer than 6 bytes", key)
-	}
-	var n int64
-	for i := range 6 {
-		n <<= 8
-		if i < len(key) {
-			n |= int64(key[i])
-		}
-	}
-	return alertsEpoch.Add(-time.Duration(n) * time.Microsecond), nil
-}
-
 // alertLister is ListAlerts of one organization as the paging checks see it: each
 // row is an alert whose id is the key and whose ReceivedAt orders the keys (see
-// receivedAt). With account set, the list is of one account, and every row has a
-// twin of another account of the organization, received at the same instant,
-// which the list must leave out.
+// storetest.NewestFirst). With account set, the list is of one account, and every
+// row has a twin of another account of the organization, received at the same
+// instant, which the list must leave out.
 func alertLister(account string) storetest.Lister[security.Store] {
 	name := "ListAlerts"
 	if account != "" {
@@ -70,7 +27,7 @@ func alertLister(account string) storetest.Lister[security.Store] {
 	return storetest.Lister[security.Store]{
 		Name: name, Scopes: [2]string{"o1", "o2"},
 		Add: func(ctx context.Context, s security.Store, org, key string) error {
-			at, err := receivedAt(key)
+			at, err := storetest.NewestFirst(key)
 			if err != nil {
 				return err
 			}
@@ -166,7 +123,7 @@ func changesPages(t *testing.T, s security.Store) {
 	recordChanges(t, s, "o1", acct2, 0, 3, "other")
 	want := newestFirst("u", n)
 	for _, limit := range []int{1, 3, 7, n - 1, n, n + 1, 0, -1} {
-		assert.Equal(t, want, changeBys(walk(t, limit, listChanges(t, s, "o1", acct1))), "limit %d", limit)
+		assert.Equal(t, want, changeBys(storetest.Walk(t, limit, listChanges(t, s, "o1", acct1))), "limit %d", limit)
 	}
 	first, next, err := s.ListChanges(t.Context(), "o1", acct1, resellerkit.Page{})
 	require.NoError(t, err)
@@ -222,7 +179,7 @@ func changesForeignToken(t *testing.T, s security.Store) {
 	require.NoError(t, err)
 	require.NotEmpty(t, token)
 	for _, c := range []struct{ org, account, prefix string }{{"o2", acct1, "b"}, {"o1", acct2, "c"}} {
-		got := walk(t, 0, func(p resellerkit.Page) ([]security.Change, string, error) {
+		got := storetest.Walk(t, 0, func(p resellerkit.Page) ([]security.Change, string, error) {
 			if p.Token == "" {
 				p.Token = token
 			}

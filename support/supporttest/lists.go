@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/seeda33a2f4f/resellerkit"
+	"github.com/seeda33a2f4f/resellerkit/storetest"
 	"github.com/seeda33a2f4f/resellerkit/support"
 )
 
@@ -43,7 +44,7 @@ func listOrder(t *testing.T, s support.Store) {
 	f := support.CaseFilter{OrgID: "o1"}
 	assert.Equal(t, want, caseIDs(cases(t, s, f)))
 	for _, limit := range []int{1, 2, 3, 6} {
-		assert.Equal(t, want, caseIDs(walk(t, limit, func(p resellerkit.Page) ([]support.Case, string, error) {
+		assert.Equal(t, want, caseIDs(storetest.Walk(t, limit, func(p resellerkit.Page) ([]support.Case, string, error) {
 			return s.ListCases(t.Context(), f, p)
 		})), "limit %d", limit)
 	}

@@ -5,56 +5,11 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/stretchr/testify/require"
 
 	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/storetest"
 	"github.com/seeda33a2f4f/resellerkit/support"
 )
-
-// walk reads a whole list limit items a page, requiring every page but the last to
-// be full and to have a token, and the last to have "".
-func walk[T any](t *testing.T, limit int, list func(resellerkit.Page) ([]T, string, error)) []T {
-	t.Helper()
-	var out []T
-	page := resellerkit.Page{Limit: limit}
-	for i := 0; ; i++ {
-		require.Less(t, i, 10_000, "the list never ended")
-		got, next, err := list(page)
-		require.NoError(t, err, "page %d", i+1)
-		require.LessOrEqual(t, len(got), page.Size(), "page %d: more than asked", i+1)
-		out = append(out, got...)
-		if next == "" {
-			return out
-		}
-		require.Len(t, got, page.Size(), "page %d is not the last but short", i+1)
-		page.Token = next
-	}
-}
-
-// casesEpoch is the latest CreatedAt of the paging checks' cases.
-var casesEpoch = time.Date(2035, 1, 1, 0, 0, 0, 0, time.UTC)
-
-// createdAt returns the CreatedAt of the paging checks' case with key: the later
-// the smaller the key in byte order, so that ListCases' order (newest first) is
-// the byte order of the keys storetest's checks expect. A key is read as a number
-// of six bytes (zero-padded), microseconds before casesEpoch; the checks' keys
-// are at most six bytes long.
-func createdAt(key string) (time.Time, error) {
-	if len(key) > 6 {
-		return time.Time{}, fmt.Errorf("supporttest: paging key %q longer than 6 bytes", key)
-	}
-	var n int64
-	for i := range 6 {
-		n <<= 8
-		if i < len(key) {
-			n |= int64(key[i])
-		}
-	}
-	return casesEpoch.Add(-time.Duration(n) * time.Microsecond), nil
-}
 
 // lister is one filter of ListCases as the paging checks see it.
 type lister struct {
@@ -93,7 +48,7 @@ func (l lister) storetest() storetest.Lister[support.Store] {
 	sl := storetest.Lister[support.Store]{
 		Name: "ListCases" + l.name,
 		Add: func(ctx context.Context, s support.Store, scope, key string) error {
-			at, err := createdAt(key)
+			at, err := storetest.NewestFirst(key)
 			if err != nil {
 				return err
 			}
