@@ -303,7 +303,8 @@ func (ps *projState) supportFeeDescription() string {
 
 // convert sets each line's Amount in the invoice currency and the subtotal (B-10):
 // per line, each converted and rounded; per total, the USD total converted and
-// rounded once, then allocated over the lines by largest remainder.
+// rounded once, then allocated over the lines by largest remainder of their own
+// converted amounts (allocateRounding).
 func (ps *projState) convert() error {
 	inv, cur, mode := ps.inv, ps.p.Currency, ps.p.ConversionRounding
 	var totalUSD money.Decimal
@@ -311,12 +312,12 @@ func (ps *projState) convert() error {
 		totalUSD = totalUSD.Add(inv.Lines[i].AmountUSD)
 		inv.Lines[i].Amount = cur.Amount(cur.Round(inv.Lines[i].AmountUSD.Mul(ps.rate), mode))
 	}
-	if inv.Conversion == ConversionTotal && len(inv.Lines) > 0 && !totalUSD.IsZero() {
-		weights := make([]money.Decimal, len(inv.Lines))
+	if inv.Conversion == ConversionTotal && len(inv.Lines) > 0 {
+		exact := make([]money.Decimal, len(inv.Lines))
 		for i := range inv.Lines {
-			weights[i] = inv.Lines[i].AmountUSD
+			exact[i] = inv.Lines[i].AmountUSD.Mul(ps.rate)
 		}
-		parts, err := money.Allocate(cur.Round(totalUSD.Mul(ps.rate), mode), weights, cur.MinorDigits())
+		parts, err := allocateRounding(cur.Round(totalUSD.Mul(ps.rate), mode), exact, cur.MinorDigits())
 		if err != nil {
 			return fmt.Errorf("billing: project %s: %w", ps.p.ID, err)
 		}
@@ -330,6 +331,40 @@ func (ps *projState) convert() error {
 	}
 	inv.Subtotal = cur.Amount(subtotal)
 	return nil
+}
+
+// allocateRounding splits total, the rounded sum of exact, over the lines whose
+// exact converted amounts are exact (B-10, conversion per total): each line is its
+// own amount rounded toward −∞ to places digits, then the units the rounding of the
+// total left over go one each to the lines with the largest discarded remainders
+// (ties to the earlier line). So every line is within one minor unit of its own
+// converted amount and the lines sum to total. (Splitting total in proportion to
+// the lines instead would scale every line by total / Σ exact, which a credit line
+// makes arbitrary: USD 100 at 150 shown as ¥0 or ¥16,667.) Since total is the sum
+// rounded once, 0 ≤ units left ≤ len(exact); anything else is an error.
+func allocateRounding(total money.Decimal, exact []money.Decimal, places int32) ([]money.Decimal, error) {
+	parts := make([]money.Decimal, len(exact))
+	rems := make([]money.Decimal, len(exact))
+	left := total
+	for i, e := range exact {
+		parts[i] = e.Round(places, money.Floor)
+		rems[i] = e.Sub(parts[i])
+		left = left.Sub(parts[i])
+	}
+	unit := money.New(1, -places)
+	n := left.Quo(unit, 0, money.Down)
+	if !n.Mul(unit).Equal(left) || n.Sign() < 0 || n.Cmp(money.NewFromInt(int64(len(exact)))) > 0 {
+		return nil, fmt.Errorf("%w: total %s is not the rounded sum of the lines' converted amounts", money.ErrAllocate, total)
+	}
+	order := make([]int, len(exact))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return rems[b].Cmp(rems[a]) })
+	for k := 0; money.NewFromInt(int64(k)).Cmp(n) < 0; k++ {
+		parts[order[k]] = parts[order[k]].Add(unit)
+	}
+	return parts, nil
 }
 
 // tax computes the consumption tax once on the subtotal, rounded once (B-11).

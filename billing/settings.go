@@ -90,7 +90,8 @@ const (
 	// ConversionLine converts and rounds each line: the default.
 	ConversionLine Conversion = "line"
 	// ConversionTotal converts the USD total once, rounds it, and allocates it over
-	// the lines by largest remainder, so the lines still sum to the subtotal.
+	// the lines by largest remainder, so the lines still sum to the subtotal: each
+	// line is its own converted amount rounded down or up by one minor unit.
 	ConversionTotal Conversion = "total"
 )
 
