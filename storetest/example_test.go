@@ -27,8 +27,23 @@ var errTaken = errors.New("notes: key taken")
 
 func newNotes(*testing.T) *notes { return &notes{owner: map[string]string{}} }
 
-// InTx runs fn: one lock per call is all the transactions this toy needs.
-func (s *notes) InTx(ctx context.Context, fn func(ctx context.Context) error) error { return fn(ctx) }
+// InTx runs fn and undoes its writes if it fails: enough transaction for a toy
+// whose transactions never run at the same time as other writes.
+func (s *notes) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	before := maps.Clone(s.owner)
+	s.mu.Unlock()
+	err := fn(ctx)
+	if err != nil {
+		s.mu.Lock()
+		s.owner = before
+		s.mu.Unlock()
+	}
+	return err
+}
 
 func (s *notes) Create(_ context.Context, n note) error {
 	s.mu.Lock()
@@ -67,6 +82,35 @@ var byOwner = storetest.Lister[*notes]{
 
 var sentinels = storetest.Sentinels{errTaken}
 
+// notesDump is every note of s, keyed by its key, for storetest.SameDump.
+func notesDump(_ context.Context, _ *testing.T, s *notes) map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := map[string]any{}
+	for k, o := range s.owner {
+		d[k] = o
+	}
+	return d
+}
+
+// notesTx is the notes store for the transaction checks: a note of alice in the
+// fixture, and Write creates one of bob.
+var notesTx = storetest.Tx[*notes]{
+	Seed: func(t *testing.T, s *notes) { storetest.Must(t, s.Create(t.Context(), note{"a1", "alice"})) },
+	Dump: notesDump,
+	Write: func(ctx context.Context, s *notes) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return s.Create(ctx, note{"b1", "bob"})
+	},
+	Check: func(t *testing.T, before, d map[string]any) {
+		want := maps.Clone(before)
+		want["b1"] = "bob"
+		storetest.SameDump(t, want, d, "bob's note")
+	},
+}
+
 // notesCases is the conformance suite of the notes store: a domain suite's
 // TestStore runs it with storetest.Run(t, newStore, notesCases()).
 func notesCases() []storetest.Case[*notes] {
@@ -92,6 +136,19 @@ func notesCases() []storetest.Case[*notes] {
 		{"Paging/List/OnlyTheOwnersRows", func(t *testing.T, s *notes) { byOwner.CheckOwnRows(t, s, "carol", "Alice", "") }},
 		{"Paging/List/TokenOfAnotherOwnerListsOnlyItsOwn", byOwner.CheckForeignToken},
 		{"Paging/List/LimitAboveMaximumGetsMaximum", byOwner.CheckMaxLimit},
+		{"Tx/CommitKeepsEverything", notesTx.CheckCommit},
+		{"Tx/RollbackKeepsNothing", notesTx.CheckRollback},
+		{"Tx/ReadsSeeUncommittedWrites", func(t *testing.T, s *notes) {
+			notesTx.CheckReadsSeeWrites(t, s, func(ctx context.Context) {
+				sentinels.Is(t, s.Create(ctx, note{"b1", "carol"}), errTaken, "bob's note holds its key")
+			})
+		}},
+		{"Tx/CancelledContextWritesNothing", func(t *testing.T, s *notes) { notesTx.CheckCancelled(t, s, sentinels) }},
+		{"Atomic/FailedCallsChangeNothing", func(t *testing.T, s *notes) {
+			notesTx.CheckFailedCalls(t, s, func(ctx context.Context) {
+				sentinels.Is(t, s.Create(ctx, note{"a1", "bob"}), errTaken, "alice's key")
+			})
+		}},
 	}
 }
 

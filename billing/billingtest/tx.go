@@ -19,14 +19,18 @@ import (
 // atomicity of every failing call.
 func txCases() []storeCase {
 	return []storeCase{
-		{"Tx/CommitKeepsEverything", txCommit},
+		{"Tx/CommitKeepsEverything", tx.CheckCommit},
 		{"Tx/ReadsSeeUncommittedWrites", txReadsSeeWrites},
-		{"Tx/RollbackKeepsNothing", txRollback},
+		{"Tx/RollbackKeepsNothing", tx.CheckRollback},
 		{"Tx/NestedFailureUndoesOnlyItsWrites", txNestedFailure},
-		{"Tx/CancelledContextWritesNothing", txCancelled},
+		{"Tx/CancelledContextWritesNothing", func(t *testing.T, s billing.Store) { tx.CheckCancelled(t, s, sentinels) }},
 		{"Atomic/FailedCallsChangeNothing", atomicFailedCalls},
 	}
 }
+
+// tx is the suite's store for storetest's transaction checks: the seed fixture,
+// its dump, and writeEverything with its checkEverything.
+var tx = storetest.Tx[billing.Store]{Seed: seed, Dump: dumpIn, Write: writeEverything, Check: checkEverything}
 
 // The writes of writeEverything.
 var (
@@ -83,22 +87,10 @@ func checkEverything(t *testing.T, before, d map[string]any) {
 	assert.Len(t, d, len(before)+4) // history and report of June, a3, d3; a2 gone, groups of June
 }
 
-// txCommit: every write of a transaction whose fn returns nil is kept.
-func txCommit(t *testing.T, s billing.Store) {
-	seed(t, s)
-	before := dump(t, s)
-	must(t, s.InTx(t.Context(), func(ctx context.Context) error { return writeEverything(ctx, s) }))
-	checkEverything(t, before, dump(t, s))
-}
-
 // txReadsSeeWrites: every read made with the transaction's context sees its
 // writes; once fn fails none is kept.
 func txReadsSeeWrites(t *testing.T, s billing.Store) {
-	seed(t, s)
-	before := dump(t, s)
-	err := s.InTx(t.Context(), func(ctx context.Context) error {
-		require.NoError(t, writeEverything(ctx, s))
-		checkEverything(t, before, dumpIn(ctx, t, s))
+	tx.CheckReadsSeeWrites(t, s, func(ctx context.Context) {
 		d, err := s.DocumentByKey(ctx, txDoc.Key)
 		require.NoError(t, err)
 		assert.Equal(t, "d3", d.ID)
@@ -111,27 +103,7 @@ func txReadsSeeWrites(t *testing.T, s billing.Store) {
 		got, err := s.PutCostData(ctx, txV3)
 		require.NoError(t, err)
 		assert.Equal(t, billing.Unchanged, got, "the transaction's version is stored")
-		return errRollback
 	})
-	require.ErrorIs(t, err, errRollback)
-	storetest.SameDump(t, before, dump(t, s), "nothing of the failed transaction is kept")
-}
-
-// txRollback: a transaction that writes with every method, then fails, keeps none
-// of it, InTx returns fn's error unchanged, and every write can be made again (the
-// document with the number the failed transaction used).
-func txRollback(t *testing.T, s billing.Store) {
-	seed(t, s)
-	before := dump(t, s)
-	wrapped := fmt.Errorf("wrapped: %w", errRollback)
-	err := s.InTx(t.Context(), func(ctx context.Context) error {
-		require.NoError(t, writeEverything(ctx, s))
-		return wrapped
-	})
-	assert.Same(t, wrapped, err, "InTx returns fn's error unchanged")
-	storetest.SameDump(t, before, dump(t, s), "nothing of the failed transaction is kept")
-	must(t, writeEverything(t.Context(), s))
-	checkEverything(t, before, dump(t, s))
 }
 
 // txNestedFailure: a nested InTx that fails undoes its own writes only, and the
@@ -162,28 +134,10 @@ func with(m map[string]any, k string, v any) map[string]any {
 	return out
 }
 
-// txCancelled: a transaction whose context is cancelled before it starts writes
-// nothing and fails with the context's error, none of the contract's sentinels.
-func txCancelled(t *testing.T, s billing.Store) {
-	ctx, cancel := context.WithCancel(t.Context())
-	cancel()
-	err := s.InTx(ctx, func(ctx context.Context) error {
-		_, err := s.PutCostData(ctx, fixV1)
-		return err
-	})
-	require.ErrorIs(t, err, context.Canceled)
-	for _, sentinel := range sentinels {
-		assert.NotErrorIs(t, err, sentinel, "a caller that gave up is none of the contract's outcomes")
-	}
-	assert.Empty(t, reports(t, s, may), "a cancelled transaction writes nothing")
-}
-
 // atomicFailedCalls: every call the contract refuses changes nothing, alone or
 // inside a transaction that goes on and commits.
 func atomicFailedCalls(t *testing.T, s billing.Store) {
-	seed(t, s)
-	before := dump(t, s)
-	fail := func(ctx context.Context) {
+	tx.CheckFailedCalls(t, s, func(ctx context.Context) {
 		_, err := s.PutCostData(ctx, fixV1)
 		errIs(t, err, billing.ErrStaleReport, "superseded version")
 		_, err = s.PutCostData(ctx, CostData(Report(payer1, may, "v9", t0.Add(-time.Hour)), Group(payer1, "AmazonS3", "Usage", "1")))
@@ -199,13 +153,6 @@ func atomicFailedCalls(t *testing.T, s billing.Store) {
 		errIs(t, s.DeleteAlarm(ctx, "o2", "a1"), billing.ErrNotFound, "another org's alarm")
 		_, err = s.RecordFiring(ctx, Firing("o1", "missing", may))
 		errIs(t, err, billing.ErrNotFound, "firing of no alarm")
-	}
-	fail(t.Context())
-	storetest.SameDump(t, before, dump(t, s), "failed calls change nothing")
-	must(t, s.InTx(t.Context(), func(ctx context.Context) error {
-		fail(ctx)
-		return nil
-	}))
-	storetest.SameDump(t, before, dump(t, s), "failed calls inside a transaction that commits change nothing")
+	})
 	assert.Equal(t, int64(3), issue(t, s, Document("o1", "p7", "d7", jun)).Seq, "no number was used")
 }

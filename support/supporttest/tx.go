@@ -18,14 +18,18 @@ import (
 // atomicity of every failing call.
 func txCases() []storeCase {
 	return []storeCase{
-		{"Tx/CommitKeepsEverything", txCommit},
+		{"Tx/CommitKeepsEverything", tx.CheckCommit},
 		{"Tx/ReadsSeeUncommittedWrites", txReadsSeeWrites},
-		{"Tx/RollbackKeepsNothing", txRollback},
+		{"Tx/RollbackKeepsNothing", tx.CheckRollback},
 		{"Tx/NestedFailureUndoesOnlyItsWrites", txNestedFailure},
-		{"Tx/CancelledContextWritesNothing", txCancelled},
+		{"Tx/CancelledContextWritesNothing", func(t *testing.T, s support.Store) { tx.CheckCancelled(t, s, sentinels) }},
 		{"Atomic/FailedCallsChangeNothing", atomicFailedCalls},
 	}
 }
+
+// tx is the suite's store for storetest's transaction checks: the seed fixture,
+// its dump, and writeEverything with its checkEverything.
+var tx = storetest.Tx[support.Store]{Seed: seed, Dump: dumpIn, Write: writeEverything, Check: checkEverything}
 
 // The writes of writeEverything.
 var (
@@ -86,22 +90,10 @@ func checkEverything(t *testing.T, before, d map[string]any) {
 	storetest.SameDump(t, want, d, "every write of the transaction")
 }
 
-// txCommit: every write of a transaction whose fn returns nil is kept.
-func txCommit(t *testing.T, s support.Store) {
-	seed(t, s)
-	before := dump(t, s)
-	must(t, s.InTx(t.Context(), func(ctx context.Context) error { return writeEverything(ctx, s) }))
-	checkEverything(t, before, dump(t, s))
-}
-
 // txReadsSeeWrites: every read made with the transaction's context sees its
 // writes; once fn fails none is kept.
 func txReadsSeeWrites(t *testing.T, s support.Store) {
-	seed(t, s)
-	before := dump(t, s)
-	err := s.InTx(t.Context(), func(ctx context.Context) error {
-		require.NoError(t, writeEverything(ctx, s))
-		checkEverything(t, before, dumpIn(ctx, t, s))
+	tx.CheckReadsSeeWrites(t, s, func(ctx context.Context) {
 		errIs(t, s.CreateCase(ctx, txC4), support.ErrAlreadyExists, "the transaction's case holds its id")
 		errIs(t, s.UpdateCase(ctx, txC1), support.ErrConflict, "the transaction's version is stored")
 		errIs(t, s.AddReply(ctx, txR5), support.ErrAlreadyExists, "the transaction's reply holds its id")
@@ -109,26 +101,7 @@ func txReadsSeeWrites(t *testing.T, s support.Store) {
 		ids, err := s.PurgeCases(ctx, fixCutoff, 10)
 		require.NoError(t, err)
 		assert.Empty(t, ids, "the transaction purged c0 already")
-		return errRollback
 	})
-	require.ErrorIs(t, err, errRollback)
-	storetest.SameDump(t, before, dump(t, s), "nothing of the failed transaction is kept")
-}
-
-// txRollback: a transaction that writes with every method, then fails, keeps none
-// of it, InTx returns fn's error unchanged, and every write can be made again.
-func txRollback(t *testing.T, s support.Store) {
-	seed(t, s)
-	before := dump(t, s)
-	wrapped := fmt.Errorf("wrapped: %w", errRollback)
-	err := s.InTx(t.Context(), func(ctx context.Context) error {
-		require.NoError(t, writeEverything(ctx, s))
-		return wrapped
-	})
-	assert.Same(t, wrapped, err, "InTx returns fn's error unchanged")
-	storetest.SameDump(t, before, dump(t, s), "nothing of the failed transaction is kept")
-	must(t, writeEverything(t.Context(), s))
-	checkEverything(t, before, dump(t, s))
 }
 
 // txNestedFailure: a nested InTx that fails undoes its own writes only, and the
@@ -154,26 +127,10 @@ func txNestedFailure(t *testing.T, s support.Store) {
 	storetest.SameDump(t, want, dump(t, s))
 }
 
-// txCancelled: a transaction whose context is cancelled before it starts writes
-// nothing and fails with the context's error, none of the contract's sentinels.
-func txCancelled(t *testing.T, s support.Store) {
-	ctx, cancel := context.WithCancel(t.Context())
-	cancel()
-	err := s.InTx(ctx, func(ctx context.Context) error { return s.CreateCase(ctx, Case("o1", acct1, "c1", t0)) })
-	require.ErrorIs(t, err, context.Canceled)
-	for _, sentinel := range sentinels {
-		assert.NotErrorIs(t, err, sentinel, "a caller that gave up is none of the contract's outcomes")
-	}
-	_, err = s.GetCase(t.Context(), "", "c1")
-	errIs(t, err, support.ErrNotFound, "a cancelled transaction writes nothing")
-}
-
 // atomicFailedCalls: every call the contract refuses changes nothing, alone or
 // inside a transaction that goes on and commits.
 func atomicFailedCalls(t *testing.T, s support.Store) {
-	seed(t, s)
-	before := dump(t, s)
-	fail := func(ctx context.Context) {
+	tx.CheckFailedCalls(t, s, func(ctx context.Context) {
 		errIs(t, s.CreateCase(ctx, Case("o1", acct1, "c3", t0)), support.ErrAlreadyExists, "case id taken")
 		stale := saved(fixC1, 1)
 		stale.Subject = "stale"
@@ -189,12 +146,5 @@ func atomicFailedCalls(t *testing.T, s support.Store) {
 		ids, err := s.PurgeCases(ctx, fixOld.CreatedAt, 10)
 		require.NoError(t, err)
 		assert.Empty(t, ids, "nothing older than the oldest case")
-	}
-	fail(t.Context())
-	storetest.SameDump(t, before, dump(t, s), "failed calls change nothing")
-	must(t, s.InTx(t.Context(), func(ctx context.Context) error {
-		fail(ctx)
-		return nil
-	}))
-	storetest.SameDump(t, before, dump(t, s), "failed calls inside a transaction that commits change nothing")
+	})
 }
