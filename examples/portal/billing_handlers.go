@@ -212,7 +212,10 @@ func (s *server) getAccountCharges(w http.ResponseWriter, r *http.Request, p mem
 }
 
 // operatorCharges is GET /v1/operator/billing/charges?period= (reseller
-// operators): every project's charges (billing.Service.CurrentCharges).
+// operators): every project's charges (billing.Service.CurrentCharges), but
+// those of an organization whose M-6 gate p fails (it enforces MFA and p signed
+// in without), which are left out as ListOrganizations leaves the organization
+// out: CurrentCharges takes no principal.
 func (s *server) operatorCharges(w http.ResponseWriter, r *http.Request, p members.Principal) error {
 	if err := requireOperator(p); err != nil {
 		return err
@@ -225,6 +228,22 @@ func (s *server) operatorCharges(w http.ResponseWriter, r *http.Request, p membe
 	if err != nil {
 		return err
 	}
+	allowed := map[string]error{}
+	projects := c.Projects[:0]
+	for _, pc := range c.Projects {
+		err, seen := allowed[pc.OrgID]
+		if !seen {
+			err = s.svc.Authorize(r.Context(), p, pc.OrgID, "")
+			allowed[pc.OrgID] = err
+		}
+		switch {
+		case err == nil:
+			projects = append(projects, pc)
+		case !errors.Is(err, members.ErrPermissionDenied):
+			return err
+		}
+	}
+	c.Projects = projects
 	return writeJSON(w, http.StatusOK, toCharges(c))
 }
 
