@@ -1,7 +1,8 @@
 // Package storetest is the scaffolding of resellerkit's store conformance suites
-// (members/memberstest, identity/identitytest, contacts/contactstest, and those of
-// the domains to come): the runner, the error and concurrency helpers and the
-// keyset-paging checks that every suite needs, whatever its domain.
+// (members/memberstest, identity/identitytest, contacts/contactstest,
+// billing/billingtest, security/securitytest, support/supporttest): the runner,
+// the error, transaction and concurrency helpers and the keyset-paging checks that
+// every suite needs, whatever its domain.
 //
 // It is public, like the domain suites and the engines stores are built on (memdb,
 // sqldb/sqldbtest), for the same users: those who build a store of their own. A user
@@ -38,6 +39,9 @@
 //     the byte order of its key, page sizes, tokens no list made, rows added and
 //     removed between pages, scopes and tokens that cross them, the maximum
 //     limit). Row and RowsOf see any list through its keys and scopes.
+//   - Tx and its Check methods: transactions that travel in the context (commit,
+//     rollback, reads inside, a cancelled context, failed calls that change
+//     nothing), from the suite's fixture, dump and one write with every method.
 //   - NewestFirst: times for rows of a list ordered newest first, so that the
 //     Lister checks (which expect the byte order of keys) apply to it.
 //   - All, Walk, Must, NilIfEmpty, SameDump, Local and UTC: small helpers the
