@@ -65,9 +65,11 @@ type Report struct {
 // Accounts run in parallel (Config.Workers at once; each listed once); each item
 // is recorded as soon as it is done. The run is held by this call under a lease
 // it renews; after a crash the next Maintain takes the unfinished run over once
-// the lease expired (ErrBusy before, and while another runner works it), skipping
-// the items recorded: a repair whose item was lost is observed compliant and not
-// repeated. A cancelled ctx stops the run without recording anything as failed.
+// the lease expired (ErrBusy before, and while another runner works it; of two
+// runners starting together, one creates the run and the other gets ErrBusy),
+// skipping the items recorded: a repair whose item was lost is observed
+// compliant and not repeated. A cancelled ctx stops the run without recording
+// anything as failed.
 // Each account where something was repaired or failed gets one summary notice to
 // its technical contacts (idempotent per run); a notice that cannot be written is
 // reported in NoticeErrors, not fatal. A Store error stops the run (it stays
@@ -87,25 +89,35 @@ func (s *Service) Maintain(ctx context.Context, targets []Target) (Report, error
 		}
 		seen[t.AccountID] = true
 	}
+	// Finding the unfinished run and creating one when there is none are one
+	// transaction: two runners starting together must not each create a run and
+	// maintain the same accounts at once (the second finds the first's run, held).
 	owner := s.newID()
-	now := s.clock()
-	run, err := s.store.UnfinishedRun(ctx)
-	switch {
-	case err == nil:
-		ok, err := s.store.ClaimRun(ctx, run.ID, owner, now, now.Add(Lease))
-		if err != nil {
-			return rep, err
+	var run Run
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		now := s.clock()
+		var err error
+		run, err = s.store.UnfinishedRun(ctx)
+		switch {
+		case err == nil:
+			ok, err := s.store.ClaimRun(ctx, run.ID, owner, now, now.Add(Lease))
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return fmt.Errorf("%w: run %s, held by another runner until %s", ErrBusy, run.ID, run.LeaseUntil.Format(time.RFC3339))
+			}
+			rep.Resumed = true
+			return nil
+		case errors.Is(err, ErrNotFound):
+			run = Run{ID: s.newID(), StartedAt: now, State: RunRunning, Regions: slices.Clone(s.regions), Owner: owner, LeaseUntil: now.Add(Lease)}
+			rep.Resumed = false
+			return s.store.CreateRun(ctx, run)
+		default:
+			return err
 		}
-		if !ok {
-			return rep, fmt.Errorf("%w: run %s, held by another runner until %s", ErrBusy, run.ID, run.LeaseUntil.Format(time.RFC3339))
-		}
-		rep.Resumed = true
-	case errors.Is(err, ErrNotFound):
-		run = Run{ID: s.newID(), StartedAt: now, State: RunRunning, Regions: slices.Clone(s.regions), Owner: owner, LeaseUntil: now.Add(Lease)}
-		if err := s.store.CreateRun(ctx, run); err != nil {
-			return rep, err
-		}
-	default:
+	})
+	if err != nil {
 		return rep, err
 	}
 	regions := run.Regions // a resumed run keeps its regions
