@@ -333,7 +333,10 @@ func (s *Service) Reject(ctx context.Context, p members.Principal, orgID, caseID
 // ErrConflict), and recorded after it whatever else changed the case meanwhile.
 // A claim left by a crash during the call (an escalation without an AWS case id)
 // is given up after EscalationTimeout: the desk checks AWS's console first, as
-// the AWS case may exist (CreateCase has no idempotency token).
+// the AWS case may exist (CreateCase has no idempotency token). A call cut off by
+// the end of ctx is such a claim too (ErrConflict); an AWS case opened is
+// recorded even when ctx ended after the call; a call AWS refused gives the
+// claim back at once.
 func (s *Service) Escalate(ctx context.Context, p members.Principal, orgID, caseID string) (Case, error) {
 	if err := s.deskOnly(ctx, p, orgID); err != nil {
 		return Case{}, err
@@ -372,13 +375,22 @@ func (s *Service) Escalate(ctx context.Context, p members.Principal, orgID, case
 		return c, err
 	}
 	e, err := s.escalator.Escalate(ctx, c)
+	// What AWS did is recorded even when ctx ended meanwhile (a request's
+	// deadline, a closed browser): an AWS case left unrecorded is opened again.
+	record := context.WithoutCancel(ctx)
 	if err != nil {
+		if ctx.Err() != nil {
+			// The call was cut off: AWS may have opened the case, and only the
+			// answer was lost. The claim stays, as after a crash.
+			return Case{}, fmt.Errorf("%w: escalating case %s was interrupted (%w): AWS Support may have opened the case; "+
+				"check its console before escalating again, which is possible after %s", ErrConflict, c.ID, err, EscalationTimeout)
+		}
 		// Give the claim back, so the desk can try again.
-		_, _ = s.setEscalation(context.WithoutCancel(ctx), orgID, caseID, nil) // best effort: it times out anyway
+		_, _ = s.setEscalation(record, orgID, caseID, nil) // best effort: it times out anyway
 		return Case{}, fmt.Errorf("support: escalating case %s: %w", c.ID, err)
 	}
 	e.At, e.By = s.clock(), p.IdentityID
-	out, err := s.setEscalation(ctx, orgID, caseID, &e)
+	out, err := s.setEscalation(record, orgID, caseID, &e)
 	if err != nil {
 		return Case{}, fmt.Errorf("support: case %s was escalated to AWS as case %s (%s), but recording it failed: %w", caseID, e.AWSCaseID, e.DisplayID, err)
 	}

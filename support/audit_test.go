@@ -1,0 +1,96 @@
+package support_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seeda33a2f4f/resellerkit/sqldb"
+	"github.com/seeda33a2f4f/resellerkit/sqldb/sqldbtest"
+	"github.com/seeda33a2f4f/resellerkit/support"
+)
+
+// lateEscalator is an AWS Support whose CreateCase goes through (the AWS case
+// exists: calls counts them) while the request that asked for it runs out of
+// time: cancel ends the caller's context, before the answer (lost: the call
+// fails with the context's error) or just after it (answered).
+type lateEscalator struct {
+	escalator
+	cancel   context.CancelFunc
+	answered bool
+}
+
+func (l *lateEscalator) Escalate(ctx context.Context, c support.Case) (support.Escalation, error) {
+	e, err := l.escalator.Escalate(ctx, c)
+	l.cancel()
+	if !l.answered {
+		return support.Escalation{}, ctx.Err()
+	}
+	return e, err
+}
+
+// P-4: an escalation whose request runs out of time (the portal gives each
+// request a deadline; a browser closes) must not open a second AWS case. When AWS
+// answered, the AWS case is recorded all the same; when the answer was lost, the
+// outcome is unknown, so the claim stays (ErrConflict to the next attempt until
+// EscalationTimeout) instead of being given back for an immediate second
+// CreateCase. On SQLite, whose transactions see the cancelled context, and on the
+// memory store.
+func TestP4_EscalationOutlivingItsRequestOpensOneAWSCase(t *testing.T) {
+	for _, kind := range []string{"memory", "sqlite", "postgresql"} {
+		t.Run(kind, func(t *testing.T) {
+			if kind == "postgresql" {
+				sqldbtest.SkipUnavailable(t, sqldb.PostgreSQL)
+			}
+			storeKind = kind
+			defer func() { storeKind = "memory" }()
+			for _, answered := range []bool{true, false} {
+				t.Run(map[bool]string{true: "answered", false: "answer lost"}[answered], func(t *testing.T) {
+					f := newFixture(t)
+					c := f.open(t, support.Urgent)
+					ctx, cancel := context.WithCancel(f.ctx)
+					late := &lateEscalator{cancel: cancel, answered: answered}
+					svc, err := support.NewService(support.Config{Store: f.store, Members: f.members, Escalator: late, Policy: policy(), Now: f.clock})
+					require.NoError(t, err)
+					_, err = svc.Escalate(ctx, f.desk, f.orgA.ID, c.ID)
+					got, _, gerr := f.svc.Get(f.ctx, f.desk, f.orgA.ID, c.ID)
+					require.NoError(t, gerr)
+					if answered {
+						require.NoError(t, err, "AWS opened the case: it is recorded though the request ended")
+						require.NotNil(t, got.Escalation)
+						assert.Equal(t, "case-111111111111-1", got.Escalation.AWSCaseID)
+					} else {
+						require.Error(t, err)
+						require.NotNil(t, got.Escalation, "the claim is kept: AWS may have opened the case")
+						assert.Empty(t, got.Escalation.AWSCaseID)
+					}
+
+					// The desk tries again at once: no second AWS case.
+					f.set(f.clock().Add(time.Minute))
+					again, err := svc.Escalate(f.ctx, f.desk, f.orgA.ID, c.ID)
+					if answered {
+						require.NoError(t, err)
+						assert.Equal(t, "case-111111111111-1", again.Escalation.AWSCaseID)
+					} else {
+						require.ErrorIs(t, err, support.ErrConflict, "being escalated (outcome unknown)")
+					}
+					assert.Equal(t, int32(1), late.calls.Load(), "one CreateCase")
+
+					if !answered {
+						// Past EscalationTimeout the desk (having checked AWS's console) may
+						// try again.
+						f.set(f.clock().Add(support.EscalationTimeout))
+						late.answered = true
+						late.cancel = func() {}
+						got, err := svc.Escalate(f.ctx, f.desk, f.orgA.ID, c.ID)
+						require.NoError(t, err)
+						assert.Equal(t, "case-111111111111-2", got.Escalation.AWSCaseID)
+					}
+				})
+			}
+		})
+	}
+}
