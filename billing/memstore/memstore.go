@@ -97,6 +97,7 @@ func (v version) header() (billing.CostData, error) {
 
 // cloneDocument returns a copy of d sharing no slice with it.
 func cloneDocument(d billing.Document) billing.Document {
+	d.Sources = slices.Clone(d.Sources)
 	d.Lines = slices.Clone(d.Lines)
 	d.Taxes = slices.Clone(d.Taxes)
 	return d
