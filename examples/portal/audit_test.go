@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -55,4 +56,50 @@ func TestM6_OperatorChargesLeaveOutOrganizationsWhoseMFAGateTheOperatorFails(t *
 		require.Equal(t, http.StatusOK, f.do("GET", "/v1/operator/billing/charges", signed.Token, nil, &c))
 		assert.True(t, orgsOf(c)[f.orgID])
 	})
+}
+
+// TestUI_ContactsFormsAnswer4xxOnInvalidInput checks the contacts edit and the
+// bulk edit (C-1, C-3, M-10) as every other form of the UI answers: invalid
+// input is the form again with the error next to the field and 400, a stale
+// version 409, and nothing saved; not a 200 that tells a client (or a test, or an
+// assistive tool following the status) that the post went through.
+func TestUI_ContactsFormsAnswer4xxOnInvalidInput(t *testing.T) {
+	f := newFixture(t, "memory")
+	f.setDetailContacts(t)
+	f.setContacts(t, "100000000002")
+	one, two := f.storedContacts(t, "100000000001"), f.storedContacts(t, "100000000002")
+	c := f.uiClient(t)
+	_, _ = c.signIn(demoPower, "")
+	edit := "/orgs/" + f.orgID + "/accounts/100000000001/contacts/edit"
+	bulk := "/orgs/" + f.orgID + "/accounts/bulk"
+	badAddress := contactsForm("1", "+81311112222")
+	badAddress.Set("security_to", "not-an-address")
+	for _, tc := range []struct {
+		name, path string
+		form       url.Values
+		status     int
+		field      string // the id of the error shown next to the field
+	}{
+		{"an invalid phone", edit, contactsForm("1", "12ab"), http.StatusBadRequest, `id="phone1-error"`},
+		{"an invalid address", edit, badAddress, http.StatusBadRequest, `id="security_to-error"`},
+		{"an unknown language", edit, func() url.Values { v := contactsForm("1", "+81311112222"); v.Set("language", "xx"); return v }(),
+			http.StatusBadRequest, `aria-invalid="true"`},
+		{"a stale version", edit, contactsForm("7", "+81311112222"), http.StatusConflict, `id="contacts-error"`},
+		{"bulk: an invalid phone", bulk, url.Values{"account": {"100000000001", "100000000002"}, "phone1": {"nope"}},
+			http.StatusBadRequest, `id="phone1-error"`},
+		{"bulk: an unknown language", bulk, url.Values{"account": {"100000000001"}, "language": {"xx"}},
+			http.StatusBadRequest, `aria-invalid="true"`},
+		{"bulk: no account chosen", bulk, url.Values{"phone1": {"+81311112222"}}, http.StatusBadRequest, `id="bulk-error"`},
+		{"bulk: nothing to set", bulk, url.Values{"account": {"100000000001"}}, http.StatusBadRequest, `id="bulk-error"`},
+		{"bulk: an account never configured", bulk, url.Values{"account": {"100000000001", "100000000003"}, "phone1": {"+81311112222"}},
+			http.StatusBadRequest, `id="bulk-error"`},
+	} {
+		resp, body := c.post(tc.path, tc.form)
+		assert.Equal(t, tc.status, resp.StatusCode, tc.name)
+		assert.Equal(t, tc.path, resp.Request.URL.Path, "%s: the form again", tc.name)
+		assert.Contains(t, body, tc.field, tc.name)
+		checkPage(t, resp, body)
+		assert.Equal(t, one, f.storedContacts(t, "100000000001"), "%s: nothing saved", tc.name)
+		assert.Equal(t, two, f.storedContacts(t, "100000000002"), "%s: nothing saved", tc.name)
+	}
 }

@@ -219,11 +219,12 @@ func (u *ui) contactsEdit(_ http.ResponseWriter, r *http.Request, v *view) error
 	case err == nil:
 		return seeOther("/orgs/" + url.PathEscape(orgID) + "/accounts/" + url.PathEscape(id))
 	case errors.Is(err, contacts.ErrConflict):
-		form.Error = "contacts.error.conflict"
+		form.Error, v.Status = "contacts.error.conflict", http.StatusConflict
 	case errors.As(err, &ve):
 		if !form.place(ve, from) {
 			form.Error, form.ErrorArg = "contacts.error.invalid", ve.Field
 		}
+		v.Status = http.StatusBadRequest
 	default:
 		return err
 	}
@@ -434,6 +435,6 @@ func (u *ui) bulkEdit(_ http.ResponseWriter, r *http.Request, v *view) error {
 			return err
 		}
 	}
-	v.Data = form
+	v.Status, v.Data = http.StatusBadRequest, form // nothing saved: the form again with why
 	return nil
 }

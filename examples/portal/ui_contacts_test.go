@@ -69,7 +69,7 @@ func TestUI_ContactsEditKeepsInputAndShowsErrorsThenSaves(t *testing.T) {
 
 	// One invalid phone (the second input): the form again, input kept, nothing saved.
 	resp, body = c.post(edit, contactsForm("1", "+81311112222", "12ab", "+819033334444"))
-	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	require.Equal(t, http.StatusBadRequest, resp.StatusCode, body)
 	checkPage(t, resp, body)
 	assert.Regexp(t, `id="phone2"[^>]*value="12ab"[^>]*aria-invalid="true"`, body)
 	assert.Contains(t, body, `id="phone2-error"`)
@@ -83,7 +83,7 @@ func TestUI_ContactsEditKeepsInputAndShowsErrorsThenSaves(t *testing.T) {
 	form := contactsForm("1", "+81311112222")
 	form.Set("security_to", "sec-to@demo.example.com\nnot-an-address")
 	resp, body = c.post(edit, form, "Accept-Language", "en")
-	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	require.Equal(t, http.StatusBadRequest, resp.StatusCode, body)
 	assert.Contains(t, body, `id="security_to-error"`)
 	assert.Contains(t, body, "not-an-address")
 	assert.NotContains(t, body, `id="billing_to-error"`)
@@ -101,7 +101,7 @@ func TestUI_ContactsEditKeepsInputAndShowsErrorsThenSaves(t *testing.T) {
 
 	// A stale version is refused, nothing saved.
 	resp, body = c.post(edit, contactsForm("1", "+81355556666"))
-	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	require.Equal(t, http.StatusConflict, resp.StatusCode, body)
 	assert.Contains(t, body, `id="contacts-error"`)
 	assert.Equal(t, after, f.storedContacts(t, "100000000001"))
 }
@@ -136,7 +136,7 @@ func TestUI_BulkEditIsAllOrNothing(t *testing.T) {
 	// One invalid phone: shown next to it, no account changed.
 	form := url.Values{"account": {"100000000001", "100000000002"}, "phone1": {"+81311112222"}, "phone2": {"nope"}, "language": {"en"}}
 	resp, body = c.post(bulk, form)
-	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	require.Equal(t, http.StatusBadRequest, resp.StatusCode, body)
 	checkPage(t, resp, body)
 	assert.Contains(t, body, `id="phone2-error"`)
 	assert.Regexp(t, `id="acct-100000000002"[^>]*checked`, body, "the choice is kept")
@@ -146,7 +146,7 @@ func TestUI_BulkEditIsAllOrNothing(t *testing.T) {
 	// An account never configured in the batch: nothing changes either.
 	form = url.Values{"account": {"100000000001", "100000000003"}, "phone1": {"+81311112222"}}
 	resp, body = c.post(bulk, form, "Accept-Language", "en")
-	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	require.Equal(t, http.StatusBadRequest, resp.StatusCode, body)
 	assert.Contains(t, body, `id="bulk-error"`)
 	assert.Equal(t, one, f.storedContacts(t, "100000000001"))
 
