@@ -192,7 +192,8 @@ type AlertReport struct {
 // notified to its account's security contacts; one at or above the incident score
 // is an incident, whose notice lists the emergency phones in call order. The same
 // finding again (Security Hub updates findings; EventBridge delivers at least
-// once) notifies nobody. A finding of an account no organization owns, or whose
+// once) notifies nobody, also when its severity crossed the incident score
+// since it was alerted. A finding of an account no organization owns, or whose
 // account has no security recipients, is returned in Unrouted and not stored, so
 // a later delivery is routed. A system operation.
 func (s *Service) Alert(ctx context.Context, findings []Finding) (AlertReport, error) {
@@ -225,6 +226,17 @@ func (s *Service) Alert(ctx context.Context, findings []Finding) (AlertReport, e
 				// Notify first (its key makes a repeated finding a no-op), so the
 				// alert is stored with its notice's id.
 				n, err := s.notifier.Notify(ctx, s.alertNotice(a))
+				if errors.Is(err, contacts.ErrConflict) {
+					// The key names a notice of the other kind: the finding was
+					// alerted with a severity on the other side of the incident
+					// score, and Security Hub updated it since. Alerted once: a
+					// repeat when its alert is stored (nothing written then).
+					if put, perr := s.store.PutAlert(ctx, a); perr != nil || put {
+						return err
+					}
+					stored = false
+					return nil
+				}
 				if err != nil {
 					return err
 				}

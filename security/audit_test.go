@@ -3,6 +3,7 @@ package security_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/security"
 	securitymem "github.com/seeda33a2f4f/resellerkit/security/memstore"
 	securitysql "github.com/seeda33a2f4f/resellerkit/security/sqlstore"
@@ -105,4 +107,46 @@ func twoRunnersTogether(t *testing.T, store security.Store) {
 		t.Fatalf("no runner succeeded: %v", errs)
 	}
 	assert.Equal(t, 1, f.aws.maxRepairs(), "no control repaired twice")
+}
+
+// S-4: Security Hub updates a finding under the same Id, its severity too (an
+// analyst's BatchUpdateFindings, a re-scored finding), and sends it again. A
+// finding alerted as MEDIUM that comes back as HIGH (now above the incident
+// score), or the reverse, was alerted once: it is a repeat, like any other
+// update. It must not fail the whole batch (for ever: every later delivery of it
+// fails the same way), leaving the batch's other findings unrouted.
+func TestS4_FindingWhoseSeverityCrossedTheIncidentScoreIsARepeat(t *testing.T) {
+	for _, tc := range []struct{ name, first, then string }{
+		{"raised to an incident", "MEDIUM", "HIGH"},
+		{"lowered from an incident", "CRITICAL", "LOW"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, 1, securitymem.New())
+			acct := f.targets[0].AccountID
+			setContacts(t, f, acct)
+			finding := func(id, label string) string {
+				return `{"Id": "` + id + `", "AwsAccountId": "` + acct + `", "Title": "S3 bucket public", "Severity": {"Label": "` + label + `"}}`
+			}
+			first, err := security.ParseFindings(strings.NewReader(`[` + finding("f-1", tc.first) + `]`))
+			require.NoError(t, err)
+			rep, err := f.svc.Alert(f.ctx, first)
+			require.NoError(t, err)
+			require.Len(t, rep.New, 1)
+
+			batch, err := security.ParseFindings(strings.NewReader(`[` + finding("f-1", tc.then) + `, ` + finding("f-2", "MEDIUM") + `]`))
+			require.NoError(t, err)
+			rep, err = f.svc.Alert(f.ctx, batch)
+			require.NoError(t, err, "an updated finding does not stop the batch")
+			assert.Equal(t, 1, rep.Repeated, "f-1 was alerted already")
+			require.Len(t, rep.New, 1, "f-2, after it in the batch, is alerted")
+			assert.Equal(t, "f-2", rep.New[0].ID)
+
+			notices, _, err := f.cstore.ListNotices(f.ctx, f.org.ID, "", resellerkit.Page{})
+			require.NoError(t, err)
+			assert.Len(t, notices, 2, "one notice per finding")
+			alerts, _, err := f.svc.ListAlerts(f.ctx, f.alice, f.org.ID, acct, resellerkit.Page{})
+			require.NoError(t, err)
+			assert.Len(t, alerts, 2)
+		})
+	}
 }
