@@ -13,8 +13,9 @@
 // Steps, in order (-steps chooses; default ingest,alarms,issue,audit):
 //
 //   - ingest: billing/reports finds the newest version of each report of -period
-//     (default: the previous UTC month) in a directory laid out like the report
-//     bucket (-source DIR -prefix P) or in S3 (-source s3://bucket/prefix, with the
+//     (default: the previous UTC month, or the current one when the steps include
+//     neither issue nor audit, as the daily run's) in a directory laid out like
+//     the report bucket (-source DIR -prefix P) or in S3 (-source s3://bucket/prefix, with the
 //     default AWS credentials; -s3-endpoint for an S3-compatible store), and
 //     billing.Service.Ingest stores each one, streaming its files: a progress line
 //     per file on stderr at every tenth read. A version already stored is

@@ -86,7 +86,7 @@ func parseFlags(args []string, out io.Writer, now time.Time) (config, error) {
 	fs.StringVar(&c.report, "report", "", "the name of the one report or data export to read under the prefix (default: every one)")
 	fs.StringVar(&c.payer, "payer", "", "the payer account id, for CUR 2.0 manifests, which do not name it")
 	fs.StringVar(&c.s3Endpoint, "s3-endpoint", "", "an S3-compatible endpoint URL instead of AWS's (path-style requests)")
-	period := fs.String("period", "", "the billing month YYYY-MM (default: the previous UTC month)")
+	period := fs.String("period", "", "the billing month YYYY-MM (default: the previous UTC month; the current one when the steps include neither issue nor audit)")
 	fs.StringVar(&c.plans, "plans", "", "the billing plans JSON (pricing plans, support fees, exchange-rate policies; default: none)")
 	cur := fs.String("cost-currency", "", "the cost data's currency, USD or JPY (default: the plans', else USD)")
 	fs.StringVar(&c.issuer.Name, "issuer-name", "", "the invoice issuer's name (required for the issue step)")
@@ -115,7 +115,6 @@ func parseFlags(args []string, out io.Writer, now time.Time) (config, error) {
 		}
 		c.now = t
 	}
-	c.period = resellerkit.MonthOf(c.now).Prev()
 	if *period != "" {
 		m, err := resellerkit.ParseMonth(*period)
 		if err != nil {
@@ -151,6 +150,15 @@ func parseFlags(args []string, out io.Writer, now time.Time) (config, error) {
 		case "":
 		default:
 			return c, fmt.Errorf("-steps: unknown step %q (want ingest, alarms, issue, audit, deliver)", s)
+		}
+	}
+	if c.period.IsZero() {
+		// The monthly run (issue, audit) closes the previous month; the daily run
+		// (ingest, alarms) follows the current one, whose month-to-date charges
+		// the portal shows (B-13) and the alarms watch (B-15).
+		c.period = resellerkit.MonthOf(c.now)
+		if c.steps[stepIssue] || c.steps[stepAudit] {
+			c.period = c.period.Prev()
 		}
 	}
 	if c.steps[stepIngest] && c.source == "" {
