@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/sqldb"
 	"github.com/seeda33a2f4f/resellerkit/sqldb/sqldbtest"
 	"github.com/seeda33a2f4f/resellerkit/support"
@@ -93,4 +94,36 @@ func TestP4_EscalationOutlivingItsRequestOpensOneAWSCase(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Bad filters are refused with an error naming the field, the value and the
+// rule, not answered with an empty list a caller takes for "no such case": a
+// state or clock state misspelt ("waiting" for waiting_on_customer), an account id
+// that is none.
+func TestP3_ListAndQueueRefuseBadFilters(t *testing.T) {
+	f := newFixture(t)
+	f.open(t, support.Normal)
+	for _, tc := range []struct {
+		name, field, value string
+		filter             support.CaseFilter
+	}{
+		{"unknown state", "states[1]", "waiting", support.CaseFilter{States: []support.State{support.Open, "waiting"}}},
+		{"account id not 12 digits", "account_id", "1111-1111-1111", support.CaseFilter{AccountID: "1111-1111-1111"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := f.svc.List(f.ctx, f.alice, f.orgA.ID, tc.filter, resellerkit.Page{})
+			var ve *resellerkit.ValidationError
+			require.ErrorAs(t, err, &ve)
+			require.ErrorIs(t, err, support.ErrInvalid)
+			assert.Equal(t, tc.field, ve.Field)
+			assert.Equal(t, tc.value, ve.Value)
+			assert.NotEmpty(t, ve.Rule)
+		})
+	}
+	_, err := f.svc.Queue(f.ctx, f.desk, []support.ClockState{support.ClockBreached, "late"})
+	var ve *resellerkit.ValidationError
+	require.ErrorAs(t, err, &ve)
+	require.ErrorIs(t, err, support.ErrInvalid)
+	assert.Equal(t, "only[1]", ve.Field)
+	assert.Equal(t, "late", ve.Value)
 }

@@ -175,10 +175,20 @@ func (s *Service) Get(ctx context.Context, p members.Principal, orgID, caseID st
 }
 
 // List returns a page of orgID's cases, newest first, to p (support.inquire, or
-// the desk); f.OrgID is forced to orgID.
+// the desk); f.OrgID is forced to orgID. A state that is none, or an account id
+// that is not 12 digits, is ErrInvalid naming it (not an empty page).
 func (s *Service) List(ctx context.Context, p members.Principal, orgID string, f CaseFilter, page resellerkit.Page) ([]Case, string, error) {
 	if _, err := s.side(ctx, p, orgID); err != nil {
 		return nil, "", err
+	}
+	for i, st := range f.States {
+		if !st.Valid() {
+			return nil, "", resellerkit.Invalid(ErrInvalid, fmt.Sprintf("states[%d]", i), string(st), "P-3",
+				"want open, in_progress, waiting_on_customer, resolved, closed or rejected")
+		}
+	}
+	if f.AccountID != "" && (len(f.AccountID) != 12 || strings.Trim(f.AccountID, "0123456789") != "") {
+		return nil, "", resellerkit.Invalid(ErrInvalid, "account_id", f.AccountID, "P-1", "want a 12-digit AWS account id")
 	}
 	f.OrgID = orgID
 	return s.store.ListCases(ctx, f, page)
@@ -505,7 +515,8 @@ type QueueItem struct {
 // Queue returns the desk's queue (operators signed in with MFA): every case of
 // every organization that is not final, oldest first, with its SLA clocks at now
 // (read whole: the queue of open cases is the desk's working set); with only set, those whose first-response or resolution clock
-// is in one of the states (e.g. at_risk, breached).
+// is in one of the states (e.g. at_risk, breached; a state that is none is
+// ErrInvalid naming it).
 func (s *Service) Queue(ctx context.Context, p members.Principal, only []ClockState) ([]QueueItem, error) {
 	if !p.Operator || p.OrgID != "" {
 		return nil, fmt.Errorf("%w: the queue is the support desk's (operators)", members.ErrPermissionDenied)
@@ -514,6 +525,14 @@ func (s *Service) Queue(ctx context.Context, p members.Principal, only []ClockSt
 		// The queue shows every organization's cases, some of which enforce MFA
 		// (M-6): the desk signs in with a second factor.
 		return nil, fmt.Errorf("%w: the support desk's queue needs a sign-in with MFA", members.ErrPermissionDenied)
+	}
+	for i, st := range only {
+		switch st {
+		case ClockRunning, ClockAtRisk, ClockBreached, ClockPaused, ClockMet, ClockMissed:
+		default:
+			return nil, resellerkit.Invalid(ErrInvalid, fmt.Sprintf("only[%d]", i), string(st), "P-2",
+				"want running, at_risk, breached, paused, met or missed")
+		}
 	}
 	cases, err := resellerkit.All(func(pg resellerkit.Page) ([]Case, string, error) {
 		return s.store.ListCases(ctx, CaseFilter{States: []State{Open, InProgress, WaitingOnCustomer, Resolved}}, pg)
