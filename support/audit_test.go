@@ -127,3 +127,26 @@ func TestP3_ListAndQueueRefuseBadFilters(t *testing.T) {
 	assert.Equal(t, "only[1]", ve.Field)
 	assert.Equal(t, "late", ve.Value)
 }
+
+// P-5 at a leap day: on 2028-02-29, twelve months back is 2027-02-28 (2027 has
+// no 29 February), not 2027-03-01: a case opened on 1 March 2027 is kept until 1
+// March 2028, not purged the day before its twelve months are up.
+func TestP5_RetentionOnALeapDay(t *testing.T) {
+	f := newFixture(t)
+	f.set(time.Date(2027, 2, 27, 10, 0, 0, 0, time.UTC))
+	old := f.open(t, support.Normal)
+	f.set(time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC))
+	young := f.open(t, support.Normal)
+	f.set(time.Date(2028, 2, 29, 10, 0, 0, 0, time.UTC))
+	p, err := f.svc.Purge(f.ctx)
+	require.NoError(t, err)
+	assert.Equal(t, time.Date(2027, 2, 28, 10, 0, 0, 0, time.UTC), p.Cutoff)
+	assert.Equal(t, []string{old.ID}, p.Cases, "only the case older than 12 months")
+	_, _, err = f.svc.Get(f.ctx, f.alice, f.orgA.ID, young.ID)
+	require.NoError(t, err, "kept until 2028-03-01")
+
+	f.set(time.Date(2028, 3, 1, 9, 0, 0, 1000, time.UTC))
+	p, err = f.svc.Purge(f.ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []string{young.ID}, p.Cases, "purged once its 12 months are up")
+}

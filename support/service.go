@@ -568,6 +568,18 @@ func (s *Service) SLA(ctx context.Context, p members.Principal, orgID, caseID st
 	return s.policy.Evaluate(&c, s.clock())
 }
 
+// monthsBefore returns t n months earlier; when that month has no such day (29
+// February in a common year), its last day: time.AddDate would roll over into
+// the next month (2028-02-29 less 12 months is 2027-03-01), purging a case the day
+// before its retention ends.
+func monthsBefore(t time.Time, n int) time.Time {
+	c := t.AddDate(0, -n, 0)
+	if c.Day() != t.Day() {
+		c = c.AddDate(0, 0, -c.Day())
+	}
+	return c
+}
+
 // Purged is what Service.Purge removed.
 type Purged struct {
 	Cutoff time.Time
@@ -578,7 +590,7 @@ type Purged struct {
 // their replies, in batches, and reports them. Idempotent: a second run removes
 // nothing more. A system operation.
 func (s *Service) Purge(ctx context.Context) (Purged, error) {
-	out := Purged{Cutoff: s.clock().AddDate(0, -Retention, 0)}
+	out := Purged{Cutoff: monthsBefore(s.clock(), Retention)}
 	for {
 		ids, err := s.store.PurgeCases(ctx, out.Cutoff, 500)
 		if err != nil {
