@@ -1,13 +1,17 @@
 package main
 
 import (
+	"encoding/base32"
 	"net/http"
 	"net/url"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/seeda33a2f4f/resellerkit/identity"
 	"github.com/seeda33a2f4f/resellerkit/members"
 )
 
@@ -102,4 +106,53 @@ func TestUI_ContactsFormsAnswer4xxOnInvalidInput(t *testing.T) {
 		assert.Equal(t, one, f.storedContacts(t, "100000000001"), "%s: nothing saved", tc.name)
 		assert.Equal(t, two, f.storedContacts(t, "100000000002"), "%s: nothing saved", tc.name)
 	}
+}
+
+// TestI3_AFailedEnrollmentIs400NamingTheFieldNot401 checks the second-factor
+// enrollments of a signed-in caller (I-3): a wrong authenticator-app code or a
+// passkey ceremony that does not verify (a bad response, an unknown or used
+// ticket) is invalid input, 400 "invalid" naming the field, with nothing enrolled.
+// It is not 401 "unauthenticated" (with WWW-Authenticate and the sign-in failure's
+// message), which tells a client its session is dead when it is not.
+func TestI3_AFailedEnrollmentIs400NamingTheFieldNot401(t *testing.T) {
+	f := newFixture(t, "memory")
+	tok := f.token(demoGeneral) // password only: no factor yet
+	password := f.passwords[demoGeneral.Email]
+
+	var totp totpJSON
+	require.Equal(t, http.StatusCreated, f.do("POST", "/v1/me/totp", tok, map[string]string{"password": password}, &totp))
+	secret, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(totp.Secret)
+	require.NoError(t, err)
+	step := identity.TOTPStep(time.Now())
+	valid := []string{identity.TOTPCode(secret, step-1), identity.TOTPCode(secret, step), identity.TOTPCode(secret, step+1)}
+	wrong := "000000"
+	for n := 1; slices.Contains(valid, wrong); n++ {
+		wrong = identity.TOTPCode(secret, step+10*int64(n))
+	}
+
+	var reg passkeyChallengeJSON
+	require.Equal(t, http.StatusCreated, f.do("POST", "/v1/me/passkeys/challenge", tok, map[string]string{"password": password}, &reg))
+	for _, tc := range []struct {
+		name, path string
+		body       any
+		field      string
+	}{
+		{"a wrong code", "/v1/me/totp/confirm", map[string]string{"code": wrong}, "code"},
+		{"a response that does not verify", "/v1/me/passkeys", map[string]any{"ticket": reg.Ticket, "name": "laptop", "response": map[string]any{}}, "response"},
+		{"the ticket again, used", "/v1/me/passkeys", map[string]any{"ticket": reg.Ticket, "name": "laptop", "response": map[string]any{}}, "response"},
+		{"an unknown ticket", "/v1/me/passkeys", map[string]any{"ticket": "NOSUCHTICKET", "name": "laptop", "response": map[string]any{}}, "response"},
+	} {
+		var e errorJSON
+		assert.Equal(t, http.StatusBadRequest, f.do("POST", tc.path, tok, tc.body, &e), tc.name)
+		assert.Equal(t, "invalid", e.Error.Code, tc.name)
+		assert.Equal(t, tc.field, e.Error.Field, tc.name)
+	}
+	var mfa mfaJSON
+	require.Equal(t, http.StatusOK, f.do("GET", "/v1/me/mfa", tok, nil, &mfa), "the session is still valid")
+	assert.Equal(t, mfaJSON{}, mfa, "nothing enrolled")
+
+	// The right code still enrolls the app.
+	var codes recoveryCodesJSON
+	require.Equal(t, http.StatusOK, f.do("POST", "/v1/me/totp/confirm", tok, map[string]string{"code": valid[1]}, &codes))
+	assert.Len(t, codes.RecoveryCodes, identity.RecoveryCodeCount)
 }

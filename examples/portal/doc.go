@@ -531,7 +531,9 @@
 //	400 invalid                 *resellerkit.ValidationError of any package (field, value,
 //	                            rule id, reason), bad limit or page_token, members.ErrInvalid,
 //	                            billing.ErrInvalid (e.g. issuing more than an invoice returns),
-//	                            security.ErrInvalid, support.ErrInvalid
+//	                            security.ErrInvalid, support.ErrInvalid; a wrong code
+//	                            confirming an authenticator app ("code") or a passkey
+//	                            registration that does not verify ("response"), I-3
 //	403 mfa_required            members.ErrMFARequired: the organization enforces MFA (M-6)
 //	403 permission_denied       members.ErrPermissionDenied, with the domain's message naming
 //	                            what is required ("only reseller operators may do this");

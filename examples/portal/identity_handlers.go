@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"time"
 
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/identity"
 	"github.com/seeda33a2f4f/resellerkit/members"
 )
@@ -282,7 +284,19 @@ type recoveryCodesJSON struct {
 	RecoveryCodes []string `json:"recovery_codes"`
 }
 
-// confirmTOTP is POST /v1/me/totp/confirm: a code from the app turns it on.
+// enrollmentRefused turns identity's ErrUnauthenticated for a second factor
+// being enrolled (a wrong code, a passkey ceremony that does not verify) into a
+// *resellerkit.ValidationError naming field (400 invalid): the caller's session
+// is valid, and a 401 would tell the client to sign in again (I-3, I-4).
+func enrollmentRefused(err error, field, value, reason string) error {
+	if errors.Is(err, identity.ErrUnauthenticated) {
+		return resellerkit.Invalid(identity.ErrInvalid, field, value, "I-3", reason)
+	}
+	return err
+}
+
+// confirmTOTP is POST /v1/me/totp/confirm: a code from the app turns it on. A
+// wrong code is 400 invalid naming "code".
 func (s *server) confirmTOTP(w http.ResponseWriter, r *http.Request, _ members.Principal) error {
 	var in codeInput
 	if err := decodeJSON(w, r, &in); err != nil {
@@ -290,7 +304,7 @@ func (s *server) confirmTOTP(w http.ResponseWriter, r *http.Request, _ members.P
 	}
 	codes, err := s.ids.ConfirmTOTP(r.Context(), callerOf(r).auth, in.Code)
 	if err != nil {
-		return err
+		return enrollmentRefused(err, "code", in.Code, "is not the code the authenticator app shows now (6 digits, from the key POST /v1/me/totp returned)")
 	}
 	return writeJSON(w, http.StatusOK, recoveryCodesJSON{RecoveryCodes: nonNil(codes)})
 }
@@ -366,7 +380,9 @@ type registeredPasskeyJSON struct {
 }
 
 // registerPasskey is POST /v1/me/passkeys: the authenticator's answer to the
-// challenge.
+// challenge. A ceremony that does not complete (the response does not verify, the
+// ticket is unknown, used, expired or another identity's) is 400 invalid naming
+// "response": begin again.
 func (s *server) registerPasskey(w http.ResponseWriter, r *http.Request, _ members.Principal) error {
 	var in registerPasskeyInput
 	if err := decodeJSON(w, r, &in); err != nil {
@@ -374,7 +390,8 @@ func (s *server) registerPasskey(w http.ResponseWriter, r *http.Request, _ membe
 	}
 	pk, codes, err := s.ids.FinishPasskeyRegistration(r.Context(), callerOf(r).auth, in.Ticket, in.Name, in.Response)
 	if err != nil {
-		return err
+		return enrollmentRefused(err, "response", string(in.Response), "the passkey registration did not verify, or its ticket is "+
+			"unknown, used or expired: begin again with POST /v1/me/passkeys/challenge")
 	}
 	return writeJSON(w, http.StatusCreated, registeredPasskeyJSON{Passkey: toPasskey(pk), RecoveryCodes: nonNil(codes)})
 }
