@@ -232,11 +232,11 @@ func (a *Aggregator) setCurrency(c money.Currency) {
 // NewAggregatorFor returns an empty Aggregator for period that keeps only the detail
 // Compute(cfg, …) needs, so real data makes far fewer groups and adding a row is
 // cheaper. A row's UsageType and Operation are only read by B-5 SKU-scoped pricing
-// rules and by the B-8 domain registration test of Classify, so the Aggregator keeps
-// them in full when the row's ProductCode is the service of some SKU rule of some
-// project of cfg; otherwise it keeps the UsageType only when it contains
-// "DomainRegistration" and the Operation only when it is RegisterDomain,
-// RenewDomain or TransferDomain, and makes the others empty. Every row thus gets the
+// rules and by the B-8 domain registration and B-3 reservation tests of Classify,
+// so the Aggregator keeps them in full when the row's ProductCode is the service of
+// some SKU rule of some project of cfg; otherwise it keeps the UsageType only when
+// it contains "DomainRegistration" or "HeavyUsage" and the Operation only when it
+// is RegisterDomain, RenewDomain or TransferDomain, and makes the others empty. Every row thus gets the
 // same classification and the same pricing rule as with NewAggregator, and
 // Compute(cfg, agg) gives the same result (sums are exact, pricing distributes over
 // them).
@@ -364,9 +364,16 @@ func (a *Aggregator) KeepsAllDetail(productCode []byte) bool {
 
 // KeepsUsageType reports whether the Aggregator keeps usageType on a row whose
 // product code KeepsAllDetail does not report: when it marks a domain
-// registration (B-8), or always for NewAggregator.
+// registration (B-8) or a reservation's fee (a Reserved Instance's upfront
+// payment, B-3), or always for NewAggregator.
 func (a *Aggregator) KeepsUsageType(usageType []byte) bool {
-	return a.proj == nil || bytes.Contains(usageType, domainRegistrationBytes)
+	return a.proj == nil || keptUsageType(usageType)
+}
+
+// keptUsageType reports a usage type that Classify reads, which the projected
+// Aggregator keeps: a domain registration's (B-8) and a reservation's (B-3).
+func keptUsageType(usageType []byte) bool {
+	return bytes.Contains(usageType, domainRegistrationBytes) || bytes.Contains(usageType, heavyUsageBytes)
 }
 
 // KeepsOperation reports whether the Aggregator keeps operation on a row whose
@@ -460,8 +467,9 @@ func (a *Aggregator) add(li *LineItem, rows int64, costSum, publicSum *money.Sum
 	if a.proj == nil || a.keepsDetail(code) {
 		usage, op = a.fields[4].id(li.UsageType), a.fields[5].id(li.Operation)
 	} else {
-		// Keep exactly what isDomainRegistration reads (B-8), so the class is the same.
-		if bytes.Contains(li.UsageType, domainRegistrationBytes) {
+		// Keep exactly what isDomainRegistration (B-8) and isRIUpfrontFee (B-3)
+		// read, so the class is the same.
+		if keptUsageType(li.UsageType) {
 			usage = a.fields[4].id(li.UsageType)
 		}
 		if isDomainOperation(li.Operation) {

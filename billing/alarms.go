@@ -172,7 +172,7 @@ func IsUpfront(k GroupKey) bool {
 	case "SavingsPlanUpfrontFee":
 		return true
 	case "Fee":
-		return strings.Contains(k.UsageType, "HeavyUsage")
+		return isRIUpfrontFee([]byte(k.LineItemType), []byte(k.UsageType))
 	}
 	return false
 }

@@ -51,3 +51,45 @@ func TestB10_ConversionTotalKeepsLinesWithCredits(t *testing.T) {
 		})
 	}
 }
+
+// TestB3_CURReservedInstanceUpfrontFeeNotListPriced: on the public_on_demand
+// basis a commitment purchase is not charged, its covered usage is charged at list
+// price instead (B-3). In CUR a Reserved Instance's upfront payment is a Fee row
+// of a "HeavyUsage" usage type (the row IsUpfront leaves out of alarms, B-15),
+// with no public price: it must count zero at list price, as the FOCUS purchase
+// of a commitment does, not its unblended cost on top of the covered usage at
+// list price. On the unblended basis it counts where AWS billed it. Other Fee
+// rows are not commitments and count. The projected Aggregator (NewAggregatorFor)
+// gives the same invoice.
+func TestB3_CURReservedInstanceUpfrontFeeNotListPriced(t *testing.T) {
+	rows := []row{
+		{acct: acctA, code: "AmazonEC2", typ: "Fee", usage: "APN1-HeavyUsage:m5.large", cost: "1000"},                              // RI upfront
+		{acct: acctA, code: "AmazonEC2", typ: "RIFee", usage: "APN1-HeavyUsage:m5.large", cost: "50"},                              // its recurring fee
+		{acct: acctA, code: "AmazonEC2", typ: "DiscountedUsage", usage: "APN1-BoxUsage:m5.large", cost: "0", public: "120.5"},      // covered
+		{acct: acctA, code: "AmazonRDS", typ: "Fee", usage: "APN1-HeavyUsage:db.r5.large", cost: "300"},                            // RDS RI upfront
+		{acct: acctA, code: "AmazonRDS", typ: "DiscountedUsage", usage: "APN1-InstanceUsage:db.r5.large", cost: "0", public: "40"}, // covered
+		{acct: acctA, code: "AWSDataTransfer", typ: "Fee", usage: "APN1-SomeFee", cost: "7"},                                       // not a commitment
+	}
+	for _, tc := range []struct {
+		basis   CostBasis
+		charges string
+	}{
+		{CostBasisUnblended, "1357"},       // 1000 + 50 + 0 + 300 + 0 + 7
+		{CostBasisPublicOnDemand, "167.5"}, // 0 + 0 + 120.5 + 0 + 40 + 7
+	} {
+		cfg := issueConfig()
+		cfg.Projects[0].PricingRules = nil
+		cfg.Projects[0].CostBasis = tc.basis
+		full, err := Compute(cfg, aggregate(t, rows...))
+		require.NoError(t, err)
+		assert.Equal(t, tc.charges, full.Invoices[0].ChargesUSD.String(), tc.basis)
+
+		proj := NewAggregatorFor(oct, cfg)
+		for _, r := range rows {
+			require.NoError(t, proj.Add(r.item()))
+		}
+		projected, err := Compute(cfg, proj)
+		require.NoError(t, err)
+		assert.Equal(t, tc.charges, projected.Invoices[0].ChargesUSD.String(), "projected, %s", tc.basis)
+	}
+}

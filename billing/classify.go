@@ -56,7 +56,8 @@ type Class struct {
 	DomainRegistration bool
 	// NotListPriced reports a CUR row that counts zero on the public_on_demand basis
 	// (B-3): AWS's commitment fees (RIFee, SavingsPlanUpfrontFee,
-	// SavingsPlanRecurringFee) and its discounts off the list price
+	// SavingsPlanRecurringFee, and a Reserved Instance's upfront payment: a Fee row
+	// of a "HeavyUsage" usage type) and its discounts off the list price
 	// (SavingsPlanNegation, BundledDiscount, RiVolumeDiscount). At list price the
 	// covered usage is charged in full, so charging these too would count the
 	// commitment twice (AWS Billing Conductor likewise keeps them off a billing
@@ -92,6 +93,18 @@ func CommitmentNotListPriced(li *LineItem) bool {
 }
 
 var unusedStatus = []byte("Unused")
+
+// heavyUsageBytes is the usage type substring of a Reserved Instance's fees
+// ("APN1-HeavyUsage:m5.large", "HeavyUsage:db.r5.large").
+var heavyUsageBytes = []byte("HeavyUsage")
+
+// isRIUpfrontFee reports a CUR Fee row of a reservation's usage type: a Reserved
+// Instance's upfront payment (All or Partial Upfront), a commitment purchase (B-3)
+// and an upfront fee (B-15). The projected Aggregator (NewAggregatorFor) keeps the
+// usage types this reads, through heavyUsageBytes: change them together.
+func isRIUpfrontFee(lineItemType, usageType []byte) bool {
+	return string(lineItemType) == "Fee" && bytes.Contains(usageType, heavyUsageBytes)
+}
 
 // curLineItemTypes lists the legacy CUR / CUR 2.0 line item types of B-2, each with
 // its Kind.
@@ -161,7 +174,7 @@ func Classify(li *LineItem) Class {
 	c.DomainRegistration = isDomainRegistration(li.ProductCode, li.Operation, li.UsageType)
 	kind, known := LineItemTypeKind(li.Format, string(li.LineItemType))
 	c.Unknown = !known
-	c.NotListPriced = li.Format != FormatFOCUS && notListPriced[string(li.LineItemType)]
+	c.NotListPriced = li.Format != FormatFOCUS && (notListPriced[string(li.LineItemType)] || isRIUpfrontFee(li.LineItemType, li.UsageType))
 	switch {
 	case known && kind == KindTax:
 		c.Kind = KindTax

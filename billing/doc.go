@@ -231,7 +231,8 @@
 //     with no public price (an empty PublicCost: AWS leaves it empty on fees, tax,
 //     Marketplace and credit rows) counts at its unblended cost, so nothing is
 //     dropped. AWS's commitment fees (RIFee, SavingsPlanUpfrontFee,
-//     SavingsPlanRecurringFee) and its discounts off the list price
+//     SavingsPlanRecurringFee, and a Reserved Instance's upfront payment, a Fee row
+//     of a "HeavyUsage" usage type) and its discounts off the list price
 //     (SavingsPlanNegation, BundledDiscount, RiVolumeDiscount) count zero whatever
 //     their public cost (Class.NotListPriced): at list price the usage they cover is
 //     charged in full (its PublicCost), so the commitment must not count twice. In
