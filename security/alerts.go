@@ -192,10 +192,11 @@ type AlertReport struct {
 // notified to its account's security contacts; one at or above the incident score
 // is an incident, whose notice lists the emergency phones in call order. The same
 // finding again (Security Hub updates findings; EventBridge delivers at least
-// once) notifies nobody, also when its severity crossed the incident score
-// since it was alerted. A finding of an account no organization owns, or whose
-// account has no security recipients, is returned in Unrouted and not stored, so
-// a later delivery is routed. A system operation.
+// once) notifies nobody, also when its severity fell below the incident score
+// since it was alerted; one raised to the incident score since is alerted once
+// more, as an incident (its ID ends in EscalatedSuffix). A finding of an account
+// no organization owns, or whose account has no security recipients, is returned
+// in Unrouted and not stored, so a later delivery is routed. A system operation.
 func (s *Service) Alert(ctx context.Context, findings []Finding) (AlertReport, error) {
 	var rep AlertReport
 	month := resellerkit.MonthOf(s.clock())
@@ -219,33 +220,7 @@ func (s *Service) Alert(ctx context.Context, findings []Finding) (AlertReport, e
 		a := Alert{ID: f.ID, OrgID: owner.OrgID, AccountID: f.AccountID, Region: f.Region, Product: cmp.Or(f.ProductName, "Security Hub"),
 			Title: f.Title, Severity: f.Severity.Label, Score: f.Severity.Normalized, Incident: f.Severity.Normalized >= s.incident,
 			Types: slices.Clone(f.Types), CreatedAt: f.CreatedAt.UTC().Truncate(time.Microsecond), ReceivedAt: s.clock()}
-		var stored bool
-		err = s.store.InTx(ctx, func(ctx context.Context) error {
-			a.NoticeID = ""
-			if s.notifier != nil {
-				// Notify first (its key makes a repeated finding a no-op), so the
-				// alert is stored with its notice's id.
-				n, err := s.notifier.Notify(ctx, s.alertNotice(a))
-				if errors.Is(err, contacts.ErrConflict) {
-					// The key names a notice of the other kind: the finding was
-					// alerted with a severity on the other side of the incident
-					// score, and Security Hub updated it since. Alerted once: a
-					// repeat when its alert is stored (nothing written then).
-					if put, perr := s.store.PutAlert(ctx, a); perr != nil || put {
-						return err
-					}
-					stored = false
-					return nil
-				}
-				if err != nil {
-					return err
-				}
-				a.NoticeID = n.ID
-			}
-			var err error
-			stored, err = s.store.PutAlert(ctx, a)
-			return err
-		})
+		stored, err := s.alertOnce(ctx, &a)
 		switch {
 		case errors.Is(err, contacts.ErrNotFound):
 			rep.Unrouted = append(rep.Unrouted, f)
@@ -261,6 +236,49 @@ func (s *Service) Alert(ctx context.Context, findings []Finding) (AlertReport, e
 		}
 	}
 	return rep, nil
+}
+
+// EscalatedSuffix ends the ID of the alert of a finding raised to an incident
+// after it was alerted (S-4): the finding's id followed by "#incident", which no
+// ASFF id holds. Its notice is an incident's, listing the emergency phones.
+const EscalatedSuffix = "#incident"
+
+// alertOnce notifies and stores a in one transaction, and reports whether it is
+// new. Notify comes first (its key makes a repeated finding a no-op), so the
+// alert is stored with its notice's id. The key is the finding's, and a notice
+// holds one kind: when the finding was alerted with a severity on the other side
+// of the incident score (Security Hub updates findings, their severity too), a
+// finding lowered from an incident is a repeat, and one raised to an incident is
+// alerted once more, as an incident, under a.ID + EscalatedSuffix.
+func (s *Service) alertOnce(ctx context.Context, a *Alert) (stored bool, err error) {
+	for {
+		err = s.store.InTx(ctx, func(ctx context.Context) error {
+			a.NoticeID = ""
+			if s.notifier != nil {
+				n, err := s.notifier.Notify(ctx, s.alertNotice(*a))
+				if err != nil {
+					return err
+				}
+				a.NoticeID = n.ID
+			}
+			var err error
+			stored, err = s.store.PutAlert(ctx, *a)
+			return err
+		})
+		if !errors.Is(err, contacts.ErrConflict) || strings.HasSuffix(a.ID, EscalatedSuffix) {
+			return stored, err
+		}
+		// The finding's notice is of the other kind: it was alerted already.
+		if !a.Incident {
+			// Its alert is stored too, unless the notice was written in another
+			// store's transaction and the process died before the alert: keep
+			// it then, as a repeat (it was notified).
+			a.NoticeID = ""
+			_, err = s.store.PutAlert(ctx, *a)
+			return false, err
+		}
+		a.ID += EscalatedSuffix
+	}
 }
 
 // alertNotice is the notice of an alert: an incident (phones listed by contacts)

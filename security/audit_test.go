@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seeda33a2f4f/resellerkit"
+	"github.com/seeda33a2f4f/resellerkit/contacts"
 	"github.com/seeda33a2f4f/resellerkit/security"
 	securitymem "github.com/seeda33a2f4f/resellerkit/security/memstore"
 	securitysql "github.com/seeda33a2f4f/resellerkit/security/sqlstore"
@@ -111,14 +112,22 @@ func twoRunnersTogether(t *testing.T, store security.Store) {
 
 // S-4: Security Hub updates a finding under the same Id, its severity too (an
 // analyst's BatchUpdateFindings, a re-scored finding), and sends it again. A
-// finding alerted as MEDIUM that comes back as HIGH (now above the incident
-// score), or the reverse, was alerted once: it is a repeat, like any other
-// update. It must not fail the whole batch (for ever: every later delivery of it
-// fails the same way), leaving the batch's other findings unrouted.
-func TestS4_FindingWhoseSeverityCrossedTheIncidentScoreIsARepeat(t *testing.T) {
-	for _, tc := range []struct{ name, first, then string }{
-		{"raised to an incident", "MEDIUM", "HIGH"},
-		{"lowered from an incident", "CRITICAL", "LOW"},
+// finding alerted below the incident score that comes back above it is now an
+// incident: its alert is repeated once, as an incident (the emergency phones
+// listed), under the finding's id + EscalatedSuffix; later deliveries of it are
+// repeats. One lowered from an incident was alerted as one: a repeat. Neither
+// fails the batch (for ever: every later delivery of it would fail the same way)
+// or leaves the batch's other findings unrouted.
+func TestS4_FindingWhoseSeverityCrossedTheIncidentScore(t *testing.T) {
+	for _, tc := range []struct {
+		name, first, then string
+		escalated         bool
+	}{
+		{"raised to an incident is alerted once more, as one", "MEDIUM", "HIGH", true},
+		{"raised from LOW to CRITICAL", "LOW", "CRITICAL", true},
+		{"lowered from an incident is a repeat", "CRITICAL", "LOW", false},
+		{"lowered within the incidents is a repeat", "CRITICAL", "HIGH", false},
+		{"raised below the incident score is a repeat", "LOW", "MEDIUM", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t, 1, securitymem.New())
@@ -135,18 +144,52 @@ func TestS4_FindingWhoseSeverityCrossedTheIncidentScoreIsARepeat(t *testing.T) {
 
 			batch, err := security.ParseFindings(strings.NewReader(`[` + finding("f-1", tc.then) + `, ` + finding("f-2", "MEDIUM") + `]`))
 			require.NoError(t, err)
-			rep, err = f.svc.Alert(f.ctx, batch)
-			require.NoError(t, err, "an updated finding does not stop the batch")
-			assert.Equal(t, 1, rep.Repeated, "f-1 was alerted already")
-			require.Len(t, rep.New, 1, "f-2, after it in the batch, is alerted")
-			assert.Equal(t, "f-2", rep.New[0].ID)
+			for run := range 2 { // the second delivery of the batch repeats everything
+				rep, err = f.svc.Alert(f.ctx, batch)
+				require.NoError(t, err, "an updated finding does not stop the batch")
+				if run == 1 {
+					assert.Empty(t, rep.New, "delivered again")
+					assert.Equal(t, 2, rep.Repeated, "delivered again")
+					break
+				}
+				var ids []string
+				for _, a := range rep.New {
+					ids = append(ids, a.ID)
+				}
+				if tc.escalated {
+					assert.Equal(t, []string{"f-1" + security.EscalatedSuffix, "f-2"}, ids)
+					assert.Equal(t, 0, rep.Repeated)
+					assert.Equal(t, 1, rep.Incidents, "the escalation is an incident")
+					assert.True(t, rep.New[0].Incident)
+					assert.Equal(t, tc.then, rep.New[0].Severity)
+				} else {
+					assert.Equal(t, []string{"f-2"}, ids, "f-2, after f-1 in the batch, is alerted")
+					assert.Equal(t, 1, rep.Repeated, "f-1 was alerted already")
+					assert.Equal(t, 0, rep.Incidents)
+				}
+			}
 
 			notices, _, err := f.cstore.ListNotices(f.ctx, f.org.ID, "", resellerkit.Page{})
 			require.NoError(t, err)
-			assert.Len(t, notices, 2, "one notice per finding")
+			kinds := map[contacts.Kind]int{}
+			for _, n := range notices {
+				kinds[n.Kind]++
+			}
 			alerts, _, err := f.svc.ListAlerts(f.ctx, f.alice, f.org.ID, acct, resellerkit.Page{})
 			require.NoError(t, err)
-			assert.Len(t, alerts, 2)
+			firstKind := contacts.KindSecurityAlert
+			if tc.first == "HIGH" || tc.first == "CRITICAL" {
+				firstKind = contacts.KindSecurityIncident
+			}
+			want := map[contacts.Kind]int{contacts.KindSecurityAlert: 1} // f-2
+			want[firstKind]++
+			if tc.escalated {
+				want[contacts.KindSecurityIncident]++
+				assert.Len(t, alerts, 3, "f-1, its escalation and f-2")
+			} else {
+				assert.Len(t, alerts, 2, "f-1 and f-2")
+			}
+			assert.Equal(t, want, kinds, "one notice per finding, and one per escalation")
 		})
 	}
 }

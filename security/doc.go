@@ -61,6 +61,10 @@
 // (members), stored and notified to the account's security contacts in one
 // transaction; a finding at or above Config.IncidentScore (70: HIGH) is an
 // incident, whose notice lists the account's emergency phones in call order.
+// Security Hub sends a finding again whenever it is updated: a repeat notifies
+// nobody, unless its severity rose to the incident score since it was alerted;
+// then it is alerted once more, as an incident (phones called), under its id +
+// EscalatedSuffix. A finding lowered below the score is a repeat.
 //
 // # Choices where DOMAIN.md is silent
 //

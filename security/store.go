@@ -65,7 +65,7 @@ type Item struct {
 // Alert is a security finding routed to an account's security contacts (S-4),
 // kept once per finding id.
 type Alert struct {
-	ID         string // the finding's id (ASFF Id): alerts are deduplicated by it
+	ID         string // the finding's id (ASFF Id): alerts are deduplicated by it; + EscalatedSuffix for a finding raised to an incident since its alert
 	OrgID      string
 	AccountID  string
 	Region     string
