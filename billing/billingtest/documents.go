@@ -451,6 +451,9 @@ func scribbleDocument(d billing.Document) {
 	for i := range d.Taxes {
 		d.Taxes[i].Tax = money.USD.Amount(dec("666"))
 	}
+	for i := range d.Sources {
+		d.Sources[i].Version = "scribbled"
+	}
 }
 
 // docCopies: an issued document does not change when what IssueDocument was given

@@ -120,6 +120,7 @@ func Document(orgID, project, id string, period resellerkit.Month) billing.Docum
 		Currency:     money.JPY,
 		CostCurrency: money.USD, ExchangeRate: dec("151.2345"), ExchangeRateSource: "MUFG TTM",
 		ExchangeRateDate: time.Date(2026, 5, 29, 0, 0, 0, 0, time.UTC),
+		Sources:          []billing.Report{Report(payer1, period, "v1", t0)},
 		Lines: []billing.DocumentLine{
 			{Kind: billing.LineService, AccountID: "123456789012", Service: "AmazonEC2", ServiceName: "Amazon Elastic Compute Cloud",
 				Description: "EC2", TaxRate: dec("0.10"), AmountCost: dec("1234.5678901234"), Amount: money.JPY.Amount(dec("186710"))},
