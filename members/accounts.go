@@ -274,7 +274,10 @@ func (s *Service) EditAccounts(ctx context.Context, p Principal, orgID string, a
 		accounts := make([]Account, len(accountIDs))
 		for i, id := range accountIDs {
 			a, err := s.store.GetAccount(ctx, orgID, id)
-			if err != nil {
+			switch {
+			case err != nil && len(accountIDs) == 1:
+				return fmt.Errorf("account %q: %w", id, err) // an edit of one account, which need not be a bulk edit
+			case err != nil:
 				return fmt.Errorf("bulk edit (M-10), account_ids[%d] %q: %w", i, id, err)
 			}
 			accounts[i] = a

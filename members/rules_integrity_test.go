@@ -36,6 +36,14 @@ func TestM7_EditAccountsNeedsAnEditRightAndSeesOnlyTheOrganizationsAccounts(t *t
 	// this one's batch is still not found (M-7), and apply never sees it.
 	err = f.svc.EditAccounts(f.ctx, f.alice, f.org.ID, []string{f.acct1.ID, "999999999999"}, members.PermContactsEdit, apply)
 	require.ErrorIs(t, err, members.ErrNotFound)
+	assert.ErrorContains(t, err, `bulk edit (M-10), account_ids[1] "999999999999"`, "a batch names the id's place in it")
+	require.False(t, applied)
+	// An edit of one account (contacts' and security's single-account calls) names
+	// the account, not a batch the caller never sent.
+	err = f.svc.EditAccounts(f.ctx, f.alice, f.org.ID, []string{"999999999999"}, members.PermContactsEdit, apply)
+	require.ErrorIs(t, err, members.ErrNotFound)
+	assert.ErrorContains(t, err, `account "999999999999"`)
+	assert.NotContains(t, err.Error(), "bulk edit")
 	require.False(t, applied)
 
 	var seen []string
