@@ -59,9 +59,11 @@
 //     ErrNotReady. IssueCreditNote (適格返還請求書) and CorrectInvoice issue
 //     numbered documents referencing the original (a correction keeps the credits
 //     its original carried, and a month whose credits were carried already is
-//     corrected with a credit note instead, so nothing counts twice). Audit recomputes a month from the stored
-//     data and compares it to the issued figures to the yen. Package
-//     billing/invoicedoc writes a Document as CSV and as a PDF qualified invoice.
+//     corrected with a credit note instead, so nothing counts twice; the month's
+//     credit notes stand after a correction and count against it). Audit
+//     recomputes a month from the stored data and compares it to the issued
+//     figures to the yen. Package billing/invoicedoc writes a Document as CSV
+//     and as a PDF qualified invoice.
 //
 // Every step is idempotent (keys, versions, firings), so the monthly job
 // (examples/billing-job) is re-run after any failure or crash.
@@ -203,8 +205,20 @@
 //     last day (rates are per month, B-10). Late credits are converted at the
 //     receiving invoice's rate and are outside the support-fee base; they are
 //     looked for over LateCreditMonths (12). Credit-note amounts are positive (the
-//     money returned), in the invoice's currency, at its tax rate and rounding, and
-//     all notes on an invoice return at most its subtotal. The invoice-issued
+//     money returned), in the invoice's currency, at its tax rate and rounding.
+//     A credit note (返還インボイス) returns money on the month's transaction and
+//     the customer deducts its tax, so a corrected invoice (修正インボイス), which
+//     restates what the month bills, leaves the notes standing and does not
+//     include them: all notes of a project's month, whichever of its invoices
+//     they refer to, return at most the current invoice's subtotal (a note
+//     beyond what is outstanding is refused, naming the notes issued), and a
+//     correction billing less than they returned is refused, naming them (the
+//     customer would get back more than was billed; the reseller settles such a
+//     case by hand). Corrections are never refused merely because a note
+//     exists: a month billed too little can still be corrected upwards. A
+//     note's line names an account on a line of the invoice, or none (a return
+//     on the invoice as a whole, such as the support fee); another project's or
+//     organization's account is refused (M-7). The invoice-issued
 //     notice goes to the project's invoice addresses in ServiceConfig.Language
 //     (Japanese by default).
 //   - Account ids in the data shorter than 12 digits (spreadsheets strip leading

@@ -446,8 +446,13 @@ type ReturnLine struct {
 // referencing it, its tax computed once per rate on the returned amounts with the
 // invoice's rate and rounding. key makes it idempotent (a retried request issues
 // one note); it is scoped by the invoice, so the same key on two invoices issues
-// two notes. The returns of all notes on an invoice cannot exceed its subtotal. An
-// operator's action: it takes no principal (the portal checks the operator).
+// two notes. Only the month's current invoice (the latest correction) takes a
+// note, and the notes of the month — those on the invoices it corrected too, which
+// stand — return at most its subtotal: a note beyond what is outstanding is
+// refused, naming the notes issued. A line names an account on a line of the
+// invoice, or none (a return on the invoice as a whole): never another project's
+// or organization's account (M-7). An operator's action: it takes no principal
+// (the portal checks the operator).
 func (s *Service) IssueCreditNote(ctx context.Context, key, invoiceID, reason string, lines []ReturnLine) (Document, error) {
 	if key == "" || len(key) > 200 {
 		return Document{}, resellerkit.Invalid(ErrInvalid, "key", key, "B-12", "an idempotency key of 1..200 characters is required")
@@ -472,9 +477,17 @@ func (s *Service) IssueCreditNote(ctx context.Context, key, invoiceID, reason st
 	if len(lines) == 0 {
 		return Document{}, resellerkit.Invalid(ErrInvalid, "lines", "", "B-12", "at least one line is required")
 	}
+	accounts := map[string]bool{"": true} // "": a return on the invoice as a whole
+	for _, l := range orig.Lines {
+		accounts[l.AccountID] = true
+	}
 	var sum money.Decimal
 	var errs []error
 	for i, l := range lines {
+		if !accounts[l.AccountID] {
+			errs = append(errs, resellerkit.Invalid(ErrInvalid, fmt.Sprintf("lines[%d].account_id", i), l.AccountID, "B-12",
+				fmt.Sprintf("want an account on a line of invoice %s, or none for the invoice as a whole", orig.Number)))
+		}
 		if l.Amount.Sign() <= 0 || l.Amount.Places() > cur.MinorDigits() {
 			errs = append(errs, resellerkit.Invalid(ErrInvalid, fmt.Sprintf("lines[%d].amount", i), l.Amount.String(), "B-12",
 				fmt.Sprintf("want an amount above zero in %s with at most %d decimals", cur, cur.MinorDigits())))
@@ -504,12 +517,6 @@ func (s *Service) IssueCreditNote(ctx context.Context, key, invoiceID, reason st
 	d.Taxes = []TaxAmount{{Rate: rate, Taxable: d.Subtotal, Tax: d.Tax, Rounding: mode}}
 	var stored Document
 	err = s.store.InTx(ctx, func(ctx context.Context) error {
-		notes, err := resellerkit.All(func(pg resellerkit.Page) ([]Document, string, error) {
-			return s.store.ListDocuments(ctx, DocumentFilter{ProjectID: orig.ProjectID, Kind: DocCreditNote}, pg)
-		})
-		if err != nil {
-			return err
-		}
 		invoices, err := resellerkit.All(func(pg resellerkit.Page) ([]Document, string, error) {
 			return s.store.ListDocuments(ctx, DocumentFilter{ProjectID: orig.ProjectID, Period: orig.Period, Kind: DocInvoice}, pg)
 		})
@@ -519,20 +526,55 @@ func (s *Service) IssueCreditNote(ctx context.Context, key, invoiceID, reason st
 		if !isCurrent(invoices, &orig) {
 			return resellerkit.Invalid(ErrInvalid, "invoice_id", invoiceID, "B-12", "this invoice was corrected: return money on the correction")
 		}
-		returned := sum
-		for _, n := range notes {
-			if n.RefersTo == orig.ID && n.Key != key {
-				returned = returned.Add(n.Subtotal.Decimal())
-			}
+		// Every note of the month counts, those on the invoices orig corrected
+		// too: they stand after a correction (CorrectInvoice).
+		notes, err := s.monthNotes(ctx, orig.ProjectID, orig.Period, key)
+		if err != nil {
+			return err
 		}
-		if returned.Cmp(orig.Subtotal.Decimal()) > 0 {
+		returned, numbers, err := returnedBy(notes, cur, invoiceID)
+		if err != nil {
+			return err
+		}
+		if all := returned.Add(sum); all.Cmp(orig.Subtotal.Decimal()) > 0 {
+			already := ""
+			if len(numbers) > 0 {
+				already = fmt.Sprintf(" (credit notes %s returned %s already)", strings.Join(numbers, ", "), returned)
+			}
 			return resellerkit.Invalid(ErrInvalid, "lines", sum.String(), "B-12",
-				fmt.Sprintf("the notes on invoice %s would return %s, more than its subtotal %s", orig.Number, returned, orig.Subtotal.Decimal()))
+				fmt.Sprintf("the notes on %s would return %s, more than invoice %s bills (%s)%s: at most %s is outstanding",
+					orig.Period, all, orig.Number, orig.Subtotal.Decimal(), already, orig.Subtotal.Decimal().Sub(returned)))
 		}
 		stored, _, err = s.store.IssueDocument(ctx, d)
 		return err
 	})
 	return stored, err
+}
+
+// monthNotes returns the credit notes issued on the invoices of projectID's
+// month, whichever of them (the original or a correction) each refers to,
+// leaving out the one issued with key.
+func (s *Service) monthNotes(ctx context.Context, projectID string, period resellerkit.Month, key string) ([]Document, error) {
+	notes, err := resellerkit.All(func(pg resellerkit.Page) ([]Document, string, error) {
+		return s.store.ListDocuments(ctx, DocumentFilter{ProjectID: projectID, Period: period, Kind: DocCreditNote}, pg)
+	})
+	return slices.DeleteFunc(notes, func(n Document) bool { return n.Key == key }), err
+}
+
+// returnedBy returns what notes returned in all, before tax, in cur, and their
+// numbers. A note in another currency cannot be added up: an error naming it.
+func returnedBy(notes []Document, cur money.Currency, invoiceID string) (money.Decimal, []string, error) {
+	var sum money.Decimal
+	var numbers []string
+	for _, n := range notes {
+		if n.Currency != cur {
+			return sum, nil, resellerkit.Invalid(ErrInvalid, "invoice_id", invoiceID, "B-12",
+				fmt.Sprintf("credit note %s of the month is in %s, not %s: what it returned cannot be counted against this invoice", n.Number, n.Currency, cur))
+		}
+		sum = sum.Add(n.Subtotal.Decimal())
+		numbers = append(numbers, n.Number)
+	}
+	return sum, numbers, nil
 }
 
 // taxRate returns the rate and rounding of an invoice's (first) tax rate.
@@ -549,10 +591,14 @@ func (d *Document) taxRate() (money.Decimal, money.RoundingMode) {
 // the late credits the original carried from earlier months (they were billed
 // once, there). A month whose credits a later invoice already carried cannot be
 // corrected (its credits would count twice): return money with a credit note
-// instead. Only the latest invoice of a month can be corrected, also under
-// concurrency (checked in the issuing transaction). The due date stays the
-// original's, or when that has passed, as many days after the new issue date as
-// the original gave. key makes it idempotent. An operator's action.
+// instead. The credit notes issued on the month stand (the customer has them and
+// deducted their tax): the correction does not include them, they count against
+// it (later notes return at most its subtotal less theirs), and a correction that
+// would bill less than they returned is refused, naming them. Only the latest
+// invoice of a month can be corrected, also under concurrency (both checked in
+// the issuing transaction). The due date stays the original's, or when that has
+// passed, as many days after the new issue date as the original gave. key makes
+// it idempotent. An operator's action.
 func (s *Service) CorrectInvoice(ctx context.Context, key, invoiceID string) (Document, error) {
 	if key == "" || len(key) > 200 {
 		return Document{}, resellerkit.Invalid(ErrInvalid, "key", key, "B-12", "an idempotency key of 1..200 characters is required")
@@ -618,7 +664,31 @@ func (s *Service) CorrectInvoice(ctx context.Context, key, invoiceID string) (Do
 	if d.DueDate.Before(today) {
 		d.DueDate = today.Add(orig.DueDate.Sub(orig.IssueDate))
 	}
-	stored, _, err := s.issue(ctx, d, p, check)
+	// The month's credit notes stand (the customer has them, and deducted their
+	// tax): the correction must bill at least what they returned. Checked in the
+	// issuing transaction, so a note issued meanwhile counts.
+	notesCheck := func(ctx context.Context) error {
+		notes, err := s.monthNotes(ctx, orig.ProjectID, orig.Period, "")
+		if err != nil {
+			return err
+		}
+		returned, numbers, err := returnedBy(notes, d.Currency, invoiceID)
+		if err != nil {
+			return err
+		}
+		if len(notes) > 0 && returned.Cmp(d.Subtotal.Decimal()) > 0 {
+			return resellerkit.Invalid(ErrInvalid, "invoice_id", invoiceID, "B-12",
+				fmt.Sprintf("credit notes %s returned %s on %s already, more than the correction would bill (%s): the notes stand, so the customer would get back more than the month bills",
+					strings.Join(numbers, ", "), returned, orig.Period, d.Subtotal.Decimal()))
+		}
+		return nil
+	}
+	stored, _, err := s.issue(ctx, d, p, func(ctx context.Context) error {
+		if err := check(ctx); err != nil {
+			return err
+		}
+		return notesCheck(ctx)
+	})
 	return stored, err
 }
 

@@ -925,6 +925,8 @@ func TestLifecycle_SQL(t *testing.T) {
 		"B12_Issue": TestB12_IssueInvoices, "B12_GapFree": TestB12_ConcurrentIssuanceIsGapFree,
 		"B16_LateCredit": TestB16_LateCreditLandsOnTheNextInvoice, "B16_Corrections": TestB16_CorrectionAndCarriedCredits,
 		"B12_ConcurrentCorrections": TestB12_ConcurrentCorrectionsIssueOne, "B12_CreditNote": TestB12_CreditNote,
+		"B12_CorrectionKeepsNotes": TestB12_CorrectionKeepsTheMonthsCreditNotes, "B12_NoteRemainder": TestB12_SecondCreditNoteBeyondTheRemainderIsRefused,
+		"B12_NoteAccounts": TestB12_CreditNoteLinesNameTheInvoicesAccounts, "B12_ConcurrentNoteAndCorrection": TestB12_ConcurrentCreditNoteAndCorrection,
 	}
 	for _, kind := range []string{"sqlite", "postgresql"} {
 		t.Run(kind, func(t *testing.T) {
