@@ -377,6 +377,11 @@ func TestB12_OperatorCreditNotesAndCorrectionsOverHTTP(t *testing.T) {
 		assert.Equal(t, "lines[0].amount", e.Error.Field)
 		bad["invoice_id"] = "nope"
 		require.Equal(t, http.StatusNotFound, f.do("POST", "/v1/operator/billing/credit-notes", op, bad, &e))
+		foreign := map[string]any{"key": "cn-3", "invoice_id": inv.ID, "reason": "x",
+			"lines": []map[string]any{{"account_id": "999999999999", "description": "x", "amount": "1"}}}
+		require.Equal(t, http.StatusBadRequest, f.do("POST", "/v1/operator/billing/credit-notes", op, foreign, &e),
+			"a line names an account of the invoice, or none (B-12, M-7)")
+		assert.Equal(t, "lines[0].account_id", e.Error.Field)
 
 		var list pageJSON[documentJSON]
 		require.Equal(t, http.StatusOK, f.do("GET", "/v1/orgs/"+f.orgID+"/documents?kind=credit_note", f.token(demoGeneral), nil, &list))
