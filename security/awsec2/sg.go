@@ -95,7 +95,7 @@ func observeGroups(groups []types.SecurityGroup) security.Observation {
 // the group's permissions exactly as DescribeSecurityGroups returned them. A group
 // or rule gone meanwhile (InvalidGroup.NotFound, InvalidPermission.NotFound) is
 // not an error: the next run observes what is left. A default group in use by a
-// network interface (ec2:DescribeNetworkInterfaces on group-id) is left open and
+// network interface (ec2:DescribeNetworkInterfaces on group-id, every page) is left open and
 // named in an error wrapping security.ErrInvalid: closing it would cut off the
 // traffic of whatever uses it. When every default group is
 // closed, nothing is called but the observation. On an error, the string still
@@ -124,14 +124,11 @@ func (d *DefaultSGClosed) Repair(ctx context.Context, account, region string) (s
 		}
 		// A default group something uses (an instance, a database, a Lambda
 		// function, an endpoint…) carries traffic: closing it would cut it off.
-		enis, err := client.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{
-			Filters:    []types.Filter{{Name: aws.String("group-id"), Values: []string{aws.ToString(g.GroupId)}}},
-			MaxResults: aws.Int32(5),
-		})
+		used, err := groupInUse(ctx, client, g.GroupId)
 		if err != nil {
 			return report(), fail("DescribeNetworkInterfaces "+aws.ToString(g.GroupId), account, region, err)
 		}
-		if len(enis.NetworkInterfaces) > 0 {
+		if used {
 			inUse = append(inUse, groupName(g))
 			continue
 		}
@@ -168,6 +165,28 @@ func (d *DefaultSGClosed) Repair(ctx context.Context, account, region string) (s
 			"default security groups in use by network interfaces are not closed (it would cut their traffic off): move those resources to groups of their own, then the next run closes the defaults")
 	}
 	return report(), nil
+}
+
+// groupInUse reports whether a network interface uses the group id
+// (ec2:DescribeNetworkInterfaces filtered on group-id). EC2 filters each page
+// after cutting it, so a page without a match may still have a NextToken to
+// one with a match: the pages are read until one names an interface or none
+// is left.
+func groupInUse(ctx context.Context, client api, id *string) (bool, error) {
+	p := ec2.NewDescribeNetworkInterfacesPaginator(client, &ec2.DescribeNetworkInterfacesInput{
+		Filters:    []types.Filter{{Name: aws.String("group-id"), Values: []string{aws.ToString(id)}}},
+		MaxResults: aws.Int32(5),
+	})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return false, err
+		}
+		if len(page.NetworkInterfaces) > 0 {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // gone reports whether err says the group or the rules no longer exist.
