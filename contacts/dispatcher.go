@@ -22,9 +22,15 @@ import (
 // when its lease expires. A failed attempt is retried after an exponential backoff
 // with jitter; after MaxAttempts, or at once for a permanent failure (a Transport
 // error wrapping ErrPermanent), the notice is dead: kept, with its attempts and
-// last error, for a person to look at. Delivery is at least once: a dispatcher that
-// dies after sending and before recording it sends again, with the same
-// Message.IdempotencyKey, so a receiver deduplicating on it sees the notice once.
+// last error, for a person to look at. An attempt is a send that started
+// (Store.StartNotice records it before the transport is called): a claimed notice
+// never handed to the transport (its turn came too late in the lease, or the
+// dispatcher was stopped or died first) counts none, however often that happens.
+// Delivery is at least once: a dispatcher that dies after sending and before
+// recording it sends again, with the same Message.IdempotencyKey, so a receiver
+// deduplicating on it sees the notice once; that unrecorded send still counts, so
+// a notice whose every send kills (or outlasts) its dispatcher is dead after
+// MaxAttempts sends instead of being sent forever.
 type Dispatcher struct {
 	store       Store
 	transport   Transport
@@ -66,7 +72,7 @@ func WithOwner(id string) DispatcherOption { return func(d *Dispatcher) { d.owne
 // send the same notice at the same time.
 func WithLease(l time.Duration) DispatcherOption { return func(d *Dispatcher) { d.lease = l } }
 
-// WithMaxAttempts sets the attempts before a notice is dead (default
+// WithMaxAttempts sets the attempts (sends started) before a notice is dead (default
 // DefaultMaxAttempts: with the default backoff, about ten hours of retrying, long
 // enough for an operator to fix a mail server's configuration overnight). A dead
 // notice can be queued again (Service.RequeueNotice).
@@ -124,8 +130,8 @@ type RoundReport struct {
 	Sent    int // delivered
 	Retried int // failed, due again later
 	Dead    int // failed for the last time, or permanently
-	Lost    int // the lease expired under the send and another dispatcher took the notice
-	Expired int // claimed but not sent: its send could not start early enough in the lease
+	Lost    int // the lease expired, before the send started or under it, and the notice was claimed again
+	Expired int // claimed but not sent (no attempt): its send could not start early enough in the lease
 }
 
 // Add adds the counts of o to r: the report of several rounds.
@@ -168,28 +174,43 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (RoundReport, error) {
 	return report, err
 }
 
-// deliver sends one claimed notice and records the outcome.
+// deliver sends one claimed notice and records the outcome. Only a send that
+// starts counts an attempt (Store.StartNotice, before the transport is called): a
+// claimed notice left unsent (its turn came too late in the lease, or the round
+// was stopped first) keeps its attempts and comes due again when its lease
+// expires.
 func (d *Dispatcher) deliver(ctx context.Context, n Notice) (RoundReport, error) {
+	if ctx.Err() != nil {
+		// The round was stopped before this notice's turn: not sent, no attempt.
+		return RoundReport{}, nil
+	}
 	// The send must end well before the lease does: after it, another
 	// dispatcher may claim the notice. A notice whose turn came too late is left
 	// alone; it comes due again when its lease expires.
-	left := n.LeaseUntil.Add(-d.lease / 4).Sub(d.clock())
-	if left < d.lease/4 {
+	if left := n.LeaseUntil.Add(-d.lease / 4).Sub(d.clock()); left < d.lease/4 {
 		return RoundReport{Expired: 1}, nil
 	}
-	sendCtx, cancel := context.WithTimeout(ctx, left)
+	if n.Attempts >= d.maxAttempts {
+		return d.exhausted(ctx, n)
+	}
+	switch err := d.store.StartNotice(ctx, n, d.owner); {
+	case errors.Is(err, ErrConflict):
+		return RoundReport{Lost: 1}, nil // the lease expired before the send started
+	case err != nil && ctx.Err() != nil:
+		return RoundReport{}, nil // stopped: not sent, no attempt
+	case err != nil:
+		return RoundReport{}, err
+	}
+	n.Attempts++
+	sendCtx, cancel := context.WithTimeout(ctx, n.LeaseUntil.Add(-d.lease/4).Sub(d.clock()))
 	err := d.transport.Send(sendCtx, n.message())
 	cancel()
 	if err != nil && ctx.Err() != nil {
 		// The round was stopped (shutdown): not the notice's failure. Its lease
-		// expires and it comes due again (the attempt counted at the claim stays
-		// counted, without an error).
+		// expires and it comes due again (the attempt counted when its send
+		// started stays counted, without an error: the send may have arrived).
 		return RoundReport{}, nil
 	}
-	// The outcome is recorded even when the round is being stopped: a sent notice
-	// left unrecorded would be sent again.
-	ctx, cancelRecord := context.WithTimeout(context.WithoutCancel(ctx), d.lease/4)
-	defer cancelRecord()
 	now := d.clock()
 	var r RoundReport
 	switch {
@@ -207,6 +228,35 @@ func (d *Dispatcher) deliver(ctx context.Context, n Notice) (RoundReport, error)
 		d.log.LogAttrs(ctx, slog.LevelWarn, "notice delivery failed", slog.String("notice", n.ID), slog.String("kind", string(n.Kind)),
 			slog.Int("attempt", n.Attempts), slog.String("state", string(n.State)), slog.String("err", n.LastError))
 	}
+	return d.finish(ctx, n, r)
+}
+
+// errNoOutcome is the last error of a notice whose last attempt started and
+// never recorded its outcome, when no attempt is left.
+var errNoOutcome = errors.New("no outcome recorded: the send started and its dispatcher stopped or lost the lease before recording it")
+
+// exhausted records as dead a claimed notice with no attempt left. Its attempts
+// all started (only a started send counts one); unless the limit was lowered
+// after its last failure was recorded (LastError names that attempt, and is
+// kept), the last of them never recorded an outcome: the dispatcher sending it
+// died or lost its lease during the send, which the notice itself may cause (a
+// message that crashes the sender), so it is not sent again.
+func (d *Dispatcher) exhausted(ctx context.Context, n Notice) (RoundReport, error) {
+	n.State = NoticeDead
+	if !strings.HasPrefix(n.LastError, fmt.Sprintf("attempt %d: ", n.Attempts)) {
+		n.LastError = lastError(n.Attempts, errNoOutcome)
+	}
+	d.log.LogAttrs(ctx, slog.LevelWarn, "notice delivery failed", slog.String("notice", n.ID), slog.String("kind", string(n.Kind)),
+		slog.Int("attempt", n.Attempts), slog.String("state", string(n.State)), slog.String("err", n.LastError))
+	return d.finish(ctx, n, RoundReport{Dead: 1})
+}
+
+// finish records n's outcome, r, under the lease of its claim. It is recorded
+// even when the round is being stopped: a sent notice left unrecorded would be
+// sent again.
+func (d *Dispatcher) finish(ctx context.Context, n Notice, r RoundReport) (RoundReport, error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.lease/4)
+	defer cancel()
 	switch err := d.store.FinishNotice(ctx, n, d.owner); {
 	case errors.Is(err, ErrConflict):
 		return RoundReport{Lost: 1}, nil

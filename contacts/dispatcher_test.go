@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -420,4 +421,194 @@ func TestC7_ASendFinishedDuringShutdownIsRecorded(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, r.Sent)
 	assert.Equal(t, contacts.NoticeSent, notice(t, st, "n000").State)
+}
+
+// hogging is a Transport whose sends of the notices in slow take minutes of the
+// test clock each and succeed, and whose other sends fail as a retryable error
+// (or succeed once ok is set). It counts the sends of each notice.
+type hogging struct {
+	c     *clock
+	slow  map[string]bool
+	ok    bool
+	mu    sync.Mutex
+	sends map[string]int
+}
+
+func (h *hogging) Send(_ context.Context, m contacts.Message) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.sends[m.NoticeID]++
+	if h.slow[m.NoticeID] {
+		h.c.add(3 * time.Minute)
+		return nil
+	}
+	if h.ok {
+		return nil
+	}
+	return errors.New("451 4.3.0 try again later")
+}
+
+// TestC7_AClaimWhoseSendNeverStartedIsNoAttempt: a notice claimed round after
+// round but never handed to the transport (its turn came too late in the lease,
+// behind slow sends) loses no attempt: its first real failure is attempt 1 and is
+// retried, however many times it was claimed, and only sends that started count
+// towards the limit.
+func TestC7_AClaimWhoseSendNeverStartedIsNoAttempt(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{t: t0}
+	st := memstore.New()
+	queue(t, st, c, 1) // n000, the victim
+	const maxAttempts = 3
+	tr := &hogging{c: c, slow: map[string]bool{}, sends: map[string]int{}}
+	d := newDispatcher(st, tr, c, contacts.WithLease(4*time.Minute), contacts.WithBatch(2, 1), contacts.WithMaxAttempts(maxAttempts))
+	for i := range 2 * maxAttempts {
+		// A slow notice due before the victim takes the round's lease: the
+		// victim's turn comes after the safe part of its lease.
+		hog := contacts.Notice{ID: fmt.Sprintf("hog%02d", i), Key: fmt.Sprintf("hog-%02d", i), OrgID: "org", Kind: contacts.KindChargeAlarm,
+			Language: contacts.Japanese, To: []string{"billing@example.com"}, Subject: "s", Text: "t",
+			NextAt: c.now().Add(-time.Hour), CreatedAt: c.now()}
+		require.NoError(t, st.EnqueueNotice(ctx, hog))
+		tr.slow[hog.ID] = true
+		r, err := d.RunOnce(ctx)
+		require.NoError(t, err)
+		require.Equal(t, contacts.RoundReport{Claimed: 2, Sent: 1, Expired: 1}, r, "round %d", i+1)
+		c.add(4 * time.Minute) // the victim's lease expires
+	}
+	require.Zero(t, tr.sends["n000"], "the victim was never handed to the transport")
+	assert.Zero(t, notice(t, st, "n000").Attempts, "claims whose send never started are no attempts")
+
+	r, err := d.RunOnce(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, contacts.RoundReport{Claimed: 1, Retried: 1}, r, "its first real failure is retried, not dead")
+	n := notice(t, st, "n000")
+	assert.Equal(t, contacts.NoticeQueued, n.State)
+	assert.Equal(t, 1, n.Attempts)
+	assert.Contains(t, n.LastError, "attempt 1: 451")
+
+	// The limit counts the sends that started: dead after the third failure.
+	for i := 2; i <= maxAttempts; i++ {
+		c.t = notice(t, st, "n000").NextAt
+		r, err = d.RunOnce(ctx)
+		require.NoError(t, err)
+		require.Equal(t, 1, r.Claimed, "attempt %d", i)
+	}
+	assert.Equal(t, 1, r.Dead)
+	assert.Equal(t, maxAttempts, tr.sends["n000"])
+	n = notice(t, st, "n000")
+	assert.Equal(t, contacts.NoticeDead, n.State)
+	assert.Equal(t, maxAttempts, n.Attempts)
+}
+
+// blocking is a Transport that holds the first send until its context ends,
+// and counts every send.
+type blocking struct {
+	started chan struct{}
+	mu      sync.Mutex
+	sends   map[string]int
+}
+
+func (b *blocking) Send(ctx context.Context, m contacts.Message) error {
+	b.mu.Lock()
+	b.sends[m.NoticeID]++
+	first := len(b.sends) == 1
+	b.mu.Unlock()
+	if first {
+		b.started <- struct{}{}
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	return ctx.Err()
+}
+
+// TestC7_ShutdownDoesNotSendOrCountTheRestOfTheBatch: a dispatcher stopped during
+// the first send of its batch hands the notices waiting behind it to no
+// transport and counts no attempt on them; the notice whose send had started
+// keeps its attempt (the send may have reached the receiver).
+func TestC7_ShutdownDoesNotSendOrCountTheRestOfTheBatch(t *testing.T) {
+	c := &clock{t: t0}
+	st := memstore.New()
+	queue(t, st, c, 3)
+	tr := &blocking{started: make(chan struct{}, 1), sends: map[string]int{}}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { _, err := newDispatcher(st, tr, c, contacts.WithBatch(3, 1)).RunOnce(ctx); done <- err }()
+	<-tr.started
+	cancel()
+	require.NoError(t, <-done)
+	assert.Equal(t, map[string]int{"n000": 1}, tr.sends, "only the send that started before the shutdown")
+	for id, want := range map[string]int{"n000": 1, "n001": 0, "n002": 0} {
+		n := notice(t, st, id)
+		assert.Equal(t, want, n.Attempts, id)
+		assert.Equal(t, contacts.NoticeQueued, n.State, id)
+		assert.Empty(t, n.LastError, id)
+	}
+}
+
+// TestC7_ASendThatNeverRecordsIsDeadAfterTheLimit: a notice whose every send
+// starts and never gets its outcome recorded (the dispatcher dies during it, or
+// loses its lease) counts each of those attempts, and once they reach the limit
+// it is dead instead of being sent again forever.
+func TestC7_ASendThatNeverRecordsIsDeadAfterTheLimit(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{t: t0}
+	st := memstore.New()
+	queue(t, st, c, 1)
+	const maxAttempts = 3
+	tr := &recorder{}
+	crashing := &crashingStore{Store: st, crash: maxAttempts}
+	for i := range maxAttempts + 2 {
+		_, err := newDispatcher(crashing, tr, c, contacts.WithMaxAttempts(maxAttempts)).RunOnce(ctx)
+		if i < maxAttempts {
+			require.ErrorContains(t, err, "process killed", "round %d", i+1)
+		} else {
+			require.NoError(t, err, "round %d", i+1)
+		}
+		c.add(contacts.DefaultLease)
+	}
+	assert.Len(t, tr.keys(), maxAttempts, "sent once per attempt, up to the limit")
+	n := notice(t, st, "n000")
+	assert.Equal(t, contacts.NoticeDead, n.State)
+	assert.Equal(t, maxAttempts, n.Attempts)
+	assert.Contains(t, n.LastError, fmt.Sprintf("attempt %d: ", maxAttempts))
+	assert.Contains(t, n.LastError, "no outcome")
+}
+
+// TestC7_NoAttemptLeftIsDeadWithoutASend: a claimed notice whose attempts already
+// reach the limit is dead without being sent again; its last error says why — the
+// last attempt's recorded failure when the limit was lowered after it, else that
+// the last send's outcome was never recorded.
+func TestC7_NoAttemptLeftIsDeadWithoutASend(t *testing.T) {
+	for _, tc := range []struct {
+		name, lastError, want string
+	}{
+		{"the limit was lowered", "attempt 5: 451 busy", "attempt 5: 451 busy"},
+		{"the last send never recorded", "attempt 4: 451 busy", "attempt 5: no outcome recorded"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &clock{t: t0}
+			st := memstore.New()
+			n := queue(t, &presetStore{Store: st, attempts: 5, lastError: tc.lastError}, c, 1)[0]
+			tr := &recorder{}
+			r, err := newDispatcher(st, tr, c, contacts.WithMaxAttempts(3)).RunOnce(context.Background())
+			require.NoError(t, err)
+			assert.Equal(t, contacts.RoundReport{Claimed: 1, Dead: 1}, r)
+			assert.Zero(t, tr.attempts, "not sent")
+			got := notice(t, st, n.ID)
+			assert.Equal(t, contacts.NoticeDead, got.State)
+			assert.Equal(t, 5, got.Attempts)
+			assert.True(t, strings.HasPrefix(got.LastError, tc.want), got.LastError)
+		})
+	}
+}
+
+// presetStore enqueues notices as if attempts had been made on them already.
+type presetStore struct {
+	contacts.Store
+	attempts  int
+	lastError string
+}
+
+func (s *presetStore) EnqueueNotice(ctx context.Context, n contacts.Notice) error {
+	n.Attempts, n.LastError = s.attempts, s.lastError
+	return s.Store.EnqueueNotice(ctx, n)
 }

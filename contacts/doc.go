@@ -51,6 +51,16 @@
 // Idempotency-Key header, a webhook-id, an SES tag), so receivers can drop the
 // repeat. Two dispatchers never hold one notice at the same time.
 //
+// An attempt is a send that started, counted (Store.StartNotice) just before the
+// transport is called, not when the notice is claimed: a claimed notice that
+// never reached the transport, because the dispatcher was stopped or died before
+// its turn, or its turn came too late in the lease (RoundReport.Expired), loses
+// no attempt, however often that happens under overload, and its first real
+// failure is attempt 1. A send that started counts even when its outcome is never
+// recorded (the dispatcher died or lost its lease during it): a notice whose
+// every send kills its sender is dead, with "no outcome recorded" as its last
+// error, once those sends reach the limit, instead of being sent forever.
+//
 // # Choices where DOMAIN.md is silent
 //
 //   - A notice is rendered when it is written, not when it is sent: what was sent

@@ -60,23 +60,36 @@ type Store interface {
 	// resellerkit.ErrPageToken. Its cost is that of one page, whatever the
 	// organization's history.
 	ListNoticesNewestFirst(ctx context.Context, orgID string, state NoticeState, page resellerkit.Page) ([]Notice, string, error)
-	// ClaimNotices leases up to limit due notices to owner until leaseUntil and
-	// returns them, oldest NextAt first: queued notices whose NextAt is at or before
-	// now and whose lease is free or expired (LeaseUntil at or before now). Each
-	// claimed notice has LeaseOwner and LeaseUntil set and Attempts incremented.
-	// Two concurrent claims never return the same notice. Unscoped: dispatchers
-	// serve every organization.
+	// ClaimNotices leases up to limit due notices to owner until leaseUntil (which
+	// must be after now) and returns them, oldest NextAt first: queued notices whose
+	// NextAt is at or before now and whose lease is free or expired (LeaseUntil at
+	// or before now). Each claimed notice has LeaseOwner and LeaseUntil set, as
+	// returned and as stored; its Attempts is unchanged (a claim is no attempt:
+	// StartNotice counts one). Two concurrent claims never return the same notice,
+	// and a notice claimed again has a later LeaseUntil than before, so owner and
+	// LeaseUntil name one claim. Unscoped: dispatchers serve every organization.
 	ClaimNotices(ctx context.Context, owner string, now, leaseUntil time.Time, limit int) ([]Notice, error)
+	// StartNotice records that owner starts a delivery attempt on the notice it
+	// claimed (found by n.OrgID and n.ID, n as ClaimNotices returned it): Attempts
+	// becomes n.Attempts+1, and nothing else changes, if owner still holds that
+	// claim's lease and no attempt was counted since n was read (the lease owner
+	// is owner, LeaseUntil is n.LeaseUntil and Attempts is n.Attempts). The caller
+	// sends only after it succeeded, so Attempts counts the sends that started,
+	// whatever becomes of them, and never a claim that sent nothing. ErrConflict
+	// if the lease was lost or never taken, or an attempt was counted since n was
+	// read; ErrNotFound if there is no such notice.
+	StartNotice(ctx context.Context, n Notice, owner string) error
 	// RequeueNotice makes orgID's dead notice due again at now: State queued,
 	// NextAt now, Attempts 0, LastError kept until the next attempt replaces it.
 	// ErrNotFound if there is no such notice, ErrConflict if it is not dead.
 	RequeueNotice(ctx context.Context, orgID, noticeID string, now time.Time) error
-	// FinishNotice records the outcome of the attempt owner made on the notice
-	// (found by n.OrgID and n.ID): it stores State, NextAt, LastError and SentAt
-	// from n and clears the lease, if owner still holds the lease taken for this
-	// attempt (the lease owner is owner and Attempts unchanged since the claim).
-	// ErrConflict if the lease was lost (expired and claimed by another
-	// dispatcher) or the notice is not leased, ErrNotFound if there is no such
-	// notice.
+	// FinishNotice records the outcome of owner's claim of the notice (found by
+	// n.OrgID and n.ID): it stores State, NextAt, LastError and SentAt from n and
+	// clears the lease, if owner still holds the lease of that claim and Attempts
+	// is unchanged since n was read (the lease owner is owner, LeaseUntil is
+	// n.LeaseUntil and Attempts is n.Attempts: n.Attempts+1 after StartNotice, or
+	// as claimed when no attempt started). ErrConflict if the lease was lost
+	// (expired and claimed again, by another dispatcher or by owner) or the notice
+	// is not leased, ErrNotFound if there is no such notice.
 	FinishNotice(ctx context.Context, n Notice, owner string) error
 }

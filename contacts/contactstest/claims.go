@@ -22,7 +22,7 @@ func claimCases() []storeCase {
 	return []storeCase{
 		{"Claims/OnlyDueNotices_C7", claimsOnlyDue},
 		{"Claims/OldestNextAtFirstUpToLimit", claimsOrderAndLimit},
-		{"Claims/SetsLeaseAndIncrementsAttempts", claimsSetLease},
+		{"Claims/SetsLeaseAndCountsNoAttempt_C7", claimsSetLease},
 		{"Claims/EveryOrganizationAndNone", claimsUnscoped},
 		{"Claims/LeasedNoticeWaitsForItsLeaseToExpire", claimsLeased},
 		{"Claims/ExpiredLeaseReclaimedFirstOwnerFinishIsErrConflict", claimsExpiredLease},
@@ -76,17 +76,20 @@ func claimsOrderAndLimit(t *testing.T, s contacts.Store) {
 	assert.Empty(t, claim(t, s, "d4", now, now.Add(time.Minute), 10))
 }
 
-// claimsSetLease: a claimed notice has LeaseOwner and LeaseUntil set and Attempts
-// incremented, as returned and as stored; nothing else changes.
+// claimsSetLease: a claimed notice has LeaseOwner and LeaseUntil set, as returned
+// and as stored; nothing else changes: a claim is no attempt (StartNotice counts
+// one), so a notice claimed and never sent loses none.
 func claimsSetLease(t *testing.T, s contacts.Store) {
 	n := Notice("o1", "n1")
 	n.Attempts, n.LastError = 2, "421 busy" // as a retried notice would be
 	enqueue(t, s, n)
 	got := claim(t, s, "dispatcher-1", t0, t0.Add(5*time.Minute), 1)
 	want := n
-	want.LeaseOwner, want.LeaseUntil, want.Attempts = "dispatcher-1", t0.Add(5*time.Minute), 3
+	want.LeaseOwner, want.LeaseUntil = "dispatcher-1", t0.Add(5*time.Minute)
 	assert.Equal(t, []contacts.Notice{want}, got, "as returned")
 	assert.Equal(t, want, getNotice(t, s, "o1", "n1"), "as stored")
+	again := claimOne(t, s, "dispatcher-2", want.LeaseUntil, want.LeaseUntil.Add(time.Minute), "n1")
+	assert.Equal(t, 2, again.Attempts, "claimed again once the lease expired, still no attempt")
 }
 
 // claimsUnscoped: claims serve every organization and the notices of none.
@@ -109,27 +112,37 @@ func claimsLeased(t *testing.T, s contacts.Store) {
 	}
 	got := claimOne(t, s, "d2", until, until.Add(time.Minute), "n1")
 	assert.Equal(t, "d2", got.LeaseOwner)
-	assert.Equal(t, 2, got.Attempts)
+	assert.Equal(t, until.Add(time.Minute), got.LeaseUntil)
+	assert.Zero(t, got.Attempts, "claims are no attempts")
 }
 
 // claimsExpiredLease: once a lease expires another owner may claim the notice;
-// the first owner has lost it: its FinishNotice is ErrConflict and changes
-// nothing, and the new owner's succeeds.
+// the attempt started under the first lease still counts (its send may have
+// arrived); the first owner has lost the lease: its FinishNotice and StartNotice
+// are ErrConflict and change nothing, and the new owner's succeed.
 func claimsExpiredLease(t *testing.T, s contacts.Store) {
 	ctx := t.Context()
 	enqueue(t, s, Notice("o1", "n1"))
-	first := claimOne(t, s, "d1", t0, t0.Add(time.Minute), "n1")
+	first := start(t, s, claimOne(t, s, "d1", t0, t0.Add(time.Minute), "n1"), "d1")
 	second := claimOne(t, s, "d2", t0.Add(2*time.Minute), t0.Add(3*time.Minute), "n1")
+	assert.Equal(t, 1, second.Attempts, "the attempt started under the lost lease counts")
 	stored := getNotice(t, s, "o1", "n1")
 	assert.Equal(t, second, stored)
 
 	first.State, first.SentAt = contacts.NoticeSent, t0.Add(time.Minute)
 	errIs(t, s.FinishNotice(ctx, first, "d1"), contacts.ErrConflict, "the first owner's finish after losing the lease")
 	assert.Equal(t, stored, getNotice(t, s, "o1", "n1"), "the lost finish changed nothing")
+	first.State, first.SentAt, first.Attempts = contacts.NoticeQueued, time.Time{}, second.Attempts
+	errIs(t, s.StartNotice(ctx, first, "d1"), contacts.ErrConflict, "the first owner's start after losing the lease")
+	assert.Equal(t, stored, getNotice(t, s, "o1", "n1"), "the lost start changed nothing")
 	stale := second
-	stale.Attempts, stale.State = first.Attempts, contacts.NoticeDead
-	errIs(t, s.FinishNotice(ctx, stale, "d2"), contacts.ErrConflict, "the new owner with the old attempt")
+	stale.LeaseUntil, stale.State = first.LeaseUntil, contacts.NoticeDead
+	errIs(t, s.FinishNotice(ctx, stale, "d2"), contacts.ErrConflict, "the new owner with the old lease")
+	errIs(t, s.StartNotice(ctx, stale, "d2"), contacts.ErrConflict, "the new owner's start with the old lease")
 	assert.Equal(t, stored, getNotice(t, s, "o1", "n1"))
+
+	second = start(t, s, second, "d2")
+	assert.Equal(t, 2, getNotice(t, s, "o1", "n1").Attempts)
 
 	second.State, second.SentAt = contacts.NoticeSent, t0.Add(3*time.Minute)
 	must(t, s.FinishNotice(ctx, second, "d2"))
@@ -137,15 +150,23 @@ func claimsExpiredLease(t *testing.T, s contacts.Store) {
 }
 
 // claimsSameOwnerReclaim: an owner whose lease expired and who claimed the notice
-// again holds only the new attempt: finishing the old one is ErrConflict.
+// again holds only the new claim (its later LeaseUntil names it, the attempts
+// being the same): starting an attempt under the old one, or finishing it, is
+// ErrConflict, before and after an attempt started under the new one.
 func claimsSameOwnerReclaim(t *testing.T, s contacts.Store) {
 	ctx := t.Context()
 	enqueue(t, s, Notice("o1", "n1"))
 	old := claimOne(t, s, "d1", t0, t0.Add(time.Minute), "n1")
 	cur := claimOne(t, s, "d1", t0.Add(time.Minute), t0.Add(2*time.Minute), "n1")
-	require.Equal(t, old.Attempts+1, cur.Attempts)
+	require.Equal(t, old.Attempts, cur.Attempts, "a claim is no attempt")
+	require.True(t, cur.LeaseUntil.After(old.LeaseUntil))
+	errIs(t, s.StartNotice(ctx, old, "d1"), contacts.ErrConflict, "a start under the old claim")
 	old.State, old.LastError, old.NextAt = contacts.NoticeQueued, "timeout", t0.Add(time.Hour)
-	errIs(t, s.FinishNotice(ctx, old, "d1"), contacts.ErrConflict)
+	errIs(t, s.FinishNotice(ctx, old, "d1"), contacts.ErrConflict, "a finish under the old claim")
+	assert.Equal(t, cur, getNotice(t, s, "o1", "n1"))
+	cur = start(t, s, cur, "d1")
+	old.Attempts = cur.Attempts
+	errIs(t, s.FinishNotice(ctx, old, "d1"), contacts.ErrConflict, "a finish under the old claim, with the new attempt")
 	assert.Equal(t, cur, getNotice(t, s, "o1", "n1"))
 	cur.State, cur.SentAt = contacts.NoticeSent, t0.Add(time.Minute)
 	must(t, s.FinishNotice(ctx, cur, "d1"))
@@ -153,7 +174,7 @@ func claimsSameOwnerReclaim(t *testing.T, s contacts.Store) {
 
 // claimsConcurrent: dispatchers claiming at once, alone or inside transactions,
 // until nothing is left: no notice is claimed twice and every due notice is
-// claimed, with one attempt each.
+// claimed, with no attempt counted.
 func claimsConcurrent(t *testing.T, s contacts.Store) {
 	const due, claimers, limit = 60, 12, 4
 	var ns []contacts.Notice
@@ -192,7 +213,7 @@ func claimsConcurrent(t *testing.T, s contacts.Store) {
 			mu.Lock()
 			for _, n := range got {
 				claimed[n.ID] = append(claimed[n.ID], owner)
-				if n.LeaseOwner != owner || n.Attempts != 1 {
+				if n.LeaseOwner != owner || n.Attempts != 0 {
 					mu.Unlock()
 					return fmt.Errorf("%s claimed %q with owner %q, attempt %d", owner, n.ID, n.LeaseOwner, n.Attempts)
 				}

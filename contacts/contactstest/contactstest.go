@@ -23,7 +23,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) contacts.Store) {
 
 // storeCases returns every case of TestStore.
 func storeCases() []storeCase {
-	return slices.Concat(contactsCases(), noticeCases(), claimCases(), finishCases(),
+	return slices.Concat(contactsCases(), noticeCases(), claimCases(), startCases(), finishCases(),
 		txCases(), pagingCases(), newestCases(), copyCases(), timeCases())
 }
 

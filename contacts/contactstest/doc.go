@@ -31,15 +31,23 @@
 //     the state filter.
 //   - Claims/…: only due notices (queued, NextAt at or before now, lease free or
 //     expired at or before now; a zero time is the earliest), oldest NextAt
-//     first, at most limit, each with the lease set and Attempts incremented; a
-//     lease that expired may be claimed by another owner, after which the first
-//     owner's FinishNotice is ErrConflict; concurrent claimers, alone or in
+//     first, at most limit, each with the lease set and Attempts unchanged (a
+//     claim is no attempt, C-7); a lease that expired may be claimed by another
+//     owner, or the same one, after which the first claim's StartNotice and
+//     FinishNotice are ErrConflict; concurrent claimers, alone or in
 //     transactions, never receive one notice twice and together claim every due
 //     one.
+//   - Start/…: StartNotice counts one attempt (Attempts+1, nothing else changes,
+//     the lease is kept) under the lease of the claim n was read from (owner,
+//     LeaseUntil and Attempts); an attempt whose lease expired unrecorded stays
+//     counted; another owner, lease or attempt, a notice never claimed or
+//     finished is ErrConflict; a missing notice, or one of another organization,
+//     is ErrNotFound.
 //   - Finish/…: sent, retry and dead outcomes store State, NextAt, LastError and
-//     SentAt and nothing else, and clear the lease; a wrong owner, an old attempt,
-//     an unclaimed or already finished notice is ErrConflict; a missing notice,
-//     or one of another organization than n.OrgID, is ErrNotFound.
+//     SentAt and nothing else, and clear the lease, with or without an attempt
+//     started; a wrong owner, an old claim or attempt, an unclaimed or already
+//     finished notice is ErrConflict; a missing notice, or one of another
+//     organization than n.OrgID, is ErrNotFound.
 //   - Tx/…, Atomic/…: transactions that travel in the context (commit, reads
 //     that see the transaction's writes, rollback of every kind of write, nesting,
 //     a cancelled context); a change whose transaction rolls back leaves no

@@ -32,8 +32,12 @@ func Example() {
 
 	claimed, _ := s.ClaimNotices(ctx, "dispatcher-1", n.NextAt, n.NextAt.Add(time.Minute), 10)
 	fmt.Println(len(claimed), claimed[0].LeaseOwner, claimed[0].Attempts)
+	_ = s.StartNotice(ctx, claimed[0], "dispatcher-1")
+	started, _ := s.GetNotice(ctx, "o1", "n1")
+	fmt.Println(started.Attempts)
 	// Output:
 	// [security-123456789012@example.com] +81312345678 version 1
 	// true
-	// 1 dispatcher-1 1
+	// 1 dispatcher-1 0
+	// 1
 }

@@ -17,6 +17,7 @@ func finishCases() []storeCase {
 		{"Finish/RetryStoresNextAtAndLastError_C7", finishRetry},
 		{"Finish/DeadIsNeverClaimedAgain_C7", finishDead},
 		{"Finish/StoresOnlyTheOutcome", finishOnlyOutcome},
+		{"Finish/WithoutAnAttemptKeepsAttempts", finishWithoutAttempt},
 		{"Finish/WrongOwnerIsErrConflict", finishWrongOwner},
 		{"Finish/UnclaimedIsErrConflict", finishUnclaimed},
 		{"Finish/TwiceIsErrConflict", finishTwice},
@@ -31,7 +32,7 @@ var never = t0.AddDate(100, 0, 0)
 // is never claimed again.
 func finishSent(t *testing.T, s contacts.Store) {
 	enqueue(t, s, Notice("o1", "n1"))
-	n := claimOne(t, s, "d1", t0, t0.Add(time.Minute), "n1")
+	n := start(t, s, claimOne(t, s, "d1", t0, t0.Add(time.Minute), "n1"), "d1")
 	n.State, n.SentAt, n.LastError = contacts.NoticeSent, t0.Add(time.Second), ""
 	must(t, s.FinishNotice(t.Context(), n, "d1"))
 	want := Notice("o1", "n1")
@@ -44,7 +45,7 @@ func finishSent(t *testing.T, s contacts.Store) {
 // lease, and the notice is due again at NextAt, not before.
 func finishRetry(t *testing.T, s contacts.Store) {
 	enqueue(t, s, Notice("o1", "n1"))
-	n := claimOne(t, s, "d1", t0, t0.Add(time.Hour), "n1")
+	n := start(t, s, claimOne(t, s, "d1", t0, t0.Add(time.Hour), "n1"), "d1")
 	next := t0.Add(10 * time.Minute) // before the lease would have ended
 	n.State, n.NextAt, n.LastError = contacts.NoticeQueued, next, "451 4.7.1 try again later"
 	must(t, s.FinishNotice(t.Context(), n, "d1"))
@@ -53,14 +54,14 @@ func finishRetry(t *testing.T, s contacts.Store) {
 	assert.Equal(t, want, getNotice(t, s, "o1", "n1"))
 	assert.Empty(t, claim(t, s, "d2", next.Add(-time.Microsecond), never, 10), "not due before NextAt")
 	again := claimOne(t, s, "d2", next, next.Add(time.Minute), "n1")
-	assert.Equal(t, 2, again.Attempts)
+	assert.Equal(t, 1, again.Attempts)
 	assert.Equal(t, "451 4.7.1 try again later", again.LastError, "the claim keeps the last error")
 }
 
 // finishDead: a dead notice keeps its LastError and is never claimed again.
 func finishDead(t *testing.T, s contacts.Store) {
 	enqueue(t, s, Notice("", "n1"))
-	n := claimOne(t, s, "d1", t0, t0.Add(time.Minute), "n1")
+	n := start(t, s, claimOne(t, s, "d1", t0, t0.Add(time.Minute), "n1"), "d1")
 	n.State, n.LastError = contacts.NoticeDead, "550 5.1.1 no such user"
 	must(t, s.FinishNotice(t.Context(), n, "d1"))
 	want := Notice("", "n1")
@@ -70,19 +71,34 @@ func finishDead(t *testing.T, s contacts.Store) {
 }
 
 // finishOnlyOutcome: FinishNotice stores State, NextAt, LastError and SentAt
-// only: every other field of its argument (content, recipients, Attempts, the
-// lease) is ignored.
+// only: every other field of its argument (content, recipients, LeaseOwner) is
+// ignored, and Attempts and LeaseUntil, which name the claim, are not written.
 func finishOnlyOutcome(t *testing.T, s contacts.Store) {
 	enqueue(t, s, Notice("o1", "n1"))
-	n := claimOne(t, s, "d1", t0, t0.Add(time.Minute), "n1")
+	n := start(t, s, claimOne(t, s, "d1", t0, t0.Add(time.Minute), "n1"), "d1")
 	n.State, n.SentAt = contacts.NoticeSent, t0.Add(time.Second)
 	n.Key, n.AccountID, n.Kind, n.Language = "changed", "999999999999", contacts.KindMaintenance, contacts.English
 	n.To, n.CC, n.Phones, n.Data = []string{"x@example.com"}, nil, nil, []byte(`{}`)
 	n.Subject, n.Text, n.HTML, n.CreatedAt = "changed", "changed", "changed", t0.Add(time.Hour)
-	n.LeaseOwner, n.LeaseUntil = "d1", t0.Add(time.Hour)
+	n.LeaseOwner = "d9"
 	must(t, s.FinishNotice(t.Context(), n, "d1"))
 	want := Notice("o1", "n1")
 	want.State, want.SentAt, want.Attempts = contacts.NoticeSent, t0.Add(time.Second), 1
+	assert.Equal(t, want, getNotice(t, s, "o1", "n1"))
+}
+
+// finishWithoutAttempt: a claim may be finished without starting an attempt (a
+// dispatcher giving up a notice with no attempt left): the outcome is stored, the
+// lease cleared, and Attempts stays what it was.
+func finishWithoutAttempt(t *testing.T, s contacts.Store) {
+	n := Notice("o1", "n1")
+	n.Attempts, n.LastError = 3, "attempt 2: 451 busy"
+	enqueue(t, s, n)
+	got := claimOne(t, s, "d1", t0, t0.Add(time.Minute), "n1")
+	got.State, got.LastError = contacts.NoticeDead, "attempt 3: no outcome recorded"
+	must(t, s.FinishNotice(t.Context(), got, "d1"))
+	want := n
+	want.State, want.LastError = contacts.NoticeDead, "attempt 3: no outcome recorded"
 	assert.Equal(t, want, getNotice(t, s, "o1", "n1"))
 }
 
@@ -90,7 +106,7 @@ func finishOnlyOutcome(t *testing.T, s contacts.Store) {
 // changes nothing; the holder may still finish.
 func finishWrongOwner(t *testing.T, s contacts.Store) {
 	enqueue(t, s, Notice("o1", "n1"))
-	n := claimOne(t, s, "d1", t0, t0.Add(time.Minute), "n1")
+	n := start(t, s, claimOne(t, s, "d1", t0, t0.Add(time.Minute), "n1"), "d1")
 	leased := getNotice(t, s, "o1", "n1")
 	n.State, n.SentAt = contacts.NoticeSent, t0
 	for _, owner := range []string{"d2", "D1", ""} {
@@ -116,7 +132,7 @@ func finishUnclaimed(t *testing.T, s contacts.Store) {
 // (the same outcome or another) is ErrConflict and changes nothing.
 func finishTwice(t *testing.T, s contacts.Store) {
 	enqueue(t, s, Notice("o1", "n1"), Notice("o1", "n2"))
-	n := claimOne(t, s, "d1", t0, t0.Add(time.Minute), "n1")
+	n := start(t, s, claimOne(t, s, "d1", t0, t0.Add(time.Minute), "n1"), "d1")
 	n.State, n.SentAt = contacts.NoticeSent, t0
 	must(t, s.FinishNotice(t.Context(), n, "d1"))
 	sent := getNotice(t, s, "o1", "n1")
@@ -125,7 +141,7 @@ func finishTwice(t *testing.T, s contacts.Store) {
 	errIs(t, s.FinishNotice(t.Context(), n, "d1"), contacts.ErrConflict, "another outcome")
 	assert.Equal(t, sent, getNotice(t, s, "o1", "n1"))
 
-	r := claimOne(t, s, "d1", t0, t0.Add(time.Minute), "n2")
+	r := start(t, s, claimOne(t, s, "d1", t0, t0.Add(time.Minute), "n2"), "d1")
 	r.NextAt, r.LastError = t0.Add(time.Hour), "timeout"
 	must(t, s.FinishNotice(t.Context(), r, "d1"))
 	retrying := getNotice(t, s, "o1", "n2")

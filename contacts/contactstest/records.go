@@ -105,11 +105,20 @@ func claimOne(t *testing.T, s contacts.Store, owner string, now, until time.Time
 	return got[0]
 }
 
-// finish claims notice want (the only due one at now) for owner and finishes it
-// with state and lastError.
+// start starts an attempt on n, as ClaimNotices returned it to owner, failing t
+// on an error, and returns n as the attempt holds it: Attempts one more.
+func start(t *testing.T, s contacts.Store, n contacts.Notice, owner string) contacts.Notice {
+	t.Helper()
+	require.NoError(t, s.StartNotice(t.Context(), n, owner), "start an attempt on %q", n.ID)
+	n.Attempts++
+	return n
+}
+
+// finish claims notice want (the only due one at now) for owner "setup", starts
+// an attempt and finishes it with state and lastError.
 func finish(t *testing.T, s contacts.Store, want string, now time.Time, state contacts.NoticeState, lastError string) {
 	t.Helper()
-	n := claimOne(t, s, "setup", now, now.Add(time.Minute), want)
+	n := start(t, s, claimOne(t, s, "setup", now, now.Add(time.Minute), want), "setup")
 	n.State, n.LastError = state, lastError
 	if state == contacts.NoticeSent {
 		n.SentAt = now
@@ -117,12 +126,17 @@ func finish(t *testing.T, s contacts.Store, want string, now time.Time, state co
 	require.NoError(t, s.FinishNotice(t.Context(), n, "setup"))
 }
 
+// seedLease is when the lease seed takes on "n-leased" ends.
+var seedLease = t0.Add(time.Hour)
+
 // fixture is what seed stored: the organizations whose rows dump reads.
 var fixtureOrgs = []string{"", "o1", "o2"}
 
 // seed stores a small world: contacts of two accounts of o1 and one of o2, and
 // notices of o1, o2 and of no organization in every state (queued, leased, sent,
-// retrying, dead). Every queued notice is due at t0 or later.
+// retrying, dead): the sent, dead and retrying ones after one attempt, the leased
+// one (by "d0" until seedLease) claimed with no attempt started. Every queued
+// notice is due at t0 or later.
 func seed(t *testing.T, s contacts.Store) {
 	t.Helper()
 	put(t, s, Contacts("o1", "111111111111"), Contacts("o1", "222222222222"), Contacts("o2", "333333333333"))
@@ -131,10 +145,10 @@ func seed(t *testing.T, s contacts.Store) {
 		at("o1", "n-retry", before.Add(2*time.Second)), at("o1", "n-leased", before.Add(3*time.Second)))
 	finish(t, s, "n-sent", before.Add(time.Hour), contacts.NoticeSent, "")
 	finish(t, s, "n-dead", before.Add(time.Hour), contacts.NoticeDead, "550 no such user")
-	r := claimOne(t, s, "setup", before.Add(time.Hour), before.Add(2*time.Hour), "n-retry")
+	r := start(t, s, claimOne(t, s, "setup", before.Add(time.Hour), before.Add(2*time.Hour), "n-retry"), "setup")
 	r.NextAt, r.LastError = t0.Add(time.Hour), "451 try again"
 	must(t, s.FinishNotice(t.Context(), r, "setup"))
-	claimOne(t, s, "d0", before.Add(time.Hour), t0.Add(time.Hour), "n-leased")
+	claimOne(t, s, "d0", before.Add(time.Hour), seedLease, "n-leased")
 	enqueue(t, s, Notice("o1", "n-queued"), Notice("", "n-none"), Notice("o2", "n-other"))
 }
 

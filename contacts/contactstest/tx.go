@@ -32,7 +32,7 @@ func txCases() []storeCase {
 
 // writeEverything makes one write with every writing method on the seed fixture
 // and returns the first error: a create and an update of contacts, an enqueue, a
-// claim and the finish of what it claimed.
+// claim, an attempt started on every notice claimed and the finish of one.
 func writeEverything(ctx context.Context, s contacts.Store) error {
 	if err := s.PutAccountContacts(ctx, Contacts("o2", "444444444444")); err != nil {
 		return err
@@ -55,6 +55,12 @@ func writeEverything(ctx context.Context, s contacts.Store) error {
 	if len(got) != 4 { // n-new, n-none, n-other, n-queued
 		return fmt.Errorf("claimed %d notices, want 4", len(got))
 	}
+	for i, n := range got {
+		if err := s.StartNotice(ctx, n, "d1"); err != nil {
+			return err
+		}
+		got[i].Attempts++
+	}
 	n := got[0]
 	n.State, n.SentAt = contacts.NoticeSent, t0
 	return s.FinishNotice(ctx, n, "d1")
@@ -74,6 +80,7 @@ func txCommit(t *testing.T, s contacts.Store) {
 	assert.Equal(t, 1, n.Attempts)
 	for _, k := range []string{"notice//n-none", "notice/o2/n-other", "notice/o1/n-queued"} {
 		assert.Equal(t, "d1", after[k].(contacts.Notice).LeaseOwner, k)
+		assert.Equal(t, 1, after[k].(contacts.Notice).Attempts, k)
 		assert.NotEqual(t, before[k], after[k], k)
 	}
 	assert.Len(t, after, len(before)+2)
@@ -131,7 +138,7 @@ func txRollback(t *testing.T, s contacts.Store) {
 	leased := claim(t, s, "d2", t0, t0.Add(time.Minute), 10)
 	assert.ElementsMatch(t, []string{"n-none", "n-other", "n-queued"}, ids(leased), "the rolled-back claims are free again")
 	for _, n := range leased {
-		assert.Equal(t, 1, n.Attempts, "the rolled-back attempt does not count")
+		assert.Zero(t, n.Attempts, "the rolled-back attempt does not count")
 	}
 }
 
@@ -180,11 +187,15 @@ func failingCalls(s contacts.Store) []failingCall {
 	}
 	dupKey := Notice("o1", "n-fresh")
 	dupKey.Key = "key:n-queued"
+	// sentBy is notice id of org as a claim leasing it until seedLease (the
+	// lease seed took on n-leased) with attempts would finish it.
 	sentBy := func(id, org string, attempts int) contacts.Notice {
 		n := Notice(org, id)
-		n.State, n.SentAt, n.Attempts = contacts.NoticeSent, t0, attempts
+		n.State, n.SentAt, n.Attempts, n.LeaseUntil = contacts.NoticeSent, t0, attempts, seedLease
 		return n
 	}
+	otherLease := sentBy("n-leased", "o1", 0)
+	otherLease.LeaseUntil = seedLease.Add(-time.Microsecond)
 	badToken := resellerkit.Page{Token: "!"}
 	return []failingCall{
 		{"PutAccountContacts: create of existing contacts", ae, func(ctx context.Context) error {
@@ -206,10 +217,13 @@ func failingCalls(s contacts.Store) []failingCall {
 		}},
 		{"EnqueueNotice: a taken key", ae, func(ctx context.Context) error { return s.EnqueueNotice(ctx, dupKey) }},
 		{"FinishNotice: another owner", cf, func(ctx context.Context) error {
-			return s.FinishNotice(ctx, sentBy("n-leased", "o1", 1), "d9")
+			return s.FinishNotice(ctx, sentBy("n-leased", "o1", 0), "d9")
 		}},
 		{"FinishNotice: another attempt", cf, func(ctx context.Context) error {
-			return s.FinishNotice(ctx, sentBy("n-leased", "o1", 2), "d0")
+			return s.FinishNotice(ctx, sentBy("n-leased", "o1", 1), "d0")
+		}},
+		{"FinishNotice: another lease", cf, func(ctx context.Context) error {
+			return s.FinishNotice(ctx, otherLease, "d0")
 		}},
 		{"FinishNotice: a notice finished already", cf, func(ctx context.Context) error {
 			return s.FinishNotice(ctx, sentBy("n-sent", "o1", 1), "setup")
@@ -218,10 +232,31 @@ func failingCalls(s contacts.Store) []failingCall {
 			return s.FinishNotice(ctx, sentBy("n-queued", "o1", 0), "")
 		}},
 		{"FinishNotice: missing", nf, func(ctx context.Context) error {
-			return s.FinishNotice(ctx, sentBy("n-missing", "o1", 1), "d0")
+			return s.FinishNotice(ctx, sentBy("n-missing", "o1", 0), "d0")
 		}},
 		{"FinishNotice: another organization's", nf, func(ctx context.Context) error {
-			return s.FinishNotice(ctx, sentBy("n-leased", "o2", 1), "d0")
+			return s.FinishNotice(ctx, sentBy("n-leased", "o2", 0), "d0")
+		}},
+		{"StartNotice: another owner", cf, func(ctx context.Context) error {
+			return s.StartNotice(ctx, sentBy("n-leased", "o1", 0), "d9")
+		}},
+		{"StartNotice: another attempt", cf, func(ctx context.Context) error {
+			return s.StartNotice(ctx, sentBy("n-leased", "o1", 1), "d0")
+		}},
+		{"StartNotice: another lease", cf, func(ctx context.Context) error {
+			return s.StartNotice(ctx, otherLease, "d0")
+		}},
+		{"StartNotice: a notice finished already", cf, func(ctx context.Context) error {
+			return s.StartNotice(ctx, sentBy("n-sent", "o1", 1), "setup")
+		}},
+		{"StartNotice: an unclaimed notice", cf, func(ctx context.Context) error {
+			return s.StartNotice(ctx, sentBy("n-queued", "o1", 0), "")
+		}},
+		{"StartNotice: missing", nf, func(ctx context.Context) error {
+			return s.StartNotice(ctx, sentBy("n-missing", "o1", 0), "d0")
+		}},
+		{"StartNotice: another organization's", nf, func(ctx context.Context) error {
+			return s.StartNotice(ctx, sentBy("n-leased", "o2", 0), "d0")
 		}},
 		{"ListAccountContacts: a bad token", resellerkit.ErrPageToken, func(ctx context.Context) error {
 			_, _, err := s.ListAccountContacts(ctx, "o1", badToken)

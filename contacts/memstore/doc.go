@@ -16,8 +16,9 @@
 // for the lock the transaction holds: always pass the function's context on.
 //
 // ClaimNotices chooses the due notices and leases them in one step under the
-// lock, so two dispatchers never receive one notice; FinishNotice records an
-// outcome only for the owner holding the lease of that attempt. Contacts are kept
+// lock, so two dispatchers never receive one notice, and counts no attempt;
+// StartNotice counts one and FinishNotice records an outcome only for the owner
+// holding the lease of that claim (its owner, LeaseUntil and Attempts). Contacts are kept
 // per organization and account, so an organization never learns whether another
 // saved contacts for the same account id (M-7). ListNoticesNewestFirst selects
 // the organization's notices after the token's position and sorts them (a table

@@ -12,7 +12,7 @@ import (
 
 // A notice is written in the transaction of the change that causes it: when the
 // transaction fails, neither is kept (C-7). A dispatcher then claims due notices,
-// sends them, and records the outcome.
+// starts an attempt (counted) when it sends one, and records the outcome.
 func Example() {
 	ctx := context.Background()
 	s := memstore.New()
@@ -39,7 +39,9 @@ func Example() {
 	fmt.Println(s.InTx(ctx, saveAndNotify))
 	due, _ := s.ClaimNotices(ctx, "dispatcher-1", t0, t0.Add(time.Minute), 10)
 	n := due[0]
-	fmt.Println(n.ID, n.State, "attempt", n.Attempts, "leased by", n.LeaseOwner)
+	fmt.Println(n.ID, n.State, "attempts", n.Attempts, "leased by", n.LeaseOwner)
+	fmt.Println(s.StartNotice(ctx, n, "dispatcher-1")) // just before the send: it counts
+	n.Attempts++
 
 	n.State, n.SentAt = contacts.NoticeSent, t0.Add(time.Second)
 	fmt.Println(s.FinishNotice(ctx, n, "dispatcher-1"))
@@ -48,7 +50,8 @@ func Example() {
 	// Output:
 	// changed my mind / notice kept: false
 	// <nil>
-	// n1 queued attempt 1 leased by dispatcher-1
+	// n1 queued attempts 0 leased by dispatcher-1
+	// <nil>
 	// <nil>
 	// again: true
 }

@@ -202,7 +202,6 @@ func (s *Store) ClaimNotices(ctx context.Context, owner string, now, leaseUntil 
 		claimed := make([]contacts.Notice, 0, min(limit, len(due)))
 		for _, n := range due[:min(limit, len(due))] {
 			n.LeaseOwner, n.LeaseUntil = owner, leaseUntil
-			n.Attempts++
 			s.notices.Put(tx, n.ID, n)
 			stored, _ := s.notices.Get(tx, n.ID) // as stored: times in UTC at microseconds
 			claimed = append(claimed, stored)
@@ -211,19 +210,49 @@ func (s *Store) ClaimNotices(ctx context.Context, owner string, now, leaseUntil 
 	})
 }
 
+// holds reports whether owner holds the lease of the claim n was read under:
+// the lease names owner, ends when n's does (compared at the stored precision),
+// and no attempt was counted since.
+func holds(cur, n contacts.Notice, owner string) bool {
+	return cur.LeaseOwner != "" && cur.LeaseOwner == owner && cur.LeaseUntil.Equal(n.LeaseUntil.Truncate(time.Microsecond)) &&
+		cur.Attempts == n.Attempts
+}
+
+// leaseLost is the ErrConflict of a claim whose lease owner does not hold.
+func leaseLost(cur, n contacts.Notice, owner string) error {
+	return fmt.Errorf("%w: notice %q: the lease of %q until %s at attempt %d is not held (holder %q until %s, attempt %d)",
+		contacts.ErrConflict, resellerkit.Truncate(n.ID), resellerkit.Truncate(owner), n.LeaseUntil.Format(time.RFC3339Nano), n.Attempts,
+		resellerkit.Truncate(cur.LeaseOwner), cur.LeaseUntil.Format(time.RFC3339Nano), cur.Attempts)
+}
+
+// StartNotice implements contacts.Store: it counts the attempt if owner holds
+// the lease of n's claim and no attempt was counted since n was read.
+func (s *Store) StartNotice(ctx context.Context, n contacts.Notice, owner string) error {
+	return s.db.Do(ctx, func(tx *memdb.Tx) error {
+		cur, err := s.find(tx, n.OrgID, n.ID)
+		if err != nil {
+			return err
+		}
+		if !holds(cur, n, owner) {
+			return leaseLost(cur, n, owner)
+		}
+		cur.Attempts++
+		s.notices.Put(tx, cur.ID, cur)
+		return nil
+	})
+}
+
 // FinishNotice implements contacts.Store. The notice is matched by n.OrgID and
-// n.ID; owner holds its lease if the lease names owner and Attempts is still the
-// one n carries.
+// n.ID; owner holds its lease if the lease names owner and ends at n.LeaseUntil,
+// and Attempts is still the one n carries.
 func (s *Store) FinishNotice(ctx context.Context, n contacts.Notice, owner string) error {
 	return s.db.Do(ctx, func(tx *memdb.Tx) error {
 		cur, err := s.find(tx, n.OrgID, n.ID)
 		if err != nil {
 			return err
 		}
-		if cur.LeaseOwner == "" || cur.LeaseOwner != owner || cur.Attempts != n.Attempts {
-			return fmt.Errorf("%w: notice %q: the lease of attempt %d by %q is not held (holder %q, attempt %d)",
-				contacts.ErrConflict, resellerkit.Truncate(n.ID), n.Attempts, resellerkit.Truncate(owner),
-				resellerkit.Truncate(cur.LeaseOwner), cur.Attempts)
+		if !holds(cur, n, owner) {
+			return leaseLost(cur, n, owner)
 		}
 		cur.State, cur.NextAt, cur.LastError, cur.SentAt = n.State, n.NextAt, n.LastError, n.SentAt
 		cur.LeaseOwner, cur.LeaseUntil = "", time.Time{}

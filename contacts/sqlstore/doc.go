@@ -47,10 +47,13 @@
 // in a write transaction. A partial index of the queued notices by (next_at, id)
 // serves the claim in order.
 //
-// FinishNotice is one conditional UPDATE, on the notice's organization and id and
-// on the lease of the attempt: lease_owner = owner AND attempts = n.Attempts. A
-// dispatcher whose lease expired and was claimed again (by another dispatcher or
-// itself), or whose attempt was recorded already, changes nothing and gets
+// The claim counts no attempt. StartNotice (attempts = attempts + 1, just before
+// the send) and FinishNotice are each one conditional UPDATE, on the notice's
+// organization and id and on the lease of the claim: lease_owner = owner AND
+// lease_until = n.LeaseUntil AND attempts = n.Attempts (a notice claimed again
+// has a later lease_until, so the old claim's owner, even the same dispatcher,
+// no longer matches). A dispatcher whose lease expired and was claimed again, or
+// whose attempt was recorded already, changes nothing and gets
 // contacts.ErrConflict; a notice that is not there, contacts.ErrNotFound.
 //
 // # Invariants

@@ -132,7 +132,8 @@ func (s *Store) ListNoticesNewestFirst(ctx context.Context, orgID string, state 
 
 // claimStatement returns the statement ClaimNotices runs on db's dialect, with the
 // arguments owner ($1), lease end ($2), now ($3) and limit ($4): one UPDATE that
-// chooses the due notices and leases them, returning them as leased.
+// chooses the due notices and leases them, returning them as leased (attempts
+// unchanged: StartNotice counts an attempt).
 //
 // On PostgreSQL its subquery locks the rows it chooses FOR UPDATE SKIP LOCKED:
 // a concurrent claim, in this process or another, skips the rows another claim is
@@ -150,7 +151,7 @@ func claimStatement(db *sqldb.DB) string {
 	if db.Dialect() == sqldb.PostgreSQL {
 		lock = ` FOR UPDATE SKIP LOCKED`
 	}
-	return `UPDATE contacts_notices SET lease_owner = $1, lease_until = $2, attempts = attempts + 1
+	return `UPDATE contacts_notices SET lease_owner = $1, lease_until = $2
 		WHERE id IN (SELECT id FROM contacts_notices
 			WHERE state = 'queued' AND next_at <= $3 AND (lease_until IS NULL OR lease_until <= $3)
 			ORDER BY next_at, id` + db.ByteOrder() + ` LIMIT $4` + lock + `)
@@ -191,25 +192,46 @@ func (s *Store) ClaimNotices(ctx context.Context, owner string, now, leaseUntil 
 	return claimed, nil
 }
 
+// StartNotice implements contacts.Store with one conditional UPDATE: attempts
+// becomes n.Attempts+1 only while owner holds the lease of n's claim and no
+// attempt was counted since n was read (lease_owner is owner, lease_until is
+// n.LeaseUntil and attempts is n.Attempts). When it changes no row, the notice is ErrNotFound if
+// there is none with n.OrgID and n.ID, ErrConflict otherwise.
+func (s *Store) StartNotice(ctx context.Context, n contacts.Notice, owner string) error {
+	q := s.q(ctx)
+	changed, err := sqldb.Exec(ctx, q, `UPDATE contacts_notices SET attempts = attempts + 1
+		WHERE id = $1 AND org_id = $2 AND lease_owner = $3 AND lease_until = $4 AND attempts = $5`,
+		n.ID, n.OrgID, owner, instant(n.LeaseUntil), n.Attempts)
+	return errs.Map(leaseHeld(ctx, q, n, owner, changed, err), "notice", n.ID)
+}
+
 // FinishNotice implements contacts.Store with one conditional UPDATE: it changes
-// the notice only while owner holds the lease of this attempt (lease_owner is
-// owner and attempts is n.Attempts), so a dispatcher whose lease expired and was
-// taken over, or whose attempt was already recorded, changes nothing. When it
-// changes no row, the notice is ErrNotFound if there is none with n.OrgID and
-// n.ID, ErrConflict otherwise (notices are never deleted and never change
-// organization, so the answer cannot go stale).
+// the notice only while owner holds the lease of n's claim (lease_owner is owner,
+// lease_until is n.LeaseUntil and attempts is n.Attempts), so a dispatcher whose
+// lease expired and was taken over, or whose attempt was already recorded,
+// changes nothing. When it changes no row, the notice is ErrNotFound if there is
+// none with n.OrgID and n.ID, ErrConflict otherwise (notices are never deleted
+// and never change organization, so the answer cannot go stale).
 func (s *Store) FinishNotice(ctx context.Context, n contacts.Notice, owner string) error {
 	q := s.q(ctx)
 	changed, err := sqldb.Exec(ctx, q, `UPDATE contacts_notices
 		SET state = $1, next_at = $2, last_error = $3, sent_at = $4, lease_owner = NULL, lease_until = NULL
-		WHERE id = $5 AND org_id = $6 AND lease_owner = $7 AND attempts = $8`,
-		string(n.State), instant(n.NextAt), n.LastError, sqldb.TimeArg(n.SentAt), n.ID, n.OrgID, owner, n.Attempts)
-	if err == nil && changed == 0 {
-		err = errs.Require(ctx, q, "notice", n.ID, `SELECT 1 FROM contacts_notices WHERE id = $1 AND org_id = $2`, n.ID, n.OrgID)
-		if err == nil {
-			err = fmt.Errorf("%w: notice %q: the lease of attempt %d by %q is not held", contacts.ErrConflict,
-				resellerkit.Truncate(n.ID), n.Attempts, resellerkit.Truncate(owner))
-		}
+		WHERE id = $5 AND org_id = $6 AND lease_owner = $7 AND lease_until = $8 AND attempts = $9`,
+		string(n.State), instant(n.NextAt), n.LastError, sqldb.TimeArg(n.SentAt), n.ID, n.OrgID, owner,
+		instant(n.LeaseUntil), n.Attempts)
+	return errs.Map(leaseHeld(ctx, q, n, owner, changed, err), "notice", n.ID)
+}
+
+// leaseHeld returns the error of a conditional UPDATE on the lease of n's claim
+// that changed changed rows: err, or when it changed none, ErrNotFound if there
+// is no notice with n.OrgID and n.ID, ErrConflict if there is.
+func leaseHeld(ctx context.Context, q sqldb.Querier, n contacts.Notice, owner string, changed int64, err error) error {
+	if err != nil || changed != 0 {
+		return err
 	}
-	return errs.Map(err, "notice", n.ID)
+	if err := errs.Require(ctx, q, "notice", n.ID, `SELECT 1 FROM contacts_notices WHERE id = $1 AND org_id = $2`, n.ID, n.OrgID); err != nil {
+		return err
+	}
+	return fmt.Errorf("%w: notice %q: the lease of %q until %s at attempt %d is not held", contacts.ErrConflict,
+		resellerkit.Truncate(n.ID), resellerkit.Truncate(owner), instant(n.LeaseUntil).Format(time.RFC3339Nano), n.Attempts)
 }
