@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/csv"
 	"io"
+	"strings"
 
 	"github.com/seeda33a2f4f/resellerkit/billing"
 )
@@ -18,6 +19,14 @@ import (
 // 10%), amount_cost (the exact amount in the cost currency, every digit),
 // cost_currency, amount (rounded, in the document's currency, with its minor digits
 // and no separators: 185493, 882.50) and currency.
+//
+// A text cell that a spreadsheet would take for a formula — number, account_id,
+// service, service_name or description starting with =, +, -, @, a tab or a
+// carriage return — is written with an apostrophe before it ('=SUM(…)), which
+// Excel shows as text and does not run (CSV injection): service names come from
+// the cost data, where an AWS Marketplace seller names its product, and
+// descriptions from custom items and credit notes. The number columns (tax_rate,
+// amount_cost, amount) are written as they are, minus sign included.
 func CSVHeader() []string {
 	return []string{
 		"number", "issue_date", "period", "kind", "account_id", "service", "service_name",
@@ -71,10 +80,10 @@ func CSVWithOptions(w io.Writer, d billing.Document, opt CSVOptions) error {
 	}
 	cw := csv.NewWriter(bw)
 	cw.UseCRLF = true
-	head := []string{d.Number, isoDate(d.IssueDate), d.Period.String()}
+	head := []string{text(d.Number), isoDate(d.IssueDate), d.Period.String()}
 	row := func(kind, account, service, serviceName, description, refPeriod, rate, cost, costCurrency, amount string) []string {
-		return append(append([]string(nil), head...), kind, account, service, serviceName,
-			description, refPeriod, rate, cost, costCurrency, amount, string(d.Currency))
+		return append(append([]string(nil), head...), kind, text(account), text(service), text(serviceName),
+			text(description), refPeriod, rate, cost, costCurrency, amount, string(d.Currency))
 	}
 	if err := cw.Write(CSVHeader()); err != nil {
 		return err
@@ -103,4 +112,14 @@ func CSVWithOptions(w io.Writer, d billing.Document, opt CSVOptions) error {
 		return err
 	}
 	return bw.Flush()
+}
+
+// text returns a text cell as CSV writes it: with an apostrophe before it when it
+// starts with a character that makes a spreadsheet read it as a formula (see
+// CSVHeader).
+func text(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
