@@ -329,13 +329,27 @@ func trusts(doc, principal string) bool {
 }
 
 // addTrust returns the trust policy doc with a statement allowing principal
-// added, every other member and statement kept as it was.
+// added, every other member and statement kept as it was. IAM wants each Sid
+// of a policy unique: when trustSid is taken (by a statement trusting another
+// principal), the statement added is trustSid followed by the first number
+// from 2 not taken.
 func addTrust(doc, principal string) (string, error) {
 	top, stmts, err := decodeDocument(doc)
 	if err != nil {
 		return "", err
 	}
-	ours, err := json.Marshal(trustStatement(principal))
+	taken := map[string]bool{}
+	for _, raw := range stmts {
+		var s struct{ Sid string }
+		if json.Unmarshal(raw, &s) == nil {
+			taken[s.Sid] = true
+		}
+	}
+	st := trustStatement(principal)
+	for n := 2; taken[st.Sid]; n++ {
+		st.Sid = fmt.Sprintf("%s%d", trustSid, n)
+	}
+	ours, err := json.Marshal(st)
 	if err != nil {
 		return "", err
 	}
