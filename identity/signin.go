@@ -136,7 +136,9 @@ func (s *Service) throttledAt(ctx context.Context, key string, limit int) (time.
 //
 // Every failure is the same ErrUnauthenticated, whether the email is unknown, the
 // password wrong, or the second factor wrong or replayed, and costs the same work:
-// an unknown email is checked against a dummy hash. Failures count per email
+// an unknown email is checked against a dummy hash. A password changed or reset
+// while it was being checked is wrong too: no session outlives the change that
+// ended the others. Failures count per email
 // (Policy.FailureLimit) and per source address (Policy.SourceFailureLimit) within
 // Policy.FailureWindow; at the limit, attempts are refused with a *ThrottledError,
 // even with the right password, until the oldest failure leaves the window. Each
@@ -221,9 +223,32 @@ func (s *Service) signIn(ctx context.Context, c Credentials, email string, wellF
 		return Session{}, "", err
 	}
 	if rehash {
-		s.rehash(ctx, id, c.Password)
+		id.PasswordHash = s.rehash(ctx, id, c.Password)
 	}
-	return s.startSession(ctx, id, mfa, method, client)
+	// The session is created only if the password just verified is still the
+	// identity's: a change or reset committed meanwhile (the verification takes
+	// the hasher's time) ended every session, and must end this one too (I-4).
+	var (
+		sess  Session
+		token string
+	)
+	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		cur, err := s.store.GetIdentity(ctx, id.ID)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			return ErrUnauthenticated
+		case err != nil:
+			return err
+		case cur.PasswordHash != id.PasswordHash:
+			return ErrUnauthenticated
+		}
+		sess, token, err = s.startSession(ctx, id, mfa, method, client)
+		return err
+	})
+	if err != nil {
+		return Session{}, "", err
+	}
+	return sess, token, nil
 }
 
 // limit is a failure counter and its limit.
@@ -311,16 +336,21 @@ func (s *Service) secondFactor(ctx context.Context, id Identity, c Credentials) 
 	return false, "", ErrSecondFactorRequired
 }
 
-// rehash stores a new hash of password with the hasher's current parameters. A
-// failure is not the sign-in's: the old hash still verifies, the next sign-in
-// tries again.
-func (s *Service) rehash(ctx context.Context, id Identity, password string) {
+// rehash stores a new hash of password with the hasher's current parameters and
+// returns the hash the identity has now: the new one, or id's own when the
+// rehash failed. A failure is not the sign-in's: the old hash still verifies, the
+// next sign-in tries again.
+func (s *Service) rehash(ctx context.Context, id Identity, password string) string {
 	hash, err := s.hasher.Hash(ctx, password)
 	if err != nil {
-		return
+		return id.PasswordHash
 	}
+	old := id.PasswordHash
 	id.PasswordHash, id.UpdatedAt = hash, s.clock()
-	_ = s.store.UpdateIdentity(ctx, id) // a concurrent change (ErrConflict) wins; the next sign-in retries
+	if err := s.store.UpdateIdentity(ctx, id); err != nil {
+		return old // a concurrent change (ErrConflict) wins; the next sign-in retries
+	}
+	return hash
 }
 
 // SignInWithPasskey signs in without a password (I-3): the assertion answers a
