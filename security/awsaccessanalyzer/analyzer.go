@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
 
+	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/security"
 	"github.com/seeda33a2f4f/resellerkit/security/awsfleet"
 )
@@ -91,7 +92,10 @@ func (c *Check) Observe(ctx context.Context, account, region string) (security.O
 	return security.Observation{Detail: describe(list)}, nil
 }
 
-// Repair creates the account analyzer unless one is ACTIVE or CREATING.
+// Repair creates the account analyzer unless one is ACTIVE or CREATING. When
+// the analyzer of its name exists but is FAILED or DISABLED, it fails with an
+// error wrapping security.ErrInvalid naming it and its status: that analyzer
+// must be deleted before another of its name can be created.
 func (c *Check) Repair(ctx context.Context, account, region string) (string, error) {
 	api, err := c.client(ctx, account, region)
 	if err != nil {
@@ -106,6 +110,9 @@ func (c *Check) Repair(ctx context.Context, account, region string) (string, err
 			return fmt.Sprintf("analyzer %s is already %s", aws.ToString(a.Name), strings.ToLower(string(st))), nil
 		}
 	}
+	if err := c.stuck(list); err != nil {
+		return "", err
+	}
 	_, err = api.CreateAnalyzer(ctx, &accessanalyzer.CreateAnalyzerInput{
 		AnalyzerName: aws.String(c.name),
 		Type:         types.TypeAccount,
@@ -113,11 +120,36 @@ func (c *Check) Repair(ctx context.Context, account, region string) (string, err
 	var conflict *types.ConflictException
 	switch {
 	case errors.As(err, &conflict):
+		// Created meanwhile (another run): fine, unless it is not working.
+		if again, lerr := c.list(ctx, api); lerr == nil {
+			if err := c.stuck(again); err != nil {
+				return "", err
+			}
+		}
 		return fmt.Sprintf("analyzer %s already exists", c.name), nil
 	case err != nil:
 		return "", fmt.Errorf("creating analyzer %s: %w", c.name, awsfleet.Map(err))
 	}
 	return fmt.Sprintf("created analyzer %s", c.name), nil
+}
+
+// stuck is the error of an analyzer named as ours in list that is neither
+// ACTIVE nor CREATING (FAILED, DISABLED): CreateAnalyzer cannot replace it
+// (ConflictException), so the control cannot be repaired until it is deleted.
+func (c *Check) stuck(list []types.AnalyzerSummary) error {
+	for _, a := range list {
+		if aws.ToString(a.Name) != c.name || (a.Type != "" && a.Type != types.TypeAccount) ||
+			a.Status == types.AnalyzerStatusActive || a.Status == types.AnalyzerStatusCreating {
+			continue
+		}
+		st := string(a.Status)
+		if a.StatusReason != nil && a.StatusReason.Code != "" {
+			st += " (" + string(a.StatusReason.Code) + ")"
+		}
+		return resellerkit.Invalid(security.ErrInvalid, "analyzer", c.name, "S-3",
+			"the analyzer exists but is "+st+", and one of the same name cannot be created: delete it (after fixing the cause) so that the next run creates it again")
+	}
+	return nil
 }
 
 // list returns every account analyzer of the region.

@@ -12,8 +12,11 @@
 // Repair creates an account analyzer named DefaultName (WithName changes it)
 // with CreateAnalyzer. It does nothing when an analyzer is already ACTIVE or
 // still CREATING, and a ConflictException (an analyzer of that name exists, a
-// run raced another) counts as done: running it again is harmless. Access
-// Analyzer of type ACCOUNT (external access) costs nothing.
+// run raced another) counts as done: running it again is harmless. An analyzer
+// of that name that is FAILED or DISABLED is no repair: Repair fails with an
+// error wrapping security.ErrInvalid naming it and its status, since it must be
+// deleted before one of its name can be created. Access Analyzer of type
+// ACCOUNT (external access) costs nothing.
 //
 // # Permissions
 //
