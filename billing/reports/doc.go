@@ -48,6 +48,9 @@
 // month's first day (koku: 19701101-19701201); the month's last day is accepted
 // as the end too (the user guide's example: 20160101-20160131). A report written
 // with "overwrite" has its files in the period folder itself; that is accepted.
+// A report defined without an S3 prefix is delivered under keys starting with "/"
+// (/<report-name>/yyyymmdd-yyyymmdd/…, reportKeys alike: AWS joins the empty
+// prefix and the name with a slash); S3 with Config.Prefix "" reads those too.
 //
 // Data Exports (CUR 2.0) — AWS Data Exports user guide, "Understanding export
 // delivery" (docs.aws.amazon.com/cur/latest/userguide/dataexports-export-

@@ -131,7 +131,9 @@ func parseLegacy(data []byte) (legacyManifest, error) {
 	seen := make(map[string]bool, len(raw.ReportKeys))
 	for i, k := range raw.ReportKeys {
 		field := "reportKeys[" + strconv.Itoa(i) + "]"
-		if reason := badKey(k); reason != "" {
+		// A report without an S3 prefix has keys starting with "/" (see
+		// versions); the key must still be in the manifest's folder.
+		if reason := badKey(strings.TrimPrefix(k, "/")); reason != "" {
 			return m, invalid(field, k, reason)
 		}
 		if seen[k] {

@@ -19,7 +19,8 @@ type Config struct {
 	// Prefix is the key prefix the report folders are in: the S3 prefix of the
 	// legacy report definition or of the data export ("" for the bucket's or the
 	// directory's root). Every folder directly under it is a report (or export),
-	// unless Report names one.
+	// unless Report names one. In S3, "" also reads the reports under "/": a
+	// legacy report defined without a prefix is delivered as /<report>/….
 	Prefix string
 	// Report is the name of the one report or export to read; "" reads every
 	// report under Prefix.
@@ -85,37 +86,45 @@ func versions(ctx context.Context, st store, cfg Config, period resellerkit.Mont
 	if period.IsZero() {
 		return nil, resellerkit.Invalid(ErrConfig, "period", "", "B-14", "required: the billing month")
 	}
-	names := []string{cfg.Report}
-	if cfg.Report == "" {
-		_, dirs, err := st.list(ctx, prefix)
-		if err != nil {
-			return nil, err
-		}
-		names = dirs
+	roots := []string{prefix}
+	if prefix == "" && st.bucket() != "" {
+		// A legacy report defined without an S3 prefix is delivered under
+		// "/<report>/…": AWS joins the empty prefix and the name with a slash.
+		roots = append(roots, "/")
 	}
 	var out []Version
-	for _, name := range names {
-		base := prefix + name + "/"
-		_, dirs, err := st.list(ctx, base)
-		if err != nil {
-			return nil, err
-		}
-		for _, d := range dirs {
-			if legacyFolder(d, period) {
-				v, err := legacyVersion(ctx, st, cfg, name, base+d+"/", period)
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, v)
-			}
-		}
-		if slices.Contains(dirs, "metadata") {
-			v, ok, err := cur2Version(ctx, st, cfg, name, base, period)
+	for _, root := range roots {
+		names := []string{cfg.Report}
+		if cfg.Report == "" {
+			_, dirs, err := st.list(ctx, root)
 			if err != nil {
 				return nil, err
 			}
-			if ok {
-				out = append(out, v)
+			names = dirs
+		}
+		for _, name := range names {
+			base := root + name + "/"
+			_, dirs, err := st.list(ctx, base)
+			if err != nil {
+				return nil, err
+			}
+			for _, d := range dirs {
+				if legacyFolder(d, period) {
+					v, err := legacyVersion(ctx, st, cfg, name, base+d+"/", period)
+					if err != nil {
+						return nil, err
+					}
+					out = append(out, v)
+				}
+			}
+			if slices.Contains(dirs, "metadata") {
+				v, ok, err := cur2Version(ctx, st, cfg, name, base, period)
+				if err != nil {
+					return nil, err
+				}
+				if ok {
+					out = append(out, v)
+				}
 			}
 		}
 	}
