@@ -91,8 +91,10 @@
 //   - CloseAccount: calling it again gets AccountAlreadyClosedException, success.
 //   - InviteAccountToOrganization: a resuming run with the intent recorded but no
 //     handshake id lists ListHandshakesForOrganization for an invitation of the
-//     account (open or requested, or accepted since the intent); so does
-//     DuplicateHandshakeException, which adopts an invitation sent by hand.
+//     account carrying the application's note (open or requested, or accepted
+//     since the intent; failing those, one declined, cancelled or expired since
+//     the intent, whose outcome the attempt then records: the owner is never
+//     invited twice); so does DuplicateHandshakeException, for an open one.
 //   - The operation recorded succeeded but the application not completed: the
 //     next Complete only completes it.
 //

@@ -127,8 +127,10 @@ func (r *run) invite(ctx context.Context) (app members.Application, done bool, e
 }
 
 // adoptHandshake looks for an invitation of the application's account: an open
-// or requested one, or one accepted since since (a zero since: open ones only),
-// the newest first, and records it. found says whether it did.
+// or requested one, or one accepted since since, the newest first; failing that,
+// the newest one that ended (declined, cancelled, expired) since since, which a
+// crashed run sent and its owner or AWS ended before the resume (a zero since:
+// open ones only). It records it; found says whether it did.
 func (r *run) adoptHandshake(ctx context.Context, since time.Time) (app members.Application, done, found bool, err error) {
 	hs, reqID, err := r.findHandshake(ctx, r.app.AccountID, handshakeNote(r.app.ID), since)
 	if err != nil {
@@ -159,7 +161,7 @@ func hasNote(hs types.Handshake, note string) bool {
 }
 
 func (r *run) findHandshake(ctx context.Context, account, note string, since time.Time) (*types.Handshake, string, error) {
-	var found []types.Handshake
+	var found, ended []types.Handshake
 	var token *string
 	lastID := ""
 	for {
@@ -187,11 +189,20 @@ func (r *run) findHandshake(ctx context.Context, account, note string, since tim
 				if !since.IsZero() && !aws.ToTime(hs.RequestedTimestamp).Before(since) {
 					found = append(found, hs)
 				}
+			case types.HandshakeStateDeclined, types.HandshakeStateCanceled, types.HandshakeStateExpired:
+				// Sent by a crashed run of this attempt and ended since: it is the
+				// attempt's answer; inviting again would ask the owner twice.
+				if !since.IsZero() && !aws.ToTime(hs.RequestedTimestamp).Before(since) {
+					ended = append(ended, hs)
+				}
 			}
 		}
 		if token = out.NextToken; aws.ToString(token) == "" {
 			break
 		}
+	}
+	if len(found) == 0 {
+		found = ended
 	}
 	if len(found) == 0 {
 		return nil, lastID, nil
