@@ -31,10 +31,16 @@ type memS3 struct {
 	objs    map[string][]byte
 	mod     time.Time
 	maxKeys int
+	// dropSlash makes it a store that drops a leading slash of a key or prefix,
+	// as gofakes3 does (and other S3-compatible stores may).
+	dropSlash bool
 }
 
 func (m *memS3) ListObjectsV2(_ context.Context, in *s3.ListObjectsV2Input, _ ...func(*s3.Options)) (*s3.ListObjectsV2Output, error) {
 	prefix, delim, token := aws.ToString(in.Prefix), aws.ToString(in.Delimiter), aws.ToString(in.ContinuationToken)
+	if m.dropSlash {
+		prefix = strings.TrimPrefix(prefix, "/")
+	}
 	keys := make([]string, 0, len(m.objs))
 	for k := range m.objs {
 		keys = append(keys, k)
@@ -155,6 +161,17 @@ func TestS3_LegacyReportWithoutPrefix(t *testing.T) {
 	putLegacy(t, m, "legacy/20231101-20231201/", "legacy", asm, 5)
 	_, err := newS3(m, "cur-bucket", Config{}).Versions(context.Background(), auditPeriod)
 	require.ErrorIs(t, err, ErrAmbiguous)
+
+	// A store that drops leading slashes answers the listing of "/" with the
+	// root's keys: the report is still found once, not twice (ErrAmbiguous).
+	norm := &memS3{objs: map[string][]byte{}, mod: m.mod, maxKeys: 1000, dropSlash: true}
+	putLegacy(t, norm, "legacy/20231101-20231201/", "legacy", asm, 5)
+	for _, cfg := range []Config{{}, {Report: "legacy"}} {
+		vs, err := newS3(norm, "cur-bucket", cfg).Versions(context.Background(), auditPeriod)
+		require.NoError(t, err)
+		require.Len(t, vs, 1, "%+v", cfg)
+		assert.Equal(t, "s3://cur-bucket/legacy/20231101-20231201/legacy-Manifest.json", vs[0].Manifest)
+	}
 
 	// A directory has no keys with a leading slash: its root is read once.
 	dir := t.TempDir()
