@@ -45,3 +45,35 @@ func TestM11_TransferInCrashResumeAfterTheInvitationEnded(t *testing.T) {
 		})
 	}
 }
+
+// M-11 transfer-in: AWS keeps a finished invitation 30 days, then forgets it
+// (DescribeHandshake answers HandshakeNotFoundException for good). An operation
+// waiting on such an invitation fails with the reason, so the application can be
+// carried out again (a new invitation) or rejected; it is not left waiting for
+// ever, which neither completion nor rejection may end (M-11).
+func TestM11_TransferInInvitationAWSNoLongerKnows(t *testing.T) {
+	e := newEnv(t)
+	e.aws.answer = types.HandshakeStateOpen
+	app := e.submit(members.NewApplication{Kind: members.AppAccountTransferIn, AccountID: "444455556666"})
+	got, err := e.complete(app.ID)
+	require.NoError(t, err)
+	require.Equal(t, members.OpWaiting, got.Operation.State)
+
+	e.aws.setHandshake("h-sim00000001", types.HandshakeStateExpired)
+	e.aws.mu.Lock()
+	e.aws.handshakes = nil // 30 days after it ended
+	e.aws.mu.Unlock()
+	e.clock.Add(46 * 24 * time.Hour)
+
+	got, err = e.complete(app.ID)
+	require.ErrorIs(t, err, ErrRefused)
+	var nf *types.HandshakeNotFoundException
+	require.ErrorAs(t, err, &nf, "AWS's error stays in the chain")
+	assert.Equal(t, members.OpFailed, got.Operation.State)
+	assert.Contains(t, got.Operation.Reason, "h-sim00000001")
+	assert.Equal(t, members.AppInReview, got.State)
+
+	rejected, err := e.svc.RejectApplication(e.ctx, e.staff, e.orgID, app.ID, "the owner never answered")
+	require.NoError(t, err, "the operator can close the application")
+	assert.Equal(t, members.AppRejected, rejected.State)
+}

@@ -32,7 +32,8 @@
 //     leaves the operation waiting ("waiting for the account's owner to accept",
 //     no error: run again later); ACCEPTED registers the account under the
 //     application's project and completes the application; DECLINED, EXPIRED and
-//     CANCELED fail it. HandshakeConstraintViolationException (the account still
+//     CANCELED fail it, and so does an invitation AWS no longer knows
+//     (HandshakeNotFoundException: it forgets one 30 days after it ended). HandshakeConstraintViolationException (the account still
 //     in another organization, a different seller of record, …) fails it with a
 //     clear reason. The account stays where AWS puts invited accounts (the root);
 //     moving it to an OU is the security baseline's business.

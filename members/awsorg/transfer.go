@@ -39,6 +39,13 @@ func (r *run) transferIn(ctx context.Context) (members.Application, error) {
 	if err == nil && out.Handshake == nil {
 		err = errors.New("awsorg: DescribeHandshake returned no handshake")
 	}
+	if nf := (*types.HandshakeNotFoundException)(nil); errors.As(err, &nf) {
+		// AWS forgets a finished invitation 30 days after it ended: waiting would
+		// be for ever, and an operation waiting can be neither completed nor
+		// rejected (M-11).
+		return r.fail(ctx, actDescribeHS, reqID, fmt.Sprintf("AWS no longer knows the invitation %s (it keeps a finished one 30 days): "+
+			"complete the application again to send a new invitation, or reject it", id), err)
+	}
 	if err != nil {
 		return r.abort(ctx, actDescribeHS, reqID, err)
 	}
