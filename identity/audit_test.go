@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -24,6 +25,20 @@ type midSignInStore struct {
 func (s *midSignInStore) GetTOTP(ctx context.Context, identityID string) (identity.TOTP, error) {
 	s.once.Do(s.hook)
 	return s.Store.GetTOTP(ctx, identityID)
+}
+
+// afterReauthStore is memstore running hook once, the first time an attempt's
+// count is taken back (RemoveFailure): after a password was verified, before the
+// change it allowed is written.
+type afterReauthStore struct {
+	*memstore.Store
+	once sync.Once
+	hook func()
+}
+
+func (s *afterReauthStore) RemoveFailure(ctx context.Context, key string, at time.Time) error {
+	s.once.Do(s.hook)
+	return s.Store.RemoveFailure(ctx, key, at)
 }
 
 // I-4 (sessions are revocable; a password change or reset ends every other
@@ -68,4 +83,32 @@ func TestI4_SignInRacingAPasswordChangeGetsNoSession(t *testing.T) {
 			require.NoError(t, f.signInErr("alice@example.com", otherPassword))
 		})
 	}
+}
+
+// I-4 (a password reset ends every session, so that whoever knew the old
+// password is locked out): a password change from a session the reset ended,
+// whose current password was checked just before the reset committed, must not
+// overwrite the password the reset set. Otherwise someone holding the old
+// password and a session, changing the password in a loop, takes the account
+// back from every reset.
+func TestI4_PasswordChangeRacingAResetDoesNotUndoIt(t *testing.T) {
+	f := newFixture(t)
+	f.register(t, "alice@example.com")
+	intruder := f.login(t, "alice@example.com")
+	const intruders = "Intruder#Pass77"
+
+	st := &afterReauthStore{Store: f.store}
+	st.hook = func() {
+		token := f.requestReset(t, "alice@example.com")
+		require.NoError(t, f.svc.ResetPassword(f.ctx, token, otherPassword, testClient))
+	}
+	racing, err := identity.NewService(st, identity.WithClock(f.clock.now), identity.WithHasher(cheapHasher(t, 64)),
+		identity.WithMemberships(f.members), identity.WithMailer(f.mailer),
+		identity.WithIDGenerator(func() string { return fmt.Sprintf("race%04d", f.serial.Add(1)) }))
+	require.NoError(t, err)
+
+	err = racing.ChangePassword(f.ctx, intruder, goodPassword, intruders)
+	require.ErrorIs(t, err, identity.ErrWrongPassword, "the password checked is no longer the identity's")
+	require.NoError(t, f.signInErr("alice@example.com", otherPassword), "the reset's password stands")
+	require.ErrorIs(t, f.signInErr("alice@example.com", intruders), identity.ErrUnauthenticated)
 }

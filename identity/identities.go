@@ -205,12 +205,15 @@ func (s *Service) DeleteIdentity(ctx context.Context, identityID string) error {
 // ChangePassword replaces the password of a's identity after verifying the current
 // one (I-2); a wrong one counts as a failed sign-in, and once the limit is reached
 // the answer is a *ThrottledError (I-4). Every other session of the identity and
-// every pending reset link end; a's own session stays.
+// every pending reset link end; a's own session stays. A password changed or
+// reset meanwhile (after current was checked) makes current wrong: the change is
+// not written (ErrWrongPassword), so it never undoes a reset.
 func (s *Service) ChangePassword(ctx context.Context, a Auth, current, next string) error {
 	if err := a.session(); err != nil {
 		return err
 	}
-	if err := s.reauthenticate(ctx, a.Identity.ID, current); err != nil {
+	verified, err := s.verifyCurrent(ctx, a.Identity.ID, current)
+	if err != nil {
 		return err
 	}
 	hash, err := s.newPasswordHash(ctx, "new_password", next)
@@ -218,6 +221,13 @@ func (s *Service) ChangePassword(ctx context.Context, a Auth, current, next stri
 		return err
 	}
 	return s.store.InTx(ctx, func(ctx context.Context) error {
+		id, err := s.store.GetIdentity(ctx, a.Identity.ID)
+		if err != nil {
+			return err
+		}
+		if id.PasswordHash != verified {
+			return ErrWrongPassword
+		}
 		if err := s.setPassword(ctx, a.Identity.ID, hash, a.SessionID); err != nil {
 			return err
 		}

@@ -146,22 +146,30 @@ func (s *Service) RemoveTOTP(ctx context.Context, a Auth, password string) error
 // identity's email (reserved before the check), so this cannot be used to guess a
 // password past the throttle.
 func (s *Service) reauthenticate(ctx context.Context, identityID, password string) error {
+	_, err := s.verifyCurrent(ctx, identityID, password)
+	return err
+}
+
+// verifyCurrent is reauthenticate returning the stored hash password verified
+// against, so that a change it allows can check, when it writes, that the
+// password is still that one.
+func (s *Service) verifyCurrent(ctx context.Context, identityID, password string) (string, error) {
 	id, err := s.store.GetIdentity(ctx, identityID)
 	if err != nil {
-		return err
+		return "", err
 	}
 	r, err := s.reserve(ctx, limit{emailKey(id.Email), s.policy.FailureLimit})
 	if err != nil {
-		return err
+		return "", err
 	}
 	ok, _, err := s.hasher.Verify(ctx, id.PasswordHash, password)
 	switch {
 	case err != nil:
-		return errors.Join(err, r.release(ctx, 0))
+		return "", errors.Join(err, r.release(ctx, 0))
 	case !ok:
-		return ErrWrongPassword
+		return "", ErrWrongPassword
 	}
-	return r.release(ctx, 0)
+	return id.PasswordHash, r.release(ctx, 0)
 }
 
 // dropCodesIfNoFactor removes the recovery codes once no second factor remains:
