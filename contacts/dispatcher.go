@@ -69,7 +69,8 @@ func WithOwner(id string) DispatcherOption { return func(d *Dispatcher) { d.owne
 // context's deadline), and a claimed notice whose send could not start by then
 // (it waited behind others of its batch) is not sent by this dispatcher: so the
 // lease never expires under a send still running, and no other dispatcher can
-// send the same notice at the same time.
+// send the same notice at the same time. A lease of zero or less is no lease: it
+// means the default.
 func WithLease(l time.Duration) DispatcherOption { return func(d *Dispatcher) { d.lease = l } }
 
 // WithMaxAttempts sets the attempts (sends started) before a notice is dead (default
@@ -118,6 +119,11 @@ func NewDispatcher(store Store, t Transport, opts ...DispatcherOption) *Dispatch
 		o(d)
 	}
 	d.batch, d.parallel, d.maxAttempts = max(d.batch, 1), max(d.parallel, 1), max(d.maxAttempts, 1)
+	if d.lease <= 0 {
+		// A claim that ends when it is made holds nothing: another dispatcher
+		// would claim the notice while it is being sent.
+		d.lease = DefaultLease
+	}
 	return d
 }
 

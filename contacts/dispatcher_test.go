@@ -284,24 +284,40 @@ func (s *slowTransport) Send(ctx context.Context, m contacts.Message) error {
 }
 
 // TestC7_TwoDispatchersNeverSendOneNoticeAtOnce: while one dispatcher holds a
-// notice, another claims nothing of it.
+// notice, another claims nothing of it; also when the first was given a lease
+// that is no lease (zero or negative), which means the default.
 func TestC7_TwoDispatchersNeverSendOneNoticeAtOnce(t *testing.T) {
-	ctx := context.Background()
-	c := &clock{t: t0}
-	st := memstore.New()
-	queue(t, st, c, 1)
-	slow := &slowTransport{started: make(chan struct{}, 1), release: make(chan struct{})}
-	a := newDispatcher(st, slow, c, contacts.WithOwner("a"))
-	done := make(chan contacts.RoundReport)
-	go func() { r, _ := a.RunOnce(ctx); done <- r }()
-	<-slow.started
-	other := &recorder{}
-	r, err := newDispatcher(st, other, c, contacts.WithOwner("b")).RunOnce(ctx)
-	require.NoError(t, err)
-	assert.Zero(t, r.Claimed)
-	close(slow.release)
-	assert.Equal(t, 1, (<-done).Sent)
-	assert.Empty(t, other.keys())
+	for _, tc := range []struct {
+		name string
+		opts []contacts.DispatcherOption
+	}{
+		{"default lease", nil},
+		{"zero lease is the default", []contacts.DispatcherOption{contacts.WithLease(0)}},
+		{"negative lease is the default", []contacts.DispatcherOption{contacts.WithLease(-time.Minute)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			c := &clock{t: t0}
+			st := memstore.New()
+			queue(t, st, c, 1)
+			slow := &slowTransport{started: make(chan struct{}, 1), release: make(chan struct{})}
+			a := newDispatcher(st, slow, c, append([]contacts.DispatcherOption{contacts.WithOwner("a")}, tc.opts...)...)
+			done := make(chan contacts.RoundReport)
+			go func() { r, _ := a.RunOnce(ctx); done <- r }()
+			select {
+			case <-slow.started:
+			case r := <-done:
+				t.Fatalf("the first dispatcher's round ended without a send: %+v", r)
+			}
+			other := &recorder{}
+			r, err := newDispatcher(st, other, c, append([]contacts.DispatcherOption{contacts.WithOwner("b")}, tc.opts...)...).RunOnce(ctx)
+			require.NoError(t, err)
+			assert.Zero(t, r.Claimed)
+			close(slow.release)
+			assert.Equal(t, 1, (<-done).Sent)
+			assert.Empty(t, other.keys())
+		})
+	}
 }
 
 // TestC7_StoppedRoundLeavesTheNoticeDue: a dispatcher stopped during a send does
