@@ -78,6 +78,15 @@ func TestConfigValidate(t *testing.T) {
 		{"B6 end before start", func(c *Config) {
 			c.Projects[0].CustomItems = []CustomItem{{Description: "x", Type: "fee", AmountUSD: dec("1"), Start: month("2026-10"), End: month("2026-10"), Recurring: true}}
 		}, "projects[0].custom_items[0].end", "2026-10", "after start"},
+		{"B6 description missing", func(c *Config) {
+			c.Projects[0].CustomItems = []CustomItem{{Description: " ", Type: "fee", AmountUSD: dec("1"), Start: month("2026-10")}}
+		}, "projects[0].custom_items[0].description", " ", "required"},
+		{"B6 description longer than a line", func(c *Config) {
+			c.Projects[0].CustomItems = []CustomItem{{Description: strings.Repeat("運", 201), Type: "fee", AmountUSD: dec("1"), Start: month("2026-10")}}
+		}, "projects[0].custom_items[0].description", resellerkit.Truncate(strings.Repeat("運", 201)), "at most 200 characters"},
+		{"B6 description of two lines", func(c *Config) {
+			c.Projects[0].CustomItems = []CustomItem{{Description: "保守\n費用", Type: "fee", AmountUSD: dec("1"), Start: month("2026-10")}}
+		}, "projects[0].custom_items[0].description", "保守\n費用", "one line"},
 		{"B6 start missing", func(c *Config) {
 			c.Projects[0].CustomItems = []CustomItem{{Description: "x", Type: "fee", AmountUSD: dec("1")}}
 		}, "projects[0].custom_items[0].start", "", "required"},
@@ -167,5 +176,12 @@ func TestB16_LateCreditsValidated(t *testing.T) {
 	assert.ErrorContains(t, err, "projects[0].late_credits[0].account_id")
 	assert.ErrorContains(t, err, "projects[0].late_credits[0].ref_period")
 	cfg.Projects[0].LateCredits = []LateCredit{{AccountID: acctA, RefPeriod: month("2026-09"), AmountUSD: money.MustParse("-1")}}
+	require.NoError(t, cfg.Validate())
+}
+
+// TestB6_DescriptionOfAFullLineIsValid: 200 characters is one line still.
+func TestB6_DescriptionOfAFullLineIsValid(t *testing.T) {
+	cfg := issueConfig()
+	cfg.Projects[0].CustomItems = []CustomItem{{Description: strings.Repeat("運", 200), Type: "fee", AmountUSD: dec("1"), Start: month("2026-10")}}
 	require.NoError(t, cfg.Validate())
 }

@@ -202,3 +202,41 @@ func TestB12_ConcurrentCreditNoteAndCorrection(t *testing.T) {
 		assert.Len(t, docsOfMonth(t, f), 2, "the invoice and one more document")
 	}
 }
+
+// TestB12_CreditNoteLineDescriptionIsOneLine: a return line's description is one
+// line of the note's PDF and CSV: 1..200 characters, no line break or other
+// control character; else ErrInvalid naming it, and nothing is issued.
+func TestB12_CreditNoteLineDescriptionIsOneLine(t *testing.T) {
+	for _, tc := range []struct {
+		name, description, reason string
+	}{
+		{"200 characters", strings.Repeat("返", 200), ""},
+		{"blank", "  ", "required"},
+		{"201 characters", strings.Repeat("返", 201), "at most 200 characters"},
+		{"two lines", "返金\n(10月分)", "one line"},
+		{"a tab", "返金\t10月分", "one line"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			issueOctober(t, f)
+			inv, err := f.store.DocumentByKey(f.ctx, "invoice/"+f.projA.ID+"/2026-10")
+			require.NoError(t, err)
+			before := docsOfMonth(t, f)
+			note, err := f.svc.IssueCreditNote(f.ctx, "cn-1", inv.ID, "返金", []billing.ReturnLine{
+				{AccountID: acctA1, Description: tc.description, Amount: dec2("100")},
+			})
+			if tc.reason == "" {
+				require.NoError(t, err)
+				assert.Equal(t, tc.description, note.Lines[0].Description)
+				return
+			}
+			var ve *resellerkit.ValidationError
+			require.ErrorAs(t, err, &ve)
+			require.ErrorIs(t, err, billing.ErrInvalid)
+			assert.Equal(t, "lines[0].description", ve.Field)
+			assert.Equal(t, resellerkit.Truncate(tc.description), ve.Value)
+			assert.Contains(t, ve.Reason, tc.reason)
+			assert.Equal(t, before, docsOfMonth(t, f), "nothing issued")
+		})
+	}
+}

@@ -204,7 +204,10 @@
 //     stored cost data is refused. The exchange rate's date is the billing month's
 //     last day (rates are per month, B-10). Late credits are converted at the
 //     receiving invoice's rate and are outside the support-fee base; they are
-//     looked for over LateCreditMonths (12). Credit-note amounts are positive (the
+//     looked for over LateCreditMonths (12). The description of a line an
+//     operator writes (a custom item's, a credit note's) is one line of the
+//     invoice's PDF and CSV: at most 200 characters, no line break or other
+//     control character. Credit-note amounts are positive (the
 //     money returned), in the invoice's currency, at its tax rate and rounding.
 //     A credit note (返還インボイス) returns money on the month's transaction and
 //     the customer deducts its tax, so a corrected invoice (修正インボイス), which

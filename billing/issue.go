@@ -492,8 +492,8 @@ func (s *Service) IssueCreditNote(ctx context.Context, key, invoiceID, reason st
 			errs = append(errs, resellerkit.Invalid(ErrInvalid, fmt.Sprintf("lines[%d].amount", i), l.Amount.String(), "B-12",
 				fmt.Sprintf("want an amount above zero in %s with at most %d decimals", cur, cur.MinorDigits())))
 		}
-		if strings.TrimSpace(l.Description) == "" || utf8.RuneCountInString(l.Description) > 200 {
-			errs = append(errs, resellerkit.Invalid(ErrInvalid, fmt.Sprintf("lines[%d].description", i), l.Description, "B-12", "want 1..200 characters"))
+		if problem := lineDescriptionProblem(l.Description); problem != "" {
+			errs = append(errs, resellerkit.Invalid(ErrInvalid, fmt.Sprintf("lines[%d].description", i), l.Description, "B-12", problem))
 		}
 		sum = sum.Add(l.Amount)
 	}

@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/money"
@@ -265,10 +268,28 @@ func (r *PricingRule) checkTargets(p *problems, f string) {
 	}
 }
 
+// maxLineDescription bounds the description of a line an operator writes (a
+// custom item's, a credit note's): it is one line of the invoice's PDF and CSV.
+const maxLineDescription = 200
+
+// lineDescriptionProblem says what is wrong with the description of a line an
+// operator writes, or "".
+func lineDescriptionProblem(s string) string {
+	switch {
+	case strings.TrimSpace(s) == "":
+		return "required"
+	case utf8.RuneCountInString(s) > maxLineDescription:
+		return fmt.Sprintf("want at most %d characters: one line of the invoice", maxLineDescription)
+	case strings.IndexFunc(s, unicode.IsControl) >= 0:
+		return "want one line: no line break, tab or other control character"
+	}
+	return ""
+}
+
 // check checks one custom item, except its account, which its project checks.
 func (ci *CustomItem) check(p *problems, f string) {
-	if ci.Description == "" {
-		p.add(f+".description", "", "B-6", "required")
+	if problem := lineDescriptionProblem(ci.Description); problem != "" {
+		p.add(f+".description", ci.Description, "B-6", problem)
 	}
 	if !ci.Type.Valid() {
 		p.add(f+".type", string(ci.Type), "B-6", want(customItemTypes))
