@@ -2,16 +2,27 @@ package support_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/seeda33a2f4f/resellerkit"
+	"github.com/seeda33a2f4f/resellerkit/security/awsfleet"
 	"github.com/seeda33a2f4f/resellerkit/sqldb"
 	"github.com/seeda33a2f4f/resellerkit/sqldb/sqldbtest"
 	"github.com/seeda33a2f4f/resellerkit/support"
+	"github.com/seeda33a2f4f/resellerkit/support/awssupport"
 )
 
 // lateEscalator is an AWS Support whose CreateCase goes through (the AWS case
@@ -92,6 +103,98 @@ func TestP4_EscalationOutlivingItsRequestOpensOneAWSCase(t *testing.T) {
 					}
 				})
 			}
+		})
+	}
+}
+
+// P-4: AWS Support receives CreateCase (and opens the case) but its answer is
+// lost on the wire — the connection drops, or the HTTP client's own Timeout
+// fires — while the desk's context is still live; or AWS answers HTTP 5xx (the
+// request may or may not have been processed). The outcome is unknown as after
+// a cancelled call (support.ErrEscalationUnknown): the claim stays, so the
+// desk's immediate retry does not open a second AWS case. A clear refusal (HTTP
+// 4xx) opened nothing: the claim is given back and the retry opens the case.
+// Through awssupport's client against a fake AWS Support API.
+func TestP4_EscalationAnswerLostOnTheWireOpensOneAWSCase(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		first   func(w http.ResponseWriter, r *http.Request) // the first CreateCase's answer, the case opened
+		unknown bool
+	}{
+		{"connection dropped", func(w http.ResponseWriter, _ *http.Request) {
+			conn, _, _ := w.(http.Hijacker).Hijack()
+			_ = conn.Close()
+		}, true},
+		{"client timeout", func(_ http.ResponseWriter, r *http.Request) {
+			select {
+			case <-r.Context().Done(): // the client gave up and closed the connection
+			case <-time.After(10 * time.Second):
+			}
+		}, true},
+		{"AWS failing on its side", func(w http.ResponseWriter, _ *http.Request) {
+			w.WriteHeader(http.StatusInternalServerError)
+			_, _ = io.WriteString(w, `{"__type":"InternalServerError","message":"internal"}`)
+		}, true},
+		{"refused", nil, false}, // ValidationException: no case opened
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var calls, creates atomic.Int32 // CreateCase received, AWS cases opened
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				_, _ = io.ReadAll(r.Body)
+				w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+				if !strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".CreateCase") {
+					w.WriteHeader(http.StatusBadRequest) // DescribeCases: the display id stays unread
+					return
+				}
+				if calls.Add(1) == 1 && tc.first == nil {
+					w.WriteHeader(http.StatusBadRequest)
+					_, _ = io.WriteString(w, `{"__type":"ValidationException","message":"bad serviceCode"}`)
+					return
+				}
+				n := creates.Add(1)
+				if n == 1 && tc.first != nil {
+					tc.first(w, r)
+					return
+				}
+				_, _ = fmt.Fprintf(w, `{"caseId":"case-111111111111-%d"}`, n)
+			}))
+			defer srv.Close()
+			hc := srv.Client()
+			hc.Timeout = 200 * time.Millisecond
+			esc := awssupport.New(awsfleet.Static(aws.Config{Region: "ap-northeast-1",
+				Credentials: credentials.NewStaticCredentialsProvider("AKID", "secret", "")}),
+				awssupport.WithEndpoint(srv.URL), awssupport.WithHTTPClient(hc))
+			f := newFixture(t)
+			c := f.open(t, support.Urgent)
+			svc, err := support.NewService(support.Config{Store: f.store, Members: f.members, Escalator: esc, Policy: policy(), Now: f.clock})
+			require.NoError(t, err)
+
+			_, err = svc.Escalate(f.ctx, f.desk, f.orgA.ID, c.ID)
+			require.Error(t, err)
+			assert.Equal(t, tc.unknown, errors.Is(err, support.ErrEscalationUnknown), "outcome unknown: %v", err)
+			assert.Equal(t, tc.unknown, errors.Is(err, support.ErrConflict), "claim kept: %v", err)
+			got, _, err := f.svc.Get(f.ctx, f.desk, f.orgA.ID, c.ID)
+			require.NoError(t, err)
+			if tc.unknown {
+				require.NotNil(t, got.Escalation, "the claim is kept: AWS may have opened the case")
+				assert.Empty(t, got.Escalation.AWSCaseID)
+			} else {
+				assert.Nil(t, got.Escalation, "the claim is given back: AWS opened nothing")
+			}
+
+			// The desk tries again a minute later.
+			f.set(f.clock().Add(time.Minute))
+			again, err := svc.Escalate(f.ctx, f.desk, f.orgA.ID, c.ID)
+			if tc.unknown {
+				require.ErrorIs(t, err, support.ErrConflict, "being escalated (outcome unknown)")
+				assert.Equal(t, int32(1), creates.Load(), "one AWS case")
+				return
+			}
+			require.NoError(t, err)
+			require.NotNil(t, again.Escalation)
+			assert.Equal(t, "case-111111111111-1", again.Escalation.AWSCaseID)
+			assert.Equal(t, int32(2), calls.Load(), "CreateCase called again")
+			assert.Equal(t, int32(1), creates.Load(), "one AWS case")
 		})
 	}
 }

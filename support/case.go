@@ -27,6 +27,16 @@ var (
 	ErrTransition = errors.New("support: transition not allowed")
 	// ErrOutOfScope: the request is outside the service (P-6).
 	ErrOutOfScope = errors.New("support: out of scope")
+	// ErrEscalationUnknown: AWS may have acted, the answer was lost. An
+	// Escalator wraps it in an error after which it cannot know whether AWS
+	// Support opened the case: the request may have reached AWS and no answer
+	// saying what AWS did was read (a dropped connection, the HTTP client's own
+	// timeout, AWS failing on its side). Service.Escalate then keeps the
+	// escalation claimed, as after a crash (ErrConflict, wrapping it too): the
+	// desk checks AWS's console before escalating again, which is possible
+	// after EscalationTimeout. An error without it is a call AWS did not act on
+	// (it refused it, or it was never sent), and gives the claim back.
+	ErrEscalationUnknown = errors.New("support: escalation outcome unknown")
 )
 
 // Category is what a case is about (P-1); it decides its hours (P-2).

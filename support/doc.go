@@ -61,7 +61,10 @@
 //   - Escalation is claimed on the case before AWS is called, so two desks open
 //     one AWS case; a claim left by a crash during the call is given up after
 //     EscalationTimeout (the AWS case may exist: AWS's CreateCase has no
-//     idempotency token, so the desk checks AWS's console first).
+//     idempotency token, so the desk checks AWS's console first). So is one left
+//     by a call whose outcome is unknown: cut off by the end of the request's
+//     context, or failing with ErrEscalationUnknown (AWS may have acted, the
+//     answer was lost). Only an error saying AWS did not act gives the claim back.
 //   - The purge removes cases 12 months after creation whatever their state (P-5
 //     counts from creation); the notices sent about them are contacts' and are
 //     not purged with them.

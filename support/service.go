@@ -31,7 +31,9 @@ type Notifier interface {
 }
 
 // Escalator opens a case with AWS Support for a customer's account (P-4):
-// support/awssupport implements it through the role kept in the account.
+// support/awssupport implements it through the role kept in the account. An
+// error after which it cannot know whether AWS opened the case (the answer was
+// lost) wraps ErrEscalationUnknown; any other error means AWS did not open it.
 type Escalator interface {
 	Escalate(ctx context.Context, c Case) (Escalation, error)
 }
@@ -344,9 +346,10 @@ func (s *Service) Reject(ctx context.Context, p members.Principal, orgID, caseID
 // A claim left by a crash during the call (an escalation without an AWS case id)
 // is given up after EscalationTimeout: the desk checks AWS's console first, as
 // the AWS case may exist (CreateCase has no idempotency token). A call cut off by
-// the end of ctx is such a claim too (ErrConflict); an AWS case opened is
-// recorded even when ctx ended after the call; a call AWS refused gives the
-// claim back at once.
+// the end of ctx, or whose answer the Escalator lost with ctx still live
+// (ErrEscalationUnknown: a dropped connection, the HTTP client's own timeout), is
+// such a claim too (ErrConflict); an AWS case opened is recorded even when ctx
+// ended after the call; a call AWS refused gives the claim back at once.
 func (s *Service) Escalate(ctx context.Context, p members.Principal, orgID, caseID string) (Case, error) {
 	if err := s.deskOnly(ctx, p, orgID); err != nil {
 		return Case{}, err
@@ -389,10 +392,11 @@ func (s *Service) Escalate(ctx context.Context, p members.Principal, orgID, case
 	// deadline, a closed browser): an AWS case left unrecorded is opened again.
 	record := context.WithoutCancel(ctx)
 	if err != nil {
-		if ctx.Err() != nil {
-			// The call was cut off: AWS may have opened the case, and only the
-			// answer was lost. The claim stays, as after a crash.
-			return Case{}, fmt.Errorf("%w: escalating case %s was interrupted (%w): AWS Support may have opened the case; "+
+		if ctx.Err() != nil || errors.Is(err, ErrEscalationUnknown) {
+			// The call was cut off, or its answer lost on the way (a dropped
+			// connection, the HTTP client's own timeout): AWS may have opened the
+			// case. The claim stays, as after a crash.
+			return Case{}, fmt.Errorf("%w: escalating case %s got no answer (%w): AWS Support may have opened the case; "+
 				"check its console before escalating again, which is possible after %s", ErrConflict, c.ID, err, EscalationTimeout)
 		}
 		// Give the claim back, so the desk can try again.

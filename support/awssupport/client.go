@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -182,7 +184,11 @@ type addCommunicationResponse struct {
 // ErrThrottled or ErrUnavailable. CreateCase is not idempotent: it is
 // retried only when AWS throttled it (the case was then not created). Once
 // the case exists it returns its ref and no error, even if the display id
-// could not be read (DisplayID is then "").
+// could not be read (DisplayID is then ""). An error after which the case may
+// exist — the request may have reached AWS and no answer saying what AWS did
+// was read: a dropped connection, the HTTP client's own timeout, an HTTP 5xx
+// (also ErrUnavailable), a 2xx answer that cannot be read — wraps
+// support.ErrEscalationUnknown; see the package's documentation.
 func (c *Client) CreateCase(ctx context.Context, account string, in CaseInput) (CaseRef, error) {
 	if err := checkAccount(account); err != nil {
 		return CaseRef{}, err
@@ -200,8 +206,9 @@ func (c *Client) CreateCase(ctx context.Context, account string, in CaseInput) (
 	if err := c.call(ctx, account, opCreateCase, req, &out); err != nil {
 		return CaseRef{}, err
 	}
-	if out.CaseID == "" {
-		return CaseRef{}, fmt.Errorf("awssupport: %s in account %s: AWS answered no caseId", opCreateCase, account)
+	if out.CaseID == "" { // AWS said yes: the case exists, its id is not known
+		return CaseRef{}, outcomeUnknown(opCreateCase, account,
+			fmt.Errorf("awssupport: %s in account %s: AWS answered no caseId", opCreateCase, account))
 	}
 	ref := CaseRef{CaseID: out.CaseID}
 	if d, err := c.describe(ctx, account, out.CaseID, false); err == nil {
@@ -282,7 +289,9 @@ func (c *Client) AddCommunication(ctx context.Context, account, caseID, body str
 // call sends op with in as its JSON body to the API for account, decoding the
 // answer into out, retrying up to the retryer's MaxAttempts with its delays:
 // throttling (AWS refused the call, so it was not done), and for DescribeCases,
-// which changes nothing, any error the retryer deems retryable.
+// which changes nothing, any error the retryer deems retryable. A CreateCase
+// whose last attempt may have been done by AWS (mayHaveActed), ctx still live,
+// fails wrapping support.ErrEscalationUnknown.
 func (c *Client) call(ctx context.Context, account, op string, in, out any) error {
 	body, err := json.Marshal(in)
 	if err != nil {
@@ -342,6 +351,9 @@ func (c *Client) call(ctx context.Context, account, op string, in, out any) erro
 		}
 		retryable := throttle(err) || (op == opDescribeCases && retryer.IsErrorRetryable(err))
 		if attempt >= retryer.MaxAttempts() || !retryable {
+			if op == opCreateCase && mayHaveActed(err) {
+				return outcomeUnknown(op, account, failure(op, account, attempt, err))
+			}
 			return failure(op, account, attempt, err)
 		}
 		rel, terr := retryer.GetRetryToken(ctx, err)
@@ -366,29 +378,38 @@ func (c *Client) call(ctx context.Context, account, op string, in, out any) erro
 }
 
 // attempt sends one signed request and decodes the answer: out on HTTP 2xx,
-// an *APIError otherwise.
+// an *APIError otherwise. An error before any connection to AWS was had (the
+// request was not built or signed, the endpoint's name not resolved, no
+// connection made) is a *notSentError.
 func (c *Client) attempt(ctx context.Context, client aws.HTTPClient, endpoint string, creds aws.Credentials, op string, body []byte, payloadHash string, out any) error {
+	// connected is set when the HTTP client has a connection to write the
+	// request on (for each try, should the client retry by itself).
+	var connected atomic.Bool
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { connected.Store(true) }})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
 	if err != nil {
-		return err
+		return &notSentError{err}
 	}
 	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("X-Amz-Target", targetPrefix+op)
 	req.Header.Set("User-Agent", "resellerkit-awssupport")
 	if err := c.signer.SignHTTP(ctx, creds, req, payloadHash, SigningName, Region, c.now()); err != nil {
-		return err
+		return &notSentError{err}
 	}
 	resp, err := client.Do(req)
 	if err != nil {
+		if !connected.Load() && dialFailed(err) {
+			return &notSentError{err}
+		}
 		return err
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse+1))
 	if err != nil {
-		return err
+		return fmt.Errorf("reading the answer (HTTP %d): %w", resp.StatusCode, err)
 	}
 	if len(raw) > maxResponse {
-		return fmt.Errorf("answer larger than %d bytes", maxResponse)
+		return fmt.Errorf("answer larger than %d bytes (HTTP %d)", maxResponse, resp.StatusCode)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return apiError(op, resp, raw)

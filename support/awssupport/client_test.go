@@ -396,3 +396,71 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// P-4: a CreateCase whose answer is lost — the request read by AWS (which may
+// have opened the case), then the connection dropped, the HTTP client's own
+// Timeout fired, the answer cut short or unreadable, or AWS failing on its side
+// (HTTP 5xx: the request may or may not have been processed) — wraps
+// support.ErrEscalationUnknown, so support.Service keeps the escalation claimed
+// instead of opening a second case at once. A refusal (HTTP 4xx, throttling
+// that outlived the retries included) and a request never sent (nothing
+// listening) do not: AWS did not open the case. Neither do reads nor
+// AddCommunicationToCase, which escalation does not use.
+func TestCreateCaseOutcomeUnknown(t *testing.T) {
+	throttled := apiErr(400, "ThrottlingException", "Rate exceeded")
+	for _, tc := range []struct {
+		name     string
+		op       string
+		answers  []answer
+		closed   bool // nothing listens at the endpoint
+		unknown  bool
+		also     error
+		attempts int // requests AWS received; -1: not checked
+	}{
+		{"connection dropped", "CreateCase", []answer{{fault: dropped}}, false, true, nil, 1},
+		{"client timeout", "CreateCase", []answer{{fault: hung}}, false, true, nil, 1},
+		{"answer cut short", "CreateCase", []answer{{status: 200, body: createdCase, fault: cutShort}}, false, true, nil, 1},
+		{"answer unreadable", "CreateCase", []answer{ok(`{"caseId":`)}, false, true, nil, 1},
+		{"answer without caseId", "CreateCase", []answer{ok(`{}`)}, false, true, nil, 1},
+		{"internal error", "CreateCase", []answer{apiErr(500, "InternalServerError", "internal")}, false, true, awssupport.ErrUnavailable, 1},
+		{"gateway timeout", "CreateCase", []answer{{status: 504}}, false, true, awssupport.ErrUnavailable, 1},
+		{"throttled then dropped", "CreateCase", []answer{throttled, {fault: dropped}}, false, true, nil, 2},
+		{"refused", "CreateCase", []answer{apiErr(400, "ValidationException", "bad serviceCode")}, false, false, awssupport.ErrInvalid, 1},
+		{"case limit", "CreateCase", []answer{apiErr(400, "CaseCreationLimitExceeded", "too many cases")}, false, false, awssupport.ErrLimit, 1},
+		{"throttled throughout", "CreateCase", []answer{throttled}, false, false, awssupport.ErrThrottled, 3},
+		{"nothing listening", "CreateCase", nil, true, false, nil, 0},
+		{"read dropped", "DescribeCases", []answer{{fault: dropped}}, false, false, nil, -1},
+		{"communication dropped", "AddCommunicationToCase", []answer{{fault: dropped}}, false, false, nil, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newSupportServer(t, roleCreds, map[string][]answer{tc.op: tc.answers})
+			hc := *s.Client()
+			hc.Timeout = 200 * time.Millisecond
+			c := newClient(s, &fakeSTS{}, awssupport.WithHTTPClient(&hc))
+			if tc.closed {
+				s.Close()
+			}
+			var err error
+			switch tc.op {
+			case "CreateCase":
+				_, err = c.CreateCase(context.Background(), account, input())
+			case "DescribeCases":
+				_, err = c.DescribeCase(context.Background(), account, caseID)
+			default:
+				err = c.AddCommunication(context.Background(), account, caseID, "body", nil)
+			}
+			require.Error(t, err)
+			assert.Equal(t, tc.unknown, errors.Is(err, support.ErrEscalationUnknown), "outcome unknown: %v", err)
+			if tc.unknown {
+				assert.Contains(t, err.Error(), "may have done the CreateCase")
+				assert.Contains(t, err.Error(), "Support Center console of account 123456789012")
+			}
+			if tc.also != nil {
+				assert.ErrorIs(t, err, tc.also)
+			}
+			if tc.attempts >= 0 {
+				assert.Len(t, s.requests(), tc.attempts)
+			}
+		})
+	}
+}

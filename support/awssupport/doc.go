@@ -26,7 +26,8 @@
 // the SDK's buildable client), and retried by the configuration's aws.Retryer
 // (else retry.NewStandard). Only reads (DescribeCases) are retried on any
 // retryable error; CreateCase and AddCommunicationToCase, which are not
-// idempotent, only when AWS throttled them. Should the SDK's client become
+// idempotent, only when AWS throttled them (see "A CreateCase whose answer is
+// lost"). Should the SDK's client become
 // available, Client's methods keep their contract over it.
 //
 // # Errors
@@ -45,6 +46,33 @@
 // assumed is ErrAccessDenied, wrapping awsfleet.Map's security.ErrUnreachable
 // and security.ErrAccessDenied. Bad input is ErrInvalid, a
 // *resellerkit.ValidationError naming the field, found before any call.
+//
+// # A CreateCase whose answer is lost
+//
+// CreateCase has no idempotency token, so a case AWS opened but whose answer
+// never arrived is opened again by the next call. A CreateCase error after which
+// AWS may have opened the case wraps support.ErrEscalationUnknown (and
+// support.Service then keeps the escalation claimed until
+// support.EscalationTimeout, telling the desk to check AWS's console): the
+// request may have reached AWS — a connection was had — and no answer saying
+// what AWS did was read. That is a connection dropped before or during the
+// answer, the HTTP client's own Timeout (with the caller's context still live;
+// a context that ended is the caller's to judge), an answer cut short, a 2xx
+// answer that cannot be decoded or has no caseId, and HTTP 5xx. A 5xx counts
+// as unknown because AWS documents that the service may or may not have
+// processed such a request (and a 502 or 504 of a load balancer says nothing of
+// the service behind it); this package does not retry a CreateCase on 5xx, and
+// neither does the SDK's buildable HTTP client, so the 5xx answered the one
+// attempt that may have opened the case. The cost of this choice is a desk
+// told to check the console (and waiting EscalationTimeout) when AWS failed
+// without opening anything, rather than a second AWS case. Known outcomes are
+// plain errors: a 4xx answer (AWS refused the call; throttling, retried first,
+// included) and a request that never left (not built or signed, credentials
+// not had, the endpoint's name not resolved or no connection made). A
+// retrying HTTP client given with WithHTTPClient (e.g. go-retryablehttp)
+// should not be: it would repeat a CreateCase AWS may have done. Reads
+// (DescribeCases) and AddCommunicationToCase, which escalation does not use,
+// do not wrap the sentinel.
 //
 // # IAM permissions
 //

@@ -3,12 +3,14 @@ package awssupport
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 
 	"github.com/aws/smithy-go"
 
 	"github.com/seeda33a2f4f/resellerkit/security"
 	"github.com/seeda33a2f4f/resellerkit/security/awsfleet"
+	"github.com/seeda33a2f4f/resellerkit/support"
 )
 
 // The errors callers branch on (errors.Is). Each error returned wraps at most
@@ -167,4 +169,46 @@ func credentialsFailure(op, account string, err error) error {
 		}
 	}
 	return fmt.Errorf("awssupport: %s in account %s: credentials: %w", op, account, mapped)
+}
+
+// notSentError is an attempt's error before the request could reach AWS.
+type notSentError struct{ err error }
+
+func (e *notSentError) Error() string { return e.err.Error() }
+func (e *notSentError) Unwrap() error { return e.err }
+
+// dialFailed reports whether err is the HTTP client failing to resolve the
+// endpoint's name or to connect to it: nothing was sent.
+func dialFailed(err error) bool {
+	var dns *net.DNSError
+	var op *net.OpError
+	return errors.As(err, &dns) || (errors.As(err, &op) && op.Op == "dial")
+}
+
+// mayHaveActed reports whether AWS may have done the call an attempt failed
+// with err: anything but a request that was not sent (*notSentError) or that
+// AWS answered with HTTP 4xx (it refused it, throttling included). A dropped
+// connection, a timeout (the HTTP client's), an answer cut short or unreadable,
+// an HTTP 5xx (AWS: the request may or may not have been processed) may all
+// follow a call AWS did.
+func mayHaveActed(err error) bool {
+	var ns *notSentError
+	if errors.As(err, &ns) {
+		return false
+	}
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae.StatusCode < 400 || ae.StatusCode > 499
+	}
+	return true
+}
+
+// outcomeUnknown is err, the failure of op for account after which AWS may
+// have opened the case, wrapping support.ErrEscalationUnknown too.
+func outcomeUnknown(op, account string, err error) error {
+	return &opError{
+		msg: fmt.Sprintf("%v; AWS Support may have done the %s nonetheless (the answer was lost): "+
+			"look for the case in the Support Center console of account %s before trying again", err, op, account),
+		errs: []error{err, support.ErrEscalationUnknown},
+	}
 }

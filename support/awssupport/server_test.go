@@ -53,12 +53,24 @@ func (f *fakeSTS) AssumeRole(_ context.Context, in *sts.AssumeRoleInput, _ ...fu
 	}}, nil
 }
 
-// answer is a canned response.
+// answer is a canned response, or a fault in place of one.
 type answer struct {
 	status int
 	header map[string]string
 	body   string
+	fault  fault
 }
+
+// fault is how an answer is lost on the wire, the request having been read
+// (and, for AWS, done).
+type fault int
+
+const (
+	answered fault = iota
+	dropped        // the connection closes without an answer
+	hung           // no answer until the client gives up (its own Timeout)
+	cutShort       // the status and headers, then half the body, then the connection closes
+)
 
 func ok(body string) answer { return answer{status: 200, body: body} }
 
@@ -116,6 +128,25 @@ func (s *supportServer) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.mu.Unlock()
+	switch a.fault {
+	case dropped:
+		conn, _, _ := w.(http.Hijacker).Hijack()
+		_ = conn.Close()
+		return
+	case hung:
+		select {
+		case <-r.Context().Done(): // the client closed the connection
+		case <-time.After(10 * time.Second):
+		}
+		return
+	case cutShort:
+		conn, buf, _ := w.(http.Hijacker).Hijack()
+		_, _ = fmt.Fprintf(buf, "HTTP/1.1 %d %s\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: %d\r\n\r\n%s",
+			a.status, http.StatusText(a.status), len(a.body), a.body[:len(a.body)/2])
+		_ = buf.Flush()
+		_ = conn.Close()
+		return
+	}
 	for k, v := range a.header {
 		w.Header().Set(k, v)
 	}
