@@ -204,10 +204,11 @@ func (s *Service) DeleteIdentity(ctx context.Context, identityID string) error {
 
 // ChangePassword replaces the password of a's identity after verifying the current
 // one (I-2); a wrong one counts as a failed sign-in, and once the limit is reached
-// the answer is a *ThrottledError (I-4). Every other session of the identity and
-// every pending reset link end; a's own session stays. A password changed or
-// reset meanwhile (after current was checked) makes current wrong: the change is
-// not written (ErrWrongPassword), so it never undoes a reset.
+// the answer is a *ThrottledError (I-4). Every other session of the identity,
+// every pending reset link and an authenticator app not yet confirmed (the old
+// password allowed its enrollment) end; a's own session stays. A password changed
+// or reset meanwhile (after current was checked) makes current wrong: the change
+// is not written (ErrWrongPassword), so it never undoes a reset.
 func (s *Service) ChangePassword(ctx context.Context, a Auth, current, next string) error {
 	if err := a.session(); err != nil {
 		return err
@@ -220,14 +221,7 @@ func (s *Service) ChangePassword(ctx context.Context, a Auth, current, next stri
 	if err != nil {
 		return err
 	}
-	return s.store.InTx(ctx, func(ctx context.Context) error {
-		id, err := s.store.GetIdentity(ctx, a.Identity.ID)
-		if err != nil {
-			return err
-		}
-		if id.PasswordHash != verified {
-			return ErrWrongPassword
-		}
+	return s.inTxAsVerified(ctx, a.Identity.ID, verified, func(ctx context.Context) error {
 		if err := s.setPassword(ctx, a.Identity.ID, hash, a.SessionID); err != nil {
 			return err
 		}
@@ -235,8 +229,12 @@ func (s *Service) ChangePassword(ctx context.Context, a Auth, current, next stri
 	})
 }
 
-// setPassword stores hash as the identity's password, ends its sessions but keep
-// and its pending reset links, inside ctx's transaction.
+// setPassword stores hash as the identity's password, ends its sessions but keep,
+// its pending reset links and its unconfirmed authenticator app, inside ctx's
+// transaction. The app goes because BeginTOTP stored it on the old password's
+// word: ConfirmTOTP, in flight from a session the change is ending, must not make
+// it a factor afterwards (I-4). A passkey registration begun on the old password
+// fails the same way (FinishPasskeyRegistration checks the ticket's password).
 func (s *Service) setPassword(ctx context.Context, identityID, hash, keep string) error {
 	id, err := s.store.GetIdentity(ctx, identityID)
 	if err != nil {
@@ -250,8 +248,18 @@ func (s *Service) setPassword(ctx context.Context, identityID, hash, keep string
 	if _, err := s.store.DeleteSessions(ctx, identityID, keep); err != nil {
 		return err
 	}
-	_, err = s.store.DeleteTickets(ctx, identityID, purposeReset)
-	return err
+	if _, err := s.store.DeleteTickets(ctx, identityID, purposeReset); err != nil {
+		return err
+	}
+	switch t, err := s.store.GetTOTP(ctx, identityID); {
+	case errors.Is(err, ErrNotFound):
+		return nil
+	case err != nil:
+		return err
+	case t.Confirmed:
+		return nil // a second factor: a reset is no way around MFA
+	}
+	return s.store.DeleteTOTP(ctx, identityID)
 }
 
 // RequestPasswordReset mails a single-use link (valid Policy.ResetTTL) to the
@@ -299,8 +307,8 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string, client
 // with the same link; no password is hashed before the token is found, so a
 // client without one costs no argon2id work, and each source address may try at
 // most TicketAttemptLimit tokens per Policy.FailureWindow. Every session of the
-// identity ends, and its sign-in failures are forgotten. Second factors stay: a
-// reset is not a way around MFA.
+// identity ends, as does an authenticator app not yet confirmed, and its sign-in
+// failures are forgotten. Second factors stay: a reset is not a way around MFA.
 func (s *Service) ResetPassword(ctx context.Context, token, newPassword string, client Client) error {
 	if err := s.checkNewPassword(ctx, "new_password", newPassword); err != nil {
 		return err

@@ -51,21 +51,19 @@ var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
 // BeginTOTP starts enrolling an authenticator app (I-3): it stores a new,
 // unconfirmed secret (replacing an unconfirmed one) and returns it. The app counts
 // as a factor only after ConfirmTOTP. ErrAlreadyExists if the identity has a
-// confirmed app: remove it first.
+// confirmed app: remove it first. ErrWrongPassword for a wrong password, or one
+// changed or reset while it was being checked (I-4: nothing is stored).
 func (s *Service) BeginTOTP(ctx context.Context, a Auth, password string) (TOTPEnrollment, error) {
 	if err := a.session(); err != nil {
 		return TOTPEnrollment{}, err
 	}
 	identityID := a.Identity.ID
-	if err := s.reauthenticate(ctx, identityID, password); err != nil {
-		return TOTPEnrollment{}, err
-	}
 	secret, err := NewTOTPSecret()
 	if err != nil {
 		return TOTPEnrollment{}, err
 	}
 	var email string
-	err = s.store.InTx(ctx, func(ctx context.Context) error {
+	err = s.withPassword(ctx, identityID, password, func(ctx context.Context) error {
 		id, err := s.store.GetIdentity(ctx, identityID)
 		if err != nil {
 			return err
@@ -124,16 +122,16 @@ func (s *Service) ConfirmTOTP(ctx context.Context, a Auth, code string) ([]strin
 }
 
 // RemoveTOTP removes the identity's authenticator app after checking the password.
-// When no second factor remains, the recovery codes go too.
+// When no second factor remains, the recovery codes go too. ErrWrongPassword for
+// a wrong password, or one changed or reset while it was being checked (I-4:
+// nothing is removed, so a removal in flight from a session a reset is ending
+// does not strip the factor).
 func (s *Service) RemoveTOTP(ctx context.Context, a Auth, password string) error {
 	if err := a.session(); err != nil {
 		return err
 	}
 	identityID := a.Identity.ID
-	if err := s.reauthenticate(ctx, identityID, password); err != nil {
-		return err
-	}
-	return s.store.InTx(ctx, func(ctx context.Context) error {
+	return s.withPassword(ctx, identityID, password, func(ctx context.Context) error {
 		if err := s.store.DeleteTOTP(ctx, identityID); err != nil {
 			return err
 		}
@@ -141,18 +139,23 @@ func (s *Service) RemoveTOTP(ctx context.Context, a Auth, password string) error
 	})
 }
 
-// reauthenticate checks the identity's current password before a sensitive change:
-// ErrWrongPassword if it is wrong. Attempts count like sign-ins against the
-// identity's email (reserved before the check), so this cannot be used to guess a
-// password past the throttle.
-func (s *Service) reauthenticate(ctx context.Context, identityID, password string) error {
-	_, err := s.verifyCurrent(ctx, identityID, password)
-	return err
+// withPassword checks the identity's current password before a sensitive change
+// (verifyCurrent), then runs fn, the change, in a transaction that first requires
+// that password to still be the identity's (inTxAsVerified): ErrWrongPassword,
+// and nothing done, if it is wrong or was changed or reset meanwhile (I-4).
+func (s *Service) withPassword(ctx context.Context, identityID, password string, fn func(ctx context.Context) error) error {
+	verified, err := s.verifyCurrent(ctx, identityID, password)
+	if err != nil {
+		return err
+	}
+	return s.inTxAsVerified(ctx, identityID, verified, fn)
 }
 
-// verifyCurrent is reauthenticate returning the stored hash password verified
-// against, so that a change it allows can check, when it writes, that the
-// password is still that one.
+// verifyCurrent checks the identity's current password before a sensitive change:
+// ErrWrongPassword if it is wrong. Attempts count like sign-ins against the
+// identity's email (reserved before the check), so this cannot be used to guess a
+// password past the throttle. It returns the stored hash password verified
+// against, for inTxAsVerified.
 func (s *Service) verifyCurrent(ctx context.Context, identityID, password string) (string, error) {
 	id, err := s.store.GetIdentity(ctx, identityID)
 	if err != nil {
@@ -170,6 +173,26 @@ func (s *Service) verifyCurrent(ctx context.Context, identityID, password string
 		return "", ErrWrongPassword
 	}
 	return id.PasswordHash, r.release(ctx, 0)
+}
+
+// inTxAsVerified runs fn, a change a password check allowed, in a transaction
+// that first re-reads the identity and requires verified (the hash verifyCurrent
+// checked the password against) to still be its password. A change or reset
+// committed since (the check takes the hasher's time) ended every other session
+// and made the checked password wrong: the answer is ErrWrongPassword, as for a
+// wrong password, and fn does not run, so a change in flight from a session the
+// reset is ending cannot strip a second factor or undo the reset (I-4).
+func (s *Service) inTxAsVerified(ctx context.Context, identityID, verified string, fn func(ctx context.Context) error) error {
+	return s.store.InTx(ctx, func(ctx context.Context) error {
+		id, err := s.store.GetIdentity(ctx, identityID)
+		if err != nil {
+			return err
+		}
+		if id.PasswordHash != verified {
+			return ErrWrongPassword
+		}
+		return fn(ctx)
+	})
 }
 
 // dropCodesIfNoFactor removes the recovery codes once no second factor remains:
@@ -246,17 +269,17 @@ func (s *Service) replaceRecoveryCodes(ctx context.Context, identityID string) (
 
 // RegenerateRecoveryCodes replaces every recovery code of the identity by
 // RecoveryCodeCount new ones after checking the password, and returns them to be
-// shown once. The identity must have MFA on.
+// shown once. The identity must have MFA on. ErrWrongPassword for a wrong
+// password, or one changed or reset while it was being checked (I-4: the codes
+// stay).
 func (s *Service) RegenerateRecoveryCodes(ctx context.Context, a Auth, password string) ([]string, error) {
 	if err := a.session(); err != nil {
 		return nil, err
 	}
 	identityID := a.Identity.ID
-	if err := s.reauthenticate(ctx, identityID, password); err != nil {
-		return nil, err
-	}
 	var codes []string
-	err := s.store.InTx(ctx, func(ctx context.Context) error {
+	err := s.withPassword(ctx, identityID, password, func(ctx context.Context) error {
+		codes = nil
 		st, err := s.MFAStatus(ctx, identityID)
 		if err != nil {
 			return err

@@ -108,34 +108,64 @@ func (s *Service) ceremonyTimeout() int { return int(s.policy.CeremonyTTL.Millis
 // identity, so the authenticator must hold the user handle) and user
 // verification preferred. The current password is asked first.
 //
-// An error wrapping ErrInvalid if passkeys are off or the identity already has
-// Policy.MaxPasskeys; ErrNotFound if there is no such identity.
+// ErrWrongPassword for a wrong password, or one changed or reset while it was
+// being checked (no ticket is issued: I-4); an error wrapping ErrInvalid if
+// passkeys are off or the identity already has Policy.MaxPasskeys; ErrNotFound if
+// there is no such identity.
 func (s *Service) BeginPasskeyRegistration(ctx context.Context, a Auth, password string) (string, *protocol.CredentialCreation, error) {
 	if err := a.session(); err != nil {
 		return "", nil, err
 	}
 	identityID := a.Identity.ID
-	if err := s.reauthenticate(ctx, identityID, password); err != nil {
+	verified, err := s.verifyCurrent(ctx, identityID, password)
+	if err != nil {
 		return "", nil, err
 	}
 	if err := s.passkeysOn(); err != nil {
 		return "", nil, err
 	}
-	id, err := s.store.GetIdentity(ctx, identityID)
+	var (
+		ticket   string
+		creation *protocol.CredentialCreation
+	)
+	err = s.inTxAsVerified(ctx, identityID, verified, func(ctx context.Context) error {
+		ticket, creation = "", nil
+		id, err := s.store.GetIdentity(ctx, identityID)
+		if err != nil {
+			return err
+		}
+		pks, err := s.store.ListPasskeys(ctx, identityID)
+		if err != nil {
+			return err
+		}
+		if len(pks) >= s.policy.MaxPasskeys {
+			return s.tooManyPasskeys(len(pks))
+		}
+		user, err := newPasskeyUser(id, pks)
+		if err != nil {
+			return err
+		}
+		creation, ticket, err = s.beginRegistration(ctx, user, verified)
+		return err
+	})
 	if err != nil {
 		return "", nil, err
 	}
-	pks, err := s.store.ListPasskeys(ctx, identityID)
-	if err != nil {
-		return "", nil, err
-	}
-	if len(pks) >= s.policy.MaxPasskeys {
-		return "", nil, s.tooManyPasskeys(len(pks))
-	}
-	user, err := newPasskeyUser(id, pks)
-	if err != nil {
-		return "", nil, err
-	}
+	return ticket, creation, nil
+}
+
+// registrationState is what a registration ticket holds: the ceremony's WebAuthn
+// session data, and a fingerprint (hashSecret) of the password hash
+// BeginPasskeyRegistration checked, so that FinishPasskeyRegistration stores the
+// passkey only while that password is still the identity's (I-4).
+type registrationState struct {
+	Session  webauthn.SessionData `json:"session"`
+	Password string               `json:"password"`
+}
+
+// beginRegistration starts the WebAuthn ceremony for user and issues its ticket,
+// bound to the password hash verified.
+func (s *Service) beginRegistration(ctx context.Context, user passkeyUser, verified string) (*protocol.CredentialCreation, string, error) {
 	creation, session, err := s.webauthn.BeginRegistration(user,
 		webauthn.WithExclusions(webauthn.Credentials(user.creds).CredentialDescriptors()),
 		webauthn.WithAuthenticatorSelection(protocol.AuthenticatorSelection{
@@ -147,18 +177,18 @@ func (s *Service) BeginPasskeyRegistration(ctx context.Context, a Auth, password
 			UserVerification:   protocol.VerificationPreferred,
 		}))
 	if err != nil {
-		return "", nil, fmt.Errorf("identity: passkey registration: %w", err)
+		return nil, "", fmt.Errorf("identity: passkey registration: %w", err)
 	}
 	creation.Response.Timeout = s.ceremonyTimeout()
-	data, err := json.Marshal(session)
+	data, err := json.Marshal(registrationState{Session: *session, Password: hashSecret(verified)})
 	if err != nil {
-		return "", nil, err
+		return nil, "", err
 	}
-	ticket, err := s.issueTicket(ctx, purposeRegistration, identityID, data, s.policy.CeremonyTTL)
+	ticket, err := s.issueTicket(ctx, purposeRegistration, user.id.ID, data, s.policy.CeremonyTTL)
 	if err != nil {
-		return "", nil, err
+		return nil, "", err
 	}
-	return ticket, creation, nil
+	return creation, ticket, nil
 }
 
 // FinishPasskeyRegistration completes adding a passkey: response is the browser's
@@ -170,7 +200,9 @@ func (s *Service) BeginPasskeyRegistration(ctx context.Context, a Auth, password
 // (I-3); otherwise none.
 //
 // ErrUnauthenticated (wrapped with the reason) if the ticket is unknown, used,
-// expired or another identity's, or the response does not verify; an error
+// expired or another identity's, the response does not verify, or the password
+// checked when the registration began was changed or reset since (I-4: a
+// registration begun from a session the change ended adds no passkey); an error
 // wrapping ErrInvalid for a bad name, passkeys off or Policy.MaxPasskeys reached;
 // ErrAlreadyExists if the credential is already registered.
 func (s *Service) FinishPasskeyRegistration(ctx context.Context, a Auth, ticket, name string, response []byte) (Passkey, []string, error) {
@@ -192,9 +224,12 @@ func (s *Service) FinishPasskeyRegistration(ctx context.Context, a Auth, ticket,
 	if subtle.ConstantTimeCompare([]byte(t.IdentityID), []byte(identityID)) != 1 {
 		return Passkey{}, nil, ErrUnauthenticated
 	}
-	var session webauthn.SessionData
-	if err := json.Unmarshal(t.Data, &session); err != nil {
+	var state registrationState
+	if err := json.Unmarshal(t.Data, &state); err != nil {
 		return Passkey{}, nil, fmt.Errorf("identity: passkey registration ticket: %w", err)
+	}
+	if state.Password == "" { // a ticket of an earlier release: no password to hold the passkey to
+		return Passkey{}, nil, errors.Join(ErrUnauthenticated, errors.New("identity: passkey registration ticket of an earlier format"))
 	}
 	parsed, err := protocol.ParseCredentialCreationResponseBytes(response)
 	if err != nil {
@@ -204,7 +239,7 @@ func (s *Service) FinishPasskeyRegistration(ctx context.Context, a Auth, ticket,
 	if err != nil {
 		return Passkey{}, nil, err
 	}
-	cred, err := s.webauthn.CreateCredential(passkeyUser{id: id}, session, parsed)
+	cred, err := s.webauthn.CreateCredential(passkeyUser{id: id}, state.Session, parsed)
 	if err != nil {
 		return Passkey{}, nil, refused(err)
 	}
@@ -220,6 +255,13 @@ func (s *Service) FinishPasskeyRegistration(ctx context.Context, a Auth, ticket,
 	)
 	err = s.store.InTx(ctx, func(ctx context.Context) error {
 		codes = nil
+		cur, err := s.store.GetIdentity(ctx, identityID)
+		if err != nil {
+			return err
+		}
+		if subtle.ConstantTimeCompare([]byte(hashSecret(cur.PasswordHash)), []byte(state.Password)) != 1 {
+			return errors.Join(ErrUnauthenticated, errors.New("identity: the password was changed since the passkey registration began"))
+		}
 		pks, err := s.store.ListPasskeys(ctx, identityID)
 		if err != nil {
 			return err
@@ -412,17 +454,16 @@ func (s *Service) RenamePasskey(ctx context.Context, a Auth, credentialID, name 
 
 // RemovePasskey removes the identity's passkey with the credential id after
 // checking the password (wrong passwords count as sign-in failures). When no
-// second factor remains, the recovery codes go too. ErrUnauthenticated for a
-// wrong password; ErrNotFound if the identity has no such passkey.
+// second factor remains, the recovery codes go too. ErrWrongPassword (an
+// ErrUnauthenticated) for a wrong password, or one changed or reset while it was
+// being checked (I-4: nothing is removed); ErrNotFound if the identity has no
+// such passkey.
 func (s *Service) RemovePasskey(ctx context.Context, a Auth, credentialID, password string) error {
 	if err := a.session(); err != nil {
 		return err
 	}
 	identityID := a.Identity.ID
-	if err := s.reauthenticate(ctx, identityID, password); err != nil {
-		return err
-	}
-	return s.store.InTx(ctx, func(ctx context.Context) error {
+	return s.withPassword(ctx, identityID, password, func(ctx context.Context) error {
 		if err := s.store.DeletePasskey(ctx, identityID, credentialID); err != nil {
 			return err
 		}

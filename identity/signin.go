@@ -161,7 +161,7 @@ func (s *Service) SignIn(ctx context.Context, c Credentials, client Client) (Ses
 	if malformed != nil {
 		// No identity has a malformed address: bound it, as storable text, for the
 		// counter. A well-formed one stays whole, so that it is the same key
-		// reauthenticate and ResetPassword use.
+		// verifyCurrent and ResetPassword use.
 		email = storable(resellerkit.Truncate(email))
 	}
 	r, err := s.reserve(ctx, limit{emailKey(email), s.policy.FailureLimit}, limit{sourceKey(client.IP), s.policy.SourceFailureLimit})
