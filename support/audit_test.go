@@ -88,6 +88,7 @@ func TestP4_EscalationOutlivingItsRequestOpensOneAWSCase(t *testing.T) {
 						assert.Equal(t, "case-111111111111-1", again.Escalation.AWSCaseID)
 					} else {
 						require.ErrorIs(t, err, support.ErrConflict, "being escalated (outcome unknown)")
+						require.ErrorIs(t, err, support.ErrEscalationClaimed)
 					}
 					assert.Equal(t, int32(1), late.calls.Load(), "one CreateCase")
 

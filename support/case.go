@@ -37,6 +37,11 @@ var (
 	// after EscalationTimeout. An error without it is a call AWS did not act on
 	// (it refused it, or it was never sent), and gives the claim back.
 	ErrEscalationUnknown = errors.New("support: escalation outcome unknown")
+	// ErrEscalationClaimed: the case's escalation is claimed and no AWS case is
+	// recorded yet — another desk is calling AWS Support, or an earlier call's
+	// outcome is unknown (a crash, ErrEscalationUnknown). Service.Escalate wraps
+	// it with ErrConflict until EscalationTimeout after the claim.
+	ErrEscalationClaimed = errors.New("support: escalation claimed")
 )
 
 // Category is what a case is about (P-1); it decides its hours (P-2).

@@ -372,7 +372,8 @@ func (s *Service) Escalate(ctx context.Context, p members.Principal, orgID, case
 			already = true
 			return nil
 		case c.Escalation != nil && now.Sub(c.Escalation.At) < EscalationTimeout:
-			return fmt.Errorf("%w: case %s is being escalated since %s", ErrConflict, c.ID, c.Escalation.At.Format(time.RFC3339))
+			return fmt.Errorf("%w: %w: case %s is being escalated since %s, or that call's outcome is unknown: check AWS Support's console; "+
+				"escalating again is possible after %s", ErrConflict, ErrEscalationClaimed, c.ID, c.Escalation.At.Format(time.RFC3339), EscalationTimeout)
 		case c.State.Final():
 			return fmt.Errorf("%w: case %s is %s", ErrTransition, c.ID, c.State)
 		}

@@ -521,6 +521,7 @@ func TestP4_ConcurrentEscalationOpensOne(t *testing.T) {
 	<-b.started
 	_, err = svc.Escalate(f.ctx, f.desk, f.orgA.ID, c.ID)
 	require.ErrorIs(t, err, support.ErrConflict, "being escalated")
+	require.ErrorIs(t, err, support.ErrEscalationClaimed, "being escalated")
 	_, err = f.svc.Reply(f.ctx, f.alice, f.orgA.ID, c.ID, "急ぎです", nil) // changes the case meanwhile
 	require.NoError(t, err)
 	close(b.release)

@@ -566,6 +566,12 @@
 //	502 escalation_failed       awssupport.ErrAccessDenied: the role cannot be assumed or
 //	                            may not open cases
 //	409 limit_reached           also awssupport.ErrLimit (AWS's open-case limit)
+//	409 escalation_outcome_unknown  support.ErrEscalationUnknown: AWS Support may have
+//	                            opened the case but its answer was lost (also when the
+//	                            request's own deadline cut it off); check its console
+//	409 escalation_claimed      support.ErrEscalationClaimed: the case is being
+//	                            escalated, or an earlier attempt's outcome is unknown;
+//	                            escalating again is possible 10 minutes after it
 //	503 pdf_unavailable         no IPAex Gothic font on the server for the PDF (install
 //	                            fonts-ipaexfont or set RESELLERKIT_INVOICE_FONT); CSV works
 //	413 payload_too_large       request body above 1 MiB

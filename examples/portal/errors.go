@@ -102,6 +102,8 @@ const (
 	msgEscalationLimit   = "AWS Support's limit of open cases (or attachments) was reached for the account"
 	msgEscalationInvalid = "AWS Support refused the case as invalid"
 	msgAWSUnavailable    = "AWS Support is throttling or unavailable; retry later"
+	msgEscalationUnknown = "AWS Support may have opened the case, but its answer was lost: check the account's AWS Support console before escalating again (possible 10 minutes after the attempt)"
+	msgEscalationClaimed = "the case is being escalated, or an earlier escalation's outcome is unknown: check the account's AWS Support console; escalating again is possible 10 minutes after that attempt"
 
 	msgOperationInProgress = "another operator is carrying this application out with AWS right now; look at it again in a moment"
 	msgOrganizationsDenied = "AWS Organizations refused the portal's AWS credentials (or the payer is not in an organization): the application stays in review"
@@ -126,6 +128,9 @@ var errorTable = []errorRule{
 	{http.StatusNotFound, "not_found", is(errNoEndpoint)},
 	{http.StatusMethodNotAllowed, "method_not_allowed", as(noField[*methodError])},
 	{http.StatusServiceUnavailable, "unavailable", is(errShuttingDown)},
+	// An escalation whose outcome is unknown keeps its claim whatever ended it
+	// (the request's deadline too): the desk must check AWS before retrying.
+	{http.StatusConflict, "escalation_outcome_unknown", fixed(msgEscalationUnknown, support.ErrEscalationUnknown)},
 	{statusClientClosed, "canceled", fixed("client closed the request", context.Canceled)},
 	{http.StatusServiceUnavailable, "unavailable", fixed(msgUnavailable, context.DeadlineExceeded)},
 	{http.StatusRequestEntityTooLarge, "payload_too_large", as(noField[*tooLargeError])},
@@ -172,6 +177,7 @@ var errorTable = []errorRule{
 	{http.StatusBadRequest, "invalid", is(security.ErrInvalid)},
 	{http.StatusUnprocessableEntity, "escalation_not_configured", is(errEscalationOff)},
 	{http.StatusNotFound, "not_found", is(support.ErrNotFound)},
+	{http.StatusConflict, "escalation_claimed", fixed(msgEscalationClaimed, support.ErrEscalationClaimed)},
 	{http.StatusConflict, "transition_not_allowed", is(support.ErrTransition)},
 	{http.StatusConflict, "already_exists", fixed(msgAlreadyExists, support.ErrAlreadyExists)},
 	{http.StatusConflict, "conflict", fixed(msgConflict, support.ErrConflict)},

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -382,6 +383,12 @@ func TestP_SupportErrorsMap(t *testing.T) {
 		{resellerkit.Invalid(support.ErrInvalid, "subject", "", "P-1", "required"), http.StatusBadRequest, "invalid"},
 		{support.ErrOutOfScope, http.StatusUnprocessableEntity, "out_of_scope"},
 		{errEscalationOff, http.StatusUnprocessableEntity, "escalation_not_configured"},
+		{fmt.Errorf("%w: %w", support.ErrConflict, support.ErrEscalationClaimed), http.StatusConflict, "escalation_claimed"},
+		// An answer lost to the request's own deadline is still an unknown
+		// outcome, not "retry later".
+		{fmt.Errorf("%w: no answer (%w: %w)", support.ErrConflict, support.ErrEscalationUnknown, context.DeadlineExceeded),
+			http.StatusConflict, "escalation_outcome_unknown"},
+		{fmt.Errorf("%w: no answer (%w)", support.ErrConflict, support.ErrEscalationUnknown), http.StatusConflict, "escalation_outcome_unknown"},
 	} {
 		status, body := errorResponse(tc.err)
 		assert.Equal(t, tc.status, status, tc.err.Error())
