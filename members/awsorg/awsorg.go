@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/seeda33a2f4f/resellerkit"
@@ -52,8 +53,8 @@ const (
 	// DefaultMaxWait is how long one Complete call polls an account being created
 	// before it leaves the operation waiting and returns.
 	DefaultMaxWait = 2 * time.Minute
-	// DefaultAttempts is how many times a throttled call is made in all (the SDK
-	// client's own retryer retries inside each of them).
+	// DefaultAttempts is how many times a throttled or denied call is made in all
+	// (the SDK client's own retryer retries inside each of them).
 	DefaultAttempts = 4
 	// DefaultLease is how long a run holds an application's operation without
 	// recording anything; every recorded step renews it. It must exceed the
@@ -99,8 +100,8 @@ type Config struct {
 	// it records the operation waiting and returns (default DefaultMaxWait),
 	// counted in the waits asked of Sleep.
 	MaxWait time.Duration
-	// Attempts is how many times a throttled call is made in all (default
-	// DefaultAttempts).
+	// Attempts is how many times a throttled call, or one denied access
+	// (AccessDeniedException), is made in all (default DefaultAttempts).
 	Attempts int
 	// Lease is how long a run holds an operation between two recorded steps
 	// (default DefaultLease).
@@ -288,14 +289,18 @@ func (c *Carrier) planNewAccount(app members.Application) (newAccountPlan, error
 //
 // Complete is safe to call again at any time: a completed application is returned
 // as it is, a waiting or interrupted operation resumes where its record stops, and
-// a failed one starts a new attempt. While AWS is not done (an account still being
-// created after Config.MaxWait, an invitation not answered), the operation is
-// recorded waiting and the application returned with a nil error: call again
-// later. When AWS refuses, the operation is recorded failed with its reason, the
+// a failed one starts a new attempt (or, failed on a refused call, resumes where
+// that call stopped). While AWS is not done (an account still being created after
+// Config.MaxWait, an invitation not answered), the operation is recorded waiting
+// and the application returned with a nil error: call again later. When AWS
+// refuses (an answer the package knows, or any client error that is not
+// throttling: ErrAccessDenied after Config.Attempts, ErrNotInUse, invalid input,
+// a constraint violation…), the operation is recorded failed with its reason, the
 // application stays in review, and it is returned with an error wrapping
-// ErrRefused. Another run holding the operation is ErrInProgress (a
-// members.ErrConflict). Other errors (ErrAccessDenied, ErrThrottled, a cancelled
-// context…) leave the operation waiting with the error as its reason.
+// ErrRefused; the operator may then reject it. Another run holding the operation
+// is ErrInProgress (a members.ErrConflict). Other errors (ErrThrottled, a server
+// or network error, a cancelled context, a store error) leave the operation
+// waiting with the error as its reason.
 func (c *Carrier) Complete(ctx context.Context, p members.Principal, orgID, appID string) (members.Application, error) {
 	if !p.Operator {
 		return members.Application{}, fmt.Errorf("%w: only reseller operators carry applications out", members.ErrPermissionDenied)
@@ -364,10 +369,12 @@ func (c *Carrier) completeApp(ctx context.Context, p members.Principal, orgID, a
 const (
 	actClaim    = "awsorg:Claim"
 	actRetry    = "awsorg:Retry"
+	actResume   = "awsorg:Resume"
 	actTakeover = "awsorg:Takeover"
 	actRegister = "members:RegisterAccount"
 	actOwner    = "members:OwnerChange"
 	intentMark  = "calling"
+	refusedMark = "refused"
 )
 
 // run is one Complete call holding an application's operation.
@@ -382,7 +389,8 @@ type run struct {
 
 // claim takes the application's operation for a new run before any AWS call:
 // refused with ErrInProgress while another run's lease is live, taken over once it
-// has expired; a failed operation starts a new attempt.
+// has expired; a failed operation starts a new attempt, except one failed because
+// a call was refused (see refuse), which resumes where that call stopped.
 func (c *Carrier) claim(ctx context.Context, p members.Principal, orgID, appID string) (*run, error) {
 	r := &run{c: c, p: p, orgID: orgID, appID: appID, owner: c.newOwner()}
 	now := c.now()
@@ -400,6 +408,14 @@ func (c *Carrier) claim(ctx context.Context, p members.Principal, orgID, appID s
 			op.Steps = append(op.Steps, members.OperationStep{At: now, Action: actTakeover,
 				Outcome: fmt.Sprintf("the lease of %s expired at %s; resumed by %s", op.Owner, op.LeaseUntil.Format(time.RFC3339), r.owner)})
 		case members.OpFailed:
+			if n := len(op.Steps); n > 0 && strings.HasPrefix(op.Steps[n-1].Outcome, refusedMark+":") {
+				// What the attempt holds in AWS (a create request, an account, an
+				// invitation) is kept: asked again, it would be asked twice.
+				op.Steps = append(op.Steps, members.OperationStep{At: now, Action: actResume,
+					Outcome: "resumed by " + r.owner + " after: " + op.Reason})
+				op.Reason = ""
+				break
+			}
 			op.Steps = append(op.Steps, members.OperationStep{At: now, Action: actRetry,
 				Outcome: "new attempt by " + r.owner + " after: " + op.Reason})
 			op.CreateRequestID, op.HandshakeID, op.Reason = "", "", ""
@@ -458,12 +474,13 @@ func (r *run) intent(ctx context.Context, action, what string) error {
 	return r.step(ctx, action, "", intentMark+": "+what)
 }
 
-// intentAt returns when this attempt last recorded calling action, if it did.
+// intentAt returns when this attempt last recorded calling action, if it did and
+// AWS did not answer that call with a refusal (which created nothing).
 func (r *run) intentAt(action string) (time.Time, bool) {
 	op := r.app.Operation
 	for i := len(op.Steps) - 1; i >= 0; i-- {
 		s := op.Steps[i]
-		if s.Action == actRetry {
+		if s.Action == actRetry || (s.Action == action && strings.HasPrefix(s.Outcome, refusedMark+":")) {
 			break
 		}
 		if s.Action == action && s.RequestID == "" && strings.HasPrefix(s.Outcome, intentMark+":") {
@@ -515,13 +532,18 @@ func (r *run) wait(ctx context.Context, reason string) (members.Application, err
 	return r.app, nil
 }
 
-// abort records an error that is not AWS's answer to the operation (access
-// denied, throttling, a network error, a cancelled context): the step with its
-// request id, the operation waiting with the error as its reason, the lease
-// released, so a later run resumes at once. It is recorded even when ctx is done.
+// abort records an error that is not AWS's answer to the operation
+// (throttling, a server error, a network error, a cancelled context, a store
+// error): the step with its request id, the operation waiting with the error as
+// its reason, the lease released, so a later run resumes at once. An error that
+// is AWS refusing the call (permanent) is recorded by refuse instead. It is
+// recorded even when ctx is done.
 func (r *run) abort(ctx context.Context, action, requestID string, cause error) (members.Application, error) {
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
+	if permanent(cause) {
+		return r.refuse(rctx, action, requestID, cause)
+	}
 	reason := "interrupted: " + cause.Error()
 	err := r.record(rctx, members.OperationStep{Action: action, RequestID: requestID, Outcome: reason}, func(op *members.Operation) {
 		op.State, op.Reason = members.OpWaiting, reason
@@ -532,9 +554,52 @@ func (r *run) abort(ctx context.Context, action, requestID string, cause error) 
 	return members.Application{}, cause
 }
 
-// call makes one AWS call, retrying throttling with backoff up to
-// Config.Attempts, and returns its output, AWS's request id and the error mapped
-// by mapErr.
+// refuse records a call AWS refused with an error no code of the carrier
+// anticipates, permanent by its nature (see permanent): left waiting, the
+// operation would be answered the same at every Complete, and an application
+// whose operation waits can be neither completed nor rejected (members, M-11).
+// The operation fails with a reason naming the call, AWS's error code and
+// message, and what AWS already holds for the application; the application is
+// returned with an error wrapping ErrRefused. The next Complete resumes where the
+// call stopped (claim), once its cause is fixed; or the operator rejects the
+// application.
+func (r *run) refuse(ctx context.Context, action, requestID string, cause error) (members.Application, error) {
+	what := cause.Error()
+	var api smithy.APIError
+	if errors.As(cause, &api) {
+		what = api.ErrorCode()
+		if msg := api.ErrorMessage(); msg != "" {
+			what += ": " + msg
+		}
+	}
+	reason := fmt.Sprintf("AWS refused %s (%s)", action, what)
+	op := r.app.Operation
+	var held []string
+	if op.CreateRequestID != "" {
+		held = append(held, "create request "+op.CreateRequestID)
+	}
+	if op.AWSAccountID != "" {
+		held = append(held, "account "+op.AWSAccountID)
+	}
+	if op.HandshakeID != "" {
+		held = append(held, "invitation "+op.HandshakeID)
+	}
+	if len(held) > 0 {
+		reason += "; AWS already has this application's " + strings.Join(held, ", ") + ": see to it in AWS before rejecting the application"
+	}
+	reason += "; fix the cause and complete the application again (it resumes), or reject it"
+	err := r.record(ctx, members.OperationStep{Action: action, RequestID: requestID, Outcome: refusedMark + ": " + reason}, func(op *members.Operation) {
+		op.State, op.Reason = members.OpFailed, reason
+	})
+	if err != nil {
+		return members.Application{}, errors.Join(cause, fmt.Errorf("awsorg: recording the refusal: %w", err))
+	}
+	return r.app, fmt.Errorf("%w: %s: %w", ErrRefused, reason, cause)
+}
+
+// call makes one AWS call, retrying throttling and AccessDeniedException (IAM
+// changes take a moment to apply) with backoff up to Config.Attempts, and returns
+// its output, AWS's request id and the error mapped by mapErr.
 func call[T any](ctx context.Context, c *Carrier, f func(context.Context) (T, error), md func(T) middleware.Metadata) (T, string, error) {
 	delay := c.cfg.PollInitial
 	for attempt := 1; ; attempt++ {
@@ -543,10 +608,14 @@ func call[T any](ctx context.Context, c *Carrier, f func(context.Context) (T, er
 			return out, requestIDOf(md(out)), nil
 		}
 		id := errRequestID(err)
-		if !isThrottle(err) {
+		throttled := isThrottle(err)
+		if !throttled && !isDenied(err) {
 			return out, id, mapErr(err)
 		}
 		if attempt >= c.cfg.Attempts {
+			if !throttled {
+				return out, id, fmt.Errorf("%w (%d attempts)", mapErr(err), attempt)
+			}
 			return out, id, fmt.Errorf("%w (%d attempts): %w", ErrThrottled, attempt, err)
 		}
 		if serr := c.cfg.Sleep(ctx, delay); serr != nil {

@@ -102,12 +102,41 @@
 // Complete returns, by outcome: the application completed and a nil error; the
 // operation waiting and a nil error (AWS is not done: run again later); the
 // application in review, its operation failed, and an error wrapping ErrRefused
-// (AWS refused; a later Complete starts a new attempt once the cause is fixed,
+// (AWS refused; a later Complete carries it out again once the cause is fixed,
 // or the operator rejects the application); or an error with the operation
-// recorded waiting and its reason (ErrAccessDenied, ErrNotInUse, ErrThrottled
-// after Config.Attempts with backoff, a cancelled context, a store error) — the
+// recorded waiting and its reason (ErrThrottled after Config.Attempts with
+// backoff, a server or network error, a cancelled context, a store error) — the
 // next Complete resumes it. AWS's own error stays in every chain
 // (errors.As(err, new(*types.ConstraintViolationException))).
+//
+// # Refused or interrupted
+//
+// members refuses to complete or reject an application while its operation is
+// running or waiting (AWS may be acting on it), so only what AWS may answer
+// differently later is recorded waiting: throttling (TooManyRequestsException
+// and the SDK's throttle codes), server errors (5xx, ServiceException), the SDK's
+// retryable codes, ConcurrentModificationException, FinalizingOrganizationException,
+// expired credentials or signatures, transport errors (no answer read), a
+// cancelled context, and errors that are not AWS's (a store error, an ambiguous
+// look-up). Every other AWS error is a refusal, permanent by its nature: a
+// client error (4xx), modelled or not — AccessDeniedException once Config.Attempts
+// calls were denied (a policy just changed takes a moment to apply; an explicit
+// deny is for good), AWSOrganizationsNotInUseException, InvalidInputException,
+// ConstraintViolationException with a reason this package does not know,
+// DestinationParentNotFoundException, an error code AWS adds later. Left waiting,
+// such an operation would be answered the same by every Complete and its
+// application could never be completed nor rejected.
+//
+// A refusal the package knows (a FAILED create request, the closure quota, a
+// declined or forgotten invitation, …) ends the attempt: the next Complete starts
+// a new one (a new create request, a new invitation). Any other refusal fails the
+// operation with a reason naming the call, AWS's error code and message, and what
+// AWS already has for the application (its create request, account or
+// invitation: whoever rejects the application sees to it in AWS), but keeps the
+// attempt: the next Complete, once the cause is fixed, resumes where the refused
+// call stopped (step awsorg:Resume), as after an interruption — it neither
+// creates a second account nor invites the owner twice. A call AWS refused
+// created nothing, so a resumed run calls it again without looking it up first.
 //
 // One Complete waits at most Config.MaxWait (in Config.Sleep's waits) for a new
 // account; then the operation is recorded waiting and the call returns, so an

@@ -1,8 +1,10 @@
 package awsorg
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net/http"
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -21,8 +23,11 @@ var (
 	ErrInProgress = fmt.Errorf("%w: awsorg: the application's operation is in progress", members.ErrConflict)
 	// ErrRefused reports that AWS refused the operation for a reason retrying at
 	// once will not fix (an email already used, the closure quota, a declined
-	// invitation…): the operation is recorded failed with the reason, and the
-	// application stays in review. Complete returns the application with it.
+	// invitation, or any call answered with a client error that is not
+	// throttling: an access denied after Config.Attempts, invalid input, a
+	// constraint violation…): the operation is recorded failed with the reason,
+	// and the application stays in review, so the operator may reject it.
+	// Complete returns the application with it.
 	ErrRefused = errors.New("awsorg: AWS refused the operation")
 	// ErrThrottled reports a call still throttled by AWS Organizations
 	// (TooManyRequestsException) after the carrier's last attempt. The operation
@@ -30,10 +35,13 @@ var (
 	ErrThrottled = errors.New("awsorg: throttled by AWS Organizations")
 	// ErrAccessDenied reports an AccessDeniedException: the credentials are not the
 	// management (payer) account's, or lack a permission listed in the package
-	// documentation. Retrying does not help.
+	// documentation, or a policy denies the call. A call is denied Config.Attempts
+	// times (IAM changes take a moment to apply) before the operation fails with
+	// it (ErrRefused also in the chain).
 	ErrAccessDenied = errors.New("awsorg: access denied by AWS Organizations (call from the management account with the permissions in the package documentation)")
 	// ErrNotInUse reports an AWSOrganizationsNotInUseException: the account the
-	// credentials belong to is not the management account of an organization.
+	// credentials belong to is not the management account of an organization. The
+	// operation fails with it (ErrRefused also in the chain).
 	ErrNotInUse = errors.New("awsorg: the calling account is not in an organization (use the payer's management account)")
 )
 
@@ -51,6 +59,59 @@ func isThrottle(err error) bool {
 		return ok
 	}
 	return false
+}
+
+// isDenied reports whether err is an AccessDeniedException.
+func isDenied(err error) bool {
+	var denied *types.AccessDeniedException
+	return errors.As(err, &denied)
+}
+
+// transientCodes are client errors (4xx) AWS may answer differently later, which
+// leave the operation waiting like throttling: another request modifying the same
+// thing, an organization still being set up, credentials or a signature expired
+// (the SDK refreshes them).
+var transientCodes = map[string]bool{
+	"ConcurrentModificationException": true,
+	"FinalizingOrganizationException": true,
+	"ExpiredToken":                    true,
+	"ExpiredTokenException":           true,
+	"RequestExpired":                  true,
+	"RequestTimeTooSkewed":            true,
+	"IDPCommunicationError":           true,
+}
+
+// permanent reports whether err is AWS's answer that the call will not be
+// carried out as asked, whatever the carrier does next on its own: an API error
+// that is a client fault (HTTP 4xx) other than throttling, a retryable code and
+// transientCodes. Transport errors (AWS's answer never read), server faults
+// (5xx), throttling, a cancelled context and errors not from AWS are not: the
+// operation waits and the next Complete resumes. An API error whose fault is not
+// modelled is read by its HTTP status; with none, it is not permanent.
+func permanent(err error) bool {
+	if err == nil || isThrottle(err) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var api smithy.APIError
+	if !errors.As(err, &api) {
+		return false
+	}
+	code := api.ErrorCode()
+	if _, ok := retry.DefaultRetryableErrorCodes[code]; ok || transientCodes[code] {
+		return false
+	}
+	status := 0
+	var re interface{ HTTPStatusCode() int }
+	if errors.As(err, &re) {
+		status = re.HTTPStatusCode()
+	}
+	switch {
+	case api.ErrorFault() == smithy.FaultServer || status >= 500 || status == http.StatusTooManyRequests:
+		return false
+	case api.ErrorFault() == smithy.FaultClient:
+		return true
+	}
+	return status >= 400 && status < 500
 }
 
 // mapErr translates the errors every call may get into the package's sentinels,

@@ -216,14 +216,19 @@ func TestM11_Throttling(t *testing.T) {
 	assert.Equal(t, 1, e2.aws.count("CreateAccount"))
 }
 
-// M-11: access denied and Organizations not in use are clear errors keeping AWS's.
+// M-11: access denied and Organizations not in use are clear errors keeping
+// AWS's. Both are AWS refusing the call (an access denied once the carrier's
+// attempts are spent): the operation fails with the reason, so the application
+// can be rejected, instead of waiting for ever (see
+// TestM11_UnanticipatedRefusalDoesNotLockTheApplication).
 func TestM11_AccessErrors(t *testing.T) {
 	for _, tc := range []struct {
-		err  error
-		want error
+		err   error
+		want  error
+		calls int
 	}{
-		{&types.AccessDeniedException{Message: aws.String("no")}, ErrAccessDenied},
-		{&types.AWSOrganizationsNotInUseException{Message: aws.String("no org")}, ErrNotInUse},
+		{&types.AccessDeniedException{Message: aws.String("no")}, ErrAccessDenied, DefaultAttempts},
+		{&types.AWSOrganizationsNotInUseException{Message: aws.String("no org")}, ErrNotInUse, 1},
 	} {
 		e := newEnv(t)
 		e.aws.inject = func(string) error { return tc.err }
@@ -231,9 +236,11 @@ func TestM11_AccessErrors(t *testing.T) {
 		_, err := e.complete(app.ID)
 		require.ErrorIs(t, err, tc.want)
 		require.ErrorIs(t, err, tc.err)
+		require.ErrorIs(t, err, ErrRefused)
 		var op *members.Operation = e.get(app.ID).Operation
-		assert.Equal(t, members.OpWaiting, op.State)
-		assert.Contains(t, op.Reason, "interrupted")
+		assert.Equal(t, members.OpFailed, op.State)
+		assert.Contains(t, op.Reason, tc.err.(interface{ ErrorCode() string }).ErrorCode())
+		assert.Equal(t, tc.calls, e.aws.count("CloseAccount"))
 	}
 }
 

@@ -2,6 +2,7 @@ package awsorg
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -105,10 +106,15 @@ func (s *simOrg) begin(op string, attrs ...any) (string, error) {
 	return id, nil
 }
 
-// awsErr wraps a modelled error the way the SDK returns it.
+// awsErr wraps a modelled error the way the SDK returns it, with HTTP status 500
+// for a server fault and 400 otherwise.
 func (s *simOrg) awsErr(op, requestID string, err error) error {
+	status := http.StatusBadRequest
+	if api, ok := errors.AsType[smithy.APIError](err); ok && api.ErrorFault() == smithy.FaultServer {
+		status = http.StatusInternalServerError
+	}
 	return &smithy.OperationError{ServiceID: "Organizations", OperationName: op, Err: &awshttp.ResponseError{
-		ResponseError: &smithyhttp.ResponseError{Response: &smithyhttp.Response{Response: &http.Response{StatusCode: 400}}, Err: err},
+		ResponseError: &smithyhttp.ResponseError{Response: &smithyhttp.Response{Response: &http.Response{StatusCode: status}}, Err: err},
 		RequestID:     requestID,
 	}}
 }
