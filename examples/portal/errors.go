@@ -138,9 +138,11 @@ var errorTable = []errorRule{
 	{http.StatusBadRequest, "bad_request", as(func(e *badRequestError) string { return e.field })},
 	{http.StatusUnprocessableEntity, "managed_control", managedControl},
 	{http.StatusConflict, "operation_in_progress", fixed(msgOperationInProgress, awsorg.ErrInProgress)},
-	{http.StatusUnprocessableEntity, "aws_refused", is(awsorg.ErrRefused)},
+	// Before ErrRefused, which they come with once the attempts are spent: the
+	// portal's own AWS credentials or payer are at fault, not the application.
 	{http.StatusBadGateway, "aws_access_denied", fixed(msgOrganizationsDenied, awsorg.ErrAccessDenied)},
 	{http.StatusBadGateway, "aws_access_denied", fixed(msgOrganizationsDenied, awsorg.ErrNotInUse)},
+	{http.StatusUnprocessableEntity, "aws_refused", is(awsorg.ErrRefused)},
 	{http.StatusServiceUnavailable, "unavailable", fixed(msgOrganizationsBusy, awsorg.ErrThrottled)},
 	{http.StatusUnprocessableEntity, "escalation_refused", escalationInvalid},
 	{http.StatusBadRequest, "invalid", as(func(e *resellerkit.ValidationError) string { return e.Field })},

@@ -13,6 +13,7 @@ import (
 
 	"github.com/seeda33a2f4f/resellerkit"
 	"github.com/seeda33a2f4f/resellerkit/members"
+	"github.com/seeda33a2f4f/resellerkit/members/awsorg"
 )
 
 func TestErrorTable_MapsEveryPackagesErrors(t *testing.T) {
@@ -46,6 +47,12 @@ func TestErrorTable_MapsEveryPackagesErrors(t *testing.T) {
 		{"shutting down", errShuttingDown, http.StatusServiceUnavailable, "unavailable", "", ""},
 		{"deadline", fmt.Errorf("list: %w", context.DeadlineExceeded), http.StatusServiceUnavailable, "unavailable", msgUnavailable, ""},
 		{"canceled", fmt.Errorf("list: %w", context.Canceled), statusClientClosed, "canceled", "client closed the request", ""},
+		{"AWS refused the application", fmt.Errorf("%w: organizations:CloseAccount: ConstraintViolationException", awsorg.ErrRefused),
+			http.StatusUnprocessableEntity, "aws_refused", "", ""},
+		{"AWS refused the portal's credentials (M-11)", fmt.Errorf("%w: organizations:CloseAccount: %w", awsorg.ErrRefused, awsorg.ErrAccessDenied),
+			http.StatusBadGateway, "aws_access_denied", msgOrganizationsDenied, ""},
+		{"no organization (M-11)", fmt.Errorf("%w: %w", awsorg.ErrRefused, awsorg.ErrNotInUse),
+			http.StatusBadGateway, "aws_access_denied", msgOrganizationsDenied, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			status, body := errorResponse(tc.err)
