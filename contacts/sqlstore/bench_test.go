@@ -29,8 +29,8 @@ const benchNotices = 500
 // PostgreSQL (when RESELLERKIT_TEST_POSTGRES_DSN is set), with
 //
 //   - transport "noop": a Transport that accepts at once, so what is measured is
-//     the outbox's own cost (ClaimNotices, FinishNotice per notice, the
-//     dispatcher's goroutines);
+//     the outbox's own cost (ClaimNotices per batch, StartNotice and
+//     FinishNotice per notice, the dispatcher's goroutines);
 //   - transport "smtp": smtpmail (TLSNone, a new connection per message) to an
 //     in-process smtptest server on 127.0.0.1.
 //
