@@ -75,7 +75,8 @@ func TestP4_EscalationOutlivingItsRequestOpensOneAWSCase(t *testing.T) {
 						require.NotNil(t, got.Escalation)
 						assert.Equal(t, "case-111111111111-1", got.Escalation.AWSCaseID)
 					} else {
-						require.Error(t, err)
+						require.ErrorIs(t, err, support.ErrConflict)
+						require.ErrorIs(t, err, support.ErrEscalationUnknown, "cut off by the request's end, the outcome is unknown all the same")
 						require.NotNil(t, got.Escalation, "the claim is kept: AWS may have opened the case")
 						assert.Empty(t, got.Escalation.AWSCaseID)
 					}

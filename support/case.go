@@ -32,9 +32,10 @@ var (
 	// Support opened the case: the request may have reached AWS and no answer
 	// saying what AWS did was read (a dropped connection, the HTTP client's own
 	// timeout, AWS failing on its side). Service.Escalate then keeps the
-	// escalation claimed, as after a crash (ErrConflict, wrapping it too): the
-	// desk checks AWS's console before escalating again, which is possible
-	// after EscalationTimeout. An error without it is a call AWS did not act on
+	// escalation claimed, as after a crash (ErrConflict, wrapping it too, as it
+	// does for a call cut off by the end of its ctx): the desk checks AWS's
+	// console before escalating again, which is possible after
+	// EscalationTimeout. An error without it is a call AWS did not act on
 	// (it refused it, or it was never sent), and gives the claim back.
 	ErrEscalationUnknown = errors.New("support: escalation outcome unknown")
 	// ErrEscalationClaimed: the case's escalation is claimed and no AWS case is

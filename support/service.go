@@ -348,8 +348,10 @@ func (s *Service) Reject(ctx context.Context, p members.Principal, orgID, caseID
 // the AWS case may exist (CreateCase has no idempotency token). A call cut off by
 // the end of ctx, or whose answer the Escalator lost with ctx still live
 // (ErrEscalationUnknown: a dropped connection, the HTTP client's own timeout), is
-// such a claim too (ErrConflict); an AWS case opened is recorded even when ctx
-// ended after the call; a call AWS refused gives the claim back at once.
+// such a claim too (ErrConflict and ErrEscalationUnknown); an AWS case opened is
+// recorded even when ctx ended after the call; a call AWS refused gives the claim
+// back at once. A second attempt while the claim holds gets ErrConflict and
+// ErrEscalationClaimed.
 func (s *Service) Escalate(ctx context.Context, p members.Principal, orgID, caseID string) (Case, error) {
 	if err := s.deskOnly(ctx, p, orgID); err != nil {
 		return Case{}, err
@@ -397,6 +399,9 @@ func (s *Service) Escalate(ctx context.Context, p members.Principal, orgID, case
 			// The call was cut off, or its answer lost on the way (a dropped
 			// connection, the HTTP client's own timeout): AWS may have opened the
 			// case. The claim stays, as after a crash.
+			if !errors.Is(err, ErrEscalationUnknown) {
+				err = fmt.Errorf("%w: %w", ErrEscalationUnknown, err) // cut off by ctx: unknown all the same
+			}
 			return Case{}, fmt.Errorf("%w: escalating case %s got no answer (%w): AWS Support may have opened the case; "+
 				"check its console before escalating again, which is possible after %s", ErrConflict, c.ID, err, EscalationTimeout)
 		}
