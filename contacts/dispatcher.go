@@ -59,6 +59,10 @@ const (
 	DefaultBatch       = 50
 	DefaultParallel    = 4
 	DefaultPoll        = 2 * time.Second
+	// MinLease is the shortest lease a Dispatcher takes: a send must fit in three
+	// quarters of it, and a shorter lease would leave every notice unsent (its
+	// turn always too late) or let a second dispatcher claim it under a send.
+	MinLease = 10 * time.Second
 )
 
 // WithOwner names the dispatcher in leases (default: a random id per Dispatcher).
@@ -69,8 +73,8 @@ func WithOwner(id string) DispatcherOption { return func(d *Dispatcher) { d.owne
 // context's deadline), and a claimed notice whose send could not start by then
 // (it waited behind others of its batch) is not sent by this dispatcher: so the
 // lease never expires under a send still running, and no other dispatcher can
-// send the same notice at the same time. A lease of zero or less is no lease: it
-// means the default.
+// send the same notice at the same time. A lease of zero or less means the
+// default; a positive one below MinLease is MinLease.
 func WithLease(l time.Duration) DispatcherOption { return func(d *Dispatcher) { d.lease = l } }
 
 // WithMaxAttempts sets the attempts (sends started) before a notice is dead (default
@@ -119,10 +123,13 @@ func NewDispatcher(store Store, t Transport, opts ...DispatcherOption) *Dispatch
 		o(d)
 	}
 	d.batch, d.parallel, d.maxAttempts = max(d.batch, 1), max(d.parallel, 1), max(d.maxAttempts, 1)
-	if d.lease <= 0 {
+	switch {
+	case d.lease <= 0:
 		// A claim that ends when it is made holds nothing: another dispatcher
 		// would claim the notice while it is being sent.
 		d.lease = DefaultLease
+	case d.lease < MinLease:
+		d.lease = MinLease
 	}
 	return d
 }
@@ -208,7 +215,14 @@ func (d *Dispatcher) deliver(ctx context.Context, n Notice) (RoundReport, error)
 		return RoundReport{}, err
 	}
 	n.Attempts++
-	sendCtx, cancel := context.WithTimeout(ctx, n.LeaseUntil.Add(-d.lease/4).Sub(d.clock()))
+	left := n.LeaseUntil.Add(-d.lease / 4).Sub(d.clock())
+	if left <= 0 {
+		// The store took the send's whole time to count the attempt (a stalled
+		// database): not sent, rather than sent with a context already over. The
+		// attempt stays counted; the notice comes due when its lease expires.
+		return RoundReport{Expired: 1}, nil
+	}
+	sendCtx, cancel := context.WithTimeout(ctx, left)
 	err := d.transport.Send(sendCtx, n.message())
 	cancel()
 	if err != nil && ctx.Err() != nil {

@@ -284,8 +284,9 @@ func (s *slowTransport) Send(ctx context.Context, m contacts.Message) error {
 }
 
 // TestC7_TwoDispatchersNeverSendOneNoticeAtOnce: while one dispatcher holds a
-// notice, another claims nothing of it; also when the first was given a lease
-// that is no lease (zero or negative), which means the default.
+// notice, another (a second later) claims nothing of it; also when both were
+// given a lease that is no lease (zero or negative), which means the default, or
+// one too short for a send, which means MinLease.
 func TestC7_TwoDispatchersNeverSendOneNoticeAtOnce(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -294,6 +295,7 @@ func TestC7_TwoDispatchersNeverSendOneNoticeAtOnce(t *testing.T) {
 		{"default lease", nil},
 		{"zero lease is the default", []contacts.DispatcherOption{contacts.WithLease(0)}},
 		{"negative lease is the default", []contacts.DispatcherOption{contacts.WithLease(-time.Minute)}},
+		{"a millisecond's lease is MinLease", []contacts.DispatcherOption{contacts.WithLease(time.Millisecond)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
@@ -309,6 +311,7 @@ func TestC7_TwoDispatchersNeverSendOneNoticeAtOnce(t *testing.T) {
 			case r := <-done:
 				t.Fatalf("the first dispatcher's round ended without a send: %+v", r)
 			}
+			c.add(time.Second)
 			other := &recorder{}
 			r, err := newDispatcher(st, other, c, append([]contacts.DispatcherOption{contacts.WithOwner("b")}, tc.opts...)...).RunOnce(ctx)
 			require.NoError(t, err)
@@ -627,4 +630,38 @@ type presetStore struct {
 func (s *presetStore) EnqueueNotice(ctx context.Context, n contacts.Notice) error {
 	n.Attempts, n.LastError = s.attempts, s.lastError
 	return s.Store.EnqueueNotice(ctx, n)
+}
+
+// stallingStore is a store whose StartNotice takes the clock past when.
+type stallingStore struct {
+	contacts.Store
+	c    *clock
+	by   time.Duration
+	once sync.Once
+}
+
+func (s *stallingStore) StartNotice(ctx context.Context, n contacts.Notice, owner string) error {
+	err := s.Store.StartNotice(ctx, n, owner)
+	s.once.Do(func() { s.c.add(s.by) })
+	return err
+}
+
+// TestC7_NoSendAfterItsTimeWentToTheStore: when counting the attempt took the
+// send's whole time (a stalled database), the transport is not called with a
+// context already over, which would record a failure of a send that never ran;
+// the notice is left for its lease to expire, its attempt counted.
+func TestC7_NoSendAfterItsTimeWentToTheStore(t *testing.T) {
+	c := &clock{t: t0}
+	mem := memstore.New()
+	queue(t, mem, c, 1)
+	st := &stallingStore{Store: mem, c: c, by: contacts.DefaultLease}
+	tr := &recorder{}
+	r, err := newDispatcher(st, tr, c).RunOnce(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, contacts.RoundReport{Claimed: 1, Expired: 1}, r)
+	assert.Empty(t, tr.keys(), "not sent")
+	n := notice(t, mem, "n000")
+	assert.Equal(t, contacts.NoticeQueued, n.State)
+	assert.Equal(t, 1, n.Attempts, "the attempt the store counted")
+	assert.Empty(t, n.LastError, "no failure recorded")
 }
