@@ -207,7 +207,9 @@
 //     looked for over LateCreditMonths (12). The description of a line an
 //     operator writes (a custom item's, a credit note's) is one line of the
 //     invoice's PDF and CSV: at most 200 characters, no line break or other
-//     control character. Credit-note amounts are positive (the
+//     control character (a configuration written before this rule may hold a
+//     longer one: Validate names it, e.g. projects[0].custom_items[1].description,
+//     and runs stop until it is shortened). Credit-note amounts are positive (the
 //     money returned), in the invoice's currency, at its tax rate and rounding.
 //     A credit note (返還インボイス) returns money on the month's transaction and
 //     the customer deducts its tax, so a corrected invoice (修正インボイス), which

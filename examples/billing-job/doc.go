@@ -14,9 +14,12 @@
 //
 //   - ingest: billing/reports finds the newest version of each report of -period
 //     (default: the previous UTC month, or the current one when the steps include
-//     neither issue nor audit, as the daily run's) in a directory laid out like
-//     the report bucket (-source DIR -prefix P) or in S3 (-source s3://bucket/prefix, with the
-//     default AWS credentials; -s3-endpoint for an S3-compatible store), and
+//     neither issue nor audit, as the daily run's: from the 1st it follows the new
+//     month, and AWS's last versions of the closed month are ingested by the
+//     monthly run, so keep ingest among its steps) in a directory laid out like
+//     the report bucket (-source DIR -prefix P) or in S3 (-source
+//     s3://bucket/prefix, with the default AWS credentials; -s3-endpoint for an
+//     S3-compatible store), and
 //     billing.Service.Ingest stores each one, streaming its files: a progress line
 //     per file on stderr at every tenth read. A version already stored is
 //     "unchanged" without being read; an older one is refused (B-14).
