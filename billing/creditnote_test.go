@@ -1,9 +1,11 @@
 package billing_test
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -176,30 +178,98 @@ func TestB12_CreditNoteLinesNameTheInvoicesAccounts(t *testing.T) {
 	}
 }
 
-// TestB12_ConcurrentCreditNoteAndCorrection: a note on the original and a
-// correction billing less than it returns, at once: exactly one is issued, on
-// every store (both checks run in the issuing transaction). Either the note
-// comes first and the correction is refused, or the correction does and the
-// original takes no more notes.
+// issueTxStore is the fixture's store running hook once, at the start of a
+// call's issuing transaction: the first transaction it begins, or with
+// afterCompute the first one after it read the month's cost data. That is
+// between what the call read, computed and checked before and the transaction
+// that checks again and issues its document. The hook runs outside any
+// transaction of the call, so what it does commits first.
+type issueTxStore struct {
+	billing.Store
+	afterCompute bool
+	computed     atomic.Bool
+	once         sync.Once
+	hook         func()
+}
+
+func (s *issueTxStore) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	if !s.afterCompute || s.computed.Load() {
+		s.once.Do(s.hook)
+	}
+	return s.Store.InTx(ctx, fn)
+}
+
+func (s *issueTxStore) CostGroups(ctx context.Context, period resellerkit.Month) ([]billing.Group, error) {
+	defer s.computed.Store(true)
+	return s.Store.CostGroups(ctx, period)
+}
+
+func (s *issueTxStore) CostGroupsOf(ctx context.Context, period resellerkit.Month, accountIDs []string) ([]billing.Group, error) {
+	defer s.computed.Store(true)
+	return s.Store.CostGroupsOf(ctx, period, accountIDs)
+}
+
+// TestB12_ConcurrentCreditNoteAndCorrection: a note of ¥20,000 on the original
+// and a correction billing ¥19,800, less than the note returns, at once:
+// exactly one is issued, on every store, because each checks the other in its
+// issuing transaction. The race is forced, not left to the scheduler: the
+// other document is issued right before the call's issuing transaction, after
+// everything the call read, computed and checked outside it. A note issued
+// while the correction was computed refuses the correction, naming the note; a
+// correction issued while the note was prepared refuses the note.
 func TestB12_ConcurrentCreditNoteAndCorrection(t *testing.T) {
-	for range 5 {
-		f := newFixture(t)
-		issueOctober(t, f)
-		orig, err := f.store.DocumentByKey(f.ctx, "invoice/"+f.projA.ID+"/2026-10")
-		require.NoError(t, err)
-		f.ingest(t, oct, "v2", time.Date(2026, time.November, 11, 0, 0, 0, 0, time.UTC), octRows()[:2]...) // ¥19,800
-		var wg sync.WaitGroup
-		errs := make([]error, 2)
-		wg.Go(func() { _, errs[0] = f.svc.IssueCreditNote(f.ctx, "cn-1", orig.ID, "返金", returnOf("20000")) })
-		wg.Go(func() { _, errs[1] = f.svc.CorrectInvoice(f.ctx, "fix-1", orig.ID) })
-		wg.Wait()
-		require.True(t, (errs[0] == nil) != (errs[1] == nil), "exactly one issued: %v", errs)
-		for _, err := range errs {
-			if err != nil {
-				require.ErrorIs(t, err, billing.ErrInvalid)
+	note := func(svc *billing.Service, f *fixture, invoiceID string) (billing.Document, error) {
+		return svc.IssueCreditNote(f.ctx, "cn-1", invoiceID, "返金", returnOf("20000"))
+	}
+	correction := func(svc *billing.Service, f *fixture, invoiceID string) (billing.Document, error) {
+		return svc.CorrectInvoice(f.ctx, "fix-1", invoiceID)
+	}
+	for _, tc := range []struct {
+		name string
+		// first is issued by the hook, between the steps of late, which is refused
+		first, late func(svc *billing.Service, f *fixture, invoiceID string) (billing.Document, error)
+		// with afterCompute the hook waits for late's computation (a correction's)
+		afterCompute bool
+		// reason returns what late's refusal says, given first as issued
+		reason func(first billing.Document) []string
+	}{
+		{name: "a note issued while the correction is computed refuses the correction",
+			first: note, late: correction, afterCompute: true,
+			reason: func(n billing.Document) []string { return []string{"credit notes " + n.Number, "returned 20000"} }},
+		{name: "a correction issued while the note is prepared refuses the note",
+			first: correction, late: note,
+			reason: func(billing.Document) []string { return []string{"this invoice was corrected", "on the correction"} }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			issueOctober(t, f)
+			orig, err := f.store.DocumentByKey(f.ctx, "invoice/"+f.projA.ID+"/2026-10")
+			require.NoError(t, err)
+			f.ingest(t, oct, "v2", time.Date(2026, time.November, 11, 0, 0, 0, 0, time.UTC), octRows()[:2]...) // ¥19,800
+
+			var first billing.Document
+			hooked := false
+			st := &issueTxStore{Store: f.store, afterCompute: tc.afterCompute}
+			st.hook = func() {
+				hooked = true
+				var err error
+				first, err = tc.first(f.svc, f, orig.ID)
+				require.NoError(t, err, "the first document is issued")
 			}
-		}
-		assert.Len(t, docsOfMonth(t, f), 2, "the invoice and one more document")
+			_, err = tc.late(f.serviceOn(t, st), f, orig.ID)
+			require.True(t, hooked, "the first document was issued during the call")
+			var ve *resellerkit.ValidationError
+			require.ErrorAs(t, err, &ve, "the second is refused")
+			require.ErrorIs(t, err, billing.ErrInvalid)
+			assert.Equal(t, "invoice_id", ve.Field)
+			assert.Equal(t, orig.ID, ve.Value)
+			for _, want := range tc.reason(first) {
+				assert.Contains(t, ve.Reason, want)
+			}
+			docs := docsOfMonth(t, f)
+			require.Len(t, docs, 2, "the invoice and the first document only")
+			assert.Equal(t, first.ID, docs[1].ID)
+		})
 	}
 }
 

@@ -143,6 +143,7 @@ type fixture struct {
 	bob      members.Principal // power user of B
 	staff    members.Principal
 	plans    *billing.Plans
+	newID    func() string // shared by every Service on the fixture's store
 }
 
 func (f *fixture) set(t time.Time)  { f.now.Store(&t) }
@@ -179,15 +180,24 @@ func newFixture(t *testing.T) *fixture {
 		Rates:  map[resellerkit.Month]money.Decimal{oct: money.MustParse("150"), nov: money.MustParse("151.5"), dec: money.MustParse("152")},
 	}}}
 	f.store = newBillingStore(t)
+	f.newID = newIDs()
+	f.svc = f.serviceOn(t, f.store)
+	return f
+}
+
+// serviceOn is a Service like the fixture's on st: the fixture's store or a
+// wrapper of it that runs a hook in the middle of a call.
+func (f *fixture) serviceOn(t *testing.T, st billing.Store) *billing.Service {
+	t.Helper()
 	src := membersource.New(f.members, f.plans)
-	f.svc, err = billing.NewService(billing.ServiceConfig{
-		Store: f.store, Projects: src, ChargeProjects: src.InCostCurrency(), Authorizer: f.members, Notifier: f.notices,
+	svc, err := billing.NewService(billing.ServiceConfig{
+		Store: st, Projects: src, ChargeProjects: src.InCostCurrency(), Authorizer: f.members, Notifier: f.notices,
 		Issuer:   billing.Issuer{Name: "リセラー株式会社", RegistrationNumber: issuer},
 		Calendar: billing.Calendar{IssueDay: 10}, URLs: billing.URLs{Base: "https://portal.example"},
-		Now: f.clock, NewID: newIDs(),
+		Now: f.clock, NewID: f.newID,
 	})
 	require.NoError(t, err)
-	return f
+	return svc
 }
 
 // newIDs returns a generator of distinct ids, safe for concurrent use.
