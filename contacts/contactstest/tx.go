@@ -197,7 +197,7 @@ func failingCalls(s contacts.Store) []failingCall {
 	otherLease := sentBy("n-leased", "o1", 0)
 	otherLease.LeaseUntil = seedLease.Add(-time.Microsecond)
 	badToken := resellerkit.Page{Token: "!"}
-	return []failingCall{
+	calls := []failingCall{
 		{"PutAccountContacts: create of existing contacts", ae, func(ctx context.Context) error {
 			return s.PutAccountContacts(ctx, version(Contacts("o1", "111111111111"), 0))
 		}},
@@ -216,48 +216,6 @@ func failingCalls(s contacts.Store) []failingCall {
 			return s.EnqueueNotice(ctx, n)
 		}},
 		{"EnqueueNotice: a taken key", ae, func(ctx context.Context) error { return s.EnqueueNotice(ctx, dupKey) }},
-		{"FinishNotice: another owner", cf, func(ctx context.Context) error {
-			return s.FinishNotice(ctx, sentBy("n-leased", "o1", 0), "d9")
-		}},
-		{"FinishNotice: another attempt", cf, func(ctx context.Context) error {
-			return s.FinishNotice(ctx, sentBy("n-leased", "o1", 1), "d0")
-		}},
-		{"FinishNotice: another lease", cf, func(ctx context.Context) error {
-			return s.FinishNotice(ctx, otherLease, "d0")
-		}},
-		{"FinishNotice: a notice finished already", cf, func(ctx context.Context) error {
-			return s.FinishNotice(ctx, sentBy("n-sent", "o1", 1), "setup")
-		}},
-		{"FinishNotice: an unclaimed notice", cf, func(ctx context.Context) error {
-			return s.FinishNotice(ctx, sentBy("n-queued", "o1", 0), "")
-		}},
-		{"FinishNotice: missing", nf, func(ctx context.Context) error {
-			return s.FinishNotice(ctx, sentBy("n-missing", "o1", 0), "d0")
-		}},
-		{"FinishNotice: another organization's", nf, func(ctx context.Context) error {
-			return s.FinishNotice(ctx, sentBy("n-leased", "o2", 0), "d0")
-		}},
-		{"StartNotice: another owner", cf, func(ctx context.Context) error {
-			return s.StartNotice(ctx, sentBy("n-leased", "o1", 0), "d9")
-		}},
-		{"StartNotice: another attempt", cf, func(ctx context.Context) error {
-			return s.StartNotice(ctx, sentBy("n-leased", "o1", 1), "d0")
-		}},
-		{"StartNotice: another lease", cf, func(ctx context.Context) error {
-			return s.StartNotice(ctx, otherLease, "d0")
-		}},
-		{"StartNotice: a notice finished already", cf, func(ctx context.Context) error {
-			return s.StartNotice(ctx, sentBy("n-sent", "o1", 1), "setup")
-		}},
-		{"StartNotice: an unclaimed notice", cf, func(ctx context.Context) error {
-			return s.StartNotice(ctx, sentBy("n-queued", "o1", 0), "")
-		}},
-		{"StartNotice: missing", nf, func(ctx context.Context) error {
-			return s.StartNotice(ctx, sentBy("n-missing", "o1", 0), "d0")
-		}},
-		{"StartNotice: another organization's", nf, func(ctx context.Context) error {
-			return s.StartNotice(ctx, sentBy("n-leased", "o2", 0), "d0")
-		}},
 		{"ListAccountContacts: a bad token", resellerkit.ErrPageToken, func(ctx context.Context) error {
 			_, _, err := s.ListAccountContacts(ctx, "o1", badToken)
 			return err
@@ -267,6 +225,30 @@ func failingCalls(s contacts.Store) []failingCall {
 			return err
 		}},
 	}
+	// StartNotice and FinishNotice fail alike: each acts only for the owner of
+	// the claim (its lease, its attempt) on a leased notice of the organization.
+	for _, m := range []struct {
+		name string
+		call func(ctx context.Context, n contacts.Notice, owner string) error
+	}{{"FinishNotice", s.FinishNotice}, {"StartNotice", s.StartNotice}} {
+		for _, c := range []struct {
+			what  string
+			want  error
+			n     contacts.Notice
+			owner string
+		}{
+			{"another owner", cf, sentBy("n-leased", "o1", 0), "d9"},
+			{"another attempt", cf, sentBy("n-leased", "o1", 1), "d0"},
+			{"another lease", cf, otherLease, "d0"},
+			{"a notice finished already", cf, sentBy("n-sent", "o1", 1), "setup"},
+			{"an unclaimed notice", cf, sentBy("n-queued", "o1", 0), ""},
+			{"missing", nf, sentBy("n-missing", "o1", 0), "d0"},
+			{"another organization's", nf, sentBy("n-leased", "o2", 0), "d0"},
+		} {
+			calls = append(calls, failingCall{m.name + ": " + c.what, c.want, func(ctx context.Context) error { return m.call(ctx, c.n, c.owner) }})
+		}
+	}
+	return calls
 }
 
 // atomicFailedCalls: every call that fails changes nothing.
