@@ -419,6 +419,14 @@ func isCurrent(docs []Document, d *Document) bool {
 	return !slices.ContainsFunc(docs, func(o Document) bool { return o.Replaces == d.ID })
 }
 
+// correctionOf returns the number of the invoice of docs that replaces d.
+func correctionOf(docs []Document, d *Document) string {
+	if i := slices.IndexFunc(docs, func(o Document) bool { return o.Replaces == d.ID }); i >= 0 {
+		return docs[i].Number
+	}
+	return "a later invoice"
+}
+
 func sortedKeys(a, b map[string]money.Decimal) []string {
 	var keys []string
 	for k := range a {
@@ -524,7 +532,8 @@ func (s *Service) IssueCreditNote(ctx context.Context, key, invoiceID, reason st
 			return err
 		}
 		if !isCurrent(invoices, &orig) {
-			return resellerkit.Invalid(ErrInvalid, "invoice_id", invoiceID, "B-12", "this invoice was corrected: return money on the correction")
+			return resellerkit.Invalid(ErrInvalid, "invoice_id", invoiceID, "B-12",
+				fmt.Sprintf("invoice %s was corrected by %s: return money on the correction", orig.Number, correctionOf(invoices, &orig)))
 		}
 		// Every note of the month counts, those on the invoices orig corrected
 		// too: they stand after a correction (CorrectInvoice).
