@@ -285,3 +285,125 @@ func TestI4_EnrollmentBegunOnTheOldPasswordDoesNotComplete(t *testing.T) {
 		}
 	}
 }
+
+// I-4, what is not a password change: a sign-in that stores a new hash of the
+// same password (the hasher's parameters were raised: a new salt, a new hash)
+// changes nothing the password allowed. A call whose password was checked just
+// before such a sign-in committed (here, on another device, through a Service
+// whose hasher has twice the fixture's memory) still completes, as does a
+// sign-in racing it and a passkey registration begun before it. The guards of
+// the races above must tell a rehash from a change or reset: otherwise a
+// person's own sign-in elsewhere turns their right password into "the current
+// password is wrong".
+func TestI4_RehashOnSignInIsNoPasswordChange(t *testing.T) {
+	tests := []struct {
+		name string
+		// setup gives alice what call needs, from session a, and returns call's
+		// state and the second factor alice signs in with elsewhere, if any.
+		setup func(t *testing.T, f *fixture, a identity.Auth) (state any, factor identity.Credentials)
+		// call is alice's call from session a; elsewhere is the rehashing sign-in,
+		// which call runs in its middle.
+		call func(t *testing.T, f *fixture, a identity.Auth, state any, elsewhere func()) error
+	}{
+		{name: "ChangePassword",
+			call: func(t *testing.T, f *fixture, a identity.Auth, _ any, elsewhere func()) error {
+				if err := f.afterReauth(t, elsewhere).ChangePassword(f.ctx, a, goodPassword, otherPassword); err != nil {
+					return err
+				}
+				return f.signInErr("alice@example.com", otherPassword)
+			}},
+		{name: "RemoveTOTP",
+			setup: func(t *testing.T, f *fixture, a identity.Auth) (any, identity.Credentials) {
+				_, codes := f.enrollTOTP(t, a)
+				return nil, identity.Credentials{RecoveryCode: codes[0]}
+			},
+			call: func(t *testing.T, f *fixture, a identity.Auth, _ any, elsewhere func()) error {
+				return f.afterReauth(t, elsewhere).RemoveTOTP(f.ctx, a, goodPassword)
+			}},
+		{name: "RemovePasskey",
+			setup: func(t *testing.T, f *fixture, a identity.Auth) (any, identity.Credentials) {
+				ticket, opts, err := f.svc.BeginPasskeyRegistration(f.ctx, a, goodPassword)
+				require.NoError(t, err)
+				resp, err := webauthntest.New(pkOrigin).Register(opts)
+				require.NoError(t, err)
+				pk, codes, err := f.svc.FinishPasskeyRegistration(f.ctx, a, ticket, "", resp)
+				require.NoError(t, err)
+				return pk.CredentialID, identity.Credentials{RecoveryCode: codes[0]}
+			},
+			call: func(t *testing.T, f *fixture, a identity.Auth, credentialID any, elsewhere func()) error {
+				return f.afterReauth(t, elsewhere).RemovePasskey(f.ctx, a, credentialID.(string), goodPassword)
+			}},
+		{name: "RegenerateRecoveryCodes",
+			setup: func(t *testing.T, f *fixture, a identity.Auth) (any, identity.Credentials) {
+				_, codes := f.enrollTOTP(t, a)
+				return nil, identity.Credentials{RecoveryCode: codes[0]}
+			},
+			call: func(t *testing.T, f *fixture, a identity.Auth, _ any, elsewhere func()) error {
+				_, err := f.afterReauth(t, elsewhere).RegenerateRecoveryCodes(f.ctx, a, goodPassword)
+				return err
+			}},
+		{name: "BeginTOTP",
+			call: func(t *testing.T, f *fixture, a identity.Auth, _ any, elsewhere func()) error {
+				_, err := f.afterReauth(t, elsewhere).BeginTOTP(f.ctx, a, goodPassword)
+				return err
+			}},
+		{name: "BeginPasskeyRegistration",
+			call: func(t *testing.T, f *fixture, a identity.Auth, _ any, elsewhere func()) error {
+				_, _, err := f.afterReauth(t, elsewhere).BeginPasskeyRegistration(f.ctx, a, goodPassword)
+				return err
+			}},
+		{name: "FinishPasskeyRegistration",
+			call: func(t *testing.T, f *fixture, a identity.Auth, _ any, elsewhere func()) error {
+				ticket, opts, err := f.svc.BeginPasskeyRegistration(f.ctx, a, goodPassword)
+				require.NoError(t, err)
+				resp, err := webauthntest.New(pkOrigin).Register(opts)
+				require.NoError(t, err)
+				elsewhere()
+				_, _, err = f.svc.FinishPasskeyRegistration(f.ctx, a, ticket, "", resp)
+				return err
+			}},
+		{name: "SignIn",
+			call: func(t *testing.T, f *fixture, _ identity.Auth, _ any, elsewhere func()) error {
+				st := &midSignInStore{Store: f.store, hook: elsewhere}
+				_, token, err := f.serviceOn(t, st).SignIn(f.ctx, identity.Credentials{Email: "alice@example.com", Password: goodPassword}, testClient)
+				if err != nil {
+					return err
+				}
+				_, err = f.svc.Authenticate(f.ctx, token)
+				return err
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, passkeyOptions())
+			alice := f.register(t, "alice@example.com")
+			a := f.login(t, "alice@example.com")
+			var (
+				state  any
+				factor identity.Credentials
+			)
+			if tt.setup != nil {
+				state, factor = tt.setup(t, f, a)
+			}
+			stronger := f.service(t, passkeyOptions(), identity.WithHasher(cheapHasher(t, 128)))
+			rehashed := false
+			elsewhere := func() {
+				before := f.storedHash(t, alice.ID)
+				c := factor
+				c.Email, c.Password = "alice@example.com", goodPassword
+				_, _, err := stronger.SignIn(f.ctx, c, testClient)
+				require.NoError(t, err, "alice signs in elsewhere")
+				require.NotEqual(t, before, f.storedHash(t, alice.ID), "the sign-in elsewhere stored a new hash")
+				rehashed = true
+			}
+			require.NoError(t, tt.call(t, f, a, state, elsewhere), "the same password, rehashed, is still the one checked")
+			require.True(t, rehashed, "the sign-in elsewhere ran during the call")
+		})
+	}
+}
+
+// afterReauth is a Service like the fixture's, passkeys on, whose calls run hook
+// once their password was checked and before they write (afterReauthStore).
+func (f *fixture) afterReauth(t *testing.T, hook func()) *identity.Service {
+	return f.serviceOn(t, &afterReauthStore{Store: f.store, hook: hook})
+}

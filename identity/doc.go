@@ -78,7 +78,9 @@
 //     password ask for the current password, and a wrong one counts as a failure.
 //     What a current password allowed is written only while it is still the
 //     identity's (checked in the writing transaction): a change or reset
-//     committed while it was being checked makes it wrong (ErrWrongPassword).
+//     committed while it was being checked makes it wrong (ErrWrongPassword);
+//     a sign-in that stored a new hash of the same password (the hasher's
+//     parameters were raised) does not.
 //     An enrollment begun on the old password (an app not yet confirmed, a
 //     passkey registration) cannot complete after a change or reset.
 //   - A breach service that cannot be reached does not block a password change.

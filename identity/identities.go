@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/seeda33a2f4f/resellerkit"
@@ -241,7 +242,7 @@ func (s *Service) setPassword(ctx context.Context, identityID, hash, keep string
 		return err
 	}
 	now := s.clock()
-	id.PasswordHash, id.PasswordChangedAt, id.UpdatedAt = hash, now, now
+	id.PasswordHash, id.PasswordChangedAt, id.UpdatedAt = hash, nextPasswordChange(id.PasswordChangedAt, now), now
 	if err := s.store.UpdateIdentity(ctx, id); err != nil {
 		return err
 	}
@@ -260,6 +261,21 @@ func (s *Service) setPassword(ctx context.Context, identityID, hash, keep string
 		return nil // a second factor: a reset is no way around MFA
 	}
 	return s.store.DeleteTOTP(ctx, identityID)
+}
+
+// nextPasswordChange is the PasswordChangedAt of a password set at now over one
+// set at prev: now at the stores' precision (microseconds), or a microsecond after
+// prev if now is not after it (a clock that stands still or went back), so that
+// every change or reset moves it. It is what the guards of I-4 compare
+// (inTxAsVerified, signIn, FinishPasskeyRegistration): unlike the hash, which a
+// sign-in's rehash replaces by another of the same password, it changes with the
+// password and only with it.
+func nextPasswordChange(prev, now time.Time) time.Time {
+	at := now.UTC().Truncate(time.Microsecond)
+	if prev = prev.UTC().Truncate(time.Microsecond); !at.After(prev) {
+		at = prev.Add(time.Microsecond)
+	}
+	return at
 }
 
 // RequestPasswordReset mails a single-use link (valid Policy.ResetTTL) to the

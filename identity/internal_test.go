@@ -177,3 +177,30 @@ func TestI4_UnknownEmailCostsAHashToo(t *testing.T) {
 		assert.Equal(t, int64(1), derived.Load())
 	})
 }
+
+// TestI4_EveryPasswordChangeMovesPasswordChangedAt: the guards of I-4 tell a
+// password change from a rehash by PasswordChangedAt, so each change moves it
+// forward at the stores' precision, whatever the clock says.
+func TestI4_EveryPasswordChangeMovesPasswordChangedAt(t *testing.T) {
+	prev := time.Date(2026, 3, 1, 10, 0, 0, 123_456_000, time.UTC)
+	zone := time.FixedZone("UTC+2", 2*3600)
+	tests := []struct {
+		name      string
+		prev, now time.Time
+		want      time.Time
+	}{
+		{"the clock moved", prev, prev.Add(time.Second), prev.Add(time.Second)},
+		{"at microseconds, in UTC", prev, prev.Add(time.Second + 789).In(zone), prev.Add(time.Second)},
+		{"the clock stood still", prev, prev, prev.Add(time.Microsecond)},
+		{"within the same microsecond", prev, prev.Add(999), prev.Add(time.Microsecond)},
+		{"the clock went back", prev, prev.Add(-time.Hour), prev.Add(time.Microsecond)},
+		{"no password before", time.Time{}, prev, prev},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := nextPasswordChange(tt.prev, tt.now)
+			require.Equal(t, tt.want, got)
+			require.True(t, got.After(tt.prev))
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base32"
 	"errors"
+	"time"
 )
 
 // MFAStatus says which second factors an identity has (I-3).
@@ -154,41 +155,44 @@ func (s *Service) withPassword(ctx context.Context, identityID, password string,
 // verifyCurrent checks the identity's current password before a sensitive change:
 // ErrWrongPassword if it is wrong. Attempts count like sign-ins against the
 // identity's email (reserved before the check), so this cannot be used to guess a
-// password past the throttle. It returns the stored hash password verified
-// against, for inTxAsVerified.
-func (s *Service) verifyCurrent(ctx context.Context, identityID, password string) (string, error) {
+// password past the throttle. It returns when the password it checked was set
+// (the identity's PasswordChangedAt), for inTxAsVerified.
+func (s *Service) verifyCurrent(ctx context.Context, identityID, password string) (time.Time, error) {
 	id, err := s.store.GetIdentity(ctx, identityID)
 	if err != nil {
-		return "", err
+		return time.Time{}, err
 	}
 	r, err := s.reserve(ctx, limit{emailKey(id.Email), s.policy.FailureLimit})
 	if err != nil {
-		return "", err
+		return time.Time{}, err
 	}
 	ok, _, err := s.hasher.Verify(ctx, id.PasswordHash, password)
 	switch {
 	case err != nil:
-		return "", errors.Join(err, r.release(ctx, 0))
+		return time.Time{}, errors.Join(err, r.release(ctx, 0))
 	case !ok:
-		return "", ErrWrongPassword
+		return time.Time{}, ErrWrongPassword
 	}
-	return id.PasswordHash, r.release(ctx, 0)
+	return id.PasswordChangedAt, r.release(ctx, 0)
 }
 
 // inTxAsVerified runs fn, a change a password check allowed, in a transaction
-// that first re-reads the identity and requires verified (the hash verifyCurrent
-// checked the password against) to still be its password. A change or reset
-// committed since (the check takes the hasher's time) ended every other session
-// and made the checked password wrong: the answer is ErrWrongPassword, as for a
-// wrong password, and fn does not run, so a change in flight from a session the
-// reset is ending cannot strip a second factor or undo the reset (I-4).
-func (s *Service) inTxAsVerified(ctx context.Context, identityID, verified string, fn func(ctx context.Context) error) error {
+// that first re-reads the identity and requires the password verifyCurrent
+// checked, set at verified, to still be its password: its PasswordChangedAt is
+// still verified. A change or reset committed since (the check takes the hasher's
+// time) ended every other session and made the checked password wrong: the
+// answer is ErrWrongPassword, as for a wrong password, and fn does not run, so a
+// change in flight from a session the reset is ending cannot strip a second
+// factor or undo the reset (I-4). The hash is not what is compared: a sign-in
+// meanwhile may have replaced it by a new hash of the same password (rehash),
+// which changes no password (nextPasswordChange).
+func (s *Service) inTxAsVerified(ctx context.Context, identityID string, verified time.Time, fn func(ctx context.Context) error) error {
 	return s.store.InTx(ctx, func(ctx context.Context) error {
 		id, err := s.store.GetIdentity(ctx, identityID)
 		if err != nil {
 			return err
 		}
-		if id.PasswordHash != verified {
+		if !id.PasswordChangedAt.Equal(verified) {
 			return ErrWrongPassword
 		}
 		return fn(ctx)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-webauthn/webauthn/protocol"
 	"github.com/go-webauthn/webauthn/webauthn"
@@ -155,17 +156,19 @@ func (s *Service) BeginPasskeyRegistration(ctx context.Context, a Auth, password
 }
 
 // registrationState is what a registration ticket holds: the ceremony's WebAuthn
-// session data, and a fingerprint (hashSecret) of the password hash
-// BeginPasskeyRegistration checked, so that FinishPasskeyRegistration stores the
-// passkey only while that password is still the identity's (I-4).
+// session data, and when the password BeginPasskeyRegistration checked was set
+// (the identity's PasswordChangedAt), so that FinishPasskeyRegistration stores
+// the passkey only while that password is still the identity's (I-4). A sign-in
+// that rehashed the same password meanwhile changes nothing (nextPasswordChange).
+// PasswordChangedAt is nil in a ticket of an earlier release.
 type registrationState struct {
-	Session  webauthn.SessionData `json:"session"`
-	Password string               `json:"password"`
+	Session           webauthn.SessionData `json:"session"`
+	PasswordChangedAt *time.Time           `json:"password_changed_at,omitempty"`
 }
 
 // beginRegistration starts the WebAuthn ceremony for user and issues its ticket,
-// bound to the password hash verified.
-func (s *Service) beginRegistration(ctx context.Context, user passkeyUser, verified string) (*protocol.CredentialCreation, string, error) {
+// bound to the password set at verified.
+func (s *Service) beginRegistration(ctx context.Context, user passkeyUser, verified time.Time) (*protocol.CredentialCreation, string, error) {
 	creation, session, err := s.webauthn.BeginRegistration(user,
 		webauthn.WithExclusions(webauthn.Credentials(user.creds).CredentialDescriptors()),
 		webauthn.WithAuthenticatorSelection(protocol.AuthenticatorSelection{
@@ -180,7 +183,7 @@ func (s *Service) beginRegistration(ctx context.Context, user passkeyUser, verif
 		return nil, "", fmt.Errorf("identity: passkey registration: %w", err)
 	}
 	creation.Response.Timeout = s.ceremonyTimeout()
-	data, err := json.Marshal(registrationState{Session: *session, Password: hashSecret(verified)})
+	data, err := json.Marshal(registrationState{Session: *session, PasswordChangedAt: &verified})
 	if err != nil {
 		return nil, "", err
 	}
@@ -228,7 +231,7 @@ func (s *Service) FinishPasskeyRegistration(ctx context.Context, a Auth, ticket,
 	if err := json.Unmarshal(t.Data, &state); err != nil {
 		return Passkey{}, nil, fmt.Errorf("identity: passkey registration ticket: %w", err)
 	}
-	if state.Password == "" { // a ticket of an earlier release: no password to hold the passkey to
+	if state.PasswordChangedAt == nil { // a ticket of an earlier release: no password to hold the passkey to
 		return Passkey{}, nil, errors.Join(ErrUnauthenticated, errors.New("identity: passkey registration ticket of an earlier format"))
 	}
 	parsed, err := protocol.ParseCredentialCreationResponseBytes(response)
@@ -259,7 +262,7 @@ func (s *Service) FinishPasskeyRegistration(ctx context.Context, a Auth, ticket,
 		if err != nil {
 			return err
 		}
-		if subtle.ConstantTimeCompare([]byte(hashSecret(cur.PasswordHash)), []byte(state.Password)) != 1 {
+		if !cur.PasswordChangedAt.Equal(*state.PasswordChangedAt) {
 			return errors.Join(ErrUnauthenticated, errors.New("identity: the password was changed since the passkey registration began"))
 		}
 		pks, err := s.store.ListPasskeys(ctx, identityID)

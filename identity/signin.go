@@ -223,11 +223,13 @@ func (s *Service) signIn(ctx context.Context, c Credentials, email string, wellF
 		return Session{}, "", err
 	}
 	if rehash {
-		id.PasswordHash = s.rehash(ctx, id, c.Password)
+		s.rehash(ctx, id, c.Password)
 	}
 	// The session is created only if the password just verified is still the
 	// identity's: a change or reset committed meanwhile (the verification takes
 	// the hasher's time) ended every session, and must end this one too (I-4).
+	// What tells is PasswordChangedAt, not the hash: this sign-in's rehash, or
+	// another's, stores a new hash of the same password (nextPasswordChange).
 	var (
 		sess  Session
 		token string
@@ -239,7 +241,7 @@ func (s *Service) signIn(ctx context.Context, c Credentials, email string, wellF
 			return ErrUnauthenticated
 		case err != nil:
 			return err
-		case cur.PasswordHash != id.PasswordHash:
+		case !cur.PasswordChangedAt.Equal(id.PasswordChangedAt):
 			return ErrUnauthenticated
 		}
 		sess, token, err = s.startSession(ctx, id, mfa, method, client)
@@ -336,21 +338,17 @@ func (s *Service) secondFactor(ctx context.Context, id Identity, c Credentials) 
 	return false, "", ErrSecondFactorRequired
 }
 
-// rehash stores a new hash of password with the hasher's current parameters and
-// returns the hash the identity has now: the new one, or id's own when the
-// rehash failed. A failure is not the sign-in's: the old hash still verifies, the
-// next sign-in tries again.
-func (s *Service) rehash(ctx context.Context, id Identity, password string) string {
+// rehash stores a new hash of password with the hasher's current parameters. It
+// is no password change: PasswordChangedAt stays, so a change the password
+// allowed elsewhere, checked against the old hash, still completes. A failure is
+// not the sign-in's: the old hash still verifies, the next sign-in tries again.
+func (s *Service) rehash(ctx context.Context, id Identity, password string) {
 	hash, err := s.hasher.Hash(ctx, password)
 	if err != nil {
-		return id.PasswordHash
+		return
 	}
-	old := id.PasswordHash
 	id.PasswordHash, id.UpdatedAt = hash, s.clock()
-	if err := s.store.UpdateIdentity(ctx, id); err != nil {
-		return old // a concurrent change (ErrConflict) wins; the next sign-in retries
-	}
-	return hash
+	_ = s.store.UpdateIdentity(ctx, id) // a concurrent change (ErrConflict) wins; the next sign-in retries
 }
 
 // SignInWithPasskey signs in without a password (I-3): the assertion answers a

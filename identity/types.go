@@ -12,7 +12,11 @@ type Identity struct {
 	Email        string // normalized; unique; immutable (I-1)
 	Name         string // display name, may be empty
 	PasswordHash string // argon2id in PHC form (I-2); never the password itself
-	// PasswordChangedAt is when the password was last set.
+	// PasswordChangedAt is when the password was last set. The Service moves it
+	// forward at every password change or reset (by a microsecond at least, the
+	// stores' precision, should the clock not have moved), and only then: a
+	// sign-in storing a new hash of the same password keeps it. It is what tells
+	// whether the password checked is still the identity's (I-4).
 	PasswordChangedAt time.Time
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
