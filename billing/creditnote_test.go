@@ -238,7 +238,9 @@ func TestB12_ConcurrentCreditNoteAndCorrection(t *testing.T) {
 			reason: func(n billing.Document) []string { return []string{"credit notes " + n.Number, "returned 20000"} }},
 		{name: "a correction issued while the note is prepared refuses the note",
 			first: correction, late: note,
-			reason: func(c billing.Document) []string { return []string{"was corrected by " + c.Number, "on the correction"} }},
+			reason: func(c billing.Document) []string {
+				return []string{"was corrected by " + c.Number, "on the correction"}
+			}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t)
