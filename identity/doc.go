@@ -83,6 +83,12 @@
 //     parameters were raised) does not.
 //     An enrollment begun on the old password (an app not yet confirmed, a
 //     passkey registration) cannot complete after a change or reset.
+//   - A change or reset keeps the identity's API keys, passkeys and authenticator
+//     app: they are credentials of their own (a key serves a program, whose owner
+//     did not ask for the change; removing second factors on a reset would let
+//     whoever reads the mailbox drop MFA). A person who resets because of an
+//     intrusion reviews them afterwards (ListAPIKeys, ListPasskeys; the portal's
+//     profile page) and revokes what is not theirs.
 //   - A breach service that cannot be reached does not block a password change.
 //
 // # Storage
