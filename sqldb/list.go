@@ -2,6 +2,9 @@ package sqldb
 
 import (
 	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/seeda33a2f4f/resellerkit"
 )
@@ -51,7 +54,8 @@ func Collect[T any](ctx context.Context, q Querier, scan func(Row) (T, error), q
 // rows whose key comes after $n-1 in byte order (DB.ByteOrder), ordered by the key,
 // at most $n of them, where n is len(args)+2: Page appends the key pg starts after
 // ("" for the first page) and the page size plus one to args. key returns an item's
-// key. A token no list made is an error wrapping resellerkit.ErrPageToken.
+// key. A token no list made (also one naming a key no text column holds: invalid
+// UTF-8 or a NUL byte) is an error wrapping resellerkit.ErrPageToken.
 //
 //	sqldb.Page(ctx, q, pg, scanProject, func(p Project) string { return p.ID },
 //		`SELECT … FROM projects WHERE org_id = $1 AND id`+c+` > $2 ORDER BY id`+c+` LIMIT $3`, orgID)
@@ -59,6 +63,11 @@ func Page[T any](ctx context.Context, q Querier, pg resellerkit.Page, scan func(
 	after, err := pg.After()
 	if err != nil {
 		return nil, "", err
+	}
+	if !utf8.ValidString(after) || strings.IndexByte(after, 0) >= 0 {
+		// No text column holds it, so no list made it; PostgreSQL would refuse
+		// the argument (SQLSTATE 22021) and abort a surrounding transaction.
+		return nil, "", fmt.Errorf("%w %q: not a key of a list", resellerkit.ErrPageToken, resellerkit.Truncate(pg.Token))
 	}
 	size := pg.Size()
 	args = append(args[:len(args):len(args)], after, size+1)
