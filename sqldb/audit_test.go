@@ -2,8 +2,11 @@ package sqldb_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/seeda33a2f4f/resellerkit"
@@ -33,4 +36,27 @@ func TestPage_TokenNoTextKeyCanHold(t *testing.T) {
 			require.NoError(t, err)
 		}
 	})
+}
+
+// A plain SQLite path names exactly the file it spells: Open passes the driver an
+// SQLite URI, where "#" starts a fragment and "%20" is a space, and so opened "a"
+// for "a#1.db" and "a b.db" for "a%20b.db" — another database than the one asked
+// for, shared with whatever else maps there.
+func TestOpen_SQLitePathIsLiteral(t *testing.T) {
+	for _, name := range []string{"a#1.db", "a%20b.db", "100%.db", "a b.db"} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			db, err := sqldb.Open(context.Background(), filepath.Join(dir, name))
+			require.NoError(t, err)
+			exec(t, db, `CREATE TABLE t (id INTEGER)`)
+			require.NoError(t, db.Close())
+			ents, err := os.ReadDir(dir)
+			require.NoError(t, err)
+			var files []string
+			for _, e := range ents {
+				files = append(files, e.Name())
+			}
+			assert.Equal(t, []string{name}, files)
+		})
+	}
 }

@@ -97,8 +97,9 @@ func WithMaxAttempts(n int) Option {
 
 // Open opens and pings a database. dsn is either a PostgreSQL URL
 // ("postgres://…" or "postgresql://…", passed to pgx unchanged) or an SQLite
-// file path (optionally "file:" prefixed, optionally with SQLite URI query
-// parameters). ":memory:" opens a private in-memory SQLite database limited
+// file path (optionally with SQLite URI query parameters after a "?"; a path
+// prefixed with "file:" is an SQLite URI, in which "%HH" escapes a byte and "#"
+// ends the path, while a plain path names exactly the file it spells). ":memory:" opens a private in-memory SQLite database limited
 // to one connection.
 //
 // SQLite files are opened in WAL mode with foreign keys on, synchronous=NORMAL,
@@ -161,9 +162,16 @@ func sqliteDSN(dsn string, o options) (string, bool, error) {
 	if strings.Contains(dsn, "dbname=") || strings.HasPrefix(dsn, "host=") {
 		return "", false, errors.New("sqldb: PostgreSQL keyword/value DSNs are not supported: use a postgres:// URL")
 	}
+	uri := strings.HasPrefix(dsn, "file:")
 	path, query, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
 	if path == "" {
 		return "", false, fmt.Errorf("sqldb: SQLite DSN %q has no file path", dsn)
+	}
+	if !uri {
+		// The DSN handed to the driver is an SQLite URI, where "%HH" is an escape
+		// and "#" starts a fragment: a plain path must name its own file, so
+		// "a#1.db" is not "a" and "a%20b.db" is not "a b.db".
+		path = strings.NewReplacer("%", "%25", "#", "%23").Replace(path)
 	}
 	q, err := url.ParseQuery(query)
 	if err != nil {
