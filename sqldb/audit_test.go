@@ -4,7 +4,9 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -59,4 +61,44 @@ func TestOpen_SQLitePathIsLiteral(t *testing.T) {
 			assert.Equal(t, []string{name}, files)
 		})
 	}
+}
+
+// A callback that ends with runtime.Goexit (t.FailNow, a failed require in a test)
+// rolls its transaction back and returns its connection, as a panic does. It
+// used to leave the transaction open: on SQLite it kept the write lock, so every
+// later write of the process failed with "database is locked" after the retries.
+func TestInTx_GoexitRollsBack(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqldb.Open(ctx, filepath.Join(t.TempDir(), "x.db"), sqldb.WithBusyTimeout(200*time.Millisecond), sqldb.WithMaxAttempts(1))
+	require.NoError(t, err)
+	defer db.Close()
+	exec(t, db, `CREATE TABLE t (id INTEGER)`)
+
+	for _, read := range []bool{false, true} {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			run := db.InTx
+			if read {
+				run = db.ReadTx
+			}
+			_ = run(ctx, func(ctx context.Context) error {
+				if !read {
+					_, _ = db.Querier(ctx).ExecContext(ctx, `INSERT INTO t (id) VALUES (1)`)
+				}
+				runtime.Goexit()
+				return nil
+			})
+		}()
+		<-done
+		assert.Zero(t, db.Pool().Stats().InUse, "read %v: the connection is back in the pool", read)
+	}
+
+	require.NoError(t, db.InTx(ctx, func(ctx context.Context) error {
+		_, err := db.Querier(ctx).ExecContext(ctx, `INSERT INTO t (id) VALUES (2)`)
+		return err
+	}), "the write lock is free")
+	var n int
+	require.NoError(t, db.Pool().QueryRowContext(ctx, `SELECT COUNT(*) FROM t WHERE id = 1`).Scan(&n))
+	assert.Zero(t, n, "the abandoned transaction's write is not kept")
 }

@@ -154,12 +154,11 @@ func (db *DB) tryTx(ctx context.Context, opts *sql.TxOptions, fn func(ctx contex
 	if err != nil {
 		return fmt.Errorf("sqldb: begin: %w", MapError(err))
 	}
-	defer func() {
-		if p := recover(); p != nil {
-			_ = tx.Rollback()
-			panic(p)
-		}
-	}()
+	// However fn ends without returning (a panic, which goes on; runtime.Goexit,
+	// as t.FailNow does in a test), the transaction must not stay open on its
+	// connection, holding SQLite's write lock or PostgreSQL's row locks for good.
+	// After a commit or rollback this is a no-op.
+	defer func() { _ = tx.Rollback() }()
 	txCtx := context.WithValue(ctx, txKey{}, &txState{db: db, tx: tx, readOnly: opts.ReadOnly})
 	if err := fn(txCtx); err != nil {
 		_ = tx.Rollback()
