@@ -9,8 +9,8 @@
 // part when the notice has only one of them. Subject and display names are
 // RFC 2047 encoded (B encoding for the Subject, which suits Japanese; an ASCII
 // Subject too when it holds "=?", which a mail client would otherwise decode as
-// the start of an encoded word), long header
-// lines are folded, and every header value is refused with an error wrapping
+// the start of an encoded word, or a run without spaces too long for one line
+// of RFC 5322's 998 characters), long header lines are folded, and every header value is refused with an error wrapping
 // contacts.ErrPermanent if it holds CR or LF (header injection). Headers written:
 //
 //	From, To, Cc        Cc only when there is one; Bcc never exists
@@ -19,7 +19,8 @@
 //	                    attempt of one notice, so a resent notice is one thread entry
 //	                    and mail clients and archives can drop the repeat
 //	Idempotency-Key     the notice's idempotency key, verbatim (RFC 2047 encoded if it
-//	                    is not ASCII or holds "=?"), for receivers that deduplicate on it
+//	                    is not ASCII, holds "=?" or is too long for one line), for
+//	                    receivers that deduplicate on it
 //	Auto-Submitted      auto-generated (RFC 3834): vacation responders stay quiet
 //	MIME-Version, Content-Type, Content-Transfer-Encoding
 //

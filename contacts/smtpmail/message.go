@@ -20,6 +20,9 @@ import (
 // maxLine is the length past which header lines are folded (RFC 5322 2.1.1).
 const maxLine = 78
 
+// maxHardLine is the length no line may exceed, folded or not (RFC 5322 2.1.1).
+const maxHardLine = 998
+
 // MessageID returns the Message-ID header value of the notice whose idempotency
 // key is key, sent from an address at domain: "<" + the first 32 hexadecimal
 // digits of SHA-256(key) + "@" + domain + ">". Every attempt of one notice has
@@ -155,12 +158,14 @@ func header(b *bytes.Buffer, name, value string) {
 }
 
 // encodeWords returns s RFC 2047 encoded with enc when it needs it: when it is
-// not printable ASCII (as mime.WordEncoder.Encode decides), and also when it
-// holds "=?", which a reader would otherwise take for the start of an encoded
-// word and decode. An ASCII s is then B encoded in words of at most 45 bytes
-// (75 characters), separated by spaces where header folds lines.
+// not printable ASCII (as mime.WordEncoder.Encode decides), when it holds "=?",
+// which a reader would otherwise take for the start of an encoded word and
+// decode, and when it holds a run without spaces too long for one line (header
+// folds only at spaces; a line over maxHardLine is refused by servers). An ASCII
+// s is then B encoded in words of at most 45 bytes (75 characters), separated by
+// spaces where header folds lines.
 func encodeWords(enc mime.WordEncoder, s string) string {
-	if e := enc.Encode("UTF-8", s); e != s || !strings.Contains(s, "=?") {
+	if e := enc.Encode("UTF-8", s); e != s || !strings.Contains(s, "=?") && !unfoldable(s) {
 		return e
 	}
 	const chunk = 45 // base64 of 45 bytes is 60 characters: "=?UTF-8?b?" + 60 + "?=" = 72
@@ -171,6 +176,17 @@ func encodeWords(enc mime.WordEncoder, s string) string {
 		s = s[n:]
 	}
 	return strings.Join(words, " ")
+}
+
+// unfoldable reports whether s holds a run without spaces that would not fit on
+// one line after the longest header name written with encodeWords.
+func unfoldable(s string) bool {
+	for _, word := range strings.Split(s, " ") {
+		if len(word) > maxHardLine-len("Idempotency-Key: ") {
+			return true
+		}
+	}
+	return false
 }
 
 // writeQP writes body quoted-printable, its line breaks as CRLF.
