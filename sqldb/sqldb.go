@@ -99,8 +99,9 @@ func WithMaxAttempts(n int) Option {
 // ("postgres://…" or "postgresql://…", passed to pgx unchanged) or an SQLite
 // file path (optionally with SQLite URI query parameters after a "?"; a path
 // prefixed with "file:" is an SQLite URI, in which "%HH" escapes a byte and "#"
-// ends the path, while a plain path names exactly the file it spells). ":memory:" opens a private in-memory SQLite database limited
-// to one connection.
+// ends the path, while a plain path names exactly the file it spells).
+// ":memory:" opens a private in-memory SQLite database limited to one
+// connection.
 //
 // SQLite files are opened in WAL mode with foreign keys on, synchronous=NORMAL,
 // a busy timeout, and write transactions that start with BEGIN IMMEDIATE, so
