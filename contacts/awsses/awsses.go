@@ -145,10 +145,11 @@ func TagValue(s string) string {
 
 const tagChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
 
-// headerSafe reports whether s can be an SES header value as it is: printable
-// ASCII, at most 995 characters.
+// headerSafe reports whether s can be the value of the Idempotency-Key header
+// as it is: printable ASCII, and short enough that name and value together stay
+// within SES's 996 characters (types.MessageHeader).
 func headerSafe(s string) bool {
-	if len(s) > 995 {
+	if len(HeaderIdempotencyKey)+len(s) > 996 {
 		return false
 	}
 	for i := 0; i < len(s); i++ {

@@ -16,7 +16,8 @@
 // The idempotency key reaches the receiver twice:
 //
 //   - as the header "Idempotency-Key" (types.Message.Headers), verbatim when it is
-//     printable ASCII of at most 995 characters, in its tag form otherwise;
+//     printable ASCII of at most 981 characters (SES allows 996 for the header's
+//     name and value together), in its tag form otherwise;
 //   - as the message tag "idempotency_key", which SES publishes with every event of
 //     the message (delivery, bounce, complaint) to the configuration set's
 //     destinations. Tag values allow only [A-Za-z0-9_-] and 256 characters: a key
