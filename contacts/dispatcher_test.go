@@ -113,7 +113,8 @@ func TestC7_EveryNoticeIsSentOnce(t *testing.T) {
 		total.Sent += r.Sent
 	}
 	assert.Equal(t, contacts.RoundReport{Claimed: 7, Sent: 7}, total)
-	assert.ElementsMatch(t, []string{"key-000", "key-001", "key-002", "key-003", "key-004", "key-005", "key-006"}, tr.keys())
+	assert.ElementsMatch(t, []string{"org/key-000", "org/key-001", "org/key-002", "org/key-003", "org/key-004", "org/key-005", "org/key-006"}, tr.keys(),
+		"each key within its organization")
 	n := notice(t, st, "n000")
 	assert.Equal(t, contacts.NoticeSent, n.State)
 	assert.Equal(t, t0, n.SentAt)
@@ -261,7 +262,7 @@ func TestC7_CrashAfterSendingSendsAgainWithTheSameKey(t *testing.T) {
 	r, err = second.RunOnce(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, 1, r.Sent)
-	assert.Equal(t, []string{"key-000", "key-000"}, tr.keys(), "sent twice, with one key")
+	assert.Equal(t, []string{"org/key-000", "org/key-000"}, tr.keys(), "sent twice, with one key")
 	n := notice(t, st, "n000")
 	assert.Equal(t, contacts.NoticeSent, n.State)
 	assert.Equal(t, 2, n.Attempts)

@@ -49,7 +49,10 @@
 // that dies between sending and recording sends again once its lease expires,
 // with the same key, which every transport carries (a Message-ID and an
 // Idempotency-Key header, a webhook-id, an SES tag), so receivers can drop the
-// repeat. Two dispatchers never hold one notice at the same time.
+// repeat. A key is unique in its organization, so what transports carry is the
+// key within it ("<organization id>/<key>", Message.IdempotencyKey): two
+// organizations' notices of one key are never taken for a repeat. Two
+// dispatchers never hold one notice at the same time.
 //
 // An attempt is a send that started, counted (Store.StartNotice) just before the
 // transport is called, not when the notice is claimed: a claimed notice that

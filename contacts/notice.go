@@ -3,6 +3,7 @@ package contacts
 import (
 	"context"
 	"encoding/json"
+	"net/url"
 	"slices"
 	"time"
 )
@@ -96,9 +97,13 @@ func (n Notice) Clone() Notice {
 
 // Message is what a Transport delivers: a rendered notice and its idempotency key.
 type Message struct {
-	// IdempotencyKey is the notice's Key: the same on every attempt, so a receiver
-	// that saw it can drop the repeat (a dispatcher that died after sending and
-	// before recording it sends again).
+	// IdempotencyKey is the notice's Key within its organization: the
+	// organization's id (path-escaped, so no "/" of it is taken for the
+	// separator), "/", and the Key, or the Key alone for a notice of no
+	// organization (a password reset). A Key is unique in its organization only,
+	// so two organizations' notices of one Key are two keys here. It is the same
+	// on every attempt, so a receiver that saw it can drop the repeat (a
+	// dispatcher that died after sending and before recording it sends again).
 	IdempotencyKey string
 	NoticeID       string
 	Kind           Kind
@@ -124,6 +129,10 @@ type Transport interface {
 
 // message returns the Message of n.
 func (n Notice) message() Message {
-	return Message{IdempotencyKey: n.Key, NoticeID: n.ID, Kind: n.Kind, Language: n.Language, To: slices.Clone(n.To),
+	key := n.Key
+	if n.OrgID != "" {
+		key = url.PathEscape(n.OrgID) + "/" + n.Key
+	}
+	return Message{IdempotencyKey: key, NoticeID: n.ID, Kind: n.Kind, Language: n.Language, To: slices.Clone(n.To),
 		CC: slices.Clone(n.CC), Phones: slices.Clone(n.Phones), Subject: n.Subject, Text: n.Text, HTML: n.HTML, Data: slices.Clone(n.Data)}
 }

@@ -78,7 +78,7 @@ func Example() {
 	// changed my mind / notice kept: false
 	// saved and notified: <nil>
 	// same key again: true
-	// send n1 to [ops@example.com] (key contacts-changed:123456789012:1)
+	// send n1 to [ops@example.com] (key o1/contacts-changed:123456789012:1)
 	// {Claimed:1 Sent:1 Retried:0 Dead:0 Lost:0 Expired:0} <nil>
 	// n1 sent after 1 attempt, at 2026-04-01T09:00:01Z
 	// next round claims: 0

@@ -132,7 +132,7 @@ func TestC4_C7_TestMailInvitationsAndNoticesOverHTTP(t *testing.T) {
 		for _, m := range tr.sent {
 			keys = append(keys, m.IdempotencyKey)
 		}
-		assert.Contains(t, keys, "invitation:"+inv.ID)
+		assert.Contains(t, keys, f.orgID+"/invitation:"+inv.ID, "the key within the organization (C-7)")
 		require.Equal(t, http.StatusOK, f.do("GET", org+"/notices?state=sent", power, nil, &list))
 		list.Items = withoutSeeded(list.Items)
 		assert.Len(t, list.Items, 2)
