@@ -34,7 +34,10 @@
 // A run is safe to repeat: every item is recorded as soon as it is done, and after
 // a crash (or a database error, which stops the run) the same command resumes the
 // unfinished run without repairing anything twice. An account whose role cannot be
-// assumed fails whole and the others go on.
+// assumed fails whole and the others go on. A summary notice that cannot be
+// written to the outbox does not stop the run, which finishes and is printed, but
+// is named on stderr and the command exits with status 1: running it again would
+// not write it (the next run has nothing new to say), so tell those contacts.
 //
 // # AWS
 //

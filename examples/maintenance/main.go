@@ -205,8 +205,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := writeJSON(stdout, toReport(rep)); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintln(stderr, summary(rep, len(targets)))
-	return err
+	if _, err := fmt.Fprintln(stderr, summary(rep, len(targets))); err != nil {
+		return err
+	}
+	// The run is finished: running it again would not write these summaries
+	// (S-3), so the operator is told, and the exit status says so.
+	for _, e := range rep.NoticeErrors {
+		fmt.Fprintln(stderr, "maintenance: warning:", e)
+	}
+	if n := len(rep.NoticeErrors); n > 0 {
+		return fmt.Errorf("the run finished, but %d summary notice(s) could not be written to the outbox: tell those accounts' technical contacts", n)
+	}
+	return nil
 }
 
 // targetsOf returns every account of every organization billed in now's UTC month

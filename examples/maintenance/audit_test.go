@@ -1,0 +1,37 @@
+package main
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seeda33a2f4f/resellerkit/sqldb"
+)
+
+// TestS3_UnwrittenSummaryNoticeFailsTheRun: a summary notice that cannot be
+// written to the outbox (security.Report.NoticeErrors) is said on stderr, naming
+// the account, and the command exits non-zero. The run itself is finished and
+// its report printed, so running it again repairs nothing and writes no summary:
+// an exit status of 0 and no word of it left the account's technical contacts
+// never told what was repaired, with nothing for cron to notice.
+func TestS3_UnwrittenSummaryNoticeFailsTheRun(t *testing.T) {
+	w := newWorld(t, sqldb.SQLite)
+	ctx := context.Background()
+	db, err := sqldb.Open(ctx, w.dsn)
+	require.NoError(t, err)
+	_, err = db.Pool().ExecContext(ctx, `CREATE TRIGGER audit_outbox_down BEFORE INSERT ON contacts_notices
+		BEGIN SELECT RAISE(ABORT, 'outbox unavailable'); END`)
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+
+	out, errOut, err := runJob(t, "-db", w.dsn, "-simulate", "-issue", acctA1)
+	require.Error(t, err, "a summary notice was not written: the run must not succeed silently")
+	assert.ErrorContains(t, err, "1 summary notice")
+	assert.Contains(t, errOut, "maintenance: 3 accounts")
+	assert.Contains(t, errOut, "summary of account "+acctA1)
+	assert.Contains(t, errOut, "outbox unavailable")
+	rep := decode[reportJSON](t, out)
+	assert.Equal(t, "finished", rep.Run.State, "the run is finished and reported")
+}
