@@ -35,13 +35,17 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.SetOutput(out)
 	dsn := fs.String("db", "portal.db", "the database: an SQLite file or a postgres:// URL")
 	once := fs.Bool("once", false, "deliver what is due, then exit")
-	maxAttempts := fs.Int("max-attempts", contacts.DefaultMaxAttempts, "attempts before a notice is dead")
+	maxAttempts := fs.Int("max-attempts", contacts.DefaultMaxAttempts, "attempts before a notice is dead (1 or more)")
 	mail := transports.RegisterFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	if *maxAttempts < 1 {
+		// The dispatcher would take it as 1: every notice dead on its first failure.
+		return fmt.Errorf("-max-attempts %d: want 1 or more (default %d)", *maxAttempts, contacts.DefaultMaxAttempts)
 	}
 	log := slog.New(slog.NewTextHandler(out, nil))
 	db, err := sqldb.Open(ctx, *dsn)
