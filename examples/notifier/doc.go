@@ -11,7 +11,8 @@
 // Flags: -db (an SQLite file or a postgres:// URL; migrated on start), the
 // transport flags of contacts/transports (-mail log|smtp|ses|webhook, -mail-from,
 // -smtp-addr, -smtp-user, -smtp-tls, -ses-configuration-set, -webhook-url),
-// -max-attempts (1 or more; default contacts.DefaultMaxAttempts), -once. It stops on SIGINT or SIGTERM after the round in flight:
-// a notice being sent is either recorded or, its lease expiring, sent again with
-// the same idempotency key.
+// -max-attempts (1 or more; default contacts.DefaultMaxAttempts), -once. It
+// stops on SIGINT or SIGTERM after the round in flight: a notice being sent is
+// either recorded or, its lease expiring, sent again with the same idempotency
+// key.
 package main
