@@ -1,12 +1,20 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"io"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/seeda33a2f4f/resellerkit"
+	"github.com/seeda33a2f4f/resellerkit/contacts"
+	csqlstore "github.com/seeda33a2f4f/resellerkit/contacts/sqlstore"
+	"github.com/seeda33a2f4f/resellerkit/sqldb"
 )
 
 // TestB15_DefaultPeriodOfTheDailyRun: without -period, the monthly run (issue,
@@ -35,6 +43,48 @@ func TestB15_DefaultPeriodOfTheDailyRun(t *testing.T) {
 			c, err := parseFlags(tc.args, io.Discard, now)
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, c.period.String())
+		})
+	}
+}
+
+// TestB12_NoticeLinksReachThePortal: -url is the portal's origin (doc.go, -h), and
+// the links of the notices the job writes (invoice issued, B-12; charge alarm,
+// B-15) are under its /v1 API, where the portal serves them and where the
+// portal's own notices and examples/maintenance's point. The job put them at the
+// origin itself (https://members.example.com/orgs/…/documents/…), which the portal
+// answers with 404: every mailed link was dead. A trailing slash on -url is
+// the same origin.
+func TestB12_NoticeLinksReachThePortal(t *testing.T) {
+	for _, origin := range []string{"https://members.example.com", "https://members.example.com/"} {
+		t.Run(origin, func(t *testing.T) {
+			w := newWorld(t, sqldb.SQLite)
+			root := filepath.Join(w.dir, "bucket")
+			legacyReport(t, root, asm1, map[string][]byte{"monthly-1.csv.gz": part(t, "p1", 40, "0.5")}, time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC))
+			var out, errOut bytes.Buffer
+			require.NoError(t, run(context.Background(), w.args(root, "-url", origin), &out, &errOut), errOut.String())
+
+			ctx := context.Background()
+			store, err := csqlstore.Open(ctx, w.db)
+			require.NoError(t, err)
+			defer store.Close()
+			notices, err := resellerkit.All(func(pg resellerkit.Page) ([]contacts.Notice, string, error) {
+				return store.ListNotices(ctx, w.orgID, "", pg)
+			})
+			require.NoError(t, err)
+			base := "https://members.example.com/v1/orgs/" + w.orgID + "/"
+			kinds := map[contacts.Kind]int{}
+			for _, n := range notices {
+				kinds[n.Kind]++
+				switch n.Kind {
+				case contacts.KindInvoiceIssued:
+					assert.Contains(t, n.Text, base+"documents/", "invoice notice %s", n.Key)
+				case contacts.KindChargeAlarm:
+					assert.Contains(t, n.Text, base+"accounts/"+acctJPY1+"/charges", "alarm notice %s", n.Key)
+				}
+				assert.NotContains(t, n.Text, "example.com/orgs/", "no link outside the portal's API")
+				assert.NotContains(t, n.Text, "example.com//", "no link with an empty path segment")
+			}
+			assert.Equal(t, map[contacts.Kind]int{contacts.KindInvoiceIssued: 2, contacts.KindChargeAlarm: 1}, kinds)
 		})
 	}
 }

@@ -229,10 +229,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if issuer == (billing.Issuer{}) && !cfg.steps[stepIssue] {
 		issuer = billing.Issuer{Name: "-", RegistrationNumber: "T0000000000000"} // charges and alarms print no invoice
 	}
+	var urls billing.URLs
+	if cfg.baseURL != "" {
+		// The portal serves what the links name under its /v1 API, as its own
+		// notices and examples/maintenance's point.
+		urls.Base = strings.TrimSuffix(cfg.baseURL, "/") + "/v1"
+	}
 	p := &printer{out: stdout}
 	svc, err := billing.NewService(billing.ServiceConfig{
 		Store: bstore, Projects: src, ChargeProjects: src.InCostCurrency(), Authorizer: msvc, Notifier: notices,
-		Issuer: issuer, CostCurrency: cfg.costCurrency, Calendar: cfg.calendar, URLs: billing.URLs{Base: cfg.baseURL},
+		Issuer: issuer, CostCurrency: cfg.costCurrency, Calendar: cfg.calendar, URLs: urls,
 		Now: clock, OnIssued: p.issued,
 	})
 	if err != nil {
