@@ -166,8 +166,12 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) (err
 // Do runs one operation of a store on db: in the transaction ctx carries (joining
 // it), or else alone under db's lock, writing through. The operation must check
 // everything before it writes, so that a failed call changes nothing even inside
-// a transaction that goes on.
+// a transaction that goes on. A ctx already ended fails with its error and runs
+// nothing, as a SQL store's call does.
 func (db *DB) Do(ctx context.Context, op func(tx *Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if g := groupOf(ctx); g != nil {
 		tx, err := g.join(ctx, db)
 		if err != nil {

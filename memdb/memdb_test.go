@@ -236,3 +236,31 @@ func TestDo_StuckWaitEndsWithAnError(t *testing.T) {
 		close(release)
 	})
 }
+
+// TestDo_EndedContextRunsNothing: an operation called with a context that has
+// ended fails with its error and runs nothing, alone or in a transaction (whose
+// context ended after it started), as a SQL store's call does; a fake built on
+// memdb must not succeed where production fails.
+func TestDo_EndedContextRunsNothing(t *testing.T) {
+	for _, inTx := range []bool{false, true} {
+		t.Run(map[bool]string{false: "alone", true: "in a transaction"}[inTx], func(t *testing.T) {
+			db, tb := newTable()
+			ctx, cancel := context.WithCancel(context.Background())
+			var err error
+			if inTx {
+				err = db.InTx(ctx, func(ctx context.Context) error {
+					cancel()
+					return put(ctx, db, tb, row{ID: "a"})
+				})
+			} else {
+				cancel()
+				err = put(ctx, db, tb, row{ID: "a"})
+			}
+			require.ErrorIs(t, err, context.Canceled)
+			_, ok := get(t, db, tb, "a")
+			assert.False(t, ok, "nothing written")
+			_, err = memdb.Read(ctx, db, func(tx *memdb.Tx) (row, error) { t.Fatal("a read ran"); return row{}, nil })
+			require.ErrorIs(t, err, context.Canceled)
+		})
+	}
+}
