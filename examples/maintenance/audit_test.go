@@ -35,3 +35,34 @@ func TestS3_UnwrittenSummaryNoticeFailsTheRun(t *testing.T) {
 	rep := decode[reportJSON](t, out)
 	assert.Equal(t, "finished", rep.Run.State, "the run is finished and reported")
 }
+
+// TestS1_IssueNamesAnAccountOfAnOrganization: -issue sets the initial controls
+// of the accounts being issued (S-1). An id there that no organization has this
+// month (a typo, an account not registered yet) set nothing and the run
+// succeeded, so the account went out without its initial controls with nothing
+// said; and -alerts, which runs no maintenance, took -issue silently. Both are
+// refused before anything is maintained (an account of an organization that
+// -accounts leaves out stays allowed: the same -issue list may go with a narrower
+// -accounts).
+func TestS1_IssueNamesAnAccountOfAnOrganization(t *testing.T) {
+	w := newWorld(t, sqldb.SQLite)
+	for name, tc := range map[string]struct {
+		args []string
+		want string
+	}{
+		"not an account of any organization": {[]string{"-simulate", "-issue", acctA1 + ",999999999999"}, "-issue: account 999999999999 belongs to no organization"},
+		"with -accounts":                     {[]string{"-simulate", "-accounts", acctA1, "-issue", "999999999999"}, "-issue: account 999999999999"},
+		"with -alerts":                       {[]string{"-alerts", "f.json", "-issue", acctA1}, "-alerts routes findings"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			out, _, err := runJob(t, append([]string{"-db", w.dsn}, tc.args...)...)
+			require.Error(t, err)
+			assert.ErrorContains(t, err, tc.want)
+			assert.Empty(t, out, "no report: nothing was maintained")
+		})
+	}
+	// No run was started by the refused commands: the next one is a fresh run.
+	out, errOut, err := runJob(t, "-db", w.dsn, "-simulate", "-issue", acctA1)
+	require.NoError(t, err, errOut)
+	assert.False(t, decode[reportJSON](t, out).Resumed)
+}

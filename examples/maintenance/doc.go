@@ -16,7 +16,9 @@
 // names. security.Service.Maintain compares, per account × control × region, the
 // account's settings (saved in the portal, S-2) with what AWS shows, records each
 // item, repairs the drift of managed and maintained controls and sets the initial
-// ones once (S-3), and sends each account with drift or failures one summary
+// ones of the accounts -issue names, those being issued (S-1; an id there that no
+// organization has this month is refused; on the others initial drift is only
+// reported), and sends each account with drift or failures one summary
 // notice to its technical contacts (the contacts outbox: the portal's dispatcher
 // or examples/notifier delivers it). The report is printed on stdout as one JSON
 // object, the run with its totals and its items (money-free: the costs are the

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
 	"slices"
@@ -69,7 +70,7 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 	fs.StringVar(&o.alerts, "alerts", "", "route the ASFF findings of this file (- for stdin) to the accounts' security contacts instead of running maintenance")
 	fs.StringVar(&o.baseURL, "url", "", "the portal's origin, for the links in notices (e.g. https://portal.example.com)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: maintenance [-db portal.db] [-regions ap-northeast-1,…] [-config adapters.json | -simulate] [-accounts id,…] [-role name] [-external-id id] [-workers n]")
+		fmt.Fprintln(fs.Output(), "usage: maintenance [-db portal.db] [-regions ap-northeast-1,…] [-config adapters.json | -simulate] [-accounts id,…] [-issue id,…] [-role name] [-external-id id] [-workers n]")
 		fmt.Fprintln(fs.Output(), "       maintenance [-db portal.db] -alerts findings.json")
 		fs.PrintDefaults()
 	}
@@ -101,8 +102,8 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 		}
 		o.issuing[a] = true
 	}
-	if o.alerts != "" && (o.simulate || o.accounts != nil) {
-		return o, errors.New("-alerts routes findings, it runs no maintenance: it takes no -simulate or -accounts")
+	if o.alerts != "" && (o.simulate || o.accounts != nil || len(o.issuing) > 0) {
+		return o, errors.New("-alerts routes findings, it runs no maintenance: it takes no -simulate, -accounts or -issue")
 	}
 	if o.alerts == "" && !o.simulate && o.config == "" {
 		return o, errors.New("-config is required to call AWS (or -simulate for a simulated fleet)")
@@ -174,12 +175,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return routeAlerts(ctx, svc, o.alerts, stdout, stderr)
 	}
 
-	targets, err := targetsOf(ctx, msvc, o.accounts, time.Now())
-	for i := range targets {
-		targets[i].New = o.issuing[targets[i].AccountID]
-	}
+	targets, err := targetsOf(ctx, msvc, o.accounts, o.issuing, time.Now())
 	if err != nil {
 		return err
+	}
+	for i := range targets {
+		targets[i].New = o.issuing[targets[i].AccountID]
 	}
 	if o.simulate {
 		fleet, err := simulatedFleet(ctx, sstore, targets)
@@ -221,17 +222,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // targetsOf returns every account of every organization billed in now's UTC month
 // (members.Service.BilledProjects: an account closed before it is in none), or
-// those of only when set; an account of only that no organization has this month
-// is an error.
-func targetsOf(ctx context.Context, msvc *members.Service, only []string, now time.Time) ([]security.Target, error) {
+// those of only when set; an account of only or of issuing (-issue) that no
+// organization has this month is an error: it would be maintained, or get its
+// initial controls (S-1), by no run, with nothing said.
+func targetsOf(ctx context.Context, msvc *members.Service, only []string, issuing map[string]bool, now time.Time) ([]security.Target, error) {
 	billed, err := msvc.BilledProjects(ctx, resellerkit.MonthOf(now))
 	if err != nil {
 		return nil, err
 	}
 	var targets []security.Target
-	found := map[string]bool{}
+	found, known := map[string]bool{}, map[string]bool{}
 	for _, bp := range billed {
 		for _, a := range bp.Accounts {
+			known[a] = true
 			if only != nil && !slices.Contains(only, a) {
 				continue
 			}
@@ -242,6 +245,11 @@ func targetsOf(ctx context.Context, msvc *members.Service, only []string, now ti
 	for _, a := range only {
 		if !found[a] {
 			return nil, fmt.Errorf("-accounts: account %s belongs to no organization in %s", a, resellerkit.MonthOf(now))
+		}
+	}
+	for _, a := range slices.Sorted(maps.Keys(issuing)) {
+		if !known[a] {
+			return nil, fmt.Errorf("-issue: account %s belongs to no organization in %s: its initial controls would not be set", a, resellerkit.MonthOf(now))
 		}
 	}
 	slices.SortFunc(targets, func(a, b security.Target) int { return strings.Compare(a.AccountID, b.AccountID) })
