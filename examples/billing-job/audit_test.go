@@ -88,3 +88,17 @@ func TestB12_NoticeLinksReachThePortal(t *testing.T) {
 		})
 	}
 }
+
+// TestB12_StepsNamesAStep: -steps with no step in it (an empty -steps=, or a
+// cron line's -steps "$STEPS" with the variable unset) is refused, naming the
+// flag and the value. It ran nothing and exited 0, so the monthly job (B-12) or
+// the daily one (B-13, B-15) did nothing every time, with nothing said.
+func TestB12_StepsNamesAStep(t *testing.T) {
+	for _, v := range []string{"", ",", " , "} {
+		t.Run(v, func(t *testing.T) {
+			_, err := parseFlags([]string{"-source", "dir", "-steps", v}, io.Discard, time.Now())
+			require.Error(t, err)
+			assert.ErrorContains(t, err, "-steps")
+		})
+	}
+}

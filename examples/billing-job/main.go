@@ -152,6 +152,9 @@ func parseFlags(args []string, out io.Writer, now time.Time) (config, error) {
 			return c, fmt.Errorf("-steps: unknown step %q (want ingest, alarms, issue, audit, deliver)", s)
 		}
 	}
+	if len(c.steps) == 0 {
+		return c, fmt.Errorf("-steps %q: no step (want some of ingest, alarms, issue, audit, deliver)", *steps)
+	}
 	if c.period.IsZero() {
 		// The monthly run (issue, audit) closes the previous month; the daily run
 		// (ingest, alarms) follows the current one, whose month-to-date charges
