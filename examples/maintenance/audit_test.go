@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -65,4 +67,22 @@ func TestS1_IssueNamesAnAccountOfAnOrganization(t *testing.T) {
 	out, errOut, err := runJob(t, "-db", w.dsn, "-simulate", "-issue", acctA1)
 	require.NoError(t, err, errOut)
 	assert.False(t, decode[reportJSON](t, out).Resumed)
+}
+
+// TestS3_SimulateRefusesConfig: -simulate and -config are alternatives (the usage
+// line: -config adapters.json | -simulate). Given both, the command ran the
+// simulated fleet on the database named by -db, recording its made-up drift and
+// repairs as the accounts' maintenance run and mailing their technical contacts a
+// summary of repairs never made on AWS. It is refused, naming both flags, before
+// the database is opened.
+func TestS3_SimulateRefusesConfig(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "portal.db")
+	cfg := writeConfig(t, `{"cloudtrail": {"bucket": "b"}, "config": {"bucket": "c"}, "support_role": {"principal": "111122223333"}}`)
+	out, _, err := runJob(t, "-db", dsn, "-simulate", "-config", cfg)
+	require.Error(t, err)
+	assert.ErrorContains(t, err, "-simulate")
+	assert.ErrorContains(t, err, "-config")
+	assert.Empty(t, out)
+	_, statErr := os.Stat(dsn)
+	assert.ErrorIs(t, statErr, os.ErrNotExist, "refused before the database is opened")
 }

@@ -72,10 +72,10 @@
 //
 // # -simulate
 //
-// -simulate maintains a securitytest.Fleet instead of AWS, for demos and tests: a
-// fresh account has every control drifted, and each account is as the last run
-// that reached it left it (what that run found compliant or repaired stays so),
-// so a second run repairs nothing. Everything else is real: the run, its items and
+// -simulate maintains a securitytest.Fleet instead of AWS (it takes no -config),
+// for demos and tests: a fresh account has every control drifted, and each
+// account is as the last run that reached it left it (what that run found
+// compliant or repaired stays so), so a second run repairs nothing. Everything else is real: the run, its items and
 // its summary notices are written to the database like those of a run on AWS.
 //
 // # Alerts

@@ -105,6 +105,11 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 	if o.alerts != "" && (o.simulate || o.accounts != nil || len(o.issuing) > 0) {
 		return o, errors.New("-alerts routes findings, it runs no maintenance: it takes no -simulate, -accounts or -issue")
 	}
+	if o.simulate && o.config != "" {
+		// The simulated run would be recorded, and its summaries mailed, as the
+		// accounts' maintenance: the operator meant one of the two.
+		return o, errors.New("-simulate maintains a simulated fleet, -config the AWS one: give one of them")
+	}
 	if o.alerts == "" && !o.simulate && o.config == "" {
 		return o, errors.New("-config is required to call AWS (or -simulate for a simulated fleet)")
 	}
