@@ -14,5 +14,7 @@
 // -max-attempts (1 or more; default contacts.DefaultMaxAttempts), -once. It
 // stops on SIGINT or SIGTERM after the round in flight: a notice being sent is
 // either recorded or, its lease expiring, sent again with the same idempotency
-// key.
+// key. It logs what it did ("notifier stopped", with its counts) and exits with
+// status 0, or 1 when -once was stopped before the outbox was drained or a
+// store error ended it (a failed send is a retry or a dead notice, not an error).
 package main

@@ -65,23 +65,23 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	log.Info("notifier started", slog.String("owner", d.Owner()), slog.String("transport", string(mail.Kind)))
 	var total contacts.RoundReport
 	if *once {
-		for {
-			r, err := d.RunOnce(ctx)
+		for err == nil {
+			var r contacts.RoundReport
+			r, err = d.RunOnce(ctx)
 			total.Add(r)
-			if err != nil {
-				return err
-			}
 			if r.Claimed == 0 {
 				break
 			}
 		}
+		// Stopped (a signal) or failed, -once did not drain the outbox: its
+		// status is 1, after what it did.
 	} else {
 		total, err = d.Run(ctx)
-		if err != nil && !errors.Is(err, context.Canceled) {
-			return err
+		if errors.Is(err, context.Canceled) {
+			err = nil // stopped by a signal: the long-running mode's end
 		}
 	}
 	log.Info("notifier stopped", slog.Int("sent", total.Sent), slog.Int("retried", total.Retried),
 		slog.Int("dead", total.Dead), slog.Int("lost", total.Lost), slog.Int("expired", total.Expired))
-	return nil
+	return err
 }
