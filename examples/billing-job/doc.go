@@ -51,6 +51,11 @@
 // after a step, after a version is stored, after an invoice is issued), run it
 // again and compare the database with a run that was never interrupted.
 //
+// It exits with status 0 when every chosen step succeeded, else 1 with the error
+// on stderr after the report lines of the steps done (stdout): a step's error, an
+// audit difference not explained by a restatement, or SIGINT or SIGTERM, which
+// stop the step in flight (its transaction rolled back): run it again.
+//
 // -now runs the job as if at another time (a back-dated run, or tests): the issue
 // calendar and the dates on invoices follow it.
 package main

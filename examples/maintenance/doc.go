@@ -40,6 +40,8 @@
 // written to the outbox does not stop the run, which finishes and is printed, but
 // is named on stderr and the command exits with status 1: running it again would
 // not write it (the next run has nothing new to say), so tell those contacts.
+// SIGINT or SIGTERM stop the run with status 1 and nothing on stdout, the items
+// done recorded: the same command resumes it.
 //
 // # AWS
 //
