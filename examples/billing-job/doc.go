@@ -38,8 +38,9 @@
 // Organizations, projects, accounts and contacts are the portal's (the same -db);
 // pricing plans, support fees and exchange-rate policies come from -plans
 // (billing.DecodePlans), their names from each project's billing settings. -url
-// is the portal's origin: the links in the notices point at its API, origin +
-// /v1/orgs/…, as the portal's own notices do.
+// is the portal's origin: the links in the notices (origin + /orgs/…) open its web
+// UI, which answers each with the page that shows what it names, as for the
+// portal's own notices.
 //
 // # Re-running is safe
 //

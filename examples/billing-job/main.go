@@ -234,9 +234,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	var urls billing.URLs
 	if cfg.baseURL != "" {
-		// The portal serves what the links name under its /v1 API, as its own
-		// notices and examples/maintenance's point.
-		urls.Base = strings.TrimSuffix(cfg.baseURL, "/") + "/v1"
+		// The links open the portal's web UI, which answers each with the page
+		// that shows what it names (examples/portal, "Links in notices").
+		urls.Base = strings.TrimSuffix(cfg.baseURL, "/")
 	}
 	p := &printer{out: stdout}
 	svc, err := billing.NewService(billing.ServiceConfig{

@@ -166,7 +166,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	cfg := security.Config{Store: sstore, Members: msvc, Notifier: notices, Regions: o.regions, Workers: o.workers}
 	if o.baseURL != "" {
-		cfg.BaseURL = strings.TrimSuffix(o.baseURL, "/") + "/v1"
+		cfg.BaseURL = strings.TrimSuffix(o.baseURL, "/")
 	}
 	if settings != nil {
 		cfg.IncidentScore = settings.IncidentScore

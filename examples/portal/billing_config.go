@@ -84,14 +84,14 @@ func (bs billingSetup) costCurrency() money.Currency {
 // newBillingService returns the portal's one billing.Service over store: projects
 // from members (membersource, in their invoice currency for invoices and in the
 // cost currency for current charges and alarms), members as the Authorizer,
-// notices (nil: none) as the Notifier, links in notices under origin's /v1 API, and
-// now as the clock.
+// notices (nil: none) as the Notifier, links in notices under origin (the web UI
+// answers them: ui_links.go), and now as the clock.
 func newBillingService(store billing.Store, svc *members.Service, notices *contacts.Service, bs billingSetup, origin string, now func() time.Time) (*billing.Service, error) {
 	src := membersource.New(svc, bs.plans)
 	cfg := billing.ServiceConfig{
 		Store: store, Projects: src, ChargeProjects: src.InCostCurrency(), Authorizer: svc,
 		Issuer: bs.issuer, CostCurrency: bs.costCurrency(),
-		URLs: billing.URLs{Base: origin + "/v1"}, Now: now,
+		URLs: billing.URLs{Base: origin}, Now: now,
 	}
 	if notices != nil { // a nil *contacts.Service in the interface would not be nil
 		cfg.Notifier = notices

@@ -229,6 +229,12 @@
 //	                             "preview" shows the input's estimated monthly cost,
 //	                             "save" saves with the version read (S-2); the
 //	                             account detail shows the last maintenance drift
+//	GET  /orgs/{org}/documents/{document}, /orgs/{org}/accounts/{account}/charges,
+//	     /orgs/{org}/accounts/{account}/security/alerts, /orgs/{org}/support/cases/{case}
+//	                             the links in notices (billing, security, support
+//	                             build them under the origin): 303 to the invoices,
+//	                             the account (#account-charges, #account-security)
+//	                             or the case page, which checks sign-in and access
 //	GET  /desk/support, /desk/applications
 //	                             operators only (any other person: 403): the support
 //	                             queue with its SLA states; an organization's

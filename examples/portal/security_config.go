@@ -38,10 +38,11 @@ const securedDemoAccount = "100000000002" // prod-db
 // newSecurityService returns the portal's one security.Service over store:
 // members authorizes and routes findings, notices (nil: none) sends the
 // maintenance summaries and alerts, checks observe and repair (the demo's
-// securitytest.Fleet), links in notices point under origin's /v1 API.
+// securitytest.Fleet), links in notices point under origin (the web UI answers
+// them: ui_links.go).
 func newSecurityService(store security.Store, svc *members.Service, notices *contacts.Service, checks []security.Check, origin string, now func() time.Time) (*security.Service, error) {
 	cfg := security.Config{Store: store, Members: svc, Checks: checks, Regions: demoSecurityRegions,
-		BaseURL: origin + "/v1", Now: now}
+		BaseURL: origin, Now: now}
 	if notices != nil { // a nil *contacts.Service in the interface would not be nil
 		cfg.Notifier = notices
 	}

@@ -60,11 +60,11 @@ func (s supportSetup) escalator(ctx context.Context) (support.Escalator, error) 
 // newSupportService returns the portal's one support.Service over store:
 // members authorizes and says which organization owns an account, notices (nil:
 // none) announces cases and replies, escalator (nil: none) opens AWS Support
-// cases, desk are the desk's addresses, links in notices point under origin's /v1
-// API.
+// cases, desk are the desk's addresses, links in notices point under origin (the
+// web UI answers them: ui_links.go).
 func newSupportService(store support.Store, svc *members.Service, notices *contacts.Service, escalator support.Escalator, desk []string, origin string, now func() time.Time) (*support.Service, error) {
 	cfg := support.Config{Store: store, Members: svc, Escalator: escalator, Policy: support.DefaultPolicy(),
-		Desk: slices.Clone(desk), BaseURL: origin + "/v1", Now: now}
+		Desk: slices.Clone(desk), BaseURL: origin, Now: now}
 	if notices != nil { // a nil *contacts.Service in the interface would not be nil
 		cfg.Notifier = notices
 	}
