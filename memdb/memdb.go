@@ -134,7 +134,8 @@ func (g *group) finish(commit bool) {
 // for every operation fn makes. With a context that already carries a
 // transaction, InTx joins it: fn's writes commit with it, and are undone if fn
 // fails. A context that ends while InTx waits for the lock ends the wait with its
-// error.
+// error; one that ended when fn returns nil keeps nothing either and InTx returns
+// its error, as a SQL commit with it fails.
 func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -158,6 +159,9 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) (err
 	defer func() { g.finish(committed) }() // also on panic: release, keep nothing
 	if err := fn(context.WithValue(ctx, groupKey{}, g)); err != nil {
 		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err // ended before the commit: nothing kept, as a SQL commit fails
 	}
 	committed = true
 	return nil

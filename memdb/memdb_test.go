@@ -249,9 +249,12 @@ func TestDo_EndedContextRunsNothing(t *testing.T) {
 			var err error
 			if inTx {
 				err = db.InTx(ctx, func(ctx context.Context) error {
+					require.NoError(t, put(ctx, db, tb, row{ID: "b"}))
 					cancel()
 					return put(ctx, db, tb, row{ID: "a"})
 				})
+				_, ok := get(t, db, tb, "b")
+				assert.False(t, ok, "a transaction whose context ended is not committed")
 			} else {
 				cancel()
 				err = put(ctx, db, tb, row{ID: "a"})
@@ -263,4 +266,20 @@ func TestDo_EndedContextRunsNothing(t *testing.T) {
 			require.ErrorIs(t, err, context.Canceled)
 		})
 	}
+}
+
+// TestInTx_EndedBeforeTheCommitKeepsNothing: a transaction whose context ends
+// after its last write, its callback returning nil, is not committed and returns
+// the context's error, as a SQL commit with that context fails.
+func TestInTx_EndedBeforeTheCommitKeepsNothing(t *testing.T) {
+	db, tb := newTable()
+	ctx, cancel := context.WithCancel(context.Background())
+	err := db.InTx(ctx, func(ctx context.Context) error {
+		require.NoError(t, put(ctx, db, tb, row{ID: "a"}))
+		cancel()
+		return nil
+	})
+	require.ErrorIs(t, err, context.Canceled)
+	_, ok := get(t, db, tb, "a")
+	assert.False(t, ok, "nothing kept")
 }
