@@ -87,7 +87,9 @@
 // members (billing/membersource, resolved in -plans), members authorizes, contacts
 // notifies; invoices are issued on billing's default calendar (from the 10th of
 // the next month, Japan time, due at the end of that month, B-16) and the links in
-// its notices point at the endpoints below (origin + /v1/orgs/…). Issuing a month's
+// its notices are under the origin (origin + /orgs/…): the web UI answers them
+// with the page that shows what they name, and a program with the endpoint below
+// of the same path under /v1 (see the web UI's routes). Issuing a month's
 // invoices, evaluating the charge alarms and ingesting AWS's reports are the
 // monthly and daily jobs' (examples/billing-job), not the API's (an operator may
 // also issue a month from the web UI's desk, /desk/invoices). Likewise the
@@ -102,7 +104,8 @@
 // public holidays and the year-end closure), the -support-desk addresses, the
 // contacts outbox for its mail (a new case and a customer's reply to the desk, the
 // desk's reply and a rejection's reason to the inquirer and the case's CC) and
-// links under origin + /v1; its Escalator is nil unless -support-escalation.
+// links under the origin, as billing's; its Escalator is nil unless
+// -support-escalation.
 //
 // # Demo data and sign-in
 //
@@ -234,7 +237,9 @@
 //	                             the links in notices (billing, security, support
 //	                             build them under the origin): 303 to the invoices,
 //	                             the account (#account-charges, #account-security)
-//	                             or the case page, which checks sign-in and access
+//	                             or the case page, which checks sign-in and access;
+//	                             a program (Authorization header, or JSON accepted
+//	                             and not HTML) gets 307 to the same path under /v1
 //	GET  /desk/support, /desk/applications
 //	                             operators only (any other person: 403): the support
 //	                             queue with its SLA states; an organization's
@@ -420,7 +425,7 @@
 //	                                                                                      {control, region, desired, compliant, observed, drift,
 //	                                                                                      action, detail, error}; 404 before any run
 //	GET     /v1/orgs/{org}/alerts?account=                    * ListAlerts                account.view; newest first
-//	GET     /v1/orgs/{org}/accounts/{account}/security/alerts * ListAlerts              account.view; one account's (where alert notices link)
+//	GET     /v1/orgs/{org}/accounts/{account}/security/alerts * ListAlerts              account.view; one account's (where alert notices' links send a program)
 //
 // Support (support.Service, P-1 … P-6). "Customer" is support.inquire (M-5); "the
 // desk" is an operator signed in, not through an API key bound to one

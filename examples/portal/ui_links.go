@@ -3,6 +3,7 @@ package main
 import (
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // The links notices carry. billing, security and support build them under the
@@ -10,7 +11,10 @@ import (
 // support.Config.BaseURL): a person reading the mail opens them in a browser, so
 // the web UI answers each with a redirect to the page that shows what it names.
 // The page does every check (sign-in first, then the organization and the
-// permission), so the redirect reveals nothing a link's reader did not have.
+// permission), so the redirect reveals nothing a link's reader did not have. A
+// program following the link (an API key in Authorization, or JSON accepted and
+// not HTML) is sent to the same path under /v1, the API's resource, which does
+// the same checks.
 //
 //	/orgs/{org}/documents/{document}                    → /orgs/{org}/invoices (its PDF and CSV are listed there)
 //	/orgs/{org}/accounts/{account}/charges              → /orgs/{org}/accounts/{account}#account-charges
@@ -34,11 +38,29 @@ func init() {
 	})
 }
 
-// noticeLink answers a notice's link with a redirect to the page target names.
+// noticeLink answers a notice's link with a redirect to the page target names,
+// or, for a program (a request with an Authorization header, or one that accepts
+// JSON and not HTML: a webhook receiver fetching a notice's URL with an API key),
+// to the API's resource of the same path under /v1 (307: the method stays).
 func noticeLink(target func(r *http.Request) string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if wantsAPI(r) {
+			http.Redirect(w, r, "/v1"+r.URL.EscapedPath(), http.StatusTemporaryRedirect)
+			return
+		}
 		http.Redirect(w, r, target(r), http.StatusSeeOther)
 	}
+}
+
+// wantsAPI reports a request from a program rather than a browser: it carries an
+// Authorization header (browsers sign in with the session cookie), or accepts
+// JSON and not HTML.
+func wantsAPI(r *http.Request) bool {
+	if r.Header.Get("Authorization") != "" {
+		return true
+	}
+	accept := r.Header.Get("Accept")
+	return strings.Contains(accept, "application/json") && !strings.Contains(accept, "text/html")
 }
 
 // seg is the path value name of r, escaped for a path segment.

@@ -59,3 +59,35 @@ func TestUI_NoticeLinksOpenThePageTheyName(t *testing.T) {
 		checkPage(t, resp, body)
 	}
 }
+
+// TestNoticeLinksSendProgramsToTheAPI: a program following a notice's link — an
+// API key in Authorization, or JSON accepted and not HTML — is sent (307) to the
+// same path under /v1 and gets the resource as JSON, not the sign-in page.
+func TestNoticeLinksSendProgramsToTheAPI(t *testing.T) {
+	f := newFixture(t, "memory")
+	org, acct := "/orgs/"+f.orgID, "100000000001"
+	tok := f.token(demoPower)
+	for _, path := range []string{
+		org + "/documents/" + f.billing.invoices[0].ID,
+		org + "/accounts/" + acct + "/charges",
+		org + "/accounts/" + acct + "/security/alerts",
+		org + "/support/cases/" + f.support.caseID,
+	} {
+		for _, h := range []map[string]string{
+			{"Authorization": "Bearer " + tok},
+			{"Accept": "application/json", "Authorization": "Bearer " + tok},
+		} {
+			req, err := http.NewRequest(http.MethodGet, f.srv.URL+path, nil)
+			require.NoError(t, err)
+			for k, v := range h {
+				req.Header.Set(k, v)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			resp.Body.Close()
+			require.Equal(t, http.StatusOK, resp.StatusCode, path)
+			assert.Equal(t, "/v1"+path, resp.Request.URL.Path, path)
+			assert.Contains(t, resp.Header.Get("Content-Type"), "application/json", path)
+		}
+	}
+}
