@@ -200,30 +200,38 @@ func (d *Dispatcher) deliver(ctx context.Context, n Notice) (RoundReport, error)
 	// The send must end well before the lease does: after it, another
 	// dispatcher may claim the notice. A notice whose turn came too late is left
 	// alone; it comes due again when its lease expires.
-	if left := n.LeaseUntil.Add(-d.lease / 4).Sub(d.clock()); left < d.lease/4 {
+	left := n.LeaseUntil.Add(-d.lease / 4).Sub(d.clock())
+	if left < d.lease/4 {
 		return RoundReport{Expired: 1}, nil
 	}
 	if n.Attempts >= d.maxAttempts {
 		return d.exhausted(ctx, n)
 	}
-	switch err := d.store.StartNotice(ctx, n, d.owner); {
+	// Counting the attempt may take half the send's time at most: a store that
+	// stalls longer is abandoned (its write rolls back, no attempt counted) and
+	// the notice is left for its lease to expire, rather than counted unsent.
+	startCtx, cancelStart := context.WithTimeout(ctx, left/2)
+	err := d.store.StartNotice(startCtx, n, d.owner)
+	cancelStart()
+	switch {
 	case errors.Is(err, ErrConflict):
 		return RoundReport{Lost: 1}, nil // the lease expired before the send started
 	case err != nil && ctx.Err() != nil:
 		return RoundReport{}, nil // stopped: not sent, no attempt
+	case err != nil && startCtx.Err() != nil:
+		return RoundReport{Expired: 1}, nil // the store stalled: not sent, no attempt
 	case err != nil:
 		return RoundReport{}, err
 	}
 	n.Attempts++
-	left := n.LeaseUntil.Add(-d.lease / 4).Sub(d.clock())
-	if left <= 0 {
-		// The store took the send's whole time to count the attempt (a stalled
-		// database): not sent, rather than sent with a context already over. The
-		// attempt stays counted; the notice comes due when its lease expires.
+	if left = n.LeaseUntil.Add(-d.lease / 4).Sub(d.clock()); left <= 0 {
+		// The store counted the attempt as the send's time ran out (its write
+		// committed as its deadline passed): not sent, rather than sent with a
+		// context already over; the notice comes due when its lease expires.
 		return RoundReport{Expired: 1}, nil
 	}
 	sendCtx, cancel := context.WithTimeout(ctx, left)
-	err := d.transport.Send(sendCtx, n.message())
+	err = d.transport.Send(sendCtx, n.message())
 	cancel()
 	if err != nil && ctx.Err() != nil {
 		// The round was stopped (shutdown): not the notice's failure. Its lease

@@ -666,3 +666,33 @@ func TestC7_NoSendAfterItsTimeWentToTheStore(t *testing.T) {
 	assert.Equal(t, 1, n.Attempts, "the attempt the store counted")
 	assert.Empty(t, n.LastError, "no failure recorded")
 }
+
+// blockingStore is a store whose StartNotice waits until its context ends, as a
+// stalled database does, and writes nothing.
+type blockingStore struct{ contacts.Store }
+
+func (s blockingStore) StartNotice(ctx context.Context, _ contacts.Notice, _ string) error {
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// TestC7_AStalledStartCountsNoAttempt: a store that stalls while counting the
+// attempt is abandoned after half the send's time: the notice is not sent and
+// loses no attempt (with one attempt allowed it would otherwise go dead unsent),
+// and comes due again when its lease expires.
+func TestC7_AStalledStartCountsNoAttempt(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) { // the store's wait is on the bubble's clock
+		c := &clock{t: t0}
+		mem := memstore.New()
+		queue(t, mem, c, 1)
+		tr := &recorder{}
+		d := newDispatcher(blockingStore{mem}, tr, c, contacts.WithLease(contacts.MinLease), contacts.WithMaxAttempts(1))
+		r, err := d.RunOnce(context.Background())
+		require.NoError(t, err)
+		assert.Equal(t, contacts.RoundReport{Claimed: 1, Expired: 1}, r)
+		assert.Empty(t, tr.keys(), "not sent")
+		n := notice(t, mem, "n000")
+		assert.Equal(t, contacts.NoticeQueued, n.State)
+		assert.Zero(t, n.Attempts, "no attempt counted")
+	})
+}
