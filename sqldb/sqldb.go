@@ -101,7 +101,10 @@ func WithMaxAttempts(n int) Option {
 // prefixed with "file:" is an SQLite URI, in which "%HH" escapes a byte and "#"
 // ends the path, while a plain path names exactly the file it spells).
 // ":memory:" opens a private in-memory SQLite database limited to one
-// connection.
+// connection. Upgrading: before 283eda5 a plain path was read as a URI too, so a
+// database opened as "data#2.db" lives in "data", and one opened as "a%20b.db" in
+// "a b.db"; move the file to the name spelled (Open would create an empty one
+// there), or keep the old meaning with a "file:" URI.
 //
 // SQLite files are opened in WAL mode with foreign keys on, synchronous=NORMAL,
 // a busy timeout, and write transactions that start with BEGIN IMMEDIATE, so
