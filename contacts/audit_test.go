@@ -2,15 +2,12 @@ package contacts_test
 
 import (
 	"context"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/seeda33a2f4f/resellerkit/contacts"
 	"github.com/seeda33a2f4f/resellerkit/contacts/memstore"
-	"github.com/seeda33a2f4f/resellerkit/contacts/webhook"
 )
 
 // TestC7_SameKeyInTwoOrganizationsIsTwoDeliveries: a key is unique in its
@@ -20,18 +17,11 @@ import (
 // process both.
 func TestC7_SameKeyInTwoOrganizationsIsTwoDeliveries(t *testing.T) {
 	ctx := context.Background()
-	const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
-	recv := &dedupReceiver{secret: secret, processed: map[string]int{}}
-	hs := httptest.NewServer(recv)
-	defer hs.Close()
-	tr, err := webhook.New(hs.URL, []string{secret})
-	require.NoError(t, err)
+	recv, tr := dedupWebhook(t)
 	c := &clock{t: t0}
 	st := memstore.New()
-	for i, org := range []string{"acme", "other"} {
-		require.NoError(t, st.EnqueueNotice(ctx, contacts.Notice{ID: "n" + org, Key: "alarm:2026-11", OrgID: org,
-			Kind: contacts.KindChargeAlarm, Language: contacts.Japanese, To: []string{"billing@" + org + ".example"},
-			Subject: "s", Text: "t", HTML: "<p>t</p>", State: contacts.NoticeQueued, NextAt: c.now(), CreatedAt: c.now()}), i)
+	for _, org := range []string{"acme", "other"} {
+		require.NoError(t, st.EnqueueNotice(ctx, outboxNotice("n"+org, org, "alarm:2026-11", c.now())), org)
 	}
 	r, err := newDispatcher(st, tr, c).RunOnce(ctx)
 	require.NoError(t, err)
@@ -56,9 +46,7 @@ func TestC7_IdempotencyKeyNamesTheOrganization(t *testing.T) {
 		{"n2", "a", "b/c"},
 		{"n3", "", "password_reset:1"},
 	} {
-		require.NoError(t, st.EnqueueNotice(ctx, contacts.Notice{ID: n.id, Key: n.key, OrgID: n.org,
-			Kind: contacts.KindChargeAlarm, Language: contacts.Japanese, To: []string{"billing@example.com"},
-			Subject: "s", Text: "t", HTML: "<p>t</p>", State: contacts.NoticeQueued, NextAt: c.now(), CreatedAt: c.now()}), i)
+		require.NoError(t, st.EnqueueNotice(ctx, outboxNotice(n.id, n.org, n.key, c.now())), i)
 	}
 	tr := &recorder{}
 	r, err := newDispatcher(st, tr, c).RunOnce(ctx)

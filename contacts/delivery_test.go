@@ -77,17 +77,12 @@ func (r *dedupReceiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 // an id once, processes it once.
 func TestC7_CrashAfterSendingIsDeduplicatedByTheReceiver(t *testing.T) {
 	ctx := context.Background()
-	const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
-	recv := &dedupReceiver{secret: secret, processed: map[string]int{}}
-	hs := httptest.NewServer(recv)
-	defer hs.Close()
-	tr, err := webhook.New(hs.URL, []string{secret})
-	require.NoError(t, err)
+	recv, tr := dedupWebhook(t)
 	c := &clock{t: t0}
 	st := memstore.New()
 	queue(t, st, c, 1)
 
-	_, err = newDispatcher(&crashingStore{Store: st, crash: 1}, tr, c, contacts.WithOwner("crashes")).RunOnce(ctx)
+	_, err := newDispatcher(&crashingStore{Store: st, crash: 1}, tr, c, contacts.WithOwner("crashes")).RunOnce(ctx)
 	require.Error(t, err)
 	c.add(contacts.DefaultLease)
 	r, err := newDispatcher(st, tr, c, contacts.WithOwner("restarted")).RunOnce(ctx)
@@ -103,4 +98,18 @@ func TestC7_CrashAfterSendingIsDeduplicatedByTheReceiver(t *testing.T) {
 	}
 	n := notice(t, st, "n000")
 	assert.Equal(t, contacts.NoticeSent, n.State)
+}
+
+// dedupWebhook returns a webhook transport to a receiver that processes each
+// webhook-id once, as the webhook package tells receivers to; the server stops
+// with the test.
+func dedupWebhook(t *testing.T) (*dedupReceiver, contacts.Transport) {
+	t.Helper()
+	const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+	recv := &dedupReceiver{secret: secret, processed: map[string]int{}}
+	hs := httptest.NewServer(recv)
+	t.Cleanup(hs.Close)
+	tr, err := webhook.New(hs.URL, []string{secret})
+	require.NoError(t, err)
+	return recv, tr
 }

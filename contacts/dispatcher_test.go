@@ -74,13 +74,19 @@ func queue(t *testing.T, st contacts.Store, c *clock, n int) []contacts.Notice {
 	t.Helper()
 	var out []contacts.Notice
 	for i := range n {
-		no := contacts.Notice{ID: fmt.Sprintf("n%03d", i), Key: fmt.Sprintf("key-%03d", i), OrgID: "org", Kind: contacts.KindChargeAlarm,
-			Language: contacts.Japanese, To: []string{"billing@example.com"}, Subject: "s", Text: "t", HTML: "<p>t</p>",
-			State: contacts.NoticeQueued, NextAt: c.now(), CreatedAt: c.now()}
+		no := outboxNotice(fmt.Sprintf("n%03d", i), "org", fmt.Sprintf("key-%03d", i), c.now())
 		require.NoError(t, st.EnqueueNotice(context.Background(), no))
 		out = append(out, no)
 	}
 	return out
+}
+
+// outboxNotice is a queued charge alarm of org with id and key, due and created
+// at at, as Service.Notify would write it.
+func outboxNotice(id, org, key string, at time.Time) contacts.Notice {
+	return contacts.Notice{ID: id, Key: key, OrgID: org, Kind: contacts.KindChargeAlarm,
+		Language: contacts.Japanese, To: []string{"billing@example.com"}, Subject: "s", Text: "t", HTML: "<p>t</p>",
+		State: contacts.NoticeQueued, NextAt: at, CreatedAt: at}
 }
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -484,9 +490,8 @@ func TestC7_AClaimWhoseSendNeverStartedIsNoAttempt(t *testing.T) {
 	for i := range 2 * maxAttempts {
 		// A slow notice due before the victim takes the round's lease: the
 		// victim's turn comes after the safe part of its lease.
-		hog := contacts.Notice{ID: fmt.Sprintf("hog%02d", i), Key: fmt.Sprintf("hog-%02d", i), OrgID: "org", Kind: contacts.KindChargeAlarm,
-			Language: contacts.Japanese, To: []string{"billing@example.com"}, Subject: "s", Text: "t",
-			NextAt: c.now().Add(-time.Hour), CreatedAt: c.now()}
+		hog := outboxNotice(fmt.Sprintf("hog%02d", i), "org", fmt.Sprintf("hog-%02d", i), c.now())
+		hog.NextAt = c.now().Add(-time.Hour)
 		require.NoError(t, st.EnqueueNotice(ctx, hog))
 		tr.slow[hog.ID] = true
 		r, err := d.RunOnce(ctx)
