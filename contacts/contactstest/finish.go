@@ -1,6 +1,7 @@
 package contactstest
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -21,7 +22,7 @@ func finishCases() []storeCase {
 		{"Finish/WrongOwnerIsErrConflict", finishWrongOwner},
 		{"Finish/UnclaimedIsErrConflict", finishUnclaimed},
 		{"Finish/TwiceIsErrConflict", finishTwice},
-		{"Finish/MissingIsErrNotFound", finishMissing},
+		{"Finish/MissingIsErrNotFound", missingIsErrNotFound(contacts.Store.FinishNotice)},
 	}
 }
 
@@ -150,19 +151,22 @@ func finishTwice(t *testing.T, s contacts.Store) {
 	assert.Equal(t, retrying, getNotice(t, s, "o1", "n2"))
 }
 
-// finishMissing: a notice that does not exist, or that is not of n.OrgID (the
-// notice is matched by its organization and id, M-7), is ErrNotFound.
-func finishMissing(t *testing.T, s contacts.Store) {
-	enqueue(t, s, Notice("o1", "n1"))
-	n := claimOne(t, s, "d1", t0, t0.Add(time.Minute), "n1")
-	leased := getNotice(t, s, "o1", "n1")
-	missing := n
-	missing.ID = "n9"
-	errIs(t, s.FinishNotice(t.Context(), missing, "d1"), contacts.ErrNotFound, "no such id")
-	for _, org := range []string{"o2", ""} {
-		other := n
-		other.OrgID, other.State, other.SentAt = org, contacts.NoticeSent, t0
-		errIs(t, s.FinishNotice(t.Context(), other, "d1"), contacts.ErrNotFound, "as a notice of %q", org)
+// missingIsErrNotFound: for call (Store.StartNotice or Store.FinishNotice), a
+// notice that does not exist, or that is not of n.OrgID (the notice is matched by
+// its organization and id, M-7), is ErrNotFound, and nothing changes.
+func missingIsErrNotFound(call func(contacts.Store, context.Context, contacts.Notice, string) error) func(*testing.T, contacts.Store) {
+	return func(t *testing.T, s contacts.Store) {
+		enqueue(t, s, Notice("o1", "n1"))
+		n := claimOne(t, s, "d1", t0, t0.Add(time.Minute), "n1")
+		leased := getNotice(t, s, "o1", "n1")
+		missing := n
+		missing.ID = "n9"
+		errIs(t, call(s, t.Context(), missing, "d1"), contacts.ErrNotFound, "no such id")
+		for _, org := range []string{"o2", ""} {
+			other := n
+			other.OrgID, other.State, other.SentAt = org, contacts.NoticeSent, t0
+			errIs(t, call(s, t.Context(), other, "d1"), contacts.ErrNotFound, "as a notice of %q", org)
+		}
+		assert.Equal(t, leased, getNotice(t, s, "o1", "n1"))
 	}
-	assert.Equal(t, leased, getNotice(t, s, "o1", "n1"))
 }

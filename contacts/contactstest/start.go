@@ -16,7 +16,7 @@ func startCases() []storeCase {
 		{"Start/CountsAnAttemptAndKeepsTheLease_C7", startCounts},
 		{"Start/AttemptOutlivesItsLease_C7", startOutlivesLease},
 		{"Start/WithoutTheClaimsLeaseIsErrConflict", startWithoutLease},
-		{"Start/MissingIsErrNotFound", startMissing},
+		{"Start/MissingIsErrNotFound", missingIsErrNotFound(contacts.Store.StartNotice)},
 	}
 }
 
@@ -88,21 +88,4 @@ func startWithoutLease(t *testing.T, s contacts.Store) {
 	sent := getNotice(t, s, "o1", "n2")
 	errIs(t, s.StartNotice(ctx, f, "d1"), contacts.ErrConflict, "a finished claim")
 	assert.Equal(t, sent, getNotice(t, s, "o1", "n2"))
-}
-
-// startMissing: a notice that does not exist, or that is not of n.OrgID, is
-// ErrNotFound.
-func startMissing(t *testing.T, s contacts.Store) {
-	enqueue(t, s, Notice("o1", "n1"))
-	n := claimOne(t, s, "d1", t0, t0.Add(time.Minute), "n1")
-	leased := getNotice(t, s, "o1", "n1")
-	missing := n
-	missing.ID = "n9"
-	errIs(t, s.StartNotice(t.Context(), missing, "d1"), contacts.ErrNotFound, "no such id")
-	for _, org := range []string{"o2", ""} {
-		other := n
-		other.OrgID = org
-		errIs(t, s.StartNotice(t.Context(), other, "d1"), contacts.ErrNotFound, "as a notice of %q", org)
-	}
-	assert.Equal(t, leased, getNotice(t, s, "o1", "n1"))
 }
